@@ -1,0 +1,2 @@
+export { assertClose, type TensorLike, type Tolerance } from './assert-close';
+export { decodeTensor, type FixtureFile, type FixtureTensor, loadFixtures } from './fixtures';

@@ -1,0 +1,19 @@
+import { defineConfig, type Options } from 'tsup';
+
+/**
+ * The one build every @nn package uses: ESM + CJS + `.d.ts`/`.d.cts` for each entry.
+ * `entries` maps an output name to its source, e.g. `{ index: 'src/index.ts', node: 'src/node.ts' }`.
+ */
+export function libraryConfig(entries: Record<string, string> = { index: 'src/index.ts' }): Options {
+  return defineConfig({
+    entry: entries,
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: 'es2022',
+    platform: 'neutral',
+    splitting: false,
+    treeshake: true,
+  }) as Options;
+}
