@@ -1,2 +1,82 @@
-// The public face of @nn/tensor: re-exports only. Nothing is exported until its issue lands.
-export {};
+// The public face of @nn/tensor: re-exports only.
+export type { Backend } from './backend';
+export {
+  arange,
+  empty,
+  emptyLike,
+  eye,
+  full,
+  fullLike,
+  linspace,
+  type NestedInput,
+  ones,
+  onesLike,
+  type RandomOptions,
+  rand,
+  randint,
+  randLike,
+  randn,
+  randnLike,
+  randperm,
+  tensor,
+  zeros,
+  zerosLike,
+} from './creation';
+export { opaque, runInplace, runKernel, runKernelMulti, writeInto } from './dispatch';
+export { allocate, type DType, dtypes, isFloating, promoteTypes, resultType, type TypedArray } from './dtype';
+export { DeviceError, DTypeError, IndexError, NNError, ShapeError, ValueError } from './errors';
+export {
+  add,
+  addcdiv,
+  addcmul,
+  clamp,
+  div,
+  fmod,
+  lerp,
+  mul,
+  type Operand,
+  pow,
+  type RoundingMode,
+  remainder,
+  sub,
+  where,
+} from './ops/elementwise';
+export { type ElementwiseSpec, elementwiseSpecs } from './ops/elementwise-specs';
+export {
+  chunk,
+  diagonal,
+  expand,
+  flatten,
+  mT,
+  narrow,
+  permute,
+  reshape,
+  select,
+  slice,
+  split,
+  squeeze,
+  t,
+  transpose,
+  unbind,
+  unflatten,
+  unsqueeze,
+  view,
+} from './ops/views';
+export { defaultGenerator, Generator, manualSeed } from './random';
+export {
+  ANY_DEVICE,
+  type AutogradHook,
+  autogradHook,
+  coverage,
+  getBackend,
+  type KernelAttrs,
+  type KernelFn,
+  type RecordEvent,
+  registerBackend,
+  registerKernel,
+  setAutogradHook,
+  unregisterBackend,
+} from './registry';
+export { broadcastShapes, contiguousStrides } from './shape';
+export { Storage } from './storage';
+export { type NestedList, scalarTensor, Tensor, type TensorOptions, transfer } from './tensor';

@@ -1,0 +1,22 @@
+import type { DType, TypedArray } from './dtype';
+import type { Storage } from './storage';
+
+/**
+ * A device's memory manager. Compute lives in kernels registered separately (`registerKernel`), so a
+ * backend implements only the kernels it accelerates; the rest come from default implementations or run
+ * on the CPU with a one-time warning.
+ */
+export interface Backend {
+  /** Device name tensors use, e.g. `'cpu'`, `'gpu'`. */
+  readonly name: string;
+  /** Uploads host values (exactly `values.length` elements of `dtype`) and returns the device handle. */
+  fromHost(values: TypedArray, dtype: DType): unknown;
+  /** Allocates storage for `size` elements, contents unspecified. */
+  allocate(dtype: DType, size: number): unknown;
+  /** Reads a whole storage back to the host; works on every backend. */
+  read(storage: Storage): Promise<TypedArray>;
+  /** Synchronous read, where the device allows it (WebGPU does not). */
+  readSync?(storage: Storage): TypedArray;
+  /** Frees device memory now rather than when the tensor is garbage collected. */
+  dispose?(storage: Storage): void;
+}

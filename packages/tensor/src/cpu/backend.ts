@@ -1,0 +1,53 @@
+import type { Backend } from '../backend';
+import { allocate, type TypedArray } from '../dtype';
+import { ANY_DEVICE, registerBackend, registerKernel } from '../registry';
+import type { Storage } from '../storage';
+import { type Tensor, transfer } from '../tensor';
+import { registerCpuElementwise, runElementwise } from './elementwise';
+
+/** The default device: plain typed arrays, garbage collected like any JS object. */
+export const cpuBackend: Backend = {
+  name: 'cpu',
+  fromHost: (values: TypedArray) => values.slice(),
+  allocate,
+  read: async (storage: Storage) => storage.data as TypedArray,
+  readSync: (storage: Storage) => storage.data as TypedArray,
+};
+
+/**
+ * Writes `source` (broadcast to `target`'s shape, converted to its dtype) through `target`'s strides:
+ * the one primitive every in-place op ends in.
+ */
+function copyInto(target: Tensor, source: Tensor): void {
+  const dense = runElementwise('copy_', 'x0', [source.expand(target.shape)], { dtype: target.dtype });
+  const values = dense.storage.data as TypedArray;
+  const out = target.storage.data as TypedArray;
+  if (target.isContiguous()) {
+    out.set(values, target.offset);
+    return;
+  }
+  const { shape, strides } = target;
+  const index = new Array<number>(shape.length).fill(0);
+  let pointer = target.offset;
+  for (let i = 0; i < values.length; i++) {
+    out[pointer] = values[i]!;
+    for (let d = shape.length - 1; d >= 0; d--) {
+      pointer += strides[d]!;
+      if (++index[d]! < shape[d]!) break;
+      pointer -= strides[d]! * shape[d]!;
+      index[d] = 0;
+    }
+  }
+}
+
+/** Registers the CPU backend and its kernels (runs once, when @nn/tensor loads). */
+export function registerCpuBackend(): void {
+  registerBackend(cpuBackend);
+  registerCpuElementwise();
+  registerKernel('clone', 'cpu', ([x]) => runElementwise('clone', 'x0', [x!], { dtype: x!.dtype }));
+  registerKernel('copy_', 'cpu', ([target, source]) => {
+    copyInto(target!, source!);
+    return target!;
+  });
+  registerKernel<{ device: string }>('toDevice', ANY_DEVICE, ([x], { device }) => transfer(x!, device));
+}

@@ -1,0 +1,90 @@
+import type { TypedArray } from '../dtype';
+
+/**
+ * A compiled elementwise loop: writes `expr` of the inputs into a fresh contiguous `out` of `shape`.
+ * Inputs are read through (offset, strides) already broadcast to `shape` (stride 0 on broadcast dims), so
+ * views and broadcasting never materialise. `params` are the op's scalar attributes (`p0`, `p1`, ...).
+ */
+export type StridedLoop = (
+  out: TypedArray,
+  inputs: readonly TypedArray[],
+  offsets: readonly number[],
+  strides: readonly (readonly number[])[],
+  shape: readonly number[],
+  params: readonly number[],
+) => void;
+
+/** Helpers a loop expression may call by name (non-Math functions). */
+export interface LoopHelpers {
+  [name: string]: (...args: number[]) => number;
+}
+
+const cache = new Map<string, StridedLoop>();
+
+/**
+ * Generates (once per expression and arity) a loop specialised for the expression, with a contiguous fast
+ * path and a stride-walking path for any layout. Expressions use `x0..xN` for input values and `p0..pN`
+ * for parameters. Code generation keeps per-element function calls and index math out of the hot loop.
+ */
+export function compileLoop(arity: number, expr: string, helpers: LoopHelpers = {}): StridedLoop {
+  const key = `${arity}|${expr}|${Object.keys(helpers).join(',')}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const ids = Array.from({ length: arity }, (_, i) => i);
+  const declare = ids.map(
+    (i) => `const in${i} = inputs[${i}], o${i} = offsets[${i}], s${i} = strides[${i}];`,
+  );
+  const contiguousTest = ids.map((i) => `contiguous(s${i}, shape)`).join(' && ') || 'true';
+  const readContiguous = ids.map((i) => `const x${i} = in${i}[o${i} + i];`).join(' ');
+  const innerStride = ids.map((i) => `const t${i} = s${i}[last];`).join(' ');
+  const pointers = ids.map((i) => `let q${i} = o${i};`).join(' ');
+  const readStrided = ids.map((i) => `const x${i} = in${i}[q${i} + j * t${i}];`).join(' ');
+  const advance = ids.map((i) => `q${i} += s${i}[d];`).join(' ');
+  const rewind = ids.map((i) => `q${i} -= s${i}[d] * shape[d];`).join(' ');
+  const source = `
+    const params0 = params;
+    const p0 = params0[0], p1 = params0[1], p2 = params0[2];
+    ${declare.join('\n')}
+    const n = out.length;
+    if (n === 0) return;
+    if (${contiguousTest}) {
+      for (let i = 0; i < n; i++) { ${readContiguous} out[i] = ${expr}; }
+      return;
+    }
+    const nd = shape.length;
+    const last = nd - 1;
+    const len = shape[last];
+    ${innerStride}
+    ${pointers}
+    const index = new Int32Array(nd);
+    let o = 0;
+    for (let row = 0, rows = n / len; row < rows; row++) {
+      for (let j = 0; j < len; j++) { ${readStrided} out[o++] = ${expr}; }
+      for (let d = last - 1; d >= 0; d--) {
+        ${advance}
+        if (++index[d] < shape[d]) break;
+        ${rewind}
+        index[d] = 0;
+      }
+    }`;
+  const helperNames = Object.keys(helpers);
+  const factory = new Function(
+    'contiguous',
+    ...helperNames,
+    `return function loop(out, inputs, offsets, strides, shape, params) {${source}\n};`,
+  );
+  const loop = factory(isContiguousLayout, ...helperNames.map((h) => helpers[h])) as StridedLoop;
+  cache.set(key, loop);
+  return loop;
+}
+
+/** True when strides are the row-major strides of shape (size-1 dims may have any stride). */
+export function isContiguousLayout(strides: readonly number[], shape: readonly number[]): boolean {
+  let step = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const size = shape[d]!;
+    if (size !== 1 && strides[d] !== step) return false;
+    step *= size;
+  }
+  return true;
+}

@@ -1,0 +1,239 @@
+import { allocate, castScalar, type DType, dtypeOfArray, type TypedArray } from './dtype';
+import { ShapeError, ValueError } from './errors';
+import { defaultGenerator, type Generator } from './random';
+import { checkShape, shapeSize } from './shape';
+import { Tensor, type TensorOptions, transfer } from './tensor';
+
+/** Nested arrays of numbers or booleans, as accepted by {@link tensor}. */
+export type NestedInput = number | boolean | readonly NestedInput[];
+
+/** Options of random factories: an explicit {@link Generator} instead of the default one. */
+export interface RandomOptions extends TensorOptions {
+  generator?: Generator;
+}
+
+function finish(data: TypedArray, shape: readonly number[], dtype: DType, options: TensorOptions): Tensor {
+  let t = Tensor.fromArray(data, shape, dtype);
+  if (options.device !== undefined && options.device !== 'cpu') t = transfer(t, options.device);
+  if (options.requiresGrad) t.requiresGrad = true;
+  return t;
+}
+
+function inferNested(data: NestedInput): { shape: number[]; flat: (number | boolean)[] } {
+  const shape: number[] = [];
+  let probe: NestedInput = data;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    probe = (probe as readonly NestedInput[])[0] as NestedInput;
+    if (probe === undefined) break;
+  }
+  const flat: (number | boolean)[] = [];
+  const walk = (node: NestedInput, dim: number) => {
+    if (dim === shape.length) {
+      if (typeof node !== 'number' && typeof node !== 'boolean') {
+        throw new ShapeError(
+          'tensor',
+          `expected a number or boolean at depth ${dim}, got ${Array.isArray(node) ? 'an array' : typeof node}`,
+        );
+      }
+      flat.push(node);
+      return;
+    }
+    if (!Array.isArray(node) || node.length !== shape[dim]) {
+      const got = Array.isArray(node) ? node.length : typeof node;
+      throw new ShapeError('tensor', `expected sequence of length ${shape[dim]} at dim ${dim} (got ${got})`);
+    }
+    for (const child of node as readonly NestedInput[]) walk(child, dim + 1);
+  };
+  walk(data, 0);
+  return { shape, flat };
+}
+
+/**
+ * Creates a tensor from nested arrays, a typed array (copied; 1-D) or a number (0-d). The dtype is
+ * inferred as PyTorch does (bool for booleans, int32 for integers, float32 otherwise) unless given.
+ */
+export function tensor(data: NestedInput | TypedArray, options: TensorOptions = {}): Tensor {
+  if (ArrayBuffer.isView(data)) {
+    const source = data as TypedArray;
+    const dtype = options.dtype ?? dtypeOfArray(source) ?? 'float32';
+    const out = allocate(dtype, source.length);
+    for (let i = 0; i < source.length; i++) out[i] = castScalar(source[i]!, dtype);
+    return finish(out, [source.length], dtype, options);
+  }
+  const { shape, flat } = inferNested(data as NestedInput);
+  const dtype =
+    options.dtype ??
+    (flat.length > 0 && flat.every((v) => typeof v === 'boolean')
+      ? 'bool'
+      : flat.every((v) => typeof v !== 'number' || Number.isInteger(v))
+        ? flat.length === 0
+          ? 'float32'
+          : 'int32'
+        : 'float32');
+  const out = allocate(dtype, flat.length);
+  for (let i = 0; i < flat.length; i++) out[i] = castScalar(flat[i]!, dtype);
+  return finish(out, shape, dtype, options);
+}
+
+function sizes(op: string, shape: readonly number[]): number[] {
+  checkShape(op, shape);
+  return [...shape];
+}
+
+/** A tensor of `shape` filled with `value` (dtype inferred from the value, as torch.full). */
+export function full(shape: readonly number[], value: number | boolean, options: TensorOptions = {}): Tensor {
+  const dims = sizes('full', shape);
+  const dtype =
+    options.dtype ?? (typeof value === 'boolean' ? 'bool' : Number.isInteger(value) ? 'int32' : 'float32');
+  const out = allocate(dtype, shapeSize(dims));
+  out.fill(castScalar(value, dtype));
+  return finish(out, dims, dtype, options);
+}
+
+export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
+  return full(shape, 0, { dtype: 'float32', ...options });
+}
+
+export function ones(shape: readonly number[], options: TensorOptions = {}): Tensor {
+  return full(shape, 1, { dtype: 'float32', ...options });
+}
+
+/** Uninitialised in PyTorch; zero-filled here (typed arrays always are). */
+export function empty(shape: readonly number[], options: TensorOptions = {}): Tensor {
+  return zeros(shape, options);
+}
+
+function likeOptions(like: Tensor, options: TensorOptions): TensorOptions {
+  return { dtype: like.dtype, device: like.device, ...options };
+}
+
+export function zerosLike(like: Tensor, options: TensorOptions = {}): Tensor {
+  return zeros(like.shape, likeOptions(like, options));
+}
+
+export function onesLike(like: Tensor, options: TensorOptions = {}): Tensor {
+  return ones(like.shape, likeOptions(like, options));
+}
+
+export function fullLike(like: Tensor, value: number | boolean, options: TensorOptions = {}): Tensor {
+  return full(like.shape, value, likeOptions(like, options));
+}
+
+export function emptyLike(like: Tensor, options: TensorOptions = {}): Tensor {
+  return empty(like.shape, likeOptions(like, options));
+}
+
+/**
+ * Values from `start` to `end` (exclusive) by `step`, as torch.arange; `arange(n)` counts 0..n-1.
+ * Integer arguments give int32, any float argument float32.
+ */
+export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
+  const [from, to] = end === undefined ? [0, start] : [start, end];
+  if (step === 0) throw new ValueError('arange', 'step must be nonzero');
+  if ((to - from) / step < 0) {
+    throw new ValueError(
+      'arange',
+      `upper bound and larger bound inconsistent with step sign (start ${from}, end ${to}, step ${step})`,
+    );
+  }
+  const dtype = options.dtype ?? ([from, to, step].every(Number.isInteger) ? 'int32' : 'float32');
+  const n = Math.ceil((to - from) / step);
+  const out = allocate(dtype, n);
+  for (let i = 0; i < n; i++) out[i] = castScalar(from + i * step, dtype);
+  return finish(out, [n], dtype, options);
+}
+
+/** `steps` evenly spaced values from `start` to `end` inclusive (torch.linspace). */
+export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0)
+    throw new ValueError('linspace', `number of steps must be non-negative, got ${steps}`);
+  const dtype = options.dtype ?? 'float32';
+  const out = allocate(dtype, steps);
+  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // Symmetric evaluation from both ends, as PyTorch, so the last value is exactly `end`.
+  const half = Math.floor(steps / 2);
+  for (let i = 0; i < steps; i++)
+    out[i] = castScalar(i < half ? start + step * i : end - step * (steps - 1 - i), dtype);
+  return finish(out, [steps], dtype, options);
+}
+
+/** An identity matrix `n x m` (m defaults to n). */
+export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
+  const dims = sizes('eye', [n, m]);
+  const dtype = options.dtype ?? 'float32';
+  const out = allocate(dtype, n * m);
+  for (let i = 0; i < Math.min(n, m); i++) out[i * m + i] = 1;
+  return finish(out, dims, dtype, options);
+}
+
+function randomTensor(
+  op: string,
+  shape: readonly number[],
+  options: RandomOptions,
+  sample: (g: Generator) => number,
+): Tensor {
+  const dims = sizes(op, shape);
+  const dtype = options.dtype ?? 'float32';
+  const g = options.generator ?? defaultGenerator;
+  const out = allocate(dtype, shapeSize(dims));
+  for (let i = 0; i < out.length; i++) out[i] = castScalar(sample(g), dtype);
+  const { generator: _, ...rest } = options;
+  return finish(out, dims, dtype, rest);
+}
+
+/** Uniform samples in [0, 1). */
+export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
+  return randomTensor('rand', shape, options, (g) => {
+    // Keep float32 samples below 1 after rounding, as PyTorch does.
+    const v = g.random();
+    return options.dtype === 'float64' ? v : Math.min(v, 0.99999994);
+  });
+}
+
+/** Standard normal samples. */
+export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
+  return randomTensor('randn', shape, options, (g) => g.normal());
+}
+
+/** Uniform integers in [low, high) (int32 unless a dtype is given). */
+export function randint(
+  low: number,
+  high: number,
+  shape: readonly number[],
+  options: RandomOptions = {},
+): Tensor {
+  if (!(high > low))
+    throw new ValueError(
+      'randint',
+      `random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`,
+    );
+  return randomTensor('randint', shape, { dtype: 'int32', ...options }, (g) => g.integer(low, high));
+}
+
+/** A random permutation of 0..n-1 (int32). */
+export function randperm(n: number, options: RandomOptions = {}): Tensor {
+  const dims = sizes('randperm', [n]);
+  const g = options.generator ?? defaultGenerator;
+  const perm = new Int32Array(n);
+  for (let i = 0; i < n; i++) perm[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = g.integer(0, i + 1);
+    const tmp = perm[i]!;
+    perm[i] = perm[j]!;
+    perm[j] = tmp;
+  }
+  const dtype = options.dtype ?? 'int32';
+  const out = dtype === 'int32' ? perm : allocate(dtype, n);
+  if (out !== perm) for (let i = 0; i < n; i++) out[i] = perm[i]!;
+  const { generator: _, ...rest } = options;
+  return finish(out, dims, dtype, rest);
+}
+
+export function randLike(like: Tensor, options: RandomOptions = {}): Tensor {
+  return rand(like.shape, { dtype: like.dtype, device: like.device, ...options });
+}
+
+export function randnLike(like: Tensor, options: RandomOptions = {}): Tensor {
+  return randn(like.shape, { dtype: like.dtype, device: like.device, ...options });
+}

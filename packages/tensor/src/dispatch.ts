@@ -1,0 +1,107 @@
+import { DeviceError, NNError } from './errors';
+import { ANY_DEVICE, type KernelAttrs, type KernelEntry, registry } from './registry';
+import { type Tensor, transfer } from './tensor';
+
+// Kernels called from inside another non-composite kernel are implementation details: not recorded.
+let opaqueDepth = 0;
+
+function commonDevice(name: string, inputs: readonly Tensor[]): string {
+  const device = inputs[0]?.device ?? 'cpu';
+  for (const t of inputs) {
+    if (t.device !== device) {
+      throw new DeviceError(
+        name,
+        `expected all tensors to be on the same device, but found at least two devices, ${device} and ` +
+          `${t.device}. Move them with .to('${device}') first.`,
+      );
+    }
+  }
+  return device;
+}
+
+function resolve(name: string, device: string): { entry: KernelEntry; fallback: boolean } {
+  const byBackend = registry().kernels.get(name);
+  const entry = byBackend?.get(device) ?? byBackend?.get(ANY_DEVICE);
+  if (entry) return { entry, fallback: false };
+  const cpu = byBackend?.get('cpu');
+  if (!cpu) throw new NNError(name, `no kernel '${name}' is registered for device '${device}' or the CPU`);
+  const warned = registry().warned;
+  if (!warned.has(`${name}@${device}`)) {
+    warned.add(`${name}@${device}`);
+    console.warn(
+      `@nn/tensor: '${name}' has no kernel on '${device}'; running it on the CPU (data is transferred).`,
+    );
+  }
+  return { entry: cpu, fallback: true };
+}
+
+function invoke(entry: KernelEntry, inputs: readonly Tensor[], attrs: KernelAttrs): Tensor[] {
+  if (!entry.composite) opaqueDepth++;
+  try {
+    const out = (entry.fn as (i: readonly Tensor[], a: KernelAttrs) => Tensor | Tensor[])(inputs, attrs);
+    return Array.isArray(out) ? out : [out];
+  } finally {
+    if (!entry.composite) opaqueDepth--;
+  }
+}
+
+/**
+ * The one dispatcher every op goes through: picks the kernel for the inputs' device (its own, else a
+ * default implementation, else the CPU's with a transfer and a one-time warning), runs it, and lets the
+ * autograd hook record it.
+ */
+export function runKernelMulti(name: string, inputs: readonly Tensor[], attrs: KernelAttrs = {}): Tensor[] {
+  const device = commonDevice(name, inputs);
+  const { entry, fallback } = resolve(name, device);
+  let outputs = invoke(entry, fallback ? inputs.map((t) => transfer(t, 'cpu')) : inputs, attrs);
+  if (fallback) outputs = outputs.map((t) => transfer(t, device));
+  const hook = registry().hook;
+  if (hook && opaqueDepth === 0 && !entry.composite && hook.shouldRecord(inputs)) {
+    hook.record({ name, inputs, attrs, outputs });
+  }
+  return outputs;
+}
+
+/** {@link runKernelMulti} for kernels with one output. */
+export function runKernel(name: string, inputs: readonly Tensor[], attrs: KernelAttrs = {}): Tensor {
+  return runKernelMulti(name, inputs, attrs)[0]!;
+}
+
+/**
+ * Runs kernel `name` out of place, then writes the result into `target` (PyTorch's `op_` forms). The
+ * storage's version is bumped so autograd detects tensors modified after being saved.
+ */
+export function runInplace(
+  name: string,
+  target: Tensor,
+  inputs: readonly Tensor[],
+  attrs: KernelAttrs = {},
+): Tensor {
+  const device = commonDevice(name, [target, ...inputs]);
+  const { entry, fallback } = resolve(name, device);
+  let result = invoke(entry, fallback ? inputs.map((t) => transfer(t, 'cpu')) : inputs, attrs)[0]!;
+  if (fallback) result = transfer(result, device);
+  writeInto(target, result);
+  const hook = registry().hook;
+  if (hook && opaqueDepth === 0 && hook.shouldRecord([target, ...inputs])) {
+    hook.record({ name, inputs, attrs, outputs: [result], inplace: target });
+  }
+  return target;
+}
+
+/** Copies `source` (broadcast to `target`'s shape, cast to its dtype) into `target`'s memory. */
+export function writeInto(target: Tensor, source: Tensor): void {
+  const { entry } = resolve('copy_', target.device);
+  invoke(entry, [target, source], {});
+  target.storage.version++;
+}
+
+/** Runs `fn` with recording off, for kernels' internal helper ops. */
+export function opaque<T>(fn: () => T): T {
+  opaqueDepth++;
+  try {
+    return fn();
+  } finally {
+    opaqueDepth--;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The one error family of @nn. Every message names the op, the shapes/dtypes/devices involved and,
+ * where there is one, the fix: `matmul: inner dimensions differ: [2,3] @ [4,5] (3 != 4)`.
+ */
+export class NNError extends Error {
+  override name = 'NNError';
+  /** The op that raised it, e.g. `'matmul'`. */
+  readonly op: string;
+  constructor(op: string, message: string) {
+    super(`${op}: ${message}`);
+    this.op = op;
+  }
+}
+
+/** Shapes that do not fit the op (PyTorch raises RuntimeError). */
+export class ShapeError extends NNError {
+  override name = 'ShapeError';
+}
+
+/** A dtype the op does not accept. */
+export class DTypeError extends NNError {
+  override name = 'DTypeError';
+}
+
+/** Tensors on different devices, or a device without a backend. */
+export class DeviceError extends NNError {
+  override name = 'DeviceError';
+}
+
+/** An index or dim out of range (PyTorch raises IndexError). */
+export class IndexError extends NNError {
+  override name = 'IndexError';
+}
+
+/** A bad argument value (PyTorch raises ValueError/RuntimeError). */
+export class ValueError extends NNError {
+  override name = 'ValueError';
+}
+
+/** Formats a shape as PyTorch users read it: `[2,3]`. */
+export function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(',')}]`;
+}

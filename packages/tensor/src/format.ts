@@ -1,0 +1,81 @@
+import type { Tensor } from './tensor';
+
+const threshold = 1000;
+const edgeItems = 3;
+
+/** Python's `{:.4e}`: two-digit exponent with sign. */
+function exponential(v: number, digits: number): string {
+  const [mantissa, exp = '0'] = v.toExponential(digits).split('e');
+  const sign = exp.startsWith('-') ? '-' : '+';
+  return `${mantissa}e${sign}${exp.replace(/^[+-]/, '').padStart(2, '0')}`;
+}
+
+function special(v: number): string | undefined {
+  if (Number.isNaN(v)) return 'nan';
+  if (v === Infinity) return 'inf';
+  if (v === -Infinity) return '-inf';
+  return undefined;
+}
+
+/** Chooses one format for all printed values, as torch's _Formatter does. */
+function formatterFor(dtype: string, values: number[]): (v: number) => string {
+  if (dtype === 'bool') return (v) => (v ? 'True' : 'False');
+  if (dtype === 'int32') return (v) => String(v);
+  const finite = values.filter((v) => Number.isFinite(v) && v !== 0).map(Math.abs);
+  if (finite.length === 0) return (v) => special(v) ?? `${v.toFixed(0)}.`;
+  const max = Math.max(...finite);
+  const min = Math.min(...finite);
+  const integral = finite.every((v) => Math.ceil(v) === v);
+  if (integral) {
+    if (max / min > 1000 || max > 1e8) return (v) => special(v) ?? exponential(v, 4);
+    return (v) => special(v) ?? `${v.toFixed(0)}.`;
+  }
+  if (max / min > 1000 || max > 1e8 || min < 1e-4) return (v) => special(v) ?? exponential(v, 4);
+  return (v) => special(v) ?? v.toFixed(4);
+}
+
+/** PyTorch-style text of a tensor: `tensor([[1.0000, 2.0000]], dtype=float64)`. */
+export function formatTensor(t: Tensor): string {
+  let values: ArrayLike<number>;
+  try {
+    values = t.dataSync();
+  } catch {
+    return `tensor(<${t.shape.join('x')} ${t.dtype} on ${t.device}; read with await data()>)`;
+  }
+  const summarize = t.numel() > threshold;
+  const strides = t.shape.map((_, d) => t.shape.slice(d + 1).reduce((p, s) => p * s, 1));
+  const indices = (size: number) =>
+    summarize && size > 2 * edgeItems
+      ? [
+          ...Array.from({ length: edgeItems }, (_, i) => i),
+          -1,
+          ...Array.from({ length: edgeItems }, (_, i) => size - edgeItems + i),
+        ]
+      : Array.from({ length: size }, (_, i) => i);
+  const shown: number[] = [];
+  const collect = (dim: number, base: number) => {
+    if (dim === t.ndim) shown.push(values[base]!);
+    else for (const i of indices(t.shape[dim]!)) if (i >= 0) collect(dim + 1, base + i * strides[dim]!);
+  };
+  collect(0, 0);
+  const format = formatterFor(t.dtype, shown);
+  const width = Math.max(...shown.map((v) => format(v).length), 0);
+  const indent = 'tensor('.length;
+  const render = (dim: number, base: number): string => {
+    if (dim === t.ndim) return format(values[base]!).padStart(width);
+    const parts = indices(t.shape[dim]!).map((i) =>
+      i < 0 ? '...' : render(dim + 1, base + i * strides[dim]!),
+    );
+    if (dim === t.ndim - 1) return `[${parts.join(', ')}]`;
+    const gap = `,${'\n'.repeat(t.ndim - dim - 1)}${' '.repeat(indent + dim + 1)}`;
+    return `[${parts.join(gap)}]`;
+  };
+  const body = t.ndim === 0 ? format(values[0]!) : t.numel() === 0 ? '[]' : render(0, 0);
+  const suffix: string[] = [];
+  if (t.numel() === 0 && t.ndim !== 1) suffix.push(`size=[${t.shape.join(', ')}]`);
+  if (t.dtype !== 'float32' && t.dtype !== 'int32' && t.dtype !== 'bool') suffix.push(`dtype=${t.dtype}`);
+  if (t.device !== 'cpu') suffix.push(`device='${t.device}'`);
+  if (t.gradFn) suffix.push(`gradFn=<${(t.gradFn as { name?: string }).name ?? 'Backward'}>`);
+  else if (t.requiresGrad) suffix.push('requiresGrad=true');
+  return `tensor(${body}${suffix.map((s) => `, ${s}`).join('')})`;
+}

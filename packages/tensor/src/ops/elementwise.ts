@@ -1,0 +1,165 @@
+import { runInplace, runKernel } from '../dispatch';
+import { type DType, isFloating, promoteTypes, resultType } from '../dtype';
+import { DTypeError, fmtShape, ShapeError } from '../errors';
+import { broadcastShapes, sameShape } from '../shape';
+import { scalarTensor, Tensor } from '../tensor';
+import { elementwiseSpecByName } from './elementwise-specs';
+
+/** A tensor or a JS scalar (which takes part in type promotion as PyTorch's Python scalars do). */
+export type Operand = Tensor | number | boolean;
+
+function operandType(x: Operand): DType | number | boolean {
+  return x instanceof Tensor ? x.dtype : x;
+}
+
+function firstTensor(op: string, operands: readonly Operand[]): Tensor {
+  const t = operands.find((x): x is Tensor => x instanceof Tensor);
+  if (!t) throw new DTypeError(op, 'expected at least one tensor operand');
+  return t;
+}
+
+/** PyTorch's can_cast: an in-place result may not move to a lower category (float -> int, int -> bool). */
+function canCast(from: DType, to: DType): boolean {
+  const rank = { bool: 0, int32: 1, float32: 2, float64: 2 };
+  return rank[from] <= rank[to];
+}
+
+/** Result dtype and compute dtype of elementwise kernel `name` over `operands`. */
+function plan(name: string, operands: readonly Operand[]): { compute: DType; out: DType } {
+  const spec = elementwiseSpecByName.get(name)!;
+  const compute = resultType(...operands.map(operandType));
+  if (spec.rejects?.dtypes.includes(compute)) throw new DTypeError(name, spec.rejects.why);
+  if (spec.result === 'bool') return { compute, out: 'bool' };
+  if (spec.result === 'float' && !isFloating(compute)) return { compute: 'float32', out: 'float32' };
+  return { compute, out: compute };
+}
+
+function asTensors(operands: readonly Operand[], dtype: DType, device: string): Tensor[] {
+  return operands.map((x) => (x instanceof Tensor ? x : scalarTensor(x, dtype, device)));
+}
+
+/** Applies elementwise kernel `name` out of place, with broadcasting and type promotion. */
+export function elementwise(name: string, operands: readonly Operand[], scalar?: number): Tensor {
+  const ref = firstTensor(name, operands);
+  const { compute, out } = plan(name, operands);
+  return runKernel(name, asTensors(operands, compute, ref.device), {
+    dtype: out,
+    ...(scalar === undefined ? {} : { scalar }),
+  });
+}
+
+/**
+ * Applies elementwise kernel `name` in place on `target` (the first operand), as PyTorch's `op_` methods:
+ * the broadcast result must have `target`'s shape, and its dtype must cast to `target`'s.
+ */
+export function elementwiseInplace(
+  name: string,
+  target: Tensor,
+  others: readonly Operand[],
+  scalar?: number,
+): Tensor {
+  const operands = [target, ...others];
+  const { compute, out } = plan(name, operands);
+  const shape = broadcastShapes(name, ...operands.map((x) => (x instanceof Tensor ? x.shape : [])));
+  if (!sameShape(shape, target.shape)) {
+    throw new ShapeError(
+      `${name}_`,
+      `output with shape ${fmtShape(target.shape)} doesn't match the broadcast shape ${fmtShape(shape)}`,
+    );
+  }
+  if (!canCast(out, target.dtype)) {
+    throw new DTypeError(
+      `${name}_`,
+      `result type ${out} can't be cast to the desired output type ${target.dtype}; use the out-of-place form`,
+    );
+  }
+  return runInplace(name, target, asTensors(operands, compute, target.device), {
+    dtype: promoteTypes(out, target.dtype) === target.dtype ? target.dtype : out,
+    ...(scalar === undefined ? {} : { scalar }),
+  });
+}
+
+/** `input + alpha * other`. */
+export function add(input: Operand, other: Operand, options: { alpha?: number } = {}): Tensor {
+  return elementwise('add', [input, other], options.alpha ?? 1);
+}
+
+/** `input - alpha * other`. */
+export function sub(input: Operand, other: Operand, options: { alpha?: number } = {}): Tensor {
+  return elementwise('sub', [input, other], options.alpha ?? 1);
+}
+
+export function mul(input: Operand, other: Operand): Tensor {
+  return elementwise('mul', [input, other]);
+}
+
+/** Rounding modes of torch.div: true division (default), `'trunc'` or `'floor'`. */
+export type RoundingMode = 'trunc' | 'floor' | undefined;
+
+/** torch.div: true division (integers give float32) unless `roundingMode` is `'trunc'` or `'floor'`. */
+export function div(input: Operand, other: Operand, options: { roundingMode?: RoundingMode } = {}): Tensor {
+  const name = kernelForRounding(options.roundingMode);
+  return elementwise(name, [input, other]);
+}
+
+export function kernelForRounding(mode: RoundingMode): string {
+  return mode === 'floor' ? 'floorDivide' : mode === 'trunc' ? 'truncDivide' : 'div';
+}
+
+export function pow(input: Operand, exponent: Operand): Tensor {
+  return elementwise('pow', [input, exponent]);
+}
+
+/** Python's `%`: the result takes the divisor's sign. */
+export function remainder(input: Operand, other: Operand): Tensor {
+  return elementwise('remainder', [input, other]);
+}
+
+/** C's fmod: the result takes the dividend's sign. */
+export function fmod(input: Operand, other: Operand): Tensor {
+  return elementwise('fmod', [input, other]);
+}
+
+/** torch.clamp; either bound may be omitted (`undefined`), as PyTorch's `None`. */
+export function clamp(input: Tensor, min?: Operand, max?: Operand): Tensor {
+  if (min === undefined && max === undefined) {
+    throw new ShapeError('clamp', "at least one of 'min' or 'max' must not be None (undefined)");
+  }
+  const operands: Operand[] = [input, min ?? -Infinity, max ?? Infinity];
+  // Missing bounds are infinities, which must not promote an integer input to float.
+  const given = [input, ...[min, max].filter((b) => b !== undefined)] as Operand[];
+  const dtype = resultType(...given.map(operandType));
+  return runKernel('clamp', asTensors(operands, promoteTypes(dtype, 'float64'), input.device), { dtype });
+}
+
+/** torch.where(condition, input, other). */
+export function where(condition: Tensor, input: Operand, other: Operand): Tensor {
+  const dtype = resultType(operandType(input), operandType(other));
+  const device = condition.device;
+  return runKernel('where', [condition, ...asTensors([input, other], dtype, device)], { dtype });
+}
+
+/** `start + weight * (end - start)`. */
+export function lerp(start: Tensor, end: Operand, weight: Operand): Tensor {
+  return elementwise('lerp', [start, end, weight]);
+}
+
+/** `input + value * tensor1 * tensor2`. */
+export function addcmul(
+  input: Tensor,
+  tensor1: Operand,
+  tensor2: Operand,
+  options: { value?: number } = {},
+): Tensor {
+  return elementwise('addcmul', [input, tensor1, tensor2], options.value ?? 1);
+}
+
+/** `input + value * tensor1 / tensor2`. */
+export function addcdiv(
+  input: Tensor,
+  tensor1: Operand,
+  tensor2: Operand,
+  options: { value?: number } = {},
+): Tensor {
+  return elementwise('addcdiv', [input, tensor1, tensor2], options.value ?? 1);
+}

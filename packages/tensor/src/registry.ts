@@ -1,0 +1,142 @@
+import type { Backend } from './backend';
+import { DeviceError } from './errors';
+import type { Tensor } from './tensor';
+
+/** Attributes of a kernel call: plain values (numbers, shapes, flags), never tensors. */
+export type KernelAttrs = Readonly<Record<string, unknown>>;
+
+/** A kernel: computes its outputs from input tensors that all live on the kernel's device. */
+export type KernelFn<A extends object = KernelAttrs> = (
+  inputs: readonly Tensor[],
+  attrs: A,
+) => Tensor | Tensor[];
+
+/** The pseudo-backend of implementations that work on every device. */
+export const ANY_DEVICE = 'any';
+
+export interface KernelEntry {
+  fn: KernelFn<never>;
+  /**
+   * A composite is built from other ops; autograd records the ops it calls, so it needs no gradient
+   * formula of its own. Non-composite kernels are recorded as one node under their name.
+   */
+  composite: boolean;
+}
+
+/** Everything autograd (or a tracer) sees of a dispatched kernel. */
+export interface RecordEvent {
+  name: string;
+  inputs: readonly Tensor[];
+  attrs: KernelAttrs;
+  outputs: readonly Tensor[];
+  /** For in-place ops: the tensor whose contents were overwritten with `outputs[0]`'s values. */
+  inplace?: Tensor;
+}
+
+/**
+ * The seam @nn/autograd plugs into. @nn/tensor never imports autograd; it calls this when installed.
+ */
+export interface AutogradHook {
+  /** Whether an op on these inputs must be recorded (grad mode on and some input requires grad). */
+  shouldRecord(inputs: readonly Tensor[]): boolean;
+  record(event: RecordEvent): void;
+  backward(tensor: Tensor, gradient: Tensor | undefined, options: { retainGraph?: boolean }): void;
+  retainGrad(tensor: Tensor): void;
+  registerHook(tensor: Tensor, fn: (grad: Tensor) => Tensor | undefined): () => void;
+  /** Checks that `requiresGrad` may change (only on leaves, only for float dtypes). */
+  setRequiresGrad(tensor: Tensor, value: boolean): void;
+}
+
+interface Registry {
+  backends: Map<string, Backend>;
+  kernels: Map<string, Map<string, KernelEntry>>;
+  warned: Set<string>;
+  hook: AutogradHook | undefined;
+}
+
+// Kept on globalThis so two copies of @nn/tensor in one bundle share kernels, backends and the hook.
+const registryKey = Symbol.for('@nn/tensor.registry');
+
+export function registry(): Registry {
+  const holder = globalThis as unknown as Record<symbol, Registry | undefined>;
+  let r = holder[registryKey];
+  if (!r) {
+    r = { backends: new Map(), kernels: new Map(), warned: new Set(), hook: undefined };
+    holder[registryKey] = r;
+  }
+  return r;
+}
+
+/** Makes a device available to tensors. Replaces an earlier backend of the same name. */
+export function registerBackend(backend: Backend): void {
+  registry().backends.set(backend.name, backend);
+}
+
+/** Looks a backend up by device name, with an error that says how to get one. */
+export function getBackend(device: string, op = 'to'): Backend {
+  const backend = registry().backends.get(device);
+  if (!backend) {
+    const known = [...registry().backends.keys()].join(', ');
+    const hint = device === 'gpu' ? " Call registerGpuBackend() from '@nn/backend-gpu' first." : '';
+    throw new DeviceError(op, `no backend registered for device '${device}' (registered: ${known}).${hint}`);
+  }
+  return backend;
+}
+
+/** Removes a backend (its kernels stay registered; tensors on it can no longer be created). */
+export function unregisterBackend(name: string): void {
+  registry().backends.delete(name);
+}
+
+/**
+ * Registers `fn` as the implementation of kernel `name` on `backend` (a device name, or `'any'` for an
+ * implementation built from other ops that works everywhere).
+ */
+export function registerKernel<A extends object>(
+  name: string,
+  backend: string,
+  fn: KernelFn<A>,
+  options: { composite?: boolean } = {},
+): void {
+  const r = registry();
+  let byBackend = r.kernels.get(name);
+  if (!byBackend) {
+    byBackend = new Map();
+    r.kernels.set(name, byBackend);
+  }
+  byBackend.set(backend, { fn: fn as KernelFn<never>, composite: options.composite ?? false });
+}
+
+/** Installs (or removes, with `undefined`) the autograd hook. Called by @nn/autograd. */
+export function setAutogradHook(hook: AutogradHook | undefined): void {
+  registry().hook = hook;
+}
+
+export function autogradHook(): AutogradHook | undefined {
+  return registry().hook;
+}
+
+/**
+ * Which kernel runs for each (kernel, device): `'native'`, `'any'` (a default implementation),
+ * `'cpu-fallback'` (runs on the CPU with a transfer) or `'missing'`.
+ */
+export function coverage(): Record<string, Record<string, 'native' | 'any' | 'cpu-fallback' | 'missing'>> {
+  const r = registry();
+  const devices = [...r.backends.keys()];
+  const table: Record<string, Record<string, 'native' | 'any' | 'cpu-fallback' | 'missing'>> = {};
+  for (const name of [...r.kernels.keys()].sort()) {
+    const byBackend = r.kernels.get(name)!;
+    const row: Record<string, 'native' | 'any' | 'cpu-fallback' | 'missing'> = {};
+    for (const device of devices) {
+      row[device] = byBackend.has(device)
+        ? 'native'
+        : byBackend.has(ANY_DEVICE)
+          ? 'any'
+          : byBackend.has('cpu')
+            ? 'cpu-fallback'
+            : 'missing';
+    }
+    table[name] = row;
+  }
+  return table;
+}

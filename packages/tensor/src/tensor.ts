@@ -1,0 +1,727 @@
+import { registerCpuBackend } from './cpu/backend';
+import { runInplace, runKernel, writeInto } from './dispatch';
+import { allocate, castScalar, type DType, dtypeOfArray, type TypedArray } from './dtype';
+import { NNError, ValueError } from './errors';
+import { formatTensor } from './format';
+import {
+  add,
+  addcdiv,
+  addcmul,
+  clamp,
+  div,
+  elementwise,
+  elementwiseInplace,
+  fmod,
+  kernelForRounding,
+  lerp,
+  mul,
+  type Operand,
+  pow,
+  type RoundingMode,
+  remainder,
+  sub,
+  where,
+} from './ops/elementwise';
+import * as views from './ops/views';
+import { type AutogradHook, autogradHook, getBackend } from './registry';
+import { contiguousStrides, normalizeDim, shapeSize } from './shape';
+import { Storage } from './storage';
+
+/** Options accepted by tensor factories. */
+export interface TensorOptions {
+  dtype?: DType;
+  device?: string;
+  requiresGrad?: boolean;
+}
+
+function requireHook(what: string): AutogradHook {
+  const hook = autogradHook();
+  if (!hook) {
+    throw new NNError(
+      what,
+      "autograd is not loaded. Add `import '@nn/autograd'` (or import anything from it) before calling " +
+        `${what}; @nn/tensor alone only computes forward values.`,
+    );
+  }
+  return hook;
+}
+
+/**
+ * An n-dimensional array with PyTorch's semantics: a view (`shape`, `strides`, `offset`) onto a
+ * `Storage` that other views may share, on a device, with a dtype. Methods mirror `torch.Tensor` in
+ * camelCase; in-place forms keep PyTorch's trailing underscore.
+ */
+export class Tensor {
+  /** Sizes of each dimension. */
+  readonly shape: readonly number[];
+  /** Elements to skip in storage to move one step along each dimension. */
+  readonly strides: readonly number[];
+  /** Index of the first element in storage. */
+  readonly offset: number;
+  readonly storage: Storage;
+  /** Gradient accumulated by `backward()` (set by @nn/autograd). */
+  grad: Tensor | null = null;
+  /** The autograd node that produced this tensor; `null` for leaves (set by @nn/autograd). */
+  gradFn: unknown = null;
+  #requiresGrad = false;
+
+  constructor(storage: Storage, shape: readonly number[], strides?: readonly number[], offset = 0) {
+    this.storage = storage;
+    this.shape = Object.freeze([...shape]);
+    this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape));
+    this.offset = offset;
+  }
+
+  /** Wraps a CPU typed array (not copied) as a contiguous tensor. */
+  static fromArray(
+    data: TypedArray,
+    shape: readonly number[],
+    dtype: DType = dtypeOfArray(data) ?? 'float32',
+  ): Tensor {
+    return new Tensor(new Storage('cpu', dtype, data.length, data), shape);
+  }
+
+  /** A new tensor sharing this one's storage with another layout (used by view kernels). */
+  withLayout(shape: readonly number[], strides: readonly number[], offset: number): Tensor {
+    return new Tensor(this.storage, shape, strides, offset);
+  }
+
+  get dtype(): DType {
+    return this.storage.dtype;
+  }
+
+  get device(): string {
+    return this.storage.device;
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** Number of elements. */
+  numel(): number {
+    return shapeSize(this.shape);
+  }
+
+  /** The shape, or the size of one dim (negative dims count from the end). */
+  size(): readonly number[];
+  size(dim: number): number;
+  size(dim?: number): number | readonly number[] {
+    if (dim === undefined) return this.shape;
+    return this.shape[normalizeDim('size', dim, this.ndim)]!;
+  }
+
+  /** Whether elements are laid out row-major without gaps (views may not be). */
+  isContiguous(): boolean {
+    let step = 1;
+    for (let d = this.ndim - 1; d >= 0; d--) {
+      const size = this.shape[d]!;
+      if (size !== 1 && this.strides[d] !== step) return false;
+      step *= size;
+    }
+    return true;
+  }
+
+  /** Bumped by every in-place write to the storage; autograd checks it. */
+  get version(): number {
+    return this.storage.version;
+  }
+
+  // ---- autograd fields (behaviour supplied by @nn/autograd) ----
+
+  /** Whether operations on this tensor are recorded for differentiation. */
+  get requiresGrad(): boolean {
+    return this.#requiresGrad;
+  }
+
+  set requiresGrad(value: boolean) {
+    autogradHook()?.setRequiresGrad(this, value);
+    this.#requiresGrad = value;
+  }
+
+  /** Sets `requiresGrad` and returns this tensor. */
+  requiresGrad_(value = true): this {
+    this.requiresGrad = value;
+    return this;
+  }
+
+  /** Sets the flag without validation; for @nn/autograd when it creates recorded outputs. */
+  setRequiresGradUnchecked(value: boolean): void {
+    this.#requiresGrad = value;
+  }
+
+  /** True for tensors created by the user (not by a recorded op). */
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  /** Computes gradients of this tensor with respect to graph leaves (needs @nn/autograd). */
+  backward(gradient?: Tensor, options: { retainGraph?: boolean } = {}): void {
+    requireHook('backward()').backward(this, gradient, options);
+  }
+
+  /** Keeps `.grad` for this non-leaf tensor after backward (needs @nn/autograd). */
+  retainGrad(): void {
+    requireHook('retainGrad()').retainGrad(this);
+  }
+
+  /** Calls `fn(grad)` when this tensor's gradient is computed; returns a remover (needs @nn/autograd). */
+  registerHook(fn: (grad: Tensor) => Tensor | undefined): () => void {
+    return requireHook('registerHook()').registerHook(this, fn);
+  }
+
+  /** A tensor sharing this one's data, cut off from the graph. */
+  detach(): Tensor {
+    return new Tensor(this.storage, this.shape, this.strides, this.offset);
+  }
+
+  /** Cuts this tensor off from the graph in place. */
+  detach_(): this {
+    this.gradFn = null;
+    this.#requiresGrad = false;
+    return this;
+  }
+
+  // ---- devices, dtypes, reading out ----
+
+  /** Moves to a device and/or converts the dtype; returns `this` when nothing changes. */
+  to(target: string | DType | { device?: string; dtype?: DType }): Tensor {
+    const spec =
+      typeof target === 'object'
+        ? target
+        : isDType(target)
+          ? { dtype: target as DType }
+          : { device: target as string };
+    let out: Tensor = this;
+    if (spec.dtype !== undefined && spec.dtype !== this.dtype)
+      out = runKernel('cast', [out], { dtype: spec.dtype });
+    if (spec.device !== undefined && spec.device !== out.device)
+      out = runKernel('toDevice', [out], { device: spec.device });
+    return out;
+  }
+
+  cpu(): Tensor {
+    return this.to('cpu');
+  }
+
+  float(): Tensor {
+    return this.to('float32');
+  }
+
+  double(): Tensor {
+    return this.to('float64');
+  }
+
+  int(): Tensor {
+    return this.to('int32');
+  }
+
+  bool(): Tensor {
+    return this.to('bool');
+  }
+
+  /** A copy with its own storage (differentiable). */
+  clone(): Tensor {
+    return runKernel('clone', [this]);
+  }
+
+  /** This tensor if it is contiguous, else a contiguous copy. */
+  contiguous(): Tensor {
+    return this.isContiguous() ? this : this.clone();
+  }
+
+  /** Values in row-major order, read from any device (the portable way to read data). */
+  async data(): Promise<TypedArray> {
+    const x = this.contiguous();
+    const all = await getBackend(x.device, 'data').read(x.storage);
+    return sliceOut(all, x);
+  }
+
+  /** Values in row-major order, synchronously (not on devices that only read asynchronously). */
+  dataSync(): TypedArray {
+    const x = this.contiguous();
+    const backend = getBackend(x.device, 'dataSync');
+    if (!backend.readSync) {
+      throw new NNError(
+        'dataSync',
+        `device '${x.device}' reads asynchronously only; use await tensor.data()`,
+      );
+    }
+    return sliceOut(backend.readSync(x.storage), x);
+  }
+
+  /** The value of a one-element tensor as a JS number (booleans for bool tensors, as PyTorch). */
+  item(): number {
+    if (this.numel() !== 1) {
+      throw new ValueError('item', `a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
+    }
+    return this.dataSync()[0]!;
+  }
+
+  /** Nested arrays of numbers (booleans for bool tensors), as torch's `tolist()`. */
+  tolist(): NestedList {
+    const values = this.dataSync();
+    const read = (i: number): number | boolean => (this.dtype === 'bool' ? values[i] !== 0 : values[i]!);
+    const build = (dim: number, base: number): NestedList => {
+      if (dim === this.ndim) return read(base);
+      const size = this.shape[dim]!;
+      const step = contiguousStrides(this.shape)[dim]!;
+      return Array.from({ length: size }, (_, i) => build(dim + 1, base + i * step));
+    };
+    return build(0, 0);
+  }
+
+  /** PyTorch-style text: `tensor([[1.0000, 2.0000]])`. */
+  toString(): string {
+    return formatTensor(this);
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return formatTensor(this);
+  }
+
+  // ---- views ----
+
+  view(...shape: number[] | [readonly number[]]): Tensor {
+    return views.view(this, flatShape(shape));
+  }
+
+  reshape(...shape: number[] | [readonly number[]]): Tensor {
+    return views.reshape(this, flatShape(shape));
+  }
+
+  viewAs(other: Tensor): Tensor {
+    return views.view(this, other.shape);
+  }
+
+  reshapeAs(other: Tensor): Tensor {
+    return views.reshape(this, other.shape);
+  }
+
+  permute(...dims: number[] | [readonly number[]]): Tensor {
+    return views.permute(this, flatShape(dims));
+  }
+
+  transpose(dim0: number, dim1: number): Tensor {
+    return views.transpose(this, dim0, dim1);
+  }
+
+  /** Transpose of a tensor with at most 2 dims. */
+  t(): Tensor {
+    return views.t(this);
+  }
+
+  /** Transpose of the last two dims. */
+  get mT(): Tensor {
+    return views.mT(this);
+  }
+
+  expand(...shape: number[] | [readonly number[]]): Tensor {
+    return views.expand(this, flatShape(shape));
+  }
+
+  expandAs(other: Tensor): Tensor {
+    return views.expand(this, other.shape);
+  }
+
+  squeeze(dim?: number | readonly number[]): Tensor {
+    return views.squeeze(this, dim);
+  }
+
+  unsqueeze(dim: number): Tensor {
+    return views.unsqueeze(this, dim);
+  }
+
+  flatten(startDim = 0, endDim = -1): Tensor {
+    return views.flatten(this, startDim, endDim);
+  }
+
+  unflatten(dim: number, sizes: readonly number[]): Tensor {
+    return views.unflatten(this, dim, sizes);
+  }
+
+  narrow(dim: number, start: number, length: number): Tensor {
+    return views.narrow(this, dim, start, length);
+  }
+
+  /** Python slicing along one dim: `x.slice(1, 0, 4, 2)` is `x[:, 0:4:2]`. */
+  slice(dim: number, start?: number, end?: number, step = 1): Tensor {
+    return views.slice(this, dim, start, end, step);
+  }
+
+  select(dim: number, index: number): Tensor {
+    return views.select(this, dim, index);
+  }
+
+  unbind(dim = 0): Tensor[] {
+    return views.unbind(this, dim);
+  }
+
+  split(splitSize: number | readonly number[], dim = 0): Tensor[] {
+    return views.split(this, splitSize, dim);
+  }
+
+  chunk(chunks: number, dim = 0): Tensor[] {
+    return views.chunk(this, chunks, dim);
+  }
+
+  diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor {
+    return views.diagonal(this, offset, dim1, dim2);
+  }
+
+  // ---- elementwise ----
+
+  add(other: Operand, options?: { alpha?: number }): Tensor {
+    return add(this, other, options);
+  }
+
+  sub(other: Operand, options?: { alpha?: number }): Tensor {
+    return sub(this, other, options);
+  }
+
+  mul(other: Operand): Tensor {
+    return mul(this, other);
+  }
+
+  div(other: Operand, options?: { roundingMode?: RoundingMode }): Tensor {
+    return div(this, other, options);
+  }
+
+  pow(exponent: Operand): Tensor {
+    return pow(this, exponent);
+  }
+
+  remainder(other: Operand): Tensor {
+    return remainder(this, other);
+  }
+
+  fmod(other: Operand): Tensor {
+    return fmod(this, other);
+  }
+
+  minimum(other: Operand): Tensor {
+    return elementwise('minimum', [this, other]);
+  }
+
+  maximum(other: Operand): Tensor {
+    return elementwise('maximum', [this, other]);
+  }
+
+  eq(other: Operand): Tensor {
+    return elementwise('eq', [this, other]);
+  }
+
+  ne(other: Operand): Tensor {
+    return elementwise('ne', [this, other]);
+  }
+
+  lt(other: Operand): Tensor {
+    return elementwise('lt', [this, other]);
+  }
+
+  le(other: Operand): Tensor {
+    return elementwise('le', [this, other]);
+  }
+
+  gt(other: Operand): Tensor {
+    return elementwise('gt', [this, other]);
+  }
+
+  ge(other: Operand): Tensor {
+    return elementwise('ge', [this, other]);
+  }
+
+  logicalAnd(other: Operand): Tensor {
+    return elementwise('logicalAnd', [this, other]);
+  }
+
+  logicalOr(other: Operand): Tensor {
+    return elementwise('logicalOr', [this, other]);
+  }
+
+  logicalXor(other: Operand): Tensor {
+    return elementwise('logicalXor', [this, other]);
+  }
+
+  logicalNot(): Tensor {
+    return elementwise('logicalNot', [this]);
+  }
+
+  neg(): Tensor {
+    return elementwise('neg', [this]);
+  }
+
+  abs(): Tensor {
+    return elementwise('abs', [this]);
+  }
+
+  sign(): Tensor {
+    return elementwise('sign', [this]);
+  }
+
+  exp(): Tensor {
+    return elementwise('exp', [this]);
+  }
+
+  exp2(): Tensor {
+    return elementwise('exp2', [this]);
+  }
+
+  log(): Tensor {
+    return elementwise('log', [this]);
+  }
+
+  log2(): Tensor {
+    return elementwise('log2', [this]);
+  }
+
+  log1p(): Tensor {
+    return elementwise('log1p', [this]);
+  }
+
+  expm1(): Tensor {
+    return elementwise('expm1', [this]);
+  }
+
+  sqrt(): Tensor {
+    return elementwise('sqrt', [this]);
+  }
+
+  rsqrt(): Tensor {
+    return elementwise('rsqrt', [this]);
+  }
+
+  square(): Tensor {
+    return elementwise('square', [this]);
+  }
+
+  reciprocal(): Tensor {
+    return elementwise('reciprocal', [this]);
+  }
+
+  sin(): Tensor {
+    return elementwise('sin', [this]);
+  }
+
+  cos(): Tensor {
+    return elementwise('cos', [this]);
+  }
+
+  tan(): Tensor {
+    return elementwise('tan', [this]);
+  }
+
+  tanh(): Tensor {
+    return elementwise('tanh', [this]);
+  }
+
+  sigmoid(): Tensor {
+    return elementwise('sigmoid', [this]);
+  }
+
+  relu(): Tensor {
+    return elementwise('relu', [this]);
+  }
+
+  erf(): Tensor {
+    return elementwise('erf', [this]);
+  }
+
+  floor(): Tensor {
+    return elementwise('floor', [this]);
+  }
+
+  ceil(): Tensor {
+    return elementwise('ceil', [this]);
+  }
+
+  /** Rounds half to even, as torch.round. */
+  round(): Tensor {
+    return elementwise('round', [this]);
+  }
+
+  trunc(): Tensor {
+    return elementwise('trunc', [this]);
+  }
+
+  isnan(): Tensor {
+    return elementwise('isnan', [this]);
+  }
+
+  isinf(): Tensor {
+    return elementwise('isinf', [this]);
+  }
+
+  isfinite(): Tensor {
+    return elementwise('isfinite', [this]);
+  }
+
+  clamp(min?: Operand, max?: Operand): Tensor {
+    return clamp(this, min, max);
+  }
+
+  /** torch.where(condition, this, other). */
+  where(condition: Tensor, other: Operand): Tensor {
+    return where(condition, this, other);
+  }
+
+  lerp(end: Operand, weight: Operand): Tensor {
+    return lerp(this, end, weight);
+  }
+
+  addcmul(tensor1: Operand, tensor2: Operand, options?: { value?: number }): Tensor {
+    return addcmul(this, tensor1, tensor2, options);
+  }
+
+  addcdiv(tensor1: Operand, tensor2: Operand, options?: { value?: number }): Tensor {
+    return addcdiv(this, tensor1, tensor2, options);
+  }
+
+  // ---- in place ----
+
+  add_(other: Operand, options: { alpha?: number } = {}): this {
+    elementwiseInplace('add', this, [other], options.alpha ?? 1);
+    return this;
+  }
+
+  sub_(other: Operand, options: { alpha?: number } = {}): this {
+    elementwiseInplace('sub', this, [other], options.alpha ?? 1);
+    return this;
+  }
+
+  mul_(other: Operand): this {
+    elementwiseInplace('mul', this, [other]);
+    return this;
+  }
+
+  div_(other: Operand, options: { roundingMode?: RoundingMode } = {}): this {
+    elementwiseInplace(kernelForRounding(options.roundingMode), this, [other]);
+    return this;
+  }
+
+  pow_(exponent: Operand): this {
+    elementwiseInplace('pow', this, [exponent]);
+    return this;
+  }
+
+  neg_(): this {
+    elementwiseInplace('neg', this, []);
+    return this;
+  }
+
+  abs_(): this {
+    elementwiseInplace('abs', this, []);
+    return this;
+  }
+
+  exp_(): this {
+    elementwiseInplace('exp', this, []);
+    return this;
+  }
+
+  log_(): this {
+    elementwiseInplace('log', this, []);
+    return this;
+  }
+
+  sqrt_(): this {
+    elementwiseInplace('sqrt', this, []);
+    return this;
+  }
+
+  sigmoid_(): this {
+    elementwiseInplace('sigmoid', this, []);
+    return this;
+  }
+
+  tanh_(): this {
+    elementwiseInplace('tanh', this, []);
+    return this;
+  }
+
+  relu_(): this {
+    elementwiseInplace('relu', this, []);
+    return this;
+  }
+
+  clamp_(min?: Operand, max?: Operand): this {
+    if (min === undefined && max === undefined) clamp(this, min, max);
+    elementwiseInplace('clamp', this, [min ?? -Infinity, max ?? Infinity]);
+    return this;
+  }
+
+  lerp_(end: Operand, weight: Operand): this {
+    elementwiseInplace('lerp', this, [end, weight]);
+    return this;
+  }
+
+  addcmul_(tensor1: Operand, tensor2: Operand, options: { value?: number } = {}): this {
+    elementwiseInplace('addcmul', this, [tensor1, tensor2], options.value ?? 1);
+    return this;
+  }
+
+  addcdiv_(tensor1: Operand, tensor2: Operand, options: { value?: number } = {}): this {
+    elementwiseInplace('addcdiv', this, [tensor1, tensor2], options.value ?? 1);
+    return this;
+  }
+
+  /** Copies `source` (broadcast, cast) into this tensor's memory. */
+  copy_(source: Tensor): this {
+    const src = source.device === this.device ? source : source.to(this.device);
+    runInplace('clone', this, [src.expand(this.shape)], {});
+    return this;
+  }
+
+  /** Fills with `value`. */
+  fill_(value: number | boolean): this {
+    writeInto(this, scalarTensor(value, this.dtype, this.device));
+    return this;
+  }
+
+  /** Fills with zeros. */
+  zero_(): this {
+    return this.fill_(0);
+  }
+}
+
+/** Values of `tolist()`: nested arrays of numbers or booleans. */
+export type NestedList = number | boolean | NestedList[];
+
+function isDType(s: string): boolean {
+  return s === 'float32' || s === 'float64' || s === 'int32' || s === 'bool';
+}
+
+function flatShape(args: number[] | [readonly number[]]): number[] {
+  return Array.isArray(args[0]) ? [...(args[0] as readonly number[])] : (args as number[]);
+}
+
+function sliceOut(all: TypedArray, x: Tensor): TypedArray {
+  // Always a copy: callers may keep or modify what they read without touching the tensor.
+  return all.slice(x.offset, x.offset + x.numel()) as TypedArray;
+}
+
+/** A 0-d tensor holding `value` as `dtype` on `device` (scalars taking part in ops). */
+export function scalarTensor(value: number | boolean, dtype: DType, device = 'cpu'): Tensor {
+  const data = allocate(dtype, 1);
+  data[0] = castScalar(value, dtype);
+  const t = Tensor.fromArray(data, [], dtype);
+  return device === 'cpu' ? t : transfer(t, device);
+}
+
+/** Moves a tensor's values to another device without recording (used by kernels and the dispatcher). */
+export function transfer(x: Tensor, device: string): Tensor {
+  if (x.device === device) return x;
+  const source = getBackend(x.device, 'to');
+  const target = getBackend(device, 'to');
+  const c = x.isContiguous() ? x : runKernel('clone', [x]);
+  if (!source.readSync) {
+    throw new NNError(
+      'to',
+      `device '${x.device}' reads asynchronously only; use await tensor.data() and create a new tensor`,
+    );
+  }
+  const values = sliceOut(source.readSync(c.storage), c);
+  return new Tensor(new Storage(device, x.dtype, values.length, target.fromHost(values, x.dtype)), x.shape);
+}
+
+registerCpuBackend();
