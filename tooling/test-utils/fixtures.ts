@@ -30,3 +30,21 @@ export function decodeTensor(t: FixtureTensor): Float64Array {
   });
   return out;
 }
+
+/**
+ * A fixture tensor's values in the typed array its dtype is stored in on the CPU, ready for
+ * `tensor(fixtureArray(f)).reshape(f.shape)`.
+ */
+export function fixtureArray(t: FixtureTensor): Float32Array | Float64Array | Int32Array | Uint8Array {
+  const values = decodeTensor(t);
+  switch (t.dtype) {
+    case 'float32':
+      return Float32Array.from(values);
+    case 'float64':
+      return values;
+    case 'int32':
+      return Int32Array.from(values);
+    case 'bool':
+      return Uint8Array.from(values);
+  }
+}

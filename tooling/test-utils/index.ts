@@ -1,2 +1,2 @@
 export { assertClose, type TensorLike, type Tolerance } from './assert-close';
-export { decodeTensor, type FixtureFile, type FixtureTensor, loadFixtures } from './fixtures';
+export { decodeTensor, type FixtureFile, type FixtureTensor, fixtureArray, loadFixtures } from './fixtures';

@@ -2,6 +2,7 @@ import type { Tensor } from './tensor';
 
 const threshold = 1000;
 const edgeItems = 3;
+const lineWidth = 80;
 
 /** Python's `{:.4e}`: two-digit exponent with sign. */
 function exponential(v: number, digits: number): string {
@@ -60,17 +61,24 @@ export function formatTensor(t: Tensor): string {
   collect(0, 0);
   const format = formatterFor(t.dtype, shown);
   const width = Math.max(...shown.map((v) => format(v).length), 0);
-  const indent = 'tensor('.length;
-  const render = (dim: number, base: number): string => {
-    if (dim === t.ndim) return format(values[base]!).padStart(width);
+
+  const render = (dim: number, base: number, indent: number): string => {
+    if (dim === t.ndim - 1) {
+      // The last dim wraps at 80 columns like torch's _vector_str.
+      const perLine = Math.max(1, Math.floor((lineWidth - indent) / (width + 2)));
+      const items = indices(t.shape[dim]!).map((i) =>
+        i < 0 ? ' ...' : format(values[base + i * strides[dim]!]!).padStart(width),
+      );
+      const lines: string[] = [];
+      for (let i = 0; i < items.length; i += perLine) lines.push(items.slice(i, i + perLine).join(', '));
+      return `[${lines.join(`,\n${' '.repeat(indent + 1)}`)}]`;
+    }
     const parts = indices(t.shape[dim]!).map((i) =>
-      i < 0 ? '...' : render(dim + 1, base + i * strides[dim]!),
+      i < 0 ? '...' : render(dim + 1, base + i * strides[dim]!, indent + 1),
     );
-    if (dim === t.ndim - 1) return `[${parts.join(', ')}]`;
-    const gap = `,${'\n'.repeat(t.ndim - dim - 1)}${' '.repeat(indent + dim + 1)}`;
-    return `[${parts.join(gap)}]`;
+    return `[${parts.join(`,${'\n'.repeat(t.ndim - dim - 1)}${' '.repeat(indent + 1)}`)}]`;
   };
-  const body = t.ndim === 0 ? format(values[0]!) : t.numel() === 0 ? '[]' : render(0, 0);
+  const body = t.ndim === 0 ? format(values[0]!) : t.numel() === 0 ? '[]' : render(0, 0, 'tensor('.length);
   const suffix: string[] = [];
   if (t.numel() === 0 && t.ndim !== 1) suffix.push(`size=[${t.shape.join(', ')}]`);
   if (t.dtype !== 'float32' && t.dtype !== 'int32' && t.dtype !== 'bool') suffix.push(`dtype=${t.dtype}`);
