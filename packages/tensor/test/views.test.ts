@@ -57,7 +57,7 @@ describe('views match PyTorch values and strides', () => {
     for (const [name, got] of Object.entries(pieces)) {
       const want = cases[name]!.outputs!;
       expect(got.length).toBe(want.length);
-      got.forEach((t, i) => assertClose(t, want[i]!, { rtol: 0, atol: 0 }, `${name}[${i}]`));
+      for (const [i, t] of got.entries()) assertClose(t, want[i]!, { rtol: 0, atol: 0 }, `${name}[${i}]`);
     }
   });
 
