@@ -15,5 +15,7 @@ export function libraryConfig(entries: Record<string, string> = { index: 'src/in
     platform: 'neutral',
     splitting: false,
     treeshake: true,
+    // import.meta.url in the CJS build (Node entries resolve files relative to themselves).
+    shims: true,
   }) as Options;
 }

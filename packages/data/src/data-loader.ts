@@ -1,0 +1,149 @@
+import { Generator } from '@nn/tensor';
+import { type Collated, defaultCollate } from './collate';
+import type { Dataset, IterableDataset } from './datasets/dataset';
+import { BatchSampler, RandomSampler, type Sampler, SequentialSampler } from './samplers/samplers';
+
+/** Options of {@link DataLoader}, as torch.utils.data.DataLoader's (camelCase). */
+export interface DataLoaderOptions<T, B> {
+  /** Items per batch (default 1); `null` yields items one by one, collated alone. */
+  batchSize?: number | null;
+  /** Reshuffle every epoch (a {@link RandomSampler}). */
+  shuffle?: boolean;
+  /** Random stream for shuffling; default: a Generator seeded with `seed`, else the global one. */
+  generator?: Generator;
+  /** Shortcut for `generator: new Generator(seed)`: the same seed gives the same order on every run. */
+  seed?: number;
+  /** Drop the last incomplete batch. */
+  dropLast?: boolean;
+  /** Where indices come from (exclusive with `shuffle`). */
+  sampler?: Sampler;
+  /** Yields whole batches of indices (exclusive with batchSize, shuffle, sampler, dropLast). */
+  batchSampler?: Sampler<number[]>;
+  /** Turns a list of items into a batch; default {@link defaultCollate}. */
+  collateFn?: (items: T[]) => B;
+  /** For async iteration: load the next batch while the current one is used (default true). */
+  prefetch?: boolean;
+}
+
+/**
+ * Batches a dataset: `for (const [x, y] of loader)` for map-style datasets, `for await` for async ones
+ * (IterableDataset). `length` is the number of batches per epoch.
+ */
+export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterable<B> {
+  readonly batchSize: number | null;
+  readonly dropLast: boolean;
+  private readonly batchSampler: Sampler<number[]> | undefined;
+  private readonly collate: (items: T[]) => B;
+  private readonly prefetch: boolean;
+
+  constructor(
+    readonly dataset: Dataset<T> | IterableDataset<T>,
+    options: DataLoaderOptions<T, B> = {},
+  ) {
+    const { shuffle = false, sampler, batchSampler, dropLast = false } = options;
+    this.batchSize = options.batchSize === undefined ? 1 : options.batchSize;
+    this.dropLast = dropLast;
+    this.collate = options.collateFn ?? ((items: T[]) => defaultCollate(items) as B);
+    this.prefetch = options.prefetch ?? true;
+    if (sampler && shuffle)
+      throw new RangeError('DataLoader: sampler option is mutually exclusive with shuffle');
+    if (batchSampler && (options.batchSize !== undefined || shuffle || sampler || dropLast)) {
+      throw new RangeError(
+        'DataLoader: batchSampler option is mutually exclusive with batchSize, shuffle, sampler, and dropLast',
+      );
+    }
+    if (this.batchSize !== null && (!Number.isInteger(this.batchSize) || this.batchSize <= 0)) {
+      throw new RangeError(
+        `DataLoader: batchSize should be a positive integer value, but got batchSize=${this.batchSize}`,
+      );
+    }
+    if ('iterable' in dataset) {
+      if (shuffle || sampler || batchSampler) {
+        throw new RangeError(
+          'DataLoader: with an IterableDataset, shuffle, sampler and batchSampler are not allowed',
+        );
+      }
+      return;
+    }
+    const generator =
+      options.generator ?? (options.seed !== undefined ? new Generator(options.seed) : undefined);
+    const itemSampler =
+      sampler ??
+      (shuffle ? new RandomSampler(dataset, generator ? { generator } : {}) : new SequentialSampler(dataset));
+    this.batchSampler =
+      batchSampler ??
+      new BatchSampler(itemSampler, this.batchSize ?? 1, this.batchSize === null ? false : dropLast);
+  }
+
+  /** Batches per epoch (for map-style datasets). */
+  get length(): number {
+    if (!this.batchSampler) throw new TypeError('DataLoader: an IterableDataset has no length');
+    return this.batchSampler.length;
+  }
+
+  private unbatched(): boolean {
+    return this.batchSize === null;
+  }
+
+  private make(items: T[]): B {
+    return this.unbatched() ? (items[0] as unknown as B) : this.collate(items);
+  }
+
+  *[Symbol.iterator](): Iterator<B> {
+    if (!this.batchSampler) {
+      const source = this.dataset as unknown as Partial<Iterable<T>>;
+      if (!source[Symbol.iterator])
+        throw new TypeError('DataLoader: this dataset is async; iterate with for await');
+      yield* this.batchesOf(source as Iterable<T>);
+      return;
+    }
+    const dataset = this.dataset as Dataset<T>;
+    for (const indices of this.batchSampler) yield this.make(indices.map((i) => dataset.get(i)));
+  }
+
+  private *batchesOf(items: Iterable<T>): IterableIterator<B> {
+    const size = this.batchSize ?? 1;
+    let batch: T[] = [];
+    for (const item of items) {
+      batch.push(item);
+      if (batch.length === size) {
+        yield this.make(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0 && !this.dropLast) yield this.make(batch);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<B> {
+    if (this.batchSampler) {
+      yield* this[Symbol.iterator]();
+      return;
+    }
+    const source = this.dataset as unknown as Partial<AsyncIterable<T>> & Partial<Iterable<T>>;
+    const iterator = source[Symbol.asyncIterator]?.() ?? toAsync(source as Iterable<T>);
+    const size = this.batchSize ?? 1;
+    const nextBatch = async (): Promise<B | undefined> => {
+      const batch: T[] = [];
+      while (batch.length < size) {
+        const { value, done } = await iterator.next();
+        if (done) break;
+        batch.push(value);
+      }
+      if (batch.length === 0 || (batch.length < size && this.dropLast)) return undefined;
+      return this.make(batch);
+    };
+    // With prefetch, the next batch loads while the consumer works on this one.
+    let pending = nextBatch();
+    for (;;) {
+      const batch = await pending;
+      if (batch === undefined) return;
+      if (this.prefetch) pending = nextBatch();
+      yield batch;
+      if (!this.prefetch) pending = nextBatch();
+    }
+  }
+}
+
+async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
+  yield* items;
+}

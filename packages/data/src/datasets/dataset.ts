@@ -1,0 +1,148 @@
+import { defaultGenerator, type Generator, randperm, type Tensor } from '@nn/tensor';
+
+/**
+ * A map-style dataset: `length` items addressed by index (torch.utils.data.Dataset with `__len__` and
+ * `__getitem__`). Subclass it and implement both.
+ */
+export abstract class Dataset<T> {
+  /** Number of items. */
+  abstract get length(): number;
+  /** The item at `index` in [0, length). */
+  abstract get(index: number): T;
+
+  /** Iterates the items in order. */
+  *[Symbol.iterator](): Iterator<T> {
+    for (let i = 0; i < this.length; i++) yield this.get(i);
+  }
+}
+
+/**
+ * A dataset that is a stream (torch's IterableDataset): implement `[Symbol.iterator]` for sync sources or
+ * `[Symbol.asyncIterator]` for async ones (files, network). DataLoader batches it as it arrives.
+ */
+export abstract class IterableDataset<T> {
+  readonly iterable = true;
+}
+
+/** An IterableDataset whose items come from a sync or async iterable (or a function making one). */
+export class IterableSource<T> extends IterableDataset<T> implements AsyncIterable<T> {
+  constructor(private readonly source: () => Iterable<T> | AsyncIterable<T>) {
+    super();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    yield* this.source();
+  }
+
+  /** The sync iterator, when the source is sync. */
+  *[Symbol.iterator](): Iterator<T> {
+    const it = this.source();
+    if (!(Symbol.iterator in it))
+      throw new TypeError('IterableSource: this source is async; iterate with for await');
+    yield* it as Iterable<T>;
+  }
+}
+
+function checkIndex(op: string, index: number, length: number): void {
+  if (!Number.isInteger(index) || index < 0 || index >= length) {
+    throw new RangeError(`${op}: index ${index} is out of range for a dataset of length ${length}`);
+  }
+}
+
+/** Items are the `index`-th rows of each tensor (torch's TensorDataset); all share their first dim. */
+export class TensorDataset extends Dataset<Tensor[]> {
+  readonly tensors: Tensor[];
+  constructor(...tensors: Tensor[]) {
+    super();
+    const n = tensors[0]?.shape[0];
+    if (n === undefined || tensors.some((t) => t.shape[0] !== n)) {
+      throw new RangeError(
+        `TensorDataset: size mismatch between tensors: first dims are [${tensors.map((t) => t.shape[0]).join(', ')}]`,
+      );
+    }
+    this.tensors = tensors;
+  }
+
+  get length(): number {
+    return this.tensors[0]!.shape[0]!;
+  }
+
+  get(index: number): Tensor[] {
+    checkIndex('TensorDataset', index, this.length);
+    return this.tensors.map((t) => t.select(0, index));
+  }
+}
+
+/** The items of `dataset` at `indices`, in that order. */
+export class Subset<T> extends Dataset<T> {
+  constructor(
+    readonly dataset: Dataset<T>,
+    readonly indices: readonly number[],
+  ) {
+    super();
+  }
+
+  get length(): number {
+    return this.indices.length;
+  }
+
+  get(index: number): T {
+    checkIndex('Subset', index, this.length);
+    return this.dataset.get(this.indices[index]!);
+  }
+}
+
+/** Several datasets one after the other. */
+export class ConcatDataset<T> extends Dataset<T> {
+  readonly cumulativeSizes: number[];
+  constructor(readonly datasets: readonly Dataset<T>[]) {
+    super();
+    if (datasets.length === 0)
+      throw new RangeError('ConcatDataset: datasets should not be an empty iterable');
+    let total = 0;
+    this.cumulativeSizes = datasets.map((d) => (total += d.length));
+  }
+
+  get length(): number {
+    return this.cumulativeSizes[this.cumulativeSizes.length - 1]!;
+  }
+
+  get(index: number): T {
+    checkIndex('ConcatDataset', index, this.length);
+    const which = this.cumulativeSizes.findIndex((end) => index < end);
+    const start = which === 0 ? 0 : this.cumulativeSizes[which - 1]!;
+    return this.datasets[which]!.get(index - start);
+  }
+}
+
+/**
+ * Splits a dataset into non-overlapping random subsets of the given lengths, or fractions summing to 1
+ * (remainders go round-robin to the first subsets, as PyTorch does).
+ */
+export function randomSplit<T>(
+  dataset: Dataset<T>,
+  lengths: readonly number[],
+  generator: Generator = defaultGenerator,
+): Subset<T>[] {
+  const n = dataset.length;
+  let sizes = [...lengths];
+  const fractional =
+    sizes.every((f) => f >= 0 && f <= 1) && Math.abs(sizes.reduce((a, b) => a + b, 0) - 1) < 1e-9 && n !== 1;
+  if (fractional && sizes.some((f) => !Number.isInteger(f) || sizes.length === 1)) {
+    sizes = sizes.map((f) => Math.floor(n * f));
+    let remainder = n - sizes.reduce((a, b) => a + b, 0);
+    for (let i = 0; remainder > 0; i = (i + 1) % sizes.length, remainder--) sizes[i]!++;
+  }
+  if (sizes.reduce((a, b) => a + b, 0) !== n) {
+    throw new RangeError(
+      `randomSplit: sum of input lengths (${sizes.join(' + ')}) does not equal the length of the input dataset (${n})`,
+    );
+  }
+  const order = Array.from(randperm(n, { generator }).dataSync());
+  let offset = 0;
+  return sizes.map((size) => {
+    const part = new Subset(dataset, order.slice(offset, offset + size));
+    offset += size;
+    return part;
+  });
+}

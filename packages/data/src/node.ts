@@ -1,0 +1,3 @@
+// @nn/data/node: the Node-only part (file system access), kept out of the browser-safe main entry.
+export { FashionMNIST, MNIST, type MnistOptions } from './datasets/mnist';
+export { type ReadIdxFileOptions, readIdxFile } from './read-idx-file';
