@@ -81,11 +81,12 @@ export function runInplace(
   const { entry, fallback } = resolve(name, device);
   let result = invoke(entry, fallback ? inputs.map((t) => transfer(t, 'cpu')) : inputs, attrs)[0]!;
   if (fallback) result = transfer(result, device);
-  writeInto(target, result);
+  // Recorded before the write: autograd may need the values it destroys, or refuse the op.
   const hook = registry().hook;
   if (hook && opaqueDepth === 0 && hook.shouldRecord([target, ...inputs])) {
     hook.record({ name, inputs, attrs, outputs: [result], inplace: target });
   }
+  writeInto(target, result);
   return target;
 }
 

@@ -43,6 +43,61 @@ export {
 } from './ops/elementwise';
 export { type ElementwiseSpec, elementwiseSpecs } from './ops/elementwise-specs';
 export {
+  embedding,
+  gather,
+  indexAdd,
+  indexAdd_,
+  indexSelect,
+  maskedFill,
+  maskedFill_,
+  maskedSelect,
+  oneHot,
+  type ScatterReduce,
+  scatter,
+  scatter_,
+  scatterAdd,
+  scatterAdd_,
+} from './ops/indexing';
+export { cat, stack } from './ops/join';
+export { addmm, bmm, dot, einsum, matmul, mm, outer } from './ops/linalg';
+export {
+  type AvgPool2dOptions,
+  adaptiveAvgPool2d,
+  avgPool2d,
+  type MaxPool2dOptions,
+  maxPool2d,
+  maxPool2dWithIndices,
+  type PoolAttrs,
+  type Size2,
+} from './ops/pooling';
+export {
+  all,
+  amax,
+  amin,
+  any,
+  argmax,
+  argmin,
+  cumprod,
+  cumsum,
+  type Dims,
+  logsumexp,
+  max,
+  mean,
+  min,
+  type NormOrder,
+  norm,
+  prod,
+  type ReduceOptions,
+  std,
+  sum,
+  type ValuesIndices,
+  type VarOptions,
+  variance,
+} from './ops/reductions';
+export { flip, type PadMode, pad, repeat, roll, tile, tril, triu } from './ops/shaping';
+export { logSoftmax, softmax } from './ops/softmax';
+export { argsort, type SortOptions, sort, type TopkOptions, topk } from './ops/sorting';
+export {
   chunk,
   diagonal,
   expand,

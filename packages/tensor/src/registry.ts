@@ -29,7 +29,11 @@ export interface RecordEvent {
   inputs: readonly Tensor[];
   attrs: KernelAttrs;
   outputs: readonly Tensor[];
-  /** For in-place ops: the tensor whose contents were overwritten with `outputs[0]`'s values. */
+  /**
+   * For in-place ops: the tensor whose contents will be overwritten with `outputs[0]`'s values. The hook
+   * is called before the write (so it can keep values the write destroys, or refuse the op); the write
+   * then bumps the storage version once.
+   */
   inplace?: Tensor;
 }
 
@@ -40,7 +44,11 @@ export interface AutogradHook {
   /** Whether an op on these inputs must be recorded (grad mode on and some input requires grad). */
   shouldRecord(inputs: readonly Tensor[]): boolean;
   record(event: RecordEvent): void;
-  backward(tensor: Tensor, gradient: Tensor | undefined, options: { retainGraph?: boolean }): void;
+  backward(
+    tensor: Tensor,
+    gradient: Tensor | undefined,
+    options: { retainGraph?: boolean; createGraph?: boolean },
+  ): void;
   retainGrad(tensor: Tensor): void;
   registerHook(tensor: Tensor, fn: (grad: Tensor) => Tensor | undefined): () => void;
   /** Checks that `requiresGrad` may change (only on leaves, only for float dtypes). */

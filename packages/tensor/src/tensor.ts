@@ -1,5 +1,5 @@
 import { registerCpuBackend } from './cpu/backend';
-import { runInplace, runKernel, writeInto } from './dispatch';
+import { runInplace, runKernel } from './dispatch';
 import { allocate, castScalar, type DType, dtypeOfArray, type TypedArray } from './dtype';
 import { NNError, ValueError } from './errors';
 import { formatTensor } from './format';
@@ -22,6 +22,12 @@ import {
   sub,
   where,
 } from './ops/elementwise';
+import * as indexing from './ops/indexing';
+import * as linalg from './ops/linalg';
+import * as reductions from './ops/reductions';
+import * as shaping from './ops/shaping';
+import { logSoftmax, softmax } from './ops/softmax';
+import * as sorting from './ops/sorting';
 import * as views from './ops/views';
 import { type AutogradHook, autogradHook, getBackend } from './registry';
 import { contiguousStrides, normalizeDim, shapeSize } from './shape';
@@ -155,8 +161,11 @@ export class Tensor {
     return this.gradFn === null;
   }
 
-  /** Computes gradients of this tensor with respect to graph leaves (needs @nn/autograd). */
-  backward(gradient?: Tensor, options: { retainGraph?: boolean } = {}): void {
+  /**
+   * Computes gradients of this tensor with respect to graph leaves (needs @nn/autograd). `createGraph`
+   * records the backward itself so the gradients can be differentiated again.
+   */
+  backward(gradient?: Tensor, options: { retainGraph?: boolean; createGraph?: boolean } = {}): void {
     requireHook('backward()').backward(this, gradient, options);
   }
 
@@ -577,6 +586,232 @@ export class Tensor {
     return addcdiv(this, tensor1, tensor2, options);
   }
 
+  // ---- linear algebra ----
+
+  /** torch.matmul with its 1-D promotion and batch broadcasting rules. */
+  matmul(other: Tensor): Tensor {
+    return linalg.matmul(this, other);
+  }
+
+  mm(other: Tensor): Tensor {
+    return linalg.mm(this, other);
+  }
+
+  bmm(other: Tensor): Tensor {
+    return linalg.bmm(this, other);
+  }
+
+  dot(other: Tensor): Tensor {
+    return linalg.dot(this, other);
+  }
+
+  outer(other: Tensor): Tensor {
+    return linalg.outer(this, other);
+  }
+
+  // ---- reductions, scans, softmax, sorting ----
+
+  /** torch.sum over `dim` (every dim when omitted); integers and bools give int32. */
+  sum(dim?: reductions.Dims, options?: reductions.ReduceOptions & { dtype?: DType }): Tensor {
+    return reductions.sum(this, dim, options);
+  }
+
+  /** torch.mean over `dim` (every dim when omitted); floating tensors only. */
+  mean(dim?: reductions.Dims, options?: reductions.ReduceOptions & { dtype?: DType }): Tensor {
+    return reductions.mean(this, dim, options);
+  }
+
+  /** torch.prod over `dim` (every dim when omitted); integers and bools give int32. */
+  prod(dim?: reductions.Dims, options?: reductions.ReduceOptions & { dtype?: DType }): Tensor {
+    return reductions.prod(this, dim, options);
+  }
+
+  /** The largest value (0-d), or `{ values, indices }` along `dim`. */
+  max(): Tensor;
+  max(dim: number, options?: reductions.ReduceOptions): reductions.ValuesIndices;
+  max(dim?: number, options?: reductions.ReduceOptions): Tensor | reductions.ValuesIndices {
+    return dim === undefined ? reductions.max(this) : reductions.max(this, dim, options);
+  }
+
+  /** The smallest value (0-d), or `{ values, indices }` along `dim`. */
+  min(): Tensor;
+  min(dim: number, options?: reductions.ReduceOptions): reductions.ValuesIndices;
+  min(dim?: number, options?: reductions.ReduceOptions): Tensor | reductions.ValuesIndices {
+    return dim === undefined ? reductions.min(this) : reductions.min(this, dim, options);
+  }
+
+  amax(dim?: reductions.Dims, options?: reductions.ReduceOptions): Tensor {
+    return reductions.amax(this, dim, options);
+  }
+
+  amin(dim?: reductions.Dims, options?: reductions.ReduceOptions): Tensor {
+    return reductions.amin(this, dim, options);
+  }
+
+  argmax(dim?: number, options?: reductions.ReduceOptions): Tensor {
+    return reductions.argmax(this, dim, options);
+  }
+
+  argmin(dim?: number, options?: reductions.ReduceOptions): Tensor {
+    return reductions.argmin(this, dim, options);
+  }
+
+  /** torch.var with `correction` (default 1). */
+  var(dim?: reductions.Dims, options?: reductions.VarOptions): Tensor {
+    return reductions.variance(this, dim, options);
+  }
+
+  /** torch.std with `correction` (default 1). */
+  std(dim?: reductions.Dims, options?: reductions.VarOptions): Tensor {
+    return reductions.std(this, dim, options);
+  }
+
+  logsumexp(dim: reductions.Dims, options?: reductions.ReduceOptions): Tensor {
+    return reductions.logsumexp(this, dim, options);
+  }
+
+  /** torch.norm: p = 'fro'/2 (default), 1, ±Infinity, 0 or any number, over `dim` (every dim when omitted). */
+  norm(p?: reductions.NormOrder, dim?: reductions.Dims, options?: reductions.ReduceOptions): Tensor {
+    return reductions.norm(this, p, dim, options);
+  }
+
+  cumsum(dim: number, options?: { dtype?: DType }): Tensor {
+    return reductions.cumsum(this, dim, options);
+  }
+
+  cumprod(dim: number, options?: { dtype?: DType }): Tensor {
+    return reductions.cumprod(this, dim, options);
+  }
+
+  all(dim?: reductions.Dims, options?: reductions.ReduceOptions): Tensor {
+    return reductions.all(this, dim, options);
+  }
+
+  any(dim?: reductions.Dims, options?: reductions.ReduceOptions): Tensor {
+    return reductions.any(this, dim, options);
+  }
+
+  softmax(dim: number): Tensor {
+    return softmax(this, dim);
+  }
+
+  logSoftmax(dim: number): Tensor {
+    return logSoftmax(this, dim);
+  }
+
+  sort(dim?: number, options?: sorting.SortOptions): reductions.ValuesIndices {
+    return sorting.sort(this, dim, options);
+  }
+
+  argsort(dim?: number, options?: sorting.SortOptions): Tensor {
+    return sorting.argsort(this, dim, options);
+  }
+
+  topk(k: number, dim?: number, options?: sorting.TopkOptions): reductions.ValuesIndices {
+    return sorting.topk(this, k, dim, options);
+  }
+
+  // ---- indexing and copying ----
+
+  /** torch.gather along `dim` with an int32 `index` of this tensor's rank. */
+  gather(dim: number, index: Tensor): Tensor {
+    return indexing.gather(this, dim, index);
+  }
+
+  /** torch.scatter: a copy with `src` (or a scalar) written where `index` points along `dim`. */
+  scatter(
+    dim: number,
+    index: Tensor,
+    src: Tensor | number | boolean,
+    options?: { reduce?: indexing.ScatterReduce },
+  ): Tensor {
+    return indexing.scatter(this, dim, index, src, options);
+  }
+
+  /** In-place {@link Tensor.scatter}. */
+  scatter_(
+    dim: number,
+    index: Tensor,
+    src: Tensor | number | boolean,
+    options?: { reduce?: indexing.ScatterReduce },
+  ): this {
+    indexing.scatter_(this, dim, index, src, options);
+    return this;
+  }
+
+  /** torch.scatter_add: a copy with `src` summed in where `index` points along `dim`. */
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
+    return indexing.scatterAdd(this, dim, index, src);
+  }
+
+  /** In-place {@link Tensor.scatterAdd}. */
+  scatterAdd_(dim: number, index: Tensor, src: Tensor): this {
+    indexing.scatterAdd_(this, dim, index, src);
+    return this;
+  }
+
+  /** torch.index_select: slices along `dim` at the positions of a 1-d int32 `index`. */
+  indexSelect(dim: number, index: Tensor): Tensor {
+    return indexing.indexSelect(this, dim, index);
+  }
+
+  /** torch.index_add: a copy with `alpha * source` slices summed into the slices `index` lists. */
+  indexAdd(dim: number, index: Tensor, source: Tensor, options?: { alpha?: number }): Tensor {
+    return indexing.indexAdd(this, dim, index, source, options);
+  }
+
+  /** In-place {@link Tensor.indexAdd}. */
+  indexAdd_(dim: number, index: Tensor, source: Tensor, options?: { alpha?: number }): this {
+    indexing.indexAdd_(this, dim, index, source, options);
+    return this;
+  }
+
+  /** torch.masked_fill: `value` where the bool `mask` (broadcast) is true. */
+  maskedFill(mask: Tensor, value: Tensor | number | boolean): Tensor {
+    return indexing.maskedFill(this, mask, value);
+  }
+
+  /** In-place {@link Tensor.maskedFill}. */
+  maskedFill_(mask: Tensor, value: Tensor | number | boolean): this {
+    indexing.maskedFill_(this, mask, value);
+    return this;
+  }
+
+  /** torch.masked_select: the elements where the bool `mask` is true, as a 1-d tensor. */
+  maskedSelect(mask: Tensor): Tensor {
+    return indexing.maskedSelect(this, mask);
+  }
+
+  /** Lower triangle of the last two dims (torch.tril). */
+  tril(diagonal = 0): Tensor {
+    return shaping.tril(this, diagonal);
+  }
+
+  /** Upper triangle of the last two dims (torch.triu). */
+  triu(diagonal = 0): Tensor {
+    return shaping.triu(this, diagonal);
+  }
+
+  /** Reverses the order along `dims` (torch.flip). */
+  flip(...dims: number[] | [readonly number[]]): Tensor {
+    return shaping.flip(this, flatShape(dims));
+  }
+
+  /** Shifts elements along `dims` with wrap-around (torch.roll). */
+  roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
+    return shaping.roll(this, shifts, dims);
+  }
+
+  /** Tiles the tensor `sizes[i]` times along dim i (torch.Tensor.repeat). */
+  repeat(...sizes: number[] | [readonly number[]]): Tensor {
+    return shaping.repeat(this, flatShape(sizes));
+  }
+
+  /** torch.tile: repeat with missing leading dims counted as 1. */
+  tile(...dims: number[] | [readonly number[]]): Tensor {
+    return shaping.tile(this, flatShape(dims));
+  }
+
   // ---- in place ----
 
   add_(other: Operand, options: { alpha?: number } = {}): this {
@@ -674,7 +909,8 @@ export class Tensor {
 
   /** Fills with `value`. */
   fill_(value: number | boolean): this {
-    writeInto(this, scalarTensor(value, this.dtype, this.device));
+    // Through runInplace so autograd sees the overwrite (the old values stop receiving gradient).
+    runInplace('clone', this, [scalarTensor(value, this.dtype, this.device).expand(this.shape)], {});
     return this;
   }
 

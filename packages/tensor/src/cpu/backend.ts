@@ -4,6 +4,12 @@ import { ANY_DEVICE, registerBackend, registerKernel } from '../registry';
 import type { Storage } from '../storage';
 import { type Tensor, transfer } from '../tensor';
 import { registerCpuElementwise, runElementwise } from './elementwise';
+import { registerCpuIndexing } from './indexing';
+import { registerCpuJoin } from './join';
+import { registerCpuMatmul } from './matmul';
+import { registerCpuPooling } from './pooling';
+import { registerCpuReductions } from './reductions';
+import { registerCpuShaping } from './shaping';
 
 /** The default device: plain typed arrays, garbage collected like any JS object. */
 export const cpuBackend: Backend = {
@@ -44,6 +50,12 @@ function copyInto(target: Tensor, source: Tensor): void {
 export function registerCpuBackend(): void {
   registerBackend(cpuBackend);
   registerCpuElementwise();
+  registerCpuIndexing();
+  registerCpuJoin();
+  registerCpuShaping();
+  registerCpuReductions();
+  registerCpuMatmul();
+  registerCpuPooling();
   registerKernel('clone', 'cpu', ([x]) => runElementwise('clone', 'x0', [x!], { dtype: x!.dtype }));
   registerKernel('copy_', 'cpu', ([target, source]) => {
     copyInto(target!, source!);

@@ -8,7 +8,8 @@ import type { Tensor } from '../tensor';
 
 /** Strides for viewing (shape, strides) as newShape without copying, or undefined (torch's computeStride). */
 function viewStrides(shape: readonly number[], strides: readonly number[], newShape: readonly number[]) {
-  if (shapeSize(shape) === 0) return contiguousStrides(newShape);
+  // Empty and 0-d tensors can take any shape of the same size: every new dim has size 1 or nothing is stored.
+  if (shapeSize(shape) === 0 || shape.length === 0) return contiguousStrides(newShape);
   const out = new Array<number>(newShape.length);
   let viewD = newShape.length - 1;
   let chunkBase = strides[strides.length - 1] ?? 1;

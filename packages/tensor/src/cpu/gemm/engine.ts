@@ -1,0 +1,70 @@
+import type { FloatArray } from './types';
+
+/** Ints per macro-kernel call in a command list: a, b, c, kc, iTiles, jTiles, aPanel, bPanel, ldc. */
+export const COMMAND_SIZE = 9;
+
+/**
+ * The work of one product: packing steps, and units of macro-kernel calls. Unit u is the calls
+ * `[unitBounds[u], unitBounds[u + 1])` of the reserved command list and may start once the first
+ * `unitNeeds[u]` steps are done (needs are non-decreasing). Units write disjoint accumulators, so they may
+ * run on different threads while the calling thread is still packing later steps.
+ */
+export interface GemmJob {
+  readonly steps: readonly (() => void)[];
+  readonly unitBounds: readonly number[];
+  readonly unitNeeds: readonly number[];
+}
+
+/**
+ * A backend for the blocked GEMM driver: a scratch area where operands are packed and products
+ * accumulated, and a macro-kernel run over lists of calls. All positions are element indices into the
+ * scratch view, so the JS and the WebAssembly engines share the driver unchanged.
+ */
+export interface GemmEngine {
+  /** Rows of A per micro-tile. */
+  readonly mr: number;
+  /** Columns of B per micro-tile. */
+  readonly nr: number;
+  /**
+   * A view over scratch holding at least `elements` elements from index `base`, and room for `calls`
+   * macro-kernel commands in `units` units, to be filled before {@link GemmEngine.execute}. Valid until
+   * the next `reserve` (the memory may move when it grows).
+   */
+  reserve(elements: number, calls: number, units: number): { view: FloatArray; base: number; commands: Int32Array };
+  /** Runs the job's steps and the reserved commands, on `threads` threads (see {@link GemmEngine.threadsFor}). */
+  execute(job: GemmJob, threads: number): void;
+  /** How many threads a product of `flops` floating-point operations should use (1 = calling thread only). */
+  threadsFor(flops: number): number;
+}
+
+/** Calls `tiles` for each command of `commands[from, to)` — the single-threaded loop of the JS engine. */
+export function runCommands(
+  tiles: (
+    a: number,
+    b: number,
+    c: number,
+    kc: number,
+    iTiles: number,
+    jTiles: number,
+    aPanel: number,
+    bPanel: number,
+    ldc: number,
+  ) => void,
+  commands: Int32Array,
+  from: number,
+  to: number,
+): void {
+  for (let i = from * COMMAND_SIZE; i < to * COMMAND_SIZE; i += COMMAND_SIZE) {
+    tiles(
+      commands[i] as number,
+      commands[i + 1] as number,
+      commands[i + 2] as number,
+      commands[i + 3] as number,
+      commands[i + 4] as number,
+      commands[i + 5] as number,
+      commands[i + 6] as number,
+      commands[i + 7] as number,
+      commands[i + 8] as number,
+    );
+  }
+}

@@ -1,0 +1,35 @@
+import { packPanels } from './pack';
+import type { FloatArray, MatrixOperand } from './types';
+
+/**
+ * One GEMM operand as something that packs itself: lines (rows of A, columns of B) into zero-padded
+ * panels of `width` lines, each panel k-major (`width` values per depth step), `k * width` long.
+ * Strided matrices and im2col views of an image both implement it, so a convolution feeds the GEMM
+ * straight from its input without materialising the im2col matrix.
+ */
+export interface PanelSource {
+  /** True when every batch item uses the same matrix, so it is packed once. */
+  readonly shared: boolean;
+  /** Packs lines `[first, first + count)` of batch item `item` starting at `dst[offset]`. */
+  pack(dst: FloatArray, offset: number, item: number, first: number, count: number, width: number): void;
+}
+
+/** A strided `m x k` A operand, packed by rows. */
+export function rowsOf(a: MatrixOperand, k: number): PanelSource {
+  const batchStride = a.batchStride ?? 0;
+  return {
+    shared: batchStride === 0,
+    pack: (dst, offset, item, first, count, width) =>
+      packPanels(dst, offset, a.data, a.offset + item * batchStride + first * a.rowStride, count, k, a.rowStride, a.colStride, width),
+  };
+}
+
+/** A strided `k x n` B operand, packed by columns. */
+export function columnsOf(b: MatrixOperand, k: number): PanelSource {
+  const batchStride = b.batchStride ?? 0;
+  return {
+    shared: batchStride === 0,
+    pack: (dst, offset, item, first, count, width) =>
+      packPanels(dst, offset, b.data, b.offset + item * batchStride + first * b.colStride, count, k, b.colStride, b.rowStride, width),
+  };
+}

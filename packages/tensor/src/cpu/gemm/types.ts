@@ -1,0 +1,44 @@
+/** The float storage the kernels work on. */
+export type FloatArray = Float32Array | Float64Array;
+
+/**
+ * A read-only matrix operand viewed through strides, so transposed (swapped strides), sliced or broadcast
+ * operands need no copy. Element (i, j) of batch item b is
+ * `data[offset + b * batchStride + i * rowStride + j * colStride]`.
+ */
+export interface MatrixOperand {
+  readonly data: FloatArray;
+  readonly offset: number;
+  readonly rowStride: number;
+  readonly colStride: number;
+  /** Distance between consecutive batch items; 0 broadcasts one matrix to the whole batch. Default 0. */
+  readonly batchStride?: number;
+}
+
+/** The output matrix, contiguous along columns: element (i, j) of item b is at `offset + b * batchStride + i * rowStride + j`. */
+export interface OutputMatrix<T extends FloatArray = FloatArray> {
+  readonly data: T;
+  readonly offset: number;
+  readonly rowStride: number;
+  /** Distance between consecutive batch items. Default 0 (only meaningful for a batch of 1). */
+  readonly batchStride?: number;
+}
+
+/** Arguments of {@link gemm}: `C = alpha * A @ B + beta * C` with A `m x k`, B `k x n`, C `m x n`. */
+export interface GemmParams<T extends FloatArray = FloatArray> {
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly a: MatrixOperand;
+  readonly b: MatrixOperand;
+  readonly c: OutputMatrix<T>;
+  /** Default 1. */
+  readonly alpha?: number;
+  /** Default 0; with 0 the previous content of C is ignored (even NaN), as in BLAS. */
+  readonly beta?: number;
+}
+
+/** Arguments of {@link batchedGemm}: `batch` independent products, operands advanced by their batch strides. */
+export interface BatchedGemmParams<T extends FloatArray = FloatArray> extends GemmParams<T> {
+  readonly batch: number;
+}

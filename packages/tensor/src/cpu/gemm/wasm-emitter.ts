@@ -1,0 +1,109 @@
+/**
+ * A minimal WebAssembly binary emitter: just enough to build the GEMM kernels (i32 arithmetic, loops,
+ * 128-bit SIMD loads/stores/arithmetic) into a module that imports its memory, so no wasm toolchain is
+ * needed at build time. Instructions are plain byte arrays concatenated by the kernel generator.
+ */
+
+export type Code = readonly number[];
+
+/** Value types used by the kernels. */
+export const I32 = 0x7f;
+export const V128 = 0x7b;
+
+function uleb(value: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = value & 0x7f;
+    value >>>= 7;
+    if (value !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (value !== 0);
+  return out;
+}
+
+function sleb(value: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = value & 0x7f;
+    value >>= 7;
+    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+const simd = (op: number, ...rest: number[]): Code => [0xfd, ...uleb(op), ...rest];
+const memarg = (align: number, offset: number) => [...uleb(align), ...uleb(offset)];
+
+/** Instruction constructors (operands are pushed by the preceding code, stack-machine style). */
+export const op = {
+  get: (local: number): Code => [0x20, ...uleb(local)],
+  set: (local: number, value: Code): Code => [...value, 0x21, ...uleb(local)],
+  i32: (value: number): Code => [0x41, ...sleb(value)],
+  add: (x: Code, y: Code): Code => [...x, ...y, 0x6a],
+  sub: (x: Code, y: Code): Code => [...x, ...y, 0x6b],
+  mul: (x: Code, y: Code): Code => [...x, ...y, 0x6c],
+  shl: (x: Code, y: Code): Code => [...x, ...y, 0x74],
+  ltU: (x: Code, y: Code): Code => [...x, ...y, 0x49],
+  ne: (x: Code, y: Code): Code => [...x, ...y, 0x47],
+  loadI32: (address: Code, offset: number): Code => [...address, 0x28, ...memarg(2, offset)],
+  call: (fn: number, ...args: Code[]): Code => [...args.flat(), 0x10, ...uleb(fn)],
+  /** `do { body } while (condition)`: the body runs at least once. */
+  doWhile: (body: Code, condition: Code): Code => [0x03, 0x40, ...body, ...condition, 0x0d, 0, 0x0b],
+  v128Load: (address: Code, offset: number): Code => [...address, ...simd(0x00, ...memarg(4, offset))],
+  v128Store: (address: Code, offset: number, value: Code): Code => [
+    ...address,
+    ...value,
+    ...simd(0x0b, ...memarg(4, offset)),
+  ],
+  v128Zero: (): Code => simd(0x0c, ...new Array<number>(16).fill(0)),
+  /** Loads one 32-bit (bytes 4) or 64-bit (bytes 8) lane and splats it to all lanes. */
+  splat: (bytes: 4 | 8, address: Code, offset: number): Code => [
+    ...address,
+    ...simd(bytes === 4 ? 0x09 : 0x0a, ...memarg(bytes === 4 ? 2 : 3, offset)),
+  ],
+  /** Lane-wise float add / mul for f32x4 (bytes 4) or f64x2 (bytes 8). */
+  fadd: (bytes: 4 | 8, x: Code, y: Code): Code => [...x, ...y, ...simd(bytes === 4 ? 0xe4 : 0xf0)],
+  fmul: (bytes: 4 | 8, x: Code, y: Code): Code => [...x, ...y, ...simd(bytes === 4 ? 0xe6 : 0xf2)],
+};
+
+/** A function of i32 parameters and no result. */
+export interface FunctionSpec {
+  readonly name: string;
+  readonly params: number;
+  /** Extra locals after the parameters, as [count, type] runs. */
+  readonly locals: readonly (readonly [number, number])[];
+  readonly body: Code;
+}
+
+const section = (id: number, payload: number[]) => [id, ...uleb(payload.length), ...payload];
+const vector = (items: number[][]) => [...uleb(items.length), ...items.flat()];
+const name = (text: string) => [...uleb(text.length), ...Array.from(text, (ch) => ch.charCodeAt(0))];
+
+/**
+ * Module bytes for `functions` (all exported by name, callable from each other by index) importing
+ * `env.memory` — shared (threads) or not, with the given maximum in 64 KiB pages.
+ */
+export function emitModule(functions: readonly FunctionSpec[], sharedMemory: boolean, maxPages: number): Uint8Array {
+  const types = functions.map((f) => [0x60, ...uleb(f.params), ...new Array<number>(f.params).fill(I32), 0]);
+  const memoryLimits = [sharedMemory ? 0x03 : 0x01, ...uleb(1), ...uleb(maxPages)];
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vector(types)),
+    ...section(2, vector([[...name('env'), ...name('memory'), 0x02, ...memoryLimits]])),
+    ...section(3, vector(functions.map((_, i) => uleb(i)))),
+    ...section(7, vector(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
+    ...section(
+      10,
+      vector(
+        functions.map((f) => {
+          const body = [...vector(f.locals.map(([count, type]) => [...uleb(count), type])), ...f.body, 0x0b];
+          return [...uleb(body.length), ...body];
+        }),
+      ),
+    ),
+  ];
+  return new Uint8Array(bytes);
+}

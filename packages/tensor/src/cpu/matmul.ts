@@ -1,0 +1,44 @@
+import { allocate, type TypedArray } from '../dtype';
+import { registerKernel } from '../registry';
+import { Tensor } from '../tensor';
+import { batchedGemm } from './gemm/batched-gemm';
+import type { FloatArray } from './gemm/types';
+
+/** Float data of a tensor as the GEMM reads it: integer tensors go through a float64 copy (exact below 2^53). */
+function floatView(t: Tensor): Tensor {
+  return t.dtype === 'float32' || t.dtype === 'float64' ? t : t.to('float64');
+}
+
+/** CPU `matmul` kernel: 2-D or equal-batch 3-D operands, any strides, one (batched) GEMM call. */
+function matmulCpu(a: Tensor, b: Tensor): Tensor {
+  const fa = floatView(a);
+  const fb = floatView(b);
+  const batched = a.ndim === 3;
+  const batch = batched ? a.shape[0]! : 1;
+  const [m, k] = a.shape.slice(-2) as [number, number];
+  const n = b.shape[b.ndim - 1]!;
+  const out = allocate(fa.dtype, batch * m * n) as FloatArray;
+  const operand = (t: Tensor) => ({
+    data: t.storage.data as FloatArray,
+    offset: t.offset,
+    rowStride: t.strides[t.ndim - 2]!,
+    colStride: t.strides[t.ndim - 1]!,
+    batchStride: batched ? t.strides[0]! : 0,
+  });
+  batchedGemm({
+    batch,
+    m,
+    n,
+    k,
+    a: operand(fa),
+    b: operand(fb),
+    c: { data: out, offset: 0, rowStride: n, batchStride: m * n },
+  });
+  const shape = batched ? [batch, m, n] : [m, n];
+  const result = Tensor.fromArray(out as TypedArray, shape, fa.dtype);
+  return a.dtype === fa.dtype ? result : result.to(a.dtype);
+}
+
+export function registerCpuMatmul(): void {
+  registerKernel('matmul', 'cpu', ([a, b]) => matmulCpu(a!, b!));
+}

@@ -1,0 +1,218 @@
+import { allocate, type TypedArray } from '../dtype';
+import type { PoolAttrs } from '../ops/pooling';
+import { registerKernel } from '../registry';
+import { Tensor } from '../tensor';
+
+/**
+ * The pooling windows of one spatial dim, as PyTorch computes them: output i covers input
+ * [start, end) (clipped to the input) and averages over `divisor` elements.
+ */
+interface Windows {
+  start: Int32Array;
+  end: Int32Array;
+  divisor: Float64Array;
+}
+
+function windows(
+  size: number,
+  out: number,
+  kernel: number,
+  stride: number,
+  pad: number,
+  dilation: number,
+  countIncludePad: boolean,
+): Windows {
+  const w: Windows = { start: new Int32Array(out), end: new Int32Array(out), divisor: new Float64Array(out) };
+  for (let i = 0; i < out; i++) {
+    const rawStart = i * stride - pad;
+    const rawEnd = Math.min(rawStart + (kernel - 1) * dilation + 1, size + pad);
+    const start = Math.max(rawStart, 0);
+    const end = Math.min(rawEnd, size);
+    w.start[i] = start;
+    w.end[i] = end;
+    w.divisor[i] = countIncludePad ? rawEnd - rawStart : end - start;
+  }
+  return w;
+}
+
+/** torch's adaptive pooling windows: [floor(i*size/out), ceil((i+1)*size/out)). */
+function adaptiveWindows(size: number, out: number): Windows {
+  const w: Windows = { start: new Int32Array(out), end: new Int32Array(out), divisor: new Float64Array(out) };
+  for (let i = 0; i < out; i++) {
+    w.start[i] = Math.floor((i * size) / out);
+    w.end[i] = Math.ceil(((i + 1) * size) / out);
+    w.divisor[i] = w.end[i]! - w.start[i]!;
+  }
+  return w;
+}
+
+interface Plan {
+  planes: number;
+  h: number;
+  w: number;
+  oh: number;
+  ow: number;
+  rows: Windows;
+  cols: Windows;
+}
+
+function plan(x: { shape: readonly number[] }, attrs: PoolAttrs, countIncludePad = true): Plan {
+  const [n, c, h, w] = x.shape as [number, number, number, number];
+  const [oh, ow] = attrs.outputSize;
+  const rows = windows(
+    h,
+    oh,
+    attrs.kernelSize[0],
+    attrs.stride[0],
+    attrs.padding[0],
+    attrs.dilation[0],
+    countIncludePad,
+  );
+  const cols = windows(
+    w,
+    ow,
+    attrs.kernelSize[1],
+    attrs.stride[1],
+    attrs.padding[1],
+    attrs.dilation[1],
+    countIncludePad,
+  );
+  return { planes: n * c, h, w, oh, ow, rows, cols };
+}
+
+function adaptivePlan(x: { shape: readonly number[] }, outputSize: readonly [number, number]): Plan {
+  const [n, c, h, w] = x.shape as [number, number, number, number];
+  const [oh, ow] = outputSize;
+  return { planes: n * c, h, w, oh, ow, rows: adaptiveWindows(h, oh), cols: adaptiveWindows(w, ow) };
+}
+
+/** Average over each window; shared by avgPool2d and adaptiveAvgPool2d. */
+function averageForward(x: Tensor, p: Plan, divisorOverride?: number): Tensor {
+  const src = x.contiguous().storage.data as TypedArray;
+  const out = allocate(x.dtype, p.planes * p.oh * p.ow);
+  let o = 0;
+  for (let plane = 0; plane < p.planes; plane++) {
+    const base = plane * p.h * p.w;
+    for (let i = 0; i < p.oh; i++) {
+      const r0 = p.rows.start[i]!;
+      const r1 = p.rows.end[i]!;
+      for (let j = 0; j < p.ow; j++) {
+        const c0 = p.cols.start[j]!;
+        const c1 = p.cols.end[j]!;
+        let sum = 0;
+        for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) sum += src[base + r * p.w + c]!;
+        out[o++] = sum / (divisorOverride ?? p.rows.divisor[i]! * p.cols.divisor[j]!);
+      }
+    }
+  }
+  return Tensor.fromArray(out, [x.shape[0]!, x.shape[1]!, p.oh, p.ow], x.dtype);
+}
+
+/** Spreads each output gradient evenly over its window; the adjoint of {@link averageForward}. */
+function averageBackward(
+  grad: Tensor,
+  inputShape: readonly number[],
+  p: Plan,
+  divisorOverride?: number,
+): Tensor {
+  const g = grad.contiguous().storage.data as TypedArray;
+  const out = allocate(grad.dtype, p.planes * p.h * p.w);
+  let o = 0;
+  for (let plane = 0; plane < p.planes; plane++) {
+    const base = plane * p.h * p.w;
+    for (let i = 0; i < p.oh; i++) {
+      for (let j = 0; j < p.ow; j++) {
+        const share = g[o++]! / (divisorOverride ?? p.rows.divisor[i]! * p.cols.divisor[j]!);
+        for (let r = p.rows.start[i]!; r < p.rows.end[i]!; r++) {
+          for (let c = p.cols.start[j]!; c < p.cols.end[j]!; c++) out[base + r * p.w + c]! += share;
+        }
+      }
+    }
+  }
+  return Tensor.fromArray(out, inputShape, grad.dtype);
+}
+
+function maxForward(x: Tensor, attrs: PoolAttrs): Tensor[] {
+  const p = plan(x, attrs);
+  const [dh, dw] = attrs.dilation;
+  const [kh, kw] = attrs.kernelSize;
+  const src = x.contiguous().storage.data as TypedArray;
+  const values = allocate(x.dtype, p.planes * p.oh * p.ow);
+  const indices = new Int32Array(values.length);
+  let o = 0;
+  for (let plane = 0; plane < p.planes; plane++) {
+    const base = plane * p.h * p.w;
+    for (let i = 0; i < p.oh; i++) {
+      const top = i * attrs.stride[0] - attrs.padding[0];
+      for (let j = 0; j < p.ow; j++) {
+        const left = j * attrs.stride[1] - attrs.padding[1];
+        let best = -Infinity;
+        let at = -1;
+        for (let a = 0; a < kh; a++) {
+          const r = top + a * dh;
+          if (r < 0 || r >= p.h) continue;
+          for (let b = 0; b < kw; b++) {
+            const c = left + b * dw;
+            if (c < 0 || c >= p.w) continue;
+            const v = src[base + r * p.w + c]!;
+            // NaN wins and stays, as in PyTorch.
+            if (v > best || Number.isNaN(v) || at < 0) {
+              best = v;
+              at = r * p.w + c;
+              if (Number.isNaN(v)) break;
+            }
+          }
+          if (Number.isNaN(best)) break;
+        }
+        values[o] = best;
+        indices[o++] = at;
+      }
+    }
+  }
+  const shape = [x.shape[0]!, x.shape[1]!, p.oh, p.ow];
+  return [Tensor.fromArray(values, shape, x.dtype), Tensor.fromArray(indices, shape, 'int32')];
+}
+
+function maxBackward(grad: Tensor, indices: Tensor, inputShape: readonly number[]): Tensor {
+  const g = grad.contiguous().storage.data as TypedArray;
+  const idx = indices.contiguous().storage.data as Int32Array;
+  const plane = inputShape[2]! * inputShape[3]!;
+  const perPlaneOut = grad.shape[2]! * grad.shape[3]!;
+  const out = allocate(
+    grad.dtype,
+    inputShape.reduce((a, b) => a * b, 1),
+  );
+  for (let o = 0; o < g.length; o++) {
+    const planeIndex = Math.floor(o / perPlaneOut);
+    out[planeIndex * plane + idx[o]!]! += g[o]!;
+  }
+  return Tensor.fromArray(out, inputShape, grad.dtype);
+}
+
+/** Registers the pooling kernels and the backward kernels autograd calls. */
+export function registerCpuPooling(): void {
+  registerKernel<PoolAttrs>('maxPool2d', 'cpu', ([x], attrs) => maxForward(x!, attrs));
+  registerKernel<{ inputShape: number[] }>('maxPool2dBackward', 'cpu', ([grad, indices], { inputShape }) =>
+    maxBackward(grad!, indices!, inputShape),
+  );
+  registerKernel<PoolAttrs>('avgPool2d', 'cpu', ([x], attrs) =>
+    averageForward(x!, plan(x!, attrs, attrs.countIncludePad), attrs.divisorOverride),
+  );
+  registerKernel<PoolAttrs & { inputShape: number[] }>('avgPool2dBackward', 'cpu', ([grad], attrs) =>
+    averageBackward(
+      grad!,
+      attrs.inputShape,
+      plan({ shape: attrs.inputShape }, attrs, attrs.countIncludePad),
+      attrs.divisorOverride,
+    ),
+  );
+  registerKernel<{ outputSize: [number, number] }>('adaptiveAvgPool2d', 'cpu', ([x], { outputSize }) =>
+    averageForward(x!, adaptivePlan(x!, outputSize)),
+  );
+  registerKernel<{ outputSize: [number, number]; inputShape: number[] }>(
+    'adaptiveAvgPool2dBackward',
+    'cpu',
+    ([grad], { outputSize, inputShape }) =>
+      averageBackward(grad!, inputShape, adaptivePlan({ shape: inputShape }, outputSize)),
+  );
+}

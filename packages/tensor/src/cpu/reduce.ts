@@ -1,0 +1,172 @@
+import { allocate, type DType, isFloating, type TypedArray } from '../dtype';
+import { registerKernel } from '../registry';
+import { Tensor } from '../tensor';
+import { planWalk, reducedShape } from './reduce-walker';
+
+/**
+ * A reduction as code fragments: `init` declares the accumulator(s) per output, `step` folds element `v`
+ * (at flat position `k` of the reduced sub-space), `result` (and `index`, for argmax-like reductions) are
+ * what is stored. `p0` is the kernel's numeric parameter (var's correction).
+ */
+interface FoldSpec {
+  init: string;
+  step: string;
+  result: string;
+  index?: string;
+}
+
+type Fold = (
+  src: TypedArray,
+  out: TypedArray,
+  indices: Int32Array | undefined,
+  bases: Int32Array,
+  outCount: number,
+  runs: number,
+  length: number,
+  stride: number,
+  p0: number,
+) => void;
+
+// Sums and products accumulate in float64: a float32 sum of 1e6+ elements stays accurate.
+const maxStep = 'if (v > acc || (v !== v && acc === acc)) { acc = v; idx = k; }';
+const minStep = 'if (v < acc || (v !== v && acc === acc)) { acc = v; idx = k; }';
+const folds: Record<string, FoldSpec> = {
+  sum: { init: 'let acc = 0;', step: 'acc += v;', result: 'acc' },
+  prod: { init: 'let acc = 1;', step: 'acc *= v;', result: 'acc' },
+  // Integer products wrap as int32 arithmetic does instead of losing bits in a float.
+  prodInt: { init: 'let acc = 1;', step: 'acc = Math.imul(acc, v);', result: 'acc' },
+  // NaN wins (and stays): `v !== v` catches it, then no comparison with a NaN accumulator is true.
+  amax: { init: 'let acc = -Infinity;', step: 'if (v > acc || v !== v) acc = v;', result: 'acc' },
+  amin: { init: 'let acc = Infinity;', step: 'if (v < acc || v !== v) acc = v;', result: 'acc' },
+  // First occurrence wins ties; the first NaN wins over everything.
+  max: { init: 'let acc = -Infinity, idx = 0;', step: maxStep, result: 'acc', index: 'idx' },
+  min: { init: 'let acc = Infinity, idx = 0;', step: minStep, result: 'acc', index: 'idx' },
+  // Welford's update: one pass, no cancellation from subtracting large sums.
+  var: {
+    init: 'let n = 0, mean = 0, m2 = 0;',
+    step: 'n++; const d = v - mean; mean += d / n; m2 += d * (v - mean);',
+    result: 'm2 / Math.max(0, n - p0)',
+  },
+  all: { init: 'let acc = 1;', step: 'if (v === 0) acc = 0;', result: 'acc' },
+  any: { init: 'let acc = 0;', step: 'if (v !== 0) acc = 1;', result: 'acc' },
+};
+
+const cache = new Map<string, Fold>();
+
+/** Generates (once per fold and array types, so each loop stays monomorphic) the walk of a fold. */
+function compileFold(name: string, src: TypedArray, out: TypedArray): Fold {
+  const key = `${name}|${src.constructor.name}|${out.constructor.name}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const spec = folds[name]!;
+  // Bool outputs of arithmetic folds are logical: anything non-zero is true.
+  const result = out instanceof Uint8Array ? `((${spec.result}) !== 0 ? 1 : 0)` : spec.result;
+  const source = `
+    let b = 0;
+    for (let o = 0; o < outCount; o++) {
+      ${spec.init}
+      let k = 0;
+      for (let r = 0; r < runs; r++, b++) {
+        let q = bases[b];
+        for (let j = 0; j < length; j++, k++, q += stride) { const v = src[q]; ${spec.step} }
+      }
+      out[o] = ${result};
+      ${spec.index ? `indices[o] = ${spec.index};` : ''}
+    }`;
+  const fold = new Function(
+    'src',
+    'out',
+    'indices',
+    'bases',
+    'outCount',
+    'runs',
+    'length',
+    'stride',
+    'p0',
+    source,
+  ) as Fold;
+  cache.set(key, fold);
+  return fold;
+}
+
+/**
+ * Runs fold `name` over `dims` of `x` into a new tensor of `dtype` (plus int32 indices for folds that
+ * track a position).
+ */
+function reduce(
+  name: string,
+  x: Tensor,
+  dims: readonly number[],
+  keepdim: boolean,
+  dtype: DType,
+  p0 = 0,
+): Tensor[] {
+  const walk = planWalk(x, dims);
+  const out = allocate(dtype, walk.outCount);
+  const indices = folds[name]!.index === undefined ? undefined : new Int32Array(walk.outCount);
+  compileFold(name, x.storage.data as TypedArray, out)(
+    x.storage.data as TypedArray,
+    out,
+    indices,
+    walk.bases,
+    walk.outCount,
+    walk.runs,
+    walk.length,
+    walk.stride,
+    p0,
+  );
+  const shape = reducedShape(x.shape, dims, keepdim);
+  const values = Tensor.fromArray(out, shape, dtype);
+  return indices ? [values, Tensor.fromArray(indices, shape, 'int32')] : [values];
+}
+
+/** Attributes of the CPU reduction kernels: dims are sorted, unique and non-negative. */
+export interface ReduceAttrs {
+  dims: number[];
+  keepdim: boolean;
+  /** Result dtype (sum, prod). */
+  dtype?: DType;
+  /** var's correction (Bessel's is 1). */
+  correction?: number;
+}
+
+/** Attributes of argmax/argmin: `dim` null reduces the flattened tensor. */
+export interface ArgReduceAttrs {
+  dim: number | null;
+  keepdim: boolean;
+}
+
+/** Registers the fold-based CPU reduction kernels. */
+export function registerCpuFolds(): void {
+  registerKernel<ReduceAttrs>('sum', 'cpu', ([x], a) => reduce('sum', x!, a.dims, a.keepdim, a.dtype!)[0]!);
+  registerKernel<ReduceAttrs>('prod', 'cpu', ([x], a) => {
+    const name = a.dtype === 'int32' && !isFloating(x!.dtype) ? 'prodInt' : 'prod';
+    return reduce(name, x!, a.dims, a.keepdim, a.dtype!)[0]!;
+  });
+  for (const name of ['amax', 'amin'] as const) {
+    registerKernel<ReduceAttrs>(name, 'cpu', ([x], a) => reduce(name, x!, a.dims, a.keepdim, x!.dtype)[0]!);
+  }
+  for (const name of ['all', 'any'] as const) {
+    registerKernel<ReduceAttrs>(name, 'cpu', ([x], a) => reduce(name, x!, a.dims, a.keepdim, 'bool')[0]!);
+  }
+  registerKernel<ReduceAttrs>(
+    'var',
+    'cpu',
+    ([x], a) => reduce('var', x!, a.dims, a.keepdim, x!.dtype, a.correction ?? 1)[0]!,
+  );
+  for (const name of ['max', 'min'] as const) {
+    registerKernel<{ dim: number; keepdim: boolean }>(name, 'cpu', ([x], a) =>
+      reduce(name, x!, x!.ndim === 0 ? [] : [a.dim], a.keepdim, x!.dtype),
+    );
+  }
+  for (const [name, fold] of [
+    ['argmax', 'max'],
+    ['argmin', 'min'],
+  ] as const) {
+    registerKernel<ArgReduceAttrs>(name, 'cpu', ([x], a) => {
+      const all = x!.shape.map((_, d) => d);
+      const dims = a.dim === null ? all : x!.ndim === 0 ? [] : [a.dim];
+      return reduce(fold, x!, dims, a.keepdim, x!.dtype)[1]!;
+    });
+  }
+}

@@ -1,0 +1,12 @@
+import { registerCpuFolds } from './reduce';
+import { registerCpuScans } from './scan';
+import { registerCpuSoftmax } from './softmax';
+import { registerCpuSorting } from './sort';
+
+/** Registers the CPU kernels of reductions, scans, softmax and sorting. */
+export function registerCpuReductions(): void {
+  registerCpuFolds();
+  registerCpuScans();
+  registerCpuSoftmax();
+  registerCpuSorting();
+}

@@ -1,0 +1,34 @@
+import { allocate, type DType, type TypedArray } from '../dtype';
+import { registerKernel } from '../registry';
+import { Tensor } from '../tensor';
+import { forEachLane } from './reduce-walker';
+
+/** Attributes of cumsum/cumprod: the dim (non-negative) and the result dtype. */
+export interface ScanAttrs {
+  dim: number;
+  dtype: DType;
+}
+
+/** Running sum or product along `dim`, accumulated in float64 (as PyTorch's CPU kernels do for float32). */
+function scan(x: Tensor, { dim, dtype }: ScanAttrs, product: boolean): Tensor {
+  const src = x.storage.data as TypedArray;
+  const out = allocate(dtype, x.numel());
+  const length = x.shape[dim] ?? 1;
+  // Integer products wrap as int32 arithmetic does instead of losing bits in a float.
+  const intProduct = product && dtype === 'int32';
+  forEachLane(x, dim, (base, stride, outBase, outStride) => {
+    let acc = product ? 1 : 0;
+    for (let j = 0, q = base, w = outBase; j < length; j++, q += stride, w += outStride) {
+      const v = src[q]!;
+      acc = intProduct ? Math.imul(acc, v) : product ? acc * v : acc + v;
+      out[w] = acc;
+    }
+  });
+  return Tensor.fromArray(out, x.shape, dtype);
+}
+
+/** Registers the CPU cumsum and cumprod kernels. */
+export function registerCpuScans(): void {
+  registerKernel<ScanAttrs>('cumsum', 'cpu', ([x], attrs) => scan(x!, attrs, false));
+  registerKernel<ScanAttrs>('cumprod', 'cpu', ([x], attrs) => scan(x!, attrs, true));
+}

@@ -1,0 +1,87 @@
+import { allocate, type TypedArray } from '../dtype';
+import type { PadMode } from '../ops/shaping';
+import { registerKernel } from '../registry';
+import { shapeSize } from '../shape';
+import { Tensor } from '../tensor';
+import { runElementwise } from './elementwise';
+
+/**
+ * For each output coordinate along one dim: the storage step (source index * stride) it reads, or -1
+ * where the padding value goes. Negative pads crop, so the source index is always `i - before`, then
+ * reflected or clamped by the mode.
+ */
+function sourceSteps(n: number, before: number, after: number, stride: number, mode: PadMode): Int32Array {
+  const steps = new Int32Array(n + before + after);
+  for (let i = 0; i < steps.length; i++) {
+    let s = i - before;
+    if (mode === 'reflect') s = s < 0 ? -s : s >= n ? 2 * (n - 1) - s : s;
+    else if (mode === 'replicate') s = Math.min(Math.max(s, 0), n - 1);
+    steps[i] = s >= 0 && s < n ? s * stride : -1;
+  }
+  return steps;
+}
+
+/** CPU `pad`: one pass over the output, each element read through per-dim source maps. */
+function padCpu(
+  x: Tensor,
+  before: readonly number[],
+  after: readonly number[],
+  mode: PadMode,
+  value: number,
+) {
+  const shape = x.shape.map((n, d) => n + before[d]! + after[d]!);
+  const out = allocate(x.dtype, shapeSize(shape));
+  const data = x.storage.data as TypedArray;
+  if (shape.length === 0) {
+    out[0] = data[x.offset]!;
+    return Tensor.fromArray(out, shape, x.dtype);
+  }
+  if (out.length === 0) return Tensor.fromArray(out, shape, x.dtype);
+  const maps = x.shape.map((n, d) => sourceSteps(n, before[d]!, after[d]!, x.strides[d]!, mode));
+  const last = shape.length - 1;
+  const len = shape[last]!;
+  const lastMap = maps[last]!;
+  const counter = new Int32Array(last);
+  for (let o = 0; o < out.length; o += len) {
+    let base = x.offset;
+    let fill = false;
+    for (let d = 0; d < last; d++) {
+      const step = maps[d]![counter[d]!]!;
+      if (step < 0) fill = true;
+      base += step;
+    }
+    if (fill) out.fill(value, o, o + len);
+    else {
+      for (let j = 0; j < len; j++) {
+        const step = lastMap[j]!;
+        out[o + j] = step < 0 ? value : data[base + step]!;
+      }
+    }
+    for (let d = last - 1; d >= 0; d--) {
+      if (++counter[d]! < shape[d]!) break;
+      counter[d] = 0;
+    }
+  }
+  return Tensor.fromArray(out, shape, x.dtype);
+}
+
+/** CPU `flip`: a copy read through negated strides (starting at the far end of each flipped dim). */
+function flipCpu(x: Tensor, dims: readonly number[]): Tensor {
+  const strides = [...x.strides];
+  let offset = x.offset;
+  for (const d of dims) {
+    offset += Math.max(x.shape[d]! - 1, 0) * strides[d]!;
+    strides[d] = -strides[d]!;
+  }
+  return runElementwise('flip', 'x0', [x.withLayout(x.shape, strides, offset)], { dtype: x.dtype });
+}
+
+/** Registers the CPU `pad` and `flip` kernels. */
+export function registerCpuShaping(): void {
+  registerKernel<{ before: number[]; after: number[]; mode: PadMode; value: number }>(
+    'pad',
+    'cpu',
+    ([x], { before, after, mode, value }) => padCpu(x!, before, after, mode, value),
+  );
+  registerKernel<{ dims: number[] }>('flip', 'cpu', ([x], { dims }) => flipCpu(x!, dims));
+}

@@ -1,0 +1,270 @@
+import { runInplace, runKernel } from '../dispatch';
+import { isFloating } from '../dtype';
+import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors';
+import { broadcastShapes, normalizeDim, sameShape } from '../shape';
+import { scalarTensor, Tensor } from '../tensor';
+import { reshape } from './views';
+
+// Index values are range-checked inside the kernels (they may live on a device); ops check only
+// dtypes and shapes, which are known on the host.
+
+/** How scatter combines a source value with the one already in place (default: overwrite). */
+export type ScatterReduce = 'add' | 'multiply';
+
+function checkIndex(op: string, index: Tensor): void {
+  if (index.dtype !== 'int32') {
+    throw new DTypeError(
+      op,
+      `index must be an int32 tensor, got ${index.dtype} (shape ${fmtShape(index.shape)}); convert it with .int()`,
+    );
+  }
+}
+
+function checkSameDtype(op: string, x: Tensor, source: Tensor, what: string): void {
+  if (source.dtype !== x.dtype) {
+    throw new DTypeError(
+      op,
+      `expected self and ${what} to have the same dtype, got ${x.dtype} and ${source.dtype}; ` +
+        `convert ${what} with .to('${x.dtype}')`,
+    );
+  }
+}
+
+function checkSameNdim(op: string, x: Tensor, index: Tensor): void {
+  if (index.ndim !== x.ndim) {
+    throw new ShapeError(
+      op,
+      `index must have the same number of dimensions as the input: index ${fmtShape(index.shape)} vs input ` +
+        `${fmtShape(x.shape)}`,
+    );
+  }
+}
+
+/** Index sizes may not exceed `x`'s on any dim but `dim` (pass dim -1 to check every dim). */
+function checkIndexFits(op: string, index: Tensor, x: Tensor, dim: number, what: string): void {
+  const bad = index.shape.findIndex((s, d) => d !== dim && s > x.shape[d]!);
+  if (bad >= 0) {
+    const apart = dim >= 0 ? ` apart from dimension ${dim}` : '';
+    throw new ShapeError(
+      op,
+      `size does not match at dimension ${bad}: expected index ${fmtShape(index.shape)} to be no larger than ` +
+        `${what} ${fmtShape(x.shape)}${apart}`,
+    );
+  }
+}
+
+function checkVectorIndex(op: string, index: Tensor): void {
+  checkIndex(op, index);
+  if (index.ndim > 1) {
+    throw new ShapeError(op, `index must be a vector (0-d or 1-d), got shape ${fmtShape(index.shape)}`);
+  }
+}
+
+/** torch.gather: `out[i][j][k] = x[i][index[i][j][k]][k]` for dim 1; the result has index's shape. */
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  checkIndex('gather', index);
+  const d = normalizeDim('gather', dim, x.ndim);
+  checkSameNdim('gather', x, index);
+  checkIndexFits('gather', index, x, d, 'self');
+  return runKernel('gather', [x, index], { dim: d });
+}
+
+interface ScatterPlan {
+  dim: number;
+  src: Tensor;
+}
+
+function planScatter(
+  op: string,
+  x: Tensor,
+  dim: number,
+  index: Tensor,
+  src: Tensor | number | boolean,
+): ScatterPlan {
+  checkIndex(op, index);
+  const d = normalizeDim(op, dim, x.ndim);
+  checkSameNdim(op, x, index);
+  checkIndexFits(op, index, x, d, 'self');
+  if (!(src instanceof Tensor)) {
+    return { dim: d, src: scalarTensor(src, x.dtype, x.device).expand(index.shape) };
+  }
+  checkSameDtype(op, x, src, 'src');
+  checkSameNdim(op, src, index);
+  checkIndexFits(op, index, src, -1, 'src');
+  return { dim: d, src };
+}
+
+/**
+ * torch.scatter: a copy of `x` with `src` values (or one scalar `value`) written at the positions `index`
+ * picks along `dim` (`out[i][index[i][j]] = src[i][j]` for dim 1). `reduce` accumulates instead.
+ */
+export function scatter(
+  x: Tensor,
+  dim: number,
+  index: Tensor,
+  src: Tensor | number | boolean,
+  options: { reduce?: ScatterReduce } = {},
+): Tensor {
+  const plan = planScatter('scatter', x, dim, index, src);
+  return runKernel('scatter', [x, index, plan.src], scatterAttrs(plan.dim, options.reduce));
+}
+
+/** In-place {@link scatter}. */
+export function scatter_(
+  x: Tensor,
+  dim: number,
+  index: Tensor,
+  src: Tensor | number | boolean,
+  options: { reduce?: ScatterReduce } = {},
+): Tensor {
+  const plan = planScatter('scatter_', x, dim, index, src);
+  return runInplace('scatter', x, [x, index, plan.src], scatterAttrs(plan.dim, options.reduce));
+}
+
+function scatterAttrs(dim: number, reduce: ScatterReduce | undefined) {
+  if (reduce !== undefined && reduce !== 'add' && reduce !== 'multiply') {
+    throw new ValueError('scatter', `reduce argument must be either 'add' or 'multiply', got '${reduce}'`);
+  }
+  return reduce === undefined ? { dim } : { dim, reduce };
+}
+
+/** torch.scatter_add: a copy of `x` with `src` summed into the positions `index` picks along `dim`. */
+export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  const plan = planScatter('scatterAdd', x, dim, index, src);
+  return runKernel('scatterAdd', [x, index, plan.src], { dim: plan.dim });
+}
+
+/** In-place {@link scatterAdd}. */
+export function scatterAdd_(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  const plan = planScatter('scatterAdd_', x, dim, index, src);
+  return runInplace('scatterAdd', x, [x, index, plan.src], { dim: plan.dim });
+}
+
+/** torch.index_select: the slices of `x` along `dim` at the positions listed by a 1-d `index`. */
+export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  checkVectorIndex('indexSelect', index);
+  const d = normalizeDim('indexSelect', dim, x.ndim);
+  if (x.ndim === 0) return runKernel('indexSelect', [reshape(x, [1]), index], { dim: 0 });
+  return runKernel('indexSelect', [x, index], { dim: d });
+}
+
+function planIndexAdd(op: string, x: Tensor, dim: number, index: Tensor, source: Tensor, alpha: number) {
+  checkVectorIndex(op, index);
+  const d = normalizeDim(op, dim, x.ndim);
+  checkSameDtype(op, x, source, 'source');
+  const expected = x.shape.map((s, i) => (i === d ? index.numel() : s));
+  if (!sameShape(source.shape, expected)) {
+    throw new ShapeError(
+      op,
+      `source ${fmtShape(source.shape)} must match self ${fmtShape(x.shape)} except along dim ${d}, where its ` +
+        `size must equal the number of indices (${index.numel()}): expected ${fmtShape(expected)}`,
+    );
+  }
+  if (!isFloating(x.dtype) && !Number.isInteger(alpha)) {
+    throw new ValueError(op, `alpha must be an integer for ${x.dtype} tensors, got ${alpha}`);
+  }
+  return { dim: d, source: alpha === 1 ? source : source.mul(alpha) };
+}
+
+/** torch.index_add: a copy of `x` with `alpha * source` slices summed into the slices `index` lists along `dim`. */
+export function indexAdd(
+  x: Tensor,
+  dim: number,
+  index: Tensor,
+  source: Tensor,
+  options: { alpha?: number } = {},
+): Tensor {
+  const plan = planIndexAdd('indexAdd', x, dim, index, source, options.alpha ?? 1);
+  return runKernel('indexAdd', [x, index, plan.source], { dim: plan.dim });
+}
+
+/** In-place {@link indexAdd}. */
+export function indexAdd_(
+  x: Tensor,
+  dim: number,
+  index: Tensor,
+  source: Tensor,
+  options: { alpha?: number } = {},
+): Tensor {
+  const plan = planIndexAdd('indexAdd_', x, dim, index, source, options.alpha ?? 1);
+  return runInplace('indexAdd', x, [x, index, plan.source], { dim: plan.dim });
+}
+
+function checkMask(op: string, mask: Tensor): void {
+  if (mask.dtype !== 'bool') {
+    throw new DTypeError(
+      op,
+      `only supports boolean masks, but got mask with dtype ${mask.dtype}; build it with a comparison or .bool()`,
+    );
+  }
+}
+
+function fillValue(op: string, x: Tensor, value: Tensor | number | boolean): Tensor {
+  if (!(value instanceof Tensor)) return scalarTensor(value, x.dtype, x.device);
+  if (value.ndim !== 0) {
+    throw new ShapeError(
+      op,
+      `only supports a 0-dimensional value tensor, but got a tensor of shape ${fmtShape(value.shape)}`,
+    );
+  }
+  return value.to(x.dtype);
+}
+
+/**
+ * torch.masked_fill: `value` (cast to x's dtype) where the bool `mask` is true, `x` elsewhere; mask and x
+ * broadcast together. Built on `where`, so every backend and autograd get it for free.
+ */
+export function maskedFill(x: Tensor, mask: Tensor, value: Tensor | number | boolean): Tensor {
+  checkMask('maskedFill', mask);
+  broadcastShapes('maskedFill', x.shape, mask.shape);
+  return runKernel('where', [mask, fillValue('maskedFill', x, value), x], { dtype: x.dtype });
+}
+
+/** In-place {@link maskedFill}: the mask must broadcast to x's shape. */
+export function maskedFill_(x: Tensor, mask: Tensor, value: Tensor | number | boolean): Tensor {
+  checkMask('maskedFill_', mask);
+  const shape = broadcastShapes('maskedFill_', x.shape, mask.shape);
+  if (!sameShape(shape, x.shape)) {
+    throw new ShapeError(
+      'maskedFill_',
+      `output with shape ${fmtShape(x.shape)} doesn't match the broadcast shape ${fmtShape(shape)}; ` +
+        'use the out-of-place maskedFill',
+    );
+  }
+  return runInplace('where', x, [mask, fillValue('maskedFill_', x, value), x], { dtype: x.dtype });
+}
+
+/** torch.masked_select: the elements of x (broadcast with `mask`) where mask is true, as a 1-d tensor. */
+export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
+  checkMask('maskedSelect', mask);
+  broadcastShapes('maskedSelect', x.shape, mask.shape);
+  return runKernel('maskedSelect', [x, mask]);
+}
+
+/**
+ * Rows of a 2-d `weight` picked by an int32 tensor of any shape (torch.nn.functional.embedding):
+ * the result has shape `[...indices.shape, weight.shape[1]]`.
+ */
+export function embedding(weight: Tensor, indices: Tensor): Tensor {
+  checkIndex('embedding', indices);
+  if (weight.ndim !== 2) {
+    throw new ShapeError(
+      'embedding',
+      `weight must be 2-d [numEmbeddings, embeddingDim], got shape ${fmtShape(weight.shape)}`,
+    );
+  }
+  const rows = indexSelect(weight, 0, reshape(indices, [-1]));
+  return reshape(rows, [...indices.shape, weight.shape[1]!]);
+}
+
+/**
+ * torch.nn.functional.one_hot: an int32 tensor of shape `[...indices.shape, numClasses]` with a 1 at each
+ * index. `numClasses = -1` uses the largest index + 1.
+ */
+export function oneHot(indices: Tensor, numClasses = -1): Tensor {
+  checkIndex('oneHot', indices);
+  if (!Number.isInteger(numClasses) || numClasses < -1) {
+    throw new ValueError('oneHot', `numClasses must be a non-negative integer or -1, got ${numClasses}`);
+  }
+  return runKernel('oneHot', [indices], { numClasses });
+}

@@ -1,0 +1,56 @@
+import { runKernelMulti } from '../dispatch';
+import { fmtShape, IndexError } from '../errors';
+import { normalizeDim } from '../shape';
+import type { Tensor } from '../tensor';
+import type { ValuesIndices } from './reductions';
+
+/** Options of {@link sort} and {@link argsort}. Sorting is always stable, so `stable` changes nothing. */
+export interface SortOptions {
+  descending?: boolean;
+  stable?: boolean;
+}
+
+/** Options of {@link topk}. Results always come sorted, a valid answer for `sorted: false` too. */
+export interface TopkOptions {
+  largest?: boolean;
+  sorted?: boolean;
+}
+
+/**
+ * torch.sort along `dim` (default the last): `{ values, indices }` with int32 indices. NaN counts as
+ * greater than every number (last ascending, first descending); equal values keep their order.
+ */
+export function sort(x: Tensor, dim = -1, options: SortOptions = {}): ValuesIndices {
+  const d = normalizeDim('sort', dim, x.ndim);
+  const [values, indices] = runKernelMulti('sort', [x], {
+    dim: d,
+    descending: options.descending ?? false,
+  }) as [Tensor, Tensor];
+  return { values, indices };
+}
+
+/** torch.argsort: the int32 indices that {@link sort} would order `x` by. */
+export function argsort(x: Tensor, dim = -1, options: SortOptions = {}): Tensor {
+  return sort(x, dim, options).indices;
+}
+
+/**
+ * torch.topk: the `k` largest (or smallest, `largest: false`) elements along `dim` (default the last)
+ * as `{ values, indices }`, in sorted order. NaN counts as the largest value.
+ */
+export function topk(x: Tensor, k: number, dim = -1, options: TopkOptions = {}): ValuesIndices {
+  const d = normalizeDim('topk', dim, x.ndim);
+  const size = x.shape[d] ?? 1;
+  if (!Number.isInteger(k) || k < 0 || k > size) {
+    throw new IndexError(
+      'topk',
+      `selected index k out of range: k = ${k} but dim ${d} of input shape ${fmtShape(x.shape)} has size ${size}; ` +
+        `k must be an integer in [0, ${size}]`,
+    );
+  }
+  const [values, indices] = runKernelMulti('topk', [x], { k, dim: d, largest: options.largest ?? true }) as [
+    Tensor,
+    Tensor,
+  ];
+  return { values, indices };
+}
