@@ -26,6 +26,16 @@ export { opaque, runInplace, runKernel, runKernelMulti, writeInto } from './disp
 export { allocate, type DType, dtypes, isFloating, promoteTypes, resultType, type TypedArray } from './dtype';
 export { DeviceError, DTypeError, IndexError, NNError, ShapeError, ValueError } from './errors';
 export {
+  type Conv1dOptions,
+  type Conv2dOptions,
+  type ConvAttrs,
+  type ConvTranspose2dOptions,
+  conv1d,
+  conv2d,
+  convAttrs,
+  convTranspose2d,
+} from './ops/conv';
+export {
   add,
   addcdiv,
   addcmul,

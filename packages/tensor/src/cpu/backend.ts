@@ -3,6 +3,7 @@ import { allocate, type TypedArray } from '../dtype';
 import { ANY_DEVICE, registerBackend, registerKernel } from '../registry';
 import type { Storage } from '../storage';
 import { type Tensor, transfer } from '../tensor';
+import { registerCpuConv } from './conv';
 import { registerCpuElementwise, runElementwise } from './elementwise';
 import { registerCpuIndexing } from './indexing';
 import { registerCpuJoin } from './join';
@@ -55,6 +56,7 @@ export function registerCpuBackend(): void {
   registerCpuShaping();
   registerCpuReductions();
   registerCpuMatmul();
+  registerCpuConv();
   registerCpuPooling();
   registerKernel('clone', 'cpu', ([x]) => runElementwise('clone', 'x0', [x!], { dtype: x!.dtype }));
   registerKernel('copy_', 'cpu', ([target, source]) => {

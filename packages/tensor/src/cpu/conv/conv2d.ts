@@ -3,7 +3,7 @@ import { columnsOf, rowsOf } from '../gemm/panel-source';
 import type { FloatArray } from '../gemm/types';
 import { type Conv2dGeometry, resolveConv2d } from './geometry';
 import { im2colPanels } from './im2col-panels';
-import { addChannelBias, imagesPerRun, isPointwise } from './image-chunks';
+import { imagesPerRun, isPointwise } from './image-chunks';
 
 /**
  * 2-D convolution forward (cross-correlation, as PyTorch): `out[n, o] = bias[o] + sum over the group's
@@ -43,8 +43,8 @@ export function conv2d<T extends FloatArray>(
         c: { data: out, offset: first * outImage + group * groupOut * pixels, rowStride: pixels, batchStride: outImage },
         alpha: 1,
         beta: 0,
+        rowBias: bias && { data: bias, offset: group * groupOut },
       });
     }
   }
-  if (bias) addChannelBias(out, bias, g.batch, g.outChannels, pixels);
 }

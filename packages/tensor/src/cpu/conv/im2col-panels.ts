@@ -5,56 +5,49 @@ import type { ResolvedConv2d } from './geometry';
 /**
  * The im2col matrix of images `first + item` (channels of `group`) as a GEMM B operand: lines are output
  * pixels, depth is (input channel, kernel row, kernel column). Packs panels straight from the image, so
- * the im2col matrix is never materialised; panels whose pixels all keep a kernel tap inside the image
- * skip the bounds checks.
+ * the im2col matrix is never materialised. For each depth row it walks the pixels in order — a
+ * contiguous (strided by the conv stride) run of the image per output row, zeros where the tap falls in
+ * the padding — writing `width` lanes of one panel, then jumping to the same row of the next panel.
  */
 export function im2colPanels(g: ResolvedConv2d, image: FloatArray, first: number, group: number): PanelSource {
-  const { inHeight: H, inWidth: W, outWidth: OW, strideH, strideW, padTop, padLeft } = g;
+  const { inHeight: H, inWidth: W, outWidth: OW, strideH, strideW, groupIn, kernelHeight, kernelWidth } = g;
   const plane = H * W;
-  let rowOf = new Int32Array(0);
-  let colOf = new Int32Array(0);
-  let offsetOf = new Int32Array(0);
   return {
     shared: false,
     pack(dst, offset, item, firstLine, count, width) {
-      if (rowOf.length < width) [rowOf, colOf, offsetOf] = [new Int32Array(width), new Int32Array(width), new Int32Array(width)];
-      const channels = ((first + item) * g.inChannels + group * g.groupIn) * plane;
-      let d = offset;
-      for (let q = firstLine; q < firstLine + count; q += width) {
-        const lines = Math.min(width, firstLine + count - q);
-        let rowMin = H;
-        let rowMax = -H;
-        let colMin = W;
-        let colMax = -W;
-        for (let j = 0; j < lines; j++) {
-          const oh = Math.floor((q + j) / OW);
-          const row = oh * strideH - padTop;
-          const col = (q + j - oh * OW) * strideW - padLeft;
-          rowOf[j] = row;
-          colOf[j] = col;
-          offsetOf[j] = row * W + col;
-          rowMin = Math.min(rowMin, row);
-          rowMax = Math.max(rowMax, row);
-          colMin = Math.min(colMin, col);
-          colMax = Math.max(colMax, col);
-        }
-        for (let ci = 0; ci < g.groupIn; ci++) {
-          for (let kh = 0; kh < g.kernelHeight; kh++) {
-            const dy = kh * g.dilationH;
-            const rowsInside = rowMin + dy >= 0 && rowMax + dy < H;
-            for (let kw = 0; kw < g.kernelWidth; kw++, d += width) {
-              const dx = kw * g.dilationW;
-              const base = channels + ci * plane + dy * W + dx;
-              if (rowsInside && colMin + dx >= 0 && colMax + dx < W) {
-                for (let j = 0; j < lines; j++) dst[d + j] = image[base + (offsetOf[j] as number)] as number;
-              } else {
-                for (let j = 0; j < lines; j++) {
-                  const inside = ((rowOf[j] as number) + dy) >>> 0 < H && ((colOf[j] as number) + dx) >>> 0 < W;
-                  dst[d + j] = inside ? (image[base + (offsetOf[j] as number)] as number) : 0;
-                }
+      const end = firstLine + count;
+      const jump = (g.patch - 1) * width + 1;
+      const firstRow = Math.floor(firstLine / OW);
+      let row = 0;
+      for (let ci = 0; ci < groupIn; ci++) {
+        const channel = ((first + item) * g.inChannels + group * groupIn + ci) * plane;
+        for (let kh = 0; kh < kernelHeight; kh++) {
+          const dy = kh * g.dilationH - g.padTop;
+          for (let kw = 0; kw < kernelWidth; kw++, row++) {
+            const dx = kw * g.dilationW - g.padLeft;
+            // Output columns whose input column 0 <= ow * strideW + dx < W.
+            const owStart = Math.min(OW, Math.max(0, Math.ceil(-dx / strideW)));
+            const owEnd = Math.max(owStart, Math.min(OW, Math.ceil((W - dx) / strideW)));
+            let d = offset + row * width;
+            let lane = 0;
+            for (let q = firstLine, oh = firstRow; q < end; oh++) {
+              const from = q - oh * OW;
+              const to = Math.min(OW, from + end - q);
+              const ih = oh * strideH + dy;
+              const inside = ih >= 0 && ih < H;
+              const lo = inside ? Math.max(from, owStart) : to;
+              const hi = inside ? Math.min(to, owEnd) : to;
+              const src = channel + ih * W + dx;
+              for (let ow = from; ow < to; ow++) {
+                dst[d] = ow >= lo && ow < hi ? (image[src + ow * strideW] as number) : 0;
+                if (++lane === width) {
+                  lane = 0;
+                  d += jump;
+                } else d++;
               }
-              for (let j = lines; j < width; j++) dst[d + j] = 0;
+              q += to - from;
             }
+            for (; lane > 0 && lane < width; lane++) dst[d++] = 0;
           }
         }
       }

@@ -1,0 +1,93 @@
+import { allocate } from '../dtype';
+import type { ConvAttrs } from '../ops/conv';
+import { registerKernel } from '../registry';
+import { Tensor } from '../tensor';
+import { convTranspose2d, convTranspose2dOutputSize } from './conv/conv-transpose2d';
+import { conv2d } from './conv/conv2d';
+import { conv2dBackwardInput } from './conv/conv2d-backward-input';
+import { conv2dBackwardWeight } from './conv/conv2d-backward-weight';
+import type { Conv2dGeometry } from './conv/geometry';
+import type { FloatArray } from './gemm/types';
+
+/** Contiguous float data of a tensor as the conv kernels read it. */
+function dense(t: Tensor): FloatArray {
+  const c = t.contiguous();
+  const data = c.storage.data as FloatArray;
+  return c.offset === 0 && data.length === c.numel()
+    ? data
+    : (data.subarray(c.offset, c.offset + c.numel()) as FloatArray);
+}
+
+/** The kernels' geometry from an input shape [N,C,H,W], a weight shape [O,C/g,kH,kW] and the attributes. */
+function geometry(input: readonly number[], weight: readonly number[], attrs: ConvAttrs): Conv2dGeometry {
+  return {
+    batch: input[0]!,
+    inChannels: input[1]!,
+    inHeight: input[2]!,
+    inWidth: input[3]!,
+    outChannels: weight[0]!,
+    kernelHeight: weight[2]!,
+    kernelWidth: weight[3]!,
+    ...attrs,
+  };
+}
+
+function outputSize(g: Conv2dGeometry): [number, number] {
+  const h =
+    Math.floor(
+      (g.inHeight + g.padTop! + g.padBottom! - g.dilationH! * (g.kernelHeight - 1) - 1) / g.strideH!,
+    ) + 1;
+  const w =
+    Math.floor((g.inWidth + g.padLeft! + g.padRight! - g.dilationW! * (g.kernelWidth - 1) - 1) / g.strideW!) +
+    1;
+  return [h, w];
+}
+
+/** Registers conv2d, its two gradient kernels and convTranspose2d on the CPU (im2col + the blocked GEMM). */
+export function registerCpuConv(): void {
+  registerKernel<ConvAttrs>('conv2d', 'cpu', ([x, w, b], attrs) => {
+    const g = geometry(x!.shape, w!.shape, attrs);
+    const [oh, ow] = outputSize(g);
+    const out = allocate(x!.dtype, g.batch * g.outChannels * oh * ow) as FloatArray;
+    conv2d(g, dense(x!), dense(w!), b ? dense(b) : undefined, out);
+    return Tensor.fromArray(out, [g.batch, g.outChannels, oh, ow], x!.dtype);
+  });
+  registerKernel<ConvAttrs & { inputShape: number[] }>(
+    'conv2dBackwardInput',
+    'cpu',
+    ([gradOut, w], attrs) => {
+      const g = geometry(attrs.inputShape, w!.shape, attrs);
+      const out = allocate(
+        gradOut!.dtype,
+        attrs.inputShape.reduce((a, b) => a * b, 1),
+      ) as FloatArray;
+      conv2dBackwardInput(g, dense(gradOut!), dense(w!), out);
+      return Tensor.fromArray(out, attrs.inputShape, gradOut!.dtype);
+    },
+  );
+  registerKernel<ConvAttrs & { weightShape: number[] }>(
+    'conv2dBackwardWeight',
+    'cpu',
+    ([x, gradOut], attrs) => {
+      const g = geometry(x!.shape, attrs.weightShape, attrs);
+      const out = allocate(
+        gradOut!.dtype,
+        attrs.weightShape.reduce((a, b) => a * b, 1),
+      ) as FloatArray;
+      conv2dBackwardWeight(g, dense(x!), dense(gradOut!), out);
+      return Tensor.fromArray(out, attrs.weightShape, gradOut!.dtype);
+    },
+  );
+  registerKernel<ConvAttrs & { outputPaddingH: number; outputPaddingW: number }>(
+    'convTranspose2d',
+    'cpu',
+    ([x, w, b], attrs) => {
+      const groups = attrs.groups;
+      const g = { ...geometry(x!.shape, w!.shape, attrs), outChannels: w!.shape[1]! * groups };
+      const { outHeight, outWidth } = convTranspose2dOutputSize(g);
+      const out = allocate(x!.dtype, g.batch * g.outChannels * outHeight * outWidth) as FloatArray;
+      convTranspose2d(g, dense(x!), dense(w!), b ? dense(b) : undefined, out);
+      return Tensor.fromArray(out, [g.batch, g.outChannels, outHeight, outWidth], x!.dtype);
+    },
+  );
+}
