@@ -5,6 +5,23 @@ import { defineConfig } from 'vitepress';
 const apiSidebarPath = new URL('../api/typedoc-sidebar.json', import.meta.url);
 const apiSidebar = existsSync(apiSidebarPath) ? JSON.parse(readFileSync(apiSidebarPath, 'utf8')) : [];
 
+// Guide pages in reading order; a page appears once its package has landed and written it.
+const guide = [
+  ['getting-started', 'Getting started'],
+  ['coming-from-pytorch', 'Coming from PyTorch'],
+  ['tensors', 'Tensors'],
+  ['autograd', 'Autograd'],
+  ['modules', 'Modules'],
+  ['layers', 'Layers'],
+  ['saving-and-loading', 'Saving and loading'],
+  ['optimizers', 'Optimizers'],
+  ['data', 'Data'],
+  ['examples', 'Examples'],
+  ['gpu-backend', 'GPU backend'],
+]
+  .filter(([page]) => existsSync(new URL(`../guide/${page}.md`, import.meta.url)))
+  .map(([page, text]) => ({ text, link: `/guide/${page}` }));
+
 export default defineConfig({
   title: '@nn',
   description: 'A PyTorch-style deep-learning framework in TypeScript',
@@ -17,10 +34,7 @@ export default defineConfig({
     sidebar: [
       {
         text: 'Guide',
-        items: [
-          { text: 'Getting started', link: '/guide/getting-started' },
-          { text: 'Coming from PyTorch', link: '/guide/coming-from-pytorch' },
-        ],
+        items: guide,
       },
       { text: 'API reference', items: apiSidebar },
     ],
