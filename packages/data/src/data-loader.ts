@@ -116,7 +116,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
 
   async *[Symbol.asyncIterator](): AsyncIterator<B> {
     if (this.batchSampler) {
-      yield* this[Symbol.iterator]();
+      for (const batch of this) yield batch;
       return;
     }
     const source = this.dataset as unknown as Partial<AsyncIterable<T>> & Partial<Iterable<T>>;

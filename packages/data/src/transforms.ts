@@ -1,4 +1,4 @@
-import { defaultGenerator, type Generator, oneHot, type Tensor, tensor } from '@nn/tensor';
+import { defaultGenerator, type Generator, oneHot, pad, type Tensor, tensor } from '@nn/tensor';
 
 /** A callable transform of one sample, composable with {@link Compose}. */
 export type Transform<I, O> = (input: I) => O;
@@ -68,9 +68,9 @@ export function RandomCrop(
 ): Transform<Tensor, Tensor> {
   const [h, w] = typeof size === 'number' ? [size, size] : size;
   const g = options.generator ?? defaultGenerator;
-  const pad = options.padding ?? 0;
+  const padding = options.padding ?? 0;
   return (x) => {
-    const padded = pad > 0 ? x.pad([pad, pad, pad, pad]) : x;
+    const padded = padding > 0 ? pad(x, [padding, padding, padding, padding]) : x;
     const H = padded.shape[padded.ndim - 2]!;
     const W = padded.shape[padded.ndim - 1]!;
     if (H < h || W < w)

@@ -144,7 +144,7 @@ describe('samplers and dataset helpers', () => {
     });
     const got: number[][] = [];
     for await (const batch of new DataLoader(source, { batchSize: 3 }))
-      got.push(Array.from((batch as Tensor).dataSync()));
+      got.push(Array.from((batch as unknown as Tensor).dataSync()));
     expect(got).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
   });
 
