@@ -1,2 +1,17 @@
-// The public face of @nn/autograd: re-exports only. Nothing is exported until its issue lands.
-export {};
+// The public face of @nn/autograd: re-exports only. Importing anything from it (or `import '@nn/autograd'`)
+// installs autograd into @nn/tensor's dispatcher.
+export { type BackwardOptions, backward, type GradOptions, grad } from './backward';
+export {
+  differentiableKernels,
+  type Formula,
+  type FormulaContext,
+  registerFormula,
+  registerNonDifferentiable,
+} from './formula';
+export { Function, FunctionCtx, type FunctionGrad } from './function';
+export { enableGrad, inferenceMode, isInferenceMode, noGrad, setGradEnabled } from './grad-mode';
+export { isGradEnabled } from './grad-state';
+export { type GradcheckOptions, gradcheck, gradgradcheck } from './gradcheck';
+export { ensureInstalled as installAutograd } from './install';
+export { AccumulateGrad, type BackwardFn, type Edge, type GradThunk, Node } from './node';
+export { sumToShape } from './sum-to-shape';

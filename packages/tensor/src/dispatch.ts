@@ -56,7 +56,7 @@ export function runKernelMulti(name: string, inputs: readonly Tensor[], attrs: K
   let outputs = invoke(entry, fallback ? inputs.map((t) => transfer(t, 'cpu')) : inputs, attrs);
   if (fallback) outputs = outputs.map((t) => transfer(t, device));
   const hook = registry().hook;
-  if (hook && opaqueDepth === 0 && !entry.composite && hook.shouldRecord(inputs)) {
+  if (hook && opaqueDepth === 0 && !entry.composite && hook.shouldRecord(inputs, name)) {
     hook.record({ name, inputs, attrs, outputs });
   }
   return outputs;
@@ -83,7 +83,7 @@ export function runInplace(
   if (fallback) result = transfer(result, device);
   // Recorded before the write: autograd may need the values it destroys, or refuse the op.
   const hook = registry().hook;
-  if (hook && opaqueDepth === 0 && hook.shouldRecord([target, ...inputs])) {
+  if (hook && opaqueDepth === 0 && hook.shouldRecord([target, ...inputs], name)) {
     hook.record({ name, inputs, attrs, outputs: [result], inplace: target });
   }
   writeInto(target, result);

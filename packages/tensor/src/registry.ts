@@ -41,8 +41,11 @@ export interface RecordEvent {
  * The seam @nn/autograd plugs into. @nn/tensor never imports autograd; it calls this when installed.
  */
 export interface AutogradHook {
-  /** Whether an op on these inputs must be recorded (grad mode on and some input requires grad). */
-  shouldRecord(inputs: readonly Tensor[]): boolean;
+  /**
+   * Whether kernel `name` on these inputs must be recorded (grad mode on and some input requires grad;
+   * autograd also sees view kernels on other tensors, so in-place writes into views reach their base).
+   */
+  shouldRecord(inputs: readonly Tensor[], name: string): boolean;
   record(event: RecordEvent): void;
   backward(
     tensor: Tensor,

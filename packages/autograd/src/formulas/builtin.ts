@@ -1,0 +1,29 @@
+import { registerFormulas } from '../formula';
+import { convFormulas } from './conv';
+import { conversionFormulas } from './conversions';
+import { elementwiseFormulas } from './elementwise';
+import { indexingFormulas } from './indexing';
+import { joinFormulas } from './join';
+import { linalgFormulas } from './linalg';
+import { poolingFormulas } from './pooling';
+import { reductionFormulas } from './reductions';
+import { shapingFormulas } from './shaping';
+import { viewFormulas } from './views';
+
+/** Registers the formulas of every differentiable kernel @nn/tensor ships. */
+export function registerBuiltinFormulas(): void {
+  for (const table of [
+    elementwiseFormulas,
+    conversionFormulas,
+    viewFormulas,
+    reductionFormulas,
+    indexingFormulas,
+    joinFormulas,
+    shapingFormulas,
+    linalgFormulas,
+    poolingFormulas,
+    convFormulas,
+  ]) {
+    registerFormulas(table);
+  }
+}

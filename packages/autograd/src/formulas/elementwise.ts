@@ -1,0 +1,153 @@
+import { div, sub, type Tensor, where } from '@nn/tensor';
+import type { Formula } from '../formula';
+import { fromInput, fromOutput, saveIf, zeroGradient } from './helpers';
+
+const LN2 = Math.LN2;
+const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+
+/** `g` where `mask` holds, else 0. */
+const masked = (mask: Tensor, g: Tensor) => where(mask, g, 0);
+
+/** Gradient of minimum/maximum for the first input: all of `g` where it wins, half on ties (PyTorch). */
+function extremumGrad(
+  g: Tensor,
+  self: Tensor,
+  other: Tensor,
+  wins: (a: Tensor, b: Tensor) => Tensor,
+): Tensor {
+  return where(wins(self, other), g, where(self.eq(other), g.div(2), 0));
+}
+
+function extremum(wins: (a: Tensor, b: Tensor) => Tensor): Formula {
+  return (ctx) => {
+    const [needA, needB] = ctx.needsInputGrad;
+    const a = ctx.save(ctx.inputs[0]!);
+    const b = ctx.save(ctx.inputs[1]!);
+    return ([g]) => [
+      needA ? () => extremumGrad(g!, a(), b(), wins) : undefined,
+      needB ? () => extremumGrad(g!, b(), a(), wins) : undefined,
+    ];
+  };
+}
+
+/** `a - b * roundDiv(a, b)` ops (remainder, fmod): d/da = 1, d/db = -roundDiv(a, b). */
+function remainderLike(roundingMode: 'floor' | 'trunc'): Formula {
+  return (ctx) => {
+    const needB = ctx.needsInputGrad[1];
+    const a = saveIf(ctx, needB, ctx.inputs[0]!);
+    const b = saveIf(ctx, needB, ctx.inputs[1]!);
+    return ([g]) => [() => g!, a && b && (() => g!.mul(div(a(), b(), { roundingMode })).neg())];
+  };
+}
+
+/** Gradient formulas of the elementwise kernels (ops/elementwise-specs.ts). Comparisons record nothing. */
+export const elementwiseFormulas: Record<string, Formula> = {
+  neg:
+    () =>
+    ([g]) => [() => g!.neg()],
+  abs: fromInput((g, x) => g.mul(x.sign())),
+  sign: zeroGradient,
+  floor: zeroGradient,
+  ceil: zeroGradient,
+  round: zeroGradient,
+  trunc: zeroGradient,
+  floorDivide: zeroGradient,
+  truncDivide: zeroGradient,
+  exp: fromOutput((g, y) => g.mul(y)),
+  exp2: fromOutput((g, y) => g.mul(y).mul(LN2)),
+  log: fromInput((g, x) => g.div(x)),
+  log2: fromInput((g, x) => g.div(x.mul(LN2))),
+  log1p: fromInput((g, x) => g.div(x.add(1))),
+  expm1: fromOutput((g, y) => g.mul(y.add(1))),
+  sqrt: fromOutput((g, y) => g.div(y.mul(2))),
+  rsqrt: fromOutput((g, y) => g.mul(y.pow(3)).mul(-0.5)),
+  square: fromInput((g, x) => g.mul(x.mul(2))),
+  reciprocal: fromOutput((g, y) => g.mul(y.square()).neg()),
+  sin: fromInput((g, x) => g.mul(x.cos())),
+  cos: fromInput((g, x) => g.mul(x.sin()).neg()),
+  tan: fromOutput((g, y) => g.mul(y.square().add(1))),
+  tanh: fromOutput((g, y) => g.mul(sub(1, y.square()))),
+  sigmoid: fromOutput((g, y) => g.mul(y.mul(sub(1, y)))),
+  relu: fromOutput((g, y) => masked(y.gt(0), g)),
+  erf: fromInput((g, x) => g.mul(x.square().neg().exp().mul(TWO_OVER_SQRT_PI))),
+
+  add: (ctx) => {
+    const alpha = (ctx.attrs.scalar as number | undefined) ?? 1;
+    return ([g]) => [() => g!, () => (alpha === 1 ? g! : g!.mul(alpha))];
+  },
+  sub: (ctx) => {
+    const alpha = (ctx.attrs.scalar as number | undefined) ?? 1;
+    return ([g]) => [() => g!, () => (alpha === 1 ? g!.neg() : g!.mul(-alpha))];
+  },
+  mul: (ctx) => {
+    const [needA, needB] = ctx.needsInputGrad;
+    const a = saveIf(ctx, needB, ctx.inputs[0]!);
+    const b = saveIf(ctx, needA, ctx.inputs[1]!);
+    return ([g]) => [b && (() => g!.mul(b())), a && (() => g!.mul(a()))];
+  },
+  div: (ctx) => {
+    const needB = ctx.needsInputGrad[1];
+    const a = saveIf(ctx, needB, ctx.inputs[0]!);
+    const b = ctx.save(ctx.inputs[1]!);
+    return ([g]) => [() => g!.div(b()), a && (() => g!.neg().mul(a()).div(b().square()))];
+  },
+  pow: (ctx) => {
+    const [needA, needB] = ctx.needsInputGrad;
+    const a = ctx.save(ctx.inputs[0]!);
+    const b = ctx.save(ctx.inputs[1]!);
+    const y = saveIf(ctx, needB, ctx.outputs[0]!);
+    return ([g]) => [
+      needA ? () => where(b().eq(0), 0, g!.mul(b().mul(a().pow(b().sub(1))))) : undefined,
+      y && (() => where(a().eq(0).logicalAnd(b().ge(0)), 0, g!.mul(y().mul(a().log())))),
+    ];
+  },
+  remainder: remainderLike('floor'),
+  fmod: remainderLike('trunc'),
+  minimum: extremum((a, b) => a.lt(b)),
+  maximum: extremum((a, b) => a.gt(b)),
+  where: (ctx) => {
+    const condition = ctx.save(ctx.inputs[0]!);
+    return ([g]) => [undefined, () => masked(condition(), g!), () => where(condition(), 0, g!)];
+  },
+  lerp: (ctx) => {
+    const [needStart, needEnd, needWeight] = ctx.needsInputGrad;
+    const [start, end, weight] = ctx.inputs as [Tensor, Tensor, Tensor];
+    const w = saveIf(ctx, needStart || needEnd, weight);
+    const s = saveIf(ctx, needWeight, start);
+    const e = saveIf(ctx, needWeight, end);
+    return ([g]) => [
+      w && needStart ? () => g!.mul(sub(1, w())) : undefined,
+      w && needEnd ? () => g!.mul(w()) : undefined,
+      s && e && (() => g!.mul(e().sub(s()))),
+    ];
+  },
+  addcmul: (ctx) => {
+    const value = (ctx.attrs.scalar as number | undefined) ?? 1;
+    const [, need1, need2] = ctx.needsInputGrad;
+    const t1 = saveIf(ctx, need2, ctx.inputs[1]!);
+    const t2 = saveIf(ctx, need1, ctx.inputs[2]!);
+    return ([g]) => [() => g!, t2 && (() => g!.mul(t2()).mul(value)), t1 && (() => g!.mul(t1()).mul(value))];
+  },
+  addcdiv: (ctx) => {
+    const value = (ctx.attrs.scalar as number | undefined) ?? 1;
+    const need2 = ctx.needsInputGrad[2];
+    const t1 = saveIf(ctx, need2, ctx.inputs[1]!);
+    const t2 = ctx.save(ctx.inputs[2]!);
+    return ([g]) => [
+      () => g!,
+      () => g!.mul(value).div(t2()),
+      t1 && (() => g!.mul(-value).mul(t1()).div(t2().square())),
+    ];
+  },
+  clamp: (ctx) => {
+    const [needX, needLo, needHi] = ctx.needsInputGrad;
+    const x = ctx.save(ctx.inputs[0]!);
+    const lo = ctx.save(ctx.inputs[1]!);
+    const hi = ctx.save(ctx.inputs[2]!);
+    return ([g]) => [
+      needX ? () => masked(x().ge(lo()).logicalAnd(x().le(hi())), g!) : undefined,
+      needLo ? () => masked(x().lt(lo()), g!) : undefined,
+      needHi ? () => masked(x().gt(hi()), g!) : undefined,
+    ];
+  },
+};

@@ -1,0 +1,14 @@
+import { matmul } from '@nn/tensor';
+import type { Formula } from '../formula';
+import { saveIf } from './helpers';
+
+/** Gradient formulas of the linear-algebra kernels (ops/linalg.ts). */
+export const linalgFormulas: Record<string, Formula> = {
+  // The kernel takes 2-D or equal-batch 3-D operands: dA = G Bᵀ, dB = Aᵀ G.
+  matmul: (ctx) => {
+    const [needA, needB] = ctx.needsInputGrad;
+    const a = saveIf(ctx, needB, ctx.inputs[0]!);
+    const b = saveIf(ctx, needA, ctx.inputs[1]!);
+    return ([g]) => [b && (() => matmul(g!, b().mT)), a && (() => matmul(a().mT, g!))];
+  },
+};

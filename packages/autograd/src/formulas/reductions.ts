@@ -1,0 +1,170 @@
+import { cat, cumprod, cumsum, flip, ones, scatterAdd, sub, sum, type Tensor, zeros } from '@nn/tensor';
+import type { Formula } from '../formula';
+
+/** A reduced gradient broadcast back over the reduced dims of `shape` (re-inserting them if dropped). */
+export function expandReduced(
+  g: Tensor,
+  shape: readonly number[],
+  dims: readonly number[],
+  keepdim: boolean,
+): Tensor {
+  if (keepdim || g.ndim === 0) return g.expand(shape);
+  return g.reshape(shape.map((s, d) => (dims.includes(d) ? 1 : s))).expand(shape);
+}
+
+interface ReduceAttrs {
+  dims: number[];
+  keepdim: boolean;
+}
+
+/** Reverse cumulative sum along `dim` (the adjoint of cumsum). */
+function reverseCumsum(g: Tensor, dim: number): Tensor {
+  return flip(cumsum(flip(g, [dim]), dim), [dim]);
+}
+
+/** Products of all other elements along the last dim, exact with zeros (exclusive cumprods both ways). */
+function productOfOthers(x: Tensor): Tensor {
+  const n = x.shape[x.ndim - 1]!;
+  const last = x.ndim - 1;
+  const one = ones([...x.shape.slice(0, -1), 1], { dtype: x.dtype, device: x.device });
+  const exclusive = (t: Tensor) => cumprod(cat([one, t.narrow(last, 0, n - 1)], last), last);
+  return exclusive(x).mul(flip(exclusive(flip(x, [last])), [last]));
+}
+
+/** Values picked by an index along `dim` (max/min with dim, sort, topk): scatter the gradient back. */
+function indexedValues(): Formula {
+  return (ctx) => {
+    const x = ctx.inputs[0]!;
+    const { dim, keepdim } = ctx.attrs as { dim: number; keepdim?: boolean };
+    const indices = ctx.save(ctx.outputs[1]!);
+    const meta = { shape: x.shape, dtype: x.dtype, device: x.device };
+    const reduces = keepdim !== undefined && x.ndim > 0;
+    return ([g]) => [
+      () => {
+        const zero = zeros(meta.shape, { dtype: g!.dtype, device: meta.device });
+        if (x.ndim === 0) return g!.reshape([]);
+        const idx = reduces && !keepdim ? indices().unsqueeze(dim) : indices();
+        const grad = reduces && !keepdim ? g!.unsqueeze(dim) : g!;
+        return scatterAdd(zero, dim, idx, grad);
+      },
+    ];
+  };
+}
+
+/** Gradient formulas of the reductions, scans, softmax and sorting kernels. */
+export const reductionFormulas: Record<string, Formula> = {
+  sum: (ctx) => {
+    const shape = ctx.inputs[0]!.shape;
+    const { dims, keepdim } = ctx.attrs as unknown as ReduceAttrs;
+    return ([g]) => [() => expandReduced(g!, shape, dims, keepdim)];
+  },
+  mean: (ctx) => {
+    const shape = ctx.inputs[0]!.shape;
+    const { dims, keepdim } = ctx.attrs as unknown as ReduceAttrs;
+    const count = dims.reduce((n, d) => n * shape[d]!, 1);
+    return ([g]) => [() => expandReduced(g!, shape, dims, keepdim).div(count)];
+  },
+  prod: (ctx) => {
+    const x = ctx.save(ctx.inputs[0]!);
+    const { dims, keepdim } = ctx.attrs as unknown as ReduceAttrs;
+    const shape = ctx.inputs[0]!.shape;
+    return ([g]) => [
+      () => {
+        // Reduced dims moved last and flattened, so one exclusive-product pass covers them all.
+        const kept = shape.map((_, d) => d).filter((d) => !dims.includes(d));
+        const order = [...kept, ...dims];
+        const inverse = order.map((_, i) => order.indexOf(i));
+        const n = dims.reduce((p, d) => p * shape[d]!, 1);
+        if (n === 0) return zeros(shape, { dtype: g!.dtype, device: g!.device });
+        const flat = x()
+          .permute(order)
+          .reshape([...kept.map((d) => shape[d]!), n]);
+        const others = productOfOthers(flat)
+          .reshape(order.map((d) => shape[d]!))
+          .permute(inverse);
+        return expandReduced(g!, shape, dims, keepdim).mul(others);
+      },
+    ];
+  },
+  amax: extremeAll(),
+  amin: extremeAll(),
+  max: indexedValues(),
+  min: indexedValues(),
+  sort: indexedValues(),
+  topk: indexedValues(),
+  var: (ctx) => {
+    const x = ctx.save(ctx.inputs[0]!);
+    const { dims, keepdim, correction } = ctx.attrs as unknown as ReduceAttrs & { correction: number };
+    const shape = ctx.inputs[0]!.shape;
+    const divisor = Math.max(0, dims.reduce((n, d) => n * shape[d]!, 1) - correction);
+    return ([g]) => [
+      () => {
+        const centered = sub(x(), x().mean(dims, { keepdim: true }));
+        return expandReduced(g!, shape, dims, keepdim)
+          .mul(centered)
+          .mul(2 / divisor);
+      },
+    ];
+  },
+  logsumexp: (ctx) => {
+    const x = ctx.save(ctx.inputs[0]!);
+    const y = ctx.save(ctx.outputs[0]!);
+    const { dims, keepdim } = ctx.attrs as unknown as ReduceAttrs;
+    const shape = ctx.inputs[0]!.shape;
+    return ([g]) => [
+      () =>
+        expandReduced(g!, shape, dims, keepdim).mul(
+          x()
+            .sub(expandReduced(y(), shape, dims, keepdim))
+            .exp(),
+        ),
+    ];
+  },
+  cumsum: (ctx) => {
+    const dim = ctx.attrs.dim as number;
+    return ([g]) => [() => (g!.ndim === 0 ? g! : reverseCumsum(g!, dim))];
+  },
+  cumprod: (ctx) => {
+    const x = ctx.save(ctx.inputs[0]!);
+    const y = ctx.save(ctx.outputs[0]!);
+    const dim = ctx.attrs.dim as number;
+    // d y_i / d x_k = y_i / x_k for i >= k: exact where x has no zeros (PyTorch's fast path).
+    return ([g]) => [() => (g!.ndim === 0 ? g! : reverseCumsum(g!.mul(y()), dim).div(x()))];
+  },
+  softmax: (ctx) => {
+    const y = ctx.save(ctx.outputs[0]!);
+    const dim = ctx.attrs.dim as number;
+    return ([g]) => [() => y().mul(g!.sub(sum(g!.mul(y()), [dim], { keepdim: true })))];
+  },
+  logSoftmax: (ctx) => {
+    const y = ctx.save(ctx.outputs[0]!);
+    const dim = ctx.attrs.dim as number;
+    return ([g]) => [
+      () =>
+        g!.sub(
+          y()
+            .exp()
+            .mul(sum(g!, [dim], { keepdim: true })),
+        ),
+    ];
+  },
+};
+
+/** amax/amin: the gradient is shared evenly among the elements equal to the extreme (PyTorch). */
+function extremeAll(): Formula {
+  return (ctx) => {
+    const x = ctx.save(ctx.inputs[0]!);
+    const y = ctx.save(ctx.outputs[0]!);
+    const { dims, keepdim } = ctx.attrs as unknown as ReduceAttrs;
+    const shape = ctx.inputs[0]!.shape;
+    return ([g]) => [
+      () => {
+        const hit = x()
+          .eq(expandReduced(y(), shape, dims, keepdim))
+          .to(g!.dtype);
+        const count = sum(hit, dims, { keepdim: true });
+        return expandReduced(g!, shape, dims, keepdim).mul(hit).div(count);
+      },
+    ];
+  };
+}

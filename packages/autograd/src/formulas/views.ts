@@ -1,0 +1,32 @@
+import type { Formula } from '../formula';
+import { backwardName } from '../messages';
+import { metaOf } from '../node';
+import { embedView } from '../views';
+import { passThrough } from './helpers';
+
+/** slice/select/diagonal: the gradient is zeros with the viewed region set to the incoming gradient. */
+function embedding(kernel: string): Formula {
+  return (ctx) => {
+    const base = metaOf(ctx.inputs[0]!);
+    const steps = [{ name: kernel, attrs: ctx.attrs }];
+    return ([g]) => [() => embedView(g!, base, steps, `${backwardName(kernel)}Backward`)];
+  };
+}
+
+/** Gradient formulas of the view kernels (ops/views.ts). */
+export const viewFormulas: Record<string, Formula> = {
+  view: (ctx) => {
+    const shape = ctx.inputs[0]!.shape;
+    return ([g]) => [() => g!.reshape(shape)];
+  },
+  permute: (ctx) => {
+    const dims = ctx.attrs.dims as readonly number[];
+    const inverse = dims.map((_, i) => dims.indexOf(i));
+    return ([g]) => [() => g!.permute(inverse)];
+  },
+  // The engine sums the gradient back over the expanded dims.
+  expand: passThrough,
+  slice: embedding('slice'),
+  select: embedding('select'),
+  diagonal: embedding('diagonal'),
+};
