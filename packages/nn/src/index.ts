@@ -1,2 +1,80 @@
-// The public face of @nn/nn: re-exports only. Nothing is exported until its issue lands.
-export {};
+// The public face of @nn/nn: re-exports only.
+/** The stateless forms of the layers and losses, as `torch.nn.functional` (`F.relu`, `F.crossEntropy`, ...). */
+export * as F from './functional/index';
+/** In-place weight initialisers, as `torch.nn.init` (`init.kaimingUniform_`, `init.orthogonal_`, ...). */
+export * as init from './init';
+export {
+  ELU,
+  GELU,
+  Hardtanh,
+  LeakyReLU,
+  LogSoftmax,
+  Mish,
+  PReLU,
+  ReLU,
+  SELU,
+  Sigmoid,
+  SiLU,
+  Softmax,
+  Softplus,
+  Tanh,
+} from './layers/activation';
+export { Conv1d, Conv2d, type ConvOptions, ConvTranspose2d, type ConvTransposeOptions } from './layers/conv';
+export { Dropout, Dropout2d } from './layers/dropout';
+export { Embedding, type EmbeddingOptions } from './layers/embedding';
+export { Flatten, Unflatten } from './layers/flatten';
+export { Bilinear, Identity, type LayerOptions, Linear } from './layers/linear';
+export {
+  BCELoss,
+  BCEWithLogitsLoss,
+  type ClassLossModuleOptions,
+  CrossEntropyLoss,
+  HuberLoss,
+  KLDivLoss,
+  L1Loss,
+  MSELoss,
+  NLLLoss,
+  SmoothL1Loss,
+} from './layers/loss';
+export {
+  BatchNorm1d,
+  BatchNorm2d,
+  type BatchNormOptions,
+  GroupNorm,
+  type GroupNormOptions,
+  LayerNorm,
+  type LayerNormOptions,
+} from './layers/normalization';
+export {
+  AdaptiveAvgPool2d,
+  AvgPool2d,
+  type AvgPool2dOptions,
+  MaxPool2d,
+  type MaxPool2dOptions,
+} from './layers/pooling';
+export { ModuleDict, ModuleList, Sequential } from './module/containers';
+export { LoadStateDictError, type ShapeMismatch } from './module/load-state-dict-error';
+export {
+  type ForwardHook,
+  type ForwardPreHook,
+  type LoadStateDictResult,
+  Module,
+  type RemovableHandle,
+  type StateDict,
+  type ToTarget,
+} from './module/module';
+export { Parameter } from './module/parameter';
+export { type SummaryOptions, summary } from './module/summary';
+export {
+  decodeSafetensors,
+  encodeSafetensors,
+  SAFETENSORS_MAX_HEADER_BYTES,
+  type SafetensorsArrays,
+  type SafetensorsDtype,
+  type SafetensorsFile,
+  type SafetensorsTensor,
+} from './serialization/safetensors';
+export { SafetensorsError } from './serialization/safetensors-error';
+export { load, type SaveOptions, save } from './serialization/state-dict-io';
+/** Gradient clipping and parameter/vector conversion, as `torch.nn.utils`. */
+export * as utils from './utils/index';

@@ -1,0 +1,14 @@
+import { embedding as lookup, type Tensor, where } from '@nn/tensor';
+
+/**
+ * Looks up rows of `weight` (`[numEmbeddings, dim]`) for int32 `indices` of any shape; the result is
+ * `[...indices.shape, dim]` (`F.embedding(input, weight, padding_idx)`). Entries equal to `paddingIdx`
+ * read their row but pass no gradient to it.
+ */
+export function embedding(indices: Tensor, weight: Tensor, paddingIdx?: number): Tensor {
+  const out = lookup(weight, indices);
+  if (paddingIdx === undefined) return out;
+  // Same values either way; padding positions take the detached branch, so their row gets no gradient.
+  const isPad = indices.eq(paddingIdx < 0 ? paddingIdx + weight.shape[0]! : paddingIdx).unsqueeze(-1);
+  return where(isPad, out.detach(), out);
+}

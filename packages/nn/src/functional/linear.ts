@@ -1,0 +1,42 @@
+import { matmul, ShapeError, type Tensor } from '@nn/tensor';
+
+/** `x @ weight^T + bias` for `x` of shape `[..., inFeatures]` and `weight` of shape `[outFeatures, inFeatures]`. */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  if (weight.ndim !== 2 || x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[1]) {
+    throw new ShapeError(
+      'linear',
+      `input shape [${x.shape.join(',')}] does not fit weight shape [${weight.shape.join(',')}]: the last ` +
+        `dim of the input must equal weight.shape[1] (${weight.shape[1]})`,
+    );
+  }
+  const y = matmul(x, weight.t());
+  return bias ? y.add(bias) : y;
+}
+
+/**
+ * `y[..., k] = x1[..., :] @ weight[k] @ x2[..., :] + bias[k]` for `weight` of shape `[out, in1, in2]`.
+ */
+export function bilinear(x1: Tensor, x2: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  const [out, in1, in2] = weight.shape as [number, number, number];
+  const lead = x1.shape.slice(0, -1);
+  if (
+    weight.ndim !== 3 ||
+    x1.shape[x1.ndim - 1] !== in1 ||
+    x2.shape[x2.ndim - 1] !== in2 ||
+    x2.ndim !== x1.ndim ||
+    x2.shape.slice(0, -1).some((d, i) => d !== lead[i])
+  ) {
+    throw new ShapeError(
+      'bilinear',
+      `inputs [${x1.shape.join(',')}] and [${x2.shape.join(',')}] do not fit weight [${weight.shape.join(',')}]: ` +
+        'they need the same leading dims and last dims equal to weight.shape[1] and weight.shape[2]',
+    );
+  }
+  // (x1 @ W_k) for every k at once: [B, in1] @ [in1, out*in2] -> [B, out, in2], then dot with x2.
+  const a = x1.reshape([-1, in1]);
+  const b = x2.reshape([-1, 1, in2]);
+  const w = weight.permute(1, 0, 2).reshape([in1, out * in2]);
+  const y = matmul(a, w).reshape([-1, out, in2]).mul(b).sum(-1);
+  const shaped = y.reshape([...lead, out]);
+  return bias ? shaped.add(bias) : shaped;
+}

@@ -1,0 +1,137 @@
+import { NNError, ShapeError, type Tensor, ValueError } from '@nn/tensor';
+
+/** Options of {@link batchNorm}: PyTorch's `weight`, `bias`, `training`, `momentum`, `eps`. */
+export interface BatchNormOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  /** Normalise with the batch's statistics (and update the running ones) instead of the running ones. */
+  training?: boolean;
+  /** Weight of the new batch in the running averages (default 0.1). */
+  momentum?: number;
+  eps?: number;
+}
+
+/** Reshapes a per-channel `[C]` tensor to broadcast over `[N, C, ...]` input of `ndim` dims. */
+function perChannel(t: Tensor, ndim: number): Tensor {
+  return t.reshape([t.numel(), ...Array<number>(Math.max(ndim - 2, 0)).fill(1)]);
+}
+
+/** `(x - mean) / sqrt(var + eps)` with biased statistics over `dims` (kept). */
+function standardize(x: Tensor, dims: number[], eps: number): { y: Tensor; mean: Tensor; variance: Tensor } {
+  const mean = x.mean(dims, { keepdim: true });
+  const centered = x.sub(mean);
+  const variance = centered.square().mean(dims, { keepdim: true });
+  return { y: centered.mul(variance.add(eps).rsqrt()), mean, variance };
+}
+
+function affine(
+  y: Tensor,
+  weight: Tensor | null | undefined,
+  bias: Tensor | null | undefined,
+  shape: (t: Tensor) => Tensor,
+): Tensor {
+  const scaled = weight ? y.mul(shape(weight)) : y;
+  return bias ? scaled.add(shape(bias)) : scaled;
+}
+
+/**
+ * Batch normalisation of `[N, C, ...]` input per channel (`F.batch_norm`). In training mode it uses the
+ * batch statistics and, when running statistics are given, updates them in place (the variance with
+ * Bessel's correction, as PyTorch); otherwise it uses the running statistics.
+ */
+export function batchNorm(
+  x: Tensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  options: BatchNormOptions = {},
+): Tensor {
+  const { weight, bias, training = false, momentum = 0.1, eps = 1e-5 } = options;
+  if (x.ndim < 2) {
+    throw new ShapeError(
+      'batchNorm',
+      `expected input of at least 2 dims [N, C, ...], got shape [${x.shape.join(',')}]`,
+    );
+  }
+  const channels = x.shape[1]!;
+  for (const [name, t] of [
+    ['running_mean', runningMean],
+    ['running_var', runningVar],
+    ['weight', weight],
+    ['bias', bias],
+  ] as const) {
+    if (t && t.numel() !== channels) {
+      throw new ShapeError(
+        'batchNorm',
+        `${name} should contain ${channels} elements (the channels of input [${x.shape.join(',')}]), not ${t.numel()}`,
+      );
+    }
+  }
+  const shape = (t: Tensor) => perChannel(t, x.ndim);
+  if (!training) {
+    if (!runningMean || !runningVar) {
+      throw new ValueError('batchNorm', 'running_mean and running_var are needed when training is false');
+    }
+    const y = x.sub(shape(runningMean)).mul(shape(runningVar).add(eps).rsqrt());
+    return affine(y, weight, bias, shape);
+  }
+  const dims = [0, ...Array.from({ length: x.ndim - 2 }, (_, i) => i + 2)];
+  const count = x.numel() / channels;
+  if (count <= 1) {
+    throw new ValueError(
+      'batchNorm',
+      `expected more than 1 value per channel when training, got input size [${x.shape.join(',')}]`,
+    );
+  }
+  const { y, mean, variance } = standardize(x, dims, eps);
+  if (runningMean && runningVar) {
+    // The running averages are state, not part of the graph: update them from detached statistics.
+    runningMean.mul_(1 - momentum).add_(mean.detach().reshape([channels]).mul(momentum));
+    runningVar.mul_(1 - momentum).add_(
+      variance
+        .detach()
+        .reshape([channels])
+        .mul((momentum * count) / (count - 1)),
+    );
+  }
+  return affine(y, weight, bias, shape);
+}
+
+/** Layer normalisation over the last `normalizedShape.length` dims (`F.layer_norm`). */
+export function layerNorm(
+  x: Tensor,
+  normalizedShape: readonly number[],
+  weight?: Tensor | null,
+  bias?: Tensor | null,
+  eps = 1e-5,
+): Tensor {
+  const k = normalizedShape.length;
+  const tail = x.shape.slice(x.ndim - k);
+  if (k === 0 || x.ndim < k || tail.some((d, i) => d !== normalizedShape[i])) {
+    throw new ShapeError(
+      'layerNorm',
+      `given normalized_shape=[${normalizedShape.join(',')}], expected input with shape [*, ${normalizedShape.join(', ')}], ` +
+        `but got input of size [${x.shape.join(',')}]`,
+    );
+  }
+  const dims = Array.from({ length: k }, (_, i) => x.ndim - k + i);
+  return affine(standardize(x, dims, eps).y, weight, bias, (t) => t);
+}
+
+/** Group normalisation: channels of `[N, C, ...]` input split into `numGroups`, each normalised (`F.group_norm`). */
+export function groupNorm(
+  x: Tensor,
+  numGroups: number,
+  weight?: Tensor | null,
+  bias?: Tensor | null,
+  eps = 1e-5,
+): Tensor {
+  if (x.ndim < 2 || x.shape[1]! % numGroups !== 0) {
+    throw new NNError(
+      'groupNorm',
+      `expected input [N, C, ...] with C divisible by num_groups=${numGroups}, got shape [${x.shape.join(',')}]`,
+    );
+  }
+  const grouped = x.reshape([x.shape[0]!, numGroups, -1]);
+  const y = standardize(grouped, [2], eps).y.reshape(x.shape);
+  return affine(y, weight, bias, (t) => perChannel(t, x.ndim));
+}

@@ -1,0 +1,194 @@
+import { empty, type Tensor, ValueError } from '@nn/tensor';
+import { conv1d, conv2d, convTranspose2d } from '../functional/conv';
+import { Module } from '../module/module';
+import { Parameter } from '../module/parameter';
+import { pyTuple } from '../module/repr';
+import { factoryOptions, type LayerOptions, resetWeightAndBias } from './linear';
+
+/** Options of the convolution layers (PyTorch's keyword arguments; sizes as one number or one per dim). */
+export interface ConvOptions extends LayerOptions {
+  stride?: number | readonly number[];
+  /** Zero padding per side, or `'valid'` (none) / `'same'` (output size = input size; stride 1 only). */
+  padding?: number | readonly number[] | 'valid' | 'same';
+  dilation?: number | readonly number[];
+  /** Split channels into groups convolved separately (default 1). */
+  groups?: number;
+  /** Only `'zeros'` (PyTorch's default) is supported. */
+  paddingMode?: 'zeros';
+}
+
+/** Options of {@link ConvTranspose2d}. */
+export interface ConvTransposeOptions extends LayerOptions {
+  stride?: number | readonly number[];
+  padding?: number | readonly number[];
+  /** Extra size added to one side of the output (smaller than stride or dilation). */
+  outputPadding?: number | readonly number[];
+  dilation?: number | readonly number[];
+  groups?: number;
+  paddingMode?: 'zeros';
+}
+
+function tuple(op: string, name: string, v: number | readonly number[], n: number): number[] {
+  const t = typeof v === 'number' ? Array<number>(n).fill(v) : [...v];
+  if (t.length !== n || !t.every((x) => Number.isInteger(x) && x >= 0)) {
+    throw new ValueError(op, `${name} must be a non-negative integer or ${n} of them, got ${String(v)}`);
+  }
+  return t;
+}
+
+function pair(v: readonly number[]): [number, number] {
+  return [v[0]!, v[1]!];
+}
+
+/** What Conv1d/Conv2d/ConvTranspose2d share: sizes, weights, PyTorch's init and repr. */
+abstract class ConvNd extends Module {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: number[];
+  readonly stride: number[];
+  readonly padding: number[] | 'valid' | 'same';
+  readonly dilation: number[];
+  readonly outputPadding: number[];
+  readonly groups: number;
+  readonly paddingMode = 'zeros';
+  weight: Parameter;
+  bias: Parameter | null;
+
+  constructor(
+    dims: number,
+    transposed: boolean,
+    inChannels: number,
+    outChannels: number,
+    kernelSize: number | readonly number[],
+    options: ConvOptions & { outputPadding?: number | readonly number[] },
+  ) {
+    super();
+    const op = this.constructor.name;
+    const groups = options.groups ?? 1;
+    if (!Number.isInteger(groups) || groups <= 0)
+      throw new ValueError(op, `groups must be a positive integer, got ${groups}`);
+    if (inChannels % groups !== 0)
+      throw new ValueError(op, `in_channels (${inChannels}) must be divisible by groups (${groups})`);
+    if (outChannels % groups !== 0)
+      throw new ValueError(op, `out_channels (${outChannels}) must be divisible by groups (${groups})`);
+    if ((options.paddingMode ?? 'zeros') !== 'zeros') {
+      throw new ValueError(op, `padding_mode '${String(options.paddingMode)}' is not supported; use 'zeros'`);
+    }
+    this.inChannels = inChannels;
+    this.outChannels = outChannels;
+    this.kernelSize = tuple(op, 'kernel_size', kernelSize, dims);
+    this.stride = tuple(op, 'stride', options.stride ?? 1, dims);
+    const padding = options.padding ?? 0;
+    if (typeof padding === 'string') {
+      if (padding !== 'valid' && padding !== 'same') {
+        throw new ValueError(op, `invalid padding string '${padding}', should be one of 'valid', 'same'`);
+      }
+      if (padding === 'same' && this.stride.some((s) => s !== 1)) {
+        throw new ValueError(op, "padding='same' is not supported for strided convolutions");
+      }
+      this.padding = padding;
+    } else {
+      this.padding = tuple(op, 'padding', padding, dims);
+    }
+    this.dilation = tuple(op, 'dilation', options.dilation ?? 1, dims);
+    this.outputPadding = tuple(op, 'output_padding', options.outputPadding ?? 0, dims);
+    this.groups = groups;
+    const f = factoryOptions(options);
+    const channels = transposed ? [inChannels, outChannels / groups] : [outChannels, inChannels / groups];
+    this.weight = new Parameter(empty([...channels, ...this.kernelSize], f));
+    this.bias = (options.bias ?? true) ? new Parameter(empty([outChannels], f)) : null;
+    this.resetParameters();
+  }
+
+  /** Re-draws the weights with PyTorch's default init (He uniform, a = sqrt(5); bias from the fan-in). */
+  resetParameters(): void {
+    const receptive = this.kernelSize.reduce((a, b) => a * b, 1);
+    resetWeightAndBias(this.weight, this.bias, this.weight.shape[1]! * receptive);
+  }
+
+  override extraRepr(): string {
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyTuple(this.kernelSize)}, stride=${pyTuple(this.stride)}`;
+    if (typeof this.padding === 'string') s += `, padding=${this.padding}`;
+    else if (this.padding.some((p) => p !== 0)) s += `, padding=${pyTuple(this.padding)}`;
+    if (this.dilation.some((d) => d !== 1)) s += `, dilation=${pyTuple(this.dilation)}`;
+    if (this.outputPadding.some((p) => p !== 0)) s += `, output_padding=${pyTuple(this.outputPadding)}`;
+    if (this.groups !== 1) s += `, groups=${this.groups}`;
+    if (this.bias === null) s += ', bias=False';
+    return s;
+  }
+}
+
+/** 1-D convolution over `[N, C, L]` input (`torch.nn.Conv1d`); weight `[out, in / groups, k]`. */
+export class Conv1d extends ConvNd {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: number | readonly number[],
+    options: ConvOptions = {},
+  ) {
+    super(1, false, inChannels, outChannels, kernelSize, options);
+  }
+
+  override forward(x: Tensor): Tensor {
+    const padding = this.padding;
+    return conv1d(x, this.weight, this.bias, {
+      stride: this.stride[0]!,
+      padding: typeof padding === 'string' ? padding : padding[0]!,
+      dilation: this.dilation[0]!,
+      groups: this.groups,
+    });
+  }
+}
+
+/** 2-D convolution over `[N, C, H, W]` input (`torch.nn.Conv2d`); weight `[out, in / groups, kH, kW]`. */
+export class Conv2d extends ConvNd {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: number | readonly number[],
+    options: ConvOptions = {},
+  ) {
+    super(2, false, inChannels, outChannels, kernelSize, options);
+  }
+
+  override forward(x: Tensor): Tensor {
+    const padding = this.padding;
+    return conv2d(x, this.weight, this.bias, {
+      stride: pair(this.stride),
+      padding: typeof padding === 'string' ? padding : pair(padding),
+      dilation: pair(this.dilation),
+      groups: this.groups,
+    });
+  }
+}
+
+/**
+ * Transposed 2-D convolution (the gradient of Conv2d with respect to its input; `torch.nn.ConvTranspose2d`);
+ * weight `[in, out / groups, kH, kW]`.
+ */
+export class ConvTranspose2d extends ConvNd {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: number | readonly number[],
+    options: ConvTransposeOptions = {},
+  ) {
+    super(2, true, inChannels, outChannels, kernelSize, options);
+    if (this.outputPadding.some((p, i) => p >= Math.max(this.stride[i]!, this.dilation[i]!))) {
+      throw new ValueError(
+        'ConvTranspose2d',
+        `output_padding ${pyTuple(this.outputPadding)} must be smaller than either stride ${pyTuple(this.stride)} or dilation ${pyTuple(this.dilation)}`,
+      );
+    }
+  }
+
+  override forward(x: Tensor): Tensor {
+    return convTranspose2d(x, this.weight, this.bias, {
+      stride: pair(this.stride),
+      padding: pair(this.padding as number[]),
+      outputPadding: pair(this.outputPadding),
+      dilation: pair(this.dilation),
+      groups: this.groups,
+    });
+  }
+}

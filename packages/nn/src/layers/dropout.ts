@@ -1,0 +1,51 @@
+import { type Tensor, ValueError } from '@nn/tensor';
+import { dropout, dropout2d } from '../functional/dropout';
+import { Module } from '../module/module';
+import { pyBool, pyFloat } from '../module/repr';
+
+abstract class DropoutBase extends Module {
+  readonly p: number;
+
+  constructor(p: number) {
+    super();
+    if (!(p >= 0 && p <= 1)) {
+      throw new ValueError(
+        this.constructor.name,
+        `dropout probability has to be between 0 and 1, but got ${p}`,
+      );
+    }
+    this.p = p;
+  }
+
+  override extraRepr(): string {
+    return `p=${pyFloat(this.p)}, inplace=${pyBool(false)}`;
+  }
+}
+
+/**
+ * In training mode zeroes each element with probability `p` (default 0.5) and scales the rest by
+ * `1 / (1 - p)`; the identity in eval mode (`torch.nn.Dropout`).
+ */
+export class Dropout extends DropoutBase {
+  constructor(p = 0.5) {
+    super(p);
+  }
+
+  override forward(x: Tensor): Tensor {
+    return dropout(x, this.p, this.training);
+  }
+}
+
+/**
+ * In training mode zeroes whole channels of `[N, C, H, W]` input with probability `p` (default 0.5),
+ * scaling the rest by `1 / (1 - p)`; the identity in eval mode (`torch.nn.Dropout2d`).
+ */
+export class Dropout2d extends DropoutBase {
+  constructor(p = 0.5) {
+    super(p);
+  }
+
+  override forward(x: Tensor): Tensor {
+    return dropout2d(x, this.p, this.training);
+  }
+}

@@ -1,0 +1,113 @@
+import { empty, type Tensor, type TensorOptions } from '@nn/tensor';
+import { bilinear, linear } from '../functional/linear';
+import { kaimingUniform_, uniform_ } from '../init';
+import { Module } from '../module/module';
+import { Parameter } from '../module/parameter';
+import { pyBool } from '../module/repr';
+
+/** Options of layers with an optional bias: PyTorch's `bias`, `dtype`, `device`. */
+export interface LayerOptions {
+  /** Whether to learn an additive bias (default true). */
+  bias?: boolean;
+  dtype?: TensorOptions['dtype'];
+  device?: string;
+}
+
+/** Tensor options for a layer's weights from its `dtype`/`device` options. */
+export function factoryOptions(options: { dtype?: TensorOptions['dtype']; device?: string }): TensorOptions {
+  return {
+    ...(options.dtype === undefined ? {} : { dtype: options.dtype }),
+    ...(options.device === undefined ? {} : { device: options.device }),
+  };
+}
+
+/** PyTorch's default init of Linear and Conv layers: He uniform with a = sqrt(5), bias U(-1/sqrt(fanIn), 1/sqrt(fanIn)). */
+export function resetWeightAndBias(weight: Tensor, bias: Tensor | null, fanIn: number): void {
+  kaimingUniform_(weight, { a: Math.sqrt(5) });
+  if (bias) {
+    const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+    uniform_(bias, -bound, bound);
+  }
+}
+
+/**
+ * `y = x W^T + b` over the last dim (`torch.nn.Linear`): input `[..., inFeatures]`, output
+ * `[..., outFeatures]`; `weight` is `[outFeatures, inFeatures]`.
+ */
+export class Linear extends Module {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  weight: Parameter;
+  bias: Parameter | null;
+
+  constructor(inFeatures: number, outFeatures: number, options: LayerOptions = {}) {
+    super();
+    this.inFeatures = inFeatures;
+    this.outFeatures = outFeatures;
+    const f = factoryOptions(options);
+    this.weight = new Parameter(empty([outFeatures, inFeatures], f));
+    this.bias = (options.bias ?? true) ? new Parameter(empty([outFeatures], f)) : null;
+    this.resetParameters();
+  }
+
+  /** Re-draws the weights with PyTorch's default init. */
+  resetParameters(): void {
+    resetWeightAndBias(this.weight, this.bias, this.inFeatures);
+  }
+
+  override forward(x: Tensor): Tensor {
+    return linear(x, this.weight, this.bias);
+  }
+
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyBool(this.bias !== null)}`;
+  }
+}
+
+/**
+ * `y_k = x1^T W_k x2 + b_k` (`torch.nn.Bilinear`): inputs `[..., in1Features]` and `[..., in2Features]`,
+ * output `[..., outFeatures]`; `weight` is `[outFeatures, in1Features, in2Features]`.
+ */
+export class Bilinear extends Module {
+  readonly in1Features: number;
+  readonly in2Features: number;
+  readonly outFeatures: number;
+  weight: Parameter;
+  bias: Parameter | null;
+
+  constructor(in1Features: number, in2Features: number, outFeatures: number, options: LayerOptions = {}) {
+    super();
+    this.in1Features = in1Features;
+    this.in2Features = in2Features;
+    this.outFeatures = outFeatures;
+    const f = factoryOptions(options);
+    this.weight = new Parameter(empty([outFeatures, in1Features, in2Features], f));
+    this.bias = (options.bias ?? true) ? new Parameter(empty([outFeatures], f)) : null;
+    this.resetParameters();
+  }
+
+  /** Re-draws the weights with PyTorch's default init: U(-1/sqrt(in1Features), 1/sqrt(in1Features)). */
+  resetParameters(): void {
+    const bound = 1 / Math.sqrt(this.in1Features);
+    uniform_(this.weight, -bound, bound);
+    if (this.bias) uniform_(this.bias, -bound, bound);
+  }
+
+  override forward(x1: Tensor, x2: Tensor): Tensor {
+    return bilinear(x1, x2, this.weight, this.bias);
+  }
+
+  override extraRepr(): string {
+    return (
+      `in1_features=${this.in1Features}, in2_features=${this.in2Features}, ` +
+      `out_features=${this.outFeatures}, bias=${pyBool(this.bias !== null)}`
+    );
+  }
+}
+
+/** Returns its input unchanged (`torch.nn.Identity`); a placeholder when swapping layers out. */
+export class Identity extends Module {
+  override forward(x: Tensor): Tensor {
+    return x;
+  }
+}

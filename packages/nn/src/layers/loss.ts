@@ -1,0 +1,185 @@
+import type { Tensor } from '@nn/tensor';
+import {
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  type CrossEntropyOptions,
+  crossEntropy,
+  huberLoss,
+  type KLDivReduction,
+  klDiv,
+  l1Loss,
+  mseLoss,
+  nllLoss,
+  type Reduction,
+  smoothL1Loss,
+} from '../functional/loss';
+import { Module } from '../module/module';
+
+/** What every loss module keeps: its reduction. Per-class weights are buffers, as in PyTorch. */
+abstract class Loss extends Module {
+  readonly reduction: Reduction;
+
+  constructor(reduction: Reduction | undefined) {
+    super();
+    this.reduction = reduction ?? 'mean';
+  }
+
+  abstract override forward(input: Tensor, target: Tensor): Tensor;
+}
+
+/** Mean squared error (`torch.nn.MSELoss`). */
+export class MSELoss extends Loss {
+  constructor(options: { reduction?: Reduction } = {}) {
+    super(options.reduction);
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return mseLoss(input, target, { reduction: this.reduction });
+  }
+}
+
+/** Mean absolute error (`torch.nn.L1Loss`). */
+export class L1Loss extends Loss {
+  constructor(options: { reduction?: Reduction } = {}) {
+    super(options.reduction);
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return l1Loss(input, target, { reduction: this.reduction });
+  }
+}
+
+/** Squared error below `beta`, absolute above (`torch.nn.SmoothL1Loss`, beta 1). */
+export class SmoothL1Loss extends Loss {
+  readonly beta: number;
+
+  constructor(options: { reduction?: Reduction; beta?: number } = {}) {
+    super(options.reduction);
+    this.beta = options.beta ?? 1;
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return smoothL1Loss(input, target, { reduction: this.reduction, beta: this.beta });
+  }
+}
+
+/** Squared error below `delta`, scaled absolute above (`torch.nn.HuberLoss`, delta 1). */
+export class HuberLoss extends Loss {
+  readonly delta: number;
+
+  constructor(options: { reduction?: Reduction; delta?: number } = {}) {
+    super(options.reduction);
+    this.delta = options.delta ?? 1;
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return huberLoss(input, target, { reduction: this.reduction, delta: this.delta });
+  }
+}
+
+/** Options of {@link CrossEntropyLoss} and {@link NLLLoss}. */
+export interface ClassLossModuleOptions {
+  weight?: Tensor | null;
+  ignoreIndex?: number;
+  reduction?: Reduction;
+}
+
+/**
+ * Cross-entropy on logits (`torch.nn.CrossEntropyLoss`): class-index or probability targets, `weight`
+ * (a buffer), `ignoreIndex` (-100), `labelSmoothing` (0). Fused and stable for large logits.
+ */
+export class CrossEntropyLoss extends Loss {
+  declare weight: Tensor | null;
+  readonly ignoreIndex: number;
+  readonly labelSmoothing: number;
+
+  constructor(options: ClassLossModuleOptions & { labelSmoothing?: number } = {}) {
+    super(options.reduction);
+    this.registerBuffer('weight', options.weight ?? null);
+    this.ignoreIndex = options.ignoreIndex ?? -100;
+    this.labelSmoothing = options.labelSmoothing ?? 0;
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    const options: CrossEntropyOptions = {
+      weight: this.weight,
+      ignoreIndex: this.ignoreIndex,
+      reduction: this.reduction,
+      labelSmoothing: this.labelSmoothing,
+    };
+    return crossEntropy(input, target, options);
+  }
+}
+
+/** Negative log-likelihood of log-probabilities (`torch.nn.NLLLoss`): `weight` (a buffer), `ignoreIndex`. */
+export class NLLLoss extends Loss {
+  declare weight: Tensor | null;
+  readonly ignoreIndex: number;
+
+  constructor(options: ClassLossModuleOptions = {}) {
+    super(options.reduction);
+    this.registerBuffer('weight', options.weight ?? null);
+    this.ignoreIndex = options.ignoreIndex ?? -100;
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return nllLoss(input, target, {
+      weight: this.weight,
+      ignoreIndex: this.ignoreIndex,
+      reduction: this.reduction,
+    });
+  }
+}
+
+/** Binary cross-entropy of probabilities (`torch.nn.BCELoss`); `weight` (a buffer) rescales each element. */
+export class BCELoss extends Loss {
+  declare weight: Tensor | null;
+
+  constructor(options: { weight?: Tensor | null; reduction?: Reduction } = {}) {
+    super(options.reduction);
+    this.registerBuffer('weight', options.weight ?? null);
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction });
+  }
+}
+
+/**
+ * Sigmoid + binary cross-entropy in one stable step (`torch.nn.BCEWithLogitsLoss`); `weight` and
+ * `posWeight` are buffers (saved as `weight` and `pos_weight`).
+ */
+export class BCEWithLogitsLoss extends Loss {
+  declare weight: Tensor | null;
+  declare pos_weight: Tensor | null;
+
+  constructor(options: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {}) {
+    super(options.reduction);
+    this.registerBuffer('weight', options.weight ?? null);
+    this.registerBuffer('pos_weight', options.posWeight ?? null);
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return binaryCrossEntropyWithLogits(input, target, {
+      weight: this.weight,
+      posWeight: this.pos_weight,
+      reduction: this.reduction,
+    });
+  }
+}
+
+/** Kullback-Leibler divergence of log-probabilities (`torch.nn.KLDivLoss`); use `reduction: 'batchmean'`. */
+export class KLDivLoss extends Module {
+  readonly reduction: KLDivReduction;
+  readonly logTarget: boolean;
+
+  constructor(options: { reduction?: KLDivReduction; logTarget?: boolean } = {}) {
+    super();
+    this.reduction = options.reduction ?? 'mean';
+    this.logTarget = options.logTarget ?? false;
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return klDiv(input, target, { reduction: this.reduction, logTarget: this.logTarget });
+  }
+}

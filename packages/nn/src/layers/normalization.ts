@@ -1,0 +1,217 @@
+import { empty, ShapeError, type Tensor, type TensorOptions, ValueError, zeros } from '@nn/tensor';
+import { batchNorm, groupNorm, layerNorm } from '../functional/normalization';
+import { ones_, zeros_ } from '../init';
+import { Module } from '../module/module';
+import { Parameter } from '../module/parameter';
+import { pyBool, pyFloat, pyTuple } from '../module/repr';
+import { factoryOptions } from './linear';
+
+/** Options of {@link BatchNorm1d} / {@link BatchNorm2d}, PyTorch's keyword arguments. */
+export interface BatchNormOptions {
+  /** Added to the variance for stability (default 1e-5). */
+  eps?: number;
+  /** Weight of each new batch in the running averages (default 0.1); `null` for a cumulative average. */
+  momentum?: number | null;
+  /** Learn a per-channel scale and shift (default true). */
+  affine?: boolean;
+  /** Keep running statistics for eval mode (default true); without them eval uses batch statistics. */
+  trackRunningStats?: boolean;
+  dtype?: TensorOptions['dtype'];
+  device?: string;
+}
+
+/**
+ * Batch normalisation shared by BatchNorm1d/2d. Buffers keep PyTorch's names (`running_mean`,
+ * `running_var`, `num_batches_tracked`) so state-dict keys match; `runningMean` etc. read them.
+ */
+abstract class BatchNormBase extends Module {
+  readonly numFeatures: number;
+  readonly eps: number;
+  readonly momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+  weight: Parameter | null;
+  bias: Parameter | null;
+  declare running_mean: Tensor | null;
+  declare running_var: Tensor | null;
+  declare num_batches_tracked: Tensor | null;
+
+  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+    super();
+    this.numFeatures = numFeatures;
+    this.eps = options.eps ?? 1e-5;
+    this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
+    this.affine = options.affine ?? true;
+    this.trackRunningStats = options.trackRunningStats ?? true;
+    const f = factoryOptions(options);
+    this.weight = this.affine ? new Parameter(ones_(empty([numFeatures], f))) : null;
+    this.bias = this.affine ? new Parameter(zeros([numFeatures], f)) : null;
+    const tracked = this.trackRunningStats;
+    this.registerBuffer('running_mean', tracked ? zeros([numFeatures], f) : null);
+    this.registerBuffer('running_var', tracked ? ones_(empty([numFeatures], f)) : null);
+    this.registerBuffer(
+      'num_batches_tracked',
+      tracked ? zeros([], { dtype: 'int32', ...(options.device ? { device: options.device } : {}) }) : null,
+    );
+  }
+
+  /** The running mean (`running_mean`), or null without `trackRunningStats`. */
+  get runningMean(): Tensor | null {
+    return this.running_mean;
+  }
+
+  /** The running variance (`running_var`), or null without `trackRunningStats`. */
+  get runningVar(): Tensor | null {
+    return this.running_var;
+  }
+
+  /** Batches seen in training (`num_batches_tracked`), or null without `trackRunningStats`. */
+  get numBatchesTracked(): Tensor | null {
+    return this.num_batches_tracked;
+  }
+
+  /** Resets the running statistics to mean 0, variance 1 and the batch count to 0. */
+  resetRunningStats(): void {
+    if (this.running_mean) zeros_(this.running_mean);
+    if (this.running_var) ones_(this.running_var);
+    if (this.num_batches_tracked) zeros_(this.num_batches_tracked);
+  }
+
+  /** Resets the running statistics and the affine parameters (scale 1, shift 0). */
+  resetParameters(): void {
+    this.resetRunningStats();
+    if (this.weight) ones_(this.weight);
+    if (this.bias) zeros_(this.bias);
+  }
+
+  protected abstract checkInput(x: Tensor): void;
+
+  override forward(x: Tensor): Tensor {
+    this.checkInput(x);
+    let factor = this.momentum ?? 0;
+    if (this.training && this.trackRunningStats && this.num_batches_tracked) {
+      this.num_batches_tracked.add_(1);
+      if (this.momentum === null) factor = 1 / this.num_batches_tracked.item();
+    }
+    const useBatchStats = this.training || (this.running_mean === null && this.running_var === null);
+    const keepStats = !this.training || this.trackRunningStats;
+    return batchNorm(x, keepStats ? this.running_mean : null, keepStats ? this.running_var : null, {
+      weight: this.weight,
+      bias: this.bias,
+      training: useBatchStats,
+      momentum: factor,
+      eps: this.eps,
+    });
+  }
+
+  override extraRepr(): string {
+    const momentum = this.momentum === null ? 'None' : pyFloat(this.momentum);
+    return (
+      `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${momentum}, affine=${pyBool(this.affine)}, ` +
+      `track_running_stats=${pyBool(this.trackRunningStats)}`
+    );
+  }
+}
+
+function expectDims(op: string, x: Tensor, dims: readonly number[], layout: string): void {
+  if (!dims.includes(x.ndim)) {
+    throw new ShapeError(
+      op,
+      `expected ${layout} input (got ${x.ndim}D input of shape [${x.shape.join(',')}])`,
+    );
+  }
+}
+
+/** Batch normalisation of `[N, C]` or `[N, C, L]` input (`torch.nn.BatchNorm1d`). */
+export class BatchNorm1d extends BatchNormBase {
+  protected override checkInput(x: Tensor): void {
+    expectDims('BatchNorm1d', x, [2, 3], '2D or 3D');
+  }
+}
+
+/** Batch normalisation of `[N, C, H, W]` input per channel (`torch.nn.BatchNorm2d`). */
+export class BatchNorm2d extends BatchNormBase {
+  protected override checkInput(x: Tensor): void {
+    expectDims('BatchNorm2d', x, [4], '4D');
+  }
+}
+
+/** Options of {@link LayerNorm}. */
+export interface LayerNormOptions {
+  eps?: number;
+  /** Learn a scale and shift of `normalizedShape` (default true). */
+  elementwiseAffine?: boolean;
+  dtype?: TensorOptions['dtype'];
+  device?: string;
+}
+
+/** Normalises over the last dims, of shape `normalizedShape` (`torch.nn.LayerNorm`). */
+export class LayerNorm extends Module {
+  readonly normalizedShape: number[];
+  readonly eps: number;
+  readonly elementwiseAffine: boolean;
+  weight: Parameter | null;
+  bias: Parameter | null;
+
+  constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
+    super();
+    this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+    this.eps = options.eps ?? 1e-5;
+    this.elementwiseAffine = options.elementwiseAffine ?? true;
+    const f = factoryOptions(options);
+    this.weight = this.elementwiseAffine ? new Parameter(ones_(empty(this.normalizedShape, f))) : null;
+    this.bias = this.elementwiseAffine ? new Parameter(zeros(this.normalizedShape, f)) : null;
+  }
+
+  override forward(x: Tensor): Tensor {
+    return layerNorm(x, this.normalizedShape, this.weight, this.bias, this.eps);
+  }
+
+  override extraRepr(): string {
+    return `${pyTuple(this.normalizedShape)}, eps=${pyFloat(this.eps)}, elementwise_affine=${pyBool(this.elementwiseAffine)}`;
+  }
+}
+
+/** Options of {@link GroupNorm}. */
+export interface GroupNormOptions {
+  eps?: number;
+  /** Learn a per-channel scale and shift (default true). */
+  affine?: boolean;
+  dtype?: TensorOptions['dtype'];
+  device?: string;
+}
+
+/** Normalises groups of channels of `[N, C, ...]` input (`torch.nn.GroupNorm`). */
+export class GroupNorm extends Module {
+  readonly numGroups: number;
+  readonly numChannels: number;
+  readonly eps: number;
+  readonly affine: boolean;
+  weight: Parameter | null;
+  bias: Parameter | null;
+
+  constructor(numGroups: number, numChannels: number, options: GroupNormOptions = {}) {
+    super();
+    if (numChannels % numGroups !== 0) {
+      throw new ValueError(
+        'GroupNorm',
+        `num_channels (${numChannels}) must be divisible by num_groups (${numGroups})`,
+      );
+    }
+    this.numGroups = numGroups;
+    this.numChannels = numChannels;
+    this.eps = options.eps ?? 1e-5;
+    this.affine = options.affine ?? true;
+    const f = factoryOptions(options);
+    this.weight = this.affine ? new Parameter(ones_(empty([numChannels], f))) : null;
+    this.bias = this.affine ? new Parameter(zeros([numChannels], f)) : null;
+  }
+
+  override forward(x: Tensor): Tensor {
+    return groupNorm(x, this.numGroups, this.weight, this.bias, this.eps);
+  }
+
+  override extraRepr(): string {
+    return `${this.numGroups}, ${this.numChannels}, eps=${pyFloat(this.eps)}, affine=${pyBool(this.affine)}`;
+  }
+}

@@ -1,0 +1,105 @@
+import type { Tensor } from '@nn/tensor';
+import { adaptiveAvgPool2d, avgPool2d, maxPool2d, type Size2 } from '../functional/pooling';
+import { Module } from '../module/module';
+import { pyBool, pyIntOrTuple } from '../module/repr';
+
+/** Options of {@link MaxPool2d}: PyTorch's `stride` (default: the kernel size), `padding`, `dilation`, `ceilMode`. */
+export interface MaxPool2dOptions {
+  stride?: Size2;
+  padding?: Size2;
+  dilation?: Size2;
+  ceilMode?: boolean;
+}
+
+/** Max over `kernelSize` windows of `[N, C, H, W]` input (`torch.nn.MaxPool2d`). */
+export class MaxPool2d extends Module {
+  readonly kernelSize: Size2;
+  readonly stride: Size2;
+  readonly padding: Size2;
+  readonly dilation: Size2;
+  readonly ceilMode: boolean;
+
+  constructor(kernelSize: Size2, options: MaxPool2dOptions = {}) {
+    super();
+    this.kernelSize = kernelSize;
+    this.stride = options.stride ?? kernelSize;
+    this.padding = options.padding ?? 0;
+    this.dilation = options.dilation ?? 1;
+    this.ceilMode = options.ceilMode ?? false;
+  }
+
+  override forward(x: Tensor): Tensor {
+    return maxPool2d(x, this.kernelSize, {
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      ceilMode: this.ceilMode,
+    });
+  }
+
+  override extraRepr(): string {
+    return (
+      `kernel_size=${pyIntOrTuple(this.kernelSize)}, stride=${pyIntOrTuple(this.stride)}, ` +
+      `padding=${pyIntOrTuple(this.padding)}, dilation=${pyIntOrTuple(this.dilation)}, ceil_mode=${pyBool(this.ceilMode)}`
+    );
+  }
+}
+
+/** Options of {@link AvgPool2d}: PyTorch's `stride`, `padding`, `ceilMode`, `countIncludePad`, `divisorOverride`. */
+export interface AvgPool2dOptions {
+  stride?: Size2;
+  padding?: Size2;
+  ceilMode?: boolean;
+  countIncludePad?: boolean;
+  divisorOverride?: number;
+}
+
+/** Mean over `kernelSize` windows of `[N, C, H, W]` input (`torch.nn.AvgPool2d`). */
+export class AvgPool2d extends Module {
+  readonly kernelSize: Size2;
+  readonly stride: Size2;
+  readonly padding: Size2;
+  readonly ceilMode: boolean;
+  readonly countIncludePad: boolean;
+  readonly divisorOverride: number | undefined;
+
+  constructor(kernelSize: Size2, options: AvgPool2dOptions = {}) {
+    super();
+    this.kernelSize = kernelSize;
+    this.stride = options.stride ?? kernelSize;
+    this.padding = options.padding ?? 0;
+    this.ceilMode = options.ceilMode ?? false;
+    this.countIncludePad = options.countIncludePad ?? true;
+    this.divisorOverride = options.divisorOverride;
+  }
+
+  override forward(x: Tensor): Tensor {
+    return avgPool2d(x, this.kernelSize, {
+      stride: this.stride,
+      padding: this.padding,
+      ceilMode: this.ceilMode,
+      countIncludePad: this.countIncludePad,
+      ...(this.divisorOverride === undefined ? {} : { divisorOverride: this.divisorOverride }),
+    });
+  }
+
+  override extraRepr(): string {
+    return `kernel_size=${pyIntOrTuple(this.kernelSize)}, stride=${pyIntOrTuple(this.stride)}, padding=${pyIntOrTuple(this.padding)}`;
+  }
+}
+
+/** Average pooling to a fixed `outputSize` whatever the input size (`torch.nn.AdaptiveAvgPool2d`). */
+export class AdaptiveAvgPool2d extends Module {
+  constructor(readonly outputSize: number | readonly [number | null, number | null]) {
+    super();
+  }
+
+  override forward(x: Tensor): Tensor {
+    return adaptiveAvgPool2d(x, this.outputSize);
+  }
+
+  override extraRepr(): string {
+    const s = this.outputSize;
+    return `output_size=${typeof s === 'number' ? s : `(${s.map((v) => (v === null ? 'None' : v)).join(', ')})`}`;
+  }
+}

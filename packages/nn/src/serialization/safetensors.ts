@@ -1,0 +1,340 @@
+import { SafetensorsError } from './safetensors-error';
+
+/** The safetensors element types @nn reads and writes. */
+export type SafetensorsDtype = 'F32' | 'F64' | 'I32' | 'I64' | 'BOOL' | 'U8' | 'F16' | 'BF16';
+
+/**
+ * The typed array holding each dtype's elements. `BOOL` is one byte per element (0 or 1); `F16` and `BF16`
+ * are their raw 16-bit patterns, since JavaScript has no 16-bit float array everywhere yet.
+ */
+export interface SafetensorsArrays {
+  F32: Float32Array;
+  F64: Float64Array;
+  I32: Int32Array;
+  I64: BigInt64Array;
+  BOOL: Uint8Array;
+  U8: Uint8Array;
+  F16: Uint16Array;
+  BF16: Uint16Array;
+}
+
+/** One tensor of a safetensors file: row-major `data` of `shape`, in the array type matching `dtype`. */
+export type SafetensorsTensor = {
+  [D in SafetensorsDtype]: { dtype: D; shape: number[]; data: SafetensorsArrays[D] };
+}[SafetensorsDtype];
+
+/** A decoded safetensors file. Both records have no prototype, so any tensor name is safe as a key. */
+export interface SafetensorsFile {
+  tensors: Record<string, SafetensorsTensor>;
+  /** The `__metadata__` string map, or `null` when the file has none. */
+  metadata: Record<string, string> | null;
+}
+
+/** The largest JSON header accepted, as in the reference implementation: 100 MB. */
+export const SAFETENSORS_MAX_HEADER_BYTES = 100_000_000;
+
+type ArrayConstructor =
+  | Float32ArrayConstructor
+  | Float64ArrayConstructor
+  | Int32ArrayConstructor
+  | BigInt64ArrayConstructor
+  | Uint8ArrayConstructor
+  | Uint16ArrayConstructor;
+
+/**
+ * Per dtype: element size, array type, and `rank` — its place in the reference implementation's `Dtype` enum,
+ * which is ordered by alignment; writers put larger ranks first so every tensor stays aligned.
+ */
+const DTYPES: Record<SafetensorsDtype, { size: number; rank: number; array: ArrayConstructor }> = {
+  BOOL: { size: 1, rank: 0, array: Uint8Array },
+  U8: { size: 1, rank: 1, array: Uint8Array },
+  F16: { size: 2, rank: 7, array: Uint16Array },
+  BF16: { size: 2, rank: 8, array: Uint16Array },
+  I32: { size: 4, rank: 9, array: Int32Array },
+  F32: { size: 4, rank: 11, array: Float32Array },
+  F64: { size: 8, rank: 12, array: Float64Array },
+  I64: { size: 8, rank: 13, array: BigInt64Array },
+};
+
+/** Dtypes the safetensors spec defines that @nn does not read yet. */
+const UNSUPPORTED_SPEC_DTYPES = new Set([
+  'I8',
+  'I16',
+  'U16',
+  'U32',
+  'U64',
+  'F8_E5M2',
+  'F8_E4M3',
+  'F8_E8M0',
+  'F6_E2M3',
+  'F6_E3M2',
+  'F4',
+  'C64',
+]);
+
+const HOST_LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+const COLON = /[ \t\n\r]*:/y;
+
+/** Reverses the bytes of each `size`-byte element in place: safetensors data is little-endian. */
+function swapBytes(bytes: Uint8Array, size: number): void {
+  for (let i = 0; i < bytes.length; i += size) bytes.subarray(i, i + size).reverse();
+}
+
+/** Shows an untrusted JSON value in an error message, cut to 60 characters. */
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const isDims = (value: unknown): value is number[] =>
+  Array.isArray(value) && value.every((d) => Number.isSafeInteger(d) && d >= 0);
+
+const isDtype = (value: unknown): value is SafetensorsDtype =>
+  typeof value === 'string' && Object.hasOwn(DTYPES, value);
+
+const byteLength = (dtype: SafetensorsDtype, shape: number[]): bigint =>
+  shape.reduce((acc, d) => acc * BigInt(d), 1n) * BigInt(DTYPES[dtype].size);
+
+/** Orders strings by Unicode code point (= UTF-8 byte order, as Rust and Python sort), not UTF-16 unit. */
+function compareCodePoints(a: string, b: string): number {
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    // Surrogates (D800-DFFF) encode code points above FFFF: move them past E000-FFFF.
+    if (x >= 0xd800 && y >= 0xd800) {
+      x += x >= 0xe000 ? -0x800 : 0x2000;
+      y += y >= 0xe000 ? -0x800 : 0x2000;
+    }
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+/** The keys of a valid JSON object's top level, duplicates kept (JSON.parse silently keeps the last). */
+function topLevelKeys(json: string): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (c === '"') {
+      let end = i + 1;
+      while (json[end] !== '"') end += json[end] === '\\' ? 2 : 1;
+      COLON.lastIndex = end + 1;
+      if (depth === 1 && COLON.test(json)) keys.push(JSON.parse(json.slice(i, end + 1)) as string);
+      i = end;
+    } else if (c === '{' || c === '[') {
+      depth++;
+    } else if (c === '}' || c === ']') {
+      depth--;
+    }
+  }
+  return keys;
+}
+
+/**
+ * Writes tensors in the safetensors format exactly as the reference implementation does: an 8-byte
+ * little-endian header length, a compact JSON header (`__metadata__` first, then tensors by descending dtype
+ * alignment and then name) padded with spaces to a multiple of 8 bytes, then each tensor's little-endian
+ * data back to back. `BOOL` data is written as 0/1.
+ *
+ * @throws {SafetensorsError} for an unknown dtype, a shape that is not non-negative integers, data of the
+ * wrong array type or length, the reserved name `__metadata__`, or a metadata value that is not a string.
+ * @example encodeSafetensors({ 'fc.weight': { dtype: 'F32', shape: [2, 3], data: new Float32Array(6) } })
+ */
+export function encodeSafetensors(
+  entries: Record<string, SafetensorsTensor>,
+  metadata?: Record<string, string> | null,
+): Uint8Array {
+  const fail: (problem: string, tensor?: string) => never = (problem, tensor) => {
+    throw new SafetensorsError('encodeSafetensors', problem, tensor);
+  };
+  const fields: string[] = [];
+  if (metadata !== undefined && metadata !== null) {
+    for (const [key, value] of Object.entries(metadata)) {
+      if (typeof value !== 'string') fail(`metadata ${show(key)} is ${show(value)}, not a string`);
+    }
+    fields.push(`"__metadata__":${JSON.stringify(metadata)}`);
+  }
+  const names = Object.keys(entries);
+  for (const name of names) {
+    const { dtype, shape, data } = entries[name]!;
+    if (name === '__metadata__') fail('"__metadata__" is reserved for the metadata map', name);
+    if (!isDtype(dtype))
+      fail(`unknown dtype ${show(dtype)}; expected one of ${Object.keys(DTYPES).join(', ')}`, name);
+    if (!isDims(shape)) fail(`shape ${show(shape)} is not a list of non-negative integers`, name);
+    const { array } = DTYPES[dtype];
+    if (!(data instanceof array)) {
+      fail(`${dtype} data must be a ${array.name}, got ${data?.constructor?.name ?? typeof data}`, name);
+    }
+    if (BigInt(data.length) * BigInt(DTYPES[dtype].size) !== byteLength(dtype, shape)) {
+      fail(
+        `shape [${shape.join(',')}] has ${byteLength(dtype, shape) / BigInt(DTYPES[dtype].size)} elements but data has ${data.length}`,
+        name,
+      );
+    }
+  }
+  names.sort(
+    (a, b) => DTYPES[entries[b]!.dtype].rank - DTYPES[entries[a]!.dtype].rank || compareCodePoints(a, b),
+  );
+  let dataBytes = 0;
+  for (const name of names) {
+    const { dtype, shape, data } = entries[name]!;
+    const offsets = [dataBytes, dataBytes + data.byteLength];
+    fields.push(`${JSON.stringify(name)}:${JSON.stringify({ dtype, shape, data_offsets: offsets })}`);
+    dataBytes += data.byteLength;
+  }
+  const header = new TextEncoder().encode(`{${fields.join(',')}}`);
+  const headerBytes = Math.ceil(header.length / 8) * 8;
+  const out = new Uint8Array(8 + headerBytes + dataBytes);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes), true);
+  out.set(header, 8);
+  out.fill(0x20, 8 + header.length, 8 + headerBytes);
+  let position = 8 + headerBytes;
+  for (const name of names) {
+    const { dtype, data } = entries[name]!;
+    const bytes = out.subarray(position, position + data.byteLength);
+    bytes.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    if (dtype === 'BOOL') {
+      for (let i = 0; i < bytes.length; i++) bytes[i] = bytes[i] === 0 ? 0 : 1;
+    }
+    if (!HOST_LITTLE_ENDIAN) swapBytes(bytes, DTYPES[dtype].size);
+    position += data.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Reads a safetensors file from its bytes (browser-safe: no `fs`). Everything the header claims is checked
+ * against the real byte length before anything is allocated, and each tensor's data is copied into its own
+ * aligned typed array (`BigInt64Array` for `I64`, raw bits in a `Uint16Array` for `F16`/`BF16`).
+ *
+ * @throws {SafetensorsError} when the file is shorter than 8 bytes; the header length exceeds the file or
+ * {@link SAFETENSORS_MAX_HEADER_BYTES}; the header is not UTF-8 JSON object text starting with `{`; a name
+ * appears twice; `__metadata__` is not a string map; a dtype is unknown or unsupported; a shape is not
+ * non-negative integers; `data_offsets` disagree with shape and dtype or fall outside the data section; the
+ * tensors overlap or leave gaps or trailing bytes; a `BOOL` byte is not 0 or 1.
+ * @example const { tensors, metadata } = decodeSafetensors(new Uint8Array(await res.arrayBuffer()));
+ */
+export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
+  const fail: (problem: string, tensor?: string) => never = (problem, tensor) => {
+    throw new SafetensorsError('decodeSafetensors', problem, tensor);
+  };
+  if (bytes.length < 8) fail(`file is ${bytes.length} bytes, shorter than the 8-byte header length`);
+  const headerBytes = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
+  if (headerBytes > BigInt(SAFETENSORS_MAX_HEADER_BYTES)) {
+    fail(
+      `header length ${headerBytes} exceeds the ${SAFETENSORS_MAX_HEADER_BYTES}-byte limit (not a safetensors file?)`,
+    );
+  }
+  const dataStart = 8 + Number(headerBytes);
+  if (dataStart > bytes.length) {
+    fail(`header length ${headerBytes} runs past the end of the ${bytes.length}-byte file`);
+  }
+  let text = '';
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, dataStart));
+  } catch {
+    fail('header is not valid UTF-8');
+  }
+  if (!text.startsWith('{'))
+    fail(`header must be a JSON object starting with "{", got ${show(text.slice(0, 20))}`);
+  let header: Record<string, unknown> = {};
+  try {
+    // Valid JSON text starting with "{" is an object.
+    header = JSON.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    fail(`header is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  const seen = new Set<string>();
+  for (const key of topLevelKeys(text)) {
+    if (seen.has(key)) fail('appears more than once in the header', key);
+    seen.add(key);
+  }
+
+  let metadata: Record<string, string> | null = null;
+  const dataLength = bytes.length - dataStart;
+  const layout: { name: string; dtype: SafetensorsDtype; shape: number[]; begin: number; end: number }[] = [];
+  for (const [name, info] of Object.entries(header)) {
+    if (name === '__metadata__') {
+      metadata = readMetadata(info, fail);
+      continue;
+    }
+    if (!isObject(info)) fail(`header entry ${show(info)} is not an object`, name);
+    const { dtype, shape, data_offsets: offsets } = info;
+    if (!isDtype(dtype)) {
+      const known = typeof dtype === 'string' && UNSUPPORTED_SPEC_DTYPES.has(dtype);
+      fail(
+        known
+          ? `dtype ${dtype} is not supported by @nn yet (supported: ${Object.keys(DTYPES).join(', ')})`
+          : `unknown dtype ${show(dtype)}; expected one of ${Object.keys(DTYPES).join(', ')}`,
+        name,
+      );
+    }
+    if (!isDims(shape)) fail(`shape ${show(shape)} is not a list of non-negative integers`, name);
+    if (!isDims(offsets) || offsets.length !== 2 || offsets[0]! > offsets[1]!) {
+      fail(
+        `data_offsets ${show(offsets)} is not a [begin, end] pair of integers with 0 <= begin <= end`,
+        name,
+      );
+    }
+    const [begin, end] = offsets as [number, number];
+    const expected = byteLength(dtype, shape);
+    if (BigInt(end - begin) !== expected) {
+      fail(
+        `shape [${shape.join(',')}] of ${dtype} needs ${expected} bytes but data_offsets [${begin},${end}] span ${end - begin}`,
+        name,
+      );
+    }
+    if (end > dataLength) {
+      fail(`data_offsets [${begin},${end}] run past the end of the ${dataLength}-byte data section`, name);
+    }
+    layout.push({ name, dtype, shape, begin, end });
+  }
+
+  layout.sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let covered = 0;
+  let previous = '';
+  for (const { name, begin, end } of layout) {
+    if (begin > covered) fail(`bytes [${covered},${begin}) of the data section belong to no tensor`, name);
+    if (begin < covered)
+      fail(`data_offsets [${begin},${end}] overlap tensor ${JSON.stringify(previous)}`, name);
+    covered = end;
+    previous = name;
+  }
+  if (covered !== dataLength) {
+    fail(`the data section has ${dataLength - covered} trailing bytes after the last tensor`);
+  }
+
+  const tensors: Record<string, SafetensorsTensor> = Object.create(null);
+  for (const { name, dtype, shape, begin, end } of layout) {
+    // `new Uint8Array(view)` copies into a fresh, aligned buffer (a Node Buffer's slice would alias).
+    const raw = new Uint8Array(bytes.subarray(dataStart + begin, dataStart + end));
+    if (!HOST_LITTLE_ENDIAN) swapBytes(raw, DTYPES[dtype].size);
+    if (dtype === 'BOOL') {
+      const bad = raw.findIndex((v) => v > 1);
+      if (bad >= 0) fail(`BOOL element ${bad} is ${raw[bad]}, not 0 or 1`, name);
+    }
+    tensors[name] = { dtype, shape, data: new DTYPES[dtype].array(raw.buffer) } as SafetensorsTensor;
+  }
+  return { tensors, metadata };
+}
+
+/** Validates `__metadata__`: `null` or an object of string values. */
+function readMetadata(
+  value: unknown,
+  fail: (problem: string, tensor?: string) => never,
+): Record<string, string> | null {
+  if (value === null) return null;
+  if (!isObject(value)) fail(`__metadata__ must be an object of strings, got ${show(value)}`);
+  const metadata: Record<string, string> = Object.create(null);
+  for (const [key, entry] of Object.entries(value)) {
+    if (typeof entry !== 'string') fail(`__metadata__ ${show(key)} is ${show(entry)}, not a string`);
+    metadata[key] = entry;
+  }
+  return metadata;
+}

@@ -1,0 +1,105 @@
+import { type DType, Tensor, ValueError } from '@nn/tensor';
+import type { StateDict } from '../module/module';
+import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from './safetensors';
+
+/** Options of {@link save}. */
+export interface SaveOptions {
+  /**
+   * The `__metadata__` string map written into the file. Default `{ format: 'pt' }`, which the Hugging Face
+   * loaders expect of PyTorch weights.
+   */
+  metadata?: Record<string, string>;
+}
+
+const TO_FILE: Record<DType, 'F32' | 'F64' | 'I32' | 'BOOL'> = {
+  float32: 'F32',
+  float64: 'F64',
+  int32: 'I32',
+  bool: 'BOOL',
+};
+
+/**
+ * Encodes a state dict as safetensors bytes (browser-safe), readable by `safetensors.torch.load_file` and
+ * so by PyTorch's `load_state_dict`. float32, float64, int32 and bool tensors keep their dtype. Values are
+ * read with `dataSync()`, so tensors must be on a device that reads synchronously (move them with
+ * `.to('cpu')` first otherwise).
+ *
+ * @example
+ * ```ts
+ * const bytes = save(model.stateDict());
+ * model.loadStateDict(load(bytes));
+ * ```
+ */
+export function save(stateDict: StateDict, options: SaveOptions = {}): Uint8Array {
+  const entries: Record<string, SafetensorsTensor> = Object.create(null);
+  for (const [name, t] of Object.entries(stateDict)) {
+    if (!(t instanceof Tensor)) {
+      throw new ValueError('save', `state dict entry "${name}" is ${typeof t}, not a Tensor`);
+    }
+    entries[name] = { dtype: TO_FILE[t.dtype], shape: [...t.shape], data: t.dataSync() } as SafetensorsTensor;
+  }
+  return encodeSafetensors(entries, options.metadata ?? { format: 'pt' });
+}
+
+const INT32_MIN = -(2n ** 31n);
+const INT32_MAX = 2n ** 31n - 1n;
+
+/** float32 value of IEEE half-precision bits. */
+function halfToFloat(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const fraction = bits & 0x3ff;
+  if (exponent === 0) return sign * fraction * 2 ** -24;
+  if (exponent === 0x1f) return fraction ? Number.NaN : sign * Infinity;
+  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+}
+
+/** A decoded file entry as a tensor: F16/BF16 widen to float32, I64/U8 narrow to int32 (PyTorch's int64 → our int32). */
+function toTensor(name: string, entry: SafetensorsTensor): Tensor {
+  switch (entry.dtype) {
+    case 'F32':
+      return Tensor.fromArray(entry.data, entry.shape, 'float32');
+    case 'F64':
+      return Tensor.fromArray(entry.data, entry.shape, 'float64');
+    case 'I32':
+      return Tensor.fromArray(entry.data, entry.shape, 'int32');
+    case 'BOOL':
+      return Tensor.fromArray(entry.data, entry.shape, 'bool');
+    case 'U8':
+      return Tensor.fromArray(Int32Array.from(entry.data), entry.shape, 'int32');
+    case 'I64': {
+      const out = new Int32Array(entry.data.length);
+      entry.data.forEach((v, i) => {
+        if (v < INT32_MIN || v > INT32_MAX) {
+          throw new ValueError(
+            'load',
+            `tensor "${name}" (I64) holds ${v} at flat index ${i}, outside the int32 range @nn stores integers in; ` +
+              'convert it to float64 before saving it in PyTorch',
+          );
+        }
+        out[i] = Number(v);
+      });
+      return Tensor.fromArray(out, entry.shape, 'int32');
+    }
+    case 'F16':
+      return Tensor.fromArray(Float32Array.from(entry.data, halfToFloat), entry.shape, 'float32');
+    case 'BF16': {
+      const bits = Uint32Array.from(entry.data, (b) => b << 16);
+      return Tensor.fromArray(new Float32Array(bits.buffer), entry.shape, 'float32');
+    }
+  }
+}
+
+/**
+ * Decodes safetensors bytes (from {@link save}, PyTorch or Hugging Face) into a state dict for
+ * `loadStateDict` (browser-safe). The file is untrusted: every header claim is checked before allocating.
+ * float16/bfloat16 become float32; int64 and uint8 become int32 (int64 values outside int32 are an error).
+ *
+ * @throws SafetensorsError for malformed files; ValueError for int64 values that do not fit int32.
+ */
+export function load(bytes: Uint8Array): StateDict {
+  const { tensors } = decodeSafetensors(bytes);
+  const out: StateDict = Object.create(null);
+  for (const [name, entry] of Object.entries(tensors)) out[name] = toTensor(name, entry);
+  return out;
+}

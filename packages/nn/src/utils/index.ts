@@ -1,0 +1,3 @@
+// `utils`: gradient clipping and parameter/vector conversion, as torch.nn.utils.
+export { type ClipGradNormOptions, clipGradNorm_, clipGradValue_ } from './clip-grad';
+export { parametersToVector, vectorToParameters } from './convert-parameters';

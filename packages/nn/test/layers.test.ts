@@ -1,0 +1,165 @@
+import '@nn/autograd';
+import {
+  AdaptiveAvgPool2d,
+  AvgPool2d,
+  BatchNorm1d,
+  BatchNorm2d,
+  Bilinear,
+  Conv1d,
+  Conv2d,
+  ConvTranspose2d,
+  Dropout,
+  Dropout2d,
+  ELU,
+  Embedding,
+  Flatten,
+  GELU,
+  GroupNorm,
+  Hardtanh,
+  Identity,
+  LayerNorm,
+  LeakyReLU,
+  Linear,
+  LogSoftmax,
+  MaxPool2d,
+  Mish,
+  type Module,
+  PReLU,
+  ReLU,
+  SELU,
+  Sigmoid,
+  SiLU,
+  Softmax,
+  Softplus,
+  Tanh,
+  Unflatten,
+} from '@nn/nn';
+import { ones, type Tensor, tensor } from '@nn/tensor';
+import { assertClose, type FixtureTensor, fixtureArray, loadFixtures } from '@nn/tooling/test-utils';
+import { describe, expect, it } from 'vitest';
+
+interface Run {
+  output: FixtureTensor;
+  gradOutput: FixtureTensor;
+  inputGrads: (FixtureTensor | null)[];
+  paramGrads: Record<string, FixtureTensor>;
+  buffersAfter: Record<string, FixtureTensor>;
+}
+
+interface LayerCase {
+  state: Record<string, FixtureTensor>;
+  inputs: FixtureTensor[];
+  train?: Run;
+  eval?: Run;
+}
+
+const { cases } = loadFixtures<LayerCase>(new URL('./fixtures/layers.json', import.meta.url));
+
+/** The @nn layer equivalent to each PyTorch case of tooling/fixtures/cases/nn_layers.py. */
+const builders: Record<string, () => Module> = {
+  linear: () => new Linear(5, 3),
+  linear_nobias_3d: () => new Linear(5, 3, { bias: false }),
+  bilinear: () => new Bilinear(4, 3, 2),
+  identity: () => new Identity(),
+  flatten: () => new Flatten(),
+  unflatten: () => new Unflatten(1, [2, 3]),
+  conv1d: () => new Conv1d(3, 4, 3, { stride: 2, padding: 1 }),
+  conv2d: () => new Conv2d(3, 4, 3, { padding: 1 }),
+  conv2d_groups: () => new Conv2d(4, 6, [3, 2], { stride: [2, 1], dilation: [1, 2], groups: 2, bias: false }),
+  conv2d_same: () => new Conv2d(2, 3, 4, { padding: 'same', dilation: 2 }),
+  conv_transpose2d: () => new ConvTranspose2d(3, 2, 3, { stride: 2, padding: 1, outputPadding: 1 }),
+  max_pool2d: () => new MaxPool2d(2),
+  max_pool2d_ceil: () => new MaxPool2d(3, { stride: 2, padding: 1, ceilMode: true }),
+  avg_pool2d: () => new AvgPool2d(3, { stride: 2, padding: 1 }),
+  avg_pool2d_exclude_pad: () => new AvgPool2d(3, { stride: 2, padding: 1, countIncludePad: false }),
+  adaptive_avg_pool2d: () => new AdaptiveAvgPool2d([2, 3]),
+  batch_norm1d: () => new BatchNorm1d(4),
+  batch_norm1d_3d: () => new BatchNorm1d(4),
+  batch_norm1d_cumulative: () => new BatchNorm1d(4, { momentum: null }),
+  batch_norm1d_no_stats: () => new BatchNorm1d(4, { trackRunningStats: false, affine: false }),
+  batch_norm2d: () => new BatchNorm2d(3, { momentum: 0.3 }),
+  layer_norm: () => new LayerNorm([3, 4]),
+  group_norm: () => new GroupNorm(2, 4),
+  embedding: () => new Embedding(10, 3, { paddingIdx: 1 }),
+  dropout_eval: () => new Dropout(0.3),
+  relu: () => new ReLU(),
+  leaky_relu: () => new LeakyReLU(0.2),
+  prelu: () => new PReLU(3),
+  prelu_shared: () => new PReLU(),
+  elu: () => new ELU(0.7),
+  selu: () => new SELU(),
+  gelu: () => new GELU(),
+  gelu_tanh: () => new GELU({ approximate: 'tanh' }),
+  silu: () => new SiLU(),
+  mish: () => new Mish(),
+  sigmoid: () => new Sigmoid(),
+  tanh: () => new Tanh(),
+  hardtanh: () => new Hardtanh(-0.5, 0.8),
+  softplus: () => new Softplus({ beta: 2, threshold: 5 }),
+  softmax: () => new Softmax(1),
+  log_softmax: () => new LogSoftmax(-1),
+};
+
+const tol = { rtol: 1e-5, atol: 1e-5 };
+
+function decode(t: FixtureTensor): Tensor {
+  return tensor(fixtureArray(t), { dtype: t.dtype }).reshape(t.shape);
+}
+
+function check(name: string, mode: 'train' | 'eval', c: LayerCase, want: Run): void {
+  const layer = builders[name]!();
+  layer.loadStateDict(Object.fromEntries(Object.entries(c.state).map(([k, v]) => [k, decode(v)])));
+  layer.train(mode === 'train');
+  const inputs = c.inputs.map((t) => {
+    const x = decode(t);
+    return x.dtype === 'float32' ? x.requiresGrad_() : x;
+  });
+  const out = layer.call(...(inputs as never[])) as Tensor;
+  assertClose(out, want.output, tol, `${name} ${mode} output`);
+  out.mul(decode(want.gradOutput)).sum().backward();
+  want.inputGrads.forEach((g, i) => {
+    if (g) assertClose(inputs[i]!.grad!, g, tol, `${name} ${mode} grad of input ${i}`);
+  });
+  const params = Object.fromEntries(layer.namedParameters());
+  expect(Object.keys(params)).toEqual(Object.keys(want.paramGrads));
+  for (const [k, g] of Object.entries(want.paramGrads))
+    assertClose(params[k]!.grad!, g, tol, `${name} ${mode} grad of ${k}`);
+  const buffers = Object.fromEntries(layer.namedBuffers());
+  expect(Object.keys(buffers)).toEqual(Object.keys(want.buffersAfter));
+  for (const [k, b] of Object.entries(want.buffersAfter))
+    assertClose(buffers[k]!, b, tol, `${name} ${mode} ${k} after`);
+}
+
+describe('layers match PyTorch (forward, input and parameter gradients, buffers)', () => {
+  for (const [name, c] of Object.entries(cases)) {
+    for (const mode of ['train', 'eval'] as const) {
+      const want = c[mode];
+      if (want) it(`${name} (${mode})`, () => check(name, mode, c, want));
+    }
+  }
+});
+
+describe('dropout', () => {
+  it('zeroes about p of the elements in training and scales the rest by 1 / (1 - p)', () => {
+    const x = ones([200, 50]);
+    const y = new Dropout(0.3).call(x).dataSync();
+    const kept = y.filter((v) => v !== 0);
+    expect(kept.every((v) => Math.abs(v - 1 / 0.7) < 1e-6)).toBe(true);
+    expect(Math.abs(1 - kept.length / y.length - 0.3)).toBeLessThan(0.02);
+  });
+
+  it('Dropout2d drops whole channels', () => {
+    const y = new Dropout2d(0.5).call(ones([4, 8, 3, 3]));
+    const planes = y.reshape([32, 9]).dataSync();
+    for (let p = 0; p < 32; p++) {
+      const plane = planes.slice(p * 9, p * 9 + 9);
+      expect(plane.every((v) => v === plane[0])).toBe(true);
+    }
+  });
+
+  it('is the identity in eval mode and rejects bad p', () => {
+    const x = ones([3]);
+    expect(new Dropout(0.9).eval().call(x)).toBe(x);
+    expect(() => new Dropout(1.5)).toThrow(/between 0 and 1, but got 1.5/);
+  });
+});
