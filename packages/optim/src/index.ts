@@ -1,2 +1,17 @@
-// The public face of @nn/optim: re-exports only. Nothing is exported until its issue lands.
-export {};
+// The public face of @nn/optim: re-exports only.
+export { Adagrad, type AdagradOptions, type AdagradState } from './adagrad';
+export { Adam, type AdamOptions, type AdamState, AdamW } from './adam';
+export { Adamax, type AdamaxOptions, type AdamaxState } from './adamax';
+export * as lrScheduler from './lr-scheduler/index';
+export { NAdam, type NAdamOptions, type NAdamState } from './nadam';
+export {
+  type BaseOptions,
+  Optimizer,
+  type OptimizerStateDict,
+  type ParamGroup,
+  type ParamGroupInput,
+  type Params,
+  type StateValue,
+} from './optimizer';
+export { RMSprop, type RMSpropOptions, type RMSpropState } from './rmsprop';
+export { SGD, type SGDOptions, type SGDState } from './sgd';
