@@ -13,7 +13,8 @@ export function libraryConfig(entries: Record<string, string> = { index: 'src/in
     clean: true,
     target: 'es2022',
     platform: 'neutral',
-    splitting: false,
+    // Entries share chunks, so a second entry (`/node`, `/testing`) never carries its own copy of the classes.
+    splitting: true,
     treeshake: true,
     // import.meta.url in the CJS build (Node entries resolve files relative to themselves).
     shims: true,

@@ -32,6 +32,7 @@ import * as views from './ops/views';
 import { type AutogradHook, autogradHook, getBackend } from './registry';
 import { contiguousStrides, normalizeDim, shapeSize } from './shape';
 import { Storage } from './storage';
+import { stridedOffsets } from './strided-offsets';
 
 /** Options accepted by tensor factories. */
 export interface TensorOptions {
@@ -211,6 +212,19 @@ export class Tensor {
 
   cpu(): Tensor {
     return this.to('cpu');
+  }
+
+  /**
+   * Frees the device memory of this tensor's storage now instead of when it is garbage collected. Every
+   * view of the storage is freed with it and may not be used afterwards. A no-op on the CPU.
+   */
+  dispose(): void {
+    getBackend(this.device, 'dispose').dispose?.(this.storage);
+  }
+
+  /** {@link Tensor.dispose} for `using` declarations: `using x = y.to('gpu');`. */
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 
   float(): Tensor {
@@ -949,15 +963,25 @@ export function transfer(x: Tensor, device: string): Tensor {
   if (x.device === device) return x;
   const source = getBackend(x.device, 'to');
   const target = getBackend(device, 'to');
-  const c = x.isContiguous() ? x : runKernel('clone', [x]);
   if (!source.readSync) {
     throw new NNError(
       'to',
       `device '${x.device}' reads asynchronously only; use await tensor.data() and create a new tensor`,
     );
   }
-  const values = sliceOut(source.readSync(c.storage), c);
+  // Gathered on the host rather than through the source's clone kernel: the source device may lack one,
+  // and its CPU fallback would transfer again.
+  const values = gatherStrided(source.readSync(x.storage), x);
   return new Tensor(new Storage(device, x.dtype, values.length, target.fromHost(values, x.dtype)), x.shape);
+}
+
+/** The elements of view `x` in row-major order, read from its whole storage `all` through its strides. */
+function gatherStrided(all: TypedArray, x: Tensor): TypedArray {
+  if (x.isContiguous()) return sliceOut(all, x);
+  const at = stridedOffsets(x.shape, x.strides, x.offset);
+  const out = allocate(x.dtype, at.length);
+  for (let i = 0; i < at.length; i++) out[i] = all[at[i]!]!;
+  return out;
 }
 
 registerCpuBackend();

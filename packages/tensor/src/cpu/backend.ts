@@ -2,6 +2,7 @@ import type { Backend } from '../backend';
 import { allocate, type TypedArray } from '../dtype';
 import { ANY_DEVICE, registerBackend, registerKernel } from '../registry';
 import type { Storage } from '../storage';
+import { stridedOffsets } from '../strided-offsets';
 import { type Tensor, transfer } from '../tensor';
 import { registerCpuConv } from './conv';
 import { registerCpuElementwise, runElementwise } from './elementwise';
@@ -33,18 +34,8 @@ function copyInto(target: Tensor, source: Tensor): void {
     out.set(values, target.offset);
     return;
   }
-  const { shape, strides } = target;
-  const index = new Array<number>(shape.length).fill(0);
-  let pointer = target.offset;
-  for (let i = 0; i < values.length; i++) {
-    out[pointer] = values[i]!;
-    for (let d = shape.length - 1; d >= 0; d--) {
-      pointer += strides[d]!;
-      if (++index[d]! < shape[d]!) break;
-      pointer -= strides[d]! * shape[d]!;
-      index[d] = 0;
-    }
-  }
+  const at = stridedOffsets(target.shape, target.strides, target.offset);
+  for (let i = 0; i < at.length; i++) out[at[i]!] = values[i]!;
 }
 
 /** Registers the CPU backend and its kernels (runs once, when @nn/tensor loads). */

@@ -1,19 +1,30 @@
-import { allocate, type DType } from '../dtype';
+import { allocate, type DType, type TypedArray } from '../dtype';
 import { elementwiseSpecs } from '../ops/elementwise-specs';
 import { registerKernel } from '../registry';
 import { broadcastShapes, broadcastStrides, shapeSize } from '../shape';
 import { Tensor } from '../tensor';
+import { expF32, sigmoidF32, tanhF32 } from './float32-math';
 import { erf, floorDivide, lerp, remainder, roundHalfEven } from './scalar-math';
-import { compileLoop } from './strided-loop';
+import { hasSimdFloat32, runSimdFloat32 } from './simd-elementwise';
+import { arraySignature, compileLoop, isContiguousLayout } from './strided-loop';
 
-const helpers = { erf, floorDivide, lerp, remainder, roundHalfEven };
+const helpers = { erf, expF32, floorDivide, lerp, remainder, roundHalfEven, sigmoidF32, tanhF32 };
 
-/** The arithmetic of each elementwise kernel as a JS expression over x0..x2 (inputs) and p0 (alpha/value). */
-const expressions: Record<string, string | ((dtype: DType) => string)> = {
+/** `fast` when the result is float32 (float32-accurate fast math suffices), else the float64-exact `exact`. */
+const float32Fast =
+  (fast: string, exact: string) =>
+  (_compute: DType, out: DType): string =>
+    out === 'float32' ? fast : exact;
+
+/**
+ * The arithmetic of each elementwise kernel as a JS expression over x0..x2 (inputs) and p0 (alpha/value),
+ * or a function of the compute and result dtypes choosing one.
+ */
+const expressions: Record<string, string | ((compute: DType, out: DType) => string)> = {
   neg: '-x0',
   abs: 'Math.abs(x0)',
   sign: '(x0 > 0 ? 1 : x0 < 0 ? -1 : x0)',
-  exp: 'Math.exp(x0)',
+  exp: float32Fast('expF32(x0)', 'Math.exp(x0)'),
   exp2: 'Math.pow(2, x0)',
   log: 'Math.log(x0)',
   log2: 'Math.log2(x0)',
@@ -26,8 +37,8 @@ const expressions: Record<string, string | ((dtype: DType) => string)> = {
   sin: 'Math.sin(x0)',
   cos: 'Math.cos(x0)',
   tan: 'Math.tan(x0)',
-  tanh: 'Math.tanh(x0)',
-  sigmoid: '1 / (1 + Math.exp(-x0))',
+  tanh: float32Fast('tanhF32(x0)', 'Math.tanh(x0)'),
+  sigmoid: float32Fast('sigmoidF32(x0)', '1 / (1 + Math.exp(-x0))'),
   relu: '(x0 > 0 ? x0 : x0 === x0 ? 0 : x0)',
   erf: 'erf(x0)',
   floor: 'Math.floor(x0)',
@@ -66,6 +77,9 @@ const expressions: Record<string, string | ((dtype: DType) => string)> = {
   cast: 'x0',
 };
 
+/** Below this many elements the WebAssembly call and chunk copies cost more than the JS loop. */
+const SIMD_MIN_ELEMENTS = 4096;
+
 /** Attributes every elementwise kernel receives; the op layer has already decided the result dtype. */
 export interface ElementwiseAttrs {
   dtype: DType;
@@ -84,15 +98,22 @@ export function runElementwise(
   const out = allocate(attrs.dtype, shapeSize(shape));
   // Bool results of arithmetic (bool + bool) are logical: anything non-zero is true.
   const body = attrs.dtype === 'bool' && !expr.includes('? 1 : 0') ? `((${expr}) !== 0 ? 1 : 0)` : expr;
-  const loop = compileLoop(inputs.length, body, helpers);
-  loop(
-    out,
-    inputs.map((t) => t.storage.data as Float64Array),
-    inputs.map((t) => t.offset),
-    inputs.map((t) => broadcastStrides(t.shape, t.strides, shape)),
-    shape,
-    [attrs.scalar ?? 1],
-  );
+  const arrays = inputs.map((t) => t.storage.data as TypedArray);
+  const offsets = inputs.map((t) => t.offset);
+  const strides = inputs.map((t) => broadcastStrides(t.shape, t.strides, shape));
+  const scalar = attrs.scalar ?? 1;
+  if (
+    out instanceof Float32Array &&
+    out.length >= SIMD_MIN_ELEMENTS &&
+    arrays.every((a) => a instanceof Float32Array) &&
+    strides.every((s) => isContiguousLayout(s, shape)) &&
+    hasSimdFloat32(name, scalar)
+  ) {
+    runSimdFloat32(name, out, arrays as Float32Array[], offsets);
+  } else {
+    const loop = compileLoop(inputs.length, body, helpers, arraySignature(out, arrays));
+    loop(out, arrays, offsets, strides, shape, [scalar]);
+  }
   return Tensor.fromArray(out, shape, attrs.dtype);
 }
 
@@ -107,7 +128,7 @@ export function registerCpuElementwise(): void {
       const computeType = inputs.every((t) => t.dtype === 'int32' || t.dtype === 'bool')
         ? 'int32'
         : attrs.dtype;
-      const expr = typeof expression === 'string' ? expression : expression(computeType);
+      const expr = typeof expression === 'string' ? expression : expression(computeType, attrs.dtype);
       return runElementwise(spec.name, expr, inputs, attrs);
     });
   }

@@ -1,17 +1,20 @@
 import { allocate, type TypedArray } from '../dtype';
 import { registerKernel } from '../registry';
 import { Tensor } from '../tensor';
+import { expF32 } from './float32-math';
 import { forEachLane } from './reduce-walker';
 
 /**
  * softmax / logSoftmax along `dim`, shifted by each lane's max so logits of any size stay finite; sums
- * and exponentials are computed in float64. A lane whose max is ±Infinity or NaN gives NaN, as PyTorch.
+ * and exponentials are computed in float64 (float32 results use the float32-accurate fast exponential).
+ * A lane whose max is ±Infinity or NaN gives NaN, as PyTorch.
  */
 function softmaxKernel(x: Tensor, dim: number, log: boolean): Tensor {
   const src = x.storage.data as TypedArray;
   const out = allocate(x.dtype, x.numel());
   const length = x.shape[dim] ?? 1;
   const exps = new Float64Array(log ? 0 : length);
+  const fast = x.dtype === 'float32';
   forEachLane(x, dim, (base, stride, outBase, outStride) => {
     let max = -Infinity;
     for (let j = 0, q = base; j < length; j++, q += stride) {
@@ -24,7 +27,7 @@ function softmaxKernel(x: Tensor, dim: number, log: boolean): Tensor {
     }
     let sum = 0;
     for (let j = 0, q = base; j < length; j++, q += stride) {
-      const e = Math.exp(src[q]! - max);
+      const e = fast ? expF32(src[q]! - max) : Math.exp(src[q]! - max);
       if (!log) exps[j] = e;
       sum += e;
     }

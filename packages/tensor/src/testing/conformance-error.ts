@@ -1,0 +1,6 @@
+import { NNError } from '../index';
+
+/** A backend computed something other than the CPU reference: names the case, layout, device and values. */
+export class ConformanceError extends NNError {
+  override name = 'ConformanceError';
+}

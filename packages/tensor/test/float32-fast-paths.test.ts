@@ -1,0 +1,88 @@
+import { assertClose } from '@nn/tooling/test-utils';
+import { describe, expect, it } from 'vitest';
+import { add, cat, div, logSoftmax, manualSeed, mul, randn, softmax, sub, type Tensor, tensor } from '../src';
+
+// Float32 results take fast paths (WebAssembly SIMD for large contiguous tensors, float32-accurate
+// exponentials otherwise); float64 results keep Math's full accuracy. Large sizes (not a multiple of 4)
+// cross the SIMD chunks and its tail.
+const SIZE = 40_003;
+const specials = [
+  0,
+  -0,
+  Number.NaN,
+  Infinity,
+  -Infinity,
+  89,
+  88.72,
+  88.73,
+  -87.5,
+  -103,
+  -103.9,
+  -104.5,
+  1e-8,
+  -1e-8,
+];
+
+function inputs(): [Tensor, Tensor] {
+  manualSeed(7);
+  const a = cat([tensor(specials).float(), randn([SIZE]).mul(30)]);
+  return [a, randn([a.numel()])];
+}
+
+/** The float64 computation rounded to float32: what a correctly rounded float32 kernel returns. */
+const exact = (f: (...xs: Tensor[]) => Tensor, ...xs: Tensor[]) => f(...xs.map((x) => x.double())).float();
+const tolerance = { rtol: 1e-6, atol: 1e-44 };
+
+describe('float32 fast paths', () => {
+  const unary: Record<string, (x: Tensor) => Tensor> = {
+    exp: (x) => x.exp(),
+    tanh: (x) => x.tanh(),
+    sigmoid: (x) => x.sigmoid(),
+  };
+  for (const [name, f] of Object.entries(unary)) {
+    it(`${name} stays within 2 float32 ulp, contiguous and strided`, () => {
+      const [a] = inputs();
+      assertClose(f(a), exact(f, a), tolerance, name);
+      const strided = a.slice(0, undefined, undefined, 3);
+      assertClose(f(strided), exact(f, strided), tolerance, `${name} strided`);
+    });
+  }
+
+  const binary: Record<string, (a: Tensor, b: Tensor) => Tensor> = { add, sub, mul, div };
+  for (const [name, f] of Object.entries(binary)) {
+    it(`${name} equals the correctly rounded float32 result`, () => {
+      const [a, b] = inputs();
+      expect([...f(a, b).dataSync()]).toEqual([...exact(f, a, b).dataSync()]);
+    });
+  }
+
+  it('keeps alpha on the exact path', () => {
+    const [a, b] = inputs();
+    assertClose(
+      add(a, b, { alpha: 0.5 }),
+      exact((x, y) => add(x!, y!, { alpha: 0.5 }), a, b),
+      tolerance,
+    );
+  });
+
+  it('leaves float64 exp exactly Math.exp', () => {
+    const [a] = inputs();
+    const x = a.double();
+    expect([...x.exp().dataSync()]).toEqual([...x.dataSync()].map(Math.exp));
+  });
+
+  it('softmax and logSoftmax of float32 match the float64 computation', () => {
+    manualSeed(3);
+    const logits = randn([64, 300]).mul(10);
+    assertClose(
+      softmax(logits, 1),
+      exact((x) => softmax(x!, 1), logits),
+      tolerance,
+    );
+    assertClose(
+      logSoftmax(logits, 0),
+      exact((x) => logSoftmax(x!, 0), logits),
+      { rtol: 1e-6, atol: 1e-6 },
+    );
+  });
+});
