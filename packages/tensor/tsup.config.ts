@@ -1,3 +1,3 @@
 import { libraryConfig } from '../../tooling/tsup.shared';
 
-export default libraryConfig();
+export default libraryConfig({ index: 'src/index.ts', testing: 'src/testing.ts' });

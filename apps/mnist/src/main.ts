@@ -1,0 +1,48 @@
+import { parseArgs } from 'node:util';
+import { trainMnist } from './train';
+
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string', default: 'mlp' },
+    epochs: { type: 'string' },
+    'batch-size': { type: 'string', default: '64' },
+    lr: { type: 'string', default: '0.001' },
+    seed: { type: 'string', default: '0' },
+    device: { type: 'string', default: 'cpu' },
+    out: { type: 'string' },
+    limit: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (values.help) {
+  process.stdout.write(
+    'usage: pnpm start [--model mlp|cnn] [--epochs N] [--batch-size 64] [--lr 0.001] [--seed 0] [--device cpu|gpu] [--out file.safetensors] [--limit N]\n',
+  );
+  process.exit(0);
+}
+
+const model = values.model === 'cnn' ? 'cnn' : values.model === 'mlp' ? 'mlp' : undefined;
+if (!model) {
+  process.stderr.write(`--model must be mlp or cnn, got ${values.model}\n`);
+  process.exit(2);
+}
+const number = (name: string, text: string | undefined, fallback: number): number => {
+  const v = text === undefined ? fallback : Number(text);
+  if (!Number.isFinite(v) || v <= 0) {
+    process.stderr.write(`--${name} must be a positive number, got ${text}\n`);
+    process.exit(2);
+  }
+  return v;
+};
+
+await trainMnist({
+  model,
+  epochs: number('epochs', values.epochs, model === 'cnn' ? 2 : 3),
+  batchSize: number('batch-size', values['batch-size'], 64),
+  lr: number('lr', values.lr, 0.001),
+  seed: Number(values.seed ?? 0),
+  device: values.device ?? 'cpu',
+  out: values.out ?? `mnist-${model}.safetensors`,
+  ...(values.limit ? { limit: number('limit', values.limit, 60000) } : {}),
+});

@@ -1,0 +1,109 @@
+import { noGrad } from '@nn/autograd';
+import { DataLoader, TensorDataset } from '@nn/data';
+import { MNIST } from '@nn/data/node';
+import { F, type Sequential } from '@nn/nn';
+import { saveFile } from '@nn/nn/node';
+import { Adam } from '@nn/optim';
+import { manualSeed, type Tensor, tensor } from '@nn/tensor';
+import { cnn, mlp } from './models';
+import { ProgressBar } from './progress';
+
+/** Everything the command line can set. */
+export interface TrainOptions {
+  model: 'mlp' | 'cnn';
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  seed: number;
+  device: string;
+  /** Where the weights are written (safetensors); empty to skip saving. */
+  out: string;
+  /** Use only the first N training images (quick runs and tests). */
+  limit?: number;
+  /** Where progress goes; default stdout. */
+  log?: NodeJS.WriteStream;
+}
+
+/** What a run achieved. */
+export interface TrainResult {
+  epochSeconds: number[];
+  trainLoss: number[];
+  testAccuracy: number;
+}
+
+// The usual MNIST normalisation constants (mean and std of the training pixels).
+const MEAN = 0.1307;
+const STD = 0.3081;
+
+/** All images of a split as one normalised float32 tensor [N, 1, 28, 28] and int32 labels [N]. */
+async function loadSplit(train: boolean, limit?: number): Promise<[Tensor, Tensor]> {
+  const split = await MNIST.load({ train });
+  const count = Math.min(limit ?? split.length, split.length);
+  const pixels = split.images.subarray(0, count * 784);
+  const images = new Float32Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) images[i] = (pixels[i]! / 255 - MEAN) / STD;
+  const labels = Int32Array.from(split.labels.subarray(0, count));
+  return [tensor(images).reshape(count, 1, 28, 28), tensor(labels)];
+}
+
+function correct(logits: Tensor, labels: Tensor): number {
+  return logits.argmax(1).eq(labels).sum().item();
+}
+
+/** Trains the chosen model on MNIST, evaluates it on the test set and saves its weights. */
+export async function trainMnist(options: TrainOptions): Promise<TrainResult> {
+  const log = options.log ?? process.stdout;
+  manualSeed(options.seed);
+  const [trainX, trainY] = await loadSplit(true, options.limit);
+  const [testX, testY] = await loadSplit(false);
+  let model: Sequential = options.model === 'cnn' ? cnn() : mlp();
+  if (options.device !== 'cpu') model = model.to(options.device);
+  const optimizer = new Adam(model.parameters(), { lr: options.lr });
+  const loader = new DataLoader(new TensorDataset(trainX, trainY), {
+    batchSize: options.batchSize,
+    shuffle: true,
+    seed: options.seed,
+  });
+  const result: TrainResult = { epochSeconds: [], trainLoss: [], testAccuracy: 0 };
+  for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    model.train();
+    const bar = new ProgressBar(`epoch ${epoch}/${options.epochs}`, trainY.shape[0]!, log);
+    let seen = 0;
+    let lossSum = 0;
+    let hits = 0;
+    for (const [xb, yb] of loader) {
+      const x = xb!.to(options.device);
+      const y = yb!.to(options.device);
+      optimizer.zeroGrad();
+      const logits = model.call(x) as Tensor;
+      const loss = F.crossEntropy(logits, y);
+      loss.backward();
+      optimizer.step();
+      const n = y.shape[0]!;
+      seen += n;
+      lossSum += loss.item() * n;
+      hits += correct(logits.detach(), y);
+      bar.update(seen, { loss: (lossSum / seen).toFixed(4), acc: `${((100 * hits) / seen).toFixed(1)}%` });
+    }
+    result.epochSeconds.push(bar.elapsed);
+    result.trainLoss.push(lossSum / seen);
+    log.write(`epoch ${epoch}: ${bar.elapsed.toFixed(1)} s, train loss ${(lossSum / seen).toFixed(4)}\n`);
+  }
+  model.eval();
+  const testHits = noGrad(() => {
+    let total = 0;
+    for (let start = 0; start < testY.shape[0]!; start += 1000) {
+      const x = testX.narrow(0, start, Math.min(1000, testY.shape[0]! - start)).to(options.device);
+      const y = testY.narrow(0, start, x.shape[0]!).to(options.device);
+      total += correct(model.call(x) as Tensor, y);
+    }
+    return total;
+  });
+  result.testAccuracy = testHits / testY.shape[0]!;
+  log.write(`test accuracy: ${(100 * result.testAccuracy).toFixed(2)}% (${testHits}/${testY.shape[0]})\n`);
+  if (options.out) {
+    await saveFile(options.out, model.to('cpu').stateDict());
+    log.write(`saved weights to ${options.out}\n`);
+  }
+  return result;
+}
