@@ -65,13 +65,18 @@ for (const name of manifests.keys()) {
   try {
     // --ignore-scripts: native optional dependencies (gpu.js -> gl) are not what this test is about.
     run('npm', ['install', '--no-audit', '--no-fund', '--silent', '--ignore-scripts', ...deps], project);
+    // Every entry of the exports map (`@nn/data` and `@nn/data/node`, ...), as each module system sees it.
+    const specifiers = Object.keys(manifests.get(name).manifest.exports ?? { '.': null })
+      .filter((subpath) => subpath !== './package.json')
+      .map((subpath) => name + subpath.slice(1));
+    const list = JSON.stringify(specifiers);
     writeFileSync(
       join(project, 'check.cjs'),
-      `const m = require(${JSON.stringify(name)});\nprocess.stdout.write(JSON.stringify(Object.keys(m).sort()));\n`,
+      `const keys = ${list}.map((s) => [s, Object.keys(require(s)).sort()]);\nprocess.stdout.write(JSON.stringify(keys));\n`,
     );
     writeFileSync(
       join(project, 'check.mjs'),
-      `const m = await import(${JSON.stringify(name)});\nprocess.stdout.write(JSON.stringify(Object.keys(m).filter((k) => k !== 'default').sort()));\n`,
+      `const keys = [];\nfor (const s of ${list}) keys.push([s, Object.keys(await import(s)).filter((k) => k !== 'default').sort()]);\nprocess.stdout.write(JSON.stringify(keys));\n`,
     );
     const cjsKeys = run('node', ['check.cjs'], project);
     const esmKeys = run('node', ['check.mjs'], project);
@@ -81,7 +86,13 @@ for (const name of manifests.keys()) {
       ['mts', 'nodenext'],
       ['cts', 'nodenext'],
     ]) {
-      const source = `import * as m from ${JSON.stringify(name)};\nexport const names: string[] = Object.keys(m);\n`;
+      // A .cts file is compiled as CommonJS, a .mts one as ESM: both resolution conditions are checked.
+      const source = specifiers
+        .map(
+          (spec, i) =>
+            `import * as m${i} from ${JSON.stringify(spec)};\nexport const names${i}: string[] = Object.keys(m${i});\n`,
+        )
+        .join('');
       writeFileSync(join(project, `types.${ext}`), source);
       run(
         'node',
@@ -104,9 +115,9 @@ for (const name of manifests.keys()) {
         project,
       );
     }
-    const count = JSON.parse(cjsKeys).length;
+    const counts = JSON.parse(cjsKeys).map(([spec, keys]) => `${spec} ${keys.length} exports`);
     console.log(
-      `pack-smoke: ${name} ok (require, import, tsc; ${count} exports; with ${deps.length - 1} deps)`,
+      `pack-smoke: ${name} ok (require, import, tsc; ${counts.join(', ')}; with ${deps.length - 1} deps)`,
     );
   } catch (error) {
     failures++;

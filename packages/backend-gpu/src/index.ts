@@ -1,2 +1,12 @@
-// The public face of @nn/backend-gpu: re-exports only. Nothing is exported until its issue lands.
-export {};
+// The public face of @nn/backend-gpu: re-exports only. Importing it registers nothing.
+export {
+  type GpuBackendInfo,
+  type GpuBackendOptions,
+  gpuBackendInfo,
+  registerGpuBackend,
+  synchronizeGpu,
+  unregisterGpuBackend,
+} from './backend/register-gpu-backend';
+export type { DawnBackend } from './runtime/dawn-node';
+export type { CallContract, GpuMode } from './runtime/gpu-mode';
+export type { WebGpuAdapterReport } from './runtime/webgpu-adapter';

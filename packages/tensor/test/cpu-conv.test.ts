@@ -1,10 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { convTranspose2d, convTranspose2dOutputSize } from '../src/cpu/conv/conv-transpose2d';
 import { conv2d } from '../src/cpu/conv/conv2d';
 import { conv2dBackwardInput } from '../src/cpu/conv/conv2d-backward-input';
 import { conv2dBackwardWeight } from '../src/cpu/conv/conv2d-backward-weight';
 import { type Conv2dGeometry, type ResolvedConv2d, resolveConv2d } from '../src/cpu/conv/geometry';
+import { type GemmSettings, gemmSettings } from '../src/cpu/gemm/settings';
 import type { FloatArray } from '../src/cpu/gemm/types';
+import { gemmThreads } from '../src/cpu/gemm/wasm-engine';
 
 function fill<T extends FloatArray>(out: T, seed: number): T {
   let s = seed * 2654435761;
@@ -170,6 +172,20 @@ const geometries: Conv2dGeometry[] = [
     kernelWidth: 1,
     groups: 2,
   },
+  // padding wider than the kernel reaches: the input gradient cannot be a forward conv
+  {
+    batch: 2,
+    inChannels: 3,
+    inHeight: 4,
+    inWidth: 5,
+    outChannels: 2,
+    kernelHeight: 1,
+    kernelWidth: 2,
+    padTop: 1,
+    padBottom: 0,
+    padLeft: 2,
+    padRight: 1,
+  },
   // conv1d as H = 1
   {
     batch: 2,
@@ -199,31 +215,72 @@ const geometries: Conv2dGeometry[] = [
   },
 ];
 
+/** im2col of one image over the scratch cap: one image per run, so the weight gradient accumulates runs. */
+const huge: Conv2dGeometry = {
+  batch: 2,
+  inChannels: 64,
+  inHeight: 88,
+  inWidth: 88,
+  outChannels: 2,
+  kernelHeight: 3,
+  kernelWidth: 3,
+};
+
+const configs: [string, Partial<GemmSettings>][] = [
+  ['threaded', { engine: 'auto', maxThreads: Number.POSITIVE_INFINITY }],
+  ['one thread', { engine: 'auto', maxThreads: 1 }],
+  ['js', { engine: 'js' }],
+];
+
+beforeAll(async () => {
+  const deadline = Date.now() + 3000;
+  while (gemmThreads() < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+});
+
+afterEach(() => {
+  gemmSettings({ engine: 'auto', maxThreads: Number.POSITIVE_INFINITY });
+});
+
+function checkAll(
+  Ctor: Float32ArrayConstructor | Float64ArrayConstructor,
+  tol: number,
+  list: Conv2dGeometry[],
+): void {
+  for (const [index, geometry] of list.entries()) {
+    const g = resolveConv2d(geometry);
+    const x = fill(new Ctor(g.batch * g.inChannels * g.inHeight * g.inWidth), 1 + index);
+    const w = fill(new Ctor(g.outChannels * g.patch), 2 + index);
+    const bias = index % 2 === 0 ? fill(new Ctor(g.outChannels), 3 + index) : undefined;
+    const gy = fill(new Ctor(g.batch * g.outChannels * g.pixels), 4 + index);
+    const want = naive(g, x, w, bias, gy);
+    const y = new Ctor(want.y.length).fill(Number.NaN);
+    conv2d(geometry, x, w, bias, y);
+    expectClose(y, want.y, tol, `#${index} forward`);
+    const gx = new Ctor(x.length).fill(Number.NaN);
+    conv2dBackwardInput(geometry, gy, w, gx);
+    expectClose(gx, want.gx, tol, `#${index} gradInput`);
+    const gw = new Ctor(w.length).fill(Number.NaN);
+    conv2dBackwardWeight(geometry, x, gy, gw);
+    expectClose(gw, want.gw, tol, `#${index} gradWeight`);
+  }
+}
+
 describe('conv2d kernels', () => {
   for (const [name, Ctor, tol] of [
     ['float32', Float32Array, 1e-5],
     ['float64', Float64Array, 1e-12],
   ] as const) {
-    it(`${name}: forward and both gradients match the direct definition`, () => {
-      for (const [index, geometry] of geometries.entries()) {
-        const g = resolveConv2d(geometry);
-        const x = fill(new Ctor(g.batch * g.inChannels * g.inHeight * g.inWidth), 1 + index);
-        const w = fill(new Ctor(g.outChannels * g.patch), 2 + index);
-        const bias = index % 2 === 0 ? fill(new Ctor(g.outChannels), 3 + index) : undefined;
-        const gy = fill(new Ctor(g.batch * g.outChannels * g.pixels), 4 + index);
-        const want = naive(g, x, w, bias, gy);
-        const y = new Ctor(want.y.length).fill(Number.NaN);
-        conv2d(geometry, x, w, bias, y);
-        expectClose(y, want.y, tol, `#${index} forward`);
-        const gx = new Ctor(x.length).fill(Number.NaN);
-        conv2dBackwardInput(geometry, gy, w, gx);
-        expectClose(gx, want.gx, tol, `#${index} gradInput`);
-        const gw = new Ctor(w.length).fill(Number.NaN);
-        conv2dBackwardWeight(geometry, x, gy, gw);
-        expectClose(gw, want.gw, tol, `#${index} gradWeight`);
-      }
-    });
+    for (const [label, settings] of configs) {
+      it(`${name}, ${label}: forward and both gradients match the direct definition`, () => {
+        gemmSettings(settings);
+        checkAll(Ctor, tol, geometries);
+      });
+    }
   }
+
+  it('float32: an image whose im2col exceeds the scratch cap runs image by image', () => {
+    checkAll(Float32Array, 1e-5, [huge]);
+  });
 
   it('convTranspose2d is the input gradient of the matching conv2d, plus bias', () => {
     const t = {

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { batchedGemm, gemm } from '../src/cpu/gemm/batched-gemm';
+import { type GemmSettings, gemmSettings } from '../src/cpu/gemm/settings';
 import type { FloatArray, MatrixOperand } from '../src/cpu/gemm/types';
+import { gemmThreads } from '../src/cpu/gemm/wasm-engine';
 
 /** Deterministic pseudo-random values in [-1, 1). */
 function fill<T extends FloatArray>(out: T, seed: number): T {
@@ -28,6 +30,8 @@ function reference(
   k: number,
   alpha: number,
   beta: number,
+  rowBias: Float64Array | undefined,
+  colBias: Float64Array | undefined,
 ) {
   const value = new Float64Array(m * n);
   const scale = new Float64Array(m * n);
@@ -40,7 +44,10 @@ function reference(
         sum += prod;
         abs += Math.abs(prod);
       }
-      const old = beta === 0 ? 0 : beta * (c0[cOffset + i * ldc + j] as number);
+      const old =
+        (beta === 0 ? 0 : beta * (c0[cOffset + i * ldc + j] as number)) +
+        (rowBias?.[i] ?? 0) +
+        (colBias?.[j] ?? 0);
       value[i * n + j] = alpha * sum + old;
       scale[i * n + j] = Math.abs(alpha) * abs + Math.abs(old) + 1e-30;
     }
@@ -61,6 +68,7 @@ interface Case {
   broadcastB?: boolean;
   /** Row padding of the storage, so operands are slices of wider matrices. */
   pad?: number;
+  bias?: 'row' | 'col' | 'both';
 }
 
 function runCase(Ctor: Float32ArrayConstructor | Float64ArrayConstructor, cs: Case): void {
@@ -88,6 +96,8 @@ function runCase(Ctor: Float32ArrayConstructor | Float64ArrayConstructor, cs: Ca
   const c = fill(new Ctor(cOffset + batch * m * ldc), 3);
   if (beta === 0) c.fill(Number.NaN); // must be ignored
   const c0 = c.slice();
+  const rowBias = cs.bias === 'row' || cs.bias === 'both' ? fill(new Float64Array(m + 1), 4) : undefined;
+  const colBias = cs.bias === 'col' || cs.bias === 'both' ? fill(new Float64Array(n + 1), 5) : undefined;
   batchedGemm({
     m,
     n,
@@ -98,11 +108,27 @@ function runCase(Ctor: Float32ArrayConstructor | Float64ArrayConstructor, cs: Ca
     c: { data: c, offset: cOffset, rowStride: ldc, batchStride: m * ldc },
     alpha,
     beta,
+    rowBias: rowBias && { data: rowBias, offset: 1 },
+    colBias: colBias && { data: colBias, offset: 1 },
   });
   const tol = Ctor === Float32Array ? 2e-6 : 1e-13;
   for (let item = 0; item < batch; item++) {
     const base = cOffset + item * m * ldc;
-    const ref = reference(a, b, c0, base, ldc, item, m, n, k, alpha, beta);
+    const ref = reference(
+      a,
+      b,
+      c0,
+      base,
+      ldc,
+      item,
+      m,
+      n,
+      k,
+      alpha,
+      beta,
+      rowBias?.subarray(1),
+      colBias?.subarray(1),
+    );
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
         const got = c[base + i * ldc + j] as number;
@@ -133,20 +159,43 @@ const shapes: Case[] = [
   { m: 6, n: 9, k: 8, batch: 5 },
   { m: 6, n: 9, k: 8, batch: 4, broadcastA: true, transB: true },
   { m: 6, n: 9, k: 8, batch: 3, broadcastB: true, pad: 2, beta: 1 },
+  { m: 13, n: 11, k: 7, bias: 'row' },
+  { m: 13, n: 11, k: 7, bias: 'col', batch: 2 },
+  { m: 13, n: 11, k: 7, bias: 'both', alpha: 0.5, beta: -1 },
+  { m: 13, n: 11, k: 0, bias: 'both' },
 ];
+
+/** Engine configurations every case runs under: wasm with helper threads, wasm on one thread, pure JS. */
+const configs: [string, Partial<GemmSettings>][] = [
+  ['threaded', { engine: 'auto', maxThreads: Number.POSITIVE_INFINITY }],
+  ['one thread', { engine: 'auto', maxThreads: 1 }],
+  ['js', { engine: 'js' }],
+];
+
+beforeAll(async () => {
+  // Helper threads join once booted; give them the time to, so the threaded path is exercised.
+  const deadline = Date.now() + 3000;
+  while (gemmThreads() < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+});
+
+afterEach(() => {
+  gemmSettings({ engine: 'auto', maxThreads: Number.POSITIVE_INFINITY });
+});
 
 describe('gemm', () => {
   for (const [name, Ctor] of [
     ['float32', Float32Array],
     ['float64', Float64Array],
   ] as const) {
-    it(`${name}: matches the float64 reference over shapes, strides, alpha/beta and batches`, () => {
-      for (const cs of shapes) runCase(Ctor, cs);
-    });
-    it(`${name}: large products (threaded path)`, () => {
-      runCase(Ctor, { m: 203, n: 197, k: 260, pad: 1 });
-      runCase(Ctor, { m: 150, n: 140, k: 130, batch: 3, broadcastB: true, transA: true });
-    });
+    for (const [label, settings] of configs) {
+      it(`${name}, ${label}: matches the float64 reference over shapes, strides, alpha/beta, bias, batches`, () => {
+        gemmSettings(settings);
+        for (const cs of shapes) runCase(Ctor, cs);
+        // Large enough for helper threads and several row/column/depth blocks.
+        runCase(Ctor, { m: 203, n: 197, k: 300, pad: 1, bias: 'both' });
+        runCase(Ctor, { m: 150, n: 140, k: 130, batch: 3, broadcastB: true, transA: true });
+      });
+    }
   }
 
   it('gemm writes only the m x n window of C', () => {

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BackendSuiteResult } from './backend-suite';
 
 /** Where Debian's `chromium` package puts the browser. */
 export const CHROMIUM_PATH = process.env.NN_CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -70,7 +71,7 @@ export interface PageRuntimeResult {
   readonly values: number[];
 }
 
-/** A running browser with the gpu.js page open. */
+/** A running browser with the gpu.js page open (the `'gpu'` backend bundled in it as well). */
 export interface BrowserHarness {
   readonly url: string;
   readonly page: Page;
@@ -78,26 +79,35 @@ export interface BrowserHarness {
   runKernel(request: PageKernelRequest): Promise<PageKernelResult>;
   /** Creates a runtime in the page with `createGpuRuntime({ mode })` and runs an add kernel on it. */
   runRuntime(mode?: string): Promise<PageRuntimeResult>;
+  /** Registers the `'gpu'` backend in the page on `mode` and runs `backend-suite.ts` (`steps` training steps). */
+  runBackendSuite(mode: string, steps: number): Promise<BackendSuiteResult>;
   close(): Promise<void>;
 }
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>gpu.js harness</title>
-<script src="/gpu-browser.min.js"></script><script src="/runtime.js"></script><body>gpu.js harness</body>`;
+<script src="/gpu-browser.min.js"></script><script src="/runtime.js"></script><script src="/backend.js"></script>
+<body>gpu.js harness</body>`;
 
 const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Bundles src/runtime for the page (gpu.js resolves to its browser build), exposed as `nnRuntime`. */
-async function bundleRuntime(): Promise<string> {
+const SOURCE_ALIASES = Object.fromEntries(
+  ['tensor', 'autograd', 'nn', 'optim'].map((name) => [
+    `@nn/${name}`,
+    join(PACKAGE_DIR, '..', name, 'src', 'index.ts'),
+  ]),
+);
+
+/**
+ * Bundles `contents` for the page (@nn packages from source, gpu.js resolving to its browser build),
+ * exposed as the global `globalName`.
+ */
+async function bundleForPage(contents: string, globalName: string): Promise<string> {
   const result = await build({
-    stdin: {
-      contents: `export { createGpuRuntime } from './src/runtime/create-gpu-runtime';`,
-      resolveDir: PACKAGE_DIR,
-      loader: 'ts',
-    },
-    alias: { '@nn/tensor': join(PACKAGE_DIR, '..', 'tensor', 'src', 'index.ts') },
+    stdin: { contents, resolveDir: PACKAGE_DIR, loader: 'ts' },
+    alias: SOURCE_ALIASES,
     bundle: true,
     format: 'iife',
-    globalName: 'nnRuntime',
+    globalName,
     platform: 'browser',
     target: 'es2022',
     write: false,
@@ -108,14 +118,24 @@ async function bundleRuntime(): Promise<string> {
 
 async function serve(): Promise<Server> {
   const bundle = readFileSync(createRequire(import.meta.url).resolve('gpu.js/dist/gpu-browser.min.js'));
-  const runtime = await bundleRuntime();
+  const scripts: Record<string, string> = {
+    '/runtime.js': await bundleForPage(
+      `export { createGpuRuntime } from './src/runtime/create-gpu-runtime';`,
+      'nnRuntime',
+    ),
+    '/backend.js': await bundleForPage(
+      `export { runBackendSuite } from './test/browser/backend-suite';`,
+      'nnBackend',
+    ),
+  };
   const server = createServer((request, response) => {
     // cross-origin isolation, so webasm can use threads (SharedArrayBuffer) in the page
     response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     response.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-    if (request.url === '/gpu-browser.min.js' || request.url === '/runtime.js') {
+    const script = request.url === '/gpu-browser.min.js' ? bundle : scripts[request.url ?? ''];
+    if (script !== undefined) {
       response.setHeader('Content-Type', 'text/javascript');
-      response.end(request.url === '/runtime.js' ? runtime : bundle);
+      response.end(script);
     } else if (request.url === '/') {
       response.setHeader('Content-Type', 'text/html');
       response.end(PAGE);
@@ -237,13 +257,25 @@ export async function openBrowserHarness(): Promise<BrowserHarness> {
     });
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(url);
-    await page.waitForFunction(() => 'GPU' in globalThis && 'nnRuntime' in globalThis);
+    await page.waitForFunction(
+      () => 'GPU' in globalThis && 'nnRuntime' in globalThis && 'nnBackend' in globalThis,
+    );
     const opened = context;
     return {
       url,
       page,
       runKernel: (request) => page.evaluate(runInPage, request),
       runRuntime: (mode) => page.evaluate(runtimeInPage, mode),
+      runBackendSuite: (mode, steps) =>
+        page.evaluate(
+          ([m, n]) =>
+            (
+              globalThis as unknown as {
+                nnBackend: { runBackendSuite(mode: string, steps: number): Promise<BackendSuiteResult> };
+              }
+            ).nnBackend.runBackendSuite(m, n),
+          [mode, steps] as const,
+        ),
       async close() {
         await opened.close();
         server.close();

@@ -1,14 +1,21 @@
 import {
-  type Conv1dOptions,
-  type Conv2dOptions,
-  type ConvTranspose2dOptions,
+  type Conv1dOptions as TensorConv1dOptions,
+  type Conv2dOptions as TensorConv2dOptions,
+  type ConvTranspose2dOptions as TensorConvTranspose2dOptions,
   conv1d as conv1dOp,
   conv2d as conv2dOp,
   convTranspose2d as convTranspose2dOp,
   type Tensor,
 } from '@nn/tensor';
 
-export type { Conv1dOptions, Conv2dOptions, ConvTranspose2dOptions };
+// Aliases rather than re-exports: the declaration bundler turns types re-exported through the `F`
+// namespace into values.
+/** Options of {@link conv1d}: @nn/tensor's conv1d options. */
+export type Conv1dOptions = TensorConv1dOptions;
+/** Options of {@link conv2d}: @nn/tensor's conv2d options. */
+export type Conv2dOptions = TensorConv2dOptions;
+/** Options of {@link convTranspose2d}: @nn/tensor's convTranspose2d options. */
+export type ConvTranspose2dOptions = TensorConvTranspose2dOptions;
 
 /** 1-D convolution of `[N, C, L]` input with weight `[out, C / groups, k]` (`F.conv1d`); `bias` may be null. */
 export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv1dOptions = {}): Tensor {

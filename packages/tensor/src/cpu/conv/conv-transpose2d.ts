@@ -16,11 +16,22 @@ export interface ConvTranspose2dGeometry extends Conv2dGeometry {
 }
 
 /** Output height and width of {@link convTranspose2d}. */
-export function convTranspose2dOutputSize(g: ConvTranspose2dGeometry): { outHeight: number; outWidth: number } {
+export function convTranspose2dOutputSize(g: ConvTranspose2dGeometry): {
+  outHeight: number;
+  outWidth: number;
+} {
   const size = (input: number, stride = 1, padA = 0, padB = 0, dilation = 1, kernel = 1, extra = 0) =>
     (input - 1) * stride - padA - padB + dilation * (kernel - 1) + extra + 1;
   return {
-    outHeight: size(g.inHeight, g.strideH, g.padTop, g.padBottom, g.dilationH, g.kernelHeight, g.outputPaddingH),
+    outHeight: size(
+      g.inHeight,
+      g.strideH,
+      g.padTop,
+      g.padBottom,
+      g.dilationH,
+      g.kernelHeight,
+      g.outputPaddingH,
+    ),
     outWidth: size(g.inWidth, g.strideW, g.padLeft, g.padRight, g.dilationW, g.kernelWidth, g.outputPaddingW),
   };
 }
@@ -41,10 +52,14 @@ export function convTranspose2d<T extends FloatArray>(
   const { outHeight, outWidth } = convTranspose2dOutputSize(geometry);
   const { outputPaddingH = 0, outputPaddingW = 0, ...rest } = geometry;
   if (outputPaddingH >= (geometry.strideH ?? 1) && outputPaddingH >= (geometry.dilationH ?? 1)) {
-    throw new RangeError(`convTranspose2d: outputPaddingH=${outputPaddingH} must be smaller than stride or dilation`);
+    throw new RangeError(
+      `convTranspose2d: outputPaddingH=${outputPaddingH} must be smaller than stride or dilation`,
+    );
   }
   if (outputPaddingW >= (geometry.strideW ?? 1) && outputPaddingW >= (geometry.dilationW ?? 1)) {
-    throw new RangeError(`convTranspose2d: outputPaddingW=${outputPaddingW} must be smaller than stride or dilation`);
+    throw new RangeError(
+      `convTranspose2d: outputPaddingW=${outputPaddingW} must be smaller than stride or dilation`,
+    );
   }
   const forward: Conv2dGeometry = {
     ...rest,

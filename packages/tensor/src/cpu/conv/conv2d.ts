@@ -1,16 +1,19 @@
-import { multiply } from '../gemm/multiply';
+import { engineFor } from '../gemm/engine-for';
+import { type AccumulatorSink, multiply } from '../gemm/multiply';
 import { columnsOf, rowsOf } from '../gemm/panel-source';
 import type { FloatArray } from '../gemm/types';
-import { type Conv2dGeometry, resolveConv2d } from './geometry';
-import { im2colPanels } from './im2col-panels';
+import { type Conv2dGeometry, type ResolvedConv2d, resolveConv2d } from './geometry';
+import { pixelPanels } from './im2col-panels';
 import { imagesPerRun, isPointwise } from './image-chunks';
+import { paddedImage, paddedWidth } from './padded-image';
 
 /**
  * 2-D convolution forward (cross-correlation, as PyTorch): `out[n, o] = bias[o] + sum over the group's
  * input channels and kernel taps`. All arrays are contiguous NCHW / OIHW of the same float type; `out` is
  * `[batch, outChannels, outHeight, outWidth]` (see {@link resolveConv2d}) and fully overwritten.
- * Each group is one batched GEMM `weight[o, (c,kh,kw)] @ im2col[(c,kh,kw), pixel]` over the images, with
- * the im2col operand packed straight from the input.
+ * Each group is one batched GEMM `weight[o, (c,kh,kw)] @ im2col[(c,kh,kw), pixel]` over the images. The
+ * im2col operand is never materialised: a 1x1 convolution reads the input as is, a stride-1 one reads a
+ * zero-padded copy through row offsets (WebAssembly engine), any other packs panels from the input.
  */
 export function conv2d<T extends FloatArray>(
   geometry: Conv2dGeometry,
@@ -24,27 +27,79 @@ export function conv2d<T extends FloatArray>(
   const inImage = g.inChannels * g.inHeight * g.inWidth;
   const outImage = g.outChannels * pixels;
   const run = imagesPerRun(g);
+  // The shifted view saves packing patch x pixels values but costs a compaction pass over groupOut x
+  // pixels outputs (and ~(kernelWidth - 1) / paddedWidth wasted columns): worth it for deep patches.
+  const shifted =
+    !isPointwise(g) && g.strideH === 1 && g.strideW === 1 && patch >= groupOut && engineFor(out).indirect;
   for (let group = 0; group < g.groups; group++) {
-    const a = rowsOf({ data: weight, offset: group * groupOut * patch, rowStride: patch, colStride: 1 }, patch);
+    const a = rowsOf(
+      { data: weight, offset: group * groupOut * patch, rowStride: patch, colStride: 1 },
+      patch,
+    );
     for (let first = 0; first < g.batch; first += run) {
-      const b = isPointwise(g)
-        ? columnsOf(
-            { data: input, offset: first * inImage + group * patch * pixels, rowStride: pixels, colStride: 1, batchStride: inImage },
-            patch,
-          )
-        : im2colPanels(g, input, first, group);
-      multiply({
+      const count = Math.min(run, g.batch - first);
+      const c = {
+        data: out,
+        offset: first * outImage + group * groupOut * pixels,
+        rowStride: pixels,
+        batchStride: outImage,
+      };
+      const common = {
         m: groupOut,
-        n: pixels,
         k: patch,
-        batch: Math.min(run, g.batch - first),
+        batch: count,
         a,
-        b,
-        c: { data: out, offset: first * outImage + group * groupOut * pixels, rowStride: pixels, batchStride: outImage },
         alpha: 1,
         beta: 0,
         rowBias: bias && { data: bias, offset: group * groupOut },
-      });
+      };
+      if (shifted) {
+        multiply({
+          ...common,
+          n: g.outHeight * paddedWidth(g),
+          b: paddedImage(g, input, first, group),
+          c: paddedGridSink(g, out, c.offset, count),
+        });
+      } else if (isPointwise(g)) {
+        const b = columnsOf(
+          {
+            data: input,
+            offset: first * inImage + group * patch * pixels,
+            rowStride: pixels,
+            colStride: 1,
+            batchStride: inImage,
+          },
+          patch,
+        );
+        multiply({ ...common, n: pixels, b, c });
+      } else {
+        multiply({ ...common, n: pixels, b: pixelPanels(g, input, first, group), c });
+      }
     }
   }
+}
+
+/** Copies the valid columns of `count` products computed on the padded grid into the NCHW output at `offset`. */
+function paddedGridSink<T extends FloatArray>(
+  g: ResolvedConv2d,
+  out: T,
+  offset: number,
+  count: number,
+): AccumulatorSink<T> {
+  const { outHeight: OH, outWidth: OW, groupOut, pixels } = g;
+  const Wp = paddedWidth(g);
+  return {
+    like: out,
+    consume(acc, base, ldc, itemStride) {
+      for (let item = 0, image = offset; item < count; item++, image += g.outChannels * pixels) {
+        for (let o = 0; o < groupOut; o++) {
+          for (let oh = 0; oh < OH; oh++) {
+            const s = base + item * itemStride + o * ldc + oh * Wp;
+            const d = image + o * pixels + oh * OW;
+            for (let ow = 0; ow < OW; ow++) out[d + ow] = acc[s + ow] as number;
+          }
+        }
+      }
+    },
+  };
 }

@@ -59,17 +59,22 @@ export function resolveConv2d(geometry: Conv2dGeometry): ResolvedConv2d {
     !positive.every((v) => Number.isInteger(v) && v >= 1) ||
     !nonNegative.concat(g.padLeft, g.padRight).every((v) => Number.isInteger(v) && v >= 0)
   ) {
-    throw new RangeError(`conv2d: sizes must be non-negative integers (stride, dilation, groups >= 1): ${describe()}`);
+    throw new RangeError(
+      `conv2d: sizes must be non-negative integers (stride, dilation, groups >= 1): ${describe()}`,
+    );
   }
   if (g.inChannels % g.groups !== 0 || g.outChannels % g.groups !== 0) {
     throw new RangeError(`conv2d: channels not divisible by groups=${g.groups}: ${describe()}`);
   }
   const outHeight =
-    Math.floor((g.inHeight + g.padTop + g.padBottom - g.dilationH * (g.kernelHeight - 1) - 1) / g.strideH) + 1;
+    Math.floor((g.inHeight + g.padTop + g.padBottom - g.dilationH * (g.kernelHeight - 1) - 1) / g.strideH) +
+    1;
   const outWidth =
     Math.floor((g.inWidth + g.padLeft + g.padRight - g.dilationW * (g.kernelWidth - 1) - 1) / g.strideW) + 1;
   if (outHeight < 1 || outWidth < 1) {
-    throw new RangeError(`conv2d: kernel larger than padded input: ${describe()} gives ${outHeight}x${outWidth}`);
+    throw new RangeError(
+      `conv2d: kernel larger than padded input: ${describe()} gives ${outHeight}x${outWidth}`,
+    );
   }
   const groupIn = g.inChannels / g.groups;
   return {

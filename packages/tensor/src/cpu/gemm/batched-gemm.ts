@@ -4,13 +4,14 @@ import type { BatchedGemmParams, FloatArray, GemmParams } from './types';
 
 /**
  * Batched `C[b] = alpha * A[b] @ B[b] + beta * C[b]` for b < batch, each operand advanced by its own batch
- * stride (stride 0 broadcasts it, and a broadcast operand is packed once). Float32 or float64 by the type
- * of C (operands are converted while packing). Runs WebAssembly SIMD micro-kernels where available
+ * stride (stride 0 broadcasts it, and a broadcast operand is packed once), plus optional row/column
+ * biases (the same for every item), added in the kernel's store at no extra pass. Float32 or float64 by
+ * the type of C (operands are converted while packing). Runs WebAssembly SIMD micro-kernels where available
  * (pure JS otherwise), split across helper threads when large; synchronous either way.
  */
 export function batchedGemm<T extends FloatArray>(params: BatchedGemmParams<T>): void {
-  const { m, n, k, batch, a, b, c, alpha = 1, beta = 0 } = params;
-  multiply({ m, n, k, batch, a: rowsOf(a, k), b: columnsOf(b, k), c, alpha, beta });
+  const { m, n, k, batch, a, b, c, alpha = 1, beta = 0, rowBias, colBias } = params;
+  multiply({ m, n, k, batch, a: rowsOf(a, k), b: columnsOf(b, k), c, alpha, beta, rowBias, colBias });
 }
 
 /** Single product `C = alpha * op(A) @ op(B) + beta * C`; see {@link batchedGemm}. */

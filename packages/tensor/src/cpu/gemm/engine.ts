@@ -1,7 +1,25 @@
 import type { FloatArray } from './types';
 
-/** Ints per macro-kernel call in a command list: a, b, c, kc, iTiles, jTiles, aPanel, bPanel, ldc. */
-export const COMMAND_SIZE = 9;
+/**
+ * Ints per macro-kernel call in a command list: a, b, c, kc, iTiles, jTiles, aPanel, bPanel, ldc, rowBias,
+ * colBias (see `jsTiles`).
+ */
+export const COMMAND_SIZE = 11;
+
+/** A macro-kernel: the arguments of one command. */
+export type Tiles = (
+  a: number,
+  b: number,
+  c: number,
+  kc: number,
+  iTiles: number,
+  jTiles: number,
+  aPanel: number,
+  bPanel: number,
+  ldc: number,
+  rowBias: number,
+  colBias: number,
+) => void;
 
 /**
  * The work of one product: packing steps, and units of macro-kernel calls. Unit u is the calls
@@ -10,6 +28,8 @@ export const COMMAND_SIZE = 9;
  * run on different threads while the calling thread is still packing later steps.
  */
 export interface GemmJob {
+  /** Whether B is an indirect (offset table) view rather than packed panels; see `GemmEngine.indirect`. */
+  readonly indirect: boolean;
   readonly steps: readonly (() => void)[];
   readonly unitBounds: readonly number[];
   readonly unitNeeds: readonly number[];
@@ -25,12 +45,18 @@ export interface GemmEngine {
   readonly mr: number;
   /** Columns of B per micro-tile. */
   readonly nr: number;
+  /** Whether the engine runs indirect-B jobs (B rows read in place through an offset table). */
+  readonly indirect: boolean;
   /**
    * A view over scratch holding at least `elements` elements from index `base`, and room for `calls`
    * macro-kernel commands in `units` units, to be filled before {@link GemmEngine.execute}. Valid until
    * the next `reserve` (the memory may move when it grows).
    */
-  reserve(elements: number, calls: number, units: number): { view: FloatArray; base: number; commands: Int32Array };
+  reserve(
+    elements: number,
+    calls: number,
+    units: number,
+  ): { view: FloatArray; base: number; commands: Int32Array };
   /** Runs the job's steps and the reserved commands, on `threads` threads (see {@link GemmEngine.threadsFor}). */
   execute(job: GemmJob, threads: number): void;
   /** How many threads a product of `flops` floating-point operations should use (1 = calling thread only). */
@@ -38,22 +64,7 @@ export interface GemmEngine {
 }
 
 /** Calls `tiles` for each command of `commands[from, to)` — the single-threaded loop of the JS engine. */
-export function runCommands(
-  tiles: (
-    a: number,
-    b: number,
-    c: number,
-    kc: number,
-    iTiles: number,
-    jTiles: number,
-    aPanel: number,
-    bPanel: number,
-    ldc: number,
-  ) => void,
-  commands: Int32Array,
-  from: number,
-  to: number,
-): void {
+export function runCommands(tiles: Tiles, commands: Int32Array, from: number, to: number): void {
   for (let i = from * COMMAND_SIZE; i < to * COMMAND_SIZE; i += COMMAND_SIZE) {
     tiles(
       commands[i] as number,
@@ -65,6 +76,8 @@ export function runCommands(
       commands[i + 6] as number,
       commands[i + 7] as number,
       commands[i + 8] as number,
+      commands[i + 9] as number,
+      commands[i + 10] as number,
     );
   }
 }

@@ -1,4 +1,4 @@
-import { COMMAND_SIZE, type GemmEngine, runCommands } from './engine';
+import { COMMAND_SIZE, type GemmEngine, runCommands, type Tiles } from './engine';
 import { JS_MR, JS_NR, jsTiles } from './js-kernel';
 import type { FloatArray } from './types';
 
@@ -6,11 +6,11 @@ import type { FloatArray } from './types';
 export function createJsEngine(Ctor: Float32ArrayConstructor | Float64ArrayConstructor): GemmEngine {
   let scratch: FloatArray = new Ctor(0);
   let commands = new Int32Array(0);
-  const tiles = (...args: [number, number, number, number, number, number, number, number, number]) =>
-    jsTiles(scratch, ...args);
+  const tiles: Tiles = (...args) => jsTiles(scratch, ...args);
   return {
     mr: JS_MR,
     nr: JS_NR,
+    indirect: false,
     reserve(elements, calls) {
       if (scratch.length < elements) scratch = new Ctor(elements);
       if (commands.length < calls * COMMAND_SIZE) commands = new Int32Array(calls * COMMAND_SIZE);

@@ -1,7 +1,7 @@
 import { COMMAND_SIZE } from './engine';
 import { engineFor } from './engine-for';
-import type { PanelSource } from './panel-source';
-import type { FloatArray, OutputMatrix } from './types';
+import type { IndirectSource, PanelSource } from './panel-source';
+import type { BiasVector, FloatArray, OutputMatrix } from './types';
 
 /** Depth of one k block: a `KC x nr` B micro-panel stays in L1 (8 KB for f32 x 8, f64 x 4). */
 const KC = 256;
@@ -17,37 +17,63 @@ export interface Product<T extends FloatArray> {
   readonly k: number;
   readonly batch: number;
   readonly a: PanelSource;
-  readonly b: PanelSource;
-  readonly c: OutputMatrix<T>;
+  /** Packed panels, or (engines with `indirect`) a matrix read in place through a row-offset table. */
+  readonly b: PanelSource | IndirectSource;
+  /** Where the result goes: a matrix (alpha, beta and biases applied), or a consumer of the raw accumulators. */
+  readonly c: OutputMatrix<T> | AccumulatorSink<T>;
   readonly alpha: number;
   readonly beta: number;
+  /** Added to row i of C: `rowBias.data[rowBias.offset + i]` (a convolution's channel bias). */
+  readonly rowBias?: BiasVector;
+  /** Added to column j of C: `colBias.data[colBias.offset + j]` (a linear layer's bias). */
+  readonly colBias?: BiasVector;
 }
 
 /**
- * The blocked GEMM driver: `C[b] = alpha * A[b] @ B[b] + beta * C[b]` for every batch item. Operands are
- * packed block by block into the engine's scratch; each (item, row block, column block) unit accumulates
- * its k blocks with the engine's micro-kernel. Packing steps are ordered so the first units can start on
- * helper threads while the calling thread packs the rest. Finally alpha/beta are applied while copying
- * into C.
+ * Receives the accumulated products instead of a C matrix (alpha 1, no beta or bias): row i of batch
+ * item b is at `acc[base + b * itemStride + i * ldc]`. Lets a caller fuse its own output pass, such as
+ * col2im for a convolution's input gradient.
+ */
+export interface AccumulatorSink<T extends FloatArray> {
+  /** Any array of the output float type (selects float32 or float64 kernels). */
+  readonly like: T;
+  consume(acc: FloatArray, base: number, ldc: number, itemStride: number): void;
+}
+
+/**
+ * The blocked GEMM driver: `C[b] = alpha * A[b] @ B[b] + beta * C[b] (+ biases)` for every batch item.
+ * Operands are packed block by block into the engine's scratch (or, for an indirect B, copied once per
+ * item); each (item, row block, column block) unit accumulates its k blocks with the engine's
+ * micro-kernel, the first block storing rather than adding (so accumulators need no zeroing) and adding
+ * the biases. Packing steps are ordered so the first units start on helper threads while the calling
+ * thread packs the rest. Finally the accumulators are copied into C with alpha/beta, or handed to a sink.
  */
 export function multiply<T extends FloatArray>(p: Product<T>): void {
-  const { m, n, k, batch, a, b, c, alpha, beta } = p;
+  const { m, n, k, batch, a, b, c, alpha } = p;
   if (m <= 0 || n <= 0 || batch <= 0) return;
-  const engine = engineFor(c.data);
+  const sink = 'consume' in c ? c : undefined;
+  const like = sink ? sink.like : (c as OutputMatrix<T>).data;
+  const engine = engineFor(like);
   const { mr, nr } = engine;
+  const indirect = 'rowOffsets' in b ? b : undefined;
+  const packed = 'rowOffsets' in b ? undefined : b;
+  if (indirect && !engine.indirect)
+    throw new Error('gemm: this engine cannot read B through an offset table');
   const mTiles = Math.ceil(m / mr);
   const nTiles = Math.ceil(n / nr);
   const ldc = nTiles * nr;
   const aItem = mTiles * mr * k;
-  const bItem = nTiles * nr * k;
+  const bItem = indirect ? indirect.size : nTiles * nr * k;
   const cItem = mTiles * mr * ldc;
   const aCount = a.shared ? 1 : batch;
-  const bCount = b.shared ? 1 : batch;
+  const bCount = packed?.shared ? 1 : batch;
+  // The indirect kernel's row-offset table: k int32 in scratch.
+  const tableElements = indirect ? Math.ceil((k * 4) / like.BYTES_PER_ELEMENT) : 0;
 
   const threads = engine.threadsFor(2 * m * n * k * batch);
   const mcTiles = Math.max(1, Math.floor(MC / mr));
   const mBlocks = Math.ceil(mTiles / mcTiles);
-  let ncTiles = Math.max(1, Math.floor(NC_BYTES / (k * c.data.BYTES_PER_ELEMENT * nr)));
+  let ncTiles = Math.max(1, Math.floor(NC_BYTES / (Math.max(k, 1) * like.BYTES_PER_ELEMENT * nr)));
   if (batch * mBlocks * Math.ceil(nTiles / ncTiles) < 2 * threads) {
     ncTiles = Math.ceil(nTiles / Math.ceil((2 * threads) / (batch * mBlocks)));
   }
@@ -57,18 +83,32 @@ export function multiply<T extends FloatArray>(p: Product<T>): void {
   const units = k === 0 || alpha === 0 ? 0 : batch * mBlocks * nBlocks;
 
   const { view, base, commands } = engine.reserve(
-    aCount * aItem + bCount * bItem + batch * cItem,
+    mTiles * mr + ldc + tableElements + aCount * aItem + bCount * bItem + batch * cItem,
     units * kBlocks,
     units,
   );
-  const aBase = base;
+  // Biases are added by the kernel when it stores the first k block, unless alpha would scale them.
+  const biasInKernel = units > 0 && alpha === 1;
+  const rowBase = base;
+  const colBase = rowBase + mTiles * mr;
+  const tableBase = colBase + ldc;
+  const aBase = tableBase + tableElements;
   const bBase = aBase + aCount * aItem;
   const cBase = bBase + bCount * bItem;
-  view.fill(0, cBase, cBase + batch * cItem);
+  view.fill(0, rowBase, aBase);
+  if (p.rowBias && biasInKernel) copyBias(view, rowBase, p.rowBias, m);
+  if (p.colBias && biasInKernel) copyBias(view, colBase, p.colBias, n);
+  if (units === 0) view.fill(0, cBase, cBase + batch * cItem);
+  const tableIndex = (tableBase * like.BYTES_PER_ELEMENT) / 4;
+  if (indirect) {
+    const table = new Int32Array(view.buffer, view.byteOffset + tableIndex * 4, k);
+    for (let i = 0; i < k; i++) table[i] = (indirect.rowOffsets[i] as number) * like.BYTES_PER_ELEMENT;
+  }
 
   const steps: (() => void)[] = [];
   const aStep = new Int32Array(aCount * mBlocks).fill(-1);
-  const bStep = new Int32Array(bCount * nBlocks).fill(-1);
+  const bBlocks = indirect ? 1 : nBlocks; // an indirect item is filled whole
+  const bStep = new Int32Array(bCount * bBlocks).fill(-1);
   const unitBounds = [0];
   const unitNeeds: number[] = [];
   let w = 0;
@@ -77,14 +117,17 @@ export function multiply<T extends FloatArray>(p: Product<T>): void {
     const jBlock = Math.floor(unit / mBlocks) % nBlocks;
     const iBlock = unit % mBlocks;
     const aAt = a.shared ? 0 : item;
-    const bAt = b.shared ? 0 : item;
+    const bAt = bCount === 1 ? 0 : item;
     const it = iBlock * mcTiles;
     const jt = jBlock * ncTiles;
     const aPanels = aBase + aAt * aItem + it * mr * k;
-    const bPanels = bBase + bAt * bItem + jt * nr * k;
-    if (bStep[bAt * nBlocks + jBlock] === -1) {
-      bStep[bAt * nBlocks + jBlock] = steps.length;
-      steps.push(() => b.pack(view, bPanels, bAt, jt * nr, Math.min(ncTiles * nr, n - jt * nr), nr));
+    const bPanels = bBase + bAt * bItem + jt * nr * (indirect ? 1 : k);
+    const bBlock = bAt * bBlocks + (indirect ? 0 : jBlock);
+    if (bStep[bBlock] === -1) {
+      bStep[bBlock] = steps.length;
+      if (packed)
+        steps.push(() => packed.pack(view, bPanels, bAt, jt * nr, Math.min(ncTiles * nr, n - jt * nr), nr));
+      else if (indirect) steps.push(() => indirect.fill(view, bBase + bAt * bItem, bAt));
     }
     if (aStep[aAt * mBlocks + iBlock] === -1) {
       aStep[aAt * mBlocks + iBlock] = steps.length;
@@ -93,43 +136,62 @@ export function multiply<T extends FloatArray>(p: Product<T>): void {
     unitNeeds.push(steps.length);
     for (let depth = 0; depth < k; depth += kc) {
       commands[w++] = aPanels + depth * mr;
-      commands[w++] = bPanels + depth * nr;
+      commands[w++] = indirect ? bPanels : bPanels + depth * nr;
       commands[w++] = cBase + item * cItem + it * mr * ldc + jt * nr;
-      commands[w++] = Math.min(kc, k - depth);
+      commands[w++] = depth === 0 ? -Math.min(kc, k) : Math.min(kc, k - depth); // negative: first block stores
       commands[w++] = Math.min(mcTiles, mTiles - it);
       commands[w++] = Math.min(ncTiles, nTiles - jt);
       commands[w++] = mr * k;
-      commands[w++] = nr * k;
+      commands[w++] = indirect ? tableIndex + depth : nr * k;
       commands[w++] = ldc;
+      commands[w++] = rowBase + it * mr;
+      commands[w++] = colBase + jt * nr;
     }
     unitBounds.push(w / COMMAND_SIZE);
   }
-  engine.execute({ steps, unitBounds, unitNeeds }, threads);
-  storeOutput(view, cBase, cItem, ldc, c, m, n, batch, alpha, beta);
+  engine.execute({ indirect: indirect !== undefined, steps, unitBounds, unitNeeds }, threads);
+  if (sink) sink.consume(view, cBase, ldc, cItem);
+  else storeOutput(view, cBase, cItem, ldc, c as OutputMatrix<T>, p, biasInKernel);
 }
 
-/** Writes `alpha * acc + beta * C` into the caller's C (beta 0 never reads C, so NaN there is ignored). */
+function copyBias(view: FloatArray, at: number, bias: BiasVector, length: number): void {
+  for (let i = 0; i < length; i++) view[at + i] = bias.data[bias.offset + i] as number;
+}
+
+/**
+ * Writes `alpha * acc + beta * C` into the caller's C, plus the biases unless the kernel added them;
+ * beta 0 never reads C, so NaN there is ignored, as in BLAS.
+ */
 function storeOutput(
   acc: FloatArray,
   accBase: number,
   accItem: number,
   ldc: number,
   c: OutputMatrix,
-  m: number,
-  n: number,
-  batch: number,
-  alpha: number,
-  beta: number,
+  p: Product<FloatArray>,
+  biasInKernel: boolean,
 ): void {
+  const { m, n, batch, alpha, beta } = p;
   const out = c.data;
   const outBatchStride = c.batchStride ?? 0;
+  const rowBias = biasInKernel ? undefined : p.rowBias;
+  const colBias = biasInKernel ? undefined : p.colBias;
+  const plain = alpha === 1 && beta === 0 && !rowBias && !colBias;
   for (let item = 0; item < batch; item++) {
     for (let i = 0; i < m; i++) {
       const o = c.offset + item * outBatchStride + i * c.rowStride;
       const s = accBase + item * accItem + i * ldc;
-      if (beta === 0 && alpha === 1) out.set(acc.subarray(s, s + n), o);
-      else if (beta === 0) for (let j = 0; j < n; j++) out[o + j] = alpha * (acc[s + j] as number);
-      else for (let j = 0; j < n; j++) out[o + j] = alpha * (acc[s + j] as number) + beta * (out[o + j] as number);
+      if (plain) {
+        out.set(acc.subarray(s, s + n), o);
+        continue;
+      }
+      const add = rowBias ? (rowBias.data[rowBias.offset + i] as number) : 0;
+      for (let j = 0; j < n; j++) {
+        let value = alpha * (acc[s + j] as number) + add;
+        if (beta !== 0) value += beta * (out[o + j] as number);
+        if (colBias) value += colBias.data[colBias.offset + j] as number;
+        out[o + j] = value;
+      }
     }
   }
 }

@@ -3,8 +3,9 @@ import type { FloatArray } from './types';
 /**
  * Packs `count` lines of a strided operand into zero-padded panels of `width` lines, each panel stored
  * k-major (`width` consecutive values per k step) — the layout the micro-kernels stream through.
- * For A the lines are rows (panelStride = rowStride, kStride = colStride); for B they are columns.
- * Panels are `k * width` long; padding lines are zero so edge tiles need no special kernel.
+ * For A the lines are rows (lineStride = rowStride, kStride = colStride); for B they are columns.
+ * Panels start `panelSize` apart (default `k * width`; larger when this call fills only part of the
+ * depth of each panel); padding lines are zero so edge tiles need no special kernel.
  */
 export function packPanels(
   dst: FloatArray,
@@ -13,26 +14,28 @@ export function packPanels(
   srcOffset: number,
   count: number,
   k: number,
-  panelStride: number,
+  lineStride: number,
   kStride: number,
   width: number,
+  panelSize = k * width,
 ): void {
-  let d = dstOffset;
-  for (let first = 0; first < count; first += width) {
+  for (let first = 0, panel = dstOffset; first < count; first += width, panel += panelSize) {
     const lines = Math.min(width, count - first);
-    const base = srcOffset + first * panelStride;
-    if (lines === width && panelStride === 1) {
-      // Lines contiguous in memory (B row-major, A column-major): a straight copy per k step.
-      for (let p = 0; p < k; p++, d += width) {
-        const s = base + p * kStride;
-        for (let r = 0; r < width; r++) dst[d + r] = src[s + r] as number;
+    const base = srcOffset + first * lineStride;
+    if (kStride === 1) {
+      // Lines contiguous along k (A row-major, B transposed): read each line in one sweep.
+      for (let r = 0; r < lines; r++) {
+        const s = base + r * lineStride;
+        for (let p = 0, d = panel + r; p < k; p++, d += width) dst[d] = src[s + p] as number;
       }
-      continue;
+    } else {
+      for (let p = 0, d = panel; p < k; p++, d += width) {
+        const s = base + p * kStride;
+        for (let r = 0; r < lines; r++) dst[d + r] = src[s + r * lineStride] as number;
+      }
     }
-    for (let p = 0; p < k; p++, d += width) {
-      const s = base + p * kStride;
-      for (let r = 0; r < lines; r++) dst[d + r] = src[s + r * panelStride] as number;
-      for (let r = lines; r < width; r++) dst[d + r] = 0;
+    if (lines < width) {
+      for (let p = 0, d = panel; p < k; p++, d += width) dst.fill(0, d + lines, d + width);
     }
   }
 }

@@ -20,7 +20,17 @@ export function rowsOf(a: MatrixOperand, k: number): PanelSource {
   return {
     shared: batchStride === 0,
     pack: (dst, offset, item, first, count, width) =>
-      packPanels(dst, offset, a.data, a.offset + item * batchStride + first * a.rowStride, count, k, a.rowStride, a.colStride, width),
+      packPanels(
+        dst,
+        offset,
+        a.data,
+        a.offset + item * batchStride + first * a.rowStride,
+        count,
+        k,
+        a.rowStride,
+        a.colStride,
+        width,
+      ),
   };
 }
 
@@ -30,6 +40,28 @@ export function columnsOf(b: MatrixOperand, k: number): PanelSource {
   return {
     shared: batchStride === 0,
     pack: (dst, offset, item, first, count, width) =>
-      packPanels(dst, offset, b.data, b.offset + item * batchStride + first * b.colStride, count, k, b.colStride, b.rowStride, width),
+      packPanels(
+        dst,
+        offset,
+        b.data,
+        b.offset + item * batchStride + first * b.colStride,
+        count,
+        k,
+        b.colStride,
+        b.rowStride,
+        width,
+      ),
   };
+}
+
+/**
+ * A B operand the indirect kernel reads in place (engines with `indirect`): per batch item, `size`
+ * elements copied into scratch by `fill`; depth row p starts at element `rowOffsets[p]` of that copy
+ * and is contiguous along columns. Columns past `n` may be read (up to the next multiple of the tile
+ * width), so `size` must leave room for them; their results are discarded.
+ */
+export interface IndirectSource {
+  readonly size: number;
+  readonly rowOffsets: Int32Array;
+  fill(dst: FloatArray, offset: number, item: number): void;
 }

@@ -24,7 +24,16 @@ export interface OutputMatrix<T extends FloatArray = FloatArray> {
   readonly batchStride?: number;
 }
 
-/** Arguments of {@link gemm}: `C = alpha * A @ B + beta * C` with A `m x k`, B `k x n`, C `m x n`. */
+/** A bias vector read from `data[offset + index]`. */
+export interface BiasVector {
+  readonly data: FloatArray;
+  readonly offset: number;
+}
+
+/**
+ * Arguments of {@link gemm}: `C = alpha * A @ B + beta * C (+ rowBias[i]) (+ colBias[j])` with A `m x k`,
+ * B `k x n`, C `m x n`.
+ */
 export interface GemmParams<T extends FloatArray = FloatArray> {
   readonly m: number;
   readonly n: number;
@@ -36,6 +45,10 @@ export interface GemmParams<T extends FloatArray = FloatArray> {
   readonly alpha?: number;
   /** Default 0; with 0 the previous content of C is ignored (even NaN), as in BLAS. */
   readonly beta?: number;
+  /** Added to every element of row i (a convolution's per-channel bias); not scaled by alpha. */
+  readonly rowBias?: BiasVector;
+  /** Added to every element of column j (a linear layer's bias); not scaled by alpha. */
+  readonly colBias?: BiasVector;
 }
 
 /** Arguments of {@link batchedGemm}: `batch` independent products, operands advanced by their batch strides. */

@@ -48,11 +48,23 @@ export const op = {
   shl: (x: Code, y: Code): Code => [...x, ...y, 0x74],
   ltU: (x: Code, y: Code): Code => [...x, ...y, 0x49],
   ne: (x: Code, y: Code): Code => [...x, ...y, 0x47],
+  ltS: (x: Code, y: Code): Code => [...x, ...y, 0x48],
+  /** `condition ? x : y` on i32 values (both evaluated). */
+  select: (x: Code, y: Code, condition: Code): Code => [...x, ...y, ...condition, 0x1b],
+  ifElse: (condition: Code, then: Code, otherwise: Code): Code => [
+    ...condition,
+    0x04,
+    0x40,
+    ...then,
+    0x05,
+    ...otherwise,
+    0x0b,
+  ],
   loadI32: (address: Code, offset: number): Code => [...address, 0x28, ...memarg(2, offset)],
   call: (fn: number, ...args: Code[]): Code => [...args.flat(), 0x10, ...uleb(fn)],
   /** `do { body } while (condition)`: the body runs at least once. */
   doWhile: (body: Code, condition: Code): Code => [0x03, 0x40, ...body, ...condition, 0x0d, 0, 0x0b],
-  v128Load: (address: Code, offset: number): Code => [...address, ...simd(0x00, ...memarg(4, offset))],
+  v128Load: (address: Code, offset: number): Code => [...address, ...simd(0x00, ...memarg(0, offset))],
   v128Store: (address: Code, offset: number, value: Code): Code => [
     ...address,
     ...value,
@@ -86,11 +98,22 @@ const name = (text: string) => [...uleb(text.length), ...Array.from(text, (ch) =
  * Module bytes for `functions` (all exported by name, callable from each other by index) importing
  * `env.memory` — shared (threads) or not, with the given maximum in 64 KiB pages.
  */
-export function emitModule(functions: readonly FunctionSpec[], sharedMemory: boolean, maxPages: number): Uint8Array {
+export function emitModule(
+  functions: readonly FunctionSpec[],
+  sharedMemory: boolean,
+  maxPages: number,
+): Uint8Array {
   const types = functions.map((f) => [0x60, ...uleb(f.params), ...new Array<number>(f.params).fill(I32), 0]);
   const memoryLimits = [sharedMemory ? 0x03 : 0x01, ...uleb(1), ...uleb(maxPages)];
   const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vector(types)),
     ...section(2, vector([[...name('env'), ...name('memory'), 0x02, ...memoryLimits]])),
     ...section(3, vector(functions.map((_, i) => uleb(i)))),

@@ -14,51 +14,85 @@ export const F32_TILE: TileShape = { bytes: 4, mr: 6, nr: 8 };
 export const F64_TILE: TileShape = { bytes: 8, mr: 6, nr: 4 };
 
 const { get, set, add, sub, mul, shl, i32, ne } = op;
-const repeat = (count: number, each: (i: number) => Code): Code => Array.from({ length: count }, (_, i) => each(i)).flat();
+const repeat = (count: number, each: (i: number) => Code): Code =>
+  Array.from({ length: count }, (_, i) => each(i)).flat();
 
 /**
- * The macro-kernel `tiles(a, b, c, kc, iTiles, jTiles, aPanel, bPanel, ldc)` with the semantics of the JS
- * `jsTiles` (element indices; iTiles, jTiles, kc >= 1): for each B panel and each A panel, an
- * `mr x nr` register tile accumulates `kc` rank-1 updates (splat of one A value times the B vectors),
- * then is added into the accumulator tile in memory.
+ * The macro-kernel `tiles(a, b, c, kc, iTiles, jTiles, aPanel, bPanel, ldc, rowBias, colBias)` with the
+ * semantics of the JS `jsTiles` (element indices; iTiles, jTiles, |kc| >= 1): for each B panel and each A
+ * panel, an `mr x nr` register tile accumulates `kc` rank-1 updates (splat of one A value times the B
+ * vectors), then is added into the accumulator tile (kc > 0) or stored plus the biases (kc < 0).
+ *
+ * `indirect` B is not packed: depth row p of B is contiguous at `b + offsets[p]` where `offsets` is an
+ * i32 table (byte offsets) at element index `bPanel`, and B tiles are `nr` columns apart. A stride-1
+ * convolution's im2col matrix is such a view of the zero-padded input (row (c,kh,kw) is the image
+ * shifted by that tap), so it needs no packing at all.
  */
-function tilesFunction({ bytes, mr, nr }: TileShape, name: string): FunctionSpec {
-  const [a, b, c, kc, iTiles, jTiles, aPanel, bPanel, ldc] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const [it, ap, bp, p, aRow, cTile, cRow] = [9, 10, 11, 12, 13, 14, 15];
+function tilesFunction({ bytes, mr, nr }: TileShape, indirect: boolean, name: string): FunctionSpec {
+  const [a, b, c, kc, iTiles, jTiles, aPanel, bPanel, ldc, rowBias, colBias] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+  ];
+  const [it, ap, bp, p, aRow, cTile, cRow, first, rb, bRow] = [11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
   const vecs = (nr * bytes) / 16;
-  const acc = (r: number, v: number) => 16 + r * vecs + v;
-  const bv = (v: number) => 16 + mr * vecs + v;
-  const av = 16 + mr * vecs + vecs;
+  const v0 = 21; // first v128 local
+  const acc = (r: number, v: number) => v0 + r * vecs + v;
+  const bv = (v: number) => v0 + mr * vecs + v;
+  const av = v0 + mr * vecs + vecs;
   const shift = Math.log2(bytes);
-  const toBytes = repeat(9, (x) => (x === kc || x === iTiles || x === jTiles ? [] : set(x, shl(get(x), i32(shift)))));
+  const prologue = [
+    // Element indices to byte addresses (the indirect offset table is i32).
+    ...repeat(COMMAND_SIZE, (x) =>
+      x === kc || x === iTiles || x === jTiles
+        ? []
+        : set(x, shl(get(x), i32(indirect && x === bPanel ? 2 : shift))),
+    ),
+    // Negative kc marks the first k block: the tile is stored, not added, so C needs no zeroing.
+    ...set(first, op.ltS(get(kc), i32(0))),
+    ...set(kc, op.select(sub(i32(0), get(kc)), get(kc), get(first))),
+  ];
+  // Packed: bp walks the panel. Indirect: bp walks the offset table, B row p starts at b + offsets[p].
   const kStep = [
-    ...repeat(vecs, (v) => set(bv(v), op.v128Load(get(bp), 16 * v))),
+    ...set(bRow, indirect ? add(get(b), op.loadI32(get(bp), 0)) : get(bp)),
+    ...repeat(vecs, (v) => set(bv(v), op.v128Load(get(bRow), 16 * v))),
     ...repeat(mr, (r) => [
       ...set(av, op.splat(bytes, get(ap), r * bytes)),
-      ...repeat(vecs, (v) => set(acc(r, v), op.fadd(bytes, get(acc(r, v)), op.fmul(bytes, get(av), get(bv(v)))))),
+      ...repeat(vecs, (v) =>
+        set(acc(r, v), op.fadd(bytes, get(acc(r, v)), op.fmul(bytes, get(av), get(bv(v))))),
+      ),
     ]),
     ...set(ap, add(get(ap), i32(mr * bytes))),
-    ...set(bp, add(get(bp), i32(nr * bytes))),
+    ...set(bp, add(get(bp), i32(indirect ? 4 : nr * bytes))),
     ...set(p, sub(get(p), i32(1))),
   ];
+  const storeRows = (value: (r: number, v: number) => Code) =>
+    repeat(mr, (r) => [
+      ...repeat(vecs, (v) => op.v128Store(get(cRow), 16 * v, value(r, v))),
+      ...set(cRow, add(get(cRow), get(ldc))),
+    ]);
+  const withBias = (r: number, v: number) =>
+    op.fadd(
+      bytes,
+      get(acc(r, v)),
+      op.fadd(bytes, op.splat(bytes, get(rb), r * bytes), op.v128Load(get(colBias), 16 * v)),
+    );
   const storeTile = [
     ...set(cRow, get(cTile)),
-    ...repeat(mr, (r) => [
-      ...repeat(vecs, (v) =>
-        op.v128Store(get(cRow), 16 * v, op.fadd(bytes, op.v128Load(get(cRow), 16 * v), get(acc(r, v)))),
-      ),
-      ...set(cRow, add(get(cRow), get(ldc))),
-    ]),
+    ...op.ifElse(
+      get(first),
+      storeRows(withBias),
+      storeRows((r, v) => op.fadd(bytes, op.v128Load(get(cRow), 16 * v), get(acc(r, v)))),
+    ),
   ];
   const overA = op.doWhile(
     [
       ...set(ap, get(aRow)),
-      ...set(bp, get(b)),
-      ...repeat(mr * vecs, (i) => set(16 + i, op.v128Zero())),
+      ...set(bp, get(indirect ? bPanel : b)),
+      ...repeat(mr * vecs, (i) => set(v0 + i, op.v128Zero())),
       ...set(p, get(kc)),
       ...op.doWhile(kStep, ne(get(p), i32(0))),
       ...storeTile,
       ...set(aRow, add(get(aRow), get(aPanel))),
+      ...set(rb, add(get(rb), i32(mr * bytes))),
       ...set(cTile, add(get(cTile), mul(get(ldc), i32(mr)))),
       ...set(it, sub(get(it), i32(1))),
     ],
@@ -69,25 +103,27 @@ function tilesFunction({ bytes, mr, nr }: TileShape, name: string): FunctionSpec
       ...set(aRow, get(a)),
       ...set(cTile, get(c)),
       ...set(it, get(iTiles)),
+      ...set(rb, get(rowBias)),
       ...overA,
-      ...set(b, add(get(b), get(bPanel))),
+      ...set(b, add(get(b), indirect ? i32(nr * bytes) : get(bPanel))),
       ...set(c, add(get(c), i32(nr * bytes))),
+      ...set(colBias, add(get(colBias), i32(nr * bytes))),
       ...set(jTiles, sub(get(jTiles), i32(1))),
     ],
     ne(get(jTiles), i32(0)),
   );
   return {
     name,
-    params: 9,
+    params: COMMAND_SIZE,
     locals: [
-      [7, I32],
+      [10, I32],
       [mr * vecs + vecs + 1, V128],
     ],
-    body: [...toBytes, ...overB],
+    body: [...prologue, ...overB],
   };
 }
 
-/** `run(commands, count)`: calls function `tiles` for `count >= 1` commands of 9 i32 at byte address `commands`. */
+/** `run(commands, count)`: calls function `tiles` for `count >= 1` commands of `COMMAND_SIZE` i32 at byte address `commands`. */
 function runFunction(tiles: number, name: string): FunctionSpec {
   const [commands, count] = [0, 1];
   const args = Array.from({ length: COMMAND_SIZE }, (_, i) => op.loadI32(get(commands), 4 * i));
@@ -106,17 +142,25 @@ function runFunction(tiles: number, name: string): FunctionSpec {
   };
 }
 
-/** Exports of the kernel module: `tiles32/run32` over f32 panels, `tiles64/run64` over f64 panels. */
-export interface KernelExports {
-  run32(commands: number, count: number): void;
-  run64(commands: number, count: number): void;
-}
+/** Names of the exported command runners, by element size and B layout; also the worker pool's export list. */
+export const RUNNERS = ['run32', 'run64', 'runIndirect32', 'runIndirect64'] as const;
+
+/** Index into {@link RUNNERS}. */
+export const runnerIndex = (bytes: 4 | 8, indirect: boolean) => (bytes === 4 ? 0 : 1) + (indirect ? 2 : 0);
+
+/** Exports of the kernel module: a command runner per entry of {@link RUNNERS}. */
+export type KernelExports = Record<(typeof RUNNERS)[number], (commands: number, count: number) => void>;
 
 /** The kernel module's bytes, importing `env.memory` (shared when the kernels run on several threads). */
 export function kernelModuleBytes(sharedMemory: boolean, maxPages: number): Uint8Array {
-  return emitModule(
-    [tilesFunction(F32_TILE, 'tiles32'), runFunction(0, 'run32'), tilesFunction(F64_TILE, 'tiles64'), runFunction(2, 'run64')],
-    sharedMemory,
-    maxPages,
-  );
+  const functions: FunctionSpec[] = [];
+  for (const name of RUNNERS) {
+    const indirect = name.startsWith('runIndirect');
+    const tile = name.endsWith('32') ? F32_TILE : F64_TILE;
+    functions.push(
+      tilesFunction(tile, indirect, `tiles${name.slice(3)}`),
+      runFunction(functions.length, name),
+    );
+  }
+  return emitModule(functions, sharedMemory, maxPages);
 }

@@ -70,7 +70,11 @@ export class WorkerPool {
       Atomics.store(ctl, CONTROL.packed, ALL_PACKED);
       Atomics.notify(ctl, CONTROL.packed);
     }
-    for (let done = Atomics.load(ctl, CONTROL.done); done < participants; done = Atomics.load(ctl, CONTROL.done)) {
+    for (
+      let done = Atomics.load(ctl, CONTROL.done);
+      done < participants;
+      done = Atomics.load(ctl, CONTROL.done)
+    ) {
       Atomics.wait(ctl, CONTROL.done, done);
     }
     if (Atomics.exchange(ctl, CONTROL.failed, 0) !== 0) {

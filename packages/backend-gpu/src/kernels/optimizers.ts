@@ -1,0 +1,97 @@
+import { registerKernel, type Tensor } from '@nn/tensor';
+import { activeDevice, dataOf } from '../backend/active-device';
+import { copyInto } from './copy';
+import { runDeviceExpression } from './elementwise';
+
+// The fused optimizer steps of @nn/optim (kernel contract: inputs `[param, grad, ...state]`, parameter and
+// state updated in place and returned). gpu.js kernels have one output, so each updated tensor is one
+// launch computed from the old values, and the new buffers are swapped in once all are computed.
+
+/** The gradient term every update starts from: `p0` is +1 or -1 (maximize), `p1` the L2 penalty. */
+const GRAD = '(p0 * v1 + p1 * v0)';
+
+/** Makes each target hold its new values: whole storages swap buffers, views are written through. */
+function commit(targets: readonly Tensor[], values: readonly Tensor[]): Tensor[] {
+  targets.forEach((target, i) => {
+    const next = values[i]!;
+    const data = dataOf(target, 'optimizer step');
+    if (target.offset === 0 && target.isContiguous() && target.numel() === data.length) {
+      activeDevice('optimizer step').replace(data, dataOf(next, 'optimizer step'));
+    } else {
+      copyInto(target, next);
+    }
+  });
+  return [...targets];
+}
+
+interface SgdAttrs {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+  initBuffer: boolean;
+}
+
+/** torch's `_single_tensor_sgd` on the device: `[param, grad, momentumBuffer?]`. */
+function sgdStep(inputs: readonly Tensor[], a: SgdAttrs): Tensor[] {
+  const [p, g, buf] = inputs as [Tensor, Tensor, Tensor | undefined];
+  const sign = a.maximize ? -1 : 1;
+  if (!buf) {
+    const next = runDeviceExpression('sgdStep', `v0 - p2 * ${GRAD}`, [p, g], p.dtype, [
+      sign,
+      a.weightDecay,
+      a.lr,
+    ]);
+    return commit([p], [next]);
+  }
+  // p3: momentum, p4: 1 - dampening, p5: 1 when the buffer starts as the gradient
+  const scalars = [sign, a.weightDecay, a.lr, a.momentum, 1 - a.dampening, a.initBuffer ? 1 : 0];
+  const buffer = `(p5 > 0.5 ? ${GRAD} : v2 * p3 + p4 * ${GRAD})`;
+  const nextBuf = runDeviceExpression('sgdStep', buffer, [p, g, buf], p.dtype, scalars);
+  const direction = a.nesterov ? `${GRAD} + p3 * ${buffer}` : buffer;
+  const nextP = runDeviceExpression('sgdStep', `v0 - p2 * (${direction})`, [p, g, buf], p.dtype, scalars);
+  return commit([p, buf], [nextP, nextBuf]);
+}
+
+interface AdamAttrs {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  paramScale: number;
+  stepSize: number;
+  biasCorrection2Sqrt: number;
+  amsgrad: boolean;
+  maximize: boolean;
+}
+
+/** torch's `_single_tensor_adam(w)` on the device: `[param, grad, expAvg, expAvgSq, maxExpAvgSq?]`. */
+function adamStep(inputs: readonly Tensor[], a: AdamAttrs): Tensor[] {
+  const [p, g, m, v, vMax] = inputs as [Tensor, Tensor, Tensor, Tensor, Tensor | undefined];
+  const scalars = [a.maximize ? -1 : 1, a.weightDecay, a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2];
+  const nextM = runDeviceExpression('adamStep', `v2 * p2 + p3 * ${GRAD}`, [p, g, m], p.dtype, scalars);
+  const secondMoment = `v2 * p4 + p5 * ${GRAD} * ${GRAD}`;
+  const nextV = runDeviceExpression('adamStep', secondMoment, [p, g, v], p.dtype, scalars);
+  const nextMax = vMax
+    ? runDeviceExpression('adamStep', `Math.max(v3, ${secondMoment})`, [p, g, v, vMax], p.dtype, scalars)
+    : undefined;
+  // p' = p * paramScale - stepSize * m' / (sqrt(v') / sqrt(bias_correction2) + eps)
+  const nextP = runDeviceExpression(
+    'adamStep',
+    'v0 * p0 - p1 * v1 / (Math.sqrt(v2) * p2 + p3)',
+    [p, nextM, nextMax ?? nextV],
+    p.dtype,
+    [a.paramScale, a.stepSize, 1 / a.biasCorrection2Sqrt, a.eps],
+  );
+  return vMax
+    ? commit([p, m, v, vMax], [nextP, nextM, nextV, nextMax!])
+    : commit([p, m, v], [nextP, nextM, nextV]);
+}
+
+/** Registers the device `sgdStep` and `adamStep` kernels (the SGD and Adam/AdamW updates of @nn/optim). */
+export function registerOptimizerKernels(): void {
+  registerKernel<SgdAttrs>('sgdStep', 'gpu', sgdStep);
+  registerKernel<AdamAttrs>('adamStep', 'gpu', adamStep);
+}

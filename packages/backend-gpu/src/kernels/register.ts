@@ -1,0 +1,22 @@
+import { registerCopyKernels } from './copy';
+import { registerElementwiseKernels } from './elementwise';
+import { registerIndexingKernels } from './indexing';
+import { registerMatmulKernel } from './matmul';
+import { registerOptimizerKernels } from './optimizers';
+import { registerReduceKernels } from './reduce';
+import { registerSoftmaxKernels } from './softmax';
+
+let registered = false;
+
+/** Registers every `'gpu'` kernel with @nn/tensor's registry (once). */
+export function registerGpuKernels(): void {
+  if (registered) return;
+  registered = true;
+  registerCopyKernels();
+  registerElementwiseKernels();
+  registerIndexingKernels();
+  registerMatmulKernel();
+  registerOptimizerKernels();
+  registerReduceKernels();
+  registerSoftmaxKernels();
+}

@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserHarness, openBrowserHarness } from './browser/harness';
+
+// The 'gpu' backend in Debian's headless Chromium (SwiftShader), on each mode NN_BROWSER_TEST_MODES lists
+// (CI: webgl2,webgpu); a listed mode that does not come up fails, it is never skipped.
+const MODES = (process.env.NN_BROWSER_TEST_MODES ?? '')
+  .split(',')
+  .map((mode) => mode.trim())
+  .filter(Boolean);
+
+describe.skipIf(MODES.length === 0)("the 'gpu' backend in headless Chromium (NN_BROWSER_TEST_MODES)", () => {
+  let harness: BrowserHarness;
+
+  beforeAll(async () => {
+    harness = await openBrowserHarness();
+  }, 60_000);
+
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it.each(MODES)(
+    'computes a focused op subset like the CPU and trains an MLP on %s',
+    async (mode) => {
+      const result = await harness.runBackendSuite(mode, 40);
+      expect(result.mode).toBe(mode);
+      expect(result.contract).toBe(mode === 'webgpu' ? 'async' : 'sync');
+      if (mode === 'webgpu') expect(result.adapter).toBeTruthy();
+      for (const [op, error] of Object.entries(result.errors)) {
+        expect(error, op).toBeLessThanOrEqual(1e-5);
+      }
+      expect(Object.keys(result.errors)).toHaveLength(11);
+      expect(result.lastLoss).toBeLessThan(result.firstLoss * 0.8);
+    },
+    120_000,
+  );
+});
