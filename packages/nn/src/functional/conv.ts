@@ -1,11 +1,11 @@
 import {
-  type Conv1dOptions as TensorConv1dOptions,
-  type Conv2dOptions as TensorConv2dOptions,
-  type ConvTranspose2dOptions as TensorConvTranspose2dOptions,
   conv1d as conv1dOp,
   conv2d as conv2dOp,
   convTranspose2d as convTranspose2dOp,
   type Tensor,
+  type Conv1dOptions as TensorConv1dOptions,
+  type Conv2dOptions as TensorConv2dOptions,
+  type ConvTranspose2dOptions as TensorConvTranspose2dOptions,
 } from '@nn/tensor';
 
 // Aliases rather than re-exports: the declaration bundler turns types re-exported through the `F`
