@@ -7,6 +7,7 @@ export interface FormulaContext {
   readonly inputs: readonly Tensor[];
   /** The kernel's outputs (for in-place ops: the modified tensor). */
   readonly outputs: readonly Tensor[];
+  /** The kernel's non-tensor arguments (dims, flags, scalars), as dispatched. */
   readonly attrs: KernelAttrs;
   /** Per input: whether its gradient will be asked for. Save only what those gradients need. */
   readonly needsInputGrad: readonly boolean[];

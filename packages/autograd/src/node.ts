@@ -3,7 +3,9 @@ import type { SavedTensor } from './saved-tensor';
 
 /** Where a gradient flows: output `index` of `node`. */
 export interface Edge {
+  /** The node that receives the gradient. */
   readonly node: Node;
+  /** Which of that node's outputs the gradient is for. */
   readonly index: number;
 }
 
@@ -55,6 +57,7 @@ export class Node {
     readonly inputMeta: readonly TensorMeta[],
     /** Per output: used to fill missing output gradients with zeros. */
     readonly outputMeta: readonly TensorMeta[],
+    /** Computes the input gradients; `undefined` for sinks such as {@link AccumulateGrad}. */
     readonly backwardFn: BackwardFn | undefined,
   ) {}
 
@@ -68,6 +71,7 @@ export class Node {
     for (const s of this.saved) s.release();
   }
 
+  /** `<name>`, as PyTorch prints a `grad_fn`. */
   toString(): string {
     return `<${this.name}>`;
   }
@@ -75,7 +79,10 @@ export class Node {
 
 /** The sink of a leaf that requires grad: accumulates into `variable.grad`. */
 export class AccumulateGrad extends Node {
-  constructor(readonly variable: Tensor) {
+  constructor(
+    /** The leaf tensor whose `.grad` this node accumulates into. */
+    readonly variable: Tensor,
+  ) {
     super('AccumulateGrad', [], [metaOf(variable)], [metaOf(variable)], undefined);
   }
 }

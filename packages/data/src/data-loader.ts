@@ -30,13 +30,16 @@ export interface DataLoaderOptions<T, B> {
  * (IterableDataset). `length` is the number of batches per epoch.
  */
 export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterable<B> {
+  /** Items per batch; null yields items one by one, uncollated. */
   readonly batchSize: number | null;
+  /** Whether a last partial batch is dropped. */
   readonly dropLast: boolean;
   private readonly batchSampler: Sampler<number[]> | undefined;
   private readonly collate: (items: T[]) => B;
   private readonly prefetch: boolean;
 
   constructor(
+    /** The dataset batched: map-style (sampled by index) or a stream. */
     readonly dataset: Dataset<T> | IterableDataset<T>,
     options: DataLoaderOptions<T, B> = {},
   ) {
@@ -89,6 +92,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
     return this.unbatched() ? (items[0] as unknown as B) : this.collate(items);
   }
 
+  /** Yields one epoch of batches; throws TypeError for an async IterableDataset (use `for await`). */
   *[Symbol.iterator](): Iterator<B> {
     if (!this.batchSampler) {
       const source = this.dataset as unknown as Partial<Iterable<T>>;
@@ -114,6 +118,10 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
     if (batch.length > 0 && !this.dropLast) yield this.make(batch);
   }
 
+  /**
+   * Yields one epoch of batches from any dataset, loading the next batch while this one is used when
+   * `prefetch` is on.
+   */
   async *[Symbol.asyncIterator](): AsyncIterator<B> {
     if (this.batchSampler) {
       for (const batch of this) yield batch;

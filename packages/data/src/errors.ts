@@ -6,6 +6,7 @@ import { NNError } from '@nn/tensor';
  * `readIdx(train-images-idx3-ubyte): declared 60000x28x28 = 47040000 bytes of uint8 data but file has 47039984`.
  */
 export class DataFormatError extends NNError {
+  /** The class name, for messages and logs. */
   override name = 'DataFormatError';
   /** The reader that rejected the input, e.g. `'readIdx'`. */
   readonly reader: string;

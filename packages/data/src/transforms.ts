@@ -21,9 +21,13 @@ export function Lambda<I, O>(fn: (input: I) => O): Transform<I, O> {
 
 /** A uint8 image: `data` in row-major `[H, W]` (grayscale) or `[H, W, C]` order, as decoded files give. */
 export interface ImageBytes {
+  /** Pixel bytes, row-major, channels interleaved (HWC). */
   data: Uint8Array;
+  /** Rows. */
   height: number;
+  /** Columns. */
   width: number;
+  /** Channels per pixel (default 1). */
   channels?: number;
 }
 
@@ -58,6 +62,7 @@ export function Normalize(mean: readonly number[], std: readonly number[]): Tran
 export interface RandomCropOptions {
   /** Zero padding added on every side before cropping. */
   padding?: number;
+  /** Random stream for the crop position (default: the global generator). */
   generator?: Generator;
 }
 

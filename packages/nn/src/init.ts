@@ -2,6 +2,7 @@ import { defaultGenerator, type Generator, Tensor, ValueError, writeInto } from 
 
 /** Options shared by the random initialisers: the {@link Generator} to draw from (default: the global one). */
 export interface InitOptions {
+  /** The generator to draw from (default: the global one). */
   generator?: Generator;
 }
 

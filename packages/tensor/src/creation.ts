@@ -9,6 +9,7 @@ export type NestedInput = number | boolean | readonly NestedInput[];
 
 /** Options of random factories: an explicit {@link Generator} instead of the default one. */
 export interface RandomOptions extends TensorOptions {
+  /** Random stream to draw from (default: the global generator seeded by `manualSeed`). */
   generator?: Generator;
 }
 
@@ -91,10 +92,12 @@ export function full(shape: readonly number[], value: number | boolean, options:
   return finish(out, dims, dtype, options);
 }
 
+/** A tensor of zeros (float32 unless `dtype` says otherwise), as torch.zeros. */
 export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
   return full(shape, 0, { dtype: 'float32', ...options });
 }
 
+/** A tensor of ones (float32 unless `dtype` says otherwise), as torch.ones. */
 export function ones(shape: readonly number[], options: TensorOptions = {}): Tensor {
   return full(shape, 1, { dtype: 'float32', ...options });
 }
@@ -108,18 +111,22 @@ function likeOptions(like: Tensor, options: TensorOptions): TensorOptions {
   return { dtype: like.dtype, device: like.device, ...options };
 }
 
+/** Zeros with `like`'s shape, dtype and device (options override them). */
 export function zerosLike(like: Tensor, options: TensorOptions = {}): Tensor {
   return zeros(like.shape, likeOptions(like, options));
 }
 
+/** Ones with `like`'s shape, dtype and device (options override them). */
 export function onesLike(like: Tensor, options: TensorOptions = {}): Tensor {
   return ones(like.shape, likeOptions(like, options));
 }
 
+/** `value` everywhere, with `like`'s shape, dtype and device (options override them). */
 export function fullLike(like: Tensor, value: number | boolean, options: TensorOptions = {}): Tensor {
   return full(like.shape, value, likeOptions(like, options));
 }
 
+/** {@link empty} with `like`'s shape, dtype and device (zero-filled here). */
 export function emptyLike(like: Tensor, options: TensorOptions = {}): Tensor {
   return empty(like.shape, likeOptions(like, options));
 }
@@ -230,10 +237,12 @@ export function randperm(n: number, options: RandomOptions = {}): Tensor {
   return finish(out, dims, dtype, rest);
 }
 
+/** {@link rand} with `like`'s shape, dtype and device (options override them). */
 export function randLike(like: Tensor, options: RandomOptions = {}): Tensor {
   return rand(like.shape, { dtype: like.dtype, device: like.device, ...options });
 }
 
+/** {@link randn} with `like`'s shape, dtype and device (options override them). */
 export function randnLike(like: Tensor, options: RandomOptions = {}): Tensor {
   return randn(like.shape, { dtype: like.dtype, device: like.device, ...options });
 }

@@ -37,6 +37,7 @@ export function dtypeOfArray(array: ArrayLike<number>): DType | undefined {
   return undefined;
 }
 
+/** Whether `dtype` is a floating type (float32 or float64), as torch's `is_floating_point`. */
 export function isFloating(dtype: DType): boolean {
   return dtype === 'float32' || dtype === 'float64';
 }

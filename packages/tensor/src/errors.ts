@@ -3,9 +3,11 @@
  * where there is one, the fix: `matmul: inner dimensions differ: [2,3] @ [4,5] (3 != 4)`.
  */
 export class NNError extends Error {
+  /** The class name, for messages and logs. */
   override name = 'NNError';
   /** The op that raised it, e.g. `'matmul'`. */
   readonly op: string;
+  /** Makes the message `op: message`. */
   constructor(op: string, message: string) {
     super(`${op}: ${message}`);
     this.op = op;
@@ -14,26 +16,31 @@ export class NNError extends Error {
 
 /** Shapes that do not fit the op (PyTorch raises RuntimeError). */
 export class ShapeError extends NNError {
+  /** The class name, for messages and logs. */
   override name = 'ShapeError';
 }
 
 /** A dtype the op does not accept. */
 export class DTypeError extends NNError {
+  /** The class name, for messages and logs. */
   override name = 'DTypeError';
 }
 
 /** Tensors on different devices, or a device without a backend. */
 export class DeviceError extends NNError {
+  /** The class name, for messages and logs. */
   override name = 'DeviceError';
 }
 
 /** An index or dim out of range (PyTorch raises IndexError). */
 export class IndexError extends NNError {
+  /** The class name, for messages and logs. */
   override name = 'IndexError';
 }
 
 /** A bad argument value (PyTorch raises ValueError/RuntimeError). */
 export class ValueError extends NNError {
+  /** The class name, for messages and logs. */
   override name = 'ValueError';
 }
 

@@ -8,6 +8,7 @@ export class Generator {
   #spareNormal: number | undefined;
   #seed = 0;
 
+  /** A generator seeded with `seed`. */
   constructor(seed = 0) {
     this.manualSeed(seed);
   }
@@ -38,6 +39,7 @@ export class Generator {
     return [...this.#s, this.#spareNormal ?? Number.NaN];
   }
 
+  /** Restores a state from {@link Generator.getState}; returns this generator. */
   setState(state: readonly number[]): this {
     for (let i = 0; i < 4; i++) this.#s[i] = state[i]! >>> 0;
     this.#spareNormal = Number.isNaN(state[4]) ? undefined : state[4];

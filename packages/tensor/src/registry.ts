@@ -25,9 +25,13 @@ export interface KernelEntry {
 
 /** Everything autograd (or a tracer) sees of a dispatched kernel. */
 export interface RecordEvent {
+  /** The kernel name. */
   name: string;
+  /** The tensor inputs, in order. */
   inputs: readonly Tensor[];
+  /** The kernel's non-tensor arguments. */
   attrs: KernelAttrs;
+  /** The tensors the kernel returned. */
   outputs: readonly Tensor[];
   /**
    * For in-place ops: the tensor whose contents will be overwritten with `outputs[0]`'s values. The hook
@@ -46,13 +50,17 @@ export interface AutogradHook {
    * autograd also sees view kernels on other tensors, so in-place writes into views reach their base).
    */
   shouldRecord(inputs: readonly Tensor[], name: string): boolean;
+  /** Records one dispatched kernel into the graph. */
   record(event: RecordEvent): void;
+  /** Runs backpropagation from `tensor` (what `Tensor.backward` calls). */
   backward(
     tensor: Tensor,
     gradient: Tensor | undefined,
     options: { retainGraph?: boolean; createGraph?: boolean },
   ): void;
+  /** Keeps `.grad` of a non-leaf tensor (`Tensor.retainGrad`). */
   retainGrad(tensor: Tensor): void;
+  /** Calls `fn` with the gradient of `tensor` when it is computed; returns a remover. */
   registerHook(tensor: Tensor, fn: (grad: Tensor) => Tensor | undefined): () => void;
   /** Checks that `requiresGrad` may change (only on leaves, only for float dtypes). */
   setRequiresGrad(tensor: Tensor, value: boolean): void;
@@ -123,6 +131,7 @@ export function setAutogradHook(hook: AutogradHook | undefined): void {
   registry().hook = hook;
 }
 
+/** The installed autograd hook, if @nn/autograd is loaded. */
 export function autogradHook(): AutogradHook | undefined {
   return registry().hook;
 }

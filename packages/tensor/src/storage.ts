@@ -6,10 +6,13 @@ import type { DType } from './dtype';
  * tensor it saved was modified afterwards.
  */
 export class Storage {
+  /** In-place writes so far (autograd compares it to catch saved tensors modified later). */
   version = 0;
+  /** Wraps a backend handle; backends create storages, users rarely need to. */
   constructor(
     /** Device (backend name) the data lives on. */
     readonly device: string,
+    /** Element type of the data. */
     readonly dtype: DType,
     /** Number of elements. */
     readonly size: number,

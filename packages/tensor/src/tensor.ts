@@ -36,8 +36,11 @@ import { stridedOffsets } from './strided-offsets';
 
 /** Options accepted by tensor factories. */
 export interface TensorOptions {
+  /** Element type (default float32, or inferred from the data). */
   dtype?: DType;
+  /** Device to create on (default `'cpu'`). */
   device?: string;
+  /** Record operations on the result for autograd (needs @nn/autograd loaded). */
   requiresGrad?: boolean;
 }
 
@@ -65,6 +68,7 @@ export class Tensor {
   readonly strides: readonly number[];
   /** Index of the first element in storage. */
   readonly offset: number;
+  /** The memory this tensor views; shared with every view of it. */
   readonly storage: Storage;
   /** Gradient accumulated by `backward()` (set by @nn/autograd). */
   grad: Tensor | null = null;
@@ -72,6 +76,10 @@ export class Tensor {
   gradFn: unknown = null;
   #requiresGrad = false;
 
+  /**
+   * A view onto `storage`; `strides` default to contiguous row-major. Prefer the factories (`tensor`,
+   * `zeros`, ...).
+   */
   constructor(storage: Storage, shape: readonly number[], strides?: readonly number[], offset = 0) {
     this.storage = storage;
     this.shape = Object.freeze([...shape]);
@@ -93,14 +101,17 @@ export class Tensor {
     return new Tensor(this.storage, shape, strides, offset);
   }
 
+  /** The element type (the storage's). */
   get dtype(): DType {
     return this.storage.dtype;
   }
 
+  /** The device the storage lives on (`'cpu'`, `'gpu'`, ...). */
   get device(): string {
     return this.storage.device;
   }
 
+  /** Number of dimensions (`shape.length`). */
   get ndim(): number {
     return this.shape.length;
   }
@@ -141,6 +152,7 @@ export class Tensor {
     return this.#requiresGrad;
   }
 
+  /** Turns recording on or off; with @nn/autograd loaded, only leaves of a floating dtype may change. */
   set requiresGrad(value: boolean) {
     autogradHook()?.setRequiresGrad(this, value);
     this.#requiresGrad = value;
@@ -210,6 +222,7 @@ export class Tensor {
     return out;
   }
 
+  /** This tensor on the CPU (`to('cpu')`; itself when already there). */
   cpu(): Tensor {
     return this.to('cpu');
   }
@@ -227,18 +240,22 @@ export class Tensor {
     this.dispose();
   }
 
+  /** This tensor as float32 (`to('float32')`; itself when already float32). */
   float(): Tensor {
     return this.to('float32');
   }
 
+  /** This tensor as float64 (`to('float64')`). */
   double(): Tensor {
     return this.to('float64');
   }
 
+  /** This tensor as int32 (`to('int32')`; floats truncate toward zero, as PyTorch). */
   int(): Tensor {
     return this.to('int32');
   }
 
+  /** This tensor as bool (`to('bool')`; nonzero is true). */
   bool(): Tensor {
     return this.to('bool');
   }
@@ -305,26 +322,38 @@ export class Tensor {
 
   // ---- views ----
 
+  /**
+   * A view with a new shape over the same storage (one size may be -1). Throws ShapeError when the sizes
+   * disagree or the strides cannot express the view (use `reshape`).
+   */
   view(...shape: number[] | [readonly number[]]): Tensor {
     return views.view(this, flatShape(shape));
   }
 
+  /**
+   * A tensor with a new shape (one size may be -1): a view when the strides allow, else a copy, as
+   * torch.reshape.
+   */
   reshape(...shape: number[] | [readonly number[]]): Tensor {
     return views.reshape(this, flatShape(shape));
   }
 
+  /** `view(other.shape)`. */
   viewAs(other: Tensor): Tensor {
     return views.view(this, other.shape);
   }
 
+  /** `reshape(other.shape)`. */
   reshapeAs(other: Tensor): Tensor {
     return views.reshape(this, other.shape);
   }
 
+  /** A view with the dims reordered (`dims` is a permutation of all dims). */
   permute(...dims: number[] | [readonly number[]]): Tensor {
     return views.permute(this, flatShape(dims));
   }
 
+  /** A view with `dim0` and `dim1` swapped. */
   transpose(dim0: number, dim1: number): Tensor {
     return views.transpose(this, dim0, dim1);
   }
@@ -339,30 +368,43 @@ export class Tensor {
     return views.mT(this);
   }
 
+  /**
+   * A view broadcasting size-1 dims to `shape` without copying (-1 keeps a size; new leading dims allowed).
+   * Throws ShapeError for a non-1 size that differs.
+   */
   expand(...shape: number[] | [readonly number[]]): Tensor {
     return views.expand(this, flatShape(shape));
   }
 
+  /** `expand(other.shape)`. */
   expandAs(other: Tensor): Tensor {
     return views.expand(this, other.shape);
   }
 
+  /**
+   * A view without size-1 dims: all of them, or those in `dim` that have size 1 (others are kept, as
+   * PyTorch).
+   */
   squeeze(dim?: number | readonly number[]): Tensor {
     return views.squeeze(this, dim);
   }
 
+  /** A view with a size-1 dim inserted at `dim` (in [-ndim-1, ndim]). */
   unsqueeze(dim: number): Tensor {
     return views.unsqueeze(this, dim);
   }
 
+  /** Merges dims `startDim`..`endDim` into one (a view when possible, else a copy). */
   flatten(startDim = 0, endDim = -1): Tensor {
     return views.flatten(this, startDim, endDim);
   }
 
+  /** Splits `dim` into `sizes` (one may be -1), a view. */
   unflatten(dim: number, sizes: readonly number[]): Tensor {
     return views.unflatten(this, dim, sizes);
   }
 
+  /** A view of `length` elements of `dim` from `start`. */
   narrow(dim: number, start: number, length: number): Tensor {
     return views.narrow(this, dim, start, length);
   }
@@ -372,188 +414,237 @@ export class Tensor {
     return views.slice(this, dim, start, end, step);
   }
 
+  /** A view at `index` along `dim`, with that dim removed (`x[:, i]` for dim 1). */
   select(dim: number, index: number): Tensor {
     return views.select(this, dim, index);
   }
 
+  /** Views of every index along `dim`, each without it. */
   unbind(dim = 0): Tensor[] {
     return views.unbind(this, dim);
   }
 
+  /** Views of `splitSize`-long chunks along `dim` (the last may be shorter), or of the given sizes. */
   split(splitSize: number | readonly number[], dim = 0): Tensor[] {
     return views.split(this, splitSize, dim);
   }
 
+  /** At most `chunks` views along `dim` of equal size (the last may be smaller), as torch.chunk. */
   chunk(chunks: number, dim = 0): Tensor[] {
     return views.chunk(this, chunks, dim);
   }
 
+  /** A view of the diagonal of dims `dim1`/`dim2` (above it for `offset` > 0), appended as the last dim. */
   diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor {
     return views.diagonal(this, offset, dim1, dim2);
   }
 
   // ---- elementwise ----
 
+  /** `this + alpha * other`, broadcasting with PyTorch type promotion (torch.add). */
   add(other: Operand, options?: { alpha?: number }): Tensor {
     return add(this, other, options);
   }
 
+  /** `this - alpha * other`, broadcasting (torch.sub). */
   sub(other: Operand, options?: { alpha?: number }): Tensor {
     return sub(this, other, options);
   }
 
+  /** Elementwise product, broadcasting (torch.mul). */
   mul(other: Operand): Tensor {
     return mul(this, other);
   }
 
+  /**
+   * True division (float result for integers), or rounded with `roundingMode` `'trunc'`/`'floor'`
+   * (torch.div).
+   */
   div(other: Operand, options?: { roundingMode?: RoundingMode }): Tensor {
     return div(this, other, options);
   }
 
+  /** Elementwise power (torch.pow). */
   pow(exponent: Operand): Tensor {
     return pow(this, exponent);
   }
 
+  /** Python-style modulus: the result takes the sign of the divisor (torch.remainder). */
   remainder(other: Operand): Tensor {
     return remainder(this, other);
   }
 
+  /** C-style modulus: the result takes the sign of the dividend (torch.fmod). */
   fmod(other: Operand): Tensor {
     return fmod(this, other);
   }
 
+  /** Elementwise minimum, propagating NaN (torch.minimum). */
   minimum(other: Operand): Tensor {
     return elementwise('minimum', [this, other]);
   }
 
+  /** Elementwise maximum, propagating NaN (torch.maximum). */
   maximum(other: Operand): Tensor {
     return elementwise('maximum', [this, other]);
   }
 
+  /** Elementwise `==` as a bool tensor. */
   eq(other: Operand): Tensor {
     return elementwise('eq', [this, other]);
   }
 
+  /** Elementwise `!=` as a bool tensor. */
   ne(other: Operand): Tensor {
     return elementwise('ne', [this, other]);
   }
 
+  /** Elementwise `<` as a bool tensor. */
   lt(other: Operand): Tensor {
     return elementwise('lt', [this, other]);
   }
 
+  /** Elementwise `<=` as a bool tensor. */
   le(other: Operand): Tensor {
     return elementwise('le', [this, other]);
   }
 
+  /** Elementwise `>` as a bool tensor. */
   gt(other: Operand): Tensor {
     return elementwise('gt', [this, other]);
   }
 
+  /** Elementwise `>=` as a bool tensor. */
   ge(other: Operand): Tensor {
     return elementwise('ge', [this, other]);
   }
 
+  /** Elementwise logical and (nonzero is true) as a bool tensor. */
   logicalAnd(other: Operand): Tensor {
     return elementwise('logicalAnd', [this, other]);
   }
 
+  /** Elementwise logical or as a bool tensor. */
   logicalOr(other: Operand): Tensor {
     return elementwise('logicalOr', [this, other]);
   }
 
+  /** Elementwise logical xor as a bool tensor. */
   logicalXor(other: Operand): Tensor {
     return elementwise('logicalXor', [this, other]);
   }
 
+  /** Elementwise logical not as a bool tensor. */
   logicalNot(): Tensor {
     return elementwise('logicalNot', [this]);
   }
 
+  /** `-this` (not for bool, as PyTorch). */
   neg(): Tensor {
     return elementwise('neg', [this]);
   }
 
+  /** Elementwise absolute value. */
   abs(): Tensor {
     return elementwise('abs', [this]);
   }
 
+  /** Elementwise sign: -1, 0 or 1. */
   sign(): Tensor {
     return elementwise('sign', [this]);
   }
 
+  /** Elementwise e^x (integers promote to float). */
   exp(): Tensor {
     return elementwise('exp', [this]);
   }
 
+  /** Elementwise 2^x. */
   exp2(): Tensor {
     return elementwise('exp2', [this]);
   }
 
+  /** Elementwise natural logarithm. */
   log(): Tensor {
     return elementwise('log', [this]);
   }
 
+  /** Elementwise base-2 logarithm. */
   log2(): Tensor {
     return elementwise('log2', [this]);
   }
 
+  /** Elementwise log(1 + x), accurate near 0. */
   log1p(): Tensor {
     return elementwise('log1p', [this]);
   }
 
+  /** Elementwise e^x - 1, accurate near 0. */
   expm1(): Tensor {
     return elementwise('expm1', [this]);
   }
 
+  /** Elementwise square root. */
   sqrt(): Tensor {
     return elementwise('sqrt', [this]);
   }
 
+  /** Elementwise 1 / sqrt(x). */
   rsqrt(): Tensor {
     return elementwise('rsqrt', [this]);
   }
 
+  /** Elementwise x * x. */
   square(): Tensor {
     return elementwise('square', [this]);
   }
 
+  /** Elementwise 1 / x (integers promote to float). */
   reciprocal(): Tensor {
     return elementwise('reciprocal', [this]);
   }
 
+  /** Elementwise sine. */
   sin(): Tensor {
     return elementwise('sin', [this]);
   }
 
+  /** Elementwise cosine. */
   cos(): Tensor {
     return elementwise('cos', [this]);
   }
 
+  /** Elementwise tangent. */
   tan(): Tensor {
     return elementwise('tan', [this]);
   }
 
+  /** Elementwise hyperbolic tangent. */
   tanh(): Tensor {
     return elementwise('tanh', [this]);
   }
 
+  /** Elementwise logistic function 1 / (1 + e^-x). */
   sigmoid(): Tensor {
     return elementwise('sigmoid', [this]);
   }
 
+  /** Elementwise max(0, x). */
   relu(): Tensor {
     return elementwise('relu', [this]);
   }
 
+  /** Elementwise Gauss error function. */
   erf(): Tensor {
     return elementwise('erf', [this]);
   }
 
+  /** Elementwise round toward -Infinity. */
   floor(): Tensor {
     return elementwise('floor', [this]);
   }
 
+  /** Elementwise round toward +Infinity. */
   ceil(): Tensor {
     return elementwise('ceil', [this]);
   }
@@ -563,22 +654,27 @@ export class Tensor {
     return elementwise('round', [this]);
   }
 
+  /** Elementwise round toward zero. */
   trunc(): Tensor {
     return elementwise('trunc', [this]);
   }
 
+  /** Bool tensor: which elements are NaN. */
   isnan(): Tensor {
     return elementwise('isnan', [this]);
   }
 
+  /** Bool tensor: which elements are ±Infinity. */
   isinf(): Tensor {
     return elementwise('isinf', [this]);
   }
 
+  /** Bool tensor: which elements are neither NaN nor infinite. */
   isfinite(): Tensor {
     return elementwise('isfinite', [this]);
   }
 
+  /** Elementwise clamp into [`min`, `max`] (either may be omitted, not both: torch.clamp). */
   clamp(min?: Operand, max?: Operand): Tensor {
     return clamp(this, min, max);
   }
@@ -588,14 +684,17 @@ export class Tensor {
     return where(condition, this, other);
   }
 
+  /** `this + weight * (end - this)` (torch.lerp). */
   lerp(end: Operand, weight: Operand): Tensor {
     return lerp(this, end, weight);
   }
 
+  /** `this + value * tensor1 * tensor2` (torch.addcmul). */
   addcmul(tensor1: Operand, tensor2: Operand, options?: { value?: number }): Tensor {
     return addcmul(this, tensor1, tensor2, options);
   }
 
+  /** `this + value * tensor1 / tensor2` (torch.addcdiv). */
   addcdiv(tensor1: Operand, tensor2: Operand, options?: { value?: number }): Tensor {
     return addcdiv(this, tensor1, tensor2, options);
   }
@@ -607,18 +706,22 @@ export class Tensor {
     return linalg.matmul(this, other);
   }
 
+  /** Matrix product of two 2-D tensors (torch.mm; no broadcasting). */
   mm(other: Tensor): Tensor {
     return linalg.mm(this, other);
   }
 
+  /** Batched matrix product of two 3-D tensors with equal batch sizes (torch.bmm). */
   bmm(other: Tensor): Tensor {
     return linalg.bmm(this, other);
   }
 
+  /** Dot product of two 1-D tensors of equal length (a 0-d tensor). */
   dot(other: Tensor): Tensor {
     return linalg.dot(this, other);
   }
 
+  /** Outer product of two 1-D tensors. */
   outer(other: Tensor): Tensor {
     return linalg.outer(this, other);
   }
@@ -654,18 +757,26 @@ export class Tensor {
     return dim === undefined ? reductions.min(this) : reductions.min(this, dim, options);
   }
 
+  /** Largest value over `dim` (every dim when omitted), without indices (torch.amax). */
   amax(dim?: reductions.Dims, options?: reductions.ReduceOptions): Tensor {
     return reductions.amax(this, dim, options);
   }
 
+  /** Smallest value over `dim` (every dim when omitted), without indices (torch.amin). */
   amin(dim?: reductions.Dims, options?: reductions.ReduceOptions): Tensor {
     return reductions.amin(this, dim, options);
   }
 
+  /**
+   * int32 index of the largest value along `dim`, or into the flattened tensor when omitted (first on ties).
+   */
   argmax(dim?: number, options?: reductions.ReduceOptions): Tensor {
     return reductions.argmax(this, dim, options);
   }
 
+  /**
+   * int32 index of the smallest value along `dim`, or into the flattened tensor when omitted (first on ties).
+   */
   argmin(dim?: number, options?: reductions.ReduceOptions): Tensor {
     return reductions.argmin(this, dim, options);
   }
@@ -680,6 +791,7 @@ export class Tensor {
     return reductions.std(this, dim, options);
   }
 
+  /** log(sum(exp(x))) over `dim`, computed stably. */
   logsumexp(dim: reductions.Dims, options?: reductions.ReduceOptions): Tensor {
     return reductions.logsumexp(this, dim, options);
   }
@@ -689,38 +801,47 @@ export class Tensor {
     return reductions.norm(this, p, dim, options);
   }
 
+  /** Cumulative sum along `dim` (integers and bools give int32 unless `dtype` is given). */
   cumsum(dim: number, options?: { dtype?: DType }): Tensor {
     return reductions.cumsum(this, dim, options);
   }
 
+  /** Cumulative product along `dim` (integers and bools give int32 unless `dtype` is given). */
   cumprod(dim: number, options?: { dtype?: DType }): Tensor {
     return reductions.cumprod(this, dim, options);
   }
 
+  /** Whether every element over `dim` is nonzero (every dim when omitted), as bool. */
   all(dim?: reductions.Dims, options?: reductions.ReduceOptions): Tensor {
     return reductions.all(this, dim, options);
   }
 
+  /** Whether any element over `dim` is nonzero (every dim when omitted), as bool. */
   any(dim?: reductions.Dims, options?: reductions.ReduceOptions): Tensor {
     return reductions.any(this, dim, options);
   }
 
+  /** Softmax along `dim` (floating tensors). */
   softmax(dim: number): Tensor {
     return softmax(this, dim);
   }
 
+  /** log(softmax(x)) along `dim`, computed stably. */
   logSoftmax(dim: number): Tensor {
     return logSoftmax(this, dim);
   }
 
+  /** Sorted values along `dim` (default last) with their int32 indices in the input. */
   sort(dim?: number, options?: sorting.SortOptions): reductions.ValuesIndices {
     return sorting.sort(this, dim, options);
   }
 
+  /** The int32 indices that sort along `dim` (the `indices` of `sort`). */
   argsort(dim?: number, options?: sorting.SortOptions): Tensor {
     return sorting.argsort(this, dim, options);
   }
 
+  /** The `k` largest (or smallest) values along `dim` (default last) with their int32 indices. */
   topk(k: number, dim?: number, options?: sorting.TopkOptions): reductions.ValuesIndices {
     return sorting.topk(this, k, dim, options);
   }
@@ -828,87 +949,104 @@ export class Tensor {
 
   // ---- in place ----
 
+  /** In-place {@link Tensor.add}; returns this tensor. The result must keep its dtype and shape. */
   add_(other: Operand, options: { alpha?: number } = {}): this {
     elementwiseInplace('add', this, [other], options.alpha ?? 1);
     return this;
   }
 
+  /** In-place {@link Tensor.sub}; returns this tensor. The result must keep its dtype and shape. */
   sub_(other: Operand, options: { alpha?: number } = {}): this {
     elementwiseInplace('sub', this, [other], options.alpha ?? 1);
     return this;
   }
 
+  /** In-place {@link Tensor.mul}; returns this tensor. The result must keep its dtype and shape. */
   mul_(other: Operand): this {
     elementwiseInplace('mul', this, [other]);
     return this;
   }
 
+  /** In-place {@link Tensor.div}; returns this tensor. The result must keep its dtype and shape. */
   div_(other: Operand, options: { roundingMode?: RoundingMode } = {}): this {
     elementwiseInplace(kernelForRounding(options.roundingMode), this, [other]);
     return this;
   }
 
+  /** In-place {@link Tensor.pow}; returns this tensor. The result must keep its dtype and shape. */
   pow_(exponent: Operand): this {
     elementwiseInplace('pow', this, [exponent]);
     return this;
   }
 
+  /** In-place {@link Tensor.neg}; returns this tensor. The result must keep its dtype and shape. */
   neg_(): this {
     elementwiseInplace('neg', this, []);
     return this;
   }
 
+  /** In-place {@link Tensor.abs}; returns this tensor. The result must keep its dtype and shape. */
   abs_(): this {
     elementwiseInplace('abs', this, []);
     return this;
   }
 
+  /** In-place {@link Tensor.exp}; returns this tensor. The result must keep its dtype and shape. */
   exp_(): this {
     elementwiseInplace('exp', this, []);
     return this;
   }
 
+  /** In-place {@link Tensor.log}; returns this tensor. The result must keep its dtype and shape. */
   log_(): this {
     elementwiseInplace('log', this, []);
     return this;
   }
 
+  /** In-place {@link Tensor.sqrt}; returns this tensor. The result must keep its dtype and shape. */
   sqrt_(): this {
     elementwiseInplace('sqrt', this, []);
     return this;
   }
 
+  /** In-place {@link Tensor.sigmoid}; returns this tensor. The result must keep its dtype and shape. */
   sigmoid_(): this {
     elementwiseInplace('sigmoid', this, []);
     return this;
   }
 
+  /** In-place {@link Tensor.tanh}; returns this tensor. The result must keep its dtype and shape. */
   tanh_(): this {
     elementwiseInplace('tanh', this, []);
     return this;
   }
 
+  /** In-place {@link Tensor.relu}; returns this tensor. The result must keep its dtype and shape. */
   relu_(): this {
     elementwiseInplace('relu', this, []);
     return this;
   }
 
+  /** In-place {@link Tensor.clamp}; returns this tensor. The result must keep its dtype and shape. */
   clamp_(min?: Operand, max?: Operand): this {
     if (min === undefined && max === undefined) clamp(this, min, max);
     elementwiseInplace('clamp', this, [min ?? -Infinity, max ?? Infinity]);
     return this;
   }
 
+  /** In-place {@link Tensor.lerp}; returns this tensor. The result must keep its dtype and shape. */
   lerp_(end: Operand, weight: Operand): this {
     elementwiseInplace('lerp', this, [end, weight]);
     return this;
   }
 
+  /** In-place {@link Tensor.addcmul}; returns this tensor. The result must keep its dtype and shape. */
   addcmul_(tensor1: Operand, tensor2: Operand, options: { value?: number } = {}): this {
     elementwiseInplace('addcmul', this, [tensor1, tensor2], options.value ?? 1);
     return this;
   }
 
+  /** In-place {@link Tensor.addcdiv}; returns this tensor. The result must keep its dtype and shape. */
   addcdiv_(tensor1: Operand, tensor2: Operand, options: { value?: number } = {}): this {
     elementwiseInplace('addcdiv', this, [tensor1, tensor2], options.value ?? 1);
     return this;

@@ -1,6 +1,6 @@
 import { type KernelAttrs, runKernel, sum, type Tensor } from '@nn/tensor';
-import type { Formula } from '../formula';
-import { saveIf } from './helpers';
+import type { Formula, FormulaContext } from '../formula';
+import { saveCrosswise } from './helpers';
 
 /** The convolution parameters only (drops shapes and output padding the backward kernels add). */
 function convParams(attrs: KernelAttrs): KernelAttrs {
@@ -16,6 +16,8 @@ const convInputGrad = (gradOut: Tensor, w: Tensor, inputShape: readonly number[]
 const convWeightGrad = (x: Tensor, gradOut: Tensor, weightShape: readonly number[], attrs: KernelAttrs) =>
   runKernel('conv2dBackwardWeight', [x, gradOut], { ...convParams(attrs), weightShape });
 const biasGrad = (g: Tensor) => sum(g, [0, 2, 3]);
+/** The two operands' shapes, kept instead of the tensors so an unsaved operand can be freed. */
+const inputShapes = (ctx: FormulaContext) => [ctx.inputs[0]!.shape, ctx.inputs[1]!.shape] as const;
 
 /**
  * Gradient formulas of the convolution kernels (ops/conv.ts). The backward kernels are bilinear, so they
@@ -23,49 +25,41 @@ const biasGrad = (g: Tensor) => sum(g, [0, 2, 3]);
  */
 export const convFormulas: Record<string, Formula> = {
   conv2d: (ctx) => {
-    const [needX, needW] = ctx.needsInputGrad;
-    const [xIn, wIn] = ctx.inputs as [Tensor, Tensor];
-    const x = saveIf(ctx, needW, xIn);
-    const w = saveIf(ctx, needX, wIn);
+    const [x, w] = saveCrosswise(ctx);
     const { attrs } = ctx;
+    const [xShape, wShape] = inputShapes(ctx);
     return ([g]) => [
-      w && (() => convInputGrad(g!, w(), xIn.shape, attrs)),
-      x && (() => convWeightGrad(x(), g!, wIn.shape, attrs)),
+      w && (() => convInputGrad(g!, w(), xShape, attrs)),
+      x && (() => convWeightGrad(x(), g!, wShape, attrs)),
       () => biasGrad(g!),
     ];
   },
   conv2dBackwardInput: (ctx) => {
-    const [needGrad, needW] = ctx.needsInputGrad;
-    const [gradOutIn, wIn] = ctx.inputs as [Tensor, Tensor];
-    const gradOut = saveIf(ctx, needW, gradOutIn);
-    const w = saveIf(ctx, needGrad, wIn);
+    const [gradOut, w] = saveCrosswise(ctx);
     const { attrs } = ctx;
+    const [, wShape] = inputShapes(ctx);
     return ([gg]) => [
       w && (() => conv(gg!, w(), attrs)),
-      gradOut && (() => convWeightGrad(gg!, gradOut(), wIn.shape, attrs)),
+      gradOut && (() => convWeightGrad(gg!, gradOut(), wShape, attrs)),
     ];
   },
   conv2dBackwardWeight: (ctx) => {
-    const [needX, needGrad] = ctx.needsInputGrad;
-    const [xIn, gradOutIn] = ctx.inputs as [Tensor, Tensor];
-    const x = saveIf(ctx, needGrad, xIn);
-    const gradOut = saveIf(ctx, needX, gradOutIn);
+    const [x, gradOut] = saveCrosswise(ctx);
     const { attrs } = ctx;
+    const [xShape] = inputShapes(ctx);
     return ([gg]) => [
-      gradOut && (() => convInputGrad(gradOut(), gg!, xIn.shape, attrs)),
+      gradOut && (() => convInputGrad(gradOut(), gg!, xShape, attrs)),
       x && (() => conv(x(), gg!, attrs)),
     ];
   },
   // convTranspose2d(x, w) is conv2d's input gradient applied to x.
   convTranspose2d: (ctx) => {
-    const [needX, needW] = ctx.needsInputGrad;
-    const [xIn, wIn] = ctx.inputs as [Tensor, Tensor];
-    const x = saveIf(ctx, needW, xIn);
-    const w = saveIf(ctx, needX, wIn);
+    const [x, w] = saveCrosswise(ctx);
     const { attrs } = ctx;
+    const [, wShape] = inputShapes(ctx);
     return ([g]) => [
       w && (() => conv(g!, w(), attrs)),
-      x && (() => convWeightGrad(g!, x(), wIn.shape, attrs)),
+      x && (() => convWeightGrad(g!, x(), wShape, attrs)),
       () => biasGrad(g!),
     ];
   },

@@ -10,6 +10,15 @@ export function saveIf(
   return needed ? ctx.save(t) : undefined;
 }
 
+/**
+ * Saves each of the two inputs only when the other one's gradient is needed: the pattern of bilinear ops
+ * (matmul, conv), whose gradient with respect to one operand uses the other.
+ */
+export function saveCrosswise(ctx: FormulaContext): [(() => Tensor) | undefined, (() => Tensor) | undefined] {
+  const [needA, needB] = ctx.needsInputGrad;
+  return [saveIf(ctx, needB, ctx.inputs[0]!), saveIf(ctx, needA, ctx.inputs[1]!)];
+}
+
 /** A one-input formula whose gradient uses the saved input `x`. */
 export function fromInput(f: (g: Tensor, x: Tensor) => Tensor): Formula {
   return (ctx) => {

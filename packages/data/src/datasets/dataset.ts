@@ -20,7 +20,9 @@ export abstract class Dataset<T> {
  * A dataset that is a stream (torch's IterableDataset): implement `[Symbol.iterator]` for sync sources or
  * `[Symbol.asyncIterator]` for async ones (files, network). DataLoader batches it as it arrives.
  */
+// biome-ignore lint/correctness/noUnusedVariables: T names the item type subclasses stream, for DataLoader<T>'s signature.
 export abstract class IterableDataset<T> {
+  /** Marks a stream: DataLoader batches it in arrival order instead of sampling indices. */
   readonly iterable = true;
 }
 
@@ -30,6 +32,7 @@ export class IterableSource<T> extends IterableDataset<T> implements AsyncIterab
     super();
   }
 
+  /** Yields the source's items (sync or async). */
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     yield* this.source();
   }
@@ -51,6 +54,7 @@ function checkIndex(op: string, index: number, length: number): void {
 
 /** Items are the `index`-th rows of each tensor (torch's TensorDataset); all share their first dim. */
 export class TensorDataset extends Dataset<Tensor[]> {
+  /** The tensors, sharing their first dim. */
   readonly tensors: Tensor[];
   constructor(...tensors: Tensor[]) {
     super();
@@ -63,10 +67,12 @@ export class TensorDataset extends Dataset<Tensor[]> {
     this.tensors = tensors;
   }
 
+  /** Size of the shared first dim. */
   get length(): number {
     return this.tensors[0]!.shape[0]!;
   }
 
+  /** Row `index` of each tensor (views). */
   get(index: number): Tensor[] {
     checkIndex('TensorDataset', index, this.length);
     return this.tensors.map((t) => t.select(0, index));
@@ -76,16 +82,20 @@ export class TensorDataset extends Dataset<Tensor[]> {
 /** The items of `dataset` at `indices`, in that order. */
 export class Subset<T> extends Dataset<T> {
   constructor(
+    /** The dataset the items come from. */
     readonly dataset: Dataset<T>,
+    /** Which of its items, in order. */
     readonly indices: readonly number[],
   ) {
     super();
   }
 
+  /** Number of indices. */
   get length(): number {
     return this.indices.length;
   }
 
+  /** Item `indices[index]` of the dataset. */
   get(index: number): T {
     checkIndex('Subset', index, this.length);
     return this.dataset.get(this.indices[index]!);
@@ -94,8 +104,12 @@ export class Subset<T> extends Dataset<T> {
 
 /** Several datasets one after the other. */
 export class ConcatDataset<T> extends Dataset<T> {
+  /** Running totals of the datasets' lengths (the end index of each). */
   readonly cumulativeSizes: number[];
-  constructor(readonly datasets: readonly Dataset<T>[]) {
+  constructor(
+    /** The datasets, in order. */
+    readonly datasets: readonly Dataset<T>[],
+  ) {
     super();
     if (datasets.length === 0)
       throw new RangeError('ConcatDataset: datasets should not be an empty iterable');
@@ -103,10 +117,12 @@ export class ConcatDataset<T> extends Dataset<T> {
     this.cumulativeSizes = datasets.map((d) => (total += d.length));
   }
 
+  /** Total length of all datasets. */
   get length(): number {
     return this.cumulativeSizes[this.cumulativeSizes.length - 1]!;
   }
 
+  /** The item at `index` of the datasets laid end to end. */
   get(index: number): T {
     checkIndex('ConcatDataset', index, this.length);
     const which = this.cumulativeSizes.findIndex((end) => index < end);

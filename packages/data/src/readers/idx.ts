@@ -14,7 +14,16 @@ export interface IdxArrays {
 }
 
 /** A decoded IDX file: row-major `data` of `shape`, in the array type matching `dtype`. */
-export type IdxData = { [D in IdxDtype]: { dtype: D; shape: number[]; data: IdxArrays[D] } }[IdxDtype];
+export type IdxData = {
+  [D in IdxDtype]: {
+    /** The element type the header declares. */
+    dtype: D;
+    /** Sizes of each dim. */
+    shape: number[];
+    /** The elements, row-major (big-endian values decoded). */
+    data: IdxArrays[D];
+  };
+}[IdxDtype];
 
 /** Options of {@link readIdx}. */
 export interface ReadIdxOptions {

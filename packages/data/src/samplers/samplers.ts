@@ -2,6 +2,7 @@ import { defaultGenerator, type Generator } from '@nn/tensor';
 
 /** Yields dataset indices (or, for a batch sampler, arrays of them) in the order they are loaded. */
 export interface Sampler<T = number> extends Iterable<T> {
+  /** Number of items one pass yields. */
   readonly length: number;
 }
 
@@ -9,10 +10,12 @@ export interface Sampler<T = number> extends Iterable<T> {
 export class SequentialSampler implements Sampler {
   constructor(private readonly source: { length: number }) {}
 
+  /** The dataset length. */
   get length(): number {
     return this.source.length;
   }
 
+  /** Yields 0, 1, ..., length-1. */
   *[Symbol.iterator](): Iterator<number> {
     for (let i = 0; i < this.source.length; i++) yield i;
   }
@@ -30,9 +33,11 @@ export function permutation(n: number, generator: Generator): number[] {
 
 /** Options of {@link RandomSampler}. */
 export interface RandomSamplerOptions {
+  /** Draw i.i.d. with replacement (default false: a permutation). */
   replacement?: boolean;
   /** Defaults to the dataset length. */
   numSamples?: number;
+  /** Random stream to draw from (default: the global generator). */
   generator?: Generator;
 }
 
@@ -56,10 +61,12 @@ export class RandomSampler implements Sampler {
     }
   }
 
+  /** `numSamples`, or the dataset length. */
   get length(): number {
     return this.numSamples ?? this.source.length;
   }
 
+  /** Yields one epoch's indices, freshly drawn. */
   *[Symbol.iterator](): Iterator<number> {
     const n = this.source.length;
     if (this.replacement) {
@@ -83,10 +90,12 @@ export class SubsetRandomSampler implements Sampler {
     private readonly options: { generator?: Generator } = {},
   ) {}
 
+  /** The number of indices. */
   get length(): number {
     return this.indices.length;
   }
 
+  /** Yields the indices in a fresh random order. */
   *[Symbol.iterator](): Iterator<number> {
     for (const i of permutation(this.indices.length, this.options.generator ?? defaultGenerator))
       yield this.indices[i]!;
@@ -119,10 +128,12 @@ export class WeightedRandomSampler implements Sampler {
     this.cumulative = Float64Array.from(weights, (w) => (total += w));
   }
 
+  /** `numSamples`. */
   get length(): number {
     return this.numSamples;
   }
 
+  /** Yields `numSamples` indices drawn with probability proportional to their weight. */
   *[Symbol.iterator](): Iterator<number> {
     const g = this.options.generator ?? defaultGenerator;
     const replacement = this.options.replacement ?? true;
@@ -163,11 +174,13 @@ export class BatchSampler implements Sampler<number[]> {
     }
   }
 
+  /** Batches per pass (the last partial one counts unless `dropLast`). */
   get length(): number {
     const n = this.sampler.length;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
+  /** Yields the batches of indices. */
   *[Symbol.iterator](): Iterator<number[]> {
     let batch: number[] = [];
     for (const i of this.sampler) {

@@ -43,8 +43,16 @@ export function silu(x: Tensor): Tensor {
   return x.mul(x.sigmoid());
 }
 
+/** Options of {@link softplus}. */
+export interface SoftplusOptions {
+  /** Sharpness: larger values approach ReLU (default 1). */
+  beta?: number;
+  /** Above `beta * x > threshold` the result is x itself, for numerical stability (default 20). */
+  threshold?: number;
+}
+
 /** `log(1 + exp(beta * x)) / beta`, linear (x) where `beta * x > threshold` for numerical stability. */
-export function softplus(x: Tensor, options: { beta?: number; threshold?: number } = {}): Tensor {
+export function softplus(x: Tensor, options: SoftplusOptions = {}): Tensor {
   const beta = options.beta ?? 1;
   const threshold = options.threshold ?? 20;
   const scaled = x.mul(beta);

@@ -7,6 +7,7 @@ export type Reduction = 'mean' | 'sum' | 'none';
 
 /** Options every loss takes. */
 export interface ReductionOptions {
+  /** How to reduce the per-element losses: `'mean'` (default), `'sum'` or `'none'`. */
   reduction?: Reduction;
 }
 

@@ -2,12 +2,15 @@ import { NNError, ShapeError, type Tensor, ValueError } from '@nn/tensor';
 
 /** Options of {@link batchNorm}: PyTorch's `weight`, `bias`, `training`, `momentum`, `eps`. */
 export interface BatchNormOptions {
+  /** Per-channel scale `[C]` (none: 1). */
   weight?: Tensor | null;
+  /** Per-channel shift `[C]` (none: 0). */
   bias?: Tensor | null;
   /** Normalise with the batch's statistics (and update the running ones) instead of the running ones. */
   training?: boolean;
   /** Weight of the new batch in the running averages (default 0.1). */
   momentum?: number;
+  /** Added to the variance for stability (default 1e-5). */
   eps?: number;
 }
 

@@ -1,4 +1,4 @@
-import { empty, type Tensor, type TensorOptions } from '@nn/tensor';
+import { empty, type Tensor } from '@nn/tensor';
 import {
   elu,
   type GeluApproximate,
@@ -8,6 +8,7 @@ import {
   mish,
   prelu,
   relu,
+  type SoftplusOptions,
   selu,
   sigmoid,
   silu,
@@ -19,7 +20,7 @@ import { constant_ } from '../init';
 import { Module } from '../module/module';
 import { Parameter } from '../module/parameter';
 import { pyFloat } from '../module/repr';
-import { factoryOptions } from './linear';
+import { type FactoryOptions, factoryOptions } from './linear';
 
 /** max(0, x) (`torch.nn.ReLU`). */
 export class ReLU extends Module {
@@ -30,7 +31,10 @@ export class ReLU extends Module {
 
 /** x for x > 0, `negativeSlope * x` otherwise (`torch.nn.LeakyReLU`, default slope 0.01). */
 export class LeakyReLU extends Module {
-  constructor(readonly negativeSlope = 0.01) {
+  constructor(
+    /** Slope for negative inputs. */
+    readonly negativeSlope = 0.01,
+  ) {
     super();
   }
 
@@ -48,14 +52,12 @@ export class LeakyReLU extends Module {
  * `numParameters` = channels; initialised to `init` (0.25).
  */
 export class PReLU extends Module {
+  /** Number of learned slopes: 1, or the channel count. */
   readonly numParameters: number;
+  /** The learned negative slopes, `[numParameters]`. */
   weight: Parameter;
 
-  constructor(
-    numParameters = 1,
-    init = 0.25,
-    options: { dtype?: TensorOptions['dtype']; device?: string } = {},
-  ) {
+  constructor(numParameters = 1, init = 0.25, options: FactoryOptions = {}) {
     super();
     this.numParameters = numParameters;
     this.weight = new Parameter(constant_(empty([numParameters], factoryOptions(options)), init));
@@ -72,7 +74,10 @@ export class PReLU extends Module {
 
 /** x for x > 0, `alpha * (exp(x) - 1)` otherwise (`torch.nn.ELU`, alpha 1). */
 export class ELU extends Module {
-  constructor(readonly alpha = 1) {
+  constructor(
+    /** Scale of the negative saturation value. */
+    readonly alpha = 1,
+  ) {
     super();
   }
 
@@ -94,6 +99,7 @@ export class SELU extends Module {
 
 /** Gaussian error linear unit, exact (`'none'`) or tanh-approximated (`torch.nn.GELU`). */
 export class GELU extends Module {
+  /** `'none'` (exact, with erf) or `'tanh'` (the tanh approximation). */
   readonly approximate: GeluApproximate;
 
   constructor(options: { approximate?: GeluApproximate } = {}) {
@@ -141,7 +147,9 @@ export class Tanh extends Module {
 /** x clamped to [minVal, maxVal] (`torch.nn.Hardtanh`, defaults -1, 1). */
 export class Hardtanh extends Module {
   constructor(
+    /** Lower bound. */
     readonly minVal = -1,
+    /** Upper bound. */
     readonly maxVal = 1,
   ) {
     super();
@@ -158,7 +166,10 @@ export class Hardtanh extends Module {
 
 /** `log(1 + exp(beta x)) / beta`, linear above `threshold` (`torch.nn.Softplus`, beta 1, threshold 20). */
 export class Softplus extends Module {
-  constructor(readonly options: { beta?: number; threshold?: number } = {}) {
+  constructor(
+    /** `beta` (default 1) and the linear `threshold` (default 20), as {@link F.softplus}. */
+    readonly options: SoftplusOptions = {},
+  ) {
     super();
   }
 
@@ -171,14 +182,13 @@ export class Softplus extends Module {
   }
 }
 
-/** Softmax along `dim` (`torch.nn.Softmax`). */
-export class Softmax extends Module {
-  constructor(readonly dim: number) {
+/** What Softmax and LogSoftmax share: the dimension they normalise along, shown in the repr. */
+abstract class AlongDim extends Module {
+  constructor(
+    /** The dimension the values are normalised along. */
+    readonly dim: number,
+  ) {
     super();
-  }
-
-  override forward(x: Tensor): Tensor {
-    return softmax(x, this.dim);
   }
 
   override extraRepr(): string {
@@ -186,17 +196,16 @@ export class Softmax extends Module {
   }
 }
 
-/** Log-softmax along `dim`, computed stably (`torch.nn.LogSoftmax`). */
-export class LogSoftmax extends Module {
-  constructor(readonly dim: number) {
-    super();
+/** Softmax along `dim` (`torch.nn.Softmax`). */
+export class Softmax extends AlongDim {
+  override forward(x: Tensor): Tensor {
+    return softmax(x, this.dim);
   }
+}
 
+/** Log-softmax along `dim`, computed stably (`torch.nn.LogSoftmax`). */
+export class LogSoftmax extends AlongDim {
   override forward(x: Tensor): Tensor {
     return logSoftmax(x, this.dim);
-  }
-
-  override extraRepr(): string {
-    return `dim=${this.dim}`;
   }
 }

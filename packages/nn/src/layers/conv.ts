@@ -7,9 +7,11 @@ import { factoryOptions, type LayerOptions, resetWeightAndBias } from './linear'
 
 /** Options of the convolution layers (PyTorch's keyword arguments; sizes as one number or one per dim). */
 export interface ConvOptions extends LayerOptions {
+  /** Step of the kernel over the input (default 1). */
   stride?: number | readonly number[];
   /** Zero padding per side, or `'valid'` (none) / `'same'` (output size = input size; stride 1 only). */
   padding?: number | readonly number[] | 'valid' | 'same';
+  /** Spacing between kernel taps (default 1). */
   dilation?: number | readonly number[];
   /** Split channels into groups convolved separately (default 1). */
   groups?: number;
@@ -19,12 +21,17 @@ export interface ConvOptions extends LayerOptions {
 
 /** Options of {@link ConvTranspose2d}. */
 export interface ConvTransposeOptions extends LayerOptions {
+  /** Step of the kernel (default 1). */
   stride?: number | readonly number[];
+  /** `dilation * (kernel - 1) - padding` zero padding is added per side of the input (default 0). */
   padding?: number | readonly number[];
   /** Extra size added to one side of the output (smaller than stride or dilation). */
   outputPadding?: number | readonly number[];
+  /** Spacing between kernel taps (default 1). */
   dilation?: number | readonly number[];
+  /** Split channels into groups convolved separately (default 1). */
   groups?: number;
+  /** Only `'zeros'` (PyTorch's default) is supported. */
   paddingMode?: 'zeros';
 }
 
@@ -42,16 +49,27 @@ function pair(v: readonly number[]): [number, number] {
 
 /** What Conv1d/Conv2d/ConvTranspose2d share: sizes, weights, PyTorch's init and repr. */
 abstract class ConvNd extends Module {
+  /** Channels of the input. */
   readonly inChannels: number;
+  /** Channels of the output. */
   readonly outChannels: number;
+  /** Kernel size per spatial dim. */
   readonly kernelSize: number[];
+  /** Stride per spatial dim. */
   readonly stride: number[];
+  /** Zero padding per spatial dim, or `'valid'`/`'same'`. */
   readonly padding: number[] | 'valid' | 'same';
+  /** Dilation per spatial dim. */
   readonly dilation: number[];
+  /** Extra output size per spatial dim (transposed convolutions; zeros otherwise). */
   readonly outputPadding: number[];
+  /** Channel groups convolved separately. */
   readonly groups: number;
+  /** Always `'zeros'`. */
   readonly paddingMode = 'zeros';
+  /** The kernels: `[out, in / groups, ...kernelSize]` (`[in, out / groups, ...]` when transposed). */
   weight: Parameter;
+  /** Per-output-channel bias `[out]`, or null with `bias: false`. */
   bias: Parameter | null;
 
   constructor(
@@ -129,6 +147,7 @@ export class Conv1d extends ConvNd {
     super(1, false, inChannels, outChannels, kernelSize, options);
   }
 
+  /** Convolves `[N, C, L]` (or unbatched `[C, L]`) input. */
   override forward(x: Tensor): Tensor {
     const padding = this.padding;
     return conv1d(x, this.weight, this.bias, {
@@ -151,6 +170,7 @@ export class Conv2d extends ConvNd {
     super(2, false, inChannels, outChannels, kernelSize, options);
   }
 
+  /** Convolves `[N, C, H, W]` (or unbatched `[C, H, W]`) input. */
   override forward(x: Tensor): Tensor {
     const padding = this.padding;
     return conv2d(x, this.weight, this.bias, {
@@ -182,6 +202,7 @@ export class ConvTranspose2d extends ConvNd {
     }
   }
 
+  /** Applies the transposed convolution to `[N, C, H, W]` (or unbatched `[C, H, W]`) input. */
   override forward(x: Tensor): Tensor {
     return convTranspose2d(x, this.weight, this.bias, {
       stride: pair(this.stride),

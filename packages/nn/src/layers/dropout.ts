@@ -4,6 +4,7 @@ import { Module } from '../module/module';
 import { pyBool, pyFloat } from '../module/repr';
 
 abstract class DropoutBase extends Module {
+  /** Probability of zeroing an element (or a channel, for Dropout2d). */
   readonly p: number;
 
   constructor(p: number) {

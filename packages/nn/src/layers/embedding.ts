@@ -1,16 +1,14 @@
-import { empty, type Tensor, type TensorOptions, ValueError, writeInto, zeros } from '@nn/tensor';
+import { empty, type Tensor, ValueError, writeInto, zeros } from '@nn/tensor';
 import { embedding } from '../functional/embedding';
 import { normal_ } from '../init';
 import { Module } from '../module/module';
 import { Parameter } from '../module/parameter';
-import { factoryOptions } from './linear';
+import { type FactoryOptions, factoryOptions } from './linear';
 
 /** Options of {@link Embedding}. */
-export interface EmbeddingOptions {
+export interface EmbeddingOptions extends FactoryOptions {
   /** This row is initialised to zeros and receives no gradient (negative counts from the end). */
   paddingIdx?: number;
-  dtype?: TensorOptions['dtype'];
-  device?: string;
 }
 
 /**
@@ -18,9 +16,13 @@ export interface EmbeddingOptions {
  * of any shape in, `[...indices.shape, embeddingDim]` out. Initialised from N(0, 1).
  */
 export class Embedding extends Module {
+  /** Number of rows in the table. */
   readonly numEmbeddings: number;
+  /** Size of each vector. */
   readonly embeddingDim: number;
+  /** The row kept at zero with no gradient (made non-negative), if any. */
   readonly paddingIdx: number | undefined;
+  /** The table `[numEmbeddings, embeddingDim]`. */
   weight: Parameter;
 
   constructor(numEmbeddings: number, embeddingDim: number, options: EmbeddingOptions = {}) {

@@ -4,7 +4,9 @@ import { pyTuple } from '../module/repr';
 
 /** Flattens dims `startDim..endDim` into one (`torch.nn.Flatten`; defaults 1 and -1 keep the batch dim). */
 export class Flatten extends Module {
+  /** First dim flattened. */
   readonly startDim: number;
+  /** Last dim flattened (inclusive). */
   readonly endDim: number;
 
   constructor(startDim = 1, endDim = -1) {
@@ -24,7 +26,9 @@ export class Flatten extends Module {
 
 /** Splits dim `dim` into `unflattenedSize` (`torch.nn.Unflatten`). */
 export class Unflatten extends Module {
+  /** The dim that is split. */
   readonly dim: number;
+  /** The sizes it is split into. */
   readonly unflattenedSize: readonly number[];
 
   constructor(dim: number, unflattenedSize: readonly number[]) {

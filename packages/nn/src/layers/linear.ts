@@ -5,16 +5,22 @@ import { Module } from '../module/module';
 import { Parameter } from '../module/parameter';
 import { pyBool } from '../module/repr';
 
-/** Options of layers with an optional bias: PyTorch's `bias`, `dtype`, `device`. */
-export interface LayerOptions {
-  /** Whether to learn an additive bias (default true). */
-  bias?: boolean;
+/** Where a layer creates its parameters and buffers: PyTorch's `dtype` and `device` keyword arguments. */
+export interface FactoryOptions {
+  /** dtype of the parameters and floating buffers (default float32). */
   dtype?: TensorOptions['dtype'];
+  /** Device of the parameters and buffers (default `'cpu'`). */
   device?: string;
 }
 
+/** Options of layers with an optional bias: PyTorch's `bias`, `dtype`, `device`. */
+export interface LayerOptions extends FactoryOptions {
+  /** Whether to learn an additive bias (default true). */
+  bias?: boolean;
+}
+
 /** Tensor options for a layer's weights from its `dtype`/`device` options. */
-export function factoryOptions(options: { dtype?: TensorOptions['dtype']; device?: string }): TensorOptions {
+export function factoryOptions(options: FactoryOptions): TensorOptions {
   return {
     ...(options.dtype === undefined ? {} : { dtype: options.dtype }),
     ...(options.device === undefined ? {} : { device: options.device }),
@@ -35,9 +41,13 @@ export function resetWeightAndBias(weight: Tensor, bias: Tensor | null, fanIn: n
  * `[..., outFeatures]`; `weight` is `[outFeatures, inFeatures]`.
  */
 export class Linear extends Module {
+  /** Size of each input's last dim. */
   readonly inFeatures: number;
+  /** Size of each output's last dim. */
   readonly outFeatures: number;
+  /** `[outFeatures, inFeatures]`. */
   weight: Parameter;
+  /** `[outFeatures]`, or null with `bias: false`. */
   bias: Parameter | null;
 
   constructor(inFeatures: number, outFeatures: number, options: LayerOptions = {}) {
@@ -55,6 +65,7 @@ export class Linear extends Module {
     resetWeightAndBias(this.weight, this.bias, this.inFeatures);
   }
 
+  /** `x W^T + b` for `[..., inFeatures]` input. */
   override forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias);
   }
@@ -69,10 +80,15 @@ export class Linear extends Module {
  * output `[..., outFeatures]`; `weight` is `[outFeatures, in1Features, in2Features]`.
  */
 export class Bilinear extends Module {
+  /** Size of the first input's last dim. */
   readonly in1Features: number;
+  /** Size of the second input's last dim. */
   readonly in2Features: number;
+  /** Size of the output's last dim. */
   readonly outFeatures: number;
+  /** `[outFeatures, in1Features, in2Features]`. */
   weight: Parameter;
+  /** `[outFeatures]`, or null with `bias: false`. */
   bias: Parameter | null;
 
   constructor(in1Features: number, in2Features: number, outFeatures: number, options: LayerOptions = {}) {
@@ -93,6 +109,7 @@ export class Bilinear extends Module {
     if (this.bias) uniform_(this.bias, -bound, bound);
   }
 
+  /** `x1^T W_k x2 + b_k` for each output feature k. */
   override forward(x1: Tensor, x2: Tensor): Tensor {
     return bilinear(x1, x2, this.weight, this.bias);
   }

@@ -17,6 +17,7 @@ import { Module } from '../module/module';
 
 /** What every loss module keeps: its reduction. Per-class weights are buffers, as in PyTorch. */
 abstract class Loss extends Module {
+  /** How per-element losses are reduced: `'mean'` (default), `'sum'` or `'none'`. */
   readonly reduction: Reduction;
 
   constructor(reduction: Reduction | undefined) {
@@ -24,6 +25,7 @@ abstract class Loss extends Module {
     this.reduction = reduction ?? 'mean';
   }
 
+  /** The loss of `input` against `target` (see the matching function in `F`). */
   abstract override forward(input: Tensor, target: Tensor): Tensor;
 }
 
@@ -51,6 +53,7 @@ export class L1Loss extends Loss {
 
 /** Squared error below `beta`, absolute above (`torch.nn.SmoothL1Loss`, beta 1). */
 export class SmoothL1Loss extends Loss {
+  /** Where the loss switches from squared to absolute (default 1). */
   readonly beta: number;
 
   constructor(options: { reduction?: Reduction; beta?: number } = {}) {
@@ -65,6 +68,7 @@ export class SmoothL1Loss extends Loss {
 
 /** Squared error below `delta`, scaled absolute above (`torch.nn.HuberLoss`, delta 1). */
 export class HuberLoss extends Loss {
+  /** Where the loss switches from squared to absolute (default 1). */
   readonly delta: number;
 
   constructor(options: { reduction?: Reduction; delta?: number } = {}) {
@@ -79,8 +83,11 @@ export class HuberLoss extends Loss {
 
 /** Options of {@link CrossEntropyLoss} and {@link NLLLoss}. */
 export interface ClassLossModuleOptions {
+  /** A rescaling weight per class, shape `[C]` (kept as the buffer `weight`). */
   weight?: Tensor | null;
+  /** Targets of this class contribute nothing (default -100). */
   ignoreIndex?: number;
+  /** How per-element losses are reduced (default `'mean'`). */
   reduction?: Reduction;
 }
 
@@ -89,8 +96,11 @@ export interface ClassLossModuleOptions {
  * (a buffer), `ignoreIndex` (-100), `labelSmoothing` (0). Fused and stable for large logits.
  */
 export class CrossEntropyLoss extends Loss {
+  /** Per-class weight `[C]` (a buffer), or null. */
   declare weight: Tensor | null;
+  /** Target class that contributes nothing. */
   readonly ignoreIndex: number;
+  /** Share of the target mass spread uniformly over the classes (0 to 1). */
   readonly labelSmoothing: number;
 
   constructor(options: ClassLossModuleOptions & { labelSmoothing?: number } = {}) {
@@ -113,7 +123,9 @@ export class CrossEntropyLoss extends Loss {
 
 /** Negative log-likelihood of log-probabilities (`torch.nn.NLLLoss`): `weight` (a buffer), `ignoreIndex`. */
 export class NLLLoss extends Loss {
+  /** Per-class weight `[C]` (a buffer), or null. */
   declare weight: Tensor | null;
+  /** Target class that contributes nothing. */
   readonly ignoreIndex: number;
 
   constructor(options: ClassLossModuleOptions = {}) {
@@ -133,6 +145,7 @@ export class NLLLoss extends Loss {
 
 /** Binary cross-entropy of probabilities (`torch.nn.BCELoss`); `weight` (a buffer) rescales each element. */
 export class BCELoss extends Loss {
+  /** Per-element rescaling weight, broadcast to the input (a buffer), or null. */
   declare weight: Tensor | null;
 
   constructor(options: { weight?: Tensor | null; reduction?: Reduction } = {}) {
@@ -150,7 +163,9 @@ export class BCELoss extends Loss {
  * `posWeight` are buffers (saved as `weight` and `pos_weight`).
  */
 export class BCEWithLogitsLoss extends Loss {
+  /** Per-element rescaling weight, broadcast to the input (a buffer), or null. */
   declare weight: Tensor | null;
+  /** Weight of positive examples per class (a buffer saved as `pos_weight`), or null. */
   declare pos_weight: Tensor | null;
 
   constructor(options: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {}) {
@@ -170,7 +185,9 @@ export class BCEWithLogitsLoss extends Loss {
 
 /** Kullback-Leibler divergence of log-probabilities (`torch.nn.KLDivLoss`); use `reduction: 'batchmean'`. */
 export class KLDivLoss extends Module {
+  /** How pointwise losses are reduced; `'batchmean'` gives the true KL divergence. */
   readonly reduction: KLDivReduction;
+  /** Whether `target` holds log-probabilities. */
   readonly logTarget: boolean;
 
   constructor(options: { reduction?: KLDivReduction; logTarget?: boolean } = {}) {

@@ -1,13 +1,13 @@
-import { empty, ShapeError, type Tensor, type TensorOptions, ValueError, zeros } from '@nn/tensor';
+import { empty, ShapeError, type Tensor, ValueError, zeros } from '@nn/tensor';
 import { batchNorm, groupNorm, layerNorm } from '../functional/normalization';
 import { ones_, zeros_ } from '../init';
 import { Module } from '../module/module';
 import { Parameter } from '../module/parameter';
 import { pyBool, pyFloat, pyTuple } from '../module/repr';
-import { factoryOptions } from './linear';
+import { type FactoryOptions, factoryOptions } from './linear';
 
 /** Options of {@link BatchNorm1d} / {@link BatchNorm2d}, PyTorch's keyword arguments. */
-export interface BatchNormOptions {
+export interface BatchNormOptions extends FactoryOptions {
   /** Added to the variance for stability (default 1e-5). */
   eps?: number;
   /** Weight of each new batch in the running averages (default 0.1); `null` for a cumulative average. */
@@ -16,8 +16,6 @@ export interface BatchNormOptions {
   affine?: boolean;
   /** Keep running statistics for eval mode (default true); without them eval uses batch statistics. */
   trackRunningStats?: boolean;
-  dtype?: TensorOptions['dtype'];
-  device?: string;
 }
 
 /**
@@ -25,15 +23,25 @@ export interface BatchNormOptions {
  * `running_var`, `num_batches_tracked`) so state-dict keys match; `runningMean` etc. read them.
  */
 abstract class BatchNormBase extends Module {
+  /** Channels `C` of the input. */
   readonly numFeatures: number;
+  /** Added to the variance for stability. */
   readonly eps: number;
+  /** Weight of each new batch in the running averages; null for a cumulative average. */
   readonly momentum: number | null;
+  /** Whether `weight` and `bias` are learned. */
   readonly affine: boolean;
+  /** Whether running statistics are kept for eval mode. */
   readonly trackRunningStats: boolean;
+  /** Per-channel scale `[C]` (initialised to 1), or null without `affine`. */
   weight: Parameter | null;
+  /** Per-channel shift `[C]` (initialised to 0), or null without `affine`. */
   bias: Parameter | null;
+  /** Running mean per channel (a buffer), or null without `trackRunningStats`. */
   declare running_mean: Tensor | null;
+  /** Running unbiased variance per channel (a buffer), or null without `trackRunningStats`. */
   declare running_var: Tensor | null;
+  /** Batches seen in training (an int32 buffer), or null without `trackRunningStats`. */
   declare num_batches_tracked: Tensor | null;
 
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
@@ -84,6 +92,7 @@ abstract class BatchNormBase extends Module {
     if (this.bias) zeros_(this.bias);
   }
 
+  /** Throws ShapeError for input of the wrong rank for this layer. */
   protected abstract checkInput(x: Tensor): void;
 
   override forward(x: Tensor): Tensor {
@@ -137,20 +146,24 @@ export class BatchNorm2d extends BatchNormBase {
 }
 
 /** Options of {@link LayerNorm}. */
-export interface LayerNormOptions {
+export interface LayerNormOptions extends FactoryOptions {
+  /** Added to the variance for stability (default 1e-5). */
   eps?: number;
   /** Learn a scale and shift of `normalizedShape` (default true). */
   elementwiseAffine?: boolean;
-  dtype?: TensorOptions['dtype'];
-  device?: string;
 }
 
 /** Normalises over the last dims, of shape `normalizedShape` (`torch.nn.LayerNorm`). */
 export class LayerNorm extends Module {
+  /** The trailing dims normalised over. */
   readonly normalizedShape: number[];
+  /** Added to the variance for stability. */
   readonly eps: number;
+  /** Whether `weight` and `bias` are learned. */
   readonly elementwiseAffine: boolean;
+  /** Scale of `normalizedShape` (initialised to 1), or null without `elementwiseAffine`. */
   weight: Parameter | null;
+  /** Shift of `normalizedShape` (initialised to 0), or null without `elementwiseAffine`. */
   bias: Parameter | null;
 
   constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
@@ -173,21 +186,26 @@ export class LayerNorm extends Module {
 }
 
 /** Options of {@link GroupNorm}. */
-export interface GroupNormOptions {
+export interface GroupNormOptions extends FactoryOptions {
+  /** Added to the variance for stability (default 1e-5). */
   eps?: number;
   /** Learn a per-channel scale and shift (default true). */
   affine?: boolean;
-  dtype?: TensorOptions['dtype'];
-  device?: string;
 }
 
 /** Normalises groups of channels of `[N, C, ...]` input (`torch.nn.GroupNorm`). */
 export class GroupNorm extends Module {
+  /** Groups the channels are split into. */
   readonly numGroups: number;
+  /** Channels `C` of the input (divisible by `numGroups`). */
   readonly numChannels: number;
+  /** Added to the variance for stability. */
   readonly eps: number;
+  /** Whether `weight` and `bias` are learned. */
   readonly affine: boolean;
+  /** Per-channel scale `[C]` (initialised to 1), or null without `affine`. */
   weight: Parameter | null;
+  /** Per-channel shift `[C]` (initialised to 0), or null without `affine`. */
   bias: Parameter | null;
 
   constructor(numGroups: number, numChannels: number, options: GroupNormOptions = {}) {

@@ -5,18 +5,27 @@ import { pyBool, pyIntOrTuple } from '../module/repr';
 
 /** Options of {@link MaxPool2d}: PyTorch's `stride` (default: the kernel size), `padding`, `dilation`, `ceilMode`. */
 export interface MaxPool2dOptions {
+  /** Window step (default: the kernel size). */
   stride?: Size2;
+  /** Implicit -Infinity padding per side (default 0; at most half the kernel size). */
   padding?: Size2;
+  /** Spacing between window taps (default 1). */
   dilation?: Size2;
+  /** Round the output size up instead of down (default false). */
   ceilMode?: boolean;
 }
 
 /** Max over `kernelSize` windows of `[N, C, H, W]` input (`torch.nn.MaxPool2d`). */
 export class MaxPool2d extends Module {
+  /** Window size. */
   readonly kernelSize: Size2;
+  /** Window step. */
   readonly stride: Size2;
+  /** Implicit padding per side. */
   readonly padding: Size2;
+  /** Spacing between window taps. */
   readonly dilation: Size2;
+  /** Whether the output size rounds up. */
   readonly ceilMode: boolean;
 
   constructor(kernelSize: Size2, options: MaxPool2dOptions = {}) {
@@ -47,20 +56,31 @@ export class MaxPool2d extends Module {
 
 /** Options of {@link AvgPool2d}: PyTorch's `stride`, `padding`, `ceilMode`, `countIncludePad`, `divisorOverride`. */
 export interface AvgPool2dOptions {
+  /** Window step (default: the kernel size). */
   stride?: Size2;
+  /** Implicit zero padding per side (default 0; at most half the kernel size). */
   padding?: Size2;
+  /** Round the output size up instead of down (default false). */
   ceilMode?: boolean;
+  /** Count the zero padding in the divisor (default true). */
   countIncludePad?: boolean;
+  /** Divide every window sum by this instead of the window size. */
   divisorOverride?: number;
 }
 
 /** Mean over `kernelSize` windows of `[N, C, H, W]` input (`torch.nn.AvgPool2d`). */
 export class AvgPool2d extends Module {
+  /** Window size. */
   readonly kernelSize: Size2;
+  /** Window step. */
   readonly stride: Size2;
+  /** Implicit zero padding per side. */
   readonly padding: Size2;
+  /** Whether the output size rounds up. */
   readonly ceilMode: boolean;
+  /** Whether padding counts in the divisor. */
   readonly countIncludePad: boolean;
+  /** Divisor used instead of the window size, if set. */
   readonly divisorOverride: number | undefined;
 
   constructor(kernelSize: Size2, options: AvgPool2dOptions = {}) {
@@ -90,7 +110,10 @@ export class AvgPool2d extends Module {
 
 /** Average pooling to a fixed `outputSize` whatever the input size (`torch.nn.AdaptiveAvgPool2d`). */
 export class AdaptiveAvgPool2d extends Module {
-  constructor(readonly outputSize: number | readonly [number | null, number | null]) {
+  constructor(
+    /** Output height and width (one number for both); `null` keeps that input size. */
+    readonly outputSize: number | readonly [number | null, number | null],
+  ) {
     super();
   }
 

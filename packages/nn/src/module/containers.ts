@@ -14,10 +14,12 @@ abstract class OrderedModules extends Module {
     else super.setOwnMember(name, value);
   }
 
+  /** The modules by name, in insertion order. */
   protected get items(): Map<string, Module> {
     return this.#items;
   }
 
+  /** Adds or replaces `name`; throws ValueError (naming `op`) when `module` is not a Module. */
   protected putModule(op: string, name: string, module: Module): void {
     if (!(module instanceof Module)) {
       throw new ValueError(op, `${String(module)} is not a Module subclass (entry "${name}")`);
@@ -95,6 +97,7 @@ export class ModuleList extends OrderedModules {
     return removed!;
   }
 
+  /** Iterates the modules in order. */
   [Symbol.iterator](): IterableIterator<Module> {
     return this.items.values();
   }
@@ -123,6 +126,7 @@ export class ModuleDict extends OrderedModules {
     return this;
   }
 
+  /** Whether a module is stored under `key`. */
   has(key: string): boolean {
     return this.items.has(key);
   }
@@ -141,18 +145,22 @@ export class ModuleDict extends OrderedModules {
     return this;
   }
 
+  /** The keys, in insertion order. */
   keys(): string[] {
     return [...this.items.keys()];
   }
 
+  /** The modules, in insertion order. */
   values(): Module[] {
     return [...this.items.values()];
   }
 
+  /** `[key, module]` pairs, in insertion order. */
   entries(): [string, Module][] {
     return [...this.items.entries()];
   }
 
+  /** Iterates the keys, as iterating a Python `ModuleDict` does. */
   [Symbol.iterator](): IterableIterator<string> {
     return this.items.keys();
   }
@@ -192,6 +200,7 @@ export class Sequential extends OrderedModules {
     return this;
   }
 
+  /** Iterates the modules in order. */
   [Symbol.iterator](): IterableIterator<Module> {
     return this.items.values();
   }

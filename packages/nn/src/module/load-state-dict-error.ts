@@ -2,8 +2,11 @@ import { NNError } from '@nn/tensor';
 
 /** A state-dict entry whose shape differs from the module's tensor of the same name. */
 export interface ShapeMismatch {
+  /** The state-dict key. */
   key: string;
+  /** Shape in the state dict being loaded. */
   checkpoint: readonly number[];
+  /** Shape of the module's tensor. */
   model: readonly number[];
 }
 
@@ -12,9 +15,13 @@ export interface ShapeMismatch {
  * give them to code.
  */
 export class LoadStateDictError extends NNError {
+  /** The class name, for messages and logs. */
   override name = 'LoadStateDictError';
+  /** Keys the module expected but the state dict lacks. */
   readonly missingKeys: string[];
+  /** Keys of the state dict the module has no tensor for. */
   readonly unexpectedKeys: string[];
+  /** Keys whose shapes differ. */
   readonly mismatches: ShapeMismatch[];
 
   constructor(

@@ -7,12 +7,15 @@ export type StateDict = Record<string, Tensor>;
 
 /** What `loadStateDict` did not match: keys the module expected but did not get, and keys it did not use. */
 export interface LoadStateDictResult {
+  /** Keys the module expected but the state dict lacks. */
   missingKeys: string[];
+  /** Keys of the state dict the module has no tensor for. */
   unexpectedKeys: string[];
 }
 
 /** Undoes a hook registration. */
 export interface RemovableHandle {
+  /** Unregisters the hook (a no-op when already removed). */
   remove(): void;
 }
 
@@ -23,7 +26,15 @@ export type ForwardPreHook<M extends Module = Module> = (module: M, args: unknow
 export type ForwardHook<M extends Module = Module> = (module: M, args: unknown[], output: unknown) => unknown;
 
 /** A device name (`'cpu'`, `'gpu'`), a dtype, or both. */
-export type ToTarget = string | DType | { device?: string; dtype?: DType };
+export type ToTarget =
+  | string
+  | DType
+  | {
+      /** Device to move to. */
+      device?: string;
+      /** Floating dtype to cast floating tensors to. */
+      dtype?: DType;
+    };
 
 const DTYPES: readonly string[] = ['float32', 'float64', 'int32', 'bool'];
 

@@ -6,6 +6,7 @@ import type { Module, RemovableHandle } from './module';
 export interface SummaryOptions {
   /** dtype of the zero input fed through the model (default float32). */
   dtype?: DType;
+  /** Device of the zero input (default `'cpu'`). */
   device?: string;
 }
 

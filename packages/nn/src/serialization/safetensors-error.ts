@@ -6,6 +6,7 @@ import { NNError } from '@nn/tensor';
  * `decodeSafetensors: tensor "fc.weight": shape [2,3] of F32 needs 24 bytes but data_offsets [0,20] span 20`.
  */
 export class SafetensorsError extends NNError {
+  /** The class name, for messages and logs. */
   override name = 'SafetensorsError';
   /** The tensor at fault, if the problem is with one tensor. */
   readonly tensor: string | undefined;

@@ -1,6 +1,6 @@
 import { SafetensorsError } from './safetensors-error';
 
-/** The safetensors element types @nn reads and writes. */
+/** The safetensors element types that `@nn` reads and writes. */
 export type SafetensorsDtype = 'F32' | 'F64' | 'I32' | 'I64' | 'BOOL' | 'U8' | 'F16' | 'BF16';
 
 /**
@@ -8,23 +8,39 @@ export type SafetensorsDtype = 'F32' | 'F64' | 'I32' | 'I64' | 'BOOL' | 'U8' | '
  * are their raw 16-bit patterns, since JavaScript has no 16-bit float array everywhere yet.
  */
 export interface SafetensorsArrays {
+  /** 32-bit floats. */
   F32: Float32Array;
+  /** 64-bit floats. */
   F64: Float64Array;
+  /** 32-bit integers. */
   I32: Int32Array;
+  /** 64-bit integers (BigInt). */
   I64: BigInt64Array;
+  /** Booleans, one byte each (0 or 1). */
   BOOL: Uint8Array;
+  /** Unsigned bytes. */
   U8: Uint8Array;
+  /** IEEE half floats, as raw bit patterns. */
   F16: Uint16Array;
+  /** bfloat16, as raw bit patterns. */
   BF16: Uint16Array;
 }
 
 /** One tensor of a safetensors file: row-major `data` of `shape`, in the array type matching `dtype`. */
 export type SafetensorsTensor = {
-  [D in SafetensorsDtype]: { dtype: D; shape: number[]; data: SafetensorsArrays[D] };
+  [D in SafetensorsDtype]: {
+    /** The element type. */
+    dtype: D;
+    /** Sizes of each dim. */
+    shape: number[];
+    /** The elements, row-major. */
+    data: SafetensorsArrays[D];
+  };
 }[SafetensorsDtype];
 
 /** A decoded safetensors file. Both records have no prototype, so any tensor name is safe as a key. */
 export interface SafetensorsFile {
+  /** The tensors by name. */
   tensors: Record<string, SafetensorsTensor>;
   /** The `__metadata__` string map, or `null` when the file has none. */
   metadata: Record<string, string> | null;

@@ -1,18 +1,30 @@
 import { ValueError } from '@nn/tensor';
 import { type AnyOptimizer, groupsOf, type LRScheduler, type Scheduler, snapshotFields } from './scheduler';
 
-function childStates(schedulers: readonly Scheduler[]): Record<string, unknown>[] {
-  return schedulers.map((s) => s.stateDict());
-}
+/** What SequentialLR and ChainedScheduler share: the last lrs, and their children saved under `schedulers`. */
+abstract class CompositeScheduler implements Scheduler {
+  abstract readonly optimizer: AnyOptimizer;
+  abstract readonly schedulers: Scheduler[];
+  /** The lrs last set, returned by `getLastLr()`. */
+  protected abstract lastLr: number[];
 
-function loadChildren(
-  schedulers: readonly Scheduler[],
-  stateDict: Record<string, unknown>,
-): Record<string, unknown> {
-  const { schedulers: children, ...own } = stateDict;
-  for (const [i, child] of (children as Record<string, unknown>[]).entries())
-    schedulers[i]!.loadStateDict(child);
-  return structuredClone(own);
+  /** The learning rate of each parameter group as last set by this scheduler. */
+  getLastLr(): number[] {
+    return [...this.lastLr];
+  }
+
+  /** This scheduler's counters, with each child's own state dict under `schedulers`. */
+  stateDict(): Record<string, unknown> {
+    return { ...snapshotFields(this), schedulers: this.schedulers.map((s) => s.stateDict()) };
+  }
+
+  /** Restores a `stateDict()`, the children's included. */
+  loadStateDict(stateDict: Record<string, unknown>): void {
+    const { schedulers: children, ...own } = stateDict;
+    for (const [i, child] of (children as Record<string, unknown>[]).entries())
+      this.schedulers[i]!.loadStateDict(child);
+    Object.assign(this, structuredClone(own));
+  }
 }
 
 /** Options of {@link SequentialLR}. */
@@ -29,18 +41,20 @@ export interface SequentialLROptions {
  * Runs schedulers one after another, switching at the milestones (e.g. a linear warm-up, then cosine
  * decay), as torch 1.13's `SequentialLR`: a scheduler taking over restarts from epoch 0 (closed form).
  */
-export class SequentialLR implements Scheduler {
+export class SequentialLR extends CompositeScheduler {
   /** The optimizer whose groups are scheduled. */
-  readonly optimizer: AnyOptimizer;
+  override readonly optimizer: AnyOptimizer;
   /** The schedulers, in order of use. */
-  readonly schedulers: LRScheduler[];
+  override readonly schedulers: LRScheduler[];
   /** Epochs at which the next scheduler takes over. */
   milestones: number[];
   /** Epochs taken. */
   lastEpoch: number;
-  private lastLr: number[];
+  /** The lrs last set, returned by `getLastLr()`. */
+  protected override lastLr: number[];
 
   constructor(optimizer: AnyOptimizer, { schedulers, milestones, lastEpoch = -1 }: SequentialLROptions) {
+    super();
     schedulers.forEach((s, i) => {
       if (s.optimizer !== optimizer) {
         throw new ValueError(
@@ -78,32 +92,22 @@ export class SequentialLR implements Scheduler {
     else scheduler.step();
     this.lastLr = scheduler.getLastLr();
   }
-
-  getLastLr(): number[] {
-    return [...this.lastLr];
-  }
-
-  stateDict(): Record<string, unknown> {
-    return { ...snapshotFields(this), schedulers: childStates(this.schedulers) };
-  }
-
-  loadStateDict(stateDict: Record<string, unknown>): void {
-    Object.assign(this, loadChildren(this.schedulers, stateDict));
-  }
 }
 
 /**
  * Steps several schedulers of one optimizer together, each applying its change on top of the others'
  * (e.g. a constant warm-up factor times exponential decay), as torch 1.13's `ChainedScheduler`.
  */
-export class ChainedScheduler implements Scheduler {
+export class ChainedScheduler extends CompositeScheduler {
   /** The optimizer whose groups are scheduled. */
-  readonly optimizer: AnyOptimizer;
+  override readonly optimizer: AnyOptimizer;
   /** The chained schedulers, stepped in order. */
-  readonly schedulers: Scheduler[];
-  private lastLr: number[];
+  override readonly schedulers: Scheduler[];
+  /** The lrs last set, returned by `getLastLr()`. */
+  protected override lastLr: number[];
 
   constructor(schedulers: readonly LRScheduler[]) {
+    super();
     if (schedulers.length === 0) throw new ValueError('ChainedScheduler', 'expects at least one scheduler');
     schedulers.forEach((s, i) => {
       if (s.optimizer !== schedulers[0]!.optimizer) {
@@ -122,17 +126,5 @@ export class ChainedScheduler implements Scheduler {
   step(): void {
     for (const s of this.schedulers as LRScheduler[]) s.step();
     this.lastLr = groupsOf(this.optimizer).map((g) => g.lr);
-  }
-
-  getLastLr(): number[] {
-    return [...this.lastLr];
-  }
-
-  stateDict(): Record<string, unknown> {
-    return { ...snapshotFields(this), schedulers: childStates(this.schedulers) };
-  }
-
-  loadStateDict(stateDict: Record<string, unknown>): void {
-    Object.assign(this, loadChildren(this.schedulers, stateDict));
   }
 }

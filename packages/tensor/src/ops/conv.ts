@@ -8,23 +8,35 @@ import { pair, type Size2 } from './pooling';
  * `'same'` with even kernels needs no input copy. (A type alias so it fits the dispatcher's attrs record.)
  */
 export type ConvAttrs = {
+  /** Vertical stride. */
   strideH: number;
+  /** Horizontal stride. */
   strideW: number;
+  /** Zero rows added above. */
   padTop: number;
+  /** Zero rows added below. */
   padBottom: number;
+  /** Zero columns added on the left. */
   padLeft: number;
+  /** Zero columns added on the right. */
   padRight: number;
+  /** Vertical spacing between kernel taps. */
   dilationH: number;
+  /** Horizontal spacing between kernel taps. */
   dilationW: number;
+  /** Channel groups convolved separately. */
   groups: number;
 };
 
 /** Options of {@link conv2d}, as torch.nn.functional.conv2d's. */
 export interface Conv2dOptions {
+  /** Step of the kernel over the input (default 1). */
   stride?: Size2;
   /** Zero padding per side, or `'valid'` (none) or `'same'` (output size = input size; stride 1 only). */
   padding?: Size2 | 'same' | 'valid';
+  /** Spacing between kernel taps (default 1). */
   dilation?: Size2;
+  /** Split input and output channels into this many groups convolved separately (default 1). */
   groups?: number;
 }
 
@@ -157,9 +169,13 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor, options: Conv2d
 
 /** Options of {@link conv1d}. */
 export interface Conv1dOptions {
+  /** Step of the kernel over the input (default 1). */
   stride?: number;
+  /** Zero padding per side, or `'valid'` (none) or `'same'` (output length = input length; stride 1 only). */
   padding?: number | 'same' | 'valid';
+  /** Spacing between kernel taps (default 1). */
   dilation?: number;
+  /** Split channels into this many groups convolved separately (default 1). */
   groups?: number;
 }
 
@@ -180,10 +196,17 @@ export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor, options: Conv1d
 
 /** Options of {@link convTranspose2d}, as torch.nn.functional.conv_transpose2d's. */
 export interface ConvTranspose2dOptions {
+  /** Step of the kernel (default 1); the output grows by this per input element. */
   stride?: Size2;
+  /**
+   * `dilation * (kernel - 1) - padding` zero padding is added per side of the input (default 0), as PyTorch.
+   */
   padding?: Size2;
+  /** Extra size added to one side of the output (default 0; smaller than stride or dilation). */
   outputPadding?: Size2;
+  /** Split channels into this many groups (default 1). */
   groups?: number;
+  /** Spacing between kernel taps (default 1). */
   dilation?: Size2;
 }
 

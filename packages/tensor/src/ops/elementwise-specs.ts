@@ -9,11 +9,19 @@ export type ResultRule = 'same' | 'float' | 'bool';
 
 /** Device-independent description of an elementwise kernel; backends supply the arithmetic. */
 export interface ElementwiseSpec {
+  /** The kernel name (`'add'`, `'exp'`, ...). */
   name: string;
+  /** Number of tensor operands. */
   arity: 1 | 2 | 3;
+  /** How the result dtype follows from the promoted input dtype. */
   result: ResultRule;
   /** Input dtypes the op refuses, with PyTorch's reason. */
-  rejects?: { dtypes: DType[]; why: string };
+  rejects?: {
+    /** The refused input dtypes. */
+    dtypes: DType[];
+    /** PyTorch's reason, quoted in the error. */
+    why: string;
+  };
 }
 
 const unary = (name: string, result: ResultRule, rejects?: ElementwiseSpec['rejects']): ElementwiseSpec => ({

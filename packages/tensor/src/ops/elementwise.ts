@@ -89,6 +89,7 @@ export function sub(input: Operand, other: Operand, options: { alpha?: number } 
   return elementwise('sub', [input, other], options.alpha ?? 1);
 }
 
+/** torch.mul: elementwise product, broadcasting with type promotion. */
 export function mul(input: Operand, other: Operand): Tensor {
   return elementwise('mul', [input, other]);
 }
@@ -102,10 +103,12 @@ export function div(input: Operand, other: Operand, options: { roundingMode?: Ro
   return elementwise(name, [input, other]);
 }
 
+/** The kernel that implements division with rounding `mode`. */
 export function kernelForRounding(mode: RoundingMode): string {
   return mode === 'floor' ? 'floorDivide' : mode === 'trunc' ? 'truncDivide' : 'div';
 }
 
+/** torch.pow: `input ** exponent` elementwise, broadcasting with type promotion. */
 export function pow(input: Operand, exponent: Operand): Tensor {
   return elementwise('pow', [input, exponent]);
 }

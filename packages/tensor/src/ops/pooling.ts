@@ -1,6 +1,7 @@
 import { runKernel, runKernelMulti } from '../dispatch';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors';
 import type { Tensor } from '../tensor';
+import type { ValuesIndices } from './reductions';
 
 /** A size given once for both spatial dims or as `[h, w]`. */
 export type Size2 = number | readonly [number, number];
@@ -8,12 +9,19 @@ export type Size2 = number | readonly [number, number];
 /** Attributes of the pooling kernels, with every size already resolved per dim. */
 // A type alias (not an interface) so it is assignable to the dispatcher's KernelAttrs record.
 export type PoolAttrs = {
+  /** Window height and width. */
   kernelSize: [number, number];
+  /** Window step per dim. */
   stride: [number, number];
+  /** Implicit padding per side, per dim. */
   padding: [number, number];
+  /** Spacing between window taps per dim. */
   dilation: [number, number];
+  /** Output height and width. */
   outputSize: [number, number];
+  /** Average pooling: count padding in the divisor. */
   countIncludePad?: boolean;
+  /** Average pooling: divide by this instead of the window size. */
   divisorOverride?: number;
 };
 
@@ -47,8 +55,11 @@ function outputSize(
 }
 
 interface PoolOptions {
+  /** Window step (default: the kernel size, as PyTorch). */
   stride?: Size2;
+  /** Implicit padding per side (default 0; at most half the kernel size). */
   padding?: Size2;
+  /** Round the output size up instead of down (default false). */
   ceilMode?: boolean;
 }
 
@@ -97,6 +108,7 @@ function poolAttrs(
 
 /** Options of {@link maxPool2d}. */
 export interface MaxPool2dOptions extends PoolOptions {
+  /** Spacing between window taps (default 1). */
   dilation?: Size2;
 }
 
@@ -113,7 +125,7 @@ export function maxPool2dWithIndices(
   x: Tensor,
   kernelSize: Size2,
   options: MaxPool2dOptions = {},
-): { values: Tensor; indices: Tensor } {
+): ValuesIndices {
   const [x4, added] = as4d('maxPool2d', x);
   const [values, indices] = runKernelMulti(
     'maxPool2d',
@@ -127,6 +139,7 @@ export function maxPool2dWithIndices(
 export interface AvgPool2dOptions extends PoolOptions {
   /** Count zero padding in the divisor (default true, as PyTorch). */
   countIncludePad?: boolean;
+  /** Divide every window sum by this instead of the window size. */
   divisorOverride?: number;
 }
 

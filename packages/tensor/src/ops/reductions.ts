@@ -12,12 +12,15 @@ export type Dims = number | readonly number[];
 
 /** `keepdim`: keep reduced dims as size 1 (default false), as PyTorch. */
 export interface ReduceOptions {
+  /** Keep reduced dims as size 1 (default false). */
   keepdim?: boolean;
 }
 
 /** A values tensor and the int32 positions (along the dim) they came from. */
 export interface ValuesIndices {
+  /** The selected values. */
   values: Tensor;
+  /** Their int32 positions along the dim. */
   indices: Tensor;
 }
 
@@ -169,6 +172,7 @@ export function argmin(x: Tensor, dim?: number, options: ReduceOptions = {}): Te
 
 /** Options of {@link variance} and {@link std}: `correction` is subtracted from the count (default 1). */
 export interface VarOptions extends ReduceOptions {
+  /** Subtracted from the element count in the divisor (default 1: Bessel's correction; 0: population). */
   correction?: number;
 }
 

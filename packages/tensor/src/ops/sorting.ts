@@ -6,13 +6,17 @@ import type { ValuesIndices } from './reductions';
 
 /** Options of {@link sort} and {@link argsort}. Sorting is always stable, so `stable` changes nothing. */
 export interface SortOptions {
+  /** Largest first (default false). */
   descending?: boolean;
+  /** Accepted for PyTorch compatibility; sorting is always stable. */
   stable?: boolean;
 }
 
 /** Options of {@link topk}. Results always come sorted, a valid answer for `sorted: false` too. */
 export interface TopkOptions {
+  /** Take the largest (default true) or the smallest values. */
   largest?: boolean;
+  /** Accepted for PyTorch compatibility; results are always sorted. */
   sorted?: boolean;
 }
 

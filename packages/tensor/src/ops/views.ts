@@ -131,6 +131,9 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   return runKernel('view', [x.contiguous()], { shape: target });
 }
 
+/**
+ * torch.permute: a view with dims reordered. Throws ShapeError unless `dims` is a permutation of all dims.
+ */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   const norm = dims.map((d) => normalizeDim('permute', d, x.ndim));
   if (norm.length !== x.ndim || new Set(norm).size !== norm.length) {
@@ -142,6 +145,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   return runKernel('permute', [x], { dims: norm });
 }
 
+/** torch.transpose: a view with `dim0` and `dim1` swapped. */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   const dims = x.shape.map((_, i) => i);
   const a = normalizeDim('transpose', dim0, x.ndim);
@@ -197,12 +201,14 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   return runKernel('expand', [x], { shape: target });
 }
 
+/** torch.squeeze: removes size-1 dims (all, or those of `dim` that have size 1). */
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   const dims = dim === undefined ? x.shape.map((_, i) => i) : normalizeDims('squeeze', dim, x.ndim);
   const shape = x.shape.filter((s, i) => !(s === 1 && dims.includes(i)));
   return shape.length === x.ndim ? x : reshape(x, shape);
 }
 
+/** torch.unsqueeze: inserts a size-1 dim at `dim` (in [-ndim-1, ndim]). */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
   const d = normalizeDim('unsqueeze', dim, x.ndim, 1);
   const shape = [...x.shape];
