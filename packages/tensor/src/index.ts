@@ -1,5 +1,12 @@
 // The public face of @nn/tensor: re-exports only.
 export type { Backend } from './backend';
+export { type WasmApi, type WasmMemory, type WasmModule, wasmApi } from './cpu/gemm/wasm-api';
+/**
+ * WebAssembly building blocks for fused CPU kernels in other packages (as @nn/optim's Adam): the minimal
+ * binary emitter the GEMM and SIMD elementwise kernels are built with (`op` instruction constructors,
+ * `emitModule`); {@link wasmApi} gives the host's WebAssembly API to instantiate them.
+ */
+export * as wasm from './cpu/gemm/wasm-emitter';
 export {
   arange,
   empty,

@@ -1,3 +1,4 @@
+import { simdAdamLoop } from './adam-simd';
 import { cpuUpdateKernel, gradTerm } from './cpu-update';
 
 /** Attributes of the `adamStep` kernel (inputs `[param, grad, expAvg, expAvgSq, maxExpAvgSq?]`). */
@@ -19,9 +20,11 @@ export interface AdamStepAttrs {
 
 /**
  * torch 1.13 `_single_tensor_adam` / `_single_tensor_adamw` in one pass, in torch's order:
- * `denom = sqrt(v) / sqrt(bias_correction2) + eps`, `param += -step_size * m / denom`. Float32 loops
- * multiply by the reciprocal instead of dividing (one division fewer per element; computed in double,
- * the result still agrees with torch's float32 arithmetic to float32 precision); float64 divides as torch.
+ * `denom = sqrt(v) / sqrt(bias_correction2) + eps`, `param += -step_size * m / denom`. Float32 runs in
+ * WebAssembly SIMD ({@link simdAdamLoop}, in float32 as torch); the generated loop below serves float64
+ * (dividing as torch) and float32 on hosts without it, where it multiplies by the reciprocal instead of
+ * dividing (one division fewer per element; computed in double, the result still agrees with torch's
+ * float32 arithmetic to float32 precision).
  */
 export const adamStep = cpuUpdateKernel<AdamStepAttrs>({
   variant: (a) => [a.maximize, a.weightDecay !== 0, a.paramScale !== 1, a.amsgrad].join(),
@@ -40,4 +43,5 @@ export const adamStep = cpuUpdateKernel<AdamStepAttrs>({
       ${a.amsgrad ? 'vi = Math.max(vMax[i], vi); vMax[i] = vi;' : ''}
       p[i] = pi - (stepSize * mi) / (Math.sqrt(vi) ${dtype === 'float32' ? '* invBc2' : '/ bc2'} + eps);`,
   }),
+  float32Loop: simdAdamLoop,
 });

@@ -29,6 +29,11 @@ export type Round = (expr: string) => string;
 export interface UpdateSpec<A> {
   variant(attrs: A): string;
   source(attrs: A, round: Round, dtype: 'float32' | 'float64'): LoopSource;
+  /**
+   * A faster float32 loop for the attributes' variant where the host has one (e.g. WebAssembly SIMD);
+   * undefined (or no method) falls back to the generated loop.
+   */
+  float32Loop?(attrs: A): CompiledLoop | undefined;
 }
 
 const roundFor: Record<string, Round> = {
@@ -36,7 +41,8 @@ const roundFor: Record<string, Round> = {
   float64: (expr) => `(${expr})`,
 };
 
-type CompiledLoop = (arrays: readonly FloatArray[], n: number, attrs: unknown) => void;
+/** One variant's update loop: updates dense `arrays` (`[param, grad, ...state]`, length `n`) in place. */
+export type CompiledLoop = (arrays: readonly FloatArray[], n: number, attrs: unknown) => void;
 
 function compile({ arrays, setup, body }: LoopSource): CompiledLoop {
   const declare = arrays.map((name, i) => `const ${name} = arrays[${i}];`).join(' ');
@@ -68,7 +74,12 @@ export function cpuUpdateKernel<A extends object>(spec: UpdateSpec<A>): KernelFn
     const dtype = inputs[0]!.dtype as 'float32' | 'float64';
     const key = `${dtype}|${spec.variant(attrs)}`;
     let loop = loops.get(key);
-    if (!loop) loops.set(key, (loop = compile(spec.source(attrs, roundFor[dtype]!, dtype))));
+    if (!loop) {
+      loop =
+        (dtype === 'float32' ? spec.float32Loop?.(attrs) : undefined) ??
+        compile(spec.source(attrs, roundFor[dtype]!, dtype));
+      loops.set(key, loop);
+    }
     const work = inputs.map((t) => (t.isContiguous() ? t : t.clone()));
     loop(
       work.map((t) => denseArray(t, n)),
