@@ -1,32 +1,17 @@
-import { assertClose, type FixtureTensor, fixtureArray, loadFixtures } from '@nn/tooling/test-utils';
+import { assertClose, type FixtureTensor, loadFixtures } from '@nn/tooling/test-utils';
 import { describe, expect, it } from 'vitest';
 import { type Operand, type Tensor, tensor, where, zeros } from '../src';
+import { fromFixture, type Layout, withLayout } from './layouts';
 
 interface Case {
   op: string;
-  layout?: 'contiguous' | 'transposed' | 'sliced' | 'expanded';
+  layout?: Layout;
   inputs: FixtureTensor[];
   scalar?: number;
   output: FixtureTensor;
 }
 
 const { cases } = loadFixtures<Case>(new URL('./fixtures/elementwise.json', import.meta.url));
-
-const fromFixture = (f: FixtureTensor): Tensor => tensor(fixtureArray(f)).reshape(f.shape);
-
-/** Repeats the generator's layout transform, so the op sees a non-contiguous or broadcast view. */
-function withLayout(t: Tensor, layout: Case['layout']): Tensor {
-  switch (layout) {
-    case 'transposed':
-      return t.t();
-    case 'sliced':
-      return t.slice(1, undefined, undefined, 2);
-    case 'expanded':
-      return t.expand(3, 4);
-    default:
-      return t;
-  }
-}
 
 const binary: Record<string, (a: Tensor, b: Operand) => Tensor> = {
   add: (a, b) => a.add(b, { alpha: 2 }),

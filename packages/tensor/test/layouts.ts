@@ -1,9 +1,9 @@
-// Shared by the copying/indexing test files: rebuilds fixture operands and compares with PyTorch.
+// Shared by the fixture test files: rebuilds fixture operands and compares with PyTorch.
 import { assertClose, type FixtureTensor, fixtureArray } from '@nn/tooling/test-utils';
 import { expect } from 'vitest';
 import { type Tensor, tensor } from '../src';
 
-/** Layouts of tooling/fixtures/cases/tensor_indexing.py: how a base tensor becomes a [3, 4] operand. */
+/** Layouts of the tensor fixture generators (elementwise, indexing): how a base tensor becomes a [3, 4] operand. */
 export type Layout = 'contiguous' | 'transposed' | 'sliced' | 'expanded';
 
 export const fromFixture = (f: FixtureTensor): Tensor =>
