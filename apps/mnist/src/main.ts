@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import type { DawnBackend, GpuBackendOptions, GpuMode } from '@nn/backend-gpu';
+import { prepareDevice } from './device';
 import { trainMnist } from './train';
 
 const { values } = parseArgs({
@@ -9,6 +11,8 @@ const { values } = parseArgs({
     lr: { type: 'string', default: '0.001' },
     seed: { type: 'string', default: '0' },
     device: { type: 'string', default: 'cpu' },
+    'gpu-mode': { type: 'string' },
+    'dawn-backend': { type: 'string' },
     out: { type: 'string' },
     limit: { type: 'string' },
     help: { type: 'boolean', default: false },
@@ -17,7 +21,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stdout.write(
-    'usage: pnpm start [--model mlp|cnn] [--epochs N] [--batch-size 64] [--lr 0.001] [--seed 0] [--device cpu|gpu] [--out file.safetensors] [--limit N]\n',
+    'usage: pnpm start [--model mlp|cnn] [--epochs N] [--batch-size 64] [--lr 0.001] [--seed 0] [--device cpu|gpu] [--gpu-mode webasm|webgpu|cpu|...] [--dawn-backend vulkan|opengles] [--out file.safetensors] [--limit N]\n',
   );
   process.exit(0);
 }
@@ -36,13 +40,25 @@ const number = (name: string, text: string | undefined, fallback: number): numbe
   return v;
 };
 
+const device = values.device ?? 'cpu';
+const gpuOptions: GpuBackendOptions = {
+  ...(values['gpu-mode'] ? { mode: values['gpu-mode'] as GpuMode } : {}),
+  ...(values['dawn-backend'] ? { dawnBackend: values['dawn-backend'] as DawnBackend } : {}),
+};
+try {
+  process.stdout.write(`device: ${await prepareDevice(device, gpuOptions)}\n`);
+} catch (error) {
+  process.stderr.write(`--device ${device}: ${(error as Error).message}\n`);
+  process.exit(2);
+}
+
 await trainMnist({
   model,
   epochs: number('epochs', values.epochs, model === 'cnn' ? 2 : 3),
   batchSize: number('batch-size', values['batch-size'], 64),
   lr: number('lr', values.lr, 0.001),
   seed: Number(values.seed ?? 0),
-  device: values.device ?? 'cpu',
+  device,
   out: values.out ?? `mnist-${model}.safetensors`,
   ...(values.limit ? { limit: number('limit', values.limit, 60000) } : {}),
 });

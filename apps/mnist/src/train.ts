@@ -4,7 +4,7 @@ import { MNIST } from '@nn/data/node';
 import { F, type Sequential } from '@nn/nn';
 import { saveFile } from '@nn/nn/node';
 import { Adam } from '@nn/optim';
-import { manualSeed, type Tensor, tensor } from '@nn/tensor';
+import { manualSeed, Tensor, tensor, zeros } from '@nn/tensor';
 import { cnn, mlp } from './models';
 import { ProgressBar } from './progress';
 
@@ -46,8 +46,32 @@ async function loadSplit(train: boolean, limit?: number): Promise<[Tensor, Tenso
   return [tensor(images).reshape(count, 1, 28, 28), tensor(labels)];
 }
 
-function correct(logits: Tensor, labels: Tensor): number {
-  return logits.argmax(1).eq(labels).sum().item();
+/**
+ * How many rows of `logits` have their largest value at the label, as a 0-d tensor on the logits' device:
+ * built from ops every device runs (argmax runs on the CPU only), so nothing is read back per batch. A
+ * tie for the largest value counts as correct.
+ */
+function correct(logits: Tensor, labels: Tensor): Tensor {
+  return logits
+    .gather(1, labels.unsqueeze(1))
+    .ge(logits.amax(1, { keepdim: true }))
+    .sum();
+}
+
+/** A tensor's single value, read the way every device supports (async-only devices have no item()). */
+async function readScalar(t: Tensor): Promise<number> {
+  return Number((await t.data())[0]);
+}
+
+/** Batches between reads of the running loss and accuracy: each read waits for the queued work. */
+const READ_EVERY = 20;
+
+/** The model's state dict on the CPU, read with `await data()` (async-only devices cannot move synchronously). */
+async function hostStateDict(model: Sequential): Promise<Record<string, Tensor>> {
+  const entries = Object.entries(model.stateDict()).map(
+    async ([key, t]) => [key, Tensor.fromArray(await t.data(), t.shape, t.dtype)] as const,
+  );
+  return Object.fromEntries(await Promise.all(entries));
 }
 
 /** Trains the chosen model on MNIST, evaluates it on the test set and saves its weights. */
@@ -67,10 +91,14 @@ export async function trainMnist(options: TrainOptions): Promise<TrainResult> {
   const result: TrainResult = { epochSeconds: [], trainLoss: [], testAccuracy: 0 };
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     model.train();
-    const bar = new ProgressBar(`epoch ${epoch}/${options.epochs}`, trainY.shape[0]!, log);
+    const total = trainY.shape[0]!;
+    const bar = new ProgressBar(`epoch ${epoch}/${options.epochs}`, total, log);
     let seen = 0;
-    let lossSum = 0;
-    let hits = 0;
+    let step = 0;
+    // running sums stay on the device; the loop reads them every READ_EVERY batches only
+    let lossSum: Tensor = zeros([], { device: options.device });
+    let hits: Tensor = zeros([], { dtype: 'int32', device: options.device });
+    let meanLoss = 0;
     for (const [xb, yb] of loader) {
       const x = xb!.to(options.device);
       const y = yb!.to(options.device);
@@ -81,28 +109,34 @@ export async function trainMnist(options: TrainOptions): Promise<TrainResult> {
       optimizer.step();
       const n = y.shape[0]!;
       seen += n;
-      lossSum += loss.item() * n;
-      hits += correct(logits.detach(), y);
-      bar.update(seen, { loss: (lossSum / seen).toFixed(4), acc: `${((100 * hits) / seen).toFixed(1)}%` });
+      lossSum = lossSum.add(loss.detach().mul(n));
+      hits = hits.add(correct(logits.detach(), y));
+      if (++step % READ_EVERY === 0 || seen === total) {
+        const [lossTotal, hitTotal] = await Promise.all([readScalar(lossSum), readScalar(hits)]);
+        meanLoss = lossTotal / seen;
+        bar.update(seen, { loss: meanLoss.toFixed(4), acc: `${((100 * hitTotal) / seen).toFixed(1)}%` });
+      }
     }
     result.epochSeconds.push(bar.elapsed);
-    result.trainLoss.push(lossSum / seen);
-    log.write(`epoch ${epoch}: ${bar.elapsed.toFixed(1)} s, train loss ${(lossSum / seen).toFixed(4)}\n`);
+    result.trainLoss.push(meanLoss);
+    log.write(`epoch ${epoch}: ${bar.elapsed.toFixed(1)} s, train loss ${meanLoss.toFixed(4)}\n`);
   }
   model.eval();
-  const testHits = noGrad(() => {
-    let total = 0;
-    for (let start = 0; start < testY.shape[0]!; start += 1000) {
-      const x = testX.narrow(0, start, Math.min(1000, testY.shape[0]! - start)).to(options.device);
-      const y = testY.narrow(0, start, x.shape[0]!).to(options.device);
-      total += correct(model.call(x) as Tensor, y);
-    }
-    return total;
-  });
+  const testHits = await readScalar(
+    noGrad(() => {
+      let total = zeros([], { dtype: 'int32', device: options.device });
+      for (let start = 0; start < testY.shape[0]!; start += 1000) {
+        const x = testX.narrow(0, start, Math.min(1000, testY.shape[0]! - start)).to(options.device);
+        const y = testY.narrow(0, start, x.shape[0]!).to(options.device);
+        total = total.add(correct(model.call(x) as Tensor, y));
+      }
+      return total;
+    }),
+  );
   result.testAccuracy = testHits / testY.shape[0]!;
   log.write(`test accuracy: ${(100 * result.testAccuracy).toFixed(2)}% (${testHits}/${testY.shape[0]})\n`);
   if (options.out) {
-    await saveFile(options.out, model.to('cpu').stateDict());
+    await saveFile(options.out, await hostStateDict(model));
     log.write(`saved weights to ${options.out}\n`);
   }
   return result;

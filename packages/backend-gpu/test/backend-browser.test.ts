@@ -29,7 +29,7 @@ describe.skipIf(MODES.length === 0)("the 'gpu' backend in headless Chromium (NN_
       for (const [op, error] of Object.entries(result.errors)) {
         expect(error, op).toBeLessThanOrEqual(1e-5);
       }
-      expect(Object.keys(result.errors)).toHaveLength(11);
+      expect(Object.keys(result.errors)).toHaveLength(19);
       expect(result.lastLoss).toBeLessThan(result.firstLoss * 0.8);
     },
     120_000,

@@ -1,7 +1,17 @@
 import '@nn/autograd';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { F, Linear, ReLU, Sequential } from '@nn/nn';
+import {
+  AdaptiveAvgPool2d,
+  AvgPool2d,
+  Conv2d,
+  F,
+  Flatten,
+  Linear,
+  MaxPool2d,
+  ReLU,
+  Sequential,
+} from '@nn/nn';
 import { Adam, SGD } from '@nn/optim';
 import { manualSeed, randn, type Tensor, tensor } from '@nn/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,12 +59,12 @@ describe.each(TEST_MODES)("training on 'gpu' (%s)", (mode) => {
     await unregisterGpuBackend();
   });
 
-  it('gets the same loss and gradients as the CPU for a small MLP', async () => {
-    const { x, y } = batch(1);
+  /** Loss and parameter gradients of `build()` on `x`, `y`, on the CPU and on 'gpu', compared. */
+  async function expectSameGradients(build: () => Sequential, x: Tensor, y: Tensor): Promise<void> {
     const losses: number[] = [];
     const grads: number[][][] = [];
     for (const device of ['cpu', 'gpu']) {
-      const model = mlp().to(device);
+      const model = build().to(device);
       const loss = F.crossEntropy(model.forward(x.to(device)), y.to(device));
       loss.backward();
       losses.push((await values(loss))[0]!);
@@ -69,6 +79,29 @@ describe.each(TEST_MODES)("training on 'gpu' (%s)", (mode) => {
         );
       });
     });
+  }
+
+  it('gets the same loss and gradients as the CPU for a small MLP', async () => {
+    const { x, y } = batch(1);
+    await expectSameGradients(mlp, x, y);
+  });
+
+  it('gets the same loss and gradients as the CPU for a small CNN (conv, max/avg/adaptive pooling)', async () => {
+    const cnn = () => {
+      manualSeed(8);
+      return new Sequential(
+        new Conv2d(2, 6, 3, { padding: 1 }),
+        new ReLU(),
+        new MaxPool2d(2),
+        new Conv2d(6, 4, 3, { stride: 2, padding: 1, groups: 2 }),
+        new AvgPool2d(2, { stride: 1, padding: 1 }),
+        new AdaptiveAvgPool2d([2, 2]),
+        new Flatten(),
+        new Linear(16, 3),
+      );
+    };
+    manualSeed(9);
+    await expectSameGradients(cnn, randn([4, 2, 8, 8]), tensor([0, 2, 1, 2]));
   });
 
   it('takes SGD and Adam steps on the device like the CPU', async () => {

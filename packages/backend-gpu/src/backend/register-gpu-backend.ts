@@ -60,7 +60,7 @@ function gpuBackend(device: GpuDevice): Backend {
 
 /**
  * Registers the `'gpu'` device with @nn/tensor: creates a gpu.js runtime (see
- * {@link GpuBackendOptions.mode} for how a mode is picked when none is given), registers the device's
+ * the `mode` option of {@link GpuBackendOptions} for how a mode is picked when none is given), registers the device's
  * kernels and returns what it got. Then `x.to('gpu')`, `model.to('gpu')` and `await x.data()` work;
  * ops without a device kernel run on the CPU with a transfer and a one-time warning.
  *

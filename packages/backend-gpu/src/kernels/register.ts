@@ -1,8 +1,10 @@
+import { registerConvKernels } from './conv';
 import { registerCopyKernels } from './copy';
 import { registerElementwiseKernels } from './elementwise';
 import { registerIndexingKernels } from './indexing';
 import { registerMatmulKernel } from './matmul';
 import { registerOptimizerKernels } from './optimizers';
+import { registerPoolingKernels } from './pooling';
 import { registerReduceKernels } from './reduce';
 import { registerSoftmaxKernels } from './softmax';
 
@@ -12,11 +14,13 @@ let registered = false;
 export function registerGpuKernels(): void {
   if (registered) return;
   registered = true;
+  registerConvKernels();
   registerCopyKernels();
   registerElementwiseKernels();
   registerIndexingKernels();
   registerMatmulKernel();
   registerOptimizerKernels();
+  registerPoolingKernels();
   registerReduceKernels();
   registerSoftmaxKernels();
 }

@@ -3,7 +3,16 @@
 import { installAutograd } from '@nn/autograd';
 import { F, Linear, ReLU, Sequential } from '@nn/nn';
 import { Adam } from '@nn/optim';
-import { manualSeed, randn, type Tensor } from '@nn/tensor';
+import {
+  avgPool2d,
+  conv2d,
+  convAttrs,
+  manualSeed,
+  maxPool2dWithIndices,
+  randn,
+  runKernel,
+  type Tensor,
+} from '@nn/tensor';
 import { type GpuMode, registerGpuBackend, unregisterGpuBackend } from '../../src';
 
 /** What {@link runBackendSuite} reports to the Node side. */
@@ -30,6 +39,12 @@ async function worstError(gpu: Tensor, cpu: Tensor): Promise<number> {
   return worst;
 }
 
+/** `a` as a [1, 2, 3, 8] image and `b` as [4, 2, 2, 3] filters, for the conv and pooling kernels. */
+const image = (a: Tensor) => a.reshape([1, 2, 3, 8]);
+const filters = (b: Tensor) => b.reshape([4, 2, 2, 3]);
+const CONV = { stride: [1, 2], padding: 1 } as const;
+const POOL = { stride: [1, 2], padding: [1, 1], countIncludePad: false } as const;
+
 /** The focused subset: each op on broadcast or strided operands, run on both devices. */
 const SUBSET: Record<string, (a: Tensor, b: Tensor) => Tensor> = {
   'add (broadcast)': (a, b) => a.add(b.select(0, 0), { alpha: 0.5 }),
@@ -42,6 +57,34 @@ const SUBSET: Record<string, (a: Tensor, b: Tensor) => Tensor> = {
   amax: (a) => a.amax(1),
   softmax: (a) => a.softmax(-1),
   logSoftmax: (a) => a.logSoftmax(0),
+  conv2d: (a, b) => conv2d(image(a), filters(b), b.select(1, 0).narrow(0, 0, 4), CONV),
+  'conv2d input gradient': (a, b) =>
+    runKernel('conv2dBackwardInput', [conv2d(image(a), filters(b), undefined, CONV), filters(b)], {
+      ...convAttrs('conv2d', filters(b), CONV),
+      inputShape: [1, 2, 3, 8],
+    }),
+  'conv2d weight gradient': (a, b) =>
+    runKernel('conv2dBackwardWeight', [image(a), conv2d(image(a), filters(b), undefined, CONV)], {
+      ...convAttrs('conv2d', filters(b), CONV),
+      weightShape: [4, 2, 2, 3],
+    }),
+  maxPool2d: (a) => maxPool2dWithIndices(image(a), 2, { stride: 1, padding: 1 }).values,
+  'maxPool2d indices': (a) => maxPool2dWithIndices(image(a), 2, { stride: 1, padding: 1 }).indices.float(),
+  'maxPool2d gradient': (a) => {
+    const { values, indices } = maxPool2dWithIndices(image(a), 2, { stride: 1, padding: 1 });
+    return runKernel('maxPool2dBackward', [values, indices], { inputShape: [1, 2, 3, 8] });
+  },
+  avgPool2d: (a) => avgPool2d(image(a), [2, 3], POOL),
+  'avgPool2d gradient': (a) =>
+    runKernel('avgPool2dBackward', [avgPool2d(image(a), [2, 3], POOL)], {
+      kernelSize: [2, 3],
+      stride: [1, 2],
+      padding: [1, 1],
+      dilation: [1, 1],
+      outputSize: [4, 4],
+      countIncludePad: false,
+      inputShape: [1, 2, 3, 8],
+    }),
   'copy_ into a view': (a, b) => {
     const out = a.clone();
     out.narrow(1, 2, 3).copy_(b.narrow(1, 0, 3));

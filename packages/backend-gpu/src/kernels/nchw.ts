@@ -1,0 +1,52 @@
+import type { DType, Tensor } from '@nn/tensor';
+import { activeDevice, dataOf, gpuTensor } from '../backend/active-device';
+import type { KernelSpec } from '../runtime/cached-kernel';
+
+/**
+ * Kernel source splitting the flat output index into row-major coordinates: `names[0]` is what remains
+ * above `sizes` (the batch), `names[d + 1]` the coordinate over `sizes[d]`. Exact float arithmetic, as in
+ * the strided walks: `(r + 0.5) / size` never rounds across an integer.
+ */
+export function coordsSource(names: readonly string[], sizes: readonly string[]): string {
+  const lines = ['let rest = this.thread.x + 0.0;'];
+  for (let d = sizes.length - 1; d >= 0; d--) {
+    lines.push(
+      `const above${d} = Math.floor((rest + 0.5) / ${sizes[d]});`,
+      `const ${names[d + 1]} = rest - above${d} * ${sizes[d]};`,
+      `rest = above${d};`,
+    );
+  }
+  lines.push(`const ${names[0]} = rest;`);
+  return lines.join('\n');
+}
+
+/** How a kernel reads a 4-D operand in place: its offset, then its four strides (5 table entries). */
+export function layout4d(t: Tensor): number[] {
+  return [t.offset, ...t.strides];
+}
+
+/** Elements of a shape. */
+export function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/**
+ * Runs `spec` with one thread per element of a new contiguous `'gpu'` tensor of `shape` (of `inputs[0]`'s
+ * dtype unless given), passing the inputs' device data then `rest`; zeros when an operand is empty (no
+ * empty launches).
+ */
+export function launchOver(
+  spec: KernelSpec,
+  shape: readonly number[],
+  inputs: readonly Tensor[],
+  rest: readonly (Float32Array | number)[],
+  dtype: DType = inputs[0]!.dtype,
+): Tensor {
+  const device = activeDevice(spec.op);
+  const length = sizeOf(shape);
+  const empty = length === 0 || inputs.some((t) => t.numel() === 0);
+  const data = empty
+    ? device.upload(new Float32Array(length))
+    : device.launch(spec, length, [...inputs.map((t) => dataOf(t, spec.op)), ...rest]);
+  return gpuTensor(data, [...shape], dtype);
+}
