@@ -27,9 +27,16 @@ export const cpuBackend: Backend = {
  * the one primitive every in-place op ends in.
  */
 function copyInto(target: Tensor, source: Tensor): void {
-  const dense = runElementwise('copy_', 'x0', [source.expand(target.shape)], { dtype: target.dtype });
-  const values = dense.storage.data as TypedArray;
   const out = target.storage.data as TypedArray;
+  const expanded = source.expand(target.shape);
+  // A contiguous target that shares no memory with the source is written directly, without a dense copy.
+  if (target.isContiguous() && source.storage !== target.storage) {
+    const destination = out.subarray(target.offset, target.offset + target.numel()) as TypedArray;
+    runElementwise('copy_', 'x0', [expanded], { dtype: target.dtype }, destination);
+    return;
+  }
+  const values = runElementwise('copy_', 'x0', [expanded], { dtype: target.dtype }).storage
+    .data as TypedArray;
   if (target.isContiguous()) {
     out.set(values, target.offset);
     return;

@@ -87,15 +87,19 @@ export interface ElementwiseAttrs {
   scalar?: number;
 }
 
-/** Runs an elementwise expression over broadcast, arbitrarily strided inputs into a new contiguous tensor. */
+/**
+ * Runs an elementwise expression over broadcast, arbitrarily strided inputs into a new contiguous tensor,
+ * or into `into` (a dense destination of the broadcast size, e.g. a contiguous in-place target).
+ */
 export function runElementwise(
   name: string,
   expr: string,
   inputs: readonly Tensor[],
   attrs: ElementwiseAttrs,
+  into?: TypedArray,
 ): Tensor {
   const shape = broadcastShapes(name, ...inputs.map((t) => t.shape));
-  const out = allocate(attrs.dtype, shapeSize(shape));
+  const out = into ?? allocate(attrs.dtype, shapeSize(shape));
   // Bool results of arithmetic (bool + bool) are logical: anything non-zero is true.
   const body = attrs.dtype === 'bool' && !expr.includes('? 1 : 0') ? `((${expr}) !== 0 ? 1 : 0)` : expr;
   const arrays = inputs.map((t) => t.storage.data as TypedArray);

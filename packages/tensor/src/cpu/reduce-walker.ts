@@ -1,4 +1,5 @@
 import { shapeSize } from '../shape';
+import { stridedOffsets } from '../strided-offsets';
 import type { Tensor } from '../tensor';
 
 /**
@@ -36,19 +37,8 @@ export function planWalk(x: Tensor, dims: readonly number[]): ReductionWalk {
   const walkDims = [...kept, ...outer];
   const sizes = walkDims.map((d) => shape[d]!);
   const steps = walkDims.map((d) => strides[d]!);
-  const bases = new Int32Array(shapeSize(sizes));
-  // Odometer over kept dims then the outer reduced dims: one storage index per run.
-  const index = new Int32Array(sizes.length);
-  let pointer = x.offset;
-  for (let b = 0; b < bases.length; b++) {
-    bases[b] = pointer;
-    for (let d = sizes.length - 1; d >= 0; d--) {
-      pointer += steps[d]!;
-      if (++index[d]! < sizes[d]!) break;
-      pointer -= steps[d]! * sizes[d]!;
-      index[d] = 0;
-    }
-  }
+  // One storage index per run: the odometer over kept dims then the outer reduced dims.
+  const bases = stridedOffsets(sizes, steps, x.offset);
   const outCount = shapeSize(kept.map((d) => shape[d]!));
   return { outCount, runs: shapeSize(outer.map((d) => shape[d]!)), length, stride, bases };
 }

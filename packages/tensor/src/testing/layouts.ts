@@ -1,4 +1,5 @@
 import { allocate, contiguousStrides, type DType, Tensor, type TypedArray } from '../index';
+import { stridedOffsets } from '../strided-offsets';
 import type { Layout } from './conformance-case';
 
 /** The hidden elements of a `sliced` input's parent, which the op must neither read into nor write. */
@@ -26,19 +27,9 @@ function gatherStrided(
   shape: readonly number[],
   strides: readonly number[],
 ): TypedArray {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const out = allocate(dtype, n);
-  const index = new Array<number>(shape.length).fill(0);
-  let pointer = 0;
-  for (let i = 0; i < n; i++) {
-    out[i] = values[pointer]!;
-    for (let d = shape.length - 1; d >= 0; d--) {
-      pointer += strides[d]!;
-      if (++index[d]! < shape[d]!) break;
-      pointer -= strides[d]! * shape[d]!;
-      index[d] = 0;
-    }
-  }
+  const at = stridedOffsets(shape, strides, 0);
+  const out = allocate(dtype, at.length);
+  for (let i = 0; i < at.length; i++) out[i] = values[at[i]!]!;
   return out;
 }
 

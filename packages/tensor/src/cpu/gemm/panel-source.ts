@@ -14,44 +14,34 @@ export interface PanelSource {
   pack(dst: FloatArray, offset: number, item: number, first: number, count: number, width: number): void;
 }
 
-/** A strided `m x k` A operand, packed by rows. */
-export function rowsOf(a: MatrixOperand, k: number): PanelSource {
-  const batchStride = a.batchStride ?? 0;
+/** Lines of a strided operand `lineStride` apart, each running `k` deep with `depthStride` between values. */
+function stridedLines(m: MatrixOperand, k: number, lineStride: number, depthStride: number): PanelSource {
+  const batchStride = m.batchStride ?? 0;
   return {
     shared: batchStride === 0,
     pack: (dst, offset, item, first, count, width) =>
       packPanels(
         dst,
         offset,
-        a.data,
-        a.offset + item * batchStride + first * a.rowStride,
+        m.data,
+        m.offset + item * batchStride + first * lineStride,
         count,
         k,
-        a.rowStride,
-        a.colStride,
+        lineStride,
+        depthStride,
         width,
       ),
   };
 }
 
+/** A strided `m x k` A operand, packed by rows. */
+export function rowsOf(a: MatrixOperand, k: number): PanelSource {
+  return stridedLines(a, k, a.rowStride, a.colStride);
+}
+
 /** A strided `k x n` B operand, packed by columns. */
 export function columnsOf(b: MatrixOperand, k: number): PanelSource {
-  const batchStride = b.batchStride ?? 0;
-  return {
-    shared: batchStride === 0,
-    pack: (dst, offset, item, first, count, width) =>
-      packPanels(
-        dst,
-        offset,
-        b.data,
-        b.offset + item * batchStride + first * b.colStride,
-        count,
-        k,
-        b.colStride,
-        b.rowStride,
-        width,
-      ),
-  };
+  return stridedLines(b, k, b.colStride, b.rowStride);
 }
 
 /**
