@@ -106,6 +106,18 @@ describe('in-place forms write into the tensor (and through views)', () => {
   });
 });
 
+describe('indexSelect on a 0-d input', () => {
+  it('stays 0-d and takes a single index, like PyTorch 2', () => {
+    const x = tensor(5);
+    expect(indexSelect(x, 0, tensor([0])).shape).toEqual([]);
+    expect(indexSelect(x, 0, tensor(0)).item()).toBe(5);
+    expect(() => indexSelect(x, 0, tensor([0, 0]))).toThrow(
+      /indexSelect: index into a 0-d tensor can hold only one value, got shape \[2\]/,
+    );
+    expect(() => indexSelect(x, 0, tensor([1]))).toThrow(IndexError);
+  });
+});
+
 describe('indexing errors name the op, dim, index and size', () => {
   const x = arange(12).float().reshape(3, 4);
 

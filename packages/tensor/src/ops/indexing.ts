@@ -140,11 +140,22 @@ export function scatterAdd_(x: Tensor, dim: number, index: Tensor, src: Tensor):
   return runInplace('scatterAdd', x, [x, index, plan.src], { dim: plan.dim });
 }
 
-/** torch.index_select: the slices of `x` along `dim` at the positions listed by a 1-d `index`. */
+/**
+ * torch.index_select: the slices of `x` along `dim` at the positions listed by a 0-d or 1-d `index`.
+ * A 0-d `x` takes a single index (0 or -1's position, as in PyTorch 2) and stays 0-d.
+ */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   checkVectorIndex('indexSelect', index);
   const d = normalizeDim('indexSelect', dim, x.ndim);
-  if (x.ndim === 0) return runKernel('indexSelect', [reshape(x, [1]), index], { dim: 0 });
+  if (x.ndim === 0) {
+    if (index.numel() !== 1) {
+      throw new ShapeError(
+        'indexSelect',
+        `index into a 0-d tensor can hold only one value, got shape ${fmtShape(index.shape)}`,
+      );
+    }
+    return reshape(runKernel('indexSelect', [reshape(x, [1]), reshape(index, [1])], { dim: 0 }), []);
+  }
   return runKernel('indexSelect', [x, index], { dim: d });
 }
 
