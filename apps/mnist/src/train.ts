@@ -47,15 +47,11 @@ async function loadSplit(train: boolean, limit?: number): Promise<[Tensor, Tenso
 }
 
 /**
- * How many rows of `logits` have their largest value at the label, as a 0-d tensor on the logits' device:
- * built from ops every device runs (argmax runs on the CPU only), so nothing is read back per batch. A
- * tie for the largest value counts as correct.
+ * How many rows of `logits` have their largest value at the label, as a 0-d tensor on the logits' device
+ * (nothing is read back per batch). As in PyTorch, a tie goes to the first largest value.
  */
 function correct(logits: Tensor, labels: Tensor): Tensor {
-  return logits
-    .gather(1, labels.unsqueeze(1))
-    .ge(logits.amax(1, { keepdim: true }))
-    .sum();
+  return logits.argmax(1).eq(labels).sum();
 }
 
 /** A tensor's single value, read the way every device supports (async-only devices have no item()). */

@@ -87,11 +87,14 @@ const FORWARD_BIAS = forwardSpec(true);
 /**
  * One input element's gradient: every (output channel of its group, tap) whose output position lands on
  * it (`row = oy * stride - pad + tap * dilation` solved for `oy`, kept when it is a whole output row).
+ * A transposed convolution is this gather applied to its input (`op` names which), plus its bias.
  */
-const BACKWARD_INPUT: KernelSpec = {
-  op: 'conv2dBackwardInput',
-  rank: 1,
-  source: `function (gy, w, t, og, kh, kw) {
+export function inputGradientSpec(op: 'conv2dBackwardInput' | 'convTranspose2d', bias: boolean): KernelSpec {
+  return {
+    op,
+    rank: 1,
+    shapeClass: bias ? 'bias' : 'plain',
+    source: `function (gy, w, ${bias ? 'bias, ' : ''}t, og, kh, kw) {
 ${coordsSource(['n', 'c', 'iy', 'ix'], [g('inC'), g('inH'), g('inW')])}
 const group = Math.floor((c + 0.5) / ${g('groupIn')});
 const cc = c - group * ${g('groupIn')};
@@ -124,9 +127,12 @@ for (let o = 0; o < og; o++) {
     }
   }
 }
-return acc;
+return ${bias ? `acc + bias[t[${G.bias}] + c * t[${G.bias + 1}]]` : 'acc'};
 }`,
-};
+  };
+}
+
+const BACKWARD_INPUT = inputGradientSpec('conv2dBackwardInput', false);
 
 /**
  * One weight element's gradient: its tap's input value times the output gradient, over every batch
@@ -184,24 +190,28 @@ function outputSize(input: readonly number[], kh: number, kw: number, a: ConvAtt
   ];
 }
 
-/** The conv table for input shape `input`, weight shape `weight` and the operands `a`, `b` (and bias). */
-function convTable(
+/**
+ * The conv table of the convolution from input shape `input` to output shape `output` with weight shape
+ * `weight`, for the operands `a`, `b` (and bias). Gradient kernels pass the output gradient's real shape,
+ * which a transposed convolution's output padding can make differ from what the sizes alone imply.
+ */
+export function convTable(
   input: readonly number[],
+  output: readonly number[],
   weight: readonly number[],
   attrs: ConvAttrs,
   a: Tensor,
   b: Tensor,
   bias?: Tensor,
 ): Float32Array {
-  const [outH, outW] = outputSize(input, weight[2]!, weight[3]!, attrs);
   const table = new Float32Array(TABLE_LENGTH);
   table.set([
     input[1]!,
     input[2]!,
     input[3]!,
     weight[0]!,
-    outH,
-    outW,
+    output[2]!,
+    output[3]!,
     weight[1]!,
     weight[0]! / attrs.groups,
     attrs.strideH,
@@ -221,24 +231,24 @@ function convTable(
 }
 
 function conv2dDevice(x: Tensor, w: Tensor, bias: Tensor | undefined, attrs: ConvAttrs): Tensor {
-  const [outH, outW] = outputSize(x.shape, w.shape[2]!, w.shape[3]!, attrs);
-  const table = convTable(x.shape, w.shape, attrs, x, w, bias);
-  return launchOver(
-    bias ? FORWARD_BIAS : FORWARD,
-    [x.shape[0]!, w.shape[0]!, outH, outW],
-    bias ? [x, w, bias] : [x, w],
-    [table, w.shape[1]!, w.shape[2]!, w.shape[3]!],
-  );
+  const output = [x.shape[0]!, w.shape[0]!, ...outputSize(x.shape, w.shape[2]!, w.shape[3]!, attrs)];
+  const table = convTable(x.shape, output, w.shape, attrs, x, w, bias);
+  return launchOver(bias ? FORWARD_BIAS : FORWARD, output, bias ? [x, w, bias] : [x, w], [
+    table,
+    w.shape[1]!,
+    w.shape[2]!,
+    w.shape[3]!,
+  ]);
 }
 
 function conv2dBackwardInputDevice(gy: Tensor, w: Tensor, attrs: ConvAttrs, inputShape: number[]): Tensor {
-  const table = convTable(inputShape, w.shape, attrs, gy, w);
+  const table = convTable(inputShape, gy.shape, w.shape, attrs, gy, w);
   const bounds = [w.shape[0]! / attrs.groups, w.shape[2]!, w.shape[3]!];
   return launchOver(BACKWARD_INPUT, inputShape, [gy, w], [table, ...bounds]);
 }
 
 function conv2dBackwardWeightDevice(x: Tensor, gy: Tensor, attrs: ConvAttrs, weightShape: number[]): Tensor {
-  const table = convTable(x.shape, weightShape, attrs, x, gy);
+  const table = convTable(x.shape, gy.shape, weightShape, attrs, x, gy);
   const bounds = [gy.shape[0]!, gy.shape[2]!, gy.shape[3]!];
   return launchOver(BACKWARD_WEIGHT, weightShape, [x, gy], [table, ...bounds]);
 }

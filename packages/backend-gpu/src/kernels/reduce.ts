@@ -5,9 +5,21 @@ import { collapse, walkSource, walkTable, walkTableLength } from './layout';
 
 /**
  * A lane reduction as kernel source. `loop(body)` writes a loop over the lane whose body is
- * `body(v)`, `v` naming the element; the lane's first element is `x[o0]`.
+ * `body(v, k)`, `v` naming the element and `k` its position in the lane (a float, row-major over the
+ * reduced dims); the lane's first element is `x[o0]`.
  */
-type LaneSource = (loop: (body: (v: string) => string) => string) => string;
+type LaneSource = (loop: (body: (v: string, k: string) => string) => string) => string;
+
+/**
+ * The position of the lane's first maximum (`>`) or minimum (`<`), as PyTorch's argmax/argmin: the
+ * first occurrence wins ties, and the first NaN wins over everything (and stays).
+ */
+const argExtreme =
+  (beats: '>' | '<'): LaneSource =>
+  (loop) =>
+    `let best = x[o0];\nlet at = 0.0;\n${loop(
+      (v, k) => `if (best === best && (${v} ${beats} best || ${v} !== ${v})) {\nbest = ${v};\nat = ${k};\n}`,
+    )}\nreturn at;`;
 
 /** Reductions over one lane per output element. Sums use Kahan compensation (float32 accumulators). */
 const LANES: Record<string, LaneSource> = {
@@ -18,6 +30,8 @@ const LANES: Record<string, LaneSource> = {
   // log(sum(exp(v))) shifted by the lane's max, for softmax and logSoftmax
   logsumexp: (loop) =>
     `let top = x[o0];\n${loop((v) => `top = Math.max(top, ${v});`)}\nlet total = 0.0;\n${loop((v) => `total += Math.exp(${v} - top);`)}\nreturn top + Math.log(total);`,
+  argmax: argExtreme('>'),
+  argmin: argExtreme('<'),
 };
 
 const KEPT = 0;
@@ -31,12 +45,12 @@ function laneSpec(lane: string, flat: boolean): KernelSpec {
   if (!spec) {
     // Every name is unique per loop: gpu.js's cpu backend hoists loop variables to function scope.
     let loops = 0;
-    const loop = (body: (v: string) => string) => {
+    const loop = (body: (v: string, k: string) => string) => {
       const i = loops++;
       const step = flat
         ? `const s${i}0 = r${i} * t[${REDUCED + 2 * 6 - 1}];`
         : walkSource(`s${i}`, `r${i} + 0.0`, 't', REDUCED, 1);
-      return `for (let r${i} = 0; r${i} < count; r${i}++) {\n${step}\nconst v${i} = x[o0 + s${i}0];\n${body(`v${i}`)}\n}`;
+      return `for (let r${i} = 0; r${i} < count; r${i}++) {\n${step}\nconst v${i} = x[o0 + s${i}0];\n${body(`v${i}`, `(r${i} + 0.0)`)}\n}`;
     };
     spec = {
       op: lane,
@@ -89,7 +103,7 @@ export function reduceDevice(
   return gpuTensor(device.launch(spec, length, [dataOf(x, lane), table, count]), outShape, dtype);
 }
 
-/** Registers the device reductions `sum`, `amax` and `amin`. */
+/** Registers the device reductions `sum`, `amax`, `amin`, `argmax` and `argmin`. */
 export function registerReduceKernels(): void {
   registerKernel<{ dims: number[]; keepdim: boolean; dtype: DType }>('sum', 'gpu', ([x], a) =>
     reduceDevice('sum', x!, a.dims, a.keepdim, a.dtype),
@@ -98,5 +112,12 @@ export function registerReduceKernels(): void {
     registerKernel<{ dims: number[]; keepdim: boolean }>(name, 'gpu', ([x], a) =>
       reduceDevice(name, x!, a.dims, a.keepdim, x!.dtype),
     );
+  }
+  // int32 positions, exact on the device (float32) up to 2^24 elements per lane
+  for (const name of ['argmax', 'argmin'] as const) {
+    registerKernel<{ dim: number | null; keepdim: boolean }>(name, 'gpu', ([x], a) => {
+      const dims = a.dim === null ? x!.shape.map((_, d) => d) : x!.ndim === 0 ? [] : [a.dim];
+      return reduceDevice(name, x!, dims, a.keepdim, 'int32');
+    });
   }
 }

@@ -1,4 +1,5 @@
 import { registerConvKernels } from './conv';
+import { registerConvTransposeKernels } from './conv-transpose';
 import { registerCopyKernels } from './copy';
 import { registerElementwiseKernels } from './elementwise';
 import { registerIndexingKernels } from './indexing';
@@ -15,6 +16,7 @@ export function registerGpuKernels(): void {
   if (registered) return;
   registered = true;
   registerConvKernels();
+  registerConvTransposeKernels();
   registerCopyKernels();
   registerElementwiseKernels();
   registerIndexingKernels();
