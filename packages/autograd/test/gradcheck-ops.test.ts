@@ -211,6 +211,12 @@ const cases: Case[] = [
     (x, w, b) => convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }),
     () => [leaf([1, 2, 3, 3]), leaf([2, 3, 3, 3], 'transposed'), leaf([3])],
   ],
+  [
+    'convTranspose2d output padding >= stride',
+    (x, w, b) =>
+      convTranspose2d(x, w, b, { stride: [1, 2], dilation: 3, outputPadding: [2, 1], padding: [1, 0] }),
+    () => [leaf([1, 2, 3, 3]), leaf([2, 2, 2, 2]), leaf([2])],
+  ],
   // pooling
   ['maxPool2d', (x) => maxPool2d(x, 2, { stride: 1 }), () => [leaf([1, 2, 3, 4], 'transposed')]],
   [

@@ -1,6 +1,16 @@
 import { assertClose, type FixtureTensor, fixtureArray, loadFixtures } from '@nn/tooling/test-utils';
 import { describe, expect, it } from 'vitest';
-import { conv1d, conv2d, convAttrs, convTranspose2d, runKernel, type Tensor, tensor, zeros } from '../src';
+import {
+  arange,
+  conv1d,
+  conv2d,
+  convAttrs,
+  convTranspose2d,
+  runKernel,
+  type Tensor,
+  tensor,
+  zeros,
+} from '../src';
 
 interface Case {
   op: 'conv2d' | 'conv1d' | 'convTranspose2d';
@@ -90,6 +100,34 @@ describe('conv errors', () => {
     ).toThrow("padding='same' is not supported for strided convolutions");
     expect(() => conv2d(zeros([1, 1, 5, 5]), zeros([1, 1, 3, 3], { dtype: 'float64' }))).toThrow(
       'conv2d: input type (float32) and weight/bias type (float64) should be the same',
+    );
+  });
+});
+
+describe('convTranspose2d with output padding of a stride or more (below the dilation)', () => {
+  it('matches PyTorch', () => {
+    const x = arange(18).float().reshape(1, 2, 3, 3).div(10);
+    const w = arange(16).float().reshape(2, 2, 2, 2).sub(7).div(5);
+    const out = convTranspose2d(x, w, tensor([0.5, -1]), {
+      stride: [1, 2],
+      dilation: 3,
+      outputPadding: [2, 1],
+      padding: [1, 0],
+    });
+    expect(out.shape).toEqual([1, 2, 6, 9]);
+    // torch.nn.functional.conv_transpose2d with the same arguments (torch 1.13)
+    assertClose(
+      out,
+      tensor([
+        0.32, 0.5, 0.2, 0.62, 0.08, 0.54, 0.5, 0.46, 0.5, -0.04, 0.5, -0.16, 0.38, -0.28, 0.3, 0.5, 0.22, 0.5,
+        1.04, 0.5, 1.0, 1.22, 0.96, 1.22, 0.5, 1.22, 0.5, 0.92, 0.5, 0.88, 1.22, 0.84, 1.22, 0.5, 1.22, 0.5,
+        0.8, 0.5, 0.76, 1.22, 0.72, 1.22, 0.5, 1.22, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.02,
+        -1.0, 0.06, 0.32, 0.1, 0.4, -1.0, 0.48, -1.0, 0.14, -1.0, 0.18, 0.56, 0.22, 0.64, -1.0, 0.72, -1.0,
+        0.26, -1.0, 0.38, 0.44, 0.5, 0.6, -1.0, 0.76, -1.0, 0.62, -1.0, 0.74, 0.92, 0.86, 1.08, -1.0, 1.24,
+        -1.0, 0.98, -1.0, 1.1, 1.4, 1.22, 1.56, -1.0, 1.72, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0,
+        -1.0, -1.0,
+      ]).reshape(1, 2, 6, 9),
+      { rtol: 1e-5, atol: 1e-6 },
     );
   });
 });

@@ -2,6 +2,7 @@ import { runKernel } from '../dispatch';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors';
 import type { Tensor } from '../tensor';
 import { pair, type Size2 } from './pooling';
+import { pad } from './shaping';
 
 /**
  * Attributes of the conv kernels: everything but the tensors' own sizes. Padding is per side so
@@ -232,10 +233,16 @@ export function convTranspose2d(
   ) {
     throw new ValueError('convTranspose2d', 'output padding must be smaller than either stride or dilation');
   }
-  const out = runKernel('convTranspose2d', bias ? [x4, weight, bias] : [x4, weight], {
+  // Output padding of a stride or more (allowed below the dilation) implies rows/columns of input the
+  // transposed convolution never had: they are zeros. Appending them keeps every kernel (and its gradient)
+  // on the case outputPadding < stride, where the convolution being transposed maps the output back to x.
+  const extraH = Math.floor(outputPaddingH / attrs.strideH);
+  const extraW = Math.floor(outputPaddingW / attrs.strideW);
+  const input = extraH > 0 || extraW > 0 ? pad(x4, [0, extraW, 0, extraH]) : x4;
+  const out = runKernel('convTranspose2d', bias ? [input, weight, bias] : [input, weight], {
     ...attrs,
-    outputPaddingH,
-    outputPaddingW,
+    outputPaddingH: outputPaddingH - extraH * attrs.strideH,
+    outputPaddingW: outputPaddingW - extraW * attrs.strideW,
   });
   return added ? out.squeeze(0) : out;
 }
