@@ -8,7 +8,8 @@ const { values } = parseArgs({
     model: { type: 'string', default: 'mlp' },
     epochs: { type: 'string' },
     'batch-size': { type: 'string', default: '64' },
-    lr: { type: 'string', default: '0.001' },
+    lr: { type: 'string', default: '0.003' },
+    schedule: { type: 'string', default: 'onecycle' },
     seed: { type: 'string', default: '0' },
     device: { type: 'string', default: 'cpu' },
     'gpu-mode': { type: 'string' },
@@ -21,7 +22,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stdout.write(
-    'usage: pnpm start [--model mlp|cnn] [--epochs N] [--batch-size 64] [--lr 0.001] [--seed 0] [--device cpu|gpu] [--gpu-mode webasm|webgpu|cpu|...] [--dawn-backend vulkan|opengles] [--out file.safetensors] [--limit N]\n',
+    'usage: pnpm start [--model mlp|cnn] [--epochs N] [--batch-size 64] [--lr 0.003] [--schedule onecycle|constant] [--seed 0] [--device cpu|gpu] [--gpu-mode webasm|webgpu|cpu|...] [--dawn-backend vulkan|opengles] [--out file.safetensors] [--limit N]\n',
   );
   process.exit(0);
 }
@@ -29,6 +30,12 @@ if (values.help) {
 const model = values.model === 'cnn' ? 'cnn' : values.model === 'mlp' ? 'mlp' : undefined;
 if (!model) {
   process.stderr.write(`--model must be mlp or cnn, got ${values.model}\n`);
+  process.exit(2);
+}
+const schedule =
+  values.schedule === 'onecycle' || values.schedule === 'constant' ? values.schedule : undefined;
+if (!schedule) {
+  process.stderr.write(`--schedule must be onecycle or constant, got ${values.schedule}\n`);
   process.exit(2);
 }
 const number = (name: string, text: string | undefined, fallback: number): number => {
@@ -56,7 +63,8 @@ await trainMnist({
   model,
   epochs: number('epochs', values.epochs, model === 'cnn' ? 2 : 3),
   batchSize: number('batch-size', values['batch-size'], 64),
-  lr: number('lr', values.lr, 0.001),
+  lr: number('lr', values.lr, 0.003),
+  schedule,
   seed: Number(values.seed ?? 0),
   device,
   out: values.out ?? `mnist-${model}.safetensors`,

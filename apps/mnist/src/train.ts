@@ -3,7 +3,7 @@ import { DataLoader, TensorDataset } from '@nn/data';
 import { MNIST } from '@nn/data/node';
 import { F, type Sequential } from '@nn/nn';
 import { saveFile } from '@nn/nn/node';
-import { Adam } from '@nn/optim';
+import { Adam, lrScheduler } from '@nn/optim';
 import { manualSeed, Tensor, tensor, zeros } from '@nn/tensor';
 import { cnn, mlp } from './models';
 import { ProgressBar } from './progress';
@@ -13,7 +13,13 @@ export interface TrainOptions {
   model: 'mlp' | 'cnn';
   epochs: number;
   batchSize: number;
+  /** Peak learning rate of the one-cycle schedule, or the constant one (`schedule: 'constant'`). */
   lr: number;
+  /**
+   * `'onecycle'`: PyTorch's OneCycleLR over the whole run (warm-up to `lr`, cosine anneal; Adam's beta1
+   * cycles between 0.85 and 0.95). `'constant'`: plain Adam at `lr`.
+   */
+  schedule: 'onecycle' | 'constant';
   seed: number;
   device: string;
   /** Where the weights are written (safetensors); empty to skip saving. */
@@ -84,6 +90,14 @@ export async function trainMnist(options: TrainOptions): Promise<TrainResult> {
     shuffle: true,
     seed: options.seed,
   });
+  const scheduler =
+    options.schedule === 'onecycle'
+      ? new lrScheduler.OneCycleLR(optimizer, {
+          maxLr: options.lr,
+          epochs: options.epochs,
+          stepsPerEpoch: loader.length,
+        })
+      : undefined;
   const result: TrainResult = { epochSeconds: [], trainLoss: [], testAccuracy: 0 };
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     model.train();
@@ -103,6 +117,7 @@ export async function trainMnist(options: TrainOptions): Promise<TrainResult> {
       const loss = F.crossEntropy(logits, y);
       loss.backward();
       optimizer.step();
+      scheduler?.step();
       const n = y.shape[0]!;
       seen += n;
       lossSum = lossSum.add(loss.detach().mul(n));
