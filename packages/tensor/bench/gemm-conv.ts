@@ -2,10 +2,11 @@
  * CPU kernel benchmark: `npx tsx bench/gemm-conv.ts` from packages/tensor. Prints the median of several
  * timed runs after warm-up, beside the targets. Re-run when another process shares the CPU.
  */
-import { conv2d } from '../src/cpu/conv/conv2d';
+import { conv2d, directConv2d } from '../src/cpu/conv/conv2d';
 import { conv2dBackwardInput } from '../src/cpu/conv/conv2d-backward-input';
 import { conv2dBackwardWeight } from '../src/cpu/conv/conv2d-backward-weight';
 import { type Conv2dGeometry, resolveConv2d } from '../src/cpu/conv/geometry';
+import { usesWinograd } from '../src/cpu/conv/winograd';
 import { gemm } from '../src/cpu/gemm/batched-gemm';
 import { gemmSettings } from '../src/cpu/gemm/settings';
 import { gemmThreads } from '../src/cpu/gemm/wasm-engine';
@@ -75,6 +76,10 @@ function benchConv(geometry: Conv2dGeometry, target: string): void {
   const shape = `[${g.batch},${g.inChannels},${g.inHeight},${g.inWidth}] * [${g.outChannels},${g.groupIn},${g.kernelHeight},${g.kernelWidth}]`;
   const passes: [string, () => void][] = [
     ['forward', () => conv2d(geometry, x, w, bias, y)],
+    // What the forward costs without Winograd, where conv2d takes it.
+    ...(usesWinograd(g, y)
+      ? ([['forward (direct GEMM)', () => directConv2d(g, x, w, bias, y)]] as [string, () => void][])
+      : []),
     ['grad input', () => conv2dBackwardInput(geometry, y, w, gx)],
     ['grad weight', () => conv2dBackwardWeight(geometry, x, y, gw)],
   ];

@@ -6,14 +6,14 @@ import { type Conv2dGeometry, type ResolvedConv2d, resolveConv2d } from './geome
 import { pixelPanels } from './im2col-panels';
 import { imagesPerRun, isPointwise } from './image-chunks';
 import { paddedImage, paddedWidth } from './padded-image';
+import { allFinite, usesWinograd, winogradConv2d } from './winograd';
 
 /**
  * 2-D convolution forward (cross-correlation, as PyTorch): `out[n, o] = bias[o] + sum over the group's
  * input channels and kernel taps`. All arrays are contiguous NCHW / OIHW of the same float type; `out` is
  * `[batch, outChannels, outHeight, outWidth]` (see {@link resolveConv2d}) and fully overwritten.
- * Each group is one batched GEMM `weight[o, (c,kh,kw)] @ im2col[(c,kh,kw), pixel]` over the images. The
- * im2col operand is never materialised: a 1x1 convolution reads the input as is, a stride-1 one reads a
- * zero-padded copy through row offsets (WebAssembly engine), any other packs panels from the input.
+ * Large float32 3x3 stride-1 convolutions of finite values run Winograd F(2x2, 3x3) ({@link usesWinograd}),
+ * the rest {@link directConv2d}.
  */
 export function conv2d<T extends FloatArray>(
   geometry: Conv2dGeometry,
@@ -23,6 +23,24 @@ export function conv2d<T extends FloatArray>(
   out: T,
 ): void {
   const g = resolveConv2d(geometry);
+  if (usesWinograd(g, out) && allFinite(input) && allFinite(weight))
+    winogradConv2d(g, input, weight, bias, out);
+  else directConv2d(g, input, weight, bias, out);
+}
+
+/**
+ * {@link conv2d} as GEMMs: each group is one batched GEMM `weight[o, (c,kh,kw)] @ im2col[(c,kh,kw),
+ * pixel]` over the images. The im2col operand is never materialised: a 1x1 convolution reads the input
+ * as is, a stride-1 one reads a zero-padded copy through row offsets (WebAssembly engine), any other
+ * packs panels from the input.
+ */
+export function directConv2d<T extends FloatArray>(
+  g: ResolvedConv2d,
+  input: T,
+  weight: T,
+  bias: T | undefined,
+  out: T,
+): void {
   const { patch, pixels, groupOut } = g;
   const inImage = g.inChannels * g.inHeight * g.inWidth;
   const outImage = g.outChannels * pixels;

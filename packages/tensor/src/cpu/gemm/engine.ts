@@ -22,14 +22,20 @@ export type Tiles = (
 ) => void;
 
 /**
- * The work of one product: packing steps, and units of macro-kernel calls. Unit u is the calls
- * `[unitBounds[u], unitBounds[u + 1])` of the reserved command list and may start once the first
- * `unitNeeds[u]` steps are done (needs are non-decreasing). Units write disjoint accumulators, so they may
- * run on different threads while the calling thread is still packing later steps.
+ * What a job's commands are: GEMM macro-kernel calls over packed B panels, or over an indirect B (rows
+ * read in place through an offset table), or whole units of a Winograd convolution (`wasm-winograd.ts`).
+ */
+export type JobKernel = 'packed' | 'indirect' | 'winograd';
+
+/**
+ * The work of one product (or one Winograd convolution): packing steps, and units of macro-kernel calls.
+ * Unit u is the calls `[unitBounds[u], unitBounds[u + 1])` of the reserved command list and may start
+ * once the first `unitNeeds[u]` steps are done (needs are non-decreasing). Units write disjoint
+ * accumulators, so they may run on different threads while the calling thread is still packing later steps.
  */
 export interface GemmJob {
-  /** Whether B is an indirect (offset table) view rather than packed panels; see `GemmEngine.indirect`. */
-  readonly indirect: boolean;
+  /** The macro-kernel the commands call; see `GemmEngine.indirect` and `GemmEngine.winograd`. */
+  readonly kernel: JobKernel;
   readonly steps: readonly (() => void)[];
   readonly unitBounds: readonly number[];
   readonly unitNeeds: readonly number[];
@@ -47,6 +53,8 @@ export interface GemmEngine {
   readonly nr: number;
   /** Whether the engine runs indirect-B jobs (B rows read in place through an offset table). */
   readonly indirect: boolean;
+  /** Whether the engine runs Winograd convolution units (float32 WebAssembly only). */
+  readonly winograd: boolean;
   /**
    * A view over scratch holding at least `elements` elements from index `base`, and room for `calls`
    * macro-kernel commands in `units` units, to be filled before {@link GemmEngine.execute}. Valid until

@@ -11,6 +11,7 @@ export function createJsEngine(Ctor: Float32ArrayConstructor | Float64ArrayConst
     mr: JS_MR,
     nr: JS_NR,
     indirect: false,
+    winograd: false,
     reserve(elements, calls) {
       if (scratch.length < elements) scratch = new Ctor(elements);
       if (commands.length < calls * COMMAND_SIZE) commands = new Int32Array(calls * COMMAND_SIZE);

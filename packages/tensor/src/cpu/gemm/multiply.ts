@@ -149,7 +149,7 @@ export function multiply<T extends FloatArray>(p: Product<T>): void {
     }
     unitBounds.push(w / COMMAND_SIZE);
   }
-  engine.execute({ indirect: indirect !== undefined, steps, unitBounds, unitNeeds }, threads);
+  engine.execute({ kernel: indirect ? 'indirect' : 'packed', steps, unitBounds, unitNeeds }, threads);
   if (sink) sink.consume(view, cBase, ldc, cItem);
   else storeOutput(view, cBase, cItem, ldc, c as OutputMatrix<T>, p, biasInKernel);
 }

@@ -1,7 +1,8 @@
 /**
- * A minimal WebAssembly binary emitter: just enough to build the GEMM kernels (i32 arithmetic, loops,
- * 128-bit SIMD loads/stores/arithmetic) into a module that imports its memory, so no wasm toolchain is
- * needed at build time. Instructions are plain byte arrays concatenated by the kernel generator.
+ * A minimal WebAssembly binary emitter: just enough to build the GEMM and Winograd kernels (i32
+ * arithmetic, loops, a few atomics, 128-bit SIMD loads/stores/arithmetic/shuffles) into a module that
+ * imports its memory, so no wasm toolchain is needed at build time. Instructions are plain byte arrays
+ * concatenated by the kernel generator.
  */
 
 export type Code = readonly number[];
@@ -49,6 +50,12 @@ export const op = {
   ltU: (x: Code, y: Code): Code => [...x, ...y, 0x49],
   ne: (x: Code, y: Code): Code => [...x, ...y, 0x47],
   ltS: (x: Code, y: Code): Code => [...x, ...y, 0x48],
+  eq: (x: Code, y: Code): Code => [...x, ...y, 0x46],
+  eqz: (x: Code): Code => [...x, 0x45],
+  leU: (x: Code, y: Code): Code => [...x, ...y, 0x4d],
+  divU: (x: Code, y: Code): Code => [...x, ...y, 0x6e],
+  remU: (x: Code, y: Code): Code => [...x, ...y, 0x70],
+  shrU: (x: Code, y: Code): Code => [...x, ...y, 0x76],
   /** `condition ? x : y` on i32 values (both evaluated). */
   select: (x: Code, y: Code, condition: Code): Code => [...x, ...y, ...condition, 0x1b],
   ifElse: (condition: Code, then: Code, otherwise: Code): Code => [
@@ -61,6 +68,28 @@ export const op = {
     0x0b,
   ],
   loadI32: (address: Code, offset: number): Code => [...address, 0x28, ...memarg(2, offset)],
+  storeI32: (address: Code, offset: number, value: Code): Code => [
+    ...address,
+    ...value,
+    0x36,
+    ...memarg(2, offset),
+  ],
+  /** Atomically replaces the i32 at `address` by `replacement` if it equals `expected`; yields the old value. */
+  atomicCompareExchange: (address: Code, expected: Code, replacement: Code): Code => [
+    ...address,
+    ...expected,
+    ...replacement,
+    0xfe,
+    0x48,
+    ...memarg(2, 0),
+  ],
+  atomicStore: (address: Code, value: Code): Code => [...address, ...value, 0xfe, 0x17, ...memarg(2, 0)],
+  /** `block { body }`: `br(depth)` inside it jumps past its end. */
+  block: (body: Code): Code => [0x02, 0x40, ...body, 0x0b],
+  /** `loop { body }`: `br(depth)` inside it jumps back to its start. */
+  loop: (body: Code): Code => [0x03, 0x40, ...body, 0x0b],
+  br: (depth: number): Code => [0x0c, ...uleb(depth)],
+  brIf: (condition: Code, depth: number): Code => [...condition, 0x0d, ...uleb(depth)],
   call: (fn: number, ...args: Code[]): Code => [...args.flat(), 0x10, ...uleb(fn)],
   /** `do { body } while (condition)`: the body runs at least once. */
   doWhile: (body: Code, condition: Code): Code => [0x03, 0x40, ...body, ...condition, 0x0d, 0, 0x0b],
@@ -79,6 +108,13 @@ export const op = {
   /** Lane-wise float add / mul for f32x4 (bytes 4) or f64x2 (bytes 8). */
   fadd: (bytes: 4 | 8, x: Code, y: Code): Code => [...x, ...y, ...simd(bytes === 4 ? 0xe4 : 0xf0)],
   fmul: (bytes: 4 | 8, x: Code, y: Code): Code => [...x, ...y, ...simd(bytes === 4 ? 0xe6 : 0xf2)],
+  fsub: (bytes: 4 | 8, x: Code, y: Code): Code => [...x, ...y, ...simd(bytes === 4 ? 0xe5 : 0xf1)],
+  /** Picks 32-bit lanes of x (0-3) and y (4-7) into a new vector. */
+  shuffle32: (x: Code, y: Code, lanes: readonly [number, number, number, number]): Code => [
+    ...x,
+    ...y,
+    ...simd(0x0d, ...lanes.flatMap((lane) => [4 * lane, 4 * lane + 1, 4 * lane + 2, 4 * lane + 3])),
+  ],
 };
 
 /** A function of i32 parameters and no result. */

@@ -72,6 +72,7 @@ export function createWasmEngine(bytes: 4 | 8): GemmEngine | undefined {
     mr: tile.mr,
     nr: tile.nr,
     indirect: true,
+    winograd: bytes === 4,
     reserve(elements, calls, units) {
       tableAddress = calls * COMMAND_SIZE * 4;
       const floatsAt = Math.ceil((tableAddress + units * 12) / 64) * 64;
@@ -87,8 +88,8 @@ export function createWasmEngine(bytes: 4 | 8): GemmEngine | undefined {
       const view = bytes === 4 ? new Float32Array(buffer) : new Float64Array(buffer);
       return { view, base: floatsAt / bytes, commands: new Int32Array(buffer, 0, calls * COMMAND_SIZE) };
     },
-    execute({ indirect, steps, unitBounds, unitNeeds }, threads) {
-      const fn = runnerIndex(bytes, indirect);
+    execute({ kernel, steps, unitBounds, unitNeeds }, threads) {
+      const fn = runnerIndex(bytes, kernel);
       const run = exports[RUNNERS[fn] as (typeof RUNNERS)[number]];
       if (!pool || threads <= 1 || unitNeeds.length < 2) {
         for (const step of steps) step();

@@ -1,5 +1,6 @@
-import { COMMAND_SIZE } from './engine';
+import { COMMAND_SIZE, type JobKernel } from './engine';
 import { type Code, emitModule, type FunctionSpec, I32, op, V128 } from './wasm-emitter';
+import { WINOGRAD_TILE, winogradFunction } from './wasm-winograd';
 
 /** Micro-tile shape of one SIMD kernel: `mr` rows of A by `nr` columns of B, `bytes` per element. */
 export interface TileShape {
@@ -23,12 +24,19 @@ const repeat = (count: number, each: (i: number) => Code): Code =>
  * panel, an `mr x nr` register tile accumulates `kc` rank-1 updates (splat of one A value times the B
  * vectors), then is added into the accumulator tile (kc > 0) or stored plus the biases (kc < 0).
  *
- * `indirect` B is not packed: depth row p of B is contiguous at `b + offsets[p]` where `offsets` is an
- * i32 table (byte offsets) at element index `bPanel`, and B tiles are `nr` columns apart. A stride-1
+ * An `indirect` B is not packed: depth row p of B is contiguous at `b + offsets[p]` where `offsets` is
+ * an i32 table (byte offsets) at element index `bPanel`, and B tiles are `nr` columns apart. A stride-1
  * convolution's im2col matrix is such a view of the zero-padded input (row (c,kh,kw) is the image
- * shifted by that tap), so it needs no packing at all.
+ * shifted by that tap), so it needs no packing at all. A `strided` B is a row-major matrix with rows
+ * `bPanel` elements apart (Winograd's transformed input), B tiles again `nr` columns apart; those tiles
+ * take no biases (`rowBias` and `colBias` are ignored).
  */
-function tilesFunction({ bytes, mr, nr }: TileShape, indirect: boolean, name: string): FunctionSpec {
+function tilesFunction(
+  { bytes, mr, nr }: TileShape,
+  layout: 'packed' | 'indirect' | 'strided',
+  name: string,
+): FunctionSpec {
+  const indirect = layout === 'indirect';
   const [a, b, c, kc, iTiles, jTiles, aPanel, bPanel, ldc, rowBias, colBias] = [
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
   ];
@@ -51,6 +59,7 @@ function tilesFunction({ bytes, mr, nr }: TileShape, indirect: boolean, name: st
     ...set(kc, op.select(sub(i32(0), get(kc)), get(kc), get(first))),
   ];
   // Packed: bp walks the panel. Indirect: bp walks the offset table, B row p starts at b + offsets[p].
+  // Strided: bp walks the rows.
   const kStep = [
     ...set(bRow, indirect ? add(get(b), op.loadI32(get(bp), 0)) : get(bp)),
     ...repeat(vecs, (v) => set(bv(v), op.v128Load(get(bRow), 16 * v))),
@@ -61,7 +70,7 @@ function tilesFunction({ bytes, mr, nr }: TileShape, indirect: boolean, name: st
       ),
     ]),
     ...set(ap, add(get(ap), i32(mr * bytes))),
-    ...set(bp, add(get(bp), i32(indirect ? 4 : nr * bytes))),
+    ...set(bp, add(get(bp), layout === 'strided' ? get(bPanel) : i32(indirect ? 4 : nr * bytes))),
     ...set(p, sub(get(p), i32(1))),
   ];
   const storeRows = (value: (r: number, v: number) => Code) =>
@@ -79,7 +88,7 @@ function tilesFunction({ bytes, mr, nr }: TileShape, indirect: boolean, name: st
     ...set(cRow, get(cTile)),
     ...op.ifElse(
       get(first),
-      storeRows(withBias),
+      storeRows(layout === 'strided' ? (r, v) => get(acc(r, v)) : withBias),
       storeRows((r, v) => op.fadd(bytes, op.v128Load(get(cRow), 16 * v), get(acc(r, v)))),
     ),
   ];
@@ -105,7 +114,7 @@ function tilesFunction({ bytes, mr, nr }: TileShape, indirect: boolean, name: st
       ...set(it, get(iTiles)),
       ...set(rb, get(rowBias)),
       ...overA,
-      ...set(b, add(get(b), indirect ? i32(nr * bytes) : get(bPanel))),
+      ...set(b, add(get(b), layout === 'packed' ? get(bPanel) : i32(nr * bytes))),
       ...set(c, add(get(c), i32(nr * bytes))),
       ...set(colBias, add(get(colBias), i32(nr * bytes))),
       ...set(jTiles, sub(get(jTiles), i32(1))),
@@ -123,7 +132,10 @@ function tilesFunction({ bytes, mr, nr }: TileShape, indirect: boolean, name: st
   };
 }
 
-/** `run(commands, count)`: calls function `tiles` for `count >= 1` commands of `COMMAND_SIZE` i32 at byte address `commands`. */
+/**
+ * `run(commands, count)`: calls function `tiles` (a GEMM macro-kernel or a Winograd unit) for
+ * `count >= 1` commands of `COMMAND_SIZE` i32 at byte address `commands`.
+ */
 function runFunction(tiles: number, name: string): FunctionSpec {
   const [commands, count] = [0, 1];
   const args = Array.from({ length: COMMAND_SIZE }, (_, i) => op.loadI32(get(commands), 4 * i));
@@ -142,25 +154,32 @@ function runFunction(tiles: number, name: string): FunctionSpec {
   };
 }
 
-/** Names of the exported command runners, by element size and B layout; also the worker pool's export list. */
-export const RUNNERS = ['run32', 'run64', 'runIndirect32', 'runIndirect64'] as const;
+/**
+ * Names of the exported command runners — GEMM tiles by element size and B layout, and float32 Winograd
+ * convolution units — also the worker pool's export list.
+ */
+export const RUNNERS = ['run32', 'run64', 'runIndirect32', 'runIndirect64', 'runWinograd32'] as const;
 
-/** Index into {@link RUNNERS}. */
-export const runnerIndex = (bytes: 4 | 8, indirect: boolean) => (bytes === 4 ? 0 : 1) + (indirect ? 2 : 0);
+/** Index into {@link RUNNERS}; Winograd units exist for float32 only. */
+export const runnerIndex = (bytes: 4 | 8, kernel: JobKernel) =>
+  kernel === 'winograd' ? 4 : (bytes === 4 ? 0 : 1) + (kernel === 'indirect' ? 2 : 0);
 
 /** Exports of the kernel module: a command runner per entry of {@link RUNNERS}. */
 export type KernelExports = Record<(typeof RUNNERS)[number], (commands: number, count: number) => void>;
 
 /** The kernel module's bytes, importing `env.memory` (shared when the kernels run on several threads). */
 export function kernelModuleBytes(sharedMemory: boolean, maxPages: number): Uint8Array {
-  const functions: FunctionSpec[] = [];
+  // The strided float32 tiles are called by the Winograd units only, so they have no runner.
+  const functions: FunctionSpec[] = [tilesFunction(WINOGRAD_TILE, 'strided', 'tilesStrided32')];
   for (const name of RUNNERS) {
-    const indirect = name.startsWith('runIndirect');
-    const tile = name.endsWith('32') ? F32_TILE : F64_TILE;
-    functions.push(
-      tilesFunction(tile, indirect, `tiles${name.slice(3)}`),
-      runFunction(functions.length, name),
-    );
+    if (name === 'runWinograd32') {
+      functions.push(winogradFunction(0, 'winograd32'));
+    } else {
+      const layout = name.startsWith('runIndirect') ? 'indirect' : 'packed';
+      const tile = name.endsWith('32') ? F32_TILE : F64_TILE;
+      functions.push(tilesFunction(tile, layout, `tiles${name.slice(3)}`));
+    }
+    functions.push(runFunction(functions.length - 1, name));
   }
   return emitModule(functions, sharedMemory, maxPages);
 }
