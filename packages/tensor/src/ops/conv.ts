@@ -1,8 +1,8 @@
+import { zeros } from '../creation';
 import { runKernel } from '../dispatch';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors';
 import type { Tensor } from '../tensor';
 import { pair, type Size2 } from './pooling';
-import { pad } from './shaping';
 
 /**
  * Attributes of the conv kernels: everything but the tensors' own sizes. Padding is per side so
@@ -195,6 +195,17 @@ export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor, options: Conv1d
   return added ? out.squeeze(0) : out;
 }
 
+/**
+ * NCHW `x` with `rows` zero rows and `columns` zero columns appended, built from `zeros` and `copy_` (a
+ * constant `pad` is not a kernel every device has).
+ */
+function withZeroMargin(x: Tensor, rows: number, columns: number): Tensor {
+  const [batch, channels, height, width] = x.shape as [number, number, number, number];
+  const out = zeros([batch, channels, height + rows, width + columns], { dtype: x.dtype, device: x.device });
+  out.narrow(2, 0, height).narrow(3, 0, width).copy_(x);
+  return out;
+}
+
 /** Options of {@link convTranspose2d}, as torch.nn.functional.conv_transpose2d's. */
 export interface ConvTranspose2dOptions {
   /** Step of the kernel (default 1); the output grows by this per input element. */
@@ -238,7 +249,7 @@ export function convTranspose2d(
   // on the case outputPadding < stride, where the convolution being transposed maps the output back to x.
   const extraH = Math.floor(outputPaddingH / attrs.strideH);
   const extraW = Math.floor(outputPaddingW / attrs.strideW);
-  const input = extraH > 0 || extraW > 0 ? pad(x4, [0, extraW, 0, extraH]) : x4;
+  const input = extraH > 0 || extraW > 0 ? withZeroMargin(x4, extraH, extraW) : x4;
   const out = runKernel('convTranspose2d', bias ? [input, weight, bias] : [input, weight], {
     ...attrs,
     outputPaddingH: outputPaddingH - extraH * attrs.strideH,
