@@ -74,10 +74,16 @@ const EXPRESSIONS: Readonly<Record<string, string>> = {
 
 /**
  * The expression stored for a result of `dtype`: casts to integers truncate, other integer results round
- * (GPU `pow(5, 3)` may give 124.99998), bools become 0/1.
+ * (GPU `pow(5, 3)` may give 124.99998), bools become 0/1. From 2^23 up every float32 is an integer and
+ * rounding (floor(v + 0.5) in float32 arithmetic) would bump odd values to the next even one, so those
+ * are kept as they are.
  */
 function converted(expr: string, dtype: DType, name: string): string {
-  if (dtype === 'int32') return name === 'cast' ? `Math.trunc(${expr})` : `Math.round(${expr})`;
+  if (dtype === 'int32') {
+    return name === 'cast'
+      ? `Math.trunc(${expr})`
+      : `(Math.abs(${expr}) >= 8388608.0 ? (${expr}) : Math.round(${expr}))`;
+  }
   if (dtype === 'bool' && !expr.endsWith('? 1.0 : 0.0)')) return `((${expr}) !== 0.0 ? 1.0 : 0.0)`;
   return expr;
 }
