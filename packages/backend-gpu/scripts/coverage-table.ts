@@ -17,7 +17,7 @@ const SYNC = {
 const ASYNC = {
   native: 'on the device',
   any: 'on the device (built from other ops)',
-  'cpu-fallback': 'unavailable',
+  'cpu-fallback': 'CPU fallback (pending result)',
 };
 
 /** The markdown table: every registered kernel and where it runs for a `'gpu'` tensor. */

@@ -2,11 +2,13 @@
 export {
   type GpuBackendInfo,
   type GpuBackendOptions,
+  type GpuMemoryInfo,
   gpuBackendInfo,
   registerGpuBackend,
   synchronizeGpu,
   unregisterGpuBackend,
 } from './backend/register-gpu-backend';
+export type { BufferPoolStats } from './runtime/buffer-pool';
 export type { DawnBackend } from './runtime/dawn-node';
 export type { CallContract, GpuMode } from './runtime/gpu-mode';
 export type { WebGpuAdapterReport } from './runtime/webgpu-adapter';

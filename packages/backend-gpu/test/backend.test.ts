@@ -1,10 +1,66 @@
-import { coverage, manualSeed, randn, type Tensor, tensor } from '@nn/tensor';
+import '@nn/autograd';
+import { coverage, manualSeed, oneHot, randn, type Tensor, tensor } from '@nn/tensor';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { gpuBackendInfo, registerGpuBackend, unregisterGpuBackend } from '../src';
 import { expectSameAsCpu, values } from './support/compare';
 import { DAWN_BACKEND, TEST_MODES } from './support/modes';
 
 let fallbackWarned = false;
+
+/**
+ * Ops without a device kernel (CPU fallbacks) give the CPU's results: on device results and feeding
+ * device kernels, on strided views, in place, with int32 results exact beyond float32, and with gradients.
+ */
+async function expectCpuFallbacks(): Promise<void> {
+  manualSeed(5);
+  const a = randn([4, 6]);
+  await expectSameAsCpu((x) => x.cumsum(1), [a]);
+  await expectSameAsCpu((x) => x.exp().cumsum(0).mul(2).cumprod(1), [a]);
+  await expectSameAsCpu((x) => x.t().sort(0, { descending: true }).values, [a]);
+  await expectSameAsCpu((x) => x.narrow(1, 1, 4).sort(1).indices, [a]);
+  await expectSameAsCpu((x) => x.topk(2, 1).values.add(1), [a]);
+  await expectSameAsCpu((x) => x.flip(0).relu(), [a]);
+  await expectSameAsCpu((x, i, s) => x.mul(1).indexAdd_(0, i, s), [a, tensor([3, 0]), randn([2, 6])]);
+  // on a device-computed input (no host copy), an int32 result beyond 2^24 reads back exactly
+  await expectSameAsCpu(
+    (x) => x.mul(1).cumsum(0, { dtype: 'int32' }),
+    [tensor([8_388_609, 8_388_609, 1], { dtype: 'float32' })],
+  );
+  const w = randn([3, 5]);
+  const scale = randn([5]);
+  const grads: number[][] = [];
+  for (const device of ['cpu', 'gpu']) {
+    const leaf = w.detach().to(device).requiresGrad_();
+    const s = scale.to(device);
+    leaf.cumsum(1).mul(s).sum().add(leaf.mul(2).sort(1).values.mul(s).sum()).backward();
+    expect(leaf.grad?.device).toBe(device);
+    grads.push(await values(leaf.grad!));
+  }
+  grads[1]!.forEach((g, i) => {
+    expect(Math.abs(g - grads[0]![i]!), `grad ${i}`).toBeLessThanOrEqual(1e-5);
+  });
+}
+
+/**
+ * Under the async contract a fallback's result is pending: an output shape that depends on device values
+ * cannot be known at once (an error then), and an error the CPU kernel finds later rejects every read of
+ * the result and of what was computed from it.
+ */
+async function expectAsyncFallbackErrors(): Promise<void> {
+  const x = tensor([1, -2, 3]).to('gpu');
+  expect(() => x.maskedSelect(x.gt(0))).toThrow(/maskedSelect: its output shape depends on input values/);
+  // the class count comes from uploaded labels, whose exact values the host keeps
+  const classes = oneHot(tensor([0, 2]).to('gpu'));
+  expect(classes.shape).toEqual([2, 3]);
+  expect(Array.from(await classes.data())).toEqual([1, 0, 0, 0, 0, 1]);
+  expect(() => oneHot(tensor([0, 2]).to('gpu').add(0))).toThrow(/oneHot: its output shape depends/);
+  const index = tensor([0, 7]).to('gpu').add(0);
+  const picked = x.indexSelect(0, index);
+  expect(picked.shape).toEqual([2]);
+  await expect(picked.data()).rejects.toThrow(/index 7 is out of bounds/);
+  await expect(picked.mul(2).data()).rejects.toThrow(/index 7 is out of bounds/);
+  expect(Array.from(await x.neg().data())).toEqual([-1, 2, -3]);
+}
 
 describe.each(TEST_MODES)("the 'gpu' backend on %s", (mode) => {
   beforeAll(async () => {
@@ -80,6 +136,10 @@ describe.each(TEST_MODES)("the 'gpu' backend on %s", (mode) => {
     await expectSameAsCpu((x, y, z) => y.where(x.gt(0), z), [a, b, c]);
     await expectSameAsCpu((x) => x.mul(3).int().add(x.gt(0).int()), [a]);
     await expectSameAsCpu((x) => x.int().div(2, { roundingMode: 'floor' }), [a.mul(9)]);
+    // int32 stays exact up to 2^24: odd values past 2^23 are not rounded up to the next even one
+    const big = tensor([8_388_609, 16_777_215, -8_388_609, 5], { dtype: 'int32' });
+    await expectSameAsCpu((x) => x.add(0), [big]);
+    await expectSameAsCpu((x, y) => x.mul(y).sub(1), [big, tensor([1, 1, 1, 3], { dtype: 'int32' })]);
   });
 
   it('clones, casts and writes into views (copy_) on the device', async () => {
@@ -142,21 +202,20 @@ describe.each(TEST_MODES)("the 'gpu' backend on %s", (mode) => {
     await expectSameAsCpu((t) => t.sum(0), [tensor([]).reshape(0, 3)]);
   });
 
-  it('runs ops without a device kernel on the CPU, warning once (sync modes), or says why not', async () => {
+  it('runs ops without a device kernel on the CPU like the CPU, warning once, gradients included', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const x = tensor([1, 2, 3]).to('gpu');
-    if (sync) {
-      const y = x.cumsum(0);
-      x.cumsum(0);
-      expect(y.device).toBe('gpu');
-      expect(await values(y)).toEqual([1, 3, 6]);
-      // the dispatcher warns once per (op, device) and process: on the first sync mode tested
-      const warnings = warn.mock.calls.filter(([m]) => String(m).includes("'cumsum' has no kernel on 'gpu'"));
-      expect(warnings).toHaveLength(fallbackWarned ? 0 : 1);
-      fallbackWarned = true;
-    } else {
-      expect(() => x.cumsum(0)).toThrow(/reads asynchronously only/);
-    }
+    await expectCpuFallbacks();
+    // the dispatcher warns once per (op, device) and process: on the first mode tested
+    const warnings = warn.mock.calls.filter(([m]) => String(m).includes("'cumsum' has no kernel on 'gpu'"));
+    expect(warnings).toHaveLength(fallbackWarned ? 0 : 1);
+    fallbackWarned = true;
+    warn.mockRestore();
+  });
+
+  it(`${sync ? 'selects by a device-computed mask' : 'refuses output shapes that depend on device values'}, and reports CPU errors on read`, async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    if (sync) await expectSameAsCpu((x) => x.maskedSelect(x.gt(0)), [tensor([1, -2, 3])]);
+    else await expectAsyncFallbackErrors();
     warn.mockRestore();
   });
 
@@ -167,6 +226,24 @@ describe.each(TEST_MODES)("the 'gpu' backend on %s", (mode) => {
       expect(table[name]?.gpu, name).toBe('native');
     }
     expect(table.cumsum?.gpu).toBe('cpu-fallback');
+  });
+});
+
+describe('CPU fallbacks under the async contract on threaded webasm', () => {
+  beforeAll(async () => {
+    const info = await registerGpuBackend({ mode: 'webasm', threads: true });
+    expect(info.contract).toBe('async');
+  });
+
+  afterAll(async () => {
+    await unregisterGpuBackend();
+  });
+
+  it('computes ops without a device kernel like the CPU, gradients included', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    await expectCpuFallbacks();
+    await expectAsyncFallbackErrors();
+    warn.mockRestore();
   });
 });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BufferPool } from '../src/runtime/buffer-pool';
 import type { KernelSpec } from '../src/runtime/cached-kernel';
 import { createGpuRuntime } from '../src/runtime/create-gpu-runtime';
 import type { DawnBackend } from '../src/runtime/dawn-node';
@@ -169,6 +170,41 @@ describe.each(MODES)('gpu runtime on %s', (mode) => {
     expect(rt.buffers.live).toBe(start);
   });
 
+  it('reuses released result memory as far as gpu.js lets the mode', async () => {
+    const kernel = rt.kernel(add);
+    const n = 333; // a size no other test asks for
+    const a = random(n, 8);
+    // the pool keeps only sizes asked for: a kernel output (webgpu) or an upload (host-array modes)
+    const asked = rt.hasHostResults ? rt.hostResult(a, 'upload') : undefined;
+    const first = await rt.run(kernel, [n], a, a);
+    const firstRaw = first.raw;
+    const before = rt.poolStats();
+    first.release();
+    expect(rt.poolStats().pooled).toBe(before.pooled + 1);
+    expect(rt.poolStats().pooledBytes).toBe(before.pooledBytes + 4 * n);
+    if (mode === 'webgpu') {
+      // the next output of that size is written into the released GPUBuffer
+      const second = await rt.run(kernel, [n], a, random(n, 9));
+      expect((second.raw as { buffer: unknown }).buffer).toBe((firstRaw as { buffer: unknown }).buffer);
+      expect(rt.poolStats()).toMatchObject({ hits: before.hits + 1, pooled: before.pooled });
+      expect(
+        maxError(
+          await second.read(),
+          a.map((x, i) => x + random(n, 9)[i]!),
+        ),
+      ).toBeLessThanOrEqual(1e-5);
+      second.release();
+    } else {
+      // gpu.js allocates these modes' kernel outputs itself; an upload copies into the released array
+      const upload = rt.hostResult(a, 'upload');
+      expect(upload.raw).toBe(firstRaw);
+      expect(rt.poolStats()).toMatchObject({ hits: before.hits + 1, pooled: before.pooled });
+      expect(await upload.read()).toEqual(a);
+      upload.release();
+      asked?.release();
+    }
+  });
+
   it('honours the call contract of its mode', async () => {
     const kernel = rt.kernel(add);
     const one = new Float32Array([1, 2]);
@@ -185,7 +221,49 @@ describe.each(MODES)('gpu runtime on %s', (mode) => {
   });
 });
 
+describe('the buffer pool', () => {
+  it('serves buffers of the exact size, keeps only sizes asked for, frees the longest-kept past its bounds', () => {
+    const freed: string[] = [];
+    const pool = new BufferPool<string>(100, (buffer) => freed.push(buffer), 2);
+    pool.give('unwanted', 40);
+    expect(freed).toEqual(['unwanted']);
+    freed.length = 0;
+    expect(pool.take(40)).toBeUndefined();
+    expect(pool.take(30)).toBeUndefined();
+    expect(pool.take(101)).toBeUndefined();
+    pool.give('a40', 40);
+    pool.give('b40', 40);
+    expect(pool.take(40)).toBe('b40');
+    pool.give('c40', 40);
+    pool.give('d30', 30);
+    expect(freed).toEqual(['a40']);
+    pool.give('huge', 101);
+    expect(freed).toEqual(['a40', 'huge']);
+    expect(pool.stats()).toEqual({
+      hits: 1,
+      misses: 3,
+      pooled: 2,
+      pooledBytes: 70,
+      maxBytes: 100,
+      maxPerSize: 2,
+      evicted: 2,
+    });
+    pool.give('e30', 30);
+    pool.give('f30', 30);
+    expect(freed).toEqual(['a40', 'huge', 'f30']);
+    pool.clear();
+    expect(freed).toEqual(['a40', 'huge', 'f30', 'c40', 'd30', 'e30']);
+    expect(pool.stats()).toMatchObject({ pooled: 0, pooledBytes: 0 });
+  });
+});
+
 describe('mode selection', () => {
+  it('rejects a pool bound that is not a byte count', async () => {
+    await expect(createGpuRuntime({ mode: 'cpu', poolBytes: -1 })).rejects.toThrow(
+      /poolBytes must be a finite number >= 0/,
+    );
+  });
+
   it('picks webasm in plain Node, never a software WebGPU adapter, and leaves no navigator behind', async () => {
     const rt = await createGpuRuntime({ dawnBackend: DAWN_BACKEND });
     expect(rt.requestedMode).toBe('auto');

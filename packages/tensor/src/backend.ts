@@ -1,5 +1,6 @@
 import type { DType, TypedArray } from './dtype';
 import type { Storage } from './storage';
+import type { Tensor } from './tensor';
 
 /**
  * A device's memory manager. Compute lives in kernels registered separately (`registerKernel`), so a
@@ -19,4 +20,14 @@ export interface Backend {
   readSync?(storage: Storage): TypedArray;
   /** Frees device memory now rather than when the tensor is garbage collected. */
   dispose?(storage: Storage): void;
+  /**
+   * The CPU fallback of a device without `readSync` (ops never wait for device data): returns kernel
+   * `name`'s outputs on this device at once, their values pending until the inputs have been read back
+   * and `compute` (the CPU kernel) has run on CPU copies of them. Without it, such a fallback throws.
+   */
+  runOnHost?(
+    name: string,
+    inputs: readonly Tensor[],
+    compute: (hostInputs: readonly Tensor[]) => Tensor[],
+  ): Tensor[];
 }

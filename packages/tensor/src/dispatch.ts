@@ -1,5 +1,5 @@
 import { DeviceError, NNError } from './errors';
-import { ANY_DEVICE, type KernelAttrs, type KernelEntry, registry } from './registry';
+import { ANY_DEVICE, getBackend, type KernelAttrs, type KernelEntry, registry } from './registry';
 import { type Tensor, transfer } from './tensor';
 
 // Kernels called from inside another non-composite kernel are implementation details: not recorded.
@@ -46,6 +46,24 @@ function invoke(entry: KernelEntry, inputs: readonly Tensor[], attrs: KernelAttr
 }
 
 /**
+ * Runs the CPU kernel `entry` for inputs on `device`: with a synchronous transfer both ways, or, on a
+ * device that reads asynchronously only, through its `runOnHost` (outputs returned at once, values
+ * pending).
+ */
+function runOnCpu(
+  name: string,
+  entry: KernelEntry,
+  device: string,
+  inputs: readonly Tensor[],
+  attrs: KernelAttrs,
+) {
+  const compute = (hostInputs: readonly Tensor[]) => invoke(entry, hostInputs, attrs);
+  const backend = getBackend(device, name);
+  if (!backend.readSync && backend.runOnHost) return backend.runOnHost(name, inputs, compute);
+  return compute(inputs.map((t) => transfer(t, 'cpu'))).map((t) => transfer(t, device));
+}
+
+/**
  * The one dispatcher every op goes through: picks the kernel for the inputs' device (its own, else a
  * default implementation, else the CPU's with a transfer and a one-time warning), runs it, and lets the
  * autograd hook record it.
@@ -53,8 +71,7 @@ function invoke(entry: KernelEntry, inputs: readonly Tensor[], attrs: KernelAttr
 export function runKernelMulti(name: string, inputs: readonly Tensor[], attrs: KernelAttrs = {}): Tensor[] {
   const device = commonDevice(name, inputs);
   const { entry, fallback } = resolve(name, device);
-  let outputs = invoke(entry, fallback ? inputs.map((t) => transfer(t, 'cpu')) : inputs, attrs);
-  if (fallback) outputs = outputs.map((t) => transfer(t, device));
+  const outputs = fallback ? runOnCpu(name, entry, device, inputs, attrs) : invoke(entry, inputs, attrs);
   const hook = registry().hook;
   if (hook && opaqueDepth === 0 && !entry.composite && hook.shouldRecord(inputs, name)) {
     hook.record({ name, inputs, attrs, outputs });
@@ -79,8 +96,7 @@ export function runInplace(
 ): Tensor {
   const device = commonDevice(name, [target, ...inputs]);
   const { entry, fallback } = resolve(name, device);
-  let result = invoke(entry, fallback ? inputs.map((t) => transfer(t, 'cpu')) : inputs, attrs)[0]!;
-  if (fallback) result = transfer(result, device);
+  const result = (fallback ? runOnCpu(name, entry, device, inputs, attrs) : invoke(entry, inputs, attrs))[0]!;
   // Recorded before the write: autograd may need the values it destroys, or refuse the op.
   const hook = registry().hook;
   if (hook && opaqueDepth === 0 && hook.shouldRecord([target, ...inputs], name)) {

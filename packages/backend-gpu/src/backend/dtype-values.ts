@@ -8,9 +8,17 @@ export function toDeviceValues(values: TypedArray): Float32Array {
   return values instanceof Float32Array ? values.slice() : Float32Array.from(values);
 }
 
-/** Device float32 values read back as a host array of `dtype` (integers truncated, bools 0/1). */
-export function fromDeviceValues(values: Float32Array, dtype: DType): TypedArray {
-  if (dtype === 'float32') return values;
+/**
+ * Whether a `'gpu'` storage of `dtype` keeps its exact host values next to the device's float32 ones
+ * (int32 and float64, which float32 cannot hold exactly), until its first in-place write.
+ */
+export function keepsHostValues(dtype: DType): boolean {
+  return dtype === 'int32' || dtype === 'float64';
+}
+
+/** Device float32 values (or exact host ones) as a host array of `dtype` (integers truncated, bools 0/1). */
+export function fromDeviceValues(values: TypedArray, dtype: DType): TypedArray {
+  if (dtype === 'float32' && values instanceof Float32Array) return values;
   const out = allocate(dtype, values.length);
   if (dtype === 'bool') {
     for (let i = 0; i < values.length; i++) out[i] = values[i] !== 0 ? 1 : 0;

@@ -37,6 +37,11 @@ export class GpuData {
     this.host = host;
   }
 
+  /** A copy of {@link host}, when the storage keeps exact host values. */
+  hostCopy(): TypedArray | undefined {
+    return this.host?.slice();
+  }
+
   /** The buffer (or its pending Promise) to hand a kernel launched now. */
   current(op: string): BufferValue {
     const { value, released } = this.cell;

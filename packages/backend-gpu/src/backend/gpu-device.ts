@@ -1,11 +1,20 @@
-import { DeviceError } from '@nn/tensor';
+import { DeviceError, type DType, type TypedArray } from '@nn/tensor';
+import type { BufferPoolStats } from '../runtime/buffer-pool';
 import type { KernelSpec } from '../runtime/cached-kernel';
 import { DeviceBuffer } from '../runtime/device-buffer';
 import type { GpuRuntime, KernelArg } from '../runtime/gpu-runtime';
+import { keepsHostValues, toDeviceValues } from './dtype-values';
 import { type BufferCell, type BufferValue, GpuData } from './gpu-data';
 
 /** A kernel argument at launch: a storage's data, host values (shape/stride tables) or a number. */
 export type LaunchArg = GpuData | Float32Array | number;
+
+/** One output of {@link GpuDevice.deferToHost}: its element count, and whether to keep exact host values. */
+export interface HostOutput {
+  readonly length: number;
+  /** Keep the computed values as the storage's exact host copy (int32, float64; see `GpuData.host`). */
+  readonly keepHost: boolean;
+}
 
 const UPLOAD: KernelSpec = {
   op: 'upload',
@@ -15,9 +24,10 @@ const UPLOAD: KernelSpec = {
 
 /**
  * The `'gpu'` device: one gpu.js runtime plus the bookkeeping tensors need. Under the sync contract
- * every launch runs at once; under the async one (WebGPU) launches, reads and releases are queued in
- * order, so a kernel always sees the buffers that were current when it was launched and a buffer is
- * freed only after the work queued before its release.
+ * every launch runs at once; under the async one (WebGPU, threaded webasm) launches, reads, host work
+ * ({@link GpuDevice.deferToHost}) and releases are queued in order, so a kernel always sees the buffers
+ * that were current when it was launched and a buffer is freed (or pooled for reuse) only after the work
+ * queued before its release.
  */
 export class GpuDevice {
   readonly runtime: GpuRuntime;
@@ -41,16 +51,67 @@ export class GpuDevice {
     return this.runtime.buffers.live;
   }
 
-  /** Copies host float32 values to the device. */
-  upload(values: Float32Array): GpuData {
+  /** The counters of the runtime's pool of released buffers. */
+  get pool(): BufferPoolStats {
+    return this.runtime.poolStats();
+  }
+
+  /** Copies host values to the device (as float32, the device's only type). */
+  upload(values: TypedArray): GpuData {
     if (values.length === 0) return this.#adopt(new GpuData(0, null));
-    const { mode } = this.runtime;
     // cpu and webasm have no device memory: their "buffers" are host arrays, so no kernel is needed
-    if (mode === 'cpu' || mode === 'webasm') {
-      const buffer = new DeviceBuffer(values, [values.length], mode, 'upload', this.runtime.buffers);
-      return this.#adopt(new GpuData(values.length, buffer));
+    if (this.runtime.hasHostResults) {
+      return this.#adopt(new GpuData(values.length, this.runtime.hostResult(values, 'upload')));
     }
-    return this.launch(UPLOAD, values.length, [values]);
+    // a copy: under the async contract the kernel reads it later, and the caller may change its array
+    return this.launch(UPLOAD, values.length, [toDeviceValues(values)]);
+  }
+
+  /**
+   * Uploads host values of `dtype`; storages of dtypes float32 cannot hold exactly keep the values too
+   * (see {@link keepsHostValues}).
+   */
+  fromHost(values: TypedArray, dtype: DType): GpuData {
+    const uploaded = this.upload(values);
+    if (keepsHostValues(dtype)) uploaded.host = values.slice();
+    return uploaded;
+  }
+
+  /**
+   * Runs `compute` on the host and returns its outputs' data at once, their values pending. In the
+   * launch queue, once the work launched before has finished, `compute` gets the inputs' values as they
+   * were at this call (each storage's exact host copy, or float32 values read back) and returns one array
+   * of each `outputs` entry's length, which is uploaded. A throw rejects reads of every output and the
+   * kernels using them. Async contract only: ops never wait for device data.
+   */
+  deferToHost(
+    inputs: readonly GpuData[],
+    outputs: readonly HostOutput[],
+    compute: (values: TypedArray[]) => TypedArray[],
+  ): GpuData[] {
+    if (!this.#async) throw new DeviceError('deferToHost', 'the sync contract reads device data at once');
+    const captured = inputs.map((data) => ({
+      host: data.host,
+      value: data.length === 0 || data.host ? null : data.current('deferToHost'),
+    }));
+    const task = this.#enqueue(async () => {
+      const values = await Promise.all(
+        captured.map(async ({ host, value }) => host ?? (value ? (await value).read() : new Float32Array(0))),
+      );
+      const results = compute(values);
+      return { results, buffers: await this.#storeAll(results) };
+    });
+    return outputs.map(({ length, keepHost }, i) => {
+      if (length === 0) return this.#adopt(new GpuData(0, null));
+      const data = new GpuData(length, null);
+      const pending: Promise<DeviceBuffer> = task.then(({ results, buffers }) => {
+        // exact values, unless an in-place write replaced this buffer meanwhile
+        if (keepHost && data.cell.value === pending) data.host = results[i];
+        return buffers[i]!;
+      });
+      data.cell.value = pending;
+      return this.#adopt(data);
+    });
   }
 
   /** Runs `spec` over a flat output of `length` elements (> 0) and returns the result's data. */
@@ -106,6 +167,24 @@ export class GpuDevice {
   dispose(data: GpuData): void {
     this.#finalizer.unregister(data.cell);
     this.#release(data.cell);
+  }
+
+  /**
+   * Puts host arrays on the device now, outside the launch queue (for a task running in it); empty ones
+   * get no buffer. If one fails, the others are freed.
+   */
+  async #storeAll(arrays: readonly TypedArray[]): Promise<(DeviceBuffer | undefined)[]> {
+    const stored = await Promise.allSettled(
+      arrays.map((values) => {
+        if (values.length === 0) return undefined;
+        if (this.runtime.hasHostResults) return this.runtime.hostResult(values, 'upload');
+        return this.runtime.run(this.runtime.kernel(UPLOAD), [values.length], toDeviceValues(values));
+      }),
+    );
+    const failed = stored.find((s) => s.status === 'rejected');
+    if (!failed) return stored.map((s) => (s as PromiseFulfilledResult<DeviceBuffer | undefined>).value);
+    for (const s of stored) if (s.status === 'fulfilled') s.value?.release();
+    throw failed.reason;
   }
 
   /** Resolves once every launched kernel has finished (a no-op under the sync contract). */

@@ -1,4 +1,4 @@
-import { DeviceError } from '@nn/tensor';
+import { DeviceError, ValueError } from '@nn/tensor';
 import { GPU } from 'gpu.js';
 import { buildKernel } from './build-kernel';
 import { builtModeOf } from './built-mode';
@@ -6,6 +6,7 @@ import { acquireDawn, type DawnBackend, isNode, releaseDawn, webGpuEntry } from 
 import { glRendererName } from './gl-renderer';
 import { type GpuMode, isGpuMode } from './gpu-mode';
 import { GpuRuntime } from './gpu-runtime';
+import { DEFAULT_POOL_BYTES } from './result-memory';
 import { isSoftwareRenderer } from './software-renderer';
 import { probeWebGpuAdapter, type WebGpuAdapterReport } from './webgpu-adapter';
 
@@ -28,6 +29,11 @@ export interface GpuRuntimeOptions {
   readonly dawnBackend?: DawnBackend;
   /** `webasm` only: run kernels on worker threads, under the async call contract. */
   readonly threads?: boolean;
+  /**
+   * Bound on the bytes of released buffers kept for reuse by later results (default 64 MiB; 0 pools
+   * nothing). What is pooled depends on the mode: see `gpuBackendInfo().pool`.
+   */
+  readonly poolBytes?: number;
 }
 
 interface Choice {
@@ -110,6 +116,10 @@ export async function createGpuRuntime(options: GpuRuntimeOptions = {}): Promise
   if (options.mode !== undefined && !isGpuMode(options.mode)) {
     throw new DeviceError('createGpuRuntime', `unknown mode '${String(options.mode)}'`);
   }
+  const { poolBytes = DEFAULT_POOL_BYTES } = options;
+  if (!(Number.isFinite(poolBytes) && poolBytes >= 0)) {
+    throw new ValueError('createGpuRuntime', `poolBytes must be a finite number >= 0, got ${poolBytes}`);
+  }
   const choice = await chooseMode(options);
   const onDestroy = choice.usesDawn ? releaseDawn : () => {};
   const contract =
@@ -139,6 +149,7 @@ export async function createGpuRuntime(options: GpuRuntimeOptions = {}): Promise
       contract,
       adapter: choice.adapter,
       probeMs,
+      poolBytes,
       onDestroy,
     });
   } catch (error) {

@@ -1,8 +1,8 @@
 import { DeviceError } from '@nn/tensor';
-import type { DeviceBufferTracker } from './device-buffer-tracker';
 import { flattenOutput } from './flatten-output';
 import { isDeviceHandle } from './gpu-js-types';
 import type { GpuMode } from './gpu-mode';
+import type { ResultMemory } from './result-memory';
 
 /**
  * One kernel result, kept where the kernel left it: a GL texture, a WebGPU buffer, or (on `cpu`/`webasm`,
@@ -21,23 +21,17 @@ export class DeviceBuffer {
   readonly op: string;
   #raw: unknown;
   #released = false;
-  readonly #tracker: DeviceBufferTracker;
+  readonly #memory: ResultMemory;
 
-  /** Wraps a raw gpu.js result and counts it as live in `tracker`. */
-  constructor(
-    raw: unknown,
-    shape: readonly number[],
-    mode: GpuMode,
-    op: string,
-    tracker: DeviceBufferTracker,
-  ) {
+  /** Wraps a raw gpu.js result and counts it as live in `memory`, which pools or frees it on release. */
+  constructor(raw: unknown, shape: readonly number[], mode: GpuMode, op: string, memory: ResultMemory) {
     this.#raw = raw;
     this.shape = shape;
     this.length = shape.reduce((a, b) => a * b, 1);
     this.mode = mode;
     this.op = op;
-    this.#tracker = tracker;
-    tracker.track();
+    this.#memory = memory;
+    memory.track();
   }
 
   /** Whether {@link release} has run. */
@@ -72,13 +66,13 @@ export class DeviceBuffer {
     return flattenOutput(values, this.length, this.op);
   }
 
-  /** Frees the device memory (`texture.delete()`); idempotent. */
+  /** Frees the device memory (`texture.delete()`) or hands it to the runtime's pool; idempotent. */
   release(): void {
     if (this.#released) return;
     this.#released = true;
-    if (isDeviceHandle(this.#raw)) this.#raw.delete();
+    const raw = this.#raw;
     this.#raw = undefined;
-    this.#tracker.untrack();
+    this.#memory.release(raw);
   }
 
   /** Same as {@link release}, for `using` declarations. */
