@@ -1,28 +1,14 @@
-import { gemmSettings } from './gemm/settings';
-import { type WasmMemory, wasmApi } from './gemm/wasm-api';
+import { wasmApi } from './gemm/wasm-api';
 import { type Code, emitModule, type FunctionSpec, op, V128 } from './gemm/wasm-emitter';
-import { threadHost } from './parallel/thread-support';
-import { WorkerPool } from './parallel/worker-pool';
 
 // WebAssembly SIMD (f32x4) for contiguous float32 elementwise kernels: the JS loops pay V8's per-element
-// typed-array checks, 128-bit lanes don't. Operands stream through a fixed scratch in passes of chunks, so
-// memory stays at a few megabytes however large the tensors. Where threads are allowed, large inputs
-// (the bench's 1e6-element exp) split each pass's chunks between the caller and the helper threads: the
-// caller copies chunks in while helpers already compute the ones copied.
+// typed-array checks, 128-bit lanes don't. Operands stream through a small fixed scratch in chunks, so
+// memory stays at a few pages however large the tensors. Built with the GEMM's wasm emitter.
 
-/** Floats per chunk: the unit of work of one thread (64 KiB per operand: a chunk's slots stay in L2). */
+/** Floats per chunk and per operand slot (64 KiB: the three slots stay in L2). */
 const CHUNK = 16384;
-/** Chunks per pass: the scratch holds this many chunks of each operand. */
-const PASS_CHUNKS = 16;
-const PASS = CHUNK * PASS_CHUNKS;
-/** Scratch layout (bytes): operand a, operand b and the output, one pass each, then the unit commands. */
-const SLOT_BYTES = PASS * 4;
-const COMMANDS_AT = 3 * SLOT_BYTES;
-/** Per unit: (need, command address, count) for the pool's table, then (a, b, out, end) parameters. */
-const TABLE_AT = COMMANDS_AT + PASS_CHUNKS * 16;
-const PAGES = Math.ceil((TABLE_AT + PASS_CHUNKS * 12) / 65536);
-/** Below this many elements waking the helper threads costs more than it saves. */
-const THREAD_MIN_ELEMENTS = 1 << 17;
+const SLOT_BYTES = CHUNK * 4;
+const PAGES = 3;
 
 const simd = (opcode: number, ...operands: Code[]): Code => {
   const code = [...operands.flat(), 0xfd];
@@ -120,53 +106,26 @@ const BINARY = { add: f32x4.add, sub: f32x4.sub, mul: f32x4.mul, div: f32x4.div 
 /** The kernels the SIMD path serves: name -> arity. */
 const ARITY: Record<string, 1 | 2> = { add: 2, sub: 2, mul: 2, div: 2, exp: 1 };
 
-/**
- * The pool's entry for kernel number `target`: runs one unit, whose (a, b, out, end) parameters sit at
- * byte `command` (the pool passes a unit's command address and count; the count is always 1 here).
- */
-function unitRunner(name: string, target: number): FunctionSpec {
-  const parameter = (offset: number) => op.loadI32(op.get(0), offset);
-  return {
-    name: `${name}Unit`,
-    params: 2,
-    locals: [],
-    body: op.call(target, parameter(0), parameter(4), parameter(8), parameter(12)),
-  };
-}
-
 interface SimdKernels {
-  readonly memory: WasmMemory;
+  readonly memory: Float32Array;
   readonly run: Record<string, (a: number, b: number, out: number, end: number) => void>;
-  /** Helper threads over the same (shared) memory, where allowed; runners are indexed like `names`. */
-  readonly pool: WorkerPool | undefined;
-  readonly names: readonly string[];
 }
 
 function instantiate(): SimdKernels | undefined {
   const wasm = wasmApi();
   if (!wasm) return undefined;
-  const host = threadHost();
-  const kernels = [
+  const functions = [
     ...Object.entries(BINARY).map(([name, opcode]) => lanewise(name, 0, (a, b) => simd(opcode, a, b))),
     expFunction(),
   ];
-  const names = kernels.map((k) => k.name);
-  const runners = names.map((name, index) => unitRunner(name, index));
   try {
-    const shared = host !== undefined;
-    const module = new wasm.Module(emitModule([...kernels, ...runners], shared, PAGES));
-    const memory = new wasm.Memory({ initial: PAGES, maximum: PAGES, shared });
+    const module = new wasm.Module(emitModule(functions, false, PAGES));
+    const memory = new wasm.Memory({ initial: PAGES, maximum: PAGES, shared: false });
     const { exports } = new wasm.Instance(module, { env: { memory } });
-    const pool =
-      host && host.cores > 1
-        ? new WorkerPool(
-            host,
-            module,
-            memory,
-            runners.map((r) => r.name),
-          )
-        : undefined;
-    return { memory, run: exports as SimdKernels['run'], pool, names };
+    return {
+      memory: new Float32Array(memory.buffer),
+      run: exports as SimdKernels['run'],
+    };
   } catch {
     return undefined; // no WebAssembly SIMD: the JS loops serve every case
   }
@@ -182,21 +141,6 @@ export function hasSimdFloat32(name: string, alpha: number): boolean {
 }
 
 /**
- * Threads the SIMD kernels can use right now, the caller included (1 without SIMD or helper threads).
- * Starts the helpers on first call; they join once booted.
- */
-export function simdFloat32Threads(): number {
-  if (kernels === undefined) kernels = instantiate() ?? null;
-  return kernels?.pool?.threads() ?? 1;
-}
-
-/** Threads for `n` elements: the caller alone below the threshold or where no helpers are ready. */
-function threadsFor(pool: WorkerPool | undefined, n: number): number {
-  const limit = gemmSettings().maxThreads;
-  return pool && limit > 1 && n >= THREAD_MIN_ELEMENTS ? Math.min(limit, pool.threads()) : 1;
-}
-
-/**
  * Runs SIMD kernel `name` (checked with {@link hasSimdFloat32}) on contiguous float32 inputs of `out`'s
  * length starting at `offsets`, writing `out`. Results equal the JS path's: float32 + - * / are correctly
  * rounded either way, and exp is within 2 ulp.
@@ -207,46 +151,16 @@ export function runSimdFloat32(
   inputs: readonly Float32Array[],
   offsets: readonly number[],
 ): void {
-  const { memory, run, pool, names } = kernels!;
-  const floats = new Float32Array(memory.buffer);
-  const ints = new Int32Array(memory.buffer);
+  const { memory, run } = kernels!;
+  const fn = run[name]!;
   const [a, b] = inputs;
   const n = out.length;
-  const threads = threadsFor(pool, n);
-  const copyIn = (at: number, count: number) => {
-    floats.set(a!.subarray(offsets[0]! + at, offsets[0]! + at + count), at % PASS);
-    if (b) floats.set(b.subarray(offsets[1]! + at, offsets[1]! + at + count), PASS + (at % PASS));
-  };
-  for (let pass = 0; pass < n; pass += PASS) {
-    const passCount = Math.min(PASS, n - pass);
-    const units = Math.ceil(passCount / CHUNK);
-    // Unit u: chunk u of the pass. Its end is rounded up to whole lanes (the slots have room).
-    const parameters = (u: number): [number, number, number, number] => {
-      const first = u * CHUNK;
-      const lanes = Math.ceil(Math.min(CHUNK, passCount - first) / 4) * 4;
-      return [
-        first * 4,
-        SLOT_BYTES + first * 4,
-        2 * SLOT_BYTES + first * 4,
-        2 * SLOT_BYTES + (first + lanes) * 4,
-      ];
-    };
-    if (threads === 1) {
-      copyIn(pass, passCount);
-      for (let u = 0; u < units; u++) run[name]!(...parameters(u));
-    } else {
-      for (let u = 0; u < units; u++) {
-        ints.set(parameters(u), COMMANDS_AT / 4 + 4 * u);
-        ints.set([u + 1, COMMANDS_AT + 16 * u, 1], TABLE_AT / 4 + 3 * u);
-      }
-      const steps = Array.from({ length: units }, (_, u) => () => {
-        copyIn(pass + u * CHUNK, Math.min(CHUNK, passCount - u * CHUNK));
-      });
-      const fn = names.indexOf(name);
-      const table = ints.subarray(TABLE_AT / 4, TABLE_AT / 4 + 3 * units);
-      const runner = run[`${name}Unit`] as unknown as (commands: number, count: number) => void;
-      pool!.run({ steps, table, tableAddress: TABLE_AT, units, fn }, threads, runner);
-    }
-    out.set(floats.subarray(2 * PASS, 2 * PASS + passCount), pass);
+  for (let start = 0; start < n; start += CHUNK) {
+    const count = Math.min(CHUNK, n - start);
+    memory.set(a!.subarray(offsets[0]! + start, offsets[0]! + start + count), 0);
+    if (b) memory.set(b.subarray(offsets[1]! + start, offsets[1]! + start + count), CHUNK);
+    const lanes = Math.ceil(count / 4) * 4;
+    fn(0, SLOT_BYTES, 2 * SLOT_BYTES, 2 * SLOT_BYTES + lanes * 4);
+    out.set(memory.subarray(2 * CHUNK, 2 * CHUNK + count), start);
   }
 }
