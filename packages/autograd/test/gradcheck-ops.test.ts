@@ -9,6 +9,7 @@ import {
   conv1d,
   conv2d,
   convTranspose2d,
+  crossEntropyLoss,
   dot,
   einsum,
   embedding,
@@ -225,6 +226,12 @@ const cases: Case[] = [
     () => [leaf([1, 1, 4, 5])],
   ],
   ['adaptiveAvgPool2d', (x) => adaptiveAvgPool2d(x, [2, 3]), () => [leaf([2, 3, 5], 'sliced')]],
+  // losses (the third row's target is ignored)
+  [
+    'crossEntropyLoss',
+    (x) => crossEntropyLoss(x, index([[2, 0, 1, 3]]).reshape([4]), { ignoreIndex: 1 }),
+    () => [leaf([4, 5], 'transposed')],
+  ],
 ];
 
 describe('gradcheck: views, reductions, indexing, joins, linear algebra, pooling', () => {
@@ -271,6 +278,7 @@ describe('gradgradcheck: second derivatives through non-elementwise formulas', (
     'conv2d grouped, dilated',
     'convTranspose2d',
     'adaptiveAvgPool2d',
+    'crossEntropyLoss',
   ]);
   for (const [name, fn, inputs] of cases.filter(([n]) => second.has(n))) {
     it(name, () => {

@@ -1,15 +1,23 @@
 import '@nn/autograd';
-import { convTranspose2d, coverage, manualSeed, randn, type Tensor, tensor } from '@nn/tensor';
+import {
+  convTranspose2d,
+  coverage,
+  crossEntropyLoss,
+  manualSeed,
+  randn,
+  type Tensor,
+  tensor,
+} from '@nn/tensor';
 import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { registerGpuBackend, unregisterGpuBackend } from '../src';
 import { expectSameAsCpu, values } from './support/compare';
 import { DAWN_BACKEND, TEST_MODES } from './support/modes';
 
-const NATIVE = ['argmax', 'argmin', 'convTranspose2d'];
+const NATIVE = ['argmax', 'argmin', 'convTranspose2d', 'crossEntropyLoss', 'crossEntropyLossBackward'];
 // what convTranspose2d's gradient formula runs (input: conv2d, weight: conv2dBackwardWeight, bias: sum)
 const GRADIENT_KERNELS = ['conv2d', 'conv2dBackwardWeight', 'sum'];
 
-describe.each(TEST_MODES)("argmax, argmin and convTranspose2d on 'gpu' (%s)", (mode) => {
+describe.each(TEST_MODES)("argmax, argmin, convTranspose2d and crossEntropyLoss on 'gpu' (%s)", (mode) => {
   let warn: MockInstance<typeof console.warn>;
 
   beforeAll(async () => {
@@ -132,6 +140,38 @@ describe.each(TEST_MODES)("argmax, argmin and convTranspose2d on 'gpu' (%s)", (m
           1e-4 + 1e-4 * Math.abs(want),
         );
       });
+    });
+  });
+
+  it('computes the fused cross-entropy and its gradient like the CPU (ignored targets, logits of 1e4)', async () => {
+    manualSeed(14);
+    const logits = randn([6, 7]).mul(3);
+    const target = tensor([3, -100, 0, 6, 2, -100], { dtype: 'int32' });
+    const gradLoss = randn([6]);
+    await expectSameAsCpu((x, t) => crossEntropyLoss(x, t), [logits, target], { rtol: 1e-4, atol: 1e-5 });
+    // a strided view and huge logits, read in place
+    const huge = tensor(
+      [
+        [1e4, -1e4, 0],
+        [0, 1e4, 1e4],
+      ],
+      { dtype: 'float32' },
+    );
+    await expectSameAsCpu(
+      (x, t) => crossEntropyLoss(x.t().contiguous().t(), t),
+      [huge, tensor([0, 2], { dtype: 'int32' })],
+    );
+    const grads: number[][] = [];
+    for (const device of ['cpu', 'gpu']) {
+      const x = logits.detach().to(device).requiresGrad_();
+      crossEntropyLoss(x, target.to(device)).mul(gradLoss.to(device)).sum().backward();
+      expect(x.grad?.device).toBe(device);
+      grads.push(await values(x.grad!));
+    }
+    grads[0]!.forEach((want, j) => {
+      expect(Math.abs(grads[1]![j]! - want), `gradient element ${j}`).toBeLessThanOrEqual(
+        1e-5 + 1e-4 * Math.abs(want),
+      );
     });
   });
 });

@@ -12,7 +12,7 @@ import {
   NLLLoss,
   SmoothL1Loss,
 } from '@nn/nn';
-import { type Tensor, tensor } from '@nn/tensor';
+import { ones, type Tensor, tensor } from '@nn/tensor';
 import { assertClose, type FixtureTensor, fixtureArray, loadFixtures } from '@nn/tooling/test-utils';
 import { describe, expect, it } from 'vitest';
 
@@ -98,6 +98,32 @@ describe('loss arguments', () => {
     loss.backward();
     expect(Number.isFinite(loss.item())).toBe(true);
     expect([...logits.grad!.dataSync()].every(Number.isFinite)).toBe(true);
+  });
+
+  it('cross-entropy on [N, C] class indices runs fused and matches the composite path', () => {
+    const x = tensor([
+      [0.5, -1, 2],
+      [1, 1, -3],
+      [0, 0.25, 0.5],
+    ]);
+    const t = tensor([2, -1, 0], { dtype: 'int32' });
+    const fused = F.crossEntropy(x.requiresGrad_(), t, { reduction: 'none', ignoreIndex: -1 });
+    expect((fused.gradFn as { name: string }).name).toBe('CrossEntropyLossBackward');
+    for (const reduction of ['mean', 'sum', 'none'] as const) {
+      const run = (weight?: Tensor) => {
+        const leaf = x.detach().requiresGrad_();
+        // a weight of ones takes the composite path (logSoftmax + gather)
+        const loss = F.crossEntropy(leaf, t, { reduction, ignoreIndex: -1, weight });
+        loss.sum().backward();
+        return [loss, leaf.grad!];
+      };
+      const [loss, grad] = run();
+      const [want, wantGrad] = run(ones([3]));
+      assertClose(loss!, want!, tol, `${reduction} loss`);
+      assertClose(grad!, wantGrad!, tol, `${reduction} grad`);
+    }
+    // every target ignored: the mean is 0 / 0 = NaN, as PyTorch
+    expect(F.crossEntropy(x, tensor([-100, -100, -100], { dtype: 'int32' })).item()).toBeNaN();
   });
 
   it('saves class weights as buffers under PyTorch names', () => {

@@ -112,7 +112,7 @@ export {
   variance,
 } from './ops/reductions';
 export { flip, type PadMode, pad, repeat, roll, tile, tril, triu } from './ops/shaping';
-export { logSoftmax, softmax } from './ops/softmax';
+export { type CrossEntropyLossOptions, crossEntropyLoss, logSoftmax, softmax } from './ops/softmax';
 export { argsort, type SortOptions, sort, type TopkOptions, topk } from './ops/sorting';
 export {
   chunk,

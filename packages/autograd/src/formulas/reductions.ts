@@ -1,4 +1,19 @@
-import { cat, cumprod, cumsum, flip, ones, scatterAdd, sub, sum, type Tensor, zeros } from '@nn/tensor';
+import {
+  cat,
+  cumprod,
+  cumsum,
+  flip,
+  oneHot,
+  ones,
+  runKernel,
+  scatterAdd,
+  softmax,
+  sub,
+  sum,
+  type Tensor,
+  where,
+  zeros,
+} from '@nn/tensor';
 import type { Formula } from '../formula';
 
 /** A reduced gradient broadcast back over the reduced dims of `shape` (re-inserting them if dropped). */
@@ -51,7 +66,7 @@ function indexedValues(): Formula {
   };
 }
 
-/** Gradient formulas of the reductions, scans, softmax and sorting kernels. */
+/** Gradient formulas of the reductions, scans, softmax (and the fused cross-entropy) and sorting kernels. */
 export const reductionFormulas: Record<string, Formula> = {
   sum: (ctx) => {
     const shape = ctx.inputs[0]!.shape;
@@ -147,6 +162,36 @@ export const reductionFormulas: Record<string, Formula> = {
             .mul(sum(g!, [dim], { keepdim: true })),
         ),
     ];
+  },
+  crossEntropyLoss: (ctx) => {
+    const logits = ctx.save(ctx.inputs[0]!);
+    const target = ctx.save(ctx.inputs[1]!);
+    const attrs = ctx.attrs;
+    return ([g]) => [() => runKernel('crossEntropyLossBackward', [g!, logits(), target()], attrs), undefined];
+  },
+  crossEntropyLossBackward: (ctx) => {
+    const g = ctx.save(ctx.inputs[0]!);
+    const logits = ctx.save(ctx.inputs[1]!);
+    const target = ctx.save(ctx.inputs[2]!);
+    const ignoreIndex = ctx.attrs.ignoreIndex as number;
+    // out = g * keep * (p - onehot), p = softmax(logits): linear in g, a softmax backward in the logits.
+    return ([gg]) => {
+      const p = softmax(logits(), 1);
+      const kept = target().ne(ignoreIndex);
+      const keep = kept.to(p.dtype);
+      return [
+        () => {
+          // ignored targets may lie outside [0, C): look class 0 up instead (the row is zeroed anyway)
+          const onehot = oneHot(where(kept, target(), 0), p.shape[1]!).to(p.dtype);
+          return gg!.mul(p.sub(onehot)).sum(1).mul(keep);
+        },
+        () => {
+          const scale = g().mul(keep).unsqueeze(1);
+          return p.mul(gg!.sub(sum(gg!.mul(p), [1], { keepdim: true }))).mul(scale);
+        },
+        undefined,
+      ];
+    };
   },
 };
 

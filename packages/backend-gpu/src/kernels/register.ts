@@ -1,6 +1,7 @@
 import { registerConvKernels } from './conv';
 import { registerConvTransposeKernels } from './conv-transpose';
 import { registerCopyKernels } from './copy';
+import { registerCrossEntropyKernels } from './cross-entropy';
 import { registerElementwiseKernels } from './elementwise';
 import { registerIndexingKernels } from './indexing';
 import { registerMatmulKernel } from './matmul';
@@ -18,6 +19,7 @@ export function registerGpuKernels(): void {
   registerConvKernels();
   registerConvTransposeKernels();
   registerCopyKernels();
+  registerCrossEntropyKernels();
   registerElementwiseKernels();
   registerIndexingKernels();
   registerMatmulKernel();

@@ -1,4 +1,13 @@
-import { gather, indexSelect, NNError, ShapeError, type Tensor, ValueError, where } from '@nn/tensor';
+import {
+  crossEntropyLoss,
+  gather,
+  indexSelect,
+  NNError,
+  ShapeError,
+  type Tensor,
+  ValueError,
+  where,
+} from '@nn/tensor';
 import { softplus } from './activation';
 import { logSoftmax } from './softmax';
 
@@ -173,6 +182,7 @@ export function nllLoss(input: Tensor, target: Tensor, options: ClassLossOptions
  * Cross-entropy between logits and targets (`F.cross_entropy`), fused as log-softmax + NLL so large logits
  * (1e4) stay finite. `target` is either int32 class indices (`[N]`, `[N, d1, ...]`) or class probabilities
  * shaped like `input`. Supports `weight`, `ignoreIndex` (indices only), `labelSmoothing` and every reduction.
+ * The common case (`[N, C]` logits, class indices, no weight, no smoothing) runs as one fused kernel.
  */
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   const { weight, reduction } = options;
@@ -182,9 +192,9 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   }
   const dim = classDim(input);
   const classes = input.shape[dim]!;
-  const logp = logSoftmax(input, dim);
   if (target.dtype !== 'int32') {
     sameShape('crossEntropy', input, target);
+    const logp = logSoftmax(input, dim);
     const probs = smoothing > 0 ? target.mul(1 - smoothing).add(smoothing / classes) : target;
     const weighted = weight ? logp.mul(classWeight(weight, input)) : logp;
     const loss = weighted.mul(probs).sum(dim).neg();
@@ -195,6 +205,13 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   }
   checkClassTarget('crossEntropy', input, target, weight);
   const ignoreIndex = options.ignoreIndex ?? -100;
+  if (input.ndim === 2 && !weight && smoothing === 0) {
+    // One kernel instead of logSoftmax + gather; its losses are already 0 where ignored, and the mean
+    // divides by the count of the others (0 / 0 = NaN when every target is ignored, as PyTorch).
+    const loss = crossEntropyLoss(input, target, { ignoreIndex });
+    return reduceWeighted('crossEntropy', loss, target.ne(ignoreIndex).to(input.dtype), reduction);
+  }
+  const logp = logSoftmax(input, dim);
   const { loss, w } = nllTerms(logp, target, weight, ignoreIndex);
   const nll = reduceWeighted('crossEntropy', loss, w, reduction);
   if (smoothing === 0) return nll;

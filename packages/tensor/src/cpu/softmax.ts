@@ -4,6 +4,17 @@ import { Tensor } from '../tensor';
 import { expF32 } from './float32-math';
 import { forEachLane } from './reduce-walker';
 
+/** The max of a strided lane, NaN as soon as one element is NaN: the shift that keeps its exponentials finite. */
+export function laneMax(src: TypedArray, base: number, stride: number, length: number): number {
+  let max = -Infinity;
+  for (let j = 0, q = base; j < length; j++, q += stride) {
+    const v = src[q]!;
+    if (v > max) max = v;
+    else if (Number.isNaN(v)) return v;
+  }
+  return max;
+}
+
 /**
  * softmax / logSoftmax along `dim`, shifted by each lane's max so logits of any size stay finite; sums
  * and exponentials are computed in float64 (float32 results use the float32-accurate fast exponential).
@@ -16,15 +27,7 @@ function softmaxKernel(x: Tensor, dim: number, log: boolean): Tensor {
   const exps = new Float64Array(log ? 0 : length);
   const fast = x.dtype === 'float32';
   forEachLane(x, dim, (base, stride, outBase, outStride) => {
-    let max = -Infinity;
-    for (let j = 0, q = base; j < length; j++, q += stride) {
-      const v = src[q]!;
-      if (v > max) max = v;
-      else if (Number.isNaN(v)) {
-        max = v;
-        break;
-      }
-    }
+    const max = laneMax(src, base, stride, length);
     let sum = 0;
     for (let j = 0, q = base; j < length; j++, q += stride) {
       const e = fast ? expF32(src[q]! - max) : Math.exp(src[q]! - max);

@@ -5,6 +5,7 @@ import {
   conv1d,
   conv2d,
   convTranspose2d,
+  crossEntropyLoss,
   maxPool2dWithIndices,
   type PoolAttrs,
   runKernel,
@@ -206,7 +207,33 @@ function convCases(): ConformanceCase[] {
   ];
 }
 
-/** Neural-net kernels: pooling, convolution and their backward kernels. */
+/** The fused cross-entropy and its gradient; targets drawn from [-1, C) so some rows are ignored. */
+function crossEntropyCases(): ConformanceCase[] {
+  return [
+    defineCase({
+      name: 'crossEntropyLoss/ignore=-1',
+      kernels: ['crossEntropyLoss'],
+      inputs: (s) => [s.float([7, 5]), s.index([7], 5, -1)],
+      run: ([x, target]) => crossEntropyLoss(x!, target!, { ignoreIndex: -1 }),
+    }),
+    defineCase({
+      // an ignored class inside [0, C), as PyTorch allows
+      name: 'crossEntropyLoss/float64-ignore=2',
+      kernels: ['crossEntropyLoss'],
+      inputs: (s) => [s.of('float64', [6, 4]), s.index([6], 4)],
+      run: ([x, target]) => crossEntropyLoss(x!, target!, { ignoreIndex: 2 }),
+    }),
+    defineCase({
+      name: 'crossEntropyLossBackward/ignore=-1',
+      kernels: ['crossEntropyLossBackward'],
+      inputs: (s) => [s.float([7]), s.float([7, 5]), s.index([7], 5, -1)],
+      run: ([grad, x, target]) =>
+        runKernel('crossEntropyLossBackward', [grad!, x!, target!], { ignoreIndex: -1 }),
+    }),
+  ];
+}
+
+/** Neural-net kernels: pooling, convolution, cross-entropy and their backward kernels. */
 export function nnCases(): ConformanceCase[] {
-  return [...poolingCases(), ...poolingBackwardCases(), ...convCases()];
+  return [...poolingCases(), ...poolingBackwardCases(), ...convCases(), ...crossEntropyCases()];
 }

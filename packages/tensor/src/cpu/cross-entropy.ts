@@ -1,0 +1,89 @@
+import { allocate, type TypedArray } from '../dtype';
+import { IndexError } from '../errors';
+import { registerKernel } from '../registry';
+import { Tensor } from '../tensor';
+import { expF32 } from './float32-math';
+import { laneMax } from './softmax';
+
+interface CrossEntropyAttrs {
+  ignoreIndex: number;
+}
+
+/**
+ * Calls `visit` for every row of logits `[N, C]` (read through their strides) with the row's first
+ * element, its class stride, its shifted log-sum `log(sum(exp(x - max)))` and max, and its target class,
+ * or -1 when the target is `ignoreIndex`. Sums and exponentials are computed in float64 as in
+ * logSoftmax (float32 logits use the same fast exponential), so fused and composite losses agree.
+ */
+function forEachRow(
+  op: string,
+  logits: Tensor,
+  target: Tensor,
+  ignoreIndex: number,
+  visit: (row: number, base: number, classStride: number, logSum: number, max: number, cls: number) => void,
+): void {
+  const src = logits.storage.data as TypedArray;
+  const classes = logits.shape[1]!;
+  const [rowStride, classStride] = logits.strides as [number, number];
+  const targets = target.storage.data as TypedArray;
+  const fast = logits.dtype === 'float32';
+  for (let i = 0; i < logits.shape[0]!; i++) {
+    const cls = targets[target.offset + i * target.strides[0]!]!;
+    if (cls !== ignoreIndex && (cls < 0 || cls >= classes)) {
+      throw new IndexError(
+        op,
+        `target ${cls} is out of bounds for ${classes} classes (logits ${logits.dtype} [${logits.shape}]); ` +
+          `class indices must lie in [0, ${classes}) or equal ignoreIndex (${ignoreIndex})`,
+      );
+    }
+    const base = logits.offset + i * rowStride;
+    const max = laneMax(src, base, classStride, classes);
+    let sum = 0;
+    for (let j = 0, q = base; j < classes; j++, q += classStride) {
+      sum += fast ? expF32(src[q]! - max) : Math.exp(src[q]! - max);
+    }
+    visit(i, base, classStride, Math.log(sum), max, cls === ignoreIndex ? -1 : cls);
+  }
+}
+
+/** Per-row `logsumexp(row) - row[target]`, 0 for ignored rows. */
+function crossEntropyLoss(logits: Tensor, target: Tensor, ignoreIndex: number): Tensor {
+  const src = logits.storage.data as TypedArray;
+  const out = allocate(logits.dtype, logits.shape[0]!);
+  forEachRow('crossEntropyLoss', logits, target, ignoreIndex, (i, base, stride, logSum, max, cls) => {
+    // minus logSoftmax's value at the target, rounding for rounding
+    if (cls >= 0) out[i] = logSum - (src[base + cls * stride]! - max);
+  });
+  return Tensor.fromArray(out, [logits.shape[0]!], logits.dtype);
+}
+
+/** `gradLoss[i] * (softmax(row) - onehot(target))` per row, zero rows for ignored targets. */
+function crossEntropyLossBackward(grad: Tensor, logits: Tensor, target: Tensor, ignoreIndex: number): Tensor {
+  const src = logits.storage.data as TypedArray;
+  const g = grad.storage.data as TypedArray;
+  const classes = logits.shape[1]!;
+  const out = allocate(logits.dtype, logits.numel());
+  const op = 'crossEntropyLossBackward';
+  forEachRow(op, logits, target, ignoreIndex, (i, base, stride, logSum, max, cls) => {
+    if (cls < 0) return;
+    const scale = g[grad.offset + i * grad.strides[0]!]!;
+    for (let j = 0, q = base; j < classes; j++, q += stride) {
+      const p = Math.exp(src[q]! - max - logSum);
+      out[i * classes + j] = scale * (j === cls ? p - 1 : p);
+    }
+  });
+  return Tensor.fromArray(out, logits.shape, logits.dtype);
+}
+
+/** Registers the CPU `crossEntropyLoss` and `crossEntropyLossBackward` kernels (attrs: `ignoreIndex`). */
+export function registerCpuCrossEntropy(): void {
+  registerKernel<CrossEntropyAttrs>('crossEntropyLoss', 'cpu', ([logits, target], { ignoreIndex }) =>
+    crossEntropyLoss(logits!, target!, ignoreIndex),
+  );
+  registerKernel<CrossEntropyAttrs>(
+    'crossEntropyLossBackward',
+    'cpu',
+    ([grad, logits, target], { ignoreIndex }) =>
+      crossEntropyLossBackward(grad!, logits!, target!, ignoreIndex),
+  );
+}
