@@ -1,4 +1,4 @@
-import { defaultGenerator, type Generator, Tensor, ValueError, writeInto } from '@nn/tensor';
+import { defaultGenerator, type Generator, shapeSize, Tensor, ValueError, writeInto } from '@nn/tensor';
 
 /** Options shared by the random initialisers: the {@link Generator} to draw from (default: the global one). */
 export interface InitOptions {
@@ -91,7 +91,7 @@ export function calculateFanInAndFanOut(t: Tensor): [number, number] {
       `fan in and fan out can not be computed for tensor with fewer than 2 dimensions (got shape [${t.shape.join(',')}])`,
     );
   }
-  const receptive = t.shape.slice(2).reduce((a, b) => a * b, 1);
+  const receptive = shapeSize(t.shape.slice(2));
   return [t.shape[1]! * receptive, t.shape[0]! * receptive];
 }
 

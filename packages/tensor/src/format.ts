@@ -1,3 +1,4 @@
+import { contiguousStrides } from './shape';
 import type { Tensor } from './tensor';
 
 const threshold = 1000;
@@ -44,7 +45,7 @@ export function formatTensor(t: Tensor): string {
     return `tensor(<${t.shape.join('x')} ${t.dtype} on ${t.device}; read with await data()>)`;
   }
   const summarize = t.numel() > threshold;
-  const strides = t.shape.map((_, d) => t.shape.slice(d + 1).reduce((p, s) => p * s, 1));
+  const strides = contiguousStrides(t.shape);
   const indices = (size: number) =>
     summarize && size > 2 * edgeItems
       ? [

@@ -149,6 +149,6 @@ export {
   setAutogradHook,
   unregisterBackend,
 } from './registry';
-export { broadcastShapes, contiguousStrides } from './shape';
+export { broadcastShapes, contiguousStrides, shapeSize } from './shape';
 export { Storage } from './storage';
 export { type NestedList, scalarTensor, Tensor, type TensorOptions, transfer } from './tensor';

@@ -1,3 +1,5 @@
+import { shapeSize } from './shape';
+
 /**
  * Storage positions of a view's elements in row-major order. One walk serves both directions: gathering
  * a view into a dense array (`dense[i] = storage[at[i]]`) and scattering into it (`storage[at[i]] = dense[i]`).
@@ -7,7 +9,7 @@ export function stridedOffsets(
   strides: readonly number[],
   offset: number,
 ): Int32Array {
-  const count = shape.reduce((p, d) => p * d, 1);
+  const count = shapeSize(shape);
   // Offsets beyond int32 only occur for storages past 2^31 elements, which typed arrays cannot hold anyway.
   const at = new Int32Array(count);
   const index = new Array<number>(shape.length).fill(0);

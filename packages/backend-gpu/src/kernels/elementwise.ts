@@ -1,4 +1,4 @@
-import { type DType, elementwiseSpecs, registerKernel, type Tensor } from '@nn/tensor';
+import { type DType, elementwiseSpecs, registerKernel, shapeSize, type Tensor } from '@nn/tensor';
 import { activeDevice, dataOf, gpuTensor } from '../backend/active-device';
 import type { KernelSpec } from '../runtime/cached-kernel';
 import { collapse, stridesFor, walkSource, walkTable, walkTableLength } from './layout';
@@ -152,7 +152,7 @@ export function runDeviceExpression(
 ): Tensor {
   const device = activeDevice(name);
   const shape = broadcastOf(inputs.map((t) => t.shape));
-  const length = shape.reduce((a, b) => a * b, 1);
+  const length = shapeSize(shape);
   if (length === 0) return gpuTensor(device.upload(new Float32Array(0)), shape, dtype);
   const walk = collapse(
     name,

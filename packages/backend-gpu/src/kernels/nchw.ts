@@ -1,4 +1,4 @@
-import type { DType, Tensor } from '@nn/tensor';
+import { type DType, shapeSize, type Tensor } from '@nn/tensor';
 import { activeDevice, dataOf, gpuTensor } from '../backend/active-device';
 import type { KernelSpec } from '../runtime/cached-kernel';
 
@@ -25,11 +25,6 @@ export function layout4d(t: Tensor): number[] {
   return [t.offset, ...t.strides];
 }
 
-/** Elements of a shape. */
-export function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
 /**
  * Runs `spec` with one thread per element of a new contiguous `'gpu'` tensor of `shape` (of `inputs[0]`'s
  * dtype unless given), passing the inputs' device data then `rest`; zeros when an operand is empty (no
@@ -43,7 +38,7 @@ export function launchOver(
   dtype: DType = inputs[0]!.dtype,
 ): Tensor {
   const device = activeDevice(spec.op);
-  const length = sizeOf(shape);
+  const length = shapeSize(shape);
   const empty = length === 0 || inputs.some((t) => t.numel() === 0);
   const data = empty
     ? device.upload(new Float32Array(length))

@@ -1,4 +1,4 @@
-import { DeviceError } from '@nn/tensor';
+import { DeviceError, shapeSize } from '@nn/tensor';
 import { flattenOutput } from './flatten-output';
 import { isDeviceHandle } from './gpu-js-types';
 import type { GpuMode } from './gpu-mode';
@@ -27,7 +27,7 @@ export class DeviceBuffer {
   constructor(raw: unknown, shape: readonly number[], mode: GpuMode, op: string, memory: ResultMemory) {
     this.#raw = raw;
     this.shape = shape;
-    this.length = shape.reduce((a, b) => a * b, 1);
+    this.length = shapeSize(shape);
     this.mode = mode;
     this.op = op;
     this.#memory = memory;

@@ -1,4 +1,4 @@
-import { DeviceError, ValueError } from '@nn/tensor';
+import { DeviceError, shapeSize, ValueError } from '@nn/tensor';
 import * as gpujs from 'gpu.js';
 import type { BufferPoolStats } from './buffer-pool';
 import { buildKernel } from './build-kernel';
@@ -186,7 +186,7 @@ export class GpuRuntime {
     return {
       shortcut,
       raw,
-      length: shape.reduce((a, b) => a * b, 1),
+      length: shapeSize(shape),
       before: shortcut.kernel,
       started: performance.now(),
     };

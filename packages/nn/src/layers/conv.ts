@@ -1,4 +1,4 @@
-import { empty, type Tensor, ValueError } from '@nn/tensor';
+import { empty, shapeSize, type Tensor, ValueError } from '@nn/tensor';
 import { conv1d, conv2d, convTranspose2d } from '../functional/conv';
 import { Module } from '../module/module';
 import { Parameter } from '../module/parameter';
@@ -120,7 +120,7 @@ abstract class ConvNd extends Module {
 
   /** Re-draws the weights with PyTorch's default init (He uniform, a = sqrt(5); bias from the fan-in). */
   resetParameters(): void {
-    const receptive = this.kernelSize.reduce((a, b) => a * b, 1);
+    const receptive = shapeSize(this.kernelSize);
     resetWeightAndBias(this.weight, this.bias, this.weight.shape[1]! * receptive);
   }
 

@@ -1,6 +1,7 @@
 import { allocate } from '../dtype';
 import type { ConvAttrs } from '../ops/conv';
 import { registerKernel } from '../registry';
+import { shapeSize } from '../shape';
 import { Tensor } from '../tensor';
 import { convTranspose2d, convTranspose2dOutputSize } from './conv/conv-transpose2d';
 import { conv2d } from './conv/conv2d';
@@ -57,10 +58,7 @@ export function registerCpuConv(): void {
     'cpu',
     ([gradOut, w], attrs) => {
       const g = geometry(attrs.inputShape, w!.shape, attrs);
-      const out = allocate(
-        gradOut!.dtype,
-        attrs.inputShape.reduce((a, b) => a * b, 1),
-      ) as FloatArray;
+      const out = allocate(gradOut!.dtype, shapeSize(attrs.inputShape)) as FloatArray;
       conv2dBackwardInput(g, dense(gradOut!), dense(w!), out);
       return Tensor.fromArray(out, attrs.inputShape, gradOut!.dtype);
     },
@@ -70,10 +68,7 @@ export function registerCpuConv(): void {
     'cpu',
     ([x, gradOut], attrs) => {
       const g = geometry(x!.shape, attrs.weightShape, attrs);
-      const out = allocate(
-        gradOut!.dtype,
-        attrs.weightShape.reduce((a, b) => a * b, 1),
-      ) as FloatArray;
+      const out = allocate(gradOut!.dtype, shapeSize(attrs.weightShape)) as FloatArray;
       conv2dBackwardWeight(g, dense(x!), dense(gradOut!), out);
       return Tensor.fromArray(out, attrs.weightShape, gradOut!.dtype);
     },

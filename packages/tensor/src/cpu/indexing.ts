@@ -2,7 +2,7 @@ import { allocate, type DType, type TypedArray } from '../dtype';
 import { IndexError, ValueError } from '../errors';
 import type { ScatterReduce } from '../ops/indexing';
 import { registerKernel } from '../registry';
-import { contiguousStrides } from '../shape';
+import { contiguousStrides, shapeSize } from '../shape';
 import { Tensor } from '../tensor';
 import { runElementwise } from './elementwise';
 import { type IndexedMode, type StridedOperand, walkIndexed } from './indexed-walk';
@@ -32,10 +32,7 @@ function modeFor(dtype: DType, reduce: ScatterReduce | undefined): IndexedMode {
 
 /** out[pos] = x[pos with coordinate `dim` replaced by index[pos]] over the walk `shape`. */
 function gatherFrom(op: string, x: Tensor, dim: number, index: StridedOperand, shape: number[]): Tensor {
-  const out = allocate(
-    x.dtype,
-    shape.reduce((p, s) => p * s, 1),
-  );
+  const out = allocate(x.dtype, shapeSize(shape));
   walkIndexed({
     op,
     shape,

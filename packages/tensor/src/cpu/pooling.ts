@@ -1,6 +1,7 @@
 import { allocate, type TypedArray } from '../dtype';
 import type { PoolAttrs } from '../ops/pooling';
 import { registerKernel } from '../registry';
+import { shapeSize } from '../shape';
 import { Tensor } from '../tensor';
 
 /**
@@ -178,10 +179,7 @@ function maxBackward(grad: Tensor, indices: Tensor, inputShape: readonly number[
   const idx = indices.contiguous().storage.data as Int32Array;
   const plane = inputShape[2]! * inputShape[3]!;
   const perPlaneOut = grad.shape[2]! * grad.shape[3]!;
-  const out = allocate(
-    grad.dtype,
-    inputShape.reduce((a, b) => a * b, 1),
-  );
+  const out = allocate(grad.dtype, shapeSize(inputShape));
   for (let o = 0; o < g.length; o++) {
     const planeIndex = Math.floor(o / perPlaneOut);
     out[planeIndex * plane + idx[o]!]! += g[o]!;

@@ -1,6 +1,6 @@
 import { runKernel } from '../dispatch';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors';
-import { broadcastShapes } from '../shape';
+import { broadcastShapes, shapeSize } from '../shape';
 import type { Tensor } from '../tensor';
 import { mul } from './elementwise';
 
@@ -115,7 +115,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     out = matmulKernel(left.reshape(-1, k), right).reshape([...left.shape.slice(0, -1), n]);
   } else {
     const batch = broadcastShapes('matmul', left.shape.slice(0, -2), right.shape.slice(0, -2));
-    const count = batch.reduce((p, d) => p * d, 1);
+    const count = shapeSize(batch);
     const l = left.expand([...batch, m, k]).reshape(count, m, k);
     const r = right.expand([...batch, k, n]).reshape(count, k, n);
     out = matmulKernel(l, r).reshape([...batch, m, n]);

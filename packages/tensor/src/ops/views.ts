@@ -222,7 +222,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   const s = normalizeDim('flatten', startDim, x.ndim);
   const e = normalizeDim('flatten', endDim, x.ndim);
   if (s > e) throw new ValueError('flatten', 'start_dim cannot come after end_dim');
-  const merged = x.shape.slice(s, e + 1).reduce((p, d) => p * d, 1);
+  const merged = shapeSize(x.shape.slice(s, e + 1));
   return reshape(x, [...x.shape.slice(0, s), merged, ...x.shape.slice(e + 1)]);
 }
 

@@ -1,4 +1,5 @@
 import { allocate, type DType, Generator, Tensor } from '../index';
+import { shapeSize } from '../shape';
 
 /**
  * What values an input needs: `any` (normal floats, small signed ints, random bools), `positive`
@@ -19,7 +20,7 @@ export class SeededInputs {
 
   /** A contiguous tensor of `dtype` with values drawn from `domain`. */
   of(dtype: DType, shape: readonly number[], domain: Domain = 'any'): Tensor {
-    const n = shape.reduce((a, b) => a * b, 1);
+    const n = shapeSize(shape);
     const values = allocate(dtype, n);
     const draw =
       dtype === 'int32' ? this.#int(domain) : dtype === 'bool' ? this.#bool(domain) : this.#float(domain);
@@ -34,7 +35,7 @@ export class SeededInputs {
 
   /** int32 values uniform in `[low, high)` (indices, class labels). */
   index(shape: readonly number[], high: number, low = 0): Tensor {
-    const n = shape.reduce((a, b) => a * b, 1);
+    const n = shapeSize(shape);
     const values = new Int32Array(n);
     for (let i = 0; i < n; i++) values[i] = this.#g.integer(low, high);
     return Tensor.fromArray(values, shape, 'int32');
@@ -43,8 +44,8 @@ export class SeededInputs {
   /** int32 indices whose every lane along `dim` is a permutation of `0..shape[dim]-1` (unique scatter targets). */
   permutations(shape: readonly number[], dim: number): Tensor {
     const size = shape[dim]!;
-    const inner = shape.slice(dim + 1).reduce((a, b) => a * b, 1);
-    const outer = shape.slice(0, dim).reduce((a, b) => a * b, 1);
+    const inner = shapeSize(shape.slice(dim + 1));
+    const outer = shapeSize(shape.slice(0, dim));
     const values = new Int32Array(outer * size * inner);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
