@@ -1,5 +1,4 @@
-import { type Tensor, zerosLike } from '@nn/tensor';
-import type { AdamStepAttrs } from './kernels/adam';
+import { type AdamStepAttrs, type Tensor, zerosLike } from '@nn/tensor';
 import { type BaseOptions, Optimizer, type ParamGroup, type Params } from './optimizer';
 import { runUpdate } from './run-update';
 import { checkBetas, checkLr, checkNonNegative, withDefaults } from './validate';

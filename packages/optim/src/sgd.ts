@@ -1,5 +1,4 @@
-import { type Tensor, ValueError, zerosLike } from '@nn/tensor';
-import type { SgdStepAttrs } from './kernels/sgd';
+import { type SgdStepAttrs, type Tensor, ValueError, zerosLike } from '@nn/tensor';
 import { type BaseOptions, Optimizer, type ParamGroup, type Params } from './optimizer';
 import { runUpdate } from './run-update';
 import { checkLr, checkNonNegative, withDefaults } from './validate';

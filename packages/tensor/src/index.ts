@@ -149,6 +149,7 @@ export {
   setAutogradHook,
   unregisterBackend,
 } from './registry';
+export type { AdamStepAttrs, SgdStepAttrs } from './optimizer-step-attrs';
 export { broadcastShapes, contiguousStrides, shapeSize } from './shape';
 export { Storage } from './storage';
 export { type NestedList, scalarTensor, Tensor, type TensorOptions, transfer } from './tensor';

@@ -1,4 +1,4 @@
-import { registerKernel, type Tensor } from '@nn/tensor';
+import { type AdamStepAttrs, registerKernel, type SgdStepAttrs, type Tensor } from '@nn/tensor';
 import { activeDevice, dataOf } from '../backend/active-device';
 import { copyInto } from './copy';
 import { runDeviceExpression } from './elementwise';
@@ -24,18 +24,8 @@ function commit(targets: readonly Tensor[], values: readonly Tensor[]): Tensor[]
   return [...targets];
 }
 
-interface SgdAttrs {
-  lr: number;
-  momentum: number;
-  dampening: number;
-  weightDecay: number;
-  nesterov: boolean;
-  maximize: boolean;
-  initBuffer: boolean;
-}
-
 /** torch's `_single_tensor_sgd` on the device: `[param, grad, momentumBuffer?]`. */
-function sgdStep(inputs: readonly Tensor[], a: SgdAttrs): Tensor[] {
+function sgdStep(inputs: readonly Tensor[], a: SgdStepAttrs): Tensor[] {
   const [p, g, buf] = inputs as [Tensor, Tensor, Tensor | undefined];
   const sign = a.maximize ? -1 : 1;
   if (!buf) {
@@ -55,20 +45,8 @@ function sgdStep(inputs: readonly Tensor[], a: SgdAttrs): Tensor[] {
   return commit([p, buf], [nextP, nextBuf]);
 }
 
-interface AdamAttrs {
-  beta1: number;
-  beta2: number;
-  eps: number;
-  weightDecay: number;
-  paramScale: number;
-  stepSize: number;
-  biasCorrection2Sqrt: number;
-  amsgrad: boolean;
-  maximize: boolean;
-}
-
 /** torch's `_single_tensor_adam(w)` on the device: `[param, grad, expAvg, expAvgSq, maxExpAvgSq?]`. */
-function adamStep(inputs: readonly Tensor[], a: AdamAttrs): Tensor[] {
+function adamStep(inputs: readonly Tensor[], a: AdamStepAttrs): Tensor[] {
   const [p, g, m, v, vMax] = inputs as [Tensor, Tensor, Tensor, Tensor, Tensor | undefined];
   const scalars = [a.maximize ? -1 : 1, a.weightDecay, a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2];
   const nextM = runDeviceExpression('adamStep', `v2 * p2 + p3 * ${GRAD}`, [p, g, m], p.dtype, scalars);
@@ -92,6 +70,6 @@ function adamStep(inputs: readonly Tensor[], a: AdamAttrs): Tensor[] {
 
 /** Registers the device `sgdStep` and `adamStep` kernels (the SGD and Adam/AdamW updates of @nn/optim). */
 export function registerOptimizerKernels(): void {
-  registerKernel<SgdAttrs>('sgdStep', 'gpu', sgdStep);
-  registerKernel<AdamAttrs>('adamStep', 'gpu', adamStep);
+  registerKernel<SgdStepAttrs>('sgdStep', 'gpu', sgdStep);
+  registerKernel<AdamStepAttrs>('adamStep', 'gpu', adamStep);
 }

@@ -1,5 +1,4 @@
-import { wasm, wasmApi } from '@nn/tensor';
-import type { AdamStepAttrs } from './adam';
+import { type AdamStepAttrs, wasm, wasmApi } from '@nn/tensor';
 import type { CompiledLoop } from './cpu-update';
 
 // The float32 Adam update in WebAssembly SIMD (f32x4). V8's generated JS loop pays per-element

@@ -1,22 +1,6 @@
+import type { AdamStepAttrs } from '@nn/tensor';
 import { simdAdamLoop } from './adam-simd';
 import { cpuUpdateKernel, gradTerm } from './cpu-update';
-
-/** Attributes of the `adamStep` kernel (inputs `[param, grad, expAvg, expAvgSq, maxExpAvgSq?]`). */
-export interface AdamStepAttrs {
-  beta1: number;
-  beta2: number;
-  eps: number;
-  /** L2 penalty added to the gradient (Adam's `weight_decay`). */
-  weightDecay: number;
-  /** Factor the parameter is first multiplied by (AdamW's decoupled decay `1 - lr * weight_decay`). */
-  paramScale: number;
-  /** `lr / (1 - beta1^step)`. */
-  stepSize: number;
-  /** `sqrt(1 - beta2^step)`. */
-  biasCorrection2Sqrt: number;
-  amsgrad: boolean;
-  maximize: boolean;
-}
 
 /**
  * torch 1.13 `_single_tensor_adam` / `_single_tensor_adamw` in one pass, in torch's order:

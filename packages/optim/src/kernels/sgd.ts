@@ -1,16 +1,5 @@
+import type { SgdStepAttrs } from '@nn/tensor';
 import { cpuUpdateKernel, gradTerm } from './cpu-update';
-
-/** Attributes of the `sgdStep` kernel (inputs `[param, grad, momentumBuffer?]`). */
-export interface SgdStepAttrs {
-  lr: number;
-  momentum: number;
-  dampening: number;
-  weightDecay: number;
-  nesterov: boolean;
-  maximize: boolean;
-  /** The buffer is new: it takes the gradient itself (torch clones `d_p` on the first step). */
-  initBuffer: boolean;
-}
 
 /** torch 1.13 `_single_tensor_sgd`, fused into one pass over the parameter. */
 export const sgdStep = cpuUpdateKernel<SgdStepAttrs>({
