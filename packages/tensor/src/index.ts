@@ -134,6 +134,7 @@ export {
   unsqueeze,
   view,
 } from './ops/views';
+export type { AdamStepAttrs, SgdStepAttrs } from './optimizer-step-attrs';
 export { defaultGenerator, Generator, manualSeed } from './random';
 export {
   ANY_DEVICE,
@@ -149,7 +150,6 @@ export {
   setAutogradHook,
   unregisterBackend,
 } from './registry';
-export type { AdamStepAttrs, SgdStepAttrs } from './optimizer-step-attrs';
 export { broadcastShapes, contiguousStrides, shapeSize } from './shape';
 export { Storage } from './storage';
 export { type NestedList, scalarTensor, Tensor, type TensorOptions, transfer } from './tensor';
