@@ -28,6 +28,36 @@ export function allocate(dtype: DType, size: number): TypedArray {
   }
 }
 
+/** Node's allocator of uninitialised memory; browsers have none, and {@link allocateUninitialized} zero-fills there. */
+const allocUnsafeSlow = (
+  globalThis as { Buffer?: { allocUnsafeSlow(size: number): Uint8Array } }
+).Buffer?.allocUnsafeSlow?.bind((globalThis as { Buffer?: unknown }).Buffer);
+
+/** Below this many bytes zero-filling costs less than the Buffer round trip. */
+const UNINITIALIZED_MIN_BYTES = 1 << 16;
+
+/**
+ * Allocates a CPU array for `size` elements of `dtype` without zero-filling it where the platform allows
+ * (Node), like torch.empty: for kernels that write every element. Zeroing a fresh 4 MB array costs about
+ * as much as adding two of them.
+ */
+export function allocateUninitialized(dtype: DType, size: number): TypedArray {
+  const bytes = size * (dtype === 'float64' ? 8 : dtype === 'bool' ? 1 : 4);
+  if (allocUnsafeSlow === undefined || bytes < UNINITIALIZED_MIN_BYTES) return allocate(dtype, size);
+  // "Slow" means unpooled: an ArrayBuffer of exactly `bytes`, owned by this array alone.
+  const { buffer } = allocUnsafeSlow(bytes);
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(buffer, 0, size);
+    case 'float64':
+      return new Float64Array(buffer, 0, size);
+    case 'int32':
+      return new Int32Array(buffer, 0, size);
+    case 'bool':
+      return new Uint8Array(buffer, 0, size);
+  }
+}
+
 /** The dtype a typed array stores (Uint8Array is read as bool). */
 export function dtypeOfArray(array: ArrayLike<number>): DType | undefined {
   if (array instanceof Float32Array) return 'float32';

@@ -89,6 +89,26 @@ describe('float32 fast paths', () => {
     ).toBe(true);
   });
 
+  it('exp: one out-of-range element reruns its chunk over the full range, with the same bits elsewhere', () => {
+    manualSeed(5);
+    const inRange = randn([50_003]).mul(20).clamp(-86, 86);
+    const fast = inRange.exp();
+    assertClose(
+      fast,
+      exact((x) => x.exp(), inRange),
+      tolerance,
+      'exp in range',
+    );
+    for (const special of [-100, 88.8, Number.NaN, -Infinity]) {
+      const values = Float32Array.from(inRange.dataSync());
+      values[20_001] = special; // inside the second SIMD chunk
+      const mixed = Float32Array.from(tensor(values).exp().dataSync());
+      expect(mixed[20_001]).toBe(Math.fround(Math.exp(special)));
+      mixed[20_001] = fast.dataSync()[20_001]!;
+      expect(sameBits(tensor(mixed), fast)).toBe(true);
+    }
+  });
+
   it('keeps alpha on the exact path', () => {
     const [a, b] = inputs();
     assertClose(

@@ -1,4 +1,4 @@
-import { allocate, type DType, type TypedArray } from '../dtype';
+import { allocateUninitialized, type DType, type TypedArray } from '../dtype';
 import { elementwiseSpecs } from '../ops/elementwise-specs';
 import { registerKernel } from '../registry';
 import { broadcastShapes, broadcastStrides, shapeSize } from '../shape';
@@ -99,7 +99,8 @@ export function runElementwise(
   into?: TypedArray,
 ): Tensor {
   const shape = broadcastShapes(name, ...inputs.map((t) => t.shape));
-  const out = into ?? allocate(attrs.dtype, shapeSize(shape));
+  // Every element is written below, so the new array needn't be zeroed first.
+  const out = into ?? allocateUninitialized(attrs.dtype, shapeSize(shape));
   // Bool results of arithmetic (bool + bool) are logical: anything non-zero is true.
   const body = attrs.dtype === 'bool' && !expr.includes('? 1 : 0') ? `((${expr}) !== 0 ? 1 : 0)` : expr;
   const arrays = inputs.map((t) => t.storage.data as TypedArray);
