@@ -5,7 +5,7 @@ import { broadcastShapes, broadcastStrides, shapeSize } from '../shape';
 import { Tensor } from '../tensor';
 import { expF32, sigmoidF32, tanhF32 } from './float32-math';
 import { erf, floorDivide, lerp, remainder, roundHalfEven } from './scalar-math';
-import { hasSimdFloat32, runSimdFloat32 } from './simd-elementwise';
+import { hasSimdFloat32, runSimdFloat32 } from './simd/elementwise';
 import { arraySignature, compileLoop, isContiguousLayout } from './strided-loop';
 
 const helpers = { erf, expF32, floorDivide, lerp, remainder, roundHalfEven, sigmoidF32, tanhF32 };

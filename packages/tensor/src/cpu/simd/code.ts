@@ -1,0 +1,87 @@
+import { type Code, type FunctionSpec, op, V128 } from '../gemm/wasm-emitter';
+
+// WebAssembly SIMD instructions and the loop shape shared by the elementwise kernels, on top of the GEMM's
+// wasm emitter.
+
+/** A SIMD instruction (0xfd prefix, LEB128 opcode) applied to the values `operands` push. */
+export const simd = (opcode: number, ...operands: Code[]): Code => {
+  const code = [...operands.flat(), 0xfd];
+  for (let v = opcode; ; ) {
+    const byte = v & 0x7f;
+    v >>>= 7;
+    if (v === 0) {
+      code.push(byte);
+      return code;
+    }
+    code.push(byte | 0x80);
+  }
+};
+
+/** `value` in all four f32 lanes. */
+export const f32Splat = (value: number): Code => {
+  const bytes = new Uint8Array(new Float32Array([value]).buffer);
+  return simd(0x13, [0x43, ...bytes]);
+};
+
+/** `value` in all four i32 lanes. */
+export const i32Splat = (value: number): Code => simd(0x11, op.i32(value));
+
+/** f32x4 opcodes. */
+export const f32x4 = { add: 0xe4, sub: 0xe5, mul: 0xe6, div: 0xe7, pmin: 0xea, pmax: 0xeb } as const;
+
+/** i32x4 opcodes. */
+export const i32x4 = { shl: 0xab, shrS: 0xac, add: 0xae, sub: 0xb1, maxU: 0xb9 } as const;
+
+/** Parameters of every kernel: input byte addresses a and b, output address, output end address. */
+export const [A, B, OUT, END] = [0, 1, 2, 3];
+
+/** Index of the first local after the parameters. */
+export const FIRST_LOCAL = 4;
+
+/** One statement of a loop body for the vector at byte offset `16 * vector` of the iteration. */
+export type Step = (vector: number) => Code;
+
+export interface VectorLoop {
+  readonly name: string;
+  /** f32x4 vectors per iteration: END - OUT must be a multiple of 16 bytes times this. */
+  readonly vectors: number;
+  /** v128 locals the steps use (from {@link FIRST_LOCAL}). */
+  readonly locals: number;
+  readonly steps: readonly Step[];
+  /** Code after the loop. */
+  readonly epilogue?: Code;
+}
+
+/**
+ * A kernel looping from OUT to END, `vectors` f32x4 vectors per iteration. Each step runs for every
+ * vector of the iteration before the next step starts, so the vectors' dependency chains interleave in
+ * program order: V8 keeps that order, and the CPU's scheduler window then holds independent, ready work
+ * instead of one long chain (exp: 16% faster with 4 vectors).
+ */
+export function vectorLoop({ name, vectors, locals, steps, epilogue = [] }: VectorLoop): FunctionSpec {
+  const advance = (local: number) => op.set(local, op.add(op.get(local), op.i32(16 * vectors)));
+  const body = steps.flatMap((step) => Array.from({ length: vectors }, (_, vector) => step(vector)).flat());
+  return {
+    name,
+    params: 4,
+    locals: locals > 0 ? [[locals, V128]] : [],
+    body: [
+      ...op.doWhile(
+        [...body, ...advance(A), ...advance(B), ...advance(OUT)],
+        op.ltU(op.get(OUT), op.get(END)),
+      ),
+      ...epilogue,
+    ],
+  };
+}
+
+/** `out[i] = body(a[i], b[i])`, one vector per iteration. */
+export function lanewise(name: string, body: (a: Code, b: Code) => Code): FunctionSpec {
+  const { get } = op;
+  return vectorLoop({
+    name,
+    vectors: 1,
+    locals: 0,
+    steps: [() => op.v128Store(get(OUT), 0, body(op.v128Load(get(A), 0), op.v128Load(get(B), 0)))],
+  });
+}

@@ -1,0 +1,149 @@
+import { type Code, type FunctionSpec, op } from '../gemm/wasm-emitter';
+import {
+  A,
+  END,
+  FIRST_LOCAL,
+  f32Splat,
+  f32x4,
+  i32Splat,
+  i32x4,
+  OUT,
+  type Step,
+  simd,
+  vectorLoop,
+} from './code';
+
+// float32 e^x on f32x4 lanes. Cody-Waite reduction x = k ln2 + r with k = round(x / ln2), |r| <= ln2/2,
+// then e^r by a degree-6 minimax polynomial (3.6e-9 relative error, so float32 rounding dominates: <= 1
+// ulp measured). k is rounded by adding 1.5 * 2^23, which leaves k in the sum's low mantissa bits, so 2^k
+// is one integer shift away.
+//
+// Two kernels: `exp` covers |k| <= 125 (nearly every input) with a branch-free loop and flags the chunk
+// when some lane is outside; `expFullRange` then redoes that chunk over the whole float32 range. Both run
+// the same arithmetic on in-range lanes, so their bits agree.
+
+const ROUNDER = 12582912; // 1.5 * 2^23
+const ROUNDER_BITS = 0x4b400000;
+/** c6 .. c2 of e^r ~ 1 + r + r^2 (c2 + c3 r + ... + c6 r^4), fitted (Lawson's minimax) on [-ln2/2, ln2/2]. */
+const COEFFICIENTS = [1.381454058e-3, 8.368745446e-3, 4.166838899e-2, 1.666652113e-1, 4.999999404e-1];
+/** Largest |k| whose 2^k scaling by an exponent-field add keeps every e^r * 2^k a normal float32. */
+const FAST_K = 125;
+/** Vectors per iteration of the fast loop (see vectorLoop); chunks are padded to a multiple of this. */
+export const EXP_VECTORS = 4;
+
+/** The locals one vector's computation uses. */
+interface Lanes {
+  /** The input. */
+  x: number;
+  /** x log2(e) + 1.5 * 2^23: k in its low mantissa bits. */
+  t: number;
+  /** The reduced argument r. */
+  r: number;
+  /** The polynomial, then e^r. */
+  p: number;
+  /** Scratch: k ln2's low part, then r^2. */
+  q: number;
+}
+const LANE_LOCALS = 5;
+const lanes = (first: number): Lanes => ({
+  x: first,
+  t: first + 1,
+  r: first + 2,
+  p: first + 3,
+  q: first + 4,
+});
+
+const mulAdd = (a: Code, b: Code, c: Code) => simd(f32x4.add, simd(f32x4.mul, a, b), c);
+
+/** Statements leaving e^r in `p` and k in `t`, for x already in `x`. */
+function expSteps(lanesOf: (vector: number) => Lanes): Step[] {
+  const { get, set } = op;
+  const on =
+    (statement: (v: Lanes) => Code): Step =>
+    (vector) =>
+      statement(lanesOf(vector));
+  const [c6, c5, ...rest] = COEFFICIENTS;
+  return [
+    on((v) => set(v.t, mulAdd(get(v.x), f32Splat(Math.LOG2E), f32Splat(ROUNDER)))),
+    on((v) => set(v.r, simd(f32x4.sub, get(v.t), f32Splat(ROUNDER)))), // k, as a float
+    // r = x - k ln2, ln2 split so k * 0.693359375 is exact.
+    on((v) => set(v.q, simd(f32x4.mul, get(v.r), f32Splat(-2.1219444e-4)))),
+    on((v) => set(v.r, simd(f32x4.sub, get(v.x), simd(f32x4.mul, get(v.r), f32Splat(0.693359375))))),
+    on((v) => set(v.r, simd(f32x4.sub, get(v.r), get(v.q)))),
+    // e^r = 1 + r + r^2 P(r), P by Horner.
+    on((v) => set(v.p, mulAdd(f32Splat(c6!), get(v.r), f32Splat(c5!)))),
+    ...rest.map((c) => on((v) => set(v.p, mulAdd(get(v.p), get(v.r), f32Splat(c))))),
+    on((v) => set(v.q, simd(f32x4.mul, get(v.r), get(v.r)))),
+    on((v) => set(v.p, mulAdd(get(v.q), get(v.p), simd(f32x4.add, get(v.r), f32Splat(1))))),
+  ];
+}
+
+/**
+ * e^x for |k| <= 125, `EXP_VECTORS` vectors per iteration: 2^k is applied by adding k to the exponent
+ * field, which is only right while the result stays normal. Every lane's k + 125, read unsigned, is
+ * max-accumulated and stored at END, for {@link needsFullRange}; NaN and infinities land far outside the
+ * range too. No branch in the loop, so V8 hoists every constant splat out of it.
+ */
+function expFunction(): FunctionSpec {
+  const { get, set } = op;
+  const flags = FIRST_LOCAL;
+  const lanesOf = (vector: number) => lanes(FIRST_LOCAL + 1 + vector * LANE_LOCALS);
+  const on =
+    (statement: (v: Lanes, offset: number) => Code): Step =>
+    (vector) =>
+      statement(lanesOf(vector), 16 * vector);
+  return vectorLoop({
+    name: 'exp',
+    vectors: EXP_VECTORS,
+    locals: 1 + EXP_VECTORS * LANE_LOCALS,
+    steps: [
+      on((v, offset) => set(v.x, op.v128Load(get(A), offset))),
+      ...expSteps(lanesOf),
+      // k + 125 in one subtraction: in range while <= 250 as unsigned.
+      on((v) =>
+        set(flags, simd(i32x4.maxU, get(flags), simd(i32x4.sub, get(v.t), i32Splat(ROUNDER_BITS - FAST_K)))),
+      ),
+      on((v, offset) =>
+        op.v128Store(get(OUT), offset, simd(i32x4.add, get(v.p), simd(i32x4.shl, get(v.t), op.i32(23)))),
+      ),
+    ],
+    epilogue: op.v128Store(get(END), 0, get(flags)),
+  });
+}
+
+/**
+ * e^x over the whole float32 range, for chunks {@link expFunction} flagged. x is clamped to [-104, 89],
+ * where e^x already rounds to 0 / overflows to Infinity; 2^k is applied as two halves so results reach
+ * the subnormal range and overflow exactly as a correctly rounded exp. NaN stays NaN.
+ */
+function expFullRangeFunction(): FunctionSpec {
+  const { get, set } = op;
+  const v = lanes(FIRST_LOCAL);
+  const pow2 = (exponent: Code) => simd(i32x4.shl, simd(i32x4.add, exponent, i32Splat(127)), op.i32(23));
+  const k = simd(i32x4.sub, get(v.t), i32Splat(ROUNDER_BITS));
+  const half = simd(i32x4.shrS, k, op.i32(1));
+  return vectorLoop({
+    name: 'expFullRange',
+    vectors: 1,
+    locals: LANE_LOCALS,
+    steps: [
+      () =>
+        set(v.x, simd(f32x4.pmax, simd(f32x4.pmin, op.v128Load(get(A), 0), f32Splat(89)), f32Splat(-104))),
+      ...expSteps(() => v),
+      () =>
+        op.v128Store(
+          get(OUT),
+          0,
+          simd(f32x4.mul, simd(f32x4.mul, get(v.p), pow2(half)), pow2(simd(i32x4.sub, k, half))),
+        ),
+    ],
+  });
+}
+
+/** The exp kernels, exported by name: `exp` and `expFullRange`. */
+export const expFunctions = (): FunctionSpec[] => [expFunction(), expFullRangeFunction()];
+
+/** Whether the range flags `exp` stored at `flags[at .. at + 3]` report a lane that needs `expFullRange`. */
+export function needsFullRange(flags: Uint32Array, at: number): boolean {
+  return Math.max(flags[at]!, flags[at + 1]!, flags[at + 2]!, flags[at + 3]!) > 2 * FAST_K;
+}
