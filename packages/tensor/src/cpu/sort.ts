@@ -17,10 +17,148 @@ export interface TopkAttrs {
   largest: boolean;
 }
 
+// The output order, everywhere: by value (NaN greater than everything, -0 equal to 0, as PyTorch), reversed
+// when descending, and ties by source index (so every sort is stable, whatever the direction).
+
+/** Whether element (va, ia) comes before (vb, ib) in the output order. */
+function comesBefore(va: number, ia: number, vb: number, ib: number, descending: boolean): boolean {
+  const nanA = va !== va;
+  const nanB = vb !== vb;
+  if (nanA || nanB) return nanA && nanB ? ia < ib : nanA === descending;
+  if (va !== vb) return va < vb !== descending;
+  return ia < ib;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Word positions of a 64-bit key's high and low halves in a Uint32Array view. */
+const [HIGH, LOW] = LITTLE_ENDIAN ? [1, 0] : [0, 1];
+const SIGN = 0x80000000;
+
 /**
- * Sorts every lane along `dim` and keeps the first `keep` positions of each: values (x's dtype) and
- * int32 source indices. NaN counts as greater than everything, as PyTorch; ties keep their original
- * order (stable), whatever the direction.
+ * The high 32 bits of each element's value, mapped so unsigned order is value order: IEEE floats flip all
+ * bits when negative and the sign bit otherwise; NaN maps to the top, -0 to +0. Exact for 32-bit dtypes;
+ * float64 keeps only its top 32 bits (ties are settled by {@link settleFloat64Ties}).
+ */
+function orderedHighWord(src: TypedArray): (q: number) => number {
+  if (src instanceof Int32Array) return (q) => (src[q]! ^ SIGN) >>> 0;
+  if (src instanceof Uint8Array) return (q) => src[q]!;
+  const words = new Uint32Array(
+    src.buffer,
+    src.byteOffset,
+    src.length * (src instanceof Float64Array ? 2 : 1),
+  );
+  const wordOf = src instanceof Float64Array ? (q: number) => words[2 * q + HIGH]! : (q: number) => words[q]!;
+  return (q) => {
+    const v = src[q]!;
+    if (v !== v) return 0xffffffff;
+    if (v === 0) return SIGN;
+    const bits = wordOf(q);
+    return (bits & SIGN ? ~bits : bits | SIGN) >>> 0;
+  };
+}
+
+/** Per-lane scratch, sized once for the longest lane. */
+interface Scratch {
+  /** (key << 32 | index) per element: the engine's native unsigned sort orders them. */
+  keys: BigUint64Array;
+  words: Uint32Array;
+  order: Int32Array;
+}
+
+/**
+ * Sorts a lane's indices into `order` by the output order: a native sort of 64-bit keys holding the
+ * ordered value (inverted when descending) above the index, so no comparator runs in JS. For float64 the
+ * key holds only the value's top 32 bits; runs that tie there are re-sorted by full value.
+ */
+function sortLane(
+  src: TypedArray,
+  high: (q: number) => number,
+  base: number,
+  stride: number,
+  length: number,
+  descending: boolean,
+  { keys, words, order }: Scratch,
+): void {
+  const flip = descending ? 0xffffffff : 0;
+  for (let j = 0, q = base; j < length; j++, q += stride) {
+    words[2 * j + HIGH] = (high(q) ^ flip) >>> 0;
+    words[2 * j + LOW] = j;
+  }
+  keys.subarray(0, length).sort();
+  for (let j = 0; j < length; j++) order[j] = words[2 * j + LOW]!;
+  if (src instanceof Float64Array) settleFloat64Ties(src, base, stride, length, descending, words, order);
+}
+
+/** Re-sorts, by full float64 value then index, each run of `order` whose keys share their top 32 bits. */
+function settleFloat64Ties(
+  src: Float64Array,
+  base: number,
+  stride: number,
+  length: number,
+  descending: boolean,
+  words: Uint32Array,
+  order: Int32Array,
+): void {
+  for (let start = 0, end = 1; start < length; start = end++) {
+    while (end < length && words[2 * end + HIGH] === words[2 * start + HIGH]) end++;
+    if (end - start < 2) continue;
+    order.subarray(start, end).sort((a, b) => {
+      const va = src[base + a * stride]!;
+      const vb = src[base + b * stride]!;
+      return comesBefore(va, a, vb, b, descending) ? -1 : 1;
+    });
+  }
+}
+
+/**
+ * The `k` first elements of a lane in the output order, into `order[0..k)`, with a bounded binary heap
+ * whose root is the worst kept element: O(n log k) instead of a full sort, for k much smaller than n.
+ */
+function selectLane(
+  src: TypedArray,
+  base: number,
+  stride: number,
+  length: number,
+  k: number,
+  descending: boolean,
+  order: Int32Array,
+): void {
+  if (k === 0) return;
+  const value = (j: number) => src[base + j * stride]!;
+  // Heap order: a parent comes after its children in the output order (worst at the root).
+  const worse = (a: number, b: number) => comesBefore(value(b), b, value(a), a, descending);
+  const siftDown = (at: number, size: number) => {
+    for (;;) {
+      const left = 2 * at + 1;
+      if (left >= size) return;
+      const right = left + 1;
+      const child = right < size && worse(order[right]!, order[left]!) ? right : left;
+      if (!worse(order[child]!, order[at]!)) return;
+      [order[at], order[child]] = [order[child]!, order[at]!];
+      at = child;
+    }
+  };
+  for (let j = 0; j < k; j++) order[j] = j;
+  for (let at = (k >> 1) - 1; at >= 0; at--) siftDown(at, k);
+  const sign = descending ? -1 : 1;
+  let worst = value(order[0]!);
+  for (let j = k, q = base + k * stride; j < length; j++, q += stride) {
+    // Strictly worse than the worst kept element (false for NaN): the common case, without the full order.
+    if ((src[q]! - worst) * sign > 0) continue;
+    if (!worse(order[0]!, j)) continue;
+    order[0] = j;
+    siftDown(0, k);
+    worst = value(order[0]!);
+  }
+  order.subarray(0, k).sort((a, b) => (comesBefore(value(a), a, value(b), b, descending) ? -1 : 1));
+}
+
+/** topk switches from a full sort to heap selection below this fraction of the lane. */
+const SELECT_FRACTION = 1 / 8;
+
+/**
+ * Orders every lane along `dim` and keeps the first `keep` positions of each: values (x's dtype) and
+ * int32 source indices.
  */
 function sortLanes(x: Tensor, dim: number, descending: boolean, keep: number): Tensor[] {
   const src = x.storage.data as TypedArray;
@@ -29,31 +167,24 @@ function sortLanes(x: Tensor, dim: number, descending: boolean, keep: number): T
   const count = shapeSize(shape);
   const values = allocate(x.dtype, count);
   const indices = new Int32Array(count);
-  const lane = new Float64Array(length);
-  const order = new Int32Array(length);
-  const sign = descending ? -1 : 1;
-  // NaN sorts last ascending and first descending; the index breaks ties, which makes any sort stable.
-  const compare = (a: number, b: number): number => {
-    const va = lane[a]!;
-    const vb = lane[b]!;
-    const nanA = Number.isNaN(va);
-    const nanB = Number.isNaN(vb);
-    if (nanA !== nanB) return nanA ? sign : -sign;
-    if (va !== vb && !nanA) return va < vb ? -sign : sign;
-    return a - b;
+  const select = keep < length * SELECT_FRACTION;
+  const keys = new BigUint64Array(select ? 0 : length);
+  const scratch: Scratch = {
+    keys,
+    words: new Uint32Array(keys.buffer),
+    order: new Int32Array(select ? keep : length),
   };
+  const high = orderedHighWord(src);
   forEachLane(
     x,
     dim,
     (base, stride, outBase, outStride) => {
-      for (let j = 0, q = base; j < length; j++, q += stride) {
-        lane[j] = src[q]!;
-        order[j] = j;
-      }
-      order.sort(compare);
+      if (select) selectLane(src, base, stride, length, keep, descending, scratch.order);
+      else sortLane(src, high, base, stride, length, descending, scratch);
       for (let j = 0, w = outBase; j < keep; j++, w += outStride) {
-        values[w] = lane[order[j]!]!;
-        indices[w] = order[j]!;
+        const index = scratch.order[j]!;
+        values[w] = src[base + index * stride]!;
+        indices[w] = index;
       }
     },
     keep,
