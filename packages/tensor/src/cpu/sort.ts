@@ -22,8 +22,8 @@ export interface TopkAttrs {
 
 /** Whether element (va, ia) comes before (vb, ib) in the output order. */
 function comesBefore(va: number, ia: number, vb: number, ib: number, descending: boolean): boolean {
-  const nanA = va !== va;
-  const nanB = vb !== vb;
+  const nanA = Number.isNaN(va);
+  const nanB = Number.isNaN(vb);
   if (nanA || nanB) return nanA && nanB ? ia < ib : nanA === descending;
   if (va !== vb) return va < vb !== descending;
   return ia < ib;
@@ -50,7 +50,7 @@ function orderedHighWord(src: TypedArray): (q: number) => number {
   const wordOf = src instanceof Float64Array ? (q: number) => words[2 * q + HIGH]! : (q: number) => words[q]!;
   return (q) => {
     const v = src[q]!;
-    if (v !== v) return 0xffffffff;
+    if (Number.isNaN(v)) return 0xffffffff;
     if (v === 0) return SIGN;
     const bits = wordOf(q);
     return (bits & SIGN ? ~bits : bits | SIGN) >>> 0;
