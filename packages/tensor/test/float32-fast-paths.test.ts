@@ -138,4 +138,28 @@ describe('float32 fast paths', () => {
       { rtol: 1e-6, atol: 1e-6 },
     );
   });
+
+  it('softmax over the last dim takes the SIMD rows path: masked, extreme and non-finite rows, long rows in segments', () => {
+    manualSeed(4);
+    const rows = randn([40, 301]).mul(30).dataSync() as Float32Array;
+    rows.fill(-Infinity, 301, 301 + 150); // row 1: half masked
+    rows.fill(-Infinity, 2 * 301, 3 * 301); // row 2: all masked -> NaN, as PyTorch
+    rows[3 * 301 + 7] = Infinity; // row 3 -> NaN
+    rows[4 * 301 + 9] = Number.NaN; // row 4 -> NaN
+    rows[5 * 301 + 2] = 1e4; // row 5: one huge logit, the rest underflow to 0
+    rows[6 * 301 + 5] = -1e4;
+    for (const x of [tensor(rows).reshape([40, 301]), randn([2, 40_000]).mul(5), randn([3, 2, 5])]) {
+      for (const [name, f] of [
+        ['softmax', softmax],
+        ['logSoftmax', logSoftmax],
+      ] as const) {
+        const expected = exact((t) => f(t!, -1), x);
+        assertClose(f(x, -1), expected, { rtol: 1e-6, atol: name === 'softmax' ? 1e-44 : 1e-6 }, name);
+      }
+    }
+    const masked = softmax(tensor(rows).reshape([40, 301]), 1);
+    expect(masked.select(0, 2).isnan().all().item()).toBe(1);
+    expect(masked.select(0, 3).isnan().all().item()).toBe(1);
+    expect(masked.select(0, 1).narrow(0, 0, 150).eq(0).all().item()).toBe(1);
+  });
 });

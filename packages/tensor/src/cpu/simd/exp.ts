@@ -32,7 +32,7 @@ const FAST_K = 125;
 export const EXP_VECTORS = 4;
 
 /** The locals one vector's computation uses. */
-interface Lanes {
+export interface Lanes {
   /** The input. */
   x: number;
   /** x log2(e) + 1.5 * 2^23: k in its low mantissa bits. */
@@ -44,8 +44,10 @@ interface Lanes {
   /** Scratch: k ln2's low part, then r^2. */
   q: number;
 }
-const LANE_LOCALS = 5;
-const lanes = (first: number): Lanes => ({
+/** Locals per {@link Lanes}. */
+export const LANE_LOCALS = 5;
+/** The lanes of one vector, in the locals from `first`. */
+export const lanes = (first: number): Lanes => ({
   x: first,
   t: first + 1,
   r: first + 2,
@@ -56,7 +58,7 @@ const lanes = (first: number): Lanes => ({
 const mulAdd = (a: Code, b: Code, c: Code) => simd(f32x4.add, simd(f32x4.mul, a, b), c);
 
 /** Statements leaving e^r in `p` and k in `t`, for x already in `x`. */
-function expSteps(lanesOf: (vector: number) => Lanes): Step[] {
+export function expSteps(lanesOf: (vector: number) => Lanes): Step[] {
   const { get, set } = op;
   const on =
     (statement: (v: Lanes) => Code): Step =>
@@ -112,30 +114,36 @@ function expFunction(): FunctionSpec {
 }
 
 /**
+ * p * 2^k (k from `t`) for every k a clamped x in [-104, 89] gives: applied as two halves, so results reach
+ * the subnormal range and overflow exactly as a correctly rounded exp would.
+ */
+export function scaledFullRange(v: Lanes): Code {
+  const { get } = op;
+  const pow2 = (exponent: Code) => simd(i32x4.shl, simd(i32x4.add, exponent, i32Splat(127)), op.i32(23));
+  const k = simd(i32x4.sub, get(v.t), i32Splat(ROUNDER_BITS));
+  const half = simd(i32x4.shrS, k, op.i32(1));
+  return simd(f32x4.mul, simd(f32x4.mul, get(v.p), pow2(half)), pow2(simd(i32x4.sub, k, half)));
+}
+
+/** e^x is 0 in float32 below this (and +Infinity above 89). */
+export const EXP_UNDERFLOW = -104;
+
+/**
  * e^x over the whole float32 range, for chunks {@link expFunction} flagged. x is clamped to [-104, 89],
- * where e^x already rounds to 0 / overflows to Infinity; 2^k is applied as two halves so results reach
- * the subnormal range and overflow exactly as a correctly rounded exp. NaN stays NaN.
+ * where e^x already rounds to 0 / overflows to Infinity. NaN stays NaN.
  */
 function expFullRangeFunction(): FunctionSpec {
   const { get, set } = op;
   const v = lanes(FIRST_LOCAL);
-  const pow2 = (exponent: Code) => simd(i32x4.shl, simd(i32x4.add, exponent, i32Splat(127)), op.i32(23));
-  const k = simd(i32x4.sub, get(v.t), i32Splat(ROUNDER_BITS));
-  const half = simd(i32x4.shrS, k, op.i32(1));
+  const clamped = (x: Code) => simd(f32x4.pmax, simd(f32x4.pmin, x, f32Splat(89)), f32Splat(EXP_UNDERFLOW));
   return vectorLoop({
     name: 'expFullRange',
     vectors: 1,
     locals: LANE_LOCALS,
     steps: [
-      () =>
-        set(v.x, simd(f32x4.pmax, simd(f32x4.pmin, op.v128Load(get(A), 0), f32Splat(89)), f32Splat(-104))),
+      () => set(v.x, clamped(op.v128Load(get(A), 0))),
       ...expSteps(() => v),
-      () =>
-        op.v128Store(
-          get(OUT),
-          0,
-          simd(f32x4.mul, simd(f32x4.mul, get(v.p), pow2(half)), pow2(simd(i32x4.sub, k, half))),
-        ),
+      () => op.v128Store(get(OUT), 0, scaledFullRange(v)),
     ],
   });
 }

@@ -1,0 +1,63 @@
+import { wasmApi } from '../gemm/wasm-api';
+import { emitModule } from '../gemm/wasm-emitter';
+import { f32x4, lanewise, simd } from './code';
+import { EXP_VECTORS, expFunctions } from './exp';
+import { softmaxExpFunction } from './softmax-exp';
+
+// The WebAssembly module behind the float32 SIMD kernels and the layout of its small, fixed memory:
+// operands stream through it in chunks, so it stays at a few pages however large the tensors.
+
+/** Floats per chunk and per operand slot (64 KiB: the slots stay in L2). */
+export const CHUNK = 16384;
+/** Byte address of the second operand slot (the first is at 0). */
+export const SLOT_BYTES = CHUNK * 4;
+/**
+ * Byte address of the output slot, 2 KiB past the input slots. Large JS arrays start 16 bytes past a page
+ * boundary (malloc's mmap header); copying out of a page-aligned slot into them puts every load 16 bytes
+ * (mod 4096) behind a store still in flight, and the CPU's 4K-aliasing stall made that copy 15x slower
+ * (2 ms instead of 0.13 ms for 1e6 floats).
+ */
+export const OUT_AT = 2 * SLOT_BYTES + 2048;
+const PAGES = 4;
+/** Floats a kernel call covers a multiple of: exp's iteration (CHUNK is a multiple of it). */
+export const PAD = 4 * EXP_VECTORS;
+
+/** Binary float32 kernels, by name. */
+export const BINARY = { add: f32x4.add, sub: f32x4.sub, mul: f32x4.mul, div: f32x4.div } as const;
+
+export interface SimdKernels {
+  readonly memory: Float32Array;
+  /** The same memory as unsigned lanes, to read exp's range flags. */
+  readonly lanes: Uint32Array;
+  readonly run: Record<string, (...addresses: number[]) => void>;
+}
+
+function instantiate(): SimdKernels | undefined {
+  const wasm = wasmApi();
+  if (!wasm) return undefined;
+  const functions = [
+    ...Object.entries(BINARY).map(([name, opcode]) => lanewise(name, (a, b) => simd(opcode, a, b))),
+    ...expFunctions(),
+    softmaxExpFunction(),
+  ];
+  try {
+    const module = new wasm.Module(emitModule(functions, false, PAGES));
+    const memory = new wasm.Memory({ initial: PAGES, maximum: PAGES, shared: false });
+    const { exports } = new wasm.Instance(module, { env: { memory } });
+    return {
+      memory: new Float32Array(memory.buffer),
+      lanes: new Uint32Array(memory.buffer),
+      run: exports as SimdKernels['run'],
+    };
+  } catch {
+    return undefined; // no WebAssembly SIMD: the JS loops serve every case
+  }
+}
+
+let kernels: SimdKernels | null | undefined;
+
+/** The instantiated kernels, or undefined where WebAssembly SIMD is missing (compiled on first use). */
+export function simdKernels(): SimdKernels | undefined {
+  if (kernels === undefined) kernels = instantiate() ?? null;
+  return kernels ?? undefined;
+}
