@@ -109,6 +109,15 @@ describe('float32 fast paths', () => {
     }
   });
 
+  it("relu is PyTorch's x < 0 ? 0 : x on both paths: NaN and -0 pass through", () => {
+    const pytorchRelu = (values: ArrayLike<number>) => Float32Array.from(values, (v) => (v < 0 ? 0 : v));
+    const [large] = inputs(); // SIMD
+    expect(sameBits(large.relu(), tensor(pytorchRelu(large.dataSync())))).toBe(true);
+    const small = tensor(specials).float(); // the JS loop
+    expect(sameBits(small.relu(), tensor(pytorchRelu(specials)))).toBe(true);
+    expect(Object.is(small.relu().dataSync()[1], -0)).toBe(true);
+  });
+
   it('keeps alpha on the exact path', () => {
     const [a, b] = inputs();
     assertClose(

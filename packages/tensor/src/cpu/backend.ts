@@ -5,7 +5,7 @@ import type { Storage } from '../storage';
 import { stridedOffsets } from '../strided-offsets';
 import { type Tensor, transfer } from '../tensor';
 import { registerCpuConv } from './conv';
-import { registerCpuElementwise, runElementwise } from './elementwise';
+import { cloneCpu, registerCpuElementwise, runElementwise } from './elementwise';
 import { registerCpuIndexing } from './indexing';
 import { registerCpuJoin } from './join';
 import { registerCpuMatmul } from './matmul';
@@ -56,7 +56,7 @@ export function registerCpuBackend(): void {
   registerCpuMatmul();
   registerCpuConv();
   registerCpuPooling();
-  registerKernel('clone', 'cpu', ([x]) => runElementwise('clone', 'x0', [x!], { dtype: x!.dtype }));
+  registerKernel('clone', 'cpu', ([x]) => cloneCpu(x!));
   registerKernel('copy_', 'cpu', ([target, source]) => {
     copyInto(target!, source!);
     return target!;

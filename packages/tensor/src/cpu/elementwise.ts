@@ -39,7 +39,7 @@ const expressions: Record<string, string | ((compute: DType, out: DType) => stri
   tan: 'Math.tan(x0)',
   tanh: float32Fast('tanhF32(x0)', 'Math.tanh(x0)'),
   sigmoid: float32Fast('sigmoidF32(x0)', '1 / (1 + Math.exp(-x0))'),
-  relu: '(x0 > 0 ? x0 : x0 === x0 ? 0 : x0)',
+  relu: '(x0 < 0 ? 0 : x0)', // as PyTorch: NaN stays NaN, -0 stays -0
   erf: 'erf(x0)',
   floor: 'Math.floor(x0)',
   ceil: 'Math.ceil(x0)',
@@ -120,6 +120,13 @@ export function runElementwise(
     loop(out, arrays, offsets, strides, shape, [scalar]);
   }
   return Tensor.fromArray(out, shape, attrs.dtype);
+}
+
+/** A fresh contiguous copy: one native copy of the storage range when x is contiguous, the loop otherwise. */
+export function cloneCpu(x: Tensor): Tensor {
+  if (!x.isContiguous()) return runElementwise('clone', 'x0', [x], { dtype: x.dtype });
+  const data = x.storage.data as TypedArray;
+  return Tensor.fromArray(data.slice(x.offset, x.offset + x.numel()), x.shape, x.dtype);
 }
 
 /** Registers the CPU implementation of every elementwise kernel (and `cast`). */

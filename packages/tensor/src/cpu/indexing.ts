@@ -4,7 +4,7 @@ import type { ScatterReduce } from '../ops/indexing';
 import { registerKernel } from '../registry';
 import { contiguousStrides, shapeSize } from '../shape';
 import { Tensor } from '../tensor';
-import { runElementwise } from './elementwise';
+import { cloneCpu, runElementwise } from './elementwise';
 import { type IndexedMode, type StridedOperand, walkIndexed } from './indexed-walk';
 
 const operand = (t: Tensor): StridedOperand => ({
@@ -17,11 +17,6 @@ const operand = (t: Tensor): StridedOperand => ({
 function alongDim(index: Tensor, dim: number, ndim: number): StridedOperand {
   const step = index.strides[0] ?? 0;
   return { ...operand(index), strides: Array.from({ length: ndim }, (_, d) => (d === dim ? step : 0)) };
-}
-
-/** A fresh contiguous copy, for kernels that compute into their input's values. */
-function copyOf(x: Tensor): Tensor {
-  return runElementwise('clone', 'x0', [x], { dtype: x.dtype });
 }
 
 function modeFor(dtype: DType, reduce: ScatterReduce | undefined): IndexedMode {
@@ -56,7 +51,7 @@ function scatterInto(
   shape: readonly number[],
   reduce: ScatterReduce | undefined,
 ): Tensor {
-  const out = copyOf(x);
+  const out = cloneCpu(x);
   walkIndexed({
     op,
     shape,
@@ -71,7 +66,7 @@ function scatterInto(
 }
 
 function oneHotCpu(indices: Tensor, numClasses: number): Tensor {
-  const values = copyOf(indices).storage.data as Int32Array;
+  const values = cloneCpu(indices).storage.data as Int32Array;
   let classes = numClasses;
   if (classes < 0) {
     if (values.length === 0) {

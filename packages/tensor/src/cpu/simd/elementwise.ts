@@ -1,5 +1,5 @@
 import { needsFullRange } from './exp';
-import { BINARY, CHUNK, OUT_AT, PAD, SLOT_BYTES, simdKernels } from './module';
+import { BINARY, CHUNK, OUT_AT, PAD, SLOT_BYTES, simdKernels, UNARY } from './module';
 
 // WebAssembly SIMD (f32x4) for contiguous float32 elementwise kernels: the JS loops pay V8's per-element
 // typed-array checks, 128-bit lanes don't. exp's range flags land just past the output of each chunk.
@@ -7,6 +7,7 @@ import { BINARY, CHUNK, OUT_AT, PAD, SLOT_BYTES, simdKernels } from './module';
 /** The kernels the SIMD path serves: name -> arity. */
 const ARITY: Record<string, 1 | 2> = {
   ...Object.fromEntries(Object.keys(BINARY).map((n) => [n, 2])),
+  ...Object.fromEntries(Object.keys(UNARY).map((n) => [n, 1])),
   exp: 1,
 };
 
@@ -19,7 +20,7 @@ export function hasSimdFloat32(name: string, alpha: number): boolean {
 /**
  * Runs SIMD kernel `name` (checked with {@link hasSimdFloat32}) on contiguous float32 inputs of `out`'s
  * length starting at `offsets`, writing `out`. Results equal the JS path's: float32 + - * / are correctly
- * rounded either way, and exp is within 1 ulp.
+ * rounded either way, relu is exact, and exp is within 1 ulp.
  */
 export function runSimdFloat32(
   name: string,

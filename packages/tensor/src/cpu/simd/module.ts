@@ -1,6 +1,7 @@
 import { wasmApi } from '../gemm/wasm-api';
+import type { Code } from '../gemm/wasm-emitter';
 import { emitModule } from '../gemm/wasm-emitter';
-import { f32x4, lanewise, simd } from './code';
+import { f32Splat, f32x4, lanewise, simd } from './code';
 import { EXP_VECTORS, expFunctions } from './exp';
 import { softmaxExpFunction } from './softmax-exp';
 
@@ -25,6 +26,12 @@ export const PAD = 4 * EXP_VECTORS;
 /** Binary float32 kernels, by name. */
 export const BINARY = { add: f32x4.add, sub: f32x4.sub, mul: f32x4.mul, div: f32x4.div } as const;
 
+/** Unary float32 kernels besides exp, by name. */
+export const UNARY: Record<string, (x: Code) => Code> = {
+  // pmax(x, 0) is `x < 0 ? 0 : x`: PyTorch's relu exactly (NaN and -0 pass through).
+  relu: (x) => simd(f32x4.pmax, x, f32Splat(0)),
+};
+
 export interface SimdKernels {
   readonly memory: Float32Array;
   /** The same memory as unsigned lanes, to read exp's range flags. */
@@ -37,6 +44,7 @@ function instantiate(): SimdKernels | undefined {
   if (!wasm) return undefined;
   const functions = [
     ...Object.entries(BINARY).map(([name, opcode]) => lanewise(name, (a, b) => simd(opcode, a, b))),
+    ...Object.entries(UNARY).map(([name, body]) => lanewise(name, body)),
     ...expFunctions(),
     softmaxExpFunction(),
   ];
