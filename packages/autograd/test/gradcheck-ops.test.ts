@@ -183,6 +183,11 @@ const cases: Case[] = [
   ['matmul broadcast batch', (a, b) => matmul(a, b), () => [leaf([2, 3, 4]), leaf([4, 2], 'transposed')]],
   ['matmul batched both', (a, b) => matmul(a, b), () => [leaf([2, 1, 2, 3]), leaf([3, 3, 2], 'sliced')]],
   ['matmul vector', (a, b) => matmul(a, b), () => [leaf([3]), leaf([3, 2], 'transposed')]],
+  [
+    'matmul column-major operands',
+    (a, b) => matmul(a, b),
+    () => [leaf([3, 4], 'transposed'), leaf([4, 2], 'transposed')],
+  ],
   ['bmm', (a, b) => bmm(a, b), () => [leaf([2, 2, 3], 'transposed'), leaf([2, 3, 2])]],
   ['dot', (a, b) => dot(a, b), () => [leaf([4], 'sliced'), leaf([4])]],
   [
@@ -272,6 +277,7 @@ describe('gradgradcheck: second derivatives through non-elementwise formulas', (
     'mm',
     'matmul broadcast batch',
     'matmul vector',
+    'matmul column-major operands',
     'maxPool2d',
     'avgPool2d with padding',
     'conv2d',
@@ -285,6 +291,20 @@ describe('gradgradcheck: second derivatives through non-elementwise formulas', (
       expect(gradgradcheck(fn, inputs())).toBe(true);
     });
   }
+});
+
+describe('matmul gradient layout', () => {
+  it("follows a column-major operand's layout, so a linear layer's weight gets a contiguous gradient", () => {
+    const x = leaf([5, 7]);
+    const weight = leaf([3, 7]);
+    let weightGradContiguous: boolean | undefined;
+    weight.registerHook((g) => {
+      weightGradContiguous = g.isContiguous();
+      return undefined;
+    });
+    matmul(x, weight.t()).square().sum().backward();
+    expect(weightGradContiguous).toBe(true);
+  });
 });
 
 describe('gradcheck: in-place ops', () => {
