@@ -9,10 +9,14 @@ export interface TileShape {
   readonly nr: number;
 }
 
-/** f32: 6x8 = 12 f32x4 accumulators + 2 B vectors + 1 splat fit the 16 SIMD registers. */
-export const F32_TILE: TileShape = { bytes: 4, mr: 6, nr: 8 };
-/** f64: 6x4 = 12 f64x2 accumulators, same register budget. */
-export const F64_TILE: TileShape = { bytes: 8, mr: 6, nr: 4 };
+/**
+ * f32: 4x8 = 8 f32x4 accumulators + 2 B vectors + 4 A splats: 14 of the 16 SIMD registers. V8 loads all of
+ * a k step's A splats up front, so a 6-row tile (12 accumulators + 6 splats) spilled four accumulators to
+ * the stack every step; 4 rows run without spills, 1.5x faster (1024: 12.5 -> 19.7 GFLOP/s on one thread).
+ */
+export const F32_TILE: TileShape = { bytes: 4, mr: 4, nr: 8 };
+/** f64: 4x4 = 8 f64x2 accumulators, the same register budget. */
+export const F64_TILE: TileShape = { bytes: 8, mr: 4, nr: 4 };
 
 const { get, set, add, sub, mul, shl, i32, ne } = op;
 const repeat = (count: number, each: (i: number) => Code): Code =>
