@@ -54,6 +54,7 @@ export {
   type Operand,
   pow,
   type RoundingMode,
+  reluBackward,
   remainder,
   sub,
   where,

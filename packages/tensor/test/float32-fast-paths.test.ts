@@ -1,6 +1,19 @@
 import { assertClose } from '@nn/tooling/test-utils';
 import { describe, expect, it } from 'vitest';
-import { add, cat, div, logSoftmax, manualSeed, mul, randn, softmax, sub, type Tensor, tensor } from '../src';
+import {
+  add,
+  cat,
+  div,
+  logSoftmax,
+  manualSeed,
+  mul,
+  randn,
+  reluBackward,
+  softmax,
+  sub,
+  type Tensor,
+  tensor,
+} from '../src';
 
 // Float32 results take fast paths (WebAssembly SIMD for large contiguous tensors, float32-accurate
 // exponentials otherwise); float64 results keep Math's full accuracy. Large sizes (not a multiple of 4)
@@ -116,6 +129,19 @@ describe('float32 fast paths', () => {
     const small = tensor(specials).float(); // the JS loop
     expect(sameBits(small.relu(), tensor(pytorchRelu(specials)))).toBe(true);
     expect(Object.is(small.relu().dataSync()[1], -0)).toBe(true);
+  });
+
+  it("reluBackward is PyTorch's threshold_backward(grad, output, 0) on both paths", () => {
+    const expected = (grad: ArrayLike<number>, output: ArrayLike<number>) =>
+      Float32Array.from(grad, (g, i) => (output[i]! > 0 ? g : 0));
+    const [output, grad] = inputs(); // SIMD; output holds NaN, +-0, +-Infinity
+    const largeResult = reluBackward(grad, output);
+    expect(sameBits(largeResult, tensor(expected(grad.dataSync(), output.dataSync())))).toBe(true);
+    const small = tensor(specials).float(); // the JS loop
+    const smallGrad = tensor(specials.map((_, i) => (i % 2 ? Number.NaN : i - 3))).float();
+    expect(sameBits(reluBackward(smallGrad, small), tensor(expected(smallGrad.dataSync(), specials)))).toBe(
+      true,
+    );
   });
 
   it('keeps alpha on the exact path', () => {

@@ -1,4 +1,4 @@
-import { div, sub, type Tensor, where } from '@nn/tensor';
+import { div, reluBackward, sub, type Tensor, where } from '@nn/tensor';
 import type { Formula } from '../formula';
 import { fromInput, fromOutput, saveIf, zeroGradient } from './helpers';
 
@@ -68,7 +68,12 @@ export const elementwiseFormulas: Record<string, Formula> = {
   tan: fromOutput((g, y) => g.mul(y.square().add(1))),
   tanh: fromOutput((g, y) => g.mul(sub(1, y.square()))),
   sigmoid: fromOutput((g, y) => g.mul(y.mul(sub(1, y)))),
-  relu: fromOutput((g, y) => masked(y.gt(0), g)),
+  relu: fromOutput((g, y) => reluBackward(g, y)),
+  // Linear in grad; piecewise constant in the output (no gradient flows to it).
+  reluBackward: (ctx) => {
+    const y = ctx.save(ctx.inputs[1]!);
+    return ([g]) => [() => reluBackward(g!, y()), undefined];
+  },
   erf: fromInput((g, x) => g.mul(x.square().neg().exp().mul(TWO_OVER_SQRT_PI))),
 
   add: (ctx) => {

@@ -28,6 +28,7 @@ const EXPRESSIONS: Readonly<Record<string, string>> = {
   tanh: 'Math.tanh(v0)',
   sigmoid: '1.0 / (1.0 + Math.exp(-v0))',
   relu: '(v0 > 0.0 ? v0 : 0.0)',
+  reluBackward: '(v1 > 0.0 ? v0 : 0.0)',
   floor: 'Math.floor(v0)',
   ceil: 'Math.ceil(v0)',
   // half to even: a tie rounds to the even neighbour, 2 * round(v / 2)

@@ -40,6 +40,7 @@ const expressions: Record<string, string | ((compute: DType, out: DType) => stri
   tanh: float32Fast('tanhF32(x0)', 'Math.tanh(x0)'),
   sigmoid: float32Fast('sigmoidF32(x0)', '1 / (1 + Math.exp(-x0))'),
   relu: '(x0 < 0 ? 0 : x0)', // as PyTorch: NaN stays NaN, -0 stays -0
+  reluBackward: '(x1 > 0 ? x0 : 0)',
   erf: 'erf(x0)',
   floor: 'Math.floor(x0)',
   ceil: 'Math.ceil(x0)',

@@ -71,6 +71,8 @@ export const elementwiseSpecs: readonly ElementwiseSpec[] = [
   unary('isinf', 'bool'),
   unary('isfinite', 'bool'),
   unary('logicalNot', 'bool'),
+  // relu's gradient from its output (PyTorch's threshold_backward at 0): one pass instead of gt + where.
+  binary('reluBackward', 'same', noBool('reluBackward')),
   binary('add', 'same'),
   binary('sub', 'same', noBool('sub (subtracting bools)')),
   binary('mul', 'same'),

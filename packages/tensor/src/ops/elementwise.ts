@@ -84,6 +84,15 @@ export function add(input: Operand, other: Operand, options: { alpha?: number } 
   return elementwise('add', [input, other], options.alpha ?? 1);
 }
 
+/**
+ * The gradient of {@link Tensor.relu} from its output: `grad` where `output > 0`, else 0 (PyTorch's
+ * `threshold_backward(grad, output, 0)`). Autograd's relu formula uses it: one kernel instead of a
+ * comparison and a `where`.
+ */
+export function reluBackward(grad: Tensor, output: Tensor): Tensor {
+  return elementwise('reluBackward', [grad, output]);
+}
+
 /** `input - alpha * other`. */
 export function sub(input: Operand, other: Operand, options: { alpha?: number } = {}): Tensor {
   return elementwise('sub', [input, other], options.alpha ?? 1);

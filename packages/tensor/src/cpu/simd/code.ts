@@ -27,7 +27,18 @@ export const f32Splat = (value: number): Code => {
 export const i32Splat = (value: number): Code => simd(0x11, op.i32(value));
 
 /** f32x4 opcodes. */
-export const f32x4 = { add: 0xe4, sub: 0xe5, mul: 0xe6, div: 0xe7, pmin: 0xea, pmax: 0xeb } as const;
+export const f32x4 = {
+  gt: 0x44,
+  add: 0xe4,
+  sub: 0xe5,
+  mul: 0xe6,
+  div: 0xe7,
+  pmin: 0xea,
+  pmax: 0xeb,
+} as const;
+
+/** Whole-vector bitwise opcodes. */
+export const v128 = { and: 0x4e } as const;
 
 /** i32x4 opcodes. */
 export const i32x4 = { shl: 0xab, shrS: 0xac, add: 0xae, sub: 0xb1, maxU: 0xb9 } as const;

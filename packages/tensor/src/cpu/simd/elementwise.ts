@@ -20,7 +20,7 @@ export function hasSimdFloat32(name: string, alpha: number): boolean {
 /**
  * Runs SIMD kernel `name` (checked with {@link hasSimdFloat32}) on contiguous float32 inputs of `out`'s
  * length starting at `offsets`, writing `out`. Results equal the JS path's: float32 + - * / are correctly
- * rounded either way, relu is exact, and exp is within 1 ulp.
+ * rounded either way, relu and reluBackward are exact, and exp is within 1 ulp.
  */
 export function runSimdFloat32(
   name: string,

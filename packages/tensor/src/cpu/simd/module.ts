@@ -1,7 +1,7 @@
 import { wasmApi } from '../gemm/wasm-api';
 import type { Code } from '../gemm/wasm-emitter';
 import { emitModule } from '../gemm/wasm-emitter';
-import { f32Splat, f32x4, lanewise, simd } from './code';
+import { f32Splat, f32x4, lanewise, simd, v128 } from './code';
 import { EXP_VECTORS, expFunctions } from './exp';
 import { softmaxExpFunction } from './softmax-exp';
 
@@ -23,8 +23,15 @@ const PAGES = 4;
 /** Floats a kernel call covers a multiple of: exp's iteration (CHUNK is a multiple of it). */
 export const PAD = 4 * EXP_VECTORS;
 
-/** Binary float32 kernels, by name. */
-export const BINARY = { add: f32x4.add, sub: f32x4.sub, mul: f32x4.mul, div: f32x4.div } as const;
+/** Binary float32 kernels besides exp, by name. */
+export const BINARY: Record<string, (a: Code, b: Code) => Code> = {
+  add: (a, b) => simd(f32x4.add, a, b),
+  sub: (a, b) => simd(f32x4.sub, a, b),
+  mul: (a, b) => simd(f32x4.mul, a, b),
+  div: (a, b) => simd(f32x4.div, a, b),
+  // (output > 0 ? grad : 0) as a lane mask: NaN outputs give 0, as PyTorch's threshold_backward.
+  reluBackward: (grad, output) => simd(v128.and, grad, simd(f32x4.gt, output, f32Splat(0))),
+};
 
 /** Unary float32 kernels besides exp, by name. */
 export const UNARY: Record<string, (x: Code) => Code> = {
@@ -43,7 +50,7 @@ function instantiate(): SimdKernels | undefined {
   const wasm = wasmApi();
   if (!wasm) return undefined;
   const functions = [
-    ...Object.entries(BINARY).map(([name, opcode]) => lanewise(name, (a, b) => simd(opcode, a, b))),
+    ...Object.entries(BINARY).map(([name, body]) => lanewise(name, body)),
     ...Object.entries(UNARY).map(([name, body]) => lanewise(name, body)),
     ...expFunctions(),
     softmaxExpFunction(),

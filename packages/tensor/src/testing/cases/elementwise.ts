@@ -4,7 +4,9 @@ import {
   type ElementwiseSpec,
   elementwiseSpecs,
   type Operand,
+  reluBackward,
   type Tensor,
+  tensor,
   where,
 } from '../../index';
 import { type ConformanceCase, defineCase } from '../conformance-case';
@@ -49,6 +51,8 @@ export function callElementwise(name: string, [a, ...rest]: readonly Operand[]):
       return div(x, b, { roundingMode: 'trunc' });
     case 'where':
       return where(x, b, c);
+    case 'reluBackward':
+      return reluBackward(x, typeof b === 'object' ? b : tensor(b, { device: x.device }));
     case 'addcmul':
     case 'addcdiv':
       return x[name](b, c, { value: 2 });
