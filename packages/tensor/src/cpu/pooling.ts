@@ -133,45 +133,62 @@ function averageBackward(
   return Tensor.fromArray(out, inputShape, grad.dtype);
 }
 
+/**
+ * The in-bounds taps of each output position along one dim: the first input index and how many taps
+ * (`dilation` apart) fall inside the input. A valid max pool window always has at least one.
+ */
+function taps(size: number, out: number, kernel: number, stride: number, pad: number, dilation: number) {
+  const first = new Int32Array(out);
+  const count = new Int32Array(out);
+  for (let i = 0; i < out; i++) {
+    const rawStart = i * stride - pad;
+    const skipped = rawStart < 0 ? Math.ceil(-rawStart / dilation) : 0;
+    const last = Math.min(kernel - 1, Math.floor((size - 1 - rawStart) / dilation));
+    first[i] = rawStart + skipped * dilation;
+    count[i] = Math.max(0, last - skipped + 1);
+  }
+  return { first, count };
+}
+
 function maxForward(x: Tensor, attrs: PoolAttrs): Tensor[] {
-  const p = plan(x, attrs);
+  const [n, c, h, w] = x.shape as [number, number, number, number];
+  const [oh, ow] = attrs.outputSize;
   const [dh, dw] = attrs.dilation;
-  const [kh, kw] = attrs.kernelSize;
+  const rows = taps(h, oh, attrs.kernelSize[0], attrs.stride[0], attrs.padding[0], dh);
+  const cols = taps(w, ow, attrs.kernelSize[1], attrs.stride[1], attrs.padding[1], dw);
   const src = x.contiguous().storage.data as TypedArray;
-  const values = allocate(x.dtype, p.planes * p.oh * p.ow);
+  const values = allocate(x.dtype, n * c * oh * ow);
   const indices = new Int32Array(values.length);
   let o = 0;
-  for (let plane = 0; plane < p.planes; plane++) {
-    const base = plane * p.h * p.w;
-    for (let i = 0; i < p.oh; i++) {
-      const top = i * attrs.stride[0] - attrs.padding[0];
-      for (let j = 0; j < p.ow; j++) {
-        const left = j * attrs.stride[1] - attrs.padding[1];
-        let best = -Infinity;
-        let at = -1;
-        for (let a = 0; a < kh; a++) {
-          const r = top + a * dh;
-          if (r < 0 || r >= p.h) continue;
-          for (let b = 0; b < kw; b++) {
-            const c = left + b * dw;
-            if (c < 0 || c >= p.w) continue;
-            const v = src[base + r * p.w + c]!;
-            // NaN wins and stays, as in PyTorch.
-            if (v > best || Number.isNaN(v) || at < 0) {
+  for (let base = 0; base < n * c * h * w; base += h * w) {
+    for (let i = 0; i < oh; i++) {
+      const r0 = rows.first[i]!;
+      const rCount = rows.count[i]!;
+      for (let j = 0; j < ow; j++) {
+        const c0 = cols.first[j]!;
+        const cCount = cols.count[j]!;
+        let at = r0 * w + c0;
+        let best = src[base + at]!;
+        // The first largest wins; NaN wins and stays, as in PyTorch.
+        window: for (let a = 0, rowAt = at; a < rCount && best === best; a++, rowAt += dh * w) {
+          for (let b = 0, q = rowAt; b < cCount; b++, q += dw) {
+            const v = src[base + q]!;
+            if (v > best || v !== v) {
               best = v;
-              at = r * p.w + c;
-              if (Number.isNaN(v)) break;
+              at = q;
+              if (v !== v) break window;
             }
           }
-          if (Number.isNaN(best)) break;
         }
         values[o] = best;
         indices[o++] = at;
       }
     }
   }
-  const shape = [x.shape[0]!, x.shape[1]!, p.oh, p.ow];
-  return [Tensor.fromArray(values, shape, x.dtype), Tensor.fromArray(indices, shape, 'int32')];
+  return [
+    Tensor.fromArray(values, [n, c, oh, ow], x.dtype),
+    Tensor.fromArray(indices, [n, c, oh, ow], 'int32'),
+  ];
 }
 
 function maxBackward(grad: Tensor, indices: Tensor, inputShape: readonly number[]): Tensor {
