@@ -170,13 +170,13 @@ function maxForward(x: Tensor, attrs: PoolAttrs): Tensor[] {
         let at = r0 * w + c0;
         let best = src[base + at]!;
         // The first largest wins; NaN wins and stays, as in PyTorch.
-        window: for (let a = 0, rowAt = at; a < rCount && best === best; a++, rowAt += dh * w) {
+        window: for (let a = 0, rowAt = at; a < rCount && !Number.isNaN(best); a++, rowAt += dh * w) {
           for (let b = 0, q = rowAt; b < cCount; b++, q += dw) {
             const v = src[base + q]!;
-            if (v > best || v !== v) {
+            if (v > best || Number.isNaN(v)) {
               best = v;
               at = q;
-              if (v !== v) break window;
+              if (Number.isNaN(v)) break window;
             }
           }
         }
