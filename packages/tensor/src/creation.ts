@@ -58,8 +58,13 @@ export function tensor(data: NestedInput | TypedArray, options: TensorOptions = 
   if (ArrayBuffer.isView(data)) {
     const source = data as TypedArray;
     const dtype = options.dtype ?? dtypeOfArray(source) ?? 'float32';
-    const out = allocate(dtype, source.length);
-    for (let i = 0; i < source.length; i++) out[i] = castScalar(source[i]!, dtype);
+    let out: TypedArray;
+    if (dtypeOfArray(source) === dtype && dtype !== 'bool') {
+      out = source.slice(); // same element type: one native copy (bool bytes still need 0/1)
+    } else {
+      out = allocate(dtype, source.length);
+      for (let i = 0; i < source.length; i++) out[i] = castScalar(source[i]!, dtype);
+    }
     return finish(out, [source.length], dtype, options);
   }
   const { shape, flat } = inferNested(data as NestedInput);

@@ -123,6 +123,7 @@ describe('float32 fast paths', () => {
   });
 
   it("relu is PyTorch's x < 0 ? 0 : x on both paths: NaN and -0 pass through", () => {
+    // biome-ignore lint/complexity/useMathMinMax: Math.max(-0, 0) is +0; PyTorch's relu keeps -0.
     const pytorchRelu = (values: ArrayLike<number>) => Float32Array.from(values, (v) => (v < 0 ? 0 : v));
     const [large] = inputs(); // SIMD
     expect(sameBits(large.relu(), tensor(pytorchRelu(large.dataSync())))).toBe(true);

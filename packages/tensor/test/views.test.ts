@@ -91,6 +91,19 @@ describe('creation matches PyTorch', () => {
     expect(tensor(3).shape).toEqual([]);
     expect(() => tensor([[1, 2], [3]])).toThrow('tensor: expected sequence of length 2 at dim 1 (got 1)');
   });
+
+  it('copies typed arrays (never aliases them), converting to the requested dtype', () => {
+    const source = new Float32Array([1.5, -2.5, Number.NaN]);
+    const t = tensor(source);
+    source[0] = 9;
+    expect([...t.dataSync()]).toEqual([1.5, -2.5, Number.NaN]);
+    expect([...tensor(new Float64Array([0.1, -2.7]), { dtype: 'float32' }).dataSync()]).toEqual([
+      Math.fround(0.1),
+      Math.fround(-2.7),
+    ]);
+    expect([...tensor(new Float32Array([2.7, -2.7]), { dtype: 'int32' }).dataSync()]).toEqual([2, -2]);
+    expect([...tensor(new Uint8Array([0, 2, 255])).dataSync()]).toEqual([0, 1, 1]); // bool bytes are 0/1
+  });
 });
 
 describe('view errors', () => {
