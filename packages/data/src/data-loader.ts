@@ -36,6 +36,8 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
   readonly dropLast: boolean;
   private readonly batchSampler: Sampler<number[]> | undefined;
   private readonly collate: (items: T[]) => B;
+  /** No custom collateFn: a dataset's {@link Dataset.getBatch} may fetch whole batches. */
+  private readonly defaultCollation: boolean;
   private readonly prefetch: boolean;
 
   constructor(
@@ -47,6 +49,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
     this.batchSize = options.batchSize === undefined ? 1 : options.batchSize;
     this.dropLast = dropLast;
     this.collate = options.collateFn ?? ((items: T[]) => defaultCollate(items) as B);
+    this.defaultCollation = options.collateFn === undefined;
     this.prefetch = options.prefetch ?? true;
     if (sampler && shuffle)
       throw new RangeError('DataLoader: sampler option is mutually exclusive with shuffle');
@@ -102,7 +105,13 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
       return;
     }
     const dataset = this.dataset as Dataset<T>;
-    for (const indices of this.batchSampler) yield this.make(indices.map((i) => dataset.get(i)));
+    const fetchBatch =
+      !this.unbatched() && this.defaultCollation && dataset.getBatch
+        ? dataset.getBatch.bind(dataset)
+        : undefined;
+    for (const indices of this.batchSampler) {
+      yield fetchBatch ? (fetchBatch(indices) as B) : this.make(indices.map((i) => dataset.get(i)));
+    }
   }
 
   private *batchesOf(items: Iterable<T>): IterableIterator<B> {

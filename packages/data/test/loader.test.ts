@@ -45,6 +45,50 @@ describe('DataLoader batches like PyTorch', () => {
     });
   }
 
+  it('fetches TensorDataset batches whole (getBatch): equal to collating the items, shuffled too', () => {
+    const data = dataset();
+    const fetchBatch = data.getBatch.bind(data);
+    let batchCalls = 0;
+    data.getBatch = (indices) => {
+      batchCalls++;
+      return fetchBatch(indices);
+    };
+    for (const shuffle of [false, true]) {
+      const loader = new DataLoader(data, { batchSize: 4, shuffle, generator: new Generator(3) });
+      const sampler = new BatchSampler(
+        shuffle ? new RandomSampler(data, { generator: new Generator(3) }) : new SequentialSampler(data),
+        4,
+        false,
+      );
+      const expected = [...sampler].map((indices) => defaultCollate(indices.map((i) => data.get(i))));
+      const got = [...loader];
+      expect(got.length).toBe(expected.length);
+      got.forEach((batch, b) => {
+        batch.forEach((t, k) => {
+          expect(t.shape).toEqual(expected[b]![k]!.shape);
+          expect(t.dtype).toBe(expected[b]![k]!.dtype);
+          expect(t.tolist()).toEqual(expected[b]![k]!.tolist());
+        });
+      });
+    }
+    expect(batchCalls).toBe(6); // 3 batches per epoch, both epochs
+    expect(() => data.getBatch([0, 10])).toThrow(
+      'TensorDataset: index 10 is out of range for a dataset of length 10',
+    );
+  });
+
+  it('fetches item by item when a collateFn is given', () => {
+    const data = dataset();
+    let batchCalls = 0;
+    data.getBatch = () => {
+      batchCalls++;
+      return [];
+    };
+    const loader = new DataLoader(data, { batchSize: 5, collateFn: (items) => items.length });
+    expect([...loader]).toEqual([5, 5]);
+    expect(batchCalls).toBe(0);
+  });
+
   it('collates numbers, booleans, tuples and objects as default_collate', () => {
     const want = cases['collate/nested'] as Record<string, FixtureTensor>;
     const items: [number, number, boolean, { a: number; b: [number, number] }][] = [

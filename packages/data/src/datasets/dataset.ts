@@ -1,4 +1,5 @@
-import { defaultGenerator, type Generator, randperm, type Tensor } from '@nn/tensor';
+import { defaultGenerator, type Generator, randperm, type Tensor, tensor } from '@nn/tensor';
+import type { Collated } from '../collate';
 
 /**
  * A map-style dataset: `length` items addressed by index (torch.utils.data.Dataset with `__len__` and
@@ -9,6 +10,13 @@ export abstract class Dataset<T> {
   abstract get length(): number;
   /** The item at `index` in [0, length). */
   abstract get(index: number): T;
+
+  /**
+   * Optional: the items at `indices`, already collated exactly as {@link defaultCollate} would collate
+   * them, for datasets that fetch a whole batch faster than item by item (PyTorch's `__getitems__` plus
+   * the collation). DataLoader calls it when it has no custom `collateFn`.
+   */
+  getBatch?(indices: readonly number[]): Collated<T>;
 
   /** Iterates the items in order. */
   *[Symbol.iterator](): Iterator<T> {
@@ -76,6 +84,13 @@ export class TensorDataset extends Dataset<Tensor[]> {
   get(index: number): Tensor[] {
     checkIndex('TensorDataset', index, this.length);
     return this.tensors.map((t) => t.select(0, index));
+  }
+
+  /** Rows `indices` of each tensor in one `indexSelect` each: the stack of {@link get}'s rows. */
+  override getBatch(indices: readonly number[]): Tensor[] {
+    for (const index of indices) checkIndex('TensorDataset', index, this.length);
+    const rows = Int32Array.from(indices);
+    return this.tensors.map((t) => t.indexSelect(0, tensor(rows, { device: t.device })));
   }
 }
 
