@@ -19,7 +19,14 @@ export {
   Softplus,
   Tanh,
 } from './layers/activation';
-export { Conv1d, Conv2d, type ConvOptions, ConvTranspose2d, type ConvTransposeOptions } from './layers/conv';
+export {
+  Conv1d,
+  Conv2d,
+  type ConvOptions,
+  type ConvPaddingMode,
+  ConvTranspose2d,
+  type ConvTransposeOptions,
+} from './layers/conv';
 export { Dropout, Dropout2d } from './layers/dropout';
 export { Embedding, type EmbeddingOptions } from './layers/embedding';
 export { Flatten, Unflatten } from './layers/flatten';

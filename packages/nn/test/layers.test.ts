@@ -98,6 +98,15 @@ const builders: Record<string, () => Module> = {
   softplus: () => new Softplus({ beta: 2, threshold: 5 }),
   softmax: () => new Softmax(1),
   log_softmax: () => new LogSoftmax(-1),
+  conv1d_reflect: () => new Conv1d(2, 3, 3, { padding: 2, paddingMode: 'reflect' }),
+  conv1d_replicate: () => new Conv1d(2, 3, 3, { stride: 2, padding: 1, paddingMode: 'replicate' }),
+  conv1d_circular_same: () => new Conv1d(2, 3, 4, { padding: 'same', paddingMode: 'circular' }),
+  conv2d_reflect: () => new Conv2d(2, 3, 3, { padding: [1, 2], paddingMode: 'reflect' }),
+  conv2d_replicate_same: () =>
+    new Conv2d(2, 3, [2, 4], { padding: 'same', dilation: [2, 1], paddingMode: 'replicate' }),
+  conv2d_circular: () =>
+    new Conv2d(4, 6, 3, { stride: [1, 2], padding: [2, 1], groups: 2, paddingMode: 'circular' }),
+  conv2d_circular_same: () => new Conv2d(2, 3, [2, 4], { padding: 'same', paddingMode: 'circular' }),
 };
 
 const tol = { rtol: 1e-5, atol: 1e-5 };
@@ -137,6 +146,30 @@ describe('layers match PyTorch (forward, input and parameter gradients, buffers)
       if (want) it(`${name} (${mode})`, () => check(name, mode, c, want));
     }
   }
+});
+
+describe('convolution padding modes', () => {
+  it('shows a non-zeros padding_mode in the repr, as PyTorch', () => {
+    expect(String(new Conv2d(2, 3, 3, { padding: [1, 2], paddingMode: 'circular' }))).toBe(
+      'Conv2d(2, 3, kernel_size=(3, 3), stride=(1, 1), padding=(1, 2), padding_mode=circular)',
+    );
+    expect(String(new Conv1d(2, 3, 4, { padding: 'same', paddingMode: 'reflect' }))).toBe(
+      'Conv1d(2, 3, kernel_size=(4,), stride=(1,), padding=same, padding_mode=reflect)',
+    );
+    expect(new Conv1d(2, 3, 3).paddingMode).toBe('zeros');
+    expect(String(new Conv1d(2, 3, 3))).toBe('Conv1d(2, 3, kernel_size=(3,), stride=(1,))');
+  });
+
+  it('rejects unknown modes, non-zeros modes on ConvTranspose2d, and pads that wrap twice', () => {
+    expect(() => new Conv2d(2, 3, 3, { paddingMode: 'wrap' as never })).toThrow(
+      "Conv2d: padding_mode must be one of 'zeros', 'reflect', 'replicate', 'circular', but got padding_mode='wrap'",
+    );
+    expect(() => new ConvTranspose2d(2, 3, 3, { paddingMode: 'circular' as never })).toThrow(
+      'ConvTranspose2d: Only "zeros" padding mode is supported for ConvTranspose2d',
+    );
+    const conv = new Conv1d(2, 3, 3, { padding: 4, paddingMode: 'circular' });
+    expect(() => conv.call(ones([1, 2, 3]))).toThrow(/circular padding would wrap around more than once/);
+  });
 });
 
 describe('dropout', () => {

@@ -78,6 +78,7 @@ export {
 } from './ops/indexing';
 export { cat, stack } from './ops/join';
 export { addmm, bmm, dot, einsum, matmul, mm, outer } from './ops/linalg';
+export { type PadMode, padSourceIndices } from './ops/pad-modes';
 export {
   type AvgPool2dOptions,
   adaptiveAvgPool2d,
@@ -112,7 +113,7 @@ export {
   type VarOptions,
   variance,
 } from './ops/reductions';
-export { flip, type PadMode, pad, repeat, roll, tile, tril, triu } from './ops/shaping';
+export { flip, pad, repeat, roll, tile, tril, triu } from './ops/shaping';
 export { type CrossEntropyLossOptions, crossEntropyLoss, logSoftmax, softmax } from './ops/softmax';
 export { argsort, type SortOptions, sort, type TopkOptions, topk } from './ops/sorting';
 export {

@@ -68,6 +68,7 @@ describe('shaping edge cases and errors', () => {
   it('handles empty tensors', () => {
     expect(pad(arange(0).float().reshape(0, 2), [1, 1], 'constant', 7).tolist()).toEqual([]);
     expect(pad(arange(0).float().reshape(0, 2), [0, 0, 1, 0], 'constant', 7).tolist()).toEqual([[7, 7]]);
+    expect(pad(arange(0).float().reshape(2, 0), [0, 0, 1, 1], 'circular').shape).toEqual([4, 0]);
     expect(roll(arange(0), 3).shape).toEqual([0]);
     expect(repeat(x, [0, 2]).shape).toEqual([0, 8]);
     expect(tile(arange(3), [2, 0]).shape).toEqual([2, 0]);
@@ -83,7 +84,21 @@ describe('shaping edge cases and errors', () => {
     );
     expect(() => pad(x, [-3, -2])).toThrow(/gives a negative size -1/);
     expect(() => pad(arange(0).float().reshape(1, 0), [1, 1], 'replicate')).toThrow(/non-empty dims/);
-    expect(() => pad(x, [1, 1], 'circular' as PadMode)).toThrow(ValueError);
+    expect(() => pad(x, [1, 1], 'wrap' as PadMode)).toThrow(
+      "pad: mode must be one of 'constant', 'reflect', 'replicate', 'circular', got 'wrap'",
+    );
+    expect(pad(x, [0, 0, 0, 3], 'circular').tolist()).toEqual(x.repeat(2, 1).tolist());
+    expect(() => pad(x, [0, 5], 'circular')).toThrow(
+      "pad: circular padding would wrap around more than once: each pad must be at most the dimension's size 4; padding (0, 5) at dimension 1 of input [3,4]",
+    );
+    expect(() => pad(x, [0, 0, 4, 0], 'circular')).toThrow(ShapeError);
+    // The wrap reaches only the part cropping keeps (torch 1.13 fails on such overlapping copies).
+    expect(() => pad(x, [-2, 3], 'circular')).toThrow(
+      /each pad must be at most the 2 elements cropping keeps/,
+    );
+    expect(() => pad(arange(0).float().reshape(1, 0), [1, 0], 'circular')).toThrow(
+      /at most the dimension's size 0/,
+    );
     expect(() => x.flip(0, 0)).toThrow(/flip: dim 0,0 appears multiple times/);
     expect(() => x.flip(2)).toThrow(/flip: dimension out of range/);
     expect(() => x.roll([1, 2], 0)).toThrow(/roll: shifts and dimensions must align: 2 shifts for 1 dims/);

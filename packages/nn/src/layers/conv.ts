@@ -1,22 +1,33 @@
-import { empty, shapeSize, type Tensor, ValueError } from '@nn/tensor';
+import { empty, pad, shapeSize, type Tensor, ValueError } from '@nn/tensor';
 import { conv1d, conv2d, convTranspose2d } from '../functional/conv';
 import { Module } from '../module/module';
 import { Parameter } from '../module/parameter';
 import { pyTuple } from '../module/repr';
 import { factoryOptions, type LayerOptions, resetWeightAndBias } from './linear';
 
+/**
+ * How {@link Conv1d}/{@link Conv2d} pad their input (PyTorch's `padding_mode`): with zeros inside the
+ * convolution, or by `pad` with that mode before an unpadded convolution.
+ */
+export type ConvPaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
+
+const PADDING_MODES: readonly ConvPaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
+
 /** Options of the convolution layers (PyTorch's keyword arguments; sizes as one number or one per dim). */
 export interface ConvOptions extends LayerOptions {
   /** Step of the kernel over the input (default 1). */
   stride?: number | readonly number[];
-  /** Zero padding per side, or `'valid'` (none) / `'same'` (output size = input size; stride 1 only). */
+  /** Padding per side, or `'valid'` (none) / `'same'` (output size = input size; stride 1 only). */
   padding?: number | readonly number[] | 'valid' | 'same';
   /** Spacing between kernel taps (default 1). */
   dilation?: number | readonly number[];
   /** Split channels into groups convolved separately (default 1). */
   groups?: number;
-  /** Only `'zeros'` (PyTorch's default) is supported. */
-  paddingMode?: 'zeros';
+  /**
+   * What the padding holds: `'zeros'` (default), or the input mirrored (`'reflect'`), its edge repeated
+   * (`'replicate'`) or wrapped around (`'circular'`).
+   */
+  paddingMode?: ConvPaddingMode;
 }
 
 /** Options of {@link ConvTranspose2d}. */
@@ -57,7 +68,7 @@ abstract class ConvNd extends Module {
   readonly kernelSize: number[];
   /** Stride per spatial dim. */
   readonly stride: number[];
-  /** Zero padding per spatial dim, or `'valid'`/`'same'`. */
+  /** Padding per spatial dim, or `'valid'`/`'same'`. */
   readonly padding: number[] | 'valid' | 'same';
   /** Dilation per spatial dim. */
   readonly dilation: number[];
@@ -65,8 +76,8 @@ abstract class ConvNd extends Module {
   readonly outputPadding: number[];
   /** Channel groups convolved separately. */
   readonly groups: number;
-  /** Always `'zeros'`. */
-  readonly paddingMode = 'zeros';
+  /** What the padding holds (always `'zeros'` for transposed convolutions). */
+  readonly paddingMode: ConvPaddingMode;
   /** The kernels: `[out, in / groups, ...kernelSize]` (`[in, out / groups, ...]` when transposed). */
   weight: Parameter;
   /** Per-output-channel bias `[out]`, or null with `bias: false`. */
@@ -82,6 +93,10 @@ abstract class ConvNd extends Module {
   ) {
     super();
     const op = this.constructor.name;
+    const paddingMode = options.paddingMode ?? 'zeros';
+    if (transposed && paddingMode !== 'zeros') {
+      throw new ValueError(op, `Only "zeros" padding mode is supported for ${op}`);
+    }
     const groups = options.groups ?? 1;
     if (!Number.isInteger(groups) || groups <= 0)
       throw new ValueError(op, `groups must be a positive integer, got ${groups}`);
@@ -89,9 +104,6 @@ abstract class ConvNd extends Module {
       throw new ValueError(op, `in_channels (${inChannels}) must be divisible by groups (${groups})`);
     if (outChannels % groups !== 0)
       throw new ValueError(op, `out_channels (${outChannels}) must be divisible by groups (${groups})`);
-    if ((options.paddingMode ?? 'zeros') !== 'zeros') {
-      throw new ValueError(op, `padding_mode '${String(options.paddingMode)}' is not supported; use 'zeros'`);
-    }
     this.inChannels = inChannels;
     this.outChannels = outChannels;
     this.kernelSize = tuple(op, 'kernel_size', kernelSize, dims);
@@ -108,6 +120,13 @@ abstract class ConvNd extends Module {
     } else {
       this.padding = tuple(op, 'padding', padding, dims);
     }
+    if (!PADDING_MODES.includes(paddingMode)) {
+      throw new ValueError(
+        op,
+        `padding_mode must be one of ${PADDING_MODES.map((m) => `'${m}'`).join(', ')}, but got padding_mode='${String(paddingMode)}'`,
+      );
+    }
+    this.paddingMode = paddingMode;
     this.dilation = tuple(op, 'dilation', options.dilation ?? 1, dims);
     this.outputPadding = tuple(op, 'output_padding', options.outputPadding ?? 0, dims);
     this.groups = groups;
@@ -124,6 +143,27 @@ abstract class ConvNd extends Module {
     resetWeightAndBias(this.weight, this.bias, this.weight.shape[1]! * receptive);
   }
 
+  /**
+   * What to convolve, and with which padding: zeros pad inside the convolution; other modes pad the input
+   * first (PyTorch's `F.pad(input, _reversed_padding_repeated_twice, padding_mode)`) and convolve unpadded.
+   * `'same'` splits each dim's `dilation * (kernel - 1)` with the odd element after, as PyTorch.
+   */
+  protected paddedInput(x: Tensor): { input: Tensor; padding: number[] | 'valid' | 'same' } {
+    const mode = this.paddingMode;
+    if (mode === 'zeros') return { input: x, padding: this.padding };
+    const padding = this.padding;
+    const perDim = this.kernelSize.map((k, d) => {
+      if (padding === 'valid') return [0, 0];
+      if (padding === 'same') {
+        const total = this.dilation[d]! * (k - 1);
+        return [Math.floor(total / 2), total - Math.floor(total / 2)];
+      }
+      return [padding[d]!, padding[d]!];
+    });
+    // pad lists amounts from the last dim.
+    return { input: pad(x, perDim.reverse().flat(), mode), padding: perDim.map(() => 0) };
+  }
+
   override extraRepr(): string {
     let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyTuple(this.kernelSize)}, stride=${pyTuple(this.stride)}`;
     if (typeof this.padding === 'string') s += `, padding=${this.padding}`;
@@ -132,6 +172,7 @@ abstract class ConvNd extends Module {
     if (this.outputPadding.some((p) => p !== 0)) s += `, output_padding=${pyTuple(this.outputPadding)}`;
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (this.bias === null) s += ', bias=False';
+    if (this.paddingMode !== 'zeros') s += `, padding_mode=${this.paddingMode}`;
     return s;
   }
 }
@@ -149,8 +190,8 @@ export class Conv1d extends ConvNd {
 
   /** Convolves `[N, C, L]` (or unbatched `[C, L]`) input. */
   override forward(x: Tensor): Tensor {
-    const padding = this.padding;
-    return conv1d(x, this.weight, this.bias, {
+    const { input, padding } = this.paddedInput(x);
+    return conv1d(input, this.weight, this.bias, {
       stride: this.stride[0]!,
       padding: typeof padding === 'string' ? padding : padding[0]!,
       dilation: this.dilation[0]!,
@@ -172,8 +213,8 @@ export class Conv2d extends ConvNd {
 
   /** Convolves `[N, C, H, W]` (or unbatched `[C, H, W]`) input. */
   override forward(x: Tensor): Tensor {
-    const padding = this.padding;
-    return conv2d(x, this.weight, this.bias, {
+    const { input, padding } = this.paddedInput(x);
+    return conv2d(input, this.weight, this.bias, {
       stride: pair(this.stride),
       padding: typeof padding === 'string' ? padding : pair(padding),
       dilation: pair(this.dilation),

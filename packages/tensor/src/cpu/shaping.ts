@@ -1,24 +1,13 @@
 import { allocate, type TypedArray } from '../dtype';
-import type { PadMode } from '../ops/shaping';
+import { type PadMode, padSourceIndices } from '../ops/pad-modes';
 import { registerKernel } from '../registry';
 import { shapeSize } from '../shape';
 import { Tensor } from '../tensor';
 import { runElementwise } from './elementwise';
 
-/**
- * For each output coordinate along one dim: the storage step (source index * stride) it reads, or -1
- * where the padding value goes. Negative pads crop, so the source index is always `i - before`, then
- * reflected or clamped by the mode.
- */
+/** For each output coordinate along one dim: the storage step it reads, or -1 where the value goes. */
 function sourceSteps(n: number, before: number, after: number, stride: number, mode: PadMode): Int32Array {
-  const steps = new Int32Array(n + before + after);
-  for (let i = 0; i < steps.length; i++) {
-    let s = i - before;
-    if (mode === 'reflect') s = s < 0 ? -s : s >= n ? 2 * (n - 1) - s : s;
-    else if (mode === 'replicate') s = Math.min(Math.max(s, 0), n - 1);
-    steps[i] = s >= 0 && s < n ? s * stride : -1;
-  }
-  return steps;
+  return padSourceIndices(n, before, after, mode).map((s) => (s < 0 ? -1 : s * stride));
 }
 
 /** CPU `pad`: one pass over the output, each element read through per-dim source maps. */

@@ -4,15 +4,14 @@ import { fmtShape, ShapeError, ValueError } from '../errors';
 import { normalizeDim, normalizeDims } from '../shape';
 import { scalarTensor, Tensor, transfer } from '../tensor';
 import { cat } from './join';
+import { PAD_MODES, type PadMode } from './pad-modes';
 import { expand, flatten, narrow, reshape } from './views';
-
-/** How {@link pad} fills: a constant, the mirror image without the edge (`reflect`), or the edge repeated. */
-export type PadMode = 'constant' | 'reflect' | 'replicate';
 
 /**
  * torch.nn.functional.pad: `pads` lists (before, after) amounts starting from the LAST dim, as torch:
  * `[left, right, top, bottom, ...]`. Negative amounts crop. `reflect` needs each pad smaller than the
- * dim; `reflect`/`replicate` need non-empty padded dims.
+ * dim; `reflect`/`replicate` need non-empty padded dims. `circular` wraps around the part cropping
+ * keeps, so each pad can be at most that size (wrapping once, as PyTorch).
  */
 export function pad(x: Tensor, pads: readonly number[], mode: PadMode = 'constant', value = 0): Tensor {
   if (pads.length % 2 !== 0) {
@@ -25,8 +24,11 @@ export function pad(x: Tensor, pads: readonly number[], mode: PadMode = 'constan
         `${fmtShape(x.shape)} has ${x.ndim}`,
     );
   }
-  if (mode !== 'constant' && mode !== 'reflect' && mode !== 'replicate') {
-    throw new ValueError('pad', `mode must be 'constant', 'reflect' or 'replicate', got '${mode}'`);
+  if (!PAD_MODES.includes(mode)) {
+    throw new ValueError(
+      'pad',
+      `mode must be one of ${PAD_MODES.map((m) => `'${m}'`).join(', ')}, got '${String(mode)}'`,
+    );
   }
   if (pads.some((p) => !Number.isInteger(p))) {
     throw new ValueError('pad', `pads must be integers, got [${pads.join(', ')}]`);
@@ -42,11 +44,19 @@ export function pad(x: Tensor, pads: readonly number[], mode: PadMode = 'constan
     if (size + before[d]! + after[d]! < 0) {
       throw new ShapeError('pad', `${what} gives a negative size ${size + before[d]! + after[d]!}`);
     }
-    if (mode !== 'constant' && size === 0) {
+    if ((mode === 'reflect' || mode === 'replicate') && size === 0) {
       throw new ShapeError('pad', `${mode} padding needs non-empty dims; ${what}`);
     }
     if (mode === 'reflect' && (before[d]! >= size || after[d]! >= size)) {
       throw new ShapeError('pad', `reflect padding must be smaller than the dimension's size; ${what}`);
+    }
+    const kept = size + Math.min(before[d]!, 0) + Math.min(after[d]!, 0);
+    if (mode === 'circular' && (before[d]! > kept || after[d]! > kept)) {
+      const limit = kept === size ? `the dimension's size ${size}` : `the ${kept} elements cropping keeps`;
+      throw new ShapeError(
+        'pad',
+        `circular padding would wrap around more than once: each pad must be at most ${limit}; ${what}`,
+      );
     }
   }
   return runKernel('pad', [x], { before, after, mode, value: castScalar(value, x.dtype) });

@@ -49,6 +49,12 @@ export function shapingCases(): ConformanceCase[] {
       run: ([x]) => pad(x!, [3, 1, 2, 2], 'replicate'),
     }),
     defineCase({
+      name: 'pad/circular',
+      kernels: ['pad'],
+      inputs: (s) => [s.float(SHAPE)],
+      run: ([x]) => pad(x!, [-1, 2, 1, 2], 'circular'),
+    }),
+    defineCase({
       name: 'flip/dims=[0,2]',
       kernels: ['flip'],
       inputs: (s) => [s.float(SHAPE)],
