@@ -19,11 +19,21 @@ export interface LoopHelpers {
   [name: string]: (...args: number[]) => number;
 }
 
-const cache = new Map<string, StridedLoop>();
+/** Compiled loops by helper set, expression, then array signature: lookups build no strings per call. */
+const cache = new WeakMap<LoopHelpers, Map<string, Map<number, StridedLoop>>>();
 
-/** The array types a loop is specialised for, e.g. `Float32Array(Float32Array,Int32Array)`. */
-export function arraySignature(out: TypedArray, inputs: readonly TypedArray[]): string {
-  return `${out.constructor.name}(${inputs.map((a) => a.constructor.name).join(',')})`;
+/** 0-3 for the CPU storage types (bool is Uint8Array). */
+const kindOf = (a: TypedArray): number =>
+  a instanceof Float32Array ? 0 : a instanceof Float64Array ? 1 : a instanceof Int32Array ? 2 : 3;
+
+/**
+ * A number naming the array types (and count) a loop is specialised for: the arity, then a base-4 digit
+ * per array, output first. Cheap enough to compute on every call.
+ */
+export function arraySignature(out: TypedArray, inputs: readonly TypedArray[]): number {
+  let code = inputs.length * 4 + kindOf(out);
+  for (const a of inputs) code = code * 4 + kindOf(a);
+  return code;
 }
 
 /**
@@ -35,11 +45,15 @@ export function arraySignature(out: TypedArray, inputs: readonly TypedArray[]): 
 export function compileLoop(
   arity: number,
   expr: string,
-  helpers: LoopHelpers = {},
-  signature = '',
+  helpers: LoopHelpers,
+  /** From {@link arraySignature} (which encodes the arity too). */
+  signature: number,
 ): StridedLoop {
-  const key = `${arity}|${expr}|${Object.keys(helpers).join(',')}|${signature}`;
-  const hit = cache.get(key);
+  let byExpr = cache.get(helpers);
+  if (!byExpr) cache.set(helpers, (byExpr = new Map()));
+  let bySignature = byExpr.get(expr);
+  if (!bySignature) byExpr.set(expr, (bySignature = new Map()));
+  const hit = bySignature.get(signature);
   if (hit) return hit;
   const ids = Array.from({ length: arity }, (_, i) => i);
   const declare = ids.map(
@@ -55,7 +69,7 @@ export function compileLoop(
   const rewind = ids.map((i) => `q${i} -= s${i}[d] * shape[d];`).join(' ');
   // The signature comment makes each specialisation distinct source, so V8 keeps separate type feedback.
   const source = `
-    // ${signature}
+    // signature ${signature}
     const params0 = params;
     const p0 = params0[0], p1 = params0[1], p2 = params0[2];
     ${declare.join('\n')}
@@ -93,7 +107,7 @@ export function compileLoop(
     `return function loop(out, inputs, offsets, strides, shape, params) {${source}\n};`,
   );
   const loop = factory(isContiguousLayout, ...helperNames.map((h) => helpers[h])) as StridedLoop;
-  cache.set(key, loop);
+  bySignature.set(signature, loop);
   return loop;
 }
 
