@@ -77,6 +77,17 @@ describe('DataLoader batches like PyTorch', () => {
     );
   });
 
+  it("keeps a TensorDataset subclass's own get() when batching", () => {
+    class Doubled extends TensorDataset {
+      override get(index: number): Tensor[] {
+        return super.get(index).map((t) => t.mul(2));
+      }
+    }
+    const [x, y] = [...new DataLoader(new Doubled(arange(6).float(), arange(6)), { batchSize: 3 })][0]!;
+    expect(x!.tolist()).toEqual([0, 2, 4]);
+    expect(y!.tolist()).toEqual([0, 2, 4]);
+  });
+
   it('fetches item by item when a collateFn is given', () => {
     const data = dataset();
     let batchCalls = 0;

@@ -1,5 +1,5 @@
 import { defaultGenerator, type Generator, randperm, type Tensor, tensor } from '@nn/tensor';
-import type { Collated } from '../collate';
+import { type Collated, defaultCollate } from '../collate';
 
 /**
  * A map-style dataset: `length` items addressed by index (torch.utils.data.Dataset with `__len__` and
@@ -86,8 +86,12 @@ export class TensorDataset extends Dataset<Tensor[]> {
     return this.tensors.map((t) => t.select(0, index));
   }
 
-  /** Rows `indices` of each tensor in one `indexSelect` each: the stack of {@link get}'s rows. */
+  /**
+   * Rows `indices` of each tensor in one `indexSelect` each: the stack of {@link get}'s rows. A subclass
+   * that overrides `get` (to transform items, say) gets its items collated one by one instead.
+   */
   override getBatch(indices: readonly number[]): Tensor[] {
+    if (this.get !== TensorDataset.prototype.get) return defaultCollate(indices.map((i) => this.get(i)));
     for (const index of indices) checkIndex('TensorDataset', index, this.length);
     const rows = Int32Array.from(indices);
     return this.tensors.map((t) => t.indexSelect(0, tensor(rows, { device: t.device })));
