@@ -199,6 +199,21 @@ const geometries: Conv2dGeometry[] = [
     padLeft: 2,
     padRight: 2,
   },
+  // vertical stride and dilation with kernel rows of 8 taps (weight gradient through the channels-last view)
+  {
+    batch: 2,
+    inChannels: 4,
+    inHeight: 9,
+    inWidth: 7,
+    outChannels: 5,
+    kernelHeight: 3,
+    kernelWidth: 2,
+    strideH: 2,
+    dilationH: 2,
+    padTop: 1,
+    padBottom: 2,
+    padLeft: 1,
+  },
   // big enough for the threaded GEMM path
   {
     batch: 4,
