@@ -110,47 +110,57 @@ function settleFloat64Ties(
   }
 }
 
+/** The lane heap selection works on: position j is `src[base + j * stride]`. */
+interface Lane {
+  src: TypedArray;
+  base: number;
+  stride: number;
+  descending: boolean;
+}
+
+/** Whether lane position `a` comes after position `b` in the output order. */
+function after({ src, base, stride, descending }: Lane, a: number, b: number): boolean {
+  return comesBefore(src[base + b * stride]!, b, src[base + a * stride]!, a, descending);
+}
+
+/** Restores the heap order of `order[0..size)` below `at`: a parent comes after its children. */
+function siftDown(lane: Lane, order: Int32Array, at: number, size: number): void {
+  for (;;) {
+    const left = 2 * at + 1;
+    if (left >= size) return;
+    const right = left + 1;
+    const child = right < size && after(lane, order[right]!, order[left]!) ? right : left;
+    if (!after(lane, order[child]!, order[at]!)) return;
+    [order[at], order[child]] = [order[child]!, order[at]!];
+    at = child;
+  }
+}
+
 /**
- * The `k` first elements of a lane in the output order, into `order[0..k)`, with a bounded binary heap
- * whose root is the worst kept element: O(n log k) instead of a full sort, for k much smaller than n.
+ * The `k` first positions of `lane` (of `length`) in the output order, into `order[0..k)`: a bounded
+ * binary heap whose root is the worst kept element, then heapsort: O(n log k) instead of a full sort,
+ * for k much smaller than n, and nothing allocated per lane.
  */
-function selectLane(
-  src: TypedArray,
-  base: number,
-  stride: number,
-  length: number,
-  k: number,
-  descending: boolean,
-  order: Int32Array,
-): void {
+function selectLane(lane: Lane, length: number, k: number, order: Int32Array): void {
   if (k === 0) return;
-  const value = (j: number) => src[base + j * stride]!;
-  // Heap order: a parent comes after its children in the output order (worst at the root).
-  const worse = (a: number, b: number) => comesBefore(value(b), b, value(a), a, descending);
-  const siftDown = (at: number, size: number) => {
-    for (;;) {
-      const left = 2 * at + 1;
-      if (left >= size) return;
-      const right = left + 1;
-      const child = right < size && worse(order[right]!, order[left]!) ? right : left;
-      if (!worse(order[child]!, order[at]!)) return;
-      [order[at], order[child]] = [order[child]!, order[at]!];
-      at = child;
-    }
-  };
+  const { src, base, stride } = lane;
   for (let j = 0; j < k; j++) order[j] = j;
-  for (let at = (k >> 1) - 1; at >= 0; at--) siftDown(at, k);
-  const sign = descending ? -1 : 1;
-  let worst = value(order[0]!);
+  for (let at = (k >> 1) - 1; at >= 0; at--) siftDown(lane, order, at, k);
+  const sign = lane.descending ? -1 : 1;
+  let worst = src[base + order[0]! * stride]!;
   for (let j = k, q = base + k * stride; j < length; j++, q += stride) {
     // Strictly worse than the worst kept element (false for NaN): the common case, without the full order.
     if ((src[q]! - worst) * sign > 0) continue;
-    if (!worse(order[0]!, j)) continue;
+    if (!after(lane, order[0]!, j)) continue;
     order[0] = j;
-    siftDown(0, k);
-    worst = value(order[0]!);
+    siftDown(lane, order, 0, k);
+    worst = src[base + order[0]! * stride]!;
   }
-  order.subarray(0, k).sort((a, b) => (comesBefore(value(a), a, value(b), b, descending) ? -1 : 1));
+  // Heapsort: moving the worst to the back each time leaves the best first.
+  for (let end = k - 1; end > 0; end--) {
+    [order[0], order[end]] = [order[end]!, order[0]!];
+    siftDown(lane, order, 0, end);
+  }
 }
 
 /** topk switches from a full sort to heap selection below this fraction of the lane. */
@@ -175,11 +185,14 @@ function sortLanes(x: Tensor, dim: number, descending: boolean, keep: number): T
     order: new Int32Array(select ? keep : length),
   };
   const high = orderedHighWord(src);
+  const lane: Lane = { src, base: 0, stride: 0, descending };
   forEachLane(
     x,
     dim,
     (base, stride, outBase, outStride) => {
-      if (select) selectLane(src, base, stride, length, keep, descending, scratch.order);
+      lane.base = base;
+      lane.stride = stride;
+      if (select) selectLane(lane, length, keep, scratch.order);
       else sortLane(src, high, base, stride, length, descending, scratch);
       for (let j = 0, w = outBase; j < keep; j++, w += outStride) {
         const index = scratch.order[j]!;
