@@ -57,9 +57,10 @@ function inferNested(data: NestedInput): { shape: number[]; flat: (number | bool
 export function tensor(data: NestedInput | TypedArray, options: TensorOptions = {}): Tensor {
   if (ArrayBuffer.isView(data)) {
     const source = data as TypedArray;
-    const dtype = options.dtype ?? dtypeOfArray(source) ?? 'float32';
+    const sourceType = dtypeOfArray(source);
+    const dtype = options.dtype ?? sourceType ?? 'float32';
     let out: TypedArray;
-    if (dtypeOfArray(source) === dtype && dtype !== 'bool') {
+    if (sourceType === dtype && dtype !== 'bool') {
       out = source.slice(); // same element type: one native copy (bool bytes still need 0/1)
     } else {
       out = allocate(dtype, source.length);

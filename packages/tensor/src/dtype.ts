@@ -14,23 +14,22 @@ const category: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64
 /** All dtypes, in promotion order. */
 export const dtypes: readonly DType[] = ['bool', 'int32', 'float32', 'float64'];
 
+/** The typed-array constructor that stores each dtype. */
+const ARRAY_TYPE = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int32: Int32Array,
+  bool: Uint8Array,
+} as const;
+
 /** Allocates a zero-filled CPU array for `size` elements of `dtype`. */
 export function allocate(dtype: DType, size: number): TypedArray {
-  switch (dtype) {
-    case 'float32':
-      return new Float32Array(size);
-    case 'float64':
-      return new Float64Array(size);
-    case 'int32':
-      return new Int32Array(size);
-    case 'bool':
-      return new Uint8Array(size);
-  }
+  return new ARRAY_TYPE[dtype](size);
 }
 
 /** Node's allocator of uninitialised memory; browsers have none, and {@link allocateUninitialized} zero-fills there. */
 const allocUnsafeSlow = (
-  globalThis as { Buffer?: { allocUnsafeSlow(size: number): Uint8Array } }
+  globalThis as { Buffer?: { allocUnsafeSlow(size: number): Uint8Array<ArrayBuffer> } }
 ).Buffer?.allocUnsafeSlow?.bind((globalThis as { Buffer?: unknown }).Buffer);
 
 /** Below this many bytes zero-filling costs less than the Buffer round trip. */
@@ -42,20 +41,11 @@ const UNINITIALIZED_MIN_BYTES = 1 << 16;
  * as much as adding two of them.
  */
 export function allocateUninitialized(dtype: DType, size: number): TypedArray {
-  const bytes = size * (dtype === 'float64' ? 8 : dtype === 'bool' ? 1 : 4);
-  if (allocUnsafeSlow === undefined || bytes < UNINITIALIZED_MIN_BYTES) return allocate(dtype, size);
+  const ArrayType = ARRAY_TYPE[dtype];
+  const bytes = size * ArrayType.BYTES_PER_ELEMENT;
+  if (allocUnsafeSlow === undefined || bytes < UNINITIALIZED_MIN_BYTES) return new ArrayType(size);
   // "Slow" means unpooled: an ArrayBuffer of exactly `bytes`, owned by this array alone.
-  const { buffer } = allocUnsafeSlow(bytes);
-  switch (dtype) {
-    case 'float32':
-      return new Float32Array(buffer, 0, size);
-    case 'float64':
-      return new Float64Array(buffer, 0, size);
-    case 'int32':
-      return new Int32Array(buffer, 0, size);
-    case 'bool':
-      return new Uint8Array(buffer, 0, size);
-  }
+  return new ArrayType(allocUnsafeSlow(bytes).buffer, 0, size);
 }
 
 /** The dtype a typed array stores (Uint8Array is read as bool). */

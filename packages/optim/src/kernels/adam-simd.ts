@@ -35,14 +35,8 @@ const SCALAR_VALUES: Record<string, (a: AdamStepAttrs) => number> = {
 };
 const SCALARS = Object.keys(SCALAR_VALUES);
 
-/** A SIMD instruction (prefix 0xfd, LEB128 opcode) on the operands' results. */
-const simd = (opcode: number, ...operands: Code[]): Code => [
-  ...operands.flat(),
-  0xfd,
-  ...(opcode < 0x80 ? [opcode] : [(opcode & 0x7f) | 0x80, opcode >> 7]),
-];
 const F32X4 = { neg: 0xe1, sqrt: 0xe3, add: 0xe4, mul: 0xe6, div: 0xe7, max: 0xe9 } as const;
-const f32 = (name: keyof typeof F32X4, ...operands: Code[]) => simd(F32X4[name], ...operands);
+const f32 = (name: keyof typeof F32X4, ...operands: Code[]) => op.simd(F32X4[name], ...operands);
 
 /** Which optional terms a compiled function has (one function per combination). */
 interface Variant {

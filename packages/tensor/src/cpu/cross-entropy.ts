@@ -2,8 +2,7 @@ import { allocate, type TypedArray } from '../dtype';
 import { IndexError } from '../errors';
 import { registerKernel } from '../registry';
 import { Tensor } from '../tensor';
-import { expF32 } from './float32-math';
-import { laneMax } from './softmax';
+import { laneMax, shiftedExpSum } from './softmax';
 
 interface CrossEntropyAttrs {
   ignoreIndex: number;
@@ -26,7 +25,7 @@ function forEachRow(
   const classes = logits.shape[1]!;
   const [rowStride, classStride] = logits.strides as [number, number];
   const targets = target.storage.data as TypedArray;
-  const fast = logits.dtype === 'float32';
+  const float32 = logits.dtype === 'float32';
   for (let i = 0; i < logits.shape[0]!; i++) {
     const cls = targets[target.offset + i * target.strides[0]!]!;
     if (cls !== ignoreIndex && (cls < 0 || cls >= classes)) {
@@ -38,10 +37,7 @@ function forEachRow(
     }
     const base = logits.offset + i * rowStride;
     const max = laneMax(src, base, classStride, classes);
-    let sum = 0;
-    for (let j = 0, q = base; j < classes; j++, q += classStride) {
-      sum += fast ? expF32(src[q]! - max) : Math.exp(src[q]! - max);
-    }
+    const sum = shiftedExpSum(src, base, classStride, classes, max, float32);
     visit(i, base, classStride, Math.log(sum), max, cls === ignoreIndex ? -1 : cls);
   }
 }

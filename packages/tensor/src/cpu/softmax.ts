@@ -37,26 +37,62 @@ function softmaxKernel(x: Tensor, dim: number, log: boolean): Tensor {
   const src = x.storage.data as TypedArray;
   const out = allocate(x.dtype, x.numel());
   const length = x.shape[dim] ?? 1;
-  const exps = new Float64Array(log ? 0 : length);
-  const fast = x.dtype === 'float32';
+  const exps = log ? undefined : new Float64Array(length);
   forEachLane(x, dim, (base, stride, outBase, outStride) => {
     const max = laneMax(src, base, stride, length);
-    let sum = 0;
-    for (let j = 0, q = base; j < length; j++, q += stride) {
-      const e = fast ? expF32(src[q]! - max) : Math.exp(src[q]! - max);
-      if (!log) exps[j] = e;
-      sum += e;
-    }
-    if (log) {
-      const logSum = Math.log(sum);
-      for (let j = 0, q = base, w = outBase; j < length; j++, q += stride, w += outStride) {
-        out[w] = src[q]! - max - logSum;
-      }
-    } else {
-      for (let j = 0, w = outBase; j < length; j++, w += outStride) out[w] = exps[j]! / sum;
-    }
+    const sum = shiftedExpSum(src, base, stride, length, max, x.dtype === 'float32', exps);
+    writeLane(out, outBase, outStride, src, base, stride, length, max, sum, exps);
   });
   return Tensor.fromArray(out, x.shape, x.dtype);
+}
+
+/**
+ * The sum of e^(x - max) over a strided lane, in float64 (float32 values through the float32-accurate
+ * fast exponential), each term also stored in `terms` when given: softmax's and cross-entropy's
+ * normaliser.
+ */
+export function shiftedExpSum(
+  src: TypedArray,
+  base: number,
+  stride: number,
+  length: number,
+  max: number,
+  float32: boolean,
+  terms?: Float64Array,
+): number {
+  let sum = 0;
+  for (let j = 0, q = base; j < length; j++, q += stride) {
+    const e = float32 ? expF32(src[q]! - max) : Math.exp(src[q]! - max);
+    if (terms) terms[j] = e;
+    sum += e;
+  }
+  return sum;
+}
+
+/**
+ * Writes a lane's result to `out[outBase + j * outStride]`: softmax `terms[j] / sum` when `terms` are
+ * given (they may be `out`'s own lane), else logSoftmax `x - max - log(sum)`.
+ */
+function writeLane(
+  out: TypedArray,
+  outBase: number,
+  outStride: number,
+  src: TypedArray,
+  base: number,
+  stride: number,
+  length: number,
+  max: number,
+  sum: number,
+  terms: ArrayLike<number> | undefined,
+): void {
+  if (terms) {
+    for (let j = 0, w = outBase; j < length; j++, w += outStride) out[w] = terms[j]! / sum;
+    return;
+  }
+  const logSum = Math.log(sum);
+  for (let j = 0, q = base, w = outBase; j < length; j++, q += stride, w += outStride) {
+    out[w] = src[q]! - max - logSum;
+  }
 }
 
 /**
@@ -85,12 +121,8 @@ function softmaxRowsFloat32(x: Tensor, log: boolean): Tensor {
     }
     let sum = 0;
     for (let j = o; j < o + length; j++) sum += out[j]!;
-    if (log) {
-      const logSum = Math.log(sum);
-      for (let j = o, q = x.offset + o; j < o + length; j++, q++) out[j] = src[q]! - max - logSum;
-    } else {
-      for (let j = o; j < o + length; j++) out[j] = out[j]! / sum;
-    }
+    const terms = log ? undefined : out.subarray(o, o + length);
+    writeLane(out, o, 1, src, x.offset + o, 1, length, max, sum, terms);
   }
   return Tensor.fromArray(out, x.shape, 'float32');
 }

@@ -1,4 +1,4 @@
-import type { TypedArray } from '../dtype';
+import { type DType, dtypeOfArray, type TypedArray } from '../dtype';
 
 /**
  * A compiled elementwise loop: writes `expr` of the inputs into a fresh contiguous `out` of `shape`.
@@ -22,9 +22,9 @@ export interface LoopHelpers {
 /** Compiled loops by helper set, expression, then array signature: lookups build no strings per call. */
 const cache = new WeakMap<LoopHelpers, Map<string, Map<number, StridedLoop>>>();
 
-/** 0-3 for the CPU storage types (bool is Uint8Array). */
-const kindOf = (a: TypedArray): number =>
-  a instanceof Float32Array ? 0 : a instanceof Float64Array ? 1 : a instanceof Int32Array ? 2 : 3;
+/** A base-4 digit per CPU storage type. */
+const KIND: Record<DType, number> = { float32: 0, float64: 1, int32: 2, bool: 3 };
+const kindOf = (a: TypedArray): number => KIND[dtypeOfArray(a)!];
 
 /**
  * A number naming the array types (and count) a loop is specialised for: the arity, then a base-4 digit

@@ -43,6 +43,8 @@ export const op = {
   get: (local: number): Code => [0x20, ...uleb(local)],
   set: (local: number, value: Code): Code => [...value, 0x21, ...uleb(local)],
   i32: (value: number): Code => [0x41, ...sleb(value)],
+  /** A SIMD instruction without immediates (0xfd prefix, LEB128 opcode) on the values `operands` push. */
+  simd: (opcode: number, ...operands: Code[]): Code => [...operands.flat(), ...simd(opcode)],
   add: (x: Code, y: Code): Code => [...x, ...y, 0x6a],
   sub: (x: Code, y: Code): Code => [...x, ...y, 0x6b],
   mul: (x: Code, y: Code): Code => [...x, ...y, 0x6c],

@@ -3,19 +3,8 @@ import { type Code, type FunctionSpec, op, V128 } from '../gemm/wasm-emitter';
 // WebAssembly SIMD instructions and the loop shape shared by the elementwise kernels, on top of the GEMM's
 // wasm emitter.
 
-/** A SIMD instruction (0xfd prefix, LEB128 opcode) applied to the values `operands` push. */
-export const simd = (opcode: number, ...operands: Code[]): Code => {
-  const code = [...operands.flat(), 0xfd];
-  for (let v = opcode; ; ) {
-    const byte = v & 0x7f;
-    v >>>= 7;
-    if (v === 0) {
-      code.push(byte);
-      return code;
-    }
-    code.push(byte | 0x80);
-  }
-};
+/** A SIMD instruction on the values `operands` push (the emitter's `op.simd`). */
+export const simd = op.simd;
 
 /** `value` in all four f32 lanes. */
 export const f32Splat = (value: number): Code => {
