@@ -2,14 +2,14 @@
  * CPU kernel benchmark: `npx tsx bench/gemm-conv.ts` from packages/tensor. Prints the median of several
  * timed runs after warm-up, beside the targets. Re-run when another process shares the CPU.
  */
-import { conv2d, directConv2d } from '../src/cpu/conv/conv2d';
-import { conv2dBackwardInput } from '../src/cpu/conv/conv2d-backward-input';
-import { conv2dBackwardWeight } from '../src/cpu/conv/conv2d-backward-weight';
-import { type Conv2dGeometry, resolveConv2d } from '../src/cpu/conv/geometry';
-import { usesWinograd } from '../src/cpu/conv/winograd';
-import { gemm } from '../src/cpu/gemm/batched-gemm';
-import { gemmSettings } from '../src/cpu/gemm/settings';
-import { gemmThreads } from '../src/cpu/gemm/wasm-engine';
+import { conv2d, directConv2d } from '../src/backends/cpu/conv/conv2d';
+import { conv2dBackwardInput } from '../src/backends/cpu/conv/conv2d-backward-input';
+import { conv2dBackwardWeight } from '../src/backends/cpu/conv/conv2d-backward-weight';
+import { type Conv2dGeometry, resolveConv2d } from '../src/backends/cpu/conv/geometry';
+import { usesWinograd } from '../src/backends/cpu/conv/winograd';
+import { gemm } from '../src/backends/cpu/gemm/batched-gemm';
+import { gemmSettings } from '../src/backends/cpu/gemm/settings';
+import { gemmThreads } from '../src/backends/cpu/gemm/wasm-engine';
 
 /** Median and best of timed runs after two warm-up runs. */
 function timeMs(run: () => void, minRuns = 5, budgetMs = 1500): { median: number; best: number } {

@@ -3,7 +3,7 @@
 // processes on the machine inflate wall time, so the process's CPU time per run and the load are printed too.
 // (bench/gemm-conv.ts times the raw GEMM/conv kernels underneath, without dispatch.)
 import { loadavg } from 'node:os';
-import { add, conv2d, logSoftmax, manualSeed, matmul, randn, softmax, type Tensor } from '../src/index';
+import { add, conv2d, logSoftmax, manualSeed, matmul, randn, softmax, type Tensor } from '../src';
 import { measure, type Timing } from './measure';
 
 interface Row {

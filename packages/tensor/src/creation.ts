@@ -1,7 +1,7 @@
-import { allocate, castScalar, type DType, dtypeOfArray, type TypedArray } from './dtype';
-import { ShapeError, ValueError } from './errors';
+import { allocate, castScalar, type DType, dtypeOfArray, type TypedArray } from './kernel/dtype';
+import { ShapeError, ValueError } from './kernel/errors';
+import { checkShape, shapeSize } from './kernel/shape';
 import { defaultGenerator, type Generator } from './random';
-import { checkShape, shapeSize } from './shape';
 import { Tensor, type TensorOptions, transfer } from './tensor';
 
 /** Nested arrays of numbers or booleans, as accepted by {@link tensor}. */

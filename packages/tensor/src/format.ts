@@ -1,4 +1,4 @@
-import { contiguousStrides } from './shape';
+import { contiguousStrides } from './kernel/shape';
 import type { Tensor } from './tensor';
 
 const threshold = 1000;

@@ -1,12 +1,12 @@
 // The public face of @nn/tensor: re-exports only.
-export type { Backend } from './backend';
-export { type WasmApi, type WasmMemory, type WasmModule, wasmApi } from './cpu/gemm/wasm-api';
+
+export { type WasmApi, type WasmMemory, type WasmModule, wasmApi } from './backends/cpu/gemm/wasm-api';
 /**
  * WebAssembly building blocks for fused CPU kernels in other packages (as @nn/optim's Adam): the minimal
  * binary emitter the GEMM and SIMD elementwise kernels are built with (`op` instruction constructors,
  * `emitModule`); {@link wasmApi} gives the host's WebAssembly API to instantiate them.
  */
-export * as wasm from './cpu/gemm/wasm-emitter';
+export * as wasm from './backends/cpu/gemm/wasm-emitter';
 export {
   arange,
   empty,
@@ -29,9 +29,37 @@ export {
   zeros,
   zerosLike,
 } from './creation';
-export { opaque, runInplace, runKernel, runKernelMulti, writeInto } from './dispatch';
-export { allocate, type DType, dtypes, isFloating, promoteTypes, resultType, type TypedArray } from './dtype';
-export { DeviceError, DTypeError, IndexError, NNError, ShapeError, ValueError } from './errors';
+export type { AdamStepAttrs, SgdStepAttrs } from './kernel/attrs/optimizer';
+export type { Backend } from './kernel/backend';
+export { opaque, runInplace, runKernel, runKernelMulti, writeInto } from './kernel/dispatch';
+export {
+  allocate,
+  type DType,
+  dtypes,
+  isFloating,
+  promoteTypes,
+  resultType,
+  type TypedArray,
+} from './kernel/dtype';
+export { DeviceError, DTypeError, IndexError, NNError, ShapeError, ValueError } from './kernel/errors';
+export { type ElementwiseSpec, elementwiseSpecs } from './kernel/ops/elementwise';
+export { type PadMode, padSourceIndices } from './kernel/pad-modes';
+export {
+  ANY_DEVICE,
+  type AutogradHook,
+  autogradHook,
+  coverage,
+  getBackend,
+  type KernelAttrs,
+  type KernelFn,
+  type RecordEvent,
+  registerBackend,
+  registerKernel,
+  setAutogradHook,
+  unregisterBackend,
+} from './kernel/registry';
+export { broadcastShapes, contiguousStrides, shapeSize } from './kernel/shape';
+export { Storage } from './kernel/storage';
 export {
   type Conv1dOptions,
   type Conv2dOptions,
@@ -59,7 +87,6 @@ export {
   sub,
   where,
 } from './ops/elementwise';
-export { type ElementwiseSpec, elementwiseSpecs } from './ops/elementwise-specs';
 export {
   embedding,
   gather,
@@ -78,7 +105,6 @@ export {
 } from './ops/indexing';
 export { cat, stack } from './ops/join';
 export { addmm, bmm, dot, einsum, matmul, mm, outer } from './ops/linalg';
-export { type PadMode, padSourceIndices } from './ops/pad-modes';
 export {
   type AvgPool2dOptions,
   adaptiveAvgPool2d,
@@ -136,22 +162,5 @@ export {
   unsqueeze,
   view,
 } from './ops/views';
-export type { AdamStepAttrs, SgdStepAttrs } from './optimizer-step-attrs';
 export { defaultGenerator, Generator, manualSeed } from './random';
-export {
-  ANY_DEVICE,
-  type AutogradHook,
-  autogradHook,
-  coverage,
-  getBackend,
-  type KernelAttrs,
-  type KernelFn,
-  type RecordEvent,
-  registerBackend,
-  registerKernel,
-  setAutogradHook,
-  unregisterBackend,
-} from './registry';
-export { broadcastShapes, contiguousStrides, shapeSize } from './shape';
-export { Storage } from './storage';
 export { type NestedList, scalarTensor, Tensor, type TensorOptions, transfer } from './tensor';

@@ -1,8 +1,12 @@
-import { registerCpuBackend } from './cpu/backend';
-import { runInplace, runKernel } from './dispatch';
-import { allocate, castScalar, type DType, dtypeOfArray, type TypedArray } from './dtype';
-import { NNError, ValueError } from './errors';
+import { registerCpuBackend } from './backends/cpu/backend';
 import { formatTensor } from './format';
+import { runInplace, runKernel } from './kernel/dispatch';
+import { allocate, castScalar, type DType, dtypeOfArray, type TypedArray } from './kernel/dtype';
+import { NNError, ValueError } from './kernel/errors';
+import { type AutogradHook, autogradHook, getBackend } from './kernel/registry';
+import { contiguousStrides, normalizeDim, shapeSize } from './kernel/shape';
+import { Storage } from './kernel/storage';
+import { stridedOffsets } from './kernel/strided-offsets';
 import {
   add,
   addcdiv,
@@ -29,10 +33,6 @@ import * as shaping from './ops/shaping';
 import { logSoftmax, softmax } from './ops/softmax';
 import * as sorting from './ops/sorting';
 import * as views from './ops/views';
-import { type AutogradHook, autogradHook, getBackend } from './registry';
-import { contiguousStrides, normalizeDim, shapeSize } from './shape';
-import { Storage } from './storage';
-import { stridedOffsets } from './strided-offsets';
 
 /** Options accepted by tensor factories. */
 export interface TensorOptions {

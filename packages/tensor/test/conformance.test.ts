@@ -12,7 +12,7 @@ import {
   transfer,
   unregisterBackend,
 } from '../src';
-import { registry } from '../src/registry';
+import { registry } from '../src/kernel/registry';
 import { type ConformanceCase, checkConformance, conformanceCases, conformanceKernels } from '../src/testing';
 
 const cases = conformanceCases();

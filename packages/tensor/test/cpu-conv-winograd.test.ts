@@ -1,9 +1,9 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { conv2d, directConv2d } from '../src/cpu/conv/conv2d';
-import { type Conv2dGeometry, resolveConv2d } from '../src/cpu/conv/geometry';
-import { usesWinograd, winogradConv2d } from '../src/cpu/conv/winograd';
-import { gemmSettings } from '../src/cpu/gemm/settings';
-import { gemmThreads } from '../src/cpu/gemm/wasm-engine';
+import { conv2d, directConv2d } from '../src/backends/cpu/conv/conv2d';
+import { type Conv2dGeometry, resolveConv2d } from '../src/backends/cpu/conv/geometry';
+import { usesWinograd, winogradConv2d } from '../src/backends/cpu/conv/winograd';
+import { gemmSettings } from '../src/backends/cpu/gemm/settings';
+import { gemmThreads } from '../src/backends/cpu/gemm/wasm-engine';
 
 function fill(out: Float32Array, seed: number): Float32Array {
   let s = seed * 2654435761;

@@ -1,12 +1,12 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { convTranspose2d, convTranspose2dOutputSize } from '../src/cpu/conv/conv-transpose2d';
-import { conv2d } from '../src/cpu/conv/conv2d';
-import { conv2dBackwardInput } from '../src/cpu/conv/conv2d-backward-input';
-import { conv2dBackwardWeight } from '../src/cpu/conv/conv2d-backward-weight';
-import { type Conv2dGeometry, type ResolvedConv2d, resolveConv2d } from '../src/cpu/conv/geometry';
-import { type GemmSettings, gemmSettings } from '../src/cpu/gemm/settings';
-import type { FloatArray } from '../src/cpu/gemm/types';
-import { gemmThreads } from '../src/cpu/gemm/wasm-engine';
+import { convTranspose2d, convTranspose2dOutputSize } from '../src/backends/cpu/conv/conv-transpose2d';
+import { conv2d } from '../src/backends/cpu/conv/conv2d';
+import { conv2dBackwardInput } from '../src/backends/cpu/conv/conv2d-backward-input';
+import { conv2dBackwardWeight } from '../src/backends/cpu/conv/conv2d-backward-weight';
+import { type Conv2dGeometry, type ResolvedConv2d, resolveConv2d } from '../src/backends/cpu/conv/geometry';
+import { type GemmSettings, gemmSettings } from '../src/backends/cpu/gemm/settings';
+import type { FloatArray } from '../src/backends/cpu/gemm/types';
+import { gemmThreads } from '../src/backends/cpu/gemm/wasm-engine';
 
 function fill<T extends FloatArray>(out: T, seed: number): T {
   let s = seed * 2654435761;

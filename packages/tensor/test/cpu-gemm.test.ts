@@ -1,8 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { batchedGemm, gemm } from '../src/cpu/gemm/batched-gemm';
-import { type GemmSettings, gemmSettings } from '../src/cpu/gemm/settings';
-import type { FloatArray, MatrixOperand } from '../src/cpu/gemm/types';
-import { gemmThreads } from '../src/cpu/gemm/wasm-engine';
+import { batchedGemm, gemm } from '../src/backends/cpu/gemm/batched-gemm';
+import { type GemmSettings, gemmSettings } from '../src/backends/cpu/gemm/settings';
+import type { FloatArray, MatrixOperand } from '../src/backends/cpu/gemm/types';
+import { gemmThreads } from '../src/backends/cpu/gemm/wasm-engine';
 
 /** Deterministic pseudo-random values in [-1, 1). */
 function fill<T extends FloatArray>(out: T, seed: number): T {

@@ -18,7 +18,7 @@ import {
   variance,
   zeros,
 } from '../src';
-import { registry } from '../src/registry';
+import { registry } from '../src/kernel/registry';
 import { checkCase, type ReductionCase } from './reduction-fixtures';
 
 const { cases } = loadFixtures<ReductionCase>(new URL('./fixtures/reductions.json', import.meta.url));

@@ -1,6 +1,6 @@
 import { zeros } from '../creation';
-import { runKernel } from '../dispatch';
-import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors';
+import { runKernel } from '../kernel/dispatch';
+import { DTypeError, fmtShape, ShapeError, ValueError } from '../kernel/errors';
 import type { Tensor } from '../tensor';
 import { pair, type Size2 } from './pooling';
 

@@ -1,9 +1,9 @@
-import { runInplace, runKernel } from '../dispatch';
-import { type DType, isFloating, promoteTypes, resultType } from '../dtype';
-import { DTypeError, fmtShape, ShapeError } from '../errors';
-import { broadcastShapes, sameShape } from '../shape';
+import { runInplace, runKernel } from '../kernel/dispatch';
+import { type DType, isFloating, promoteTypes, resultType } from '../kernel/dtype';
+import { DTypeError, fmtShape, ShapeError } from '../kernel/errors';
+import { elementwiseSpecByName } from '../kernel/ops/elementwise';
+import { broadcastShapes, sameShape } from '../kernel/shape';
 import { scalarTensor, Tensor } from '../tensor';
-import { elementwiseSpecByName } from './elementwise-specs';
 
 /** A tensor or a JS scalar (which takes part in type promotion as PyTorch's Python scalars do). */
 export type Operand = Tensor | number | boolean;

@@ -1,7 +1,7 @@
-import { runInplace, runKernel } from '../dispatch';
-import { isFloating } from '../dtype';
-import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors';
-import { broadcastShapes, normalizeDim, sameShape } from '../shape';
+import { runInplace, runKernel } from '../kernel/dispatch';
+import { isFloating } from '../kernel/dtype';
+import { DTypeError, fmtShape, ShapeError, ValueError } from '../kernel/errors';
+import { broadcastShapes, normalizeDim, sameShape } from '../kernel/shape';
 import { scalarTensor, Tensor } from '../tensor';
 import { reshape } from './views';
 

@@ -1,7 +1,7 @@
-import { runKernel } from '../dispatch';
-import { promoteTypes } from '../dtype';
-import { fmtShape, ShapeError, ValueError } from '../errors';
-import { normalizeDim, sameShape } from '../shape';
+import { runKernel } from '../kernel/dispatch';
+import { promoteTypes } from '../kernel/dtype';
+import { fmtShape, ShapeError, ValueError } from '../kernel/errors';
+import { normalizeDim, sameShape } from '../kernel/shape';
 import type { Tensor } from '../tensor';
 import { unsqueeze } from './views';
 

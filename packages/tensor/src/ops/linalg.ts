@@ -1,6 +1,6 @@
-import { runKernel } from '../dispatch';
-import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors';
-import { broadcastShapes, shapeSize } from '../shape';
+import { runKernel } from '../kernel/dispatch';
+import { DTypeError, fmtShape, ShapeError, ValueError } from '../kernel/errors';
+import { broadcastShapes, shapeSize } from '../kernel/shape';
 import type { Tensor } from '../tensor';
 import { mul } from './elementwise';
 

@@ -1,5 +1,5 @@
-import { runKernel, runKernelMulti } from '../dispatch';
-import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors';
+import { runKernel, runKernelMulti } from '../kernel/dispatch';
+import { DTypeError, fmtShape, ShapeError, ValueError } from '../kernel/errors';
 import type { Tensor } from '../tensor';
 import type { ValuesIndices } from './reductions';
 

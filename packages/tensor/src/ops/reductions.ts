@@ -1,8 +1,8 @@
-import { runKernel, runKernelMulti } from '../dispatch';
-import { type DType, isFloating } from '../dtype';
-import { DTypeError, fmtShape, IndexError, ShapeError, ValueError } from '../errors';
-import { ANY_DEVICE, registerKernel } from '../registry';
-import { normalizeDim, normalizeDims } from '../shape';
+import { runKernel, runKernelMulti } from '../kernel/dispatch';
+import { type DType, isFloating } from '../kernel/dtype';
+import { DTypeError, fmtShape, IndexError, ShapeError, ValueError } from '../kernel/errors';
+import { ANY_DEVICE, registerKernel } from '../kernel/registry';
+import { normalizeDim, normalizeDims } from '../kernel/shape';
 import type { Tensor } from '../tensor';
 import { add, div, elementwise, mul, pow, sub, where } from './elementwise';
 import { squeeze } from './views';

@@ -1,10 +1,10 @@
-import { runKernel } from '../dispatch';
-import { castScalar } from '../dtype';
-import { fmtShape, ShapeError, ValueError } from '../errors';
-import { normalizeDim, normalizeDims } from '../shape';
+import { runKernel } from '../kernel/dispatch';
+import { castScalar } from '../kernel/dtype';
+import { fmtShape, ShapeError, ValueError } from '../kernel/errors';
+import { PAD_MODES, type PadMode } from '../kernel/pad-modes';
+import { normalizeDim, normalizeDims } from '../kernel/shape';
 import { scalarTensor, Tensor, transfer } from '../tensor';
 import { cat } from './join';
-import { PAD_MODES, type PadMode } from './pad-modes';
 import { expand, flatten, narrow, reshape } from './views';
 
 /**

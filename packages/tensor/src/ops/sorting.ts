@@ -1,6 +1,6 @@
-import { runKernelMulti } from '../dispatch';
-import { fmtShape, IndexError } from '../errors';
-import { normalizeDim } from '../shape';
+import { runKernelMulti } from '../kernel/dispatch';
+import { fmtShape, IndexError } from '../kernel/errors';
+import { normalizeDim } from '../kernel/shape';
 import type { Tensor } from '../tensor';
 import type { ValuesIndices } from './reductions';
 

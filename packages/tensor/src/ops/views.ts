@@ -1,7 +1,7 @@
-import { runKernel } from '../dispatch';
-import { fmtShape, IndexError, ShapeError, ValueError } from '../errors';
-import { registerKernel } from '../registry';
-import { checkShape, contiguousStrides, normalizeDim, normalizeDims, shapeSize } from '../shape';
+import { runKernel } from '../kernel/dispatch';
+import { fmtShape, IndexError, ShapeError, ValueError } from '../kernel/errors';
+import { registerKernel } from '../kernel/registry';
+import { checkShape, contiguousStrides, normalizeDim, normalizeDims, shapeSize } from '../kernel/shape';
 import type { Tensor } from '../tensor';
 
 // View kernels share the input's storage: they run on every device and never copy.

@@ -1,4 +1,4 @@
-import { coverage, type Tensor } from '../index';
+import { coverage, type Tensor } from '..';
 import { type ConformanceTolerance, compareOutput, compareValues } from './compare';
 import type { ConformanceCase } from './conformance-case';
 import { ConformanceError } from './conformance-error';

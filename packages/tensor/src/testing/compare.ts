@@ -1,4 +1,4 @@
-import { type DType, isFloating, type Tensor, type TypedArray } from '../index';
+import { type DType, isFloating, type Tensor, type TypedArray } from '..';
 import { ConformanceError } from './conformance-error';
 
 /** `|actual - expected| <= atol + rtol * |expected|` for float results; ints and bools compare exactly. */

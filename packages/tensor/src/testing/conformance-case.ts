@@ -1,4 +1,4 @@
-import type { Tensor, ValuesIndices } from '../index';
+import type { Tensor, ValuesIndices } from '..';
 import { SeededInputs } from './seeded-inputs';
 
 /**

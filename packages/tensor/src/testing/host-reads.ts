@@ -1,4 +1,4 @@
-import { getBackend } from '../index';
+import { getBackend } from '..';
 
 type ReadMember = 'read' | 'readSync';
 

@@ -1,5 +1,5 @@
-import { allocate, contiguousStrides, type DType, Tensor, type TypedArray } from '../index';
-import { stridedOffsets } from '../strided-offsets';
+import { allocate, contiguousStrides, type DType, Tensor, type TypedArray } from '..';
+import { stridedOffsets } from '../kernel/strided-offsets';
 import type { Layout } from './conformance-case';
 
 /** The hidden elements of a `sliced` input's parent, which the op must neither read into nor write. */

@@ -1,5 +1,5 @@
-import { allocate, type DType, Generator, Tensor } from '../index';
-import { shapeSize } from '../shape';
+import { allocate, type DType, Generator, Tensor } from '..';
+import { shapeSize } from '../kernel/shape';
 
 /**
  * What values an input needs: `any` (normal floats, small signed ints, random bools), `positive`

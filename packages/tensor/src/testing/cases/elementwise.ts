@@ -8,7 +8,7 @@ import {
   type Tensor,
   tensor,
   where,
-} from '../../index';
+} from '../..';
 import { type ConformanceCase, defineCase } from '../conformance-case';
 import type { Domain } from '../seeded-inputs';
 

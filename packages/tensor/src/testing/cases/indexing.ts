@@ -1,4 +1,4 @@
-import { embedding, maskedFill, oneHot } from '../../index';
+import { embedding, maskedFill, oneHot } from '../..';
 import { type ConformanceCase, defineCase } from '../conformance-case';
 
 const SHAPE = [2, 3, 4];

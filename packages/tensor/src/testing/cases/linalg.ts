@@ -1,4 +1,4 @@
-import { addmm, type DType, dot, einsum, matmul, outer, type Tensor } from '../../index';
+import { addmm, type DType, dot, einsum, matmul, outer, type Tensor } from '../..';
 import { type ConformanceCase, defineCase } from '../conformance-case';
 
 interface Product {

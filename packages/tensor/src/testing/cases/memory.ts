@@ -1,4 +1,4 @@
-import { type DType, runKernel } from '../../index';
+import { type DType, runKernel } from '../..';
 import { type ConformanceCase, defineCase } from '../conformance-case';
 
 const SHAPE = [2, 3, 4];

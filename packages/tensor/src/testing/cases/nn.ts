@@ -9,7 +9,7 @@ import {
   maxPool2dWithIndices,
   type PoolAttrs,
   runKernel,
-} from '../../index';
+} from '../..';
 import { type ConformanceCase, defineCase, valuesIndices } from '../conformance-case';
 
 /** Pooling forwards (max with its indices, average, adaptive) over 4-D and unbatched 3-D inputs. */

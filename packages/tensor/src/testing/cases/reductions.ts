@@ -1,4 +1,4 @@
-import type { Dims, DType, Tensor } from '../../index';
+import type { Dims, DType, Tensor } from '../..';
 import { type ConformanceCase, defineCase, type Layout, valuesIndices } from '../conformance-case';
 
 const SHAPE = [2, 3, 4];

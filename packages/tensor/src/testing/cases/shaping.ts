@@ -1,4 +1,4 @@
-import { cat, pad, stack } from '../../index';
+import { cat, pad, stack } from '../..';
 import { type ConformanceCase, defineCase } from '../conformance-case';
 
 const SHAPE = [2, 3, 4];

@@ -1,7 +1,7 @@
-import { allocate, type DType, type TypedArray } from '../dtype';
-import { registerKernel } from '../registry';
-import { shapeSize } from '../shape';
-import { Tensor } from '../tensor';
+import { allocate, type DType, type TypedArray } from '../../kernel/dtype';
+import { registerKernel } from '../../kernel/registry';
+import { shapeSize } from '../../kernel/shape';
+import { Tensor } from '../../tensor';
 import { runElementwise } from './elementwise';
 
 /**

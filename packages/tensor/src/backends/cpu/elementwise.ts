@@ -1,8 +1,8 @@
-import { allocateUninitialized, type DType, type TypedArray } from '../dtype';
-import { elementwiseSpecs } from '../ops/elementwise-specs';
-import { registerKernel } from '../registry';
-import { broadcastShapes, broadcastStrides, shapeSize } from '../shape';
-import { Tensor } from '../tensor';
+import { allocateUninitialized, type DType, type TypedArray } from '../../kernel/dtype';
+import { elementwiseSpecs } from '../../kernel/ops/elementwise';
+import { registerKernel } from '../../kernel/registry';
+import { broadcastShapes, broadcastStrides, shapeSize } from '../../kernel/shape';
+import { Tensor } from '../../tensor';
 import { expF32, sigmoidF32, tanhF32 } from './float32-math';
 import { erf, floorDivide, lerp, remainder, roundHalfEven } from './scalar-math';
 import { hasSimdFloat32, runSimdFloat32 } from './simd/elementwise';

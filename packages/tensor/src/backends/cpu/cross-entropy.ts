@@ -1,7 +1,7 @@
-import { allocate, type TypedArray } from '../dtype';
-import { IndexError } from '../errors';
-import { registerKernel } from '../registry';
-import { Tensor } from '../tensor';
+import { allocate, type TypedArray } from '../../kernel/dtype';
+import { IndexError } from '../../kernel/errors';
+import { registerKernel } from '../../kernel/registry';
+import { Tensor } from '../../tensor';
 import { laneMax, shiftedExpSum } from './softmax';
 
 interface CrossEntropyAttrs {

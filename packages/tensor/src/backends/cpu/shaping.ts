@@ -1,8 +1,8 @@
-import { allocate, type TypedArray } from '../dtype';
-import { type PadMode, padSourceIndices } from '../ops/pad-modes';
-import { registerKernel } from '../registry';
-import { shapeSize } from '../shape';
-import { Tensor } from '../tensor';
+import { allocate, type TypedArray } from '../../kernel/dtype';
+import { type PadMode, padSourceIndices } from '../../kernel/pad-modes';
+import { registerKernel } from '../../kernel/registry';
+import { shapeSize } from '../../kernel/shape';
+import { Tensor } from '../../tensor';
 import { runElementwise } from './elementwise';
 
 /** For each output coordinate along one dim: the storage step it reads, or -1 where the value goes. */

@@ -1,9 +1,9 @@
-import { allocate, type DType, type TypedArray } from '../dtype';
-import { IndexError, ValueError } from '../errors';
-import type { ScatterReduce } from '../ops/indexing';
-import { registerKernel } from '../registry';
-import { contiguousStrides, shapeSize } from '../shape';
-import { Tensor } from '../tensor';
+import { allocate, type DType, type TypedArray } from '../../kernel/dtype';
+import { IndexError, ValueError } from '../../kernel/errors';
+import { registerKernel } from '../../kernel/registry';
+import { contiguousStrides, shapeSize } from '../../kernel/shape';
+import type { ScatterReduce } from '../../ops/indexing';
+import { Tensor } from '../../tensor';
 import { cloneCpu, runElementwise } from './elementwise';
 import { type IndexedMode, type StridedOperand, walkIndexed } from './indexed-walk';
 

@@ -1,6 +1,6 @@
+import type { Tensor } from '../tensor';
 import type { Backend } from './backend';
 import { DeviceError } from './errors';
-import type { Tensor } from './tensor';
 
 /** Attributes of a kernel call: plain values (numbers, shapes, flags), never tensors. */
 export type KernelAttrs = Readonly<Record<string, unknown>>;

@@ -1,6 +1,6 @@
+import type { Tensor } from '../tensor';
 import type { DType, TypedArray } from './dtype';
 import type { Storage } from './storage';
-import type { Tensor } from './tensor';
 
 /**
  * A device's memory manager. Compute lives in kernels registered separately (`registerKernel`), so a

@@ -1,6 +1,6 @@
-import { allocate, type DType, isFloating, type TypedArray } from '../dtype';
-import { registerKernel } from '../registry';
-import { Tensor } from '../tensor';
+import { allocate, type DType, isFloating, type TypedArray } from '../../kernel/dtype';
+import { registerKernel } from '../../kernel/registry';
+import { Tensor } from '../../tensor';
 import { planWalk, reducedShape } from './reduce-walker';
 
 /**

@@ -1,6 +1,6 @@
-import { allocate, allocateUninitialized, type TypedArray } from '../dtype';
-import { registerKernel } from '../registry';
-import { Tensor } from '../tensor';
+import { allocate, allocateUninitialized, type TypedArray } from '../../kernel/dtype';
+import { registerKernel } from '../../kernel/registry';
+import { Tensor } from '../../tensor';
 import { expF32 } from './float32-math';
 import { forEachLane } from './reduce-walker';
 import { expShiftedRows, hasSimdSoftmax } from './simd/softmax';

@@ -1,9 +1,9 @@
-import type { Backend } from '../backend';
-import { allocate, type TypedArray } from '../dtype';
-import { ANY_DEVICE, registerBackend, registerKernel } from '../registry';
-import type { Storage } from '../storage';
-import { stridedOffsets } from '../strided-offsets';
-import { type Tensor, transfer } from '../tensor';
+import type { Backend } from '../../kernel/backend';
+import { allocate, type TypedArray } from '../../kernel/dtype';
+import { ANY_DEVICE, registerBackend, registerKernel } from '../../kernel/registry';
+import type { Storage } from '../../kernel/storage';
+import { stridedOffsets } from '../../kernel/strided-offsets';
+import { type Tensor, transfer } from '../../tensor';
 import { registerCpuConv } from './conv';
 import { cloneCpu, registerCpuElementwise, runElementwise } from './elementwise';
 import { registerCpuIndexing } from './indexing';

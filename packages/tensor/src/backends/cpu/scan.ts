@@ -1,6 +1,6 @@
-import { allocate, type DType, type TypedArray } from '../dtype';
-import { registerKernel } from '../registry';
-import { Tensor } from '../tensor';
+import { allocate, type DType, type TypedArray } from '../../kernel/dtype';
+import { registerKernel } from '../../kernel/registry';
+import { Tensor } from '../../tensor';
 import { forEachLane } from './reduce-walker';
 
 /** Attributes of cumsum/cumprod: the dim (non-negative) and the result dtype. */

@@ -1,8 +1,8 @@
-import { allocate } from '../dtype';
-import type { ConvAttrs } from '../ops/conv';
-import { registerKernel } from '../registry';
-import { shapeSize } from '../shape';
-import { Tensor } from '../tensor';
+import { allocate } from '../../kernel/dtype';
+import { registerKernel } from '../../kernel/registry';
+import { shapeSize } from '../../kernel/shape';
+import type { ConvAttrs } from '../../ops/conv';
+import { Tensor } from '../../tensor';
 import { convTranspose2d, convTranspose2dOutputSize } from './conv/conv-transpose2d';
 import { conv2d } from './conv/conv2d';
 import { conv2dBackwardInput } from './conv/conv2d-backward-input';

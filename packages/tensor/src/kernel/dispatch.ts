@@ -1,6 +1,6 @@
+import { type Tensor, transfer } from '../tensor';
 import { DeviceError, NNError } from './errors';
 import { ANY_DEVICE, getBackend, type KernelAttrs, type KernelEntry, registry } from './registry';
-import { type Tensor, transfer } from './tensor';
 
 // Kernels called from inside another non-composite kernel are implementation details: not recorded.
 let opaqueDepth = 0;

@@ -1,7 +1,7 @@
-import { allocate, type TypedArray } from '../dtype';
-import { registerKernel } from '../registry';
-import { shapeSize } from '../shape';
-import { Tensor } from '../tensor';
+import { allocate, type TypedArray } from '../../kernel/dtype';
+import { registerKernel } from '../../kernel/registry';
+import { shapeSize } from '../../kernel/shape';
+import { Tensor } from '../../tensor';
 import { forEachLane } from './reduce-walker';
 
 /** Attributes of the CPU sort kernel. `stable` needs no flag here: every sort is stable. */

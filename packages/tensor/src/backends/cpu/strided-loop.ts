@@ -1,4 +1,4 @@
-import { type DType, dtypeOfArray, type TypedArray } from '../dtype';
+import { type DType, dtypeOfArray, type TypedArray } from '../../kernel/dtype';
 
 /**
  * A compiled elementwise loop: writes `expr` of the inputs into a fresh contiguous `out` of `shape`.

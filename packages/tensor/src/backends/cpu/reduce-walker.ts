@@ -1,6 +1,6 @@
-import { shapeSize } from '../shape';
-import { stridedOffsets } from '../strided-offsets';
-import type { Tensor } from '../tensor';
+import { shapeSize } from '../../kernel/shape';
+import { stridedOffsets } from '../../kernel/strided-offsets';
+import type { Tensor } from '../../tensor';
 
 /**
  * How the CPU walks a strided tensor to reduce some of its dims (or to run an op along one dim): output

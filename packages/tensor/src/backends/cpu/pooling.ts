@@ -1,8 +1,8 @@
-import { allocate, type TypedArray } from '../dtype';
-import type { PoolAttrs } from '../ops/pooling';
-import { registerKernel } from '../registry';
-import { shapeSize } from '../shape';
-import { Tensor } from '../tensor';
+import { allocate, type TypedArray } from '../../kernel/dtype';
+import { registerKernel } from '../../kernel/registry';
+import { shapeSize } from '../../kernel/shape';
+import type { PoolAttrs } from '../../ops/pooling';
+import { Tensor } from '../../tensor';
 
 /**
  * The pooling windows of one spatial dim, as PyTorch computes them: output i covers input

@@ -1,6 +1,6 @@
-import type { TypedArray } from '../dtype';
-import { IndexError } from '../errors';
-import { shapeSize } from '../shape';
+import type { TypedArray } from '../../kernel/dtype';
+import { IndexError } from '../../kernel/errors';
+import { shapeSize } from '../../kernel/shape';
 
 /**
  * What happens at each position: `gather` copies indexed -> dense; the others write dense into indexed

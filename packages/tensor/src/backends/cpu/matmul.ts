@@ -1,6 +1,6 @@
-import { allocate, type TypedArray } from '../dtype';
-import { registerKernel } from '../registry';
-import { Tensor } from '../tensor';
+import { allocate, type TypedArray } from '../../kernel/dtype';
+import { registerKernel } from '../../kernel/registry';
+import { Tensor } from '../../tensor';
 import { batchedGemm } from './gemm/batched-gemm';
 import type { FloatArray } from './gemm/types';
 
