@@ -1,11 +1,11 @@
-import { type KernelAttrs, NNError, runKernel, type Tensor, zeros } from '@nn/tensor';
+import { NNError, runKernel, type Tensor, zeros } from '@nn/tensor';
 import { isGradEnabled, withoutGrad } from './grad-state';
 import { type Edge, edgeOf, metaOf, Node, setHistory, type TensorMeta } from './node';
 
 /** One view kernel call, replayable on another tensor of the same shape. */
 export interface ViewStep {
   readonly name: string;
-  readonly attrs: KernelAttrs;
+  readonly attrs: object;
 }
 
 /** Kernels whose output shares its input's storage (recorded so in-place ops on views reach the base). */
@@ -28,7 +28,7 @@ const views = new WeakMap<Tensor, ViewInfo>();
 /** Remembers how a recorded view output derives from its base (views of views chain up to the base). */
 export function trackView(
   name: string,
-  attrs: KernelAttrs,
+  attrs: object,
   inputs: readonly Tensor[],
   outputs: readonly Tensor[],
 ): void {
@@ -51,7 +51,7 @@ export function baseOf(t: Tensor): Tensor | undefined {
 export function replayView(t: Tensor, steps: readonly ViewStep[]): Tensor {
   let out = t;
   for (const { name, attrs } of steps) {
-    out = name === 'view' ? out.reshape(attrs.shape as number[]) : runKernel(name, [out], attrs);
+    out = name === 'view' ? out.reshape((attrs as { shape: number[] }).shape) : runKernel(name, [out], attrs);
   }
   return out;
 }

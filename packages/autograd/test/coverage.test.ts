@@ -1,39 +1,19 @@
 import { differentiableKernels } from '@nn/autograd';
-import { coverage } from '@nn/tensor';
+import { isOpName, opDef, opNames } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 
-/** Kernels whose outputs are integer or bool (no graph), plus the internal write primitive. */
-const noGradient = new Set([
-  'isnan',
-  'isinf',
-  'isfinite',
-  'logicalNot',
-  'logicalAnd',
-  'logicalOr',
-  'logicalXor',
-  'eq',
-  'ne',
-  'lt',
-  'le',
-  'gt',
-  'ge',
-  'argmax',
-  'argmin',
-  'all',
-  'any',
-  'oneHot',
-  'copy_',
-]);
-
-/** Device-independent composites: autograd records the ops they call. */
-const composite = new Set(['std', 'norm']);
-
+// Derived from @nn/tensor's op table: which ops carry gradient (`differentiable`) and which are composites
+// (autograd records the ops they call, so a formula is optional).
 describe('formula coverage', () => {
-  it('every float-valued kernel @nn/tensor registers has a gradient formula', () => {
+  it('every differentiable op of the op table that is not a composite has a gradient formula', () => {
     const withFormula = new Set(differentiableKernels());
-    const missing = Object.keys(coverage()).filter(
-      (k) => !withFormula.has(k) && !noGradient.has(k) && !composite.has(k),
+    const missing = opNames().filter(
+      (op) => opDef(op).differentiable && !opDef(op).composite && !withFormula.has(op),
     );
     expect(missing).toEqual([]);
+  });
+
+  it('registers formulas only for differentiable ops of the table', () => {
+    expect(differentiableKernels().filter((op) => !isOpName(op) || !opDef(op).differentiable)).toEqual([]);
   });
 });

@@ -133,7 +133,18 @@ describe('backward errors (PyTorch messages)', () => {
   });
 
   it('names the op when a kernel has no gradient formula', async () => {
-    const { registerKernel } = await import('@nn/tensor');
+    const { defineOp, registerKernel, registerOp } = await import('@nn/tensor');
+    registerOp(
+      'testNoFormula',
+      defineOp({
+        summary: 'a test op without a formula',
+        inputs: ['input'],
+        outputs: ['out'],
+        dtypeRule: 'the input dtype',
+        meta: ([x]) => [x!],
+        differentiable: true,
+      }),
+    );
     registerKernel('testNoFormula', 'cpu', ([x]) => x!.clone());
     const { runKernel } = await import('@nn/tensor');
     expect(() => runKernel('testNoFormula', [f64([1])])).toThrow(

@@ -1,5 +1,5 @@
+import type { AdagradStepAttrs } from '@nn/tensor';
 import { fullLike, type Tensor } from '@nn/tensor';
-import type { AdagradStepAttrs } from './kernels/adagrad';
 import { type BaseOptions, Optimizer, type ParamGroup, type Params } from './optimizer';
 import { runUpdate } from './run-update';
 import { checkLr, checkNonNegative, withDefaults } from './validate';

@@ -1,5 +1,5 @@
+import type { NadamStepAttrs } from '@nn/tensor';
 import { type Tensor, zerosLike } from '@nn/tensor';
-import type { NadamStepAttrs } from './kernels/nadam';
 import { type BaseOptions, Optimizer, type ParamGroup, type Params } from './optimizer';
 import { runUpdate } from './run-update';
 import { checkBetas, checkLr, checkNonNegative, withDefaults } from './validate';

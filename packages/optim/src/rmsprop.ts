@@ -1,5 +1,5 @@
+import type { RmspropStepAttrs } from '@nn/tensor';
 import { type Tensor, zerosLike } from '@nn/tensor';
-import type { RmspropStepAttrs } from './kernels/rmsprop';
 import { type BaseOptions, Optimizer, type ParamGroup, type Params } from './optimizer';
 import { runUpdate } from './run-update';
 import { checkLr, checkNonNegative, withDefaults } from './validate';

@@ -2,7 +2,8 @@ import { allocate, castScalar, type DType, dtypeOfArray, type TypedArray } from 
 import { ShapeError, ValueError } from './kernel/errors';
 import { checkShape, shapeSize } from './kernel/shape';
 import { defaultGenerator, type Generator } from './random';
-import { Tensor, type TensorOptions, transfer } from './tensor';
+import type { Tensor, TensorOptions } from './tensor';
+import { fromArray, transfer } from './wrap';
 
 /** Nested arrays of numbers or booleans, as accepted by {@link tensor}. */
 export type NestedInput = number | boolean | readonly NestedInput[];
@@ -14,7 +15,7 @@ export interface RandomOptions extends TensorOptions {
 }
 
 function finish(data: TypedArray, shape: readonly number[], dtype: DType, options: TensorOptions): Tensor {
-  let t = Tensor.fromArray(data, shape, dtype);
+  let t = fromArray(data, shape, dtype);
   if (options.device !== undefined && options.device !== 'cpu') t = transfer(t, options.device);
   if (options.requiresGrad) t.requiresGrad = true;
   return t;

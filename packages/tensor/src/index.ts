@@ -1,5 +1,7 @@
-// The public face of @nn/tensor: re-exports only.
+// The public face of @nn/tensor: re-exports, plus the registration of the CPU backend (install.ts).
+import './install';
 
+export { type AutogradHook, autogradHook, type RecordEvent, setAutogradHook } from './autograd-hook';
 export { type WasmApi, type WasmMemory, type WasmModule, wasmApi } from './backends/cpu/gemm/wasm-api';
 /**
  * WebAssembly building blocks for fused CPU kernels in other packages (as @nn/optim's Adam): the minimal
@@ -29,9 +31,12 @@ export {
   zeros,
   zerosLike,
 } from './creation';
-export type { AdamStepAttrs, SgdStepAttrs } from './kernel/attrs/optimizer';
+export type * from './kernel/attrs/elementwise';
+export type * from './kernel/attrs/indexing';
+export type * from './kernel/attrs/nn';
+export type * from './kernel/attrs/optimizer';
+export type * from './kernel/attrs/reduction';
 export type { Backend } from './kernel/backend';
-export { opaque, runInplace, runKernel, runKernelMulti, writeInto } from './kernel/dispatch';
 export {
   allocate,
   type DType,
@@ -42,20 +47,26 @@ export {
   type TypedArray,
 } from './kernel/dtype';
 export { DeviceError, DTypeError, IndexError, NNError, ShapeError, ValueError } from './kernel/errors';
-export { type ElementwiseSpec, elementwiseSpecs } from './kernel/ops/elementwise';
+export { defineOp, type OpDef, type TensorMeta } from './kernel/op-def';
+export { type AttrsOf, isOpName, type OpName, opDef, opNames, opTable } from './kernel/op-table';
+export {
+  type ElementwiseOpName,
+  type ElementwiseSpec,
+  elementwiseSpecs,
+} from './kernel/ops/elementwise-specs';
 export { type PadMode, padSourceIndices } from './kernel/pad-modes';
 export {
   ANY_DEVICE,
-  type AutogradHook,
-  autogradHook,
+  addDispatchObserver,
+  type CoverageStatus,
   coverage,
+  type DispatchEvent,
+  type DispatchObserver,
   getBackend,
   type KernelAttrs,
   type KernelFn,
-  type RecordEvent,
   registerBackend,
-  registerKernel,
-  setAutogradHook,
+  registerOp,
   unregisterBackend,
 } from './kernel/registry';
 export { broadcastShapes, contiguousStrides, shapeSize } from './kernel/shape';
@@ -63,7 +74,6 @@ export { Storage } from './kernel/storage';
 export {
   type Conv1dOptions,
   type Conv2dOptions,
-  type ConvAttrs,
   type ConvTranspose2dOptions,
   conv1d,
   conv2d,
@@ -97,7 +107,6 @@ export {
   maskedFill_,
   maskedSelect,
   oneHot,
-  type ScatterReduce,
   scatter,
   scatter_,
   scatterAdd,
@@ -112,7 +121,6 @@ export {
   type MaxPool2dOptions,
   maxPool2d,
   maxPool2dWithIndices,
-  type PoolAttrs,
   type Size2,
 } from './ops/pooling';
 export {
@@ -162,5 +170,16 @@ export {
   unsqueeze,
   view,
 } from './ops/views';
+export { type OpProfile, type Profile, profile } from './profiler';
 export { defaultGenerator, Generator, manualSeed } from './random';
-export { type NestedList, scalarTensor, Tensor, type TensorOptions, transfer } from './tensor';
+export {
+  opaque,
+  registerKernel,
+  runInplace,
+  runKernel,
+  runKernelMulti,
+  type TensorKernelFn,
+  writeInto,
+} from './run-kernel';
+export { type NestedList, Tensor, type TensorOptions } from './tensor';
+export { isTensor, scalarTensor, transfer } from './wrap';

@@ -1,12 +1,11 @@
-import { registerCpuBackend } from './backends/cpu/backend';
+import { type AutogradHook, autogradHook } from './autograd-hook';
 import { formatTensor } from './format';
-import { runInplace, runKernel } from './kernel/dispatch';
-import { allocate, castScalar, type DType, dtypeOfArray, type TypedArray } from './kernel/dtype';
+import { type DType, dtypeOfArray, type TypedArray } from './kernel/dtype';
 import { NNError, ValueError } from './kernel/errors';
-import { type AutogradHook, autogradHook, getBackend } from './kernel/registry';
+import { getBackend } from './kernel/registry';
 import { contiguousStrides, normalizeDim, shapeSize } from './kernel/shape';
 import { Storage } from './kernel/storage';
-import { stridedOffsets } from './kernel/strided-offsets';
+import type { TensorView } from './kernel/view';
 import {
   add,
   addcdiv,
@@ -33,6 +32,8 @@ import * as shaping from './ops/shaping';
 import { logSoftmax, softmax } from './ops/softmax';
 import * as sorting from './ops/sorting';
 import * as views from './ops/views';
+import { runInplace, runKernel } from './run-kernel';
+import { isTensor, scalarTensor, TENSOR_BRAND } from './wrap';
 
 /** Options accepted by tensor factories. */
 export interface TensorOptions {
@@ -61,7 +62,7 @@ function requireHook(what: string): AutogradHook {
  * `Storage` that other views may share, on a device, with a dtype. Methods mirror `torch.Tensor` in
  * camelCase; in-place forms keep PyTorch's trailing underscore.
  */
-export class Tensor {
+export class Tensor implements TensorView {
   /** Sizes of each dimension. */
   readonly shape: readonly number[];
   /** Elements to skip in storage to move one step along each dimension. */
@@ -75,6 +76,19 @@ export class Tensor {
   /** The autograd node that produced this tensor; `null` for leaves (set by @nn/autograd). */
   gradFn: unknown = null;
   #requiresGrad = false;
+
+  /** Marks tensors of every copy of @nn/tensor (see {@link isTensor}). */
+  get [TENSOR_BRAND](): true {
+    return true;
+  }
+
+  /**
+   * `x instanceof Tensor` holds for tensors of any copy of @nn/tensor (ESM and CJS builds, two versions
+   * sharing one registry), not only this class's.
+   */
+  static [Symbol.hasInstance](x: unknown): boolean {
+    return isTensor(x);
+  }
 
   /**
    * A view onto `storage`; `strides` default to contiguous row-major. Prefer the factories (`tensor`,
@@ -1087,39 +1101,3 @@ function sliceOut(all: TypedArray, x: Tensor): TypedArray {
   // Always a copy: callers may keep or modify what they read without touching the tensor.
   return all.slice(x.offset, x.offset + x.numel()) as TypedArray;
 }
-
-/** A 0-d tensor holding `value` as `dtype` on `device` (scalars taking part in ops). */
-export function scalarTensor(value: number | boolean, dtype: DType, device = 'cpu'): Tensor {
-  const data = allocate(dtype, 1);
-  data[0] = castScalar(value, dtype);
-  const t = Tensor.fromArray(data, [], dtype);
-  return device === 'cpu' ? t : transfer(t, device);
-}
-
-/** Moves a tensor's values to another device without recording (used by kernels and the dispatcher). */
-export function transfer(x: Tensor, device: string): Tensor {
-  if (x.device === device) return x;
-  const source = getBackend(x.device, 'to');
-  const target = getBackend(device, 'to');
-  if (!source.readSync) {
-    throw new NNError(
-      'to',
-      `device '${x.device}' reads asynchronously only; use await tensor.data() and create a new tensor`,
-    );
-  }
-  // Gathered on the host rather than through the source's clone kernel: the source device may lack one,
-  // and its CPU fallback would transfer again.
-  const values = gatherStrided(source.readSync(x.storage), x);
-  return new Tensor(new Storage(device, x.dtype, values.length, target.fromHost(values, x.dtype)), x.shape);
-}
-
-/** The elements of view `x` in row-major order, read from its whole storage `all` through its strides. */
-function gatherStrided(all: TypedArray, x: Tensor): TypedArray {
-  if (x.isContiguous()) return sliceOut(all, x);
-  const at = stridedOffsets(x.shape, x.strides, x.offset);
-  const out = allocate(x.dtype, at.length);
-  for (let i = 0; i < at.length; i++) out[i] = all[at[i]!]!;
-  return out;
-}
-
-registerCpuBackend();

@@ -1,5 +1,5 @@
 import { div, reluBackward, sub, type Tensor, where } from '@nn/tensor';
-import type { Formula } from '../formula';
+import type { Formula, FormulaTable } from '../formula';
 import { fromInput, fromOutput, saveIf, zeroGradient } from './helpers';
 
 const LN2 = Math.LN2;
@@ -41,7 +41,7 @@ function remainderLike(roundingMode: 'floor' | 'trunc'): Formula {
 }
 
 /** Gradient formulas of the elementwise kernels (ops/elementwise-specs.ts). Comparisons record nothing. */
-export const elementwiseFormulas: Record<string, Formula> = {
+export const elementwiseFormulas: FormulaTable = {
   neg:
     () =>
     ([g]) => [() => g!.neg()],
@@ -77,11 +77,11 @@ export const elementwiseFormulas: Record<string, Formula> = {
   erf: fromInput((g, x) => g.mul(x.square().neg().exp().mul(TWO_OVER_SQRT_PI))),
 
   add: (ctx) => {
-    const alpha = (ctx.attrs.scalar as number | undefined) ?? 1;
+    const alpha = ctx.attrs.scalar ?? 1;
     return ([g]) => [() => g!, () => (alpha === 1 ? g! : g!.mul(alpha))];
   },
   sub: (ctx) => {
-    const alpha = (ctx.attrs.scalar as number | undefined) ?? 1;
+    const alpha = ctx.attrs.scalar ?? 1;
     return ([g]) => [() => g!, () => (alpha === 1 ? g!.neg() : g!.mul(-alpha))];
   },
   mul: (ctx) => {
@@ -127,14 +127,14 @@ export const elementwiseFormulas: Record<string, Formula> = {
     ];
   },
   addcmul: (ctx) => {
-    const value = (ctx.attrs.scalar as number | undefined) ?? 1;
+    const value = ctx.attrs.scalar ?? 1;
     const [, need1, need2] = ctx.needsInputGrad;
     const t1 = saveIf(ctx, need2, ctx.inputs[1]!);
     const t2 = saveIf(ctx, need1, ctx.inputs[2]!);
     return ([g]) => [() => g!, t2 && (() => g!.mul(t2()).mul(value)), t1 && (() => g!.mul(t1()).mul(value))];
   },
   addcdiv: (ctx) => {
-    const value = (ctx.attrs.scalar as number | undefined) ?? 1;
+    const value = ctx.attrs.scalar ?? 1;
     const need2 = ctx.needsInputGrad[2];
     const t1 = saveIf(ctx, need2, ctx.inputs[1]!);
     const t2 = ctx.save(ctx.inputs[2]!);

@@ -1,19 +1,19 @@
 import { broadcastShapes, cumsum, gather, NNError, scatterAdd, type Tensor, where, zeros } from '@nn/tensor';
-import type { Formula } from '../formula';
+import type { FormulaTable } from '../formula';
 
 const zerosOf = (t: Tensor, like: Tensor) => zeros(t.shape, { dtype: like.dtype, device: like.device });
 
 /** Gradient formulas of the indexing kernels (ops/indexing.ts). Indices never get gradients. */
-export const indexingFormulas: Record<string, Formula> = {
+export const indexingFormulas: FormulaTable = {
   gather: (ctx) => {
     const x = ctx.inputs[0]!;
     const index = ctx.save(ctx.inputs[1]!);
-    const dim = ctx.attrs.dim as number;
+    const dim = ctx.attrs.dim;
     return ([g]) => [() => scatterAdd(zerosOf(x, g!), dim, index(), g!), undefined];
   },
   scatter: (ctx) => {
-    const dim = ctx.attrs.dim as number;
-    const reduce = ctx.attrs.reduce as string | undefined;
+    const dim = ctx.attrs.dim;
+    const reduce = ctx.attrs.reduce;
     if (reduce === 'multiply') {
       throw new NNError(
         'scatter',
@@ -31,18 +31,18 @@ export const indexingFormulas: Record<string, Formula> = {
   },
   scatterAdd: (ctx) => {
     const index = ctx.save(ctx.inputs[1]!);
-    const dim = ctx.attrs.dim as number;
+    const dim = ctx.attrs.dim;
     return ([g]) => [() => g!, undefined, () => gather(g!, dim, index())];
   },
   indexSelect: (ctx) => {
     const x = ctx.inputs[0]!;
     const index = ctx.save(ctx.inputs[1]!);
-    const dim = ctx.attrs.dim as number;
+    const dim = ctx.attrs.dim;
     return ([g]) => [() => zerosOf(x, g!).indexAdd(dim, index(), g!), undefined];
   },
   indexAdd: (ctx) => {
     const index = ctx.save(ctx.inputs[1]!);
-    const dim = ctx.attrs.dim as number;
+    const dim = ctx.attrs.dim;
     return ([g]) => [() => g!, undefined, () => g!.indexSelect(dim, index())];
   },
   maskedSelect: (ctx) => {

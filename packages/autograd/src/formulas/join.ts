@@ -1,10 +1,10 @@
 import { type Tensor, zeros } from '@nn/tensor';
-import type { Formula } from '../formula';
+import type { FormulaTable } from '../formula';
 
 /** Gradient formulas of the join kernels (ops/join.ts): each input gets its slice of the gradient. */
-export const joinFormulas: Record<string, Formula> = {
+export const joinFormulas: FormulaTable = {
   cat: (ctx) => {
-    const dim = ctx.attrs.dim as number;
+    const dim = ctx.attrs.dim;
     const ndim = ctx.outputs[0]!.ndim;
     const pieces = ctx.inputs.map((t) => ({ shape: t.shape, length: t.ndim === ndim ? t.shape[dim]! : 0 }));
     return ([g]) => {

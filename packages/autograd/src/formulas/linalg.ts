@@ -1,5 +1,5 @@
 import { matmul, type Tensor } from '@nn/tensor';
-import type { Formula } from '../formula';
+import type { FormulaTable } from '../formula';
 import { saveCrosswise } from './helpers';
 
 /** Whether the last two dims of `t` are a transposed contiguous matrix (column-major), like `W.t()`. */
@@ -10,7 +10,7 @@ function columnMajor(t: Tensor): boolean {
 }
 
 /** Gradient formulas of the linear-algebra kernels (ops/linalg.ts). */
-export const linalgFormulas: Record<string, Formula> = {
+export const linalgFormulas: FormulaTable = {
   // The kernel takes 2-D or equal-batch 3-D operands: dA = G Bᵀ, dB = Aᵀ G. As in PyTorch's mm backward,
   // a column-major operand gets its gradient as the transpose of a row-major product, (B Gᵀ)ᵀ or (Gᵀ A)ᵀ:
   // the weight under `W.t()` in a linear layer then receives a contiguous gradient, not a strided copy.

@@ -1,12 +1,12 @@
 import { runKernel } from '@nn/tensor';
-import type { Formula } from '../formula';
+import type { FormulaTable } from '../formula';
 
 /**
  * Gradient formulas of the pooling kernels (ops/pooling.ts). Backwards run @nn/tensor's fused backward
  * kernels; those are linear in the gradient, so they get formulas too (their adjoints) and double
  * backward works.
  */
-export const poolingFormulas: Record<string, Formula> = {
+export const poolingFormulas: FormulaTable = {
   maxPool2d: (ctx) => {
     const indices = ctx.save(ctx.outputs[1]!);
     const inputShape = ctx.inputs[0]!.shape;

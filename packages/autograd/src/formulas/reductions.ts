@@ -5,6 +5,7 @@ import {
   flip,
   oneHot,
   ones,
+  type ReduceAttrs,
   runKernel,
   scatterAdd,
   softmax,
@@ -14,7 +15,7 @@ import {
   where,
   zeros,
 } from '@nn/tensor';
-import type { Formula } from '../formula';
+import type { Formula, FormulaTable } from '../formula';
 
 /** A reduced gradient broadcast back over the reduced dims of `shape` (re-inserting them if dropped). */
 export function expandReduced(
@@ -25,11 +26,6 @@ export function expandReduced(
 ): Tensor {
   if (keepdim || g.ndim === 0) return g.expand(shape);
   return g.reshape(shape.map((s, d) => (dims.includes(d) ? 1 : s))).expand(shape);
-}
-
-interface ReduceAttrs {
-  dims: number[];
-  keepdim: boolean;
 }
 
 /** Reverse cumulative sum along `dim` (the adjoint of cumsum). */
@@ -47,10 +43,10 @@ function productOfOthers(x: Tensor): Tensor {
 }
 
 /** Values picked by an index along `dim` (max/min with dim, sort, topk): scatter the gradient back. */
-function indexedValues(): Formula {
+function indexedValues(): Formula<{ dim: number; keepdim?: boolean }> {
   return (ctx) => {
     const x = ctx.inputs[0]!;
-    const { dim, keepdim } = ctx.attrs as { dim: number; keepdim?: boolean };
+    const { dim, keepdim } = ctx.attrs;
     const indices = ctx.save(ctx.outputs[1]!);
     const meta = { shape: x.shape, dtype: x.dtype, device: x.device };
     const reduces = keepdim !== undefined && x.ndim > 0;
@@ -67,21 +63,21 @@ function indexedValues(): Formula {
 }
 
 /** Gradient formulas of the reductions, scans, softmax (and the fused cross-entropy) and sorting kernels. */
-export const reductionFormulas: Record<string, Formula> = {
+export const reductionFormulas: FormulaTable = {
   sum: (ctx) => {
     const shape = ctx.inputs[0]!.shape;
-    const { dims, keepdim } = ctx.attrs as unknown as ReduceAttrs;
+    const { dims, keepdim } = ctx.attrs;
     return ([g]) => [() => expandReduced(g!, shape, dims, keepdim)];
   },
   mean: (ctx) => {
     const shape = ctx.inputs[0]!.shape;
-    const { dims, keepdim } = ctx.attrs as unknown as ReduceAttrs;
+    const { dims, keepdim } = ctx.attrs;
     const count = dims.reduce((n, d) => n * shape[d]!, 1);
     return ([g]) => [() => expandReduced(g!, shape, dims, keepdim).div(count)];
   },
   prod: (ctx) => {
     const x = ctx.save(ctx.inputs[0]!);
-    const { dims, keepdim } = ctx.attrs as unknown as ReduceAttrs;
+    const { dims, keepdim } = ctx.attrs;
     const shape = ctx.inputs[0]!.shape;
     return ([g]) => [
       () => {
@@ -109,7 +105,7 @@ export const reductionFormulas: Record<string, Formula> = {
   topk: indexedValues(),
   var: (ctx) => {
     const x = ctx.save(ctx.inputs[0]!);
-    const { dims, keepdim, correction } = ctx.attrs as unknown as ReduceAttrs & { correction: number };
+    const { dims, keepdim, correction } = ctx.attrs;
     const shape = ctx.inputs[0]!.shape;
     const divisor = Math.max(0, dims.reduce((n, d) => n * shape[d]!, 1) - correction);
     return ([g]) => [
@@ -124,7 +120,7 @@ export const reductionFormulas: Record<string, Formula> = {
   logsumexp: (ctx) => {
     const x = ctx.save(ctx.inputs[0]!);
     const y = ctx.save(ctx.outputs[0]!);
-    const { dims, keepdim } = ctx.attrs as unknown as ReduceAttrs;
+    const { dims, keepdim } = ctx.attrs;
     const shape = ctx.inputs[0]!.shape;
     return ([g]) => [
       () =>
@@ -136,24 +132,24 @@ export const reductionFormulas: Record<string, Formula> = {
     ];
   },
   cumsum: (ctx) => {
-    const dim = ctx.attrs.dim as number;
+    const dim = ctx.attrs.dim;
     return ([g]) => [() => (g!.ndim === 0 ? g! : reverseCumsum(g!, dim))];
   },
   cumprod: (ctx) => {
     const x = ctx.save(ctx.inputs[0]!);
     const y = ctx.save(ctx.outputs[0]!);
-    const dim = ctx.attrs.dim as number;
+    const dim = ctx.attrs.dim;
     // d y_i / d x_k = y_i / x_k for i >= k: exact where x has no zeros (PyTorch's fast path).
     return ([g]) => [() => (g!.ndim === 0 ? g! : reverseCumsum(g!.mul(y()), dim).div(x()))];
   },
   softmax: (ctx) => {
     const y = ctx.save(ctx.outputs[0]!);
-    const dim = ctx.attrs.dim as number;
+    const dim = ctx.attrs.dim;
     return ([g]) => [() => y().mul(g!.sub(sum(g!.mul(y()), [dim], { keepdim: true })))];
   },
   logSoftmax: (ctx) => {
     const y = ctx.save(ctx.outputs[0]!);
-    const dim = ctx.attrs.dim as number;
+    const dim = ctx.attrs.dim;
     return ([g]) => [
       () =>
         g!.sub(
@@ -173,7 +169,7 @@ export const reductionFormulas: Record<string, Formula> = {
     const g = ctx.save(ctx.inputs[0]!);
     const logits = ctx.save(ctx.inputs[1]!);
     const target = ctx.save(ctx.inputs[2]!);
-    const ignoreIndex = ctx.attrs.ignoreIndex as number;
+    const ignoreIndex = ctx.attrs.ignoreIndex;
     // out = g * keep * (p - onehot), p = softmax(logits): linear in g, a softmax backward in the logits.
     return ([gg]) => {
       const p = softmax(logits(), 1);
@@ -196,11 +192,11 @@ export const reductionFormulas: Record<string, Formula> = {
 };
 
 /** amax/amin: the gradient is shared evenly among the elements equal to the extreme (PyTorch). */
-function extremeAll(): Formula {
+function extremeAll(): Formula<ReduceAttrs> {
   return (ctx) => {
     const x = ctx.save(ctx.inputs[0]!);
     const y = ctx.save(ctx.outputs[0]!);
-    const { dims, keepdim } = ctx.attrs as unknown as ReduceAttrs;
+    const { dims, keepdim } = ctx.attrs;
     const shape = ctx.inputs[0]!.shape;
     return ([g]) => [
       () => {

@@ -1,16 +1,14 @@
-import { flip, type PadMode, padSourceIndices, runKernel, type Tensor, tensor, zeros } from '@nn/tensor';
-import type { Formula } from '../formula';
-
-type PadAttrs = { before: number[]; after: number[]; mode: PadMode; value: number };
+import { flip, padSourceIndices, runKernel, type Tensor, tensor, zeros } from '@nn/tensor';
+import type { FormulaTable } from '../formula';
 
 /** Gradient formulas of the shaping kernels (ops/shaping.ts). */
-export const shapingFormulas: Record<string, Formula> = {
+export const shapingFormulas: FormulaTable = {
   flip: (ctx) => {
-    const dims = ctx.attrs.dims as number[];
+    const dims = ctx.attrs.dims;
     return ([g]) => [() => flip(g!, dims)];
   },
   pad: (ctx) => {
-    const { before, after, mode } = ctx.attrs as unknown as PadAttrs;
+    const { before, after, mode } = ctx.attrs;
     const shape = ctx.inputs[0]!.shape;
     return ([g]) => [
       () => {

@@ -1,13 +1,5 @@
+import type { AdagradStepAttrs } from '@nn/tensor';
 import { cpuUpdateKernel, gradTerm } from './cpu-update';
-
-/** Attributes of the `adagradStep` kernel (inputs `[param, grad, sum]`). */
-export interface AdagradStepAttrs {
-  /** The decayed learning rate `lr / (1 + (step - 1) * lr_decay)`. */
-  clr: number;
-  eps: number;
-  weightDecay: number;
-  maximize: boolean;
-}
 
 /** torch 1.13 `_single_tensor_adagrad` (dense gradients) in one pass. */
 export const adagradStep = cpuUpdateKernel<AdagradStepAttrs>({

@@ -1,15 +1,5 @@
+import type { AdamaxStepAttrs } from '@nn/tensor';
 import { cpuUpdateKernel, gradTerm } from './cpu-update';
-
-/** Attributes of the `adamaxStep` kernel (inputs `[param, grad, expAvg, expInf]`). */
-export interface AdamaxStepAttrs {
-  beta1: number;
-  beta2: number;
-  eps: number;
-  weightDecay: number;
-  /** `lr / (1 - beta1^step)`. */
-  clr: number;
-  maximize: boolean;
-}
 
 /**
  * torch 1.13 `_single_tensor_adamax` in one pass: `exp_inf = max(exp_inf * beta2, |g| + eps)`, the

@@ -1,4 +1,4 @@
-import type { KernelFn, Tensor } from '@nn/tensor';
+import type { Tensor, TensorKernelFn } from '@nn/tensor';
 import { writeInto } from '@nn/tensor';
 
 /** The CPU storage of a floating-point tensor. */
@@ -67,7 +67,7 @@ function denseArray(t: Tensor, n: number): FloatArray {
  * device (on transferred copies) the caller copies the outputs back. Non-contiguous tensors are updated
  * through a contiguous copy.
  */
-export function cpuUpdateKernel<A extends object>(spec: UpdateSpec<A>): KernelFn<A> {
+export function cpuUpdateKernel<A extends object>(spec: UpdateSpec<A>): TensorKernelFn<A> {
   const loops = new Map<string, CompiledLoop>();
   return (inputs, attrs) => {
     const n = inputs[0]!.numel();

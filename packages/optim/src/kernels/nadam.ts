@@ -1,18 +1,5 @@
+import type { NadamStepAttrs } from '@nn/tensor';
 import { cpuUpdateKernel, gradTerm } from './cpu-update';
-
-/** Attributes of the `nadamStep` kernel (inputs `[param, grad, expAvg, expAvgSq]`). */
-export interface NadamStepAttrs {
-  beta1: number;
-  beta2: number;
-  eps: number;
-  weightDecay: number;
-  /** `1 - beta2^step`. */
-  biasCorrection2: number;
-  /** `lr * (1 - mu) / (1 - mu_product)`: the gradient's step. */
-  gradStep: number;
-  /** `lr * mu_next / (1 - mu_product_next)`: the first moment's step. */
-  avgStep: number;
-}
 
 /** torch 1.13 `_single_tensor_nadam` in one pass (both `addcdiv_` updates applied in torch's order). */
 export const nadamStep = cpuUpdateKernel<NadamStepAttrs>({

@@ -1,18 +1,5 @@
+import type { RmspropStepAttrs } from '@nn/tensor';
 import { cpuUpdateKernel, gradTerm } from './cpu-update';
-
-/**
- * Attributes of the `rmspropStep` kernel. Inputs: `[param, grad, squareAvg, gradAvg?, momentumBuffer?]`
- * (`gradAvg` when `centered`, `momentumBuffer` when `momentum > 0`).
- */
-export interface RmspropStepAttrs {
-  lr: number;
-  alpha: number;
-  eps: number;
-  weightDecay: number;
-  momentum: number;
-  centered: boolean;
-  maximize: boolean;
-}
 
 /** torch 1.13 `_single_tensor_rmsprop` in one pass. */
 export const rmspropStep = cpuUpdateKernel<RmspropStepAttrs>({

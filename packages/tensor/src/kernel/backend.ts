@@ -1,11 +1,12 @@
-import type { Tensor } from '../tensor';
 import type { DType, TypedArray } from './dtype';
 import type { Storage } from './storage';
+import type { TensorView } from './view';
 
 /**
  * A device's memory manager. Compute lives in kernels registered separately (`registerKernel`), so a
  * backend implements only the kernels it accelerates; the rest come from default implementations or run
- * on the CPU with a one-time warning.
+ * on the CPU with a one-time warning. Kernels receive the backend object of their device, so a backend
+ * package may keep its device state on it (one object per device it registers).
  */
 export interface Backend {
   /** Device name tensors use, e.g. `'cpu'`, `'gpu'`. */
@@ -21,13 +22,13 @@ export interface Backend {
   /** Frees device memory now rather than when the tensor is garbage collected. */
   dispose?(storage: Storage): void;
   /**
-   * The CPU fallback of a device without `readSync` (ops never wait for device data): returns kernel
-   * `name`'s outputs on this device at once, their values pending until the inputs have been read back
-   * and `compute` (the CPU kernel) has run on CPU copies of them. Without it, such a fallback throws.
+   * The CPU fallback of a device without `readSync` (ops never wait for device data): returns op `name`'s
+   * outputs on this device at once, their values pending until the inputs have been read back and
+   * `compute` (the CPU kernel) has run on CPU copies of them. Without it, such a fallback throws.
    */
   runOnHost?(
     name: string,
-    inputs: readonly Tensor[],
-    compute: (hostInputs: readonly Tensor[]) => Tensor[],
-  ): Tensor[];
+    inputs: readonly TensorView[],
+    compute: (hostInputs: readonly TensorView[]) => TensorView[],
+  ): TensorView[];
 }

@@ -1,16 +1,18 @@
-import { type Tensor, transfer } from '../tensor';
 import { DeviceError, NNError } from './errors';
-import { ANY_DEVICE, getBackend, type KernelAttrs, type KernelEntry, registry } from './registry';
+import type { AttrsOf, OpName } from './op-table';
+import { ANY_DEVICE, type DispatchEvent, getBackend, type KernelEntry, registry } from './registry';
+import { transfer } from './transfer';
+import type { TensorView } from './view';
 
-// Kernels called from inside another non-composite kernel are implementation details: not recorded.
-let opaqueDepth = 0;
+// Attributes as the dispatcher passes them on: op-specific interfaces, read only by kernels and observers.
+type Attrs = object;
 
-function commonDevice(name: string, inputs: readonly Tensor[]): string {
+function commonDevice(op: string, inputs: readonly TensorView[]): string {
   const device = inputs[0]?.device ?? 'cpu';
   for (const t of inputs) {
     if (t.device !== device) {
       throw new DeviceError(
-        name,
+        op,
         `expected all tensors to be on the same device, but found at least two devices, ${device} and ` +
           `${t.device}. Move them with .to('${device}') first.`,
       );
@@ -19,106 +21,134 @@ function commonDevice(name: string, inputs: readonly Tensor[]): string {
   return device;
 }
 
-function resolve(name: string, device: string): { entry: KernelEntry; fallback: boolean } {
-  const byBackend = registry().kernels.get(name);
-  const entry = byBackend?.get(device) ?? byBackend?.get(ANY_DEVICE);
+function resolve(op: string, device: string): { entry: KernelEntry; fallback: boolean } {
+  const r = registry();
+  const byDevice = r.kernels.get(op);
+  const entry = byDevice?.get(device) ?? byDevice?.get(ANY_DEVICE);
   if (entry) return { entry, fallback: false };
-  const cpu = byBackend?.get('cpu');
-  if (!cpu) throw new NNError(name, `no kernel '${name}' is registered for device '${device}' or the CPU`);
-  const warned = registry().warned;
-  if (!warned.has(`${name}@${device}`)) {
-    warned.add(`${name}@${device}`);
+  const cpu = byDevice?.get('cpu');
+  if (!cpu) throw new NNError(op, `no kernel '${op}' is registered for device '${device}' or the CPU`);
+  if (!r.warned.has(`${op}@${device}`)) {
+    r.warned.add(`${op}@${device}`);
     console.warn(
-      `@nn/tensor: '${name}' has no kernel on '${device}'; running it on the CPU (data is transferred).`,
+      `@nn/tensor: '${op}' has no kernel on '${device}'; running it on the CPU (data is transferred).`,
     );
   }
   return { entry: cpu, fallback: true };
 }
 
-function invoke(entry: KernelEntry, inputs: readonly Tensor[], attrs: KernelAttrs): Tensor[] {
-  if (!entry.composite) opaqueDepth++;
+function invoke(
+  entry: KernelEntry,
+  device: string,
+  inputs: readonly TensorView[],
+  attrs: Attrs,
+): TensorView[] {
+  const r = registry();
+  const backend = getBackend(device);
+  if (!entry.composite) r.opaqueDepth++;
   try {
-    const out = (entry.fn as (i: readonly Tensor[], a: KernelAttrs) => Tensor | Tensor[])(inputs, attrs);
-    return Array.isArray(out) ? out : [out];
+    const out = (
+      entry.fn as (i: readonly TensorView[], a: Attrs, b: typeof backend) => TensorView | TensorView[]
+    )(inputs, attrs, backend);
+    const list = Array.isArray(out) ? out : [out];
+    return list.map(r.wrap);
   } finally {
-    if (!entry.composite) opaqueDepth--;
+    if (!entry.composite) r.opaqueDepth--;
   }
 }
 
 /**
  * Runs the CPU kernel `entry` for inputs on `device`: with a synchronous transfer both ways, or, on a
- * device that reads asynchronously only, through its `runOnHost` (outputs returned at once, values
- * pending).
+ * device that reads asynchronously only, through its `runOnHost` (outputs returned at once, values pending).
  */
 function runOnCpu(
-  name: string,
+  op: string,
   entry: KernelEntry,
   device: string,
-  inputs: readonly Tensor[],
-  attrs: KernelAttrs,
+  inputs: readonly TensorView[],
+  attrs: Attrs,
 ) {
-  const compute = (hostInputs: readonly Tensor[]) => invoke(entry, hostInputs, attrs);
-  const backend = getBackend(device, name);
-  if (!backend.readSync && backend.runOnHost) return backend.runOnHost(name, inputs, compute);
-  return compute(inputs.map((t) => transfer(t, 'cpu'))).map((t) => transfer(t, device));
+  const compute = (hostInputs: readonly TensorView[]) => invoke(entry, 'cpu', hostInputs, attrs);
+  const backend = getBackend(device, op);
+  if (!backend.readSync && backend.runOnHost)
+    return backend.runOnHost(op, inputs, compute).map(registry().wrap);
+  return compute(inputs.map((t) => transfer(t, 'cpu'))).map((t) => registry().wrap(transfer(t, device)));
 }
 
-/**
- * The one dispatcher every op goes through: picks the kernel for the inputs' device (its own, else a
- * default implementation, else the CPU's with a transfer and a one-time warning), runs it, and lets the
- * autograd hook record it.
- */
-export function runKernelMulti(name: string, inputs: readonly Tensor[], attrs: KernelAttrs = {}): Tensor[] {
-  const device = commonDevice(name, inputs);
-  const { entry, fallback } = resolve(name, device);
-  const outputs = fallback ? runOnCpu(name, entry, device, inputs, attrs) : invoke(entry, inputs, attrs);
-  const hook = registry().hook;
-  if (hook && opaqueDepth === 0 && !entry.composite && hook.shouldRecord(inputs, name)) {
-    hook.record({ name, inputs, attrs, outputs });
+/** Runs `op` for `inputs`, telling observers; `inplace` marks the tensor an in-place op will overwrite. */
+function run(op: string, device: string, inputs: readonly TensorView[], attrs: Attrs, inplace?: TensorView) {
+  const { entry, fallback } = resolve(op, device);
+  const r = registry();
+  const observers = r.opaqueDepth === 0 ? r.observers : [];
+  for (const o of observers) o.enter?.(op, device);
+  let outputs: TensorView[];
+  try {
+    outputs = fallback ? runOnCpu(op, entry, device, inputs, attrs) : invoke(entry, device, inputs, attrs);
+  } catch (error) {
+    for (const o of observers) o.abort?.(op, error);
+    throw error;
+  }
+  if (observers.length > 0) {
+    const event: DispatchEvent = {
+      op,
+      device,
+      inputs,
+      attrs: attrs as Readonly<Record<string, unknown>>,
+      outputs,
+      composite: entry.composite,
+      ...(inplace ? { inplace } : {}),
+    };
+    for (const o of observers) o.exit(event);
   }
   return outputs;
 }
 
-/** {@link runKernelMulti} for kernels with one output. */
-export function runKernel(name: string, inputs: readonly Tensor[], attrs: KernelAttrs = {}): Tensor {
-  return runKernelMulti(name, inputs, attrs)[0]!;
+/**
+ * The one dispatcher every op goes through: picks the kernel for the inputs' device (its own, else a
+ * default implementation, else the CPU's with a transfer and a one-time warning), runs it, wraps the
+ * views it returns (into tensors, under @nn/tensor's facade) and lets the observers see the call.
+ */
+export function dispatch<K extends OpName>(
+  op: K,
+  inputs: readonly TensorView[],
+  attrs: AttrsOf<K>,
+): TensorView[];
+export function dispatch(op: string, inputs: readonly TensorView[], attrs?: object): TensorView[];
+export function dispatch(op: string, inputs: readonly TensorView[], attrs: unknown = {}): TensorView[] {
+  return run(op, commonDevice(op, inputs), inputs, attrs as Attrs);
 }
 
 /**
- * Runs kernel `name` out of place, then writes the result into `target` (PyTorch's `op_` forms). The
- * storage's version is bumped so autograd detects tensors modified after being saved.
+ * Runs `op` out of place, then writes the result into `target` (PyTorch's `op_` forms). Observers see the
+ * call before the write; the storage's version is bumped so autograd detects tensors modified after being
+ * saved.
  */
-export function runInplace(
-  name: string,
-  target: Tensor,
-  inputs: readonly Tensor[],
-  attrs: KernelAttrs = {},
-): Tensor {
-  const device = commonDevice(name, [target, ...inputs]);
-  const { entry, fallback } = resolve(name, device);
-  const result = (fallback ? runOnCpu(name, entry, device, inputs, attrs) : invoke(entry, inputs, attrs))[0]!;
-  // Recorded before the write: autograd may need the values it destroys, or refuse the op.
-  const hook = registry().hook;
-  if (hook && opaqueDepth === 0 && hook.shouldRecord([target, ...inputs], name)) {
-    hook.record({ name, inputs, attrs, outputs: [result], inplace: target });
-  }
+export function dispatchInplace(
+  op: string,
+  target: TensorView,
+  inputs: readonly TensorView[],
+  attrs: Attrs = {},
+) {
+  const device = commonDevice(op, [target, ...inputs]);
+  const result = run(op, device, inputs, attrs, target)[0]!;
   writeInto(target, result);
   return target;
 }
 
 /** Copies `source` (broadcast to `target`'s shape, cast to its dtype) into `target`'s memory. */
-export function writeInto(target: Tensor, source: Tensor): void {
+export function writeInto(target: TensorView, source: TensorView): void {
   const { entry } = resolve('copy_', target.device);
-  invoke(entry, [target, source], {});
+  invoke(entry, target.device, [target, source], {});
   target.storage.version++;
 }
 
 /** Runs `fn` with recording off, for kernels' internal helper ops. */
 export function opaque<T>(fn: () => T): T {
-  opaqueDepth++;
+  const r = registry();
+  r.opaqueDepth++;
   try {
     return fn();
   } finally {
-    opaqueDepth--;
+    r.opaqueDepth--;
   }
 }

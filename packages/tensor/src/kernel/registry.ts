@@ -1,89 +1,135 @@
-import type { Tensor } from '../tensor';
 import type { Backend } from './backend';
-import { DeviceError } from './errors';
+import { DeviceError, NNError } from './errors';
+import type { OpDef } from './op-def';
+import { type AttrsOf, isOpName, type OpName, opNames, opTable } from './op-table';
+import type { TensorView } from './view';
 
-/** Attributes of a kernel call: plain values (numbers, shapes, flags), never tensors. */
+/**
+ * A kernel: computes op outputs from input views that all live on its device. `backend` is the registered
+ * backend of that device (for a CPU fallback, the CPU's): a backend package keeps its device state there,
+ * so one package can serve several devices.
+ */
+export type KernelFn<A = Record<string, unknown>> = (
+  inputs: readonly TensorView[],
+  attrs: A,
+  backend: Backend,
+) => TensorView | TensorView[];
+
+/** Attributes of an op call: plain values (numbers, shapes, flags), never tensors. */
 export type KernelAttrs = Readonly<Record<string, unknown>>;
 
-/** A kernel: computes its outputs from input tensors that all live on the kernel's device. */
-export type KernelFn<A extends object = KernelAttrs> = (
-  inputs: readonly Tensor[],
-  attrs: A,
-) => Tensor | Tensor[];
-
-/** The pseudo-backend of implementations that work on every device. */
+/** The pseudo-device of implementations that work on every device. */
 export const ANY_DEVICE = 'any';
 
+/** A registered kernel. */
 export interface KernelEntry {
   fn: KernelFn<never>;
   /**
    * A composite is built from other ops; autograd records the ops it calls, so it needs no gradient
-   * formula of its own. Non-composite kernels are recorded as one node under their name.
+   * formula of its own. Non-composite kernels are recorded as one node under their op's name.
    */
   composite: boolean;
 }
 
-/** Everything autograd (or a tracer) sees of a dispatched kernel. */
-export interface RecordEvent {
-  /** The kernel name. */
-  name: string;
-  /** The tensor inputs, in order. */
-  inputs: readonly Tensor[];
-  /** The kernel's non-tensor arguments. */
-  attrs: KernelAttrs;
-  /** The tensors the kernel returned. */
-  outputs: readonly Tensor[];
+/** Everything an observer sees of one dispatched op. */
+export interface DispatchEvent {
+  /** The op's name. */
+  readonly op: string;
+  /** The device it ran for. */
+  readonly device: string;
+  /** The tensor inputs, in order (tensors when called through @nn/tensor's ops). */
+  readonly inputs: readonly TensorView[];
+  /** The op's attributes. */
+  readonly attrs: Readonly<Record<string, unknown>>;
+  /** What it returned (tensors: the dispatcher wraps kernels' views). */
+  readonly outputs: readonly TensorView[];
   /**
-   * For in-place ops: the tensor whose contents will be overwritten with `outputs[0]`'s values. The hook
-   * is called before the write (so it can keep values the write destroys, or refuse the op); the write
-   * then bumps the storage version once.
+   * For in-place ops: the tensor whose contents will be overwritten with `outputs[0]`'s values. Observers
+   * see the event before the write (autograd keeps values the write destroys, or refuses the op).
    */
-  inplace?: Tensor;
+  readonly inplace?: TensorView;
+  /** Built from other ops, which are dispatched (and observed) inside it. */
+  readonly composite: boolean;
 }
 
 /**
- * The seam @nn/autograd plugs into. @nn/tensor never imports autograd; it calls this when installed.
+ * Sees every op the dispatcher runs outside other kernels, in registration order: autograd records the
+ * graph, the profiler times ops, a tracer can build a graph for export.
  */
-export interface AutogradHook {
-  /**
-   * Whether kernel `name` on these inputs must be recorded (grad mode on and some input requires grad;
-   * autograd also sees view kernels on other tensors, so in-place writes into views reach their base).
-   */
-  shouldRecord(inputs: readonly Tensor[], name: string): boolean;
-  /** Records one dispatched kernel into the graph. */
-  record(event: RecordEvent): void;
-  /** Runs backpropagation from `tensor` (what `Tensor.backward` calls). */
-  backward(
-    tensor: Tensor,
-    gradient: Tensor | undefined,
-    options: { retainGraph?: boolean; createGraph?: boolean },
-  ): void;
-  /** Keeps `.grad` of a non-leaf tensor (`Tensor.retainGrad`). */
-  retainGrad(tensor: Tensor): void;
-  /** Calls `fn` with the gradient of `tensor` when it is computed; returns a remover. */
-  registerHook(tensor: Tensor, fn: (grad: Tensor) => Tensor | undefined): () => void;
-  /** Checks that `requiresGrad` may change (only on leaves, only for float dtypes). */
-  setRequiresGrad(tensor: Tensor, value: boolean): void;
+export interface DispatchObserver {
+  /** Called when an op starts, before its kernel runs (ops it dispatches inside come before its `exit`). */
+  enter?(op: string, device: string): void;
+  /** Called when an op has run. */
+  exit(event: DispatchEvent): void;
+  /** Called instead of `exit` when the op threw (after its `enter`). */
+  abort?(op: string, error: unknown): void;
 }
 
+/** Wraps the views kernels return into the caller's tensor type (set by @nn/tensor's facade). */
+export type ViewWrapper = (view: TensorView) => TensorView;
+
+/** The state every copy of @nn/tensor in a process shares (kept on globalThis). */
 interface Registry {
+  /** Bumped whenever this object's shape or meaning changes; copies of other formats refuse to share it. */
+  readonly format: number;
+  /** The package version that created it, for the error when formats differ. */
+  readonly version: string;
   backends: Map<string, Backend>;
   kernels: Map<string, Map<string, KernelEntry>>;
+  /** Ops added at run time by other packages ({@link registerOp}). */
+  extraOps: Map<string, OpDef<never>>;
   warned: Set<string>;
-  hook: AutogradHook | undefined;
+  observers: DispatchObserver[];
+  wrap: ViewWrapper;
+  /** The autograd hook @nn/autograd installs (typed by @nn/tensor's facade, which owns Tensor). */
+  autograd: unknown;
+  /** Depth of non-composite kernels running now: ops they dispatch are implementation details. */
+  opaqueDepth: number;
 }
 
-// Kept on globalThis so two copies of @nn/tensor in one bundle share kernels, backends and the hook.
+const REGISTRY_FORMAT = 2;
+declare const __NN_TENSOR_VERSION__: string | undefined;
+/** This copy's package version (injected at build time; 'source' when run from TypeScript sources). */
+export const PACKAGE_VERSION = typeof __NN_TENSOR_VERSION__ === 'string' ? __NN_TENSOR_VERSION__ : 'source';
+
+// On globalThis so that two copies of @nn/tensor in one process (two versions in one npm tree, an ESM and a
+// CJS copy, two bundles in a page) share one registry, or fail loudly at import when they cannot.
 const registryKey = Symbol.for('@nn/tensor.registry');
 
+function createRegistry(): Registry {
+  return {
+    format: REGISTRY_FORMAT,
+    version: PACKAGE_VERSION,
+    backends: new Map(),
+    kernels: new Map(),
+    extraOps: new Map(),
+    warned: new Set(),
+    observers: [],
+    wrap: (view) => view,
+    autograd: undefined,
+    opaqueDepth: 0,
+  };
+}
+
+let cached: Registry | undefined;
+
+/** The process-wide registry (created by the first copy of @nn/tensor that asks). */
 export function registry(): Registry {
+  if (cached) return cached;
   const holder = globalThis as unknown as Record<symbol, Registry | undefined>;
-  let r = holder[registryKey];
-  if (!r) {
-    r = { backends: new Map(), kernels: new Map(), warned: new Set(), hook: undefined };
-    holder[registryKey] = r;
+  const existing = holder[registryKey];
+  if (existing && existing.format !== REGISTRY_FORMAT) {
+    throw new NNError(
+      'import',
+      `two incompatible copies of @nn/tensor are loaded: ${existing.version} (registry format ` +
+        `${existing.format}) and ${PACKAGE_VERSION} (format ${REGISTRY_FORMAT}). Tensors, kernels and gradients ` +
+        'cannot be shared between them. Install one version (npm dedupe, or pin @nn/tensor to one version ' +
+        'in overrides/resolutions) so every @nn package uses the same copy.',
+    );
   }
-  return r;
+  cached = existing ?? createRegistry();
+  holder[registryKey] = cached;
+  return cached;
 }
 
 /** Makes a device available to tensors. Replaces an earlier backend of the same name. */
@@ -96,7 +142,7 @@ export function getBackend(device: string, op = 'to'): Backend {
   const backend = registry().backends.get(device);
   if (!backend) {
     const known = [...registry().backends.keys()].join(', ');
-    const hint = device === 'gpu' ? " Call registerGpuBackend() from '@nn/backend-gpu' first." : '';
+    const hint = device.startsWith('gpu') ? " Call registerGpuBackend() from '@nn/backend-gpu' first." : '';
     throw new DeviceError(op, `no backend registered for device '${device}' (registered: ${known}).${hint}`);
   }
   return backend;
@@ -108,55 +154,97 @@ export function unregisterBackend(name: string): void {
 }
 
 /**
- * Registers `fn` as the implementation of kernel `name` on `backend` (a device name, or `'any'` for an
- * implementation built from other ops that works everywhere).
+ * Adds op `name` to the op table at run time, for packages that bring their own kernels (fused layers,
+ * custom ops). Ops @nn/tensor ships are in `opTable`; their names cannot be redefined.
  */
-export function registerKernel<A extends object>(
-  name: string,
-  backend: string,
-  fn: KernelFn<A>,
-  options: { composite?: boolean } = {},
-): void {
-  const r = registry();
-  let byBackend = r.kernels.get(name);
-  if (!byBackend) {
-    byBackend = new Map();
-    r.kernels.set(name, byBackend);
-  }
-  byBackend.set(backend, { fn: fn as KernelFn<never>, composite: options.composite ?? false });
+export function registerOp<A>(name: string, def: OpDef<A>): void {
+  if (isOpName(name)) throw new NNError('registerOp', `'${name}' is already in @nn/tensor's op table`);
+  registry().extraOps.set(name, def as OpDef<never>);
 }
 
-/** Installs (or removes, with `undefined`) the autograd hook. Called by @nn/autograd. */
-export function setAutogradHook(hook: AutogradHook | undefined): void {
-  registry().hook = hook;
-}
-
-/** The installed autograd hook, if @nn/autograd is loaded. */
-export function autogradHook(): AutogradHook | undefined {
-  return registry().hook;
+/** The table entry of `name`: @nn/tensor's own or one added with {@link registerOp}. */
+export function lookupOp(name: string): OpDef<never> | undefined {
+  return isOpName(name) ? (opTable[name] as OpDef<never>) : registry().extraOps.get(name);
 }
 
 /**
- * Which kernel runs for each (kernel, device): `'native'`, `'any'` (a default implementation),
- * `'cpu-fallback'` (runs on the CPU with a transfer) or `'missing'`.
+ * Registers `fn` as op `op`'s kernel on `device` (a device name, or {@link ANY_DEVICE} for a default
+ * implementation that works everywhere). Attributes are typed by the op table.
  */
-export function coverage(): Record<string, Record<string, 'native' | 'any' | 'cpu-fallback' | 'missing'>> {
+export function registerKernel<K extends OpName>(
+  op: K,
+  device: string,
+  fn: KernelFn<AttrsOf<K>>,
+  options?: { composite?: boolean },
+): void;
+/** Registers a kernel of an op added with {@link registerOp}. */
+export function registerKernel<A>(
+  op: string,
+  device: string,
+  fn: KernelFn<A>,
+  options?: { composite?: boolean },
+): void;
+export function registerKernel(
+  op: string,
+  device: string,
+  fn: KernelFn<never>,
+  options: { composite?: boolean } = {},
+): void {
+  const def = lookupOp(op);
+  if (!def) {
+    throw new NNError(
+      'registerKernel',
+      `'${op}' is not in the op table; add it with registerOp('${op}', defineOp({ ... })) first`,
+    );
+  }
+  const r = registry();
+  let byDevice = r.kernels.get(op);
+  if (!byDevice) {
+    byDevice = new Map();
+    r.kernels.set(op, byDevice);
+  }
+  byDevice.set(device, { fn, composite: options.composite ?? false });
+}
+
+/** Adds an observer of every dispatched op (after those added before); returns its remover. */
+export function addDispatchObserver(observer: DispatchObserver): () => void {
+  const r = registry();
+  r.observers = [...r.observers, observer];
+  return () => {
+    r.observers = r.observers.filter((o) => o !== observer);
+  };
+}
+
+/** Sets how kernels' output views become user-facing tensors (@nn/tensor's facade calls it). */
+export function setViewWrapper(wrap: ViewWrapper): void {
+  registry().wrap = wrap;
+}
+
+/** How an op runs on a device: its own kernel, a default one, the CPU's with a transfer, or not at all. */
+export type CoverageStatus = 'native' | 'any' | 'cpu-fallback' | 'missing';
+
+/**
+ * Which kernel runs for each op of the table (and ops added with {@link registerOp}) on each registered
+ * device: `'native'`, `'any'` (a default implementation), `'cpu-fallback'` (runs on the CPU with a
+ * transfer) or `'missing'`.
+ */
+export function coverage(): Record<string, Record<string, CoverageStatus>> {
   const r = registry();
   const devices = [...r.backends.keys()];
-  const table: Record<string, Record<string, 'native' | 'any' | 'cpu-fallback' | 'missing'>> = {};
-  for (const name of [...r.kernels.keys()].sort()) {
-    const byBackend = r.kernels.get(name)!;
-    const row: Record<string, 'native' | 'any' | 'cpu-fallback' | 'missing'> = {};
+  const table: Record<string, Record<string, CoverageStatus>> = {};
+  for (const op of [...opNames(), ...[...r.extraOps.keys()].sort()]) {
+    const byDevice = r.kernels.get(op);
+    const row: Record<string, CoverageStatus> = {};
     for (const device of devices) {
-      row[device] = byBackend.has(device)
+      row[device] = byDevice?.has(device)
         ? 'native'
-        : byBackend.has(ANY_DEVICE)
+        : byDevice?.has(ANY_DEVICE)
           ? 'any'
-          : byBackend.has('cpu')
+          : byDevice?.has('cpu')
             ? 'cpu-fallback'
             : 'missing';
     }
-    table[name] = row;
+    table[op] = row;
   }
   return table;
 }

@@ -1,33 +1,9 @@
 import { zeros } from '../creation';
-import { runKernel } from '../kernel/dispatch';
+import type { ConvAttrs } from '../kernel/attrs/nn';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../kernel/errors';
+import { runKernel } from '../run-kernel';
 import type { Tensor } from '../tensor';
 import { pair, type Size2 } from './pooling';
-
-/**
- * Attributes of the conv kernels: everything but the tensors' own sizes. Padding is per side so
- * `'same'` with even kernels needs no input copy. (A type alias so it fits the dispatcher's attrs record.)
- */
-export type ConvAttrs = {
-  /** Vertical stride. */
-  strideH: number;
-  /** Horizontal stride. */
-  strideW: number;
-  /** Zero rows added above. */
-  padTop: number;
-  /** Zero rows added below. */
-  padBottom: number;
-  /** Zero columns added on the left. */
-  padLeft: number;
-  /** Zero columns added on the right. */
-  padRight: number;
-  /** Vertical spacing between kernel taps. */
-  dilationH: number;
-  /** Horizontal spacing between kernel taps. */
-  dilationW: number;
-  /** Channel groups convolved separately. */
-  groups: number;
-};
 
 /** Options of {@link conv2d}, as torch.nn.functional.conv2d's. */
 export interface Conv2dOptions {
@@ -257,3 +233,5 @@ export function convTranspose2d(
   });
   return added ? out.squeeze(0) : out;
 }
+
+export type { ConvAttrs };

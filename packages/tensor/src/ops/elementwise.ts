@@ -1,19 +1,20 @@
-import { runInplace, runKernel } from '../kernel/dispatch';
 import { type DType, isFloating, promoteTypes, resultType } from '../kernel/dtype';
 import { DTypeError, fmtShape, ShapeError } from '../kernel/errors';
-import { elementwiseSpecByName } from '../kernel/ops/elementwise';
+import { elementwiseSpecByName } from '../kernel/ops/elementwise-specs';
 import { broadcastShapes, sameShape } from '../kernel/shape';
-import { scalarTensor, Tensor } from '../tensor';
+import { runInplace, runKernel } from '../run-kernel';
+import type { Tensor } from '../tensor';
+import { isTensor, scalarTensor } from '../wrap';
 
 /** A tensor or a JS scalar (which takes part in type promotion as PyTorch's Python scalars do). */
 export type Operand = Tensor | number | boolean;
 
 function operandType(x: Operand): DType | number | boolean {
-  return x instanceof Tensor ? x.dtype : x;
+  return isTensor(x) ? x.dtype : x;
 }
 
 function firstTensor(op: string, operands: readonly Operand[]): Tensor {
-  const t = operands.find((x): x is Tensor => x instanceof Tensor);
+  const t = operands.find(isTensor);
   if (!t) throw new DTypeError(op, 'expected at least one tensor operand');
   return t;
 }
@@ -35,7 +36,7 @@ function plan(name: string, operands: readonly Operand[]): { compute: DType; out
 }
 
 function asTensors(operands: readonly Operand[], dtype: DType, device: string): Tensor[] {
-  return operands.map((x) => (x instanceof Tensor ? x : scalarTensor(x, dtype, device)));
+  return operands.map((x) => (isTensor(x) ? x : scalarTensor(x, dtype, device)));
 }
 
 /** Applies elementwise kernel `name` out of place, with broadcasting and type promotion. */
@@ -60,7 +61,7 @@ export function elementwiseInplace(
 ): Tensor {
   const operands = [target, ...others];
   const { compute, out } = plan(name, operands);
-  const shape = broadcastShapes(name, ...operands.map((x) => (x instanceof Tensor ? x.shape : [])));
+  const shape = broadcastShapes(name, ...operands.map((x) => (isTensor(x) ? x.shape : [])));
   if (!sameShape(shape, target.shape)) {
     throw new ShapeError(
       `${name}_`,

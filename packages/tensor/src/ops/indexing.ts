@@ -1,15 +1,14 @@
-import { runInplace, runKernel } from '../kernel/dispatch';
+import type { ScatterReduce } from '../kernel/attrs/indexing';
 import { isFloating } from '../kernel/dtype';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../kernel/errors';
 import { broadcastShapes, normalizeDim, sameShape } from '../kernel/shape';
-import { scalarTensor, Tensor } from '../tensor';
+import { runInplace, runKernel } from '../run-kernel';
+import type { Tensor } from '../tensor';
+import { isTensor, scalarTensor } from '../wrap';
 import { reshape } from './views';
 
 // Index values are range-checked inside the kernels (they may live on a device); ops check only
 // dtypes and shapes, which are known on the host.
-
-/** How scatter combines a source value with the one already in place (default: overwrite). */
-export type ScatterReduce = 'add' | 'multiply';
 
 function checkIndex(op: string, index: Tensor): void {
   if (index.dtype !== 'int32') {
@@ -85,7 +84,7 @@ function planScatter(
   const d = normalizeDim(op, dim, x.ndim);
   checkSameNdim(op, x, index);
   checkIndexFits(op, index, x, d, 'self');
-  if (!(src instanceof Tensor)) {
+  if (!isTensor(src)) {
     return { dim: d, src: scalarTensor(src, x.dtype, x.device).expand(index.shape) };
   }
   checkSameDtype(op, x, src, 'src');
@@ -211,7 +210,7 @@ function checkMask(op: string, mask: Tensor): void {
 }
 
 function fillValue(op: string, x: Tensor, value: Tensor | number | boolean): Tensor {
-  if (!(value instanceof Tensor)) return scalarTensor(value, x.dtype, x.device);
+  if (!isTensor(value)) return scalarTensor(value, x.dtype, x.device);
   if (value.ndim !== 0) {
     throw new ShapeError(
       op,
@@ -279,3 +278,5 @@ export function oneHot(indices: Tensor, numClasses = -1): Tensor {
   }
   return runKernel('oneHot', [indices], { numClasses });
 }
+
+export type { ScatterReduce };

@@ -1,7 +1,7 @@
-import { runKernel } from '../kernel/dispatch';
 import { promoteTypes } from '../kernel/dtype';
 import { fmtShape, ShapeError, ValueError } from '../kernel/errors';
 import { normalizeDim, sameShape } from '../kernel/shape';
+import { runKernel } from '../run-kernel';
 import type { Tensor } from '../tensor';
 import { unsqueeze } from './views';
 

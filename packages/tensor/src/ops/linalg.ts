@@ -1,6 +1,6 @@
-import { runKernel } from '../kernel/dispatch';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../kernel/errors';
 import { broadcastShapes, shapeSize } from '../kernel/shape';
+import { runKernel } from '../run-kernel';
 import type { Tensor } from '../tensor';
 import { mul } from './elementwise';
 

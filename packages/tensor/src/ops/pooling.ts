@@ -1,29 +1,11 @@
-import { runKernel, runKernelMulti } from '../kernel/dispatch';
+import type { PoolAttrs } from '../kernel/attrs/nn';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../kernel/errors';
+import { runKernel, runKernelMulti } from '../run-kernel';
 import type { Tensor } from '../tensor';
 import type { ValuesIndices } from './reductions';
 
 /** A size given once for both spatial dims or as `[h, w]`. */
 export type Size2 = number | readonly [number, number];
-
-/** Attributes of the pooling kernels, with every size already resolved per dim. */
-// A type alias (not an interface) so it is assignable to the dispatcher's KernelAttrs record.
-export type PoolAttrs = {
-  /** Window height and width. */
-  kernelSize: [number, number];
-  /** Window step per dim. */
-  stride: [number, number];
-  /** Implicit padding per side, per dim. */
-  padding: [number, number];
-  /** Spacing between window taps per dim. */
-  dilation: [number, number];
-  /** Output height and width. */
-  outputSize: [number, number];
-  /** Average pooling: count padding in the divisor. */
-  countIncludePad?: boolean;
-  /** Average pooling: divide by this instead of the window size. */
-  divisorOverride?: number;
-};
 
 export function pair(op: string, name: string, v: Size2): [number, number] {
   const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
@@ -178,3 +160,5 @@ export function adaptiveAvgPool2d(
   const out = runKernel('adaptiveAvgPool2d', [x4], { outputSize: size });
   return added ? out.squeeze(0) : out;
 }
+
+export type { PoolAttrs };

@@ -1,8 +1,8 @@
-import { runKernel, runKernelMulti } from '../kernel/dispatch';
 import { type DType, isFloating } from '../kernel/dtype';
 import { DTypeError, fmtShape, IndexError, ShapeError, ValueError } from '../kernel/errors';
-import { ANY_DEVICE, registerKernel } from '../kernel/registry';
+import { ANY_DEVICE } from '../kernel/registry';
 import { normalizeDim, normalizeDims } from '../kernel/shape';
+import { registerKernel, runKernel, runKernelMulti } from '../run-kernel';
 import type { Tensor } from '../tensor';
 import { add, div, elementwise, mul, pow, sub, where } from './elementwise';
 import { squeeze } from './views';
@@ -244,64 +244,60 @@ export function any(x: Tensor, dim?: Dims, options: ReduceOptions = {}): Tensor 
   return runKernel('any', [x], { dims: reduceDims('any', x, dim), keepdim: options.keepdim ?? false });
 }
 
-type ReduceAttrs = {
-  dims: number[];
-  keepdim: boolean;
-};
+/**
+ * Registers the device-independent definitions of mean, var, std, logsumexp and norm, built from other ops
+ * (a backend may override any of them with a native kernel).
+ */
+export function registerCompositeReductions(): void {
+  registerKernel(
+    'mean',
+    ANY_DEVICE,
+    ([x], { dims, keepdim, dtype }) => div(sum(x!, dims, { keepdim, dtype }), reducedCount(x!, dims)),
+    { composite: true },
+  );
 
-// Device-independent definitions: a backend may override any of them with a native kernel.
+  registerKernel(
+    'var',
+    ANY_DEVICE,
+    ([x], { dims, keepdim, correction }) => {
+      const centered = sub(x!, mean(x!, dims, { keepdim: true }));
+      const divisor = Math.max(0, reducedCount(x!, dims) - correction);
+      return div(sum(mul(centered, centered), dims, { keepdim }), divisor);
+    },
+    { composite: true },
+  );
 
-registerKernel<ReduceAttrs & { dtype: DType }>(
-  'mean',
-  ANY_DEVICE,
-  ([x], { dims, keepdim, dtype }) => div(sum(x!, dims, { keepdim, dtype }), reducedCount(x!, dims)),
-  { composite: true },
-);
+  registerKernel('std', ANY_DEVICE, ([x], attrs) => elementwise('sqrt', [runKernel('var', [x!], attrs)]), {
+    composite: true,
+  });
 
-registerKernel<ReduceAttrs & { correction: number }>(
-  'var',
-  ANY_DEVICE,
-  ([x], { dims, keepdim, correction }) => {
-    const centered = sub(x!, mean(x!, dims, { keepdim: true }));
-    const divisor = Math.max(0, reducedCount(x!, dims) - correction);
-    return div(sum(mul(centered, centered), dims, { keepdim }), divisor);
-  },
-  { composite: true },
-);
+  registerKernel(
+    'logsumexp',
+    ANY_DEVICE,
+    ([x], { dims, keepdim }) => {
+      if (reducedCount(x!, dims) === 0) return elementwise('log', [sum(x!, dims, { keepdim })]);
+      // The shift only keeps exp() in range; it cancels out of the value and of the gradient.
+      const max = amax(x!, dims, { keepdim: true }).detach();
+      const shift = where(elementwise('isinf', [max]), 0, max);
+      const total = sum(elementwise('exp', [sub(x!, shift)]), dims, { keepdim });
+      return add(elementwise('log', [total]), keepdim ? shift : squeeze(shift, dims));
+    },
+    { composite: true },
+  );
 
-registerKernel<ReduceAttrs & { correction: number }>(
-  'std',
-  ANY_DEVICE,
-  ([x], attrs) => elementwise('sqrt', [runKernel('var', [x!], attrs)]),
-  { composite: true },
-);
-
-registerKernel<ReduceAttrs>(
-  'logsumexp',
-  ANY_DEVICE,
-  ([x], { dims, keepdim }) => {
-    if (reducedCount(x!, dims) === 0) return elementwise('log', [sum(x!, dims, { keepdim })]);
-    // The shift only keeps exp() in range; it cancels out of the value and of the gradient.
-    const max = amax(x!, dims, { keepdim: true }).detach();
-    const shift = where(elementwise('isinf', [max]), 0, max);
-    const total = sum(elementwise('exp', [sub(x!, shift)]), dims, { keepdim });
-    return add(elementwise('log', [total]), keepdim ? shift : squeeze(shift, dims));
-  },
-  { composite: true },
-);
-
-registerKernel<ReduceAttrs & { p: number }>(
-  'norm',
-  ANY_DEVICE,
-  ([x], { dims, keepdim, p }) => {
-    const options = { keepdim };
-    if (p === 0) return sum(elementwise('ne', [x!, 0]), dims, { keepdim, dtype: x!.dtype });
-    const magnitude = elementwise('abs', [x!]);
-    if (p === Infinity) return amax(magnitude, dims, options);
-    if (p === -Infinity) return amin(magnitude, dims, options);
-    if (p === 1) return sum(magnitude, dims, options);
-    if (p === 2) return elementwise('sqrt', [sum(mul(x!, x!), dims, options)]);
-    return pow(sum(pow(magnitude, p), dims, options), 1 / p);
-  },
-  { composite: true },
-);
+  registerKernel(
+    'norm',
+    ANY_DEVICE,
+    ([x], { dims, keepdim, p }) => {
+      const options = { keepdim };
+      if (p === 0) return sum(elementwise('ne', [x!, 0]), dims, { keepdim, dtype: x!.dtype });
+      const magnitude = elementwise('abs', [x!]);
+      if (p === Infinity) return amax(magnitude, dims, options);
+      if (p === -Infinity) return amin(magnitude, dims, options);
+      if (p === 1) return sum(magnitude, dims, options);
+      if (p === 2) return elementwise('sqrt', [sum(mul(x!, x!), dims, options)]);
+      return pow(sum(pow(magnitude, p), dims, options), 1 / p);
+    },
+    { composite: true },
+  );
+}

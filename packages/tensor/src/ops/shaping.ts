@@ -1,9 +1,10 @@
-import { runKernel } from '../kernel/dispatch';
 import { castScalar } from '../kernel/dtype';
 import { fmtShape, ShapeError, ValueError } from '../kernel/errors';
 import { PAD_MODES, type PadMode } from '../kernel/pad-modes';
 import { normalizeDim, normalizeDims } from '../kernel/shape';
-import { scalarTensor, Tensor, transfer } from '../tensor';
+import { runKernel } from '../run-kernel';
+import type { Tensor } from '../tensor';
+import { fromArray, scalarTensor, transfer } from '../wrap';
 import { cat } from './join';
 import { expand, flatten, narrow, reshape } from './views';
 
@@ -144,7 +145,7 @@ function triangle(op: string, x: Tensor, diagonal: number, lower: boolean): Tens
       keep[i * cols + j] = (lower ? j - i <= diagonal : j - i >= diagonal) ? 1 : 0;
   }
   // The mask is built on the host and uploaded; x's values are never read here.
-  const mask = transfer(Tensor.fromArray(keep, [rows, cols], 'bool'), x.device);
+  const mask = transfer(fromArray(keep, [rows, cols], 'bool'), x.device);
   return runKernel('where', [mask, x, scalarTensor(0, x.dtype, x.device)], { dtype: x.dtype });
 }
 

@@ -1,7 +1,7 @@
-import { runKernel } from '../kernel/dispatch';
 import { isFloating } from '../kernel/dtype';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../kernel/errors';
 import { normalizeDim } from '../kernel/shape';
+import { runKernel } from '../run-kernel';
 import type { Tensor } from '../tensor';
 
 function softmaxFamily(op: 'softmax' | 'logSoftmax', x: Tensor, dim: number): Tensor {

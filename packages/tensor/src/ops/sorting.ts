@@ -1,6 +1,6 @@
-import { runKernelMulti } from '../kernel/dispatch';
 import { fmtShape, IndexError } from '../kernel/errors';
 import { normalizeDim } from '../kernel/shape';
+import { runKernelMulti } from '../run-kernel';
 import type { Tensor } from '../tensor';
 import type { ValuesIndices } from './reductions';
 

@@ -1,39 +1,8 @@
-import { runKernel } from '../kernel/dispatch';
 import { fmtShape, IndexError, ShapeError, ValueError } from '../kernel/errors';
-import { registerKernel } from '../kernel/registry';
-import { checkShape, contiguousStrides, normalizeDim, normalizeDims, shapeSize } from '../kernel/shape';
+import { checkShape, normalizeDim, normalizeDims, shapeSize } from '../kernel/shape';
+import { viewStrides } from '../kernel/view-kernels';
+import { runKernel } from '../run-kernel';
 import type { Tensor } from '../tensor';
-
-// View kernels share the input's storage: they run on every device and never copy.
-
-/** Strides for viewing (shape, strides) as newShape without copying, or undefined (torch's computeStride). */
-function viewStrides(shape: readonly number[], strides: readonly number[], newShape: readonly number[]) {
-  // Empty and 0-d tensors can take any shape of the same size: every new dim has size 1 or nothing is stored.
-  if (shapeSize(shape) === 0 || shape.length === 0) return contiguousStrides(newShape);
-  const out = new Array<number>(newShape.length);
-  let viewD = newShape.length - 1;
-  let chunkBase = strides[strides.length - 1] ?? 1;
-  let tensorNumel = 1;
-  let viewNumel = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    tensorNumel *= shape[d]!;
-    if (d === 0 || (shape[d - 1] !== 1 && strides[d - 1] !== tensorNumel * chunkBase)) {
-      while (viewD >= 0 && (viewNumel < tensorNumel || newShape[viewD] === 1)) {
-        out[viewD] = viewNumel * chunkBase;
-        viewNumel *= newShape[viewD]!;
-        viewD--;
-      }
-      if (viewNumel !== tensorNumel) return undefined;
-      if (d > 0) {
-        chunkBase = strides[d - 1]!;
-        tensorNumel = 1;
-        viewNumel = 1;
-      }
-    }
-  }
-  if (viewD !== -1) return undefined;
-  return out;
-}
 
 /** Resolves a -1 in a target shape against `numel`. */
 export function inferShape(op: string, shape: readonly number[], numel: number): number[] {
@@ -51,73 +20,6 @@ export function inferShape(op: string, shape: readonly number[], numel: number):
   }
   return out;
 }
-
-registerKernel<{ shape: number[] }>('view', 'any', ([x], { shape }) => {
-  const strides = viewStrides(x!.shape, x!.strides, shape);
-  if (!strides) {
-    throw new ShapeError(
-      'view',
-      `view size ${fmtShape(shape)} is not compatible with input tensor's size ${fmtShape(x!.shape)} and stride ` +
-        `${fmtShape(x!.strides)} (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.`,
-    );
-  }
-  return x!.withLayout(shape, strides, x!.offset);
-});
-
-registerKernel<{ dims: number[] }>('permute', 'any', ([x], { dims }) =>
-  x!.withLayout(
-    dims.map((d) => x!.shape[d]!),
-    dims.map((d) => x!.strides[d]!),
-    x!.offset,
-  ),
-);
-
-registerKernel<{ shape: number[] }>('expand', 'any', ([x], { shape }) => {
-  const lead = shape.length - x!.ndim;
-  const strides = shape.map((size, i) => {
-    if (i < lead) return 0;
-    const own = x!.shape[i - lead]!;
-    return own === size ? x!.strides[i - lead]! : 0;
-  });
-  return x!.withLayout(shape, strides, x!.offset);
-});
-
-registerKernel<{ dim: number; start: number; length: number; step: number }>(
-  'slice',
-  'any',
-  ([x], { dim, start, length, step }) => {
-    const shape = [...x!.shape];
-    const strides = [...x!.strides];
-    shape[dim] = length;
-    strides[dim] = x!.strides[dim]! * step;
-    return x!.withLayout(shape, strides, x!.offset + start * x!.strides[dim]!);
-  },
-);
-
-registerKernel<{ dim: number; index: number }>('select', 'any', ([x], { dim, index }) =>
-  x!.withLayout(
-    x!.shape.filter((_, i) => i !== dim),
-    x!.strides.filter((_, i) => i !== dim),
-    x!.offset + index * x!.strides[dim]!,
-  ),
-);
-
-registerKernel<{ offset: number; dim1: number; dim2: number }>(
-  'diagonal',
-  'any',
-  ([x], { offset, dim1, dim2 }) => {
-    const keep = x!.shape.map((_, i) => i).filter((i) => i !== dim1 && i !== dim2);
-    const n1 = x!.shape[dim1]!;
-    const n2 = x!.shape[dim2]!;
-    const length = Math.max(0, offset >= 0 ? Math.min(n1, n2 - offset) : Math.min(n1 + offset, n2));
-    const start = length === 0 ? 0 : offset >= 0 ? offset * x!.strides[dim2]! : -offset * x!.strides[dim1]!;
-    return x!.withLayout(
-      [...keep.map((i) => x!.shape[i]!), length],
-      [...keep.map((i) => x!.strides[i]!), x!.strides[dim1]! + x!.strides[dim2]!],
-      x!.offset + start,
-    );
-  },
-);
 
 /** A view with a new shape; throws (like PyTorch) when the strides do not allow it. `-1` is inferred. */
 export function view(x: Tensor, shape: readonly number[]): Tensor {

@@ -1,9 +1,9 @@
 import type { Backend } from '../../kernel/backend';
 import { allocate, type TypedArray } from '../../kernel/dtype';
-import { ANY_DEVICE, registerBackend, registerKernel } from '../../kernel/registry';
+import { registerBackend, registerKernel } from '../../kernel/registry';
 import type { Storage } from '../../kernel/storage';
 import { stridedOffsets } from '../../kernel/strided-offsets';
-import { type Tensor, transfer } from '../../tensor';
+import { expandView, isContiguous, numel, type TensorView } from '../../kernel/view';
 import { registerCpuConv } from './conv';
 import { cloneCpu, registerCpuElementwise, runElementwise } from './elementwise';
 import { registerCpuIndexing } from './indexing';
@@ -26,18 +26,18 @@ export const cpuBackend: Backend = {
  * Writes `source` (broadcast to `target`'s shape, converted to its dtype) through `target`'s strides:
  * the one primitive every in-place op ends in.
  */
-function copyInto(target: Tensor, source: Tensor): void {
+function copyInto(target: TensorView, source: TensorView): void {
   const out = target.storage.data as TypedArray;
-  const expanded = source.expand(target.shape);
+  const expanded = expandView(source, target.shape, 'copy_');
   // A contiguous target that shares no memory with the source is written directly, without a dense copy.
-  if (target.isContiguous() && source.storage !== target.storage) {
-    const destination = out.subarray(target.offset, target.offset + target.numel()) as TypedArray;
+  if (isContiguous(target) && source.storage !== target.storage) {
+    const destination = out.subarray(target.offset, target.offset + numel(target)) as TypedArray;
     runElementwise('copy_', 'x0', [expanded], { dtype: target.dtype }, destination);
     return;
   }
   const values = runElementwise('copy_', 'x0', [expanded], { dtype: target.dtype }).storage
     .data as TypedArray;
-  if (target.isContiguous()) {
+  if (isContiguous(target)) {
     out.set(values, target.offset);
     return;
   }
@@ -61,5 +61,4 @@ export function registerCpuBackend(): void {
     copyInto(target!, source!);
     return target!;
   });
-  registerKernel<{ device: string }>('toDevice', ANY_DEVICE, ([x], { device }) => transfer(x!, device));
 }

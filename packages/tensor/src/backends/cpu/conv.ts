@@ -1,22 +1,23 @@
+import type { ConvAttrs } from '../../kernel/attrs/nn';
 import { allocate } from '../../kernel/dtype';
 import { registerKernel } from '../../kernel/registry';
 import { shapeSize } from '../../kernel/shape';
-import type { ConvAttrs } from '../../ops/conv';
-import { Tensor } from '../../tensor';
+import { hostView, numel, type TensorView } from '../../kernel/view';
 import { convTranspose2d, convTranspose2dOutputSize } from './conv/conv-transpose2d';
 import { conv2d } from './conv/conv2d';
 import { conv2dBackwardInput } from './conv/conv2d-backward-input';
 import { conv2dBackwardWeight } from './conv/conv2d-backward-weight';
 import type { Conv2dGeometry } from './conv/geometry';
+import { contiguousCpu } from './elementwise';
 import type { FloatArray } from './gemm/types';
 
 /** Contiguous float data of a tensor as the conv kernels read it. */
-function dense(t: Tensor): FloatArray {
-  const c = t.contiguous();
+function dense(t: TensorView): FloatArray {
+  const c = contiguousCpu(t);
   const data = c.storage.data as FloatArray;
-  return c.offset === 0 && data.length === c.numel()
+  return c.offset === 0 && data.length === numel(c)
     ? data
-    : (data.subarray(c.offset, c.offset + c.numel()) as FloatArray);
+    : (data.subarray(c.offset, c.offset + numel(c)) as FloatArray);
 }
 
 /** The kernels' geometry from an input shape [N,C,H,W], a weight shape [O,C/g,kH,kW] and the attributes. */
@@ -51,7 +52,7 @@ export function registerCpuConv(): void {
     const [oh, ow] = outputSize(g);
     const out = allocate(x!.dtype, g.batch * g.outChannels * oh * ow) as FloatArray;
     conv2d(g, dense(x!), dense(w!), b ? dense(b) : undefined, out);
-    return Tensor.fromArray(out, [g.batch, g.outChannels, oh, ow], x!.dtype);
+    return hostView(out, [g.batch, g.outChannels, oh, ow], x!.dtype);
   });
   registerKernel<ConvAttrs & { inputShape: number[] }>(
     'conv2dBackwardInput',
@@ -60,7 +61,7 @@ export function registerCpuConv(): void {
       const g = geometry(attrs.inputShape, w!.shape, attrs);
       const out = allocate(gradOut!.dtype, shapeSize(attrs.inputShape)) as FloatArray;
       conv2dBackwardInput(g, dense(gradOut!), dense(w!), out);
-      return Tensor.fromArray(out, attrs.inputShape, gradOut!.dtype);
+      return hostView(out, attrs.inputShape, gradOut!.dtype);
     },
   );
   registerKernel<ConvAttrs & { weightShape: number[] }>(
@@ -70,7 +71,7 @@ export function registerCpuConv(): void {
       const g = geometry(x!.shape, attrs.weightShape, attrs);
       const out = allocate(gradOut!.dtype, shapeSize(attrs.weightShape)) as FloatArray;
       conv2dBackwardWeight(g, dense(x!), dense(gradOut!), out);
-      return Tensor.fromArray(out, attrs.weightShape, gradOut!.dtype);
+      return hostView(out, attrs.weightShape, gradOut!.dtype);
     },
   );
   registerKernel<ConvAttrs & { outputPaddingH: number; outputPaddingW: number }>(
@@ -82,7 +83,7 @@ export function registerCpuConv(): void {
       const { outHeight, outWidth } = convTranspose2dOutputSize(g);
       const out = allocate(x!.dtype, g.batch * g.outChannels * outHeight * outWidth) as FloatArray;
       convTranspose2d(g, dense(x!), dense(w!), b ? dense(b) : undefined, out);
-      return Tensor.fromArray(out, [g.batch, g.outChannels, outHeight, outWidth], x!.dtype);
+      return hostView(out, [g.batch, g.outChannels, outHeight, outWidth], x!.dtype);
     },
   );
 }

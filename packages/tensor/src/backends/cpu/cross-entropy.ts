@@ -1,7 +1,7 @@
 import { allocate, type TypedArray } from '../../kernel/dtype';
 import { IndexError } from '../../kernel/errors';
 import { registerKernel } from '../../kernel/registry';
-import { Tensor } from '../../tensor';
+import { hostView, numel, type TensorView } from '../../kernel/view';
 import { laneMax, shiftedExpSum } from './softmax';
 
 interface CrossEntropyAttrs {
@@ -16,8 +16,8 @@ interface CrossEntropyAttrs {
  */
 function forEachRow(
   op: string,
-  logits: Tensor,
-  target: Tensor,
+  logits: TensorView,
+  target: TensorView,
   ignoreIndex: number,
   visit: (row: number, base: number, classStride: number, logSum: number, max: number, cls: number) => void,
 ): void {
@@ -43,22 +43,27 @@ function forEachRow(
 }
 
 /** Per-row `logsumexp(row) - row[target]`, 0 for ignored rows. */
-function crossEntropyLoss(logits: Tensor, target: Tensor, ignoreIndex: number): Tensor {
+function crossEntropyLoss(logits: TensorView, target: TensorView, ignoreIndex: number): TensorView {
   const src = logits.storage.data as TypedArray;
   const out = allocate(logits.dtype, logits.shape[0]!);
   forEachRow('crossEntropyLoss', logits, target, ignoreIndex, (i, base, stride, logSum, max, cls) => {
     // minus logSoftmax's value at the target, rounding for rounding
     if (cls >= 0) out[i] = logSum - (src[base + cls * stride]! - max);
   });
-  return Tensor.fromArray(out, [logits.shape[0]!], logits.dtype);
+  return hostView(out, [logits.shape[0]!], logits.dtype);
 }
 
 /** `gradLoss[i] * (softmax(row) - onehot(target))` per row, zero rows for ignored targets. */
-function crossEntropyLossBackward(grad: Tensor, logits: Tensor, target: Tensor, ignoreIndex: number): Tensor {
+function crossEntropyLossBackward(
+  grad: TensorView,
+  logits: TensorView,
+  target: TensorView,
+  ignoreIndex: number,
+): TensorView {
   const src = logits.storage.data as TypedArray;
   const g = grad.storage.data as TypedArray;
   const classes = logits.shape[1]!;
-  const out = allocate(logits.dtype, logits.numel());
+  const out = allocate(logits.dtype, numel(logits));
   const op = 'crossEntropyLossBackward';
   forEachRow(op, logits, target, ignoreIndex, (i, base, stride, logSum, max, cls) => {
     if (cls < 0) return;
@@ -68,7 +73,7 @@ function crossEntropyLossBackward(grad: Tensor, logits: Tensor, target: Tensor, 
       out[i * classes + j] = scale * (j === cls ? p - 1 : p);
     }
   });
-  return Tensor.fromArray(out, logits.shape, logits.dtype);
+  return hostView(out, logits.shape, logits.dtype);
 }
 
 /** Registers the CPU `crossEntropyLoss` and `crossEntropyLossBackward` kernels (attrs: `ignoreIndex`). */

@@ -1,8 +1,9 @@
+import type { ElementwiseAttrs } from '../../kernel/attrs/elementwise';
 import { allocateUninitialized, type DType, type TypedArray } from '../../kernel/dtype';
-import { elementwiseSpecs } from '../../kernel/ops/elementwise';
+import { elementwiseSpecs } from '../../kernel/ops/elementwise-specs';
 import { registerKernel } from '../../kernel/registry';
 import { broadcastShapes, broadcastStrides, shapeSize } from '../../kernel/shape';
-import { Tensor } from '../../tensor';
+import { hostView, isContiguous, numel, type TensorView } from '../../kernel/view';
 import { expF32, sigmoidF32, tanhF32 } from './float32-math';
 import { erf, floorDivide, lerp, remainder, roundHalfEven } from './scalar-math';
 import { hasSimdFloat32, runSimdFloat32 } from './simd/elementwise';
@@ -81,13 +82,6 @@ const expressions: Record<string, string | ((compute: DType, out: DType) => stri
 /** Below this many elements the WebAssembly call and chunk copies cost more than the JS loop. */
 const SIMD_MIN_ELEMENTS = 4096;
 
-/** Attributes every elementwise kernel receives; the op layer has already decided the result dtype. */
-export interface ElementwiseAttrs {
-  dtype: DType;
-  /** `alpha` of add/sub, `value` of addcmul/addcdiv. */
-  scalar?: number;
-}
-
 /**
  * Runs an elementwise expression over broadcast, arbitrarily strided inputs into a new contiguous tensor,
  * or into `into` (a dense destination of the broadcast size, e.g. a contiguous in-place target).
@@ -95,10 +89,10 @@ export interface ElementwiseAttrs {
 export function runElementwise(
   name: string,
   expr: string,
-  inputs: readonly Tensor[],
+  inputs: readonly TensorView[],
   attrs: ElementwiseAttrs,
   into?: TypedArray,
-): Tensor {
+): TensorView {
   const shape = broadcastShapes(name, ...inputs.map((t) => t.shape));
   // Every element is written below, so the new array needn't be zeroed first.
   const out = into ?? allocateUninitialized(attrs.dtype, shapeSize(shape));
@@ -120,14 +114,24 @@ export function runElementwise(
     const loop = compileLoop(inputs.length, body, helpers, arraySignature(out, arrays));
     loop(out, arrays, offsets, strides, shape, [scalar]);
   }
-  return Tensor.fromArray(out, shape, attrs.dtype);
+  return hostView(out, shape, attrs.dtype);
 }
 
 /** A fresh contiguous copy: one native copy of the storage range when x is contiguous, the loop otherwise. */
-export function cloneCpu(x: Tensor): Tensor {
-  if (!x.isContiguous()) return runElementwise('clone', 'x0', [x], { dtype: x.dtype });
+export function cloneCpu(x: TensorView): TensorView {
+  if (!isContiguous(x)) return runElementwise('clone', 'x0', [x], { dtype: x.dtype });
   const data = x.storage.data as TypedArray;
-  return Tensor.fromArray(data.slice(x.offset, x.offset + x.numel()), x.shape, x.dtype);
+  return hostView(data.slice(x.offset, x.offset + numel(x)), x.shape, x.dtype);
+}
+
+/** `x` itself when contiguous, else a contiguous copy (what Tensor.contiguous does, on views). */
+export function contiguousCpu(x: TensorView): TensorView {
+  return isContiguous(x) ? x : cloneCpu(x);
+}
+
+/** `x` converted to `dtype` (itself when it already has it). */
+export function castCpu(x: TensorView, dtype: DType): TensorView {
+  return x.dtype === dtype ? x : runElementwise('cast', 'x0', [x], { dtype });
 }
 
 /** Registers the CPU implementation of every elementwise kernel (and `cast`). */
@@ -136,7 +140,7 @@ export function registerCpuElementwise(): void {
     const expression = expressions[spec.name];
     if (expression === undefined)
       throw new Error(`cpu backend: no expression for elementwise kernel ${spec.name}`);
-    registerKernel<ElementwiseAttrs>(spec.name, 'cpu', (inputs, attrs) => {
+    registerKernel(spec.name, 'cpu', (inputs, attrs: ElementwiseAttrs) => {
       // Integer-specific arithmetic applies when the computation itself is on integers.
       const computeType = inputs.every((t) => t.dtype === 'int32' || t.dtype === 'bool')
         ? 'int32'

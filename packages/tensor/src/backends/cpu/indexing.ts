@@ -1,20 +1,20 @@
+import type { ScatterReduce } from '../../kernel/attrs/indexing';
 import { allocate, type DType, type TypedArray } from '../../kernel/dtype';
 import { IndexError, ValueError } from '../../kernel/errors';
 import { registerKernel } from '../../kernel/registry';
 import { contiguousStrides, shapeSize } from '../../kernel/shape';
-import type { ScatterReduce } from '../../ops/indexing';
-import { Tensor } from '../../tensor';
+import { hostView, numel, type TensorView } from '../../kernel/view';
 import { cloneCpu, runElementwise } from './elementwise';
 import { type IndexedMode, type StridedOperand, walkIndexed } from './indexed-walk';
 
-const operand = (t: Tensor): StridedOperand => ({
+const operand = (t: TensorView): StridedOperand => ({
   data: t.storage.data as TypedArray,
   offset: t.offset,
   strides: t.strides,
 });
 
 /** Reads a 1-d (or 0-d) index along `dim` of an `ndim`-dim walk: its stride there, 0 on every other dim. */
-function alongDim(index: Tensor, dim: number, ndim: number): StridedOperand {
+function alongDim(index: TensorView, dim: number, ndim: number): StridedOperand {
   const step = index.strides[0] ?? 0;
   return { ...operand(index), strides: Array.from({ length: ndim }, (_, d) => (d === dim ? step : 0)) };
 }
@@ -26,7 +26,13 @@ function modeFor(dtype: DType, reduce: ScatterReduce | undefined): IndexedMode {
 }
 
 /** out[pos] = x[pos with coordinate `dim` replaced by index[pos]] over the walk `shape`. */
-function gatherFrom(op: string, x: Tensor, dim: number, index: StridedOperand, shape: number[]): Tensor {
+function gatherFrom(
+  op: string,
+  x: TensorView,
+  dim: number,
+  index: StridedOperand,
+  shape: number[],
+): TensorView {
   const out = allocate(x.dtype, shapeSize(shape));
   walkIndexed({
     op,
@@ -38,19 +44,19 @@ function gatherFrom(op: string, x: Tensor, dim: number, index: StridedOperand, s
     indexed: { ...operand(x), dimStride: x.strides[dim] ?? 0 },
     mode: 'gather',
   });
-  return Tensor.fromArray(out, shape, x.dtype);
+  return hostView(out, shape, x.dtype);
 }
 
 /** A copy of x with src[pos] written (or reduced) at pos's coordinate `dim` replaced by index[pos]. */
 function scatterInto(
   op: string,
-  x: Tensor,
+  x: TensorView,
   dim: number,
   index: StridedOperand,
-  src: Tensor,
+  src: TensorView,
   shape: readonly number[],
   reduce: ScatterReduce | undefined,
-): Tensor {
+): TensorView {
   const out = cloneCpu(x);
   walkIndexed({
     op,
@@ -65,7 +71,7 @@ function scatterInto(
   return out;
 }
 
-function oneHotCpu(indices: Tensor, numClasses: number): Tensor {
+function oneHotCpu(indices: TensorView, numClasses: number): TensorView {
   const values = cloneCpu(indices).storage.data as Int32Array;
   let classes = numClasses;
   if (classes < 0) {
@@ -89,7 +95,7 @@ function oneHotCpu(indices: Tensor, numClasses: number): Tensor {
     }
     out[i * classes + v] = 1;
   }
-  return Tensor.fromArray(out, [...indices.shape, classes], 'int32');
+  return hostView(out, [...indices.shape, classes], 'int32');
 }
 
 /** Registers the CPU gather/scatter family, maskedSelect and oneHot. */
@@ -98,8 +104,8 @@ export function registerCpuIndexing(): void {
     gatherFrom('gather', x!, dim, operand(index!), [...index!.shape]),
   );
   registerKernel<{ dim: number }>('indexSelect', 'cpu', ([x, index], { dim }) => {
-    const shape = x!.shape.map((s, d) => (d === dim ? index!.numel() : s));
-    return gatherFrom('indexSelect', x!, dim, alongDim(index!, dim, x!.ndim), shape);
+    const shape = x!.shape.map((s, d) => (d === dim ? numel(index!) : s));
+    return gatherFrom('indexSelect', x!, dim, alongDim(index!, dim, x!.shape.length), shape);
   });
   registerKernel<{ dim: number; reduce?: ScatterReduce }>('scatter', 'cpu', ([x, index, src], attrs) =>
     scatterInto('scatter', x!, attrs.dim, operand(index!), src!, index!.shape, attrs.reduce),
@@ -108,7 +114,15 @@ export function registerCpuIndexing(): void {
     scatterInto('scatterAdd', x!, dim, operand(index!), src!, index!.shape, 'add'),
   );
   registerKernel<{ dim: number }>('indexAdd', 'cpu', ([x, index, source], { dim }) =>
-    scatterInto('indexAdd', x!, dim, alongDim(index!, dim, source!.ndim), source!, source!.shape, 'add'),
+    scatterInto(
+      'indexAdd',
+      x!,
+      dim,
+      alongDim(index!, dim, source!.shape.length),
+      source!,
+      source!.shape,
+      'add',
+    ),
   );
   registerKernel('maskedSelect', 'cpu', ([x, mask]) => {
     // Both broadcast to their common shape; x0/x1 pick which one to lay out densely.
@@ -120,7 +134,7 @@ export function registerCpuIndexing(): void {
     for (const k of keep) count += k;
     const out = allocate(x!.dtype, count);
     for (let i = 0, o = 0; i < keep.length; i++) if (keep[i]) out[o++] = values[i]!;
-    return Tensor.fromArray(out, [count], x!.dtype);
+    return hostView(out, [count], x!.dtype);
   });
   registerKernel<{ numClasses: number }>('oneHot', 'cpu', ([indices], { numClasses }) =>
     oneHotCpu(indices!, numClasses),

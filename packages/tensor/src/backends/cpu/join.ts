@@ -1,14 +1,14 @@
 import { allocate, type DType, type TypedArray } from '../../kernel/dtype';
 import { registerKernel } from '../../kernel/registry';
 import { shapeSize } from '../../kernel/shape';
-import { Tensor } from '../../tensor';
+import { hostView, isContiguous, type TensorView } from '../../kernel/view';
 import { runElementwise } from './elementwise';
 
 /**
  * CPU `cat`: inputs (already validated to match except along `dim`) are made dense in the result dtype,
  * then each contributes one contiguous run per outer index, side by side along `dim`.
  */
-function catCpu(inputs: readonly Tensor[], dim: number, dtype: DType): Tensor {
+function catCpu(inputs: readonly TensorView[], dim: number, dtype: DType): TensorView {
   const first = inputs[0]!;
   const total = inputs.reduce((s, t) => s + t.shape[dim]!, 0);
   const shape = first.shape.map((s, d) => (d === dim ? total : s));
@@ -19,7 +19,7 @@ function catCpu(inputs: readonly Tensor[], dim: number, dtype: DType): Tensor {
   let start = 0;
   for (const t of inputs) {
     // Already dense and of the right dtype: read the storage directly instead of copying first.
-    const dense = t.dtype === dtype && t.isContiguous() ? t : runElementwise('cat', 'x0', [t], { dtype });
+    const dense = t.dtype === dtype && isContiguous(t) ? t : runElementwise('cat', 'x0', [t], { dtype });
     const src = dense.storage.data as TypedArray;
     const run = t.shape[dim]! * inner;
     for (let o = 0; o < outer; o++) {
@@ -29,7 +29,7 @@ function catCpu(inputs: readonly Tensor[], dim: number, dtype: DType): Tensor {
     }
     start += run;
   }
-  return Tensor.fromArray(out, shape, dtype);
+  return hostView(out, shape, dtype);
 }
 
 /** Registers the CPU `cat` kernel. */

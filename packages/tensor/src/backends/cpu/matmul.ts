@@ -1,28 +1,29 @@
 import { allocate, type TypedArray } from '../../kernel/dtype';
 import { registerKernel } from '../../kernel/registry';
-import { Tensor } from '../../tensor';
+import { hostView, type TensorView } from '../../kernel/view';
+import { castCpu } from './elementwise';
 import { batchedGemm } from './gemm/batched-gemm';
 import type { FloatArray } from './gemm/types';
 
 /** Float data of a tensor as the GEMM reads it: integer tensors go through a float64 copy (exact below 2^53). */
-function floatView(t: Tensor): Tensor {
-  return t.dtype === 'float32' || t.dtype === 'float64' ? t : t.to('float64');
+function floatView(t: TensorView): TensorView {
+  return t.dtype === 'float32' || t.dtype === 'float64' ? t : castCpu(t, 'float64');
 }
 
 /** CPU `matmul` kernel: 2-D or equal-batch 3-D operands, any strides, one (batched) GEMM call. */
-function matmulCpu(a: Tensor, b: Tensor): Tensor {
+function matmulCpu(a: TensorView, b: TensorView): TensorView {
   const fa = floatView(a);
   const fb = floatView(b);
-  const batched = a.ndim === 3;
+  const batched = a.shape.length === 3;
   const batch = batched ? a.shape[0]! : 1;
   const [m, k] = a.shape.slice(-2) as [number, number];
-  const n = b.shape[b.ndim - 1]!;
+  const n = b.shape[b.shape.length - 1]!;
   const out = allocate(fa.dtype, batch * m * n) as FloatArray;
-  const operand = (t: Tensor) => ({
+  const operand = (t: TensorView) => ({
     data: t.storage.data as FloatArray,
     offset: t.offset,
-    rowStride: t.strides[t.ndim - 2]!,
-    colStride: t.strides[t.ndim - 1]!,
+    rowStride: t.strides[t.shape.length - 2]!,
+    colStride: t.strides[t.shape.length - 1]!,
     batchStride: batched ? t.strides[0]! : 0,
   });
   batchedGemm({
@@ -35,8 +36,8 @@ function matmulCpu(a: Tensor, b: Tensor): Tensor {
     c: { data: out, offset: 0, rowStride: n, batchStride: m * n },
   });
   const shape = batched ? [batch, m, n] : [m, n];
-  const result = Tensor.fromArray(out as TypedArray, shape, fa.dtype);
-  return a.dtype === fa.dtype ? result : result.to(a.dtype);
+  const result = hostView(out as TypedArray, shape, fa.dtype);
+  return a.dtype === fa.dtype ? result : castCpu(result, a.dtype);
 }
 
 export function registerCpuMatmul(): void {

@@ -1,8 +1,9 @@
+import type { PoolAttrs } from '../../kernel/attrs/nn';
 import { allocate, type TypedArray } from '../../kernel/dtype';
 import { registerKernel } from '../../kernel/registry';
 import { shapeSize } from '../../kernel/shape';
-import type { PoolAttrs } from '../../ops/pooling';
-import { Tensor } from '../../tensor';
+import { hostView, type TensorView } from '../../kernel/view';
+import { contiguousCpu } from './elementwise';
 
 /**
  * The pooling windows of one spatial dim, as PyTorch computes them: output i covers input
@@ -88,8 +89,8 @@ function adaptivePlan(x: { shape: readonly number[] }, outputSize: readonly [num
 }
 
 /** Average over each window; shared by avgPool2d and adaptiveAvgPool2d. */
-function averageForward(x: Tensor, p: Plan, divisorOverride?: number): Tensor {
-  const src = x.contiguous().storage.data as TypedArray;
+function averageForward(x: TensorView, p: Plan, divisorOverride?: number): TensorView {
+  const src = contiguousCpu(x).storage.data as TypedArray;
   const out = allocate(x.dtype, p.planes * p.oh * p.ow);
   let o = 0;
   for (let plane = 0; plane < p.planes; plane++) {
@@ -106,17 +107,17 @@ function averageForward(x: Tensor, p: Plan, divisorOverride?: number): Tensor {
       }
     }
   }
-  return Tensor.fromArray(out, [x.shape[0]!, x.shape[1]!, p.oh, p.ow], x.dtype);
+  return hostView(out, [x.shape[0]!, x.shape[1]!, p.oh, p.ow], x.dtype);
 }
 
 /** Spreads each output gradient evenly over its window; the adjoint of {@link averageForward}. */
 function averageBackward(
-  grad: Tensor,
+  grad: TensorView,
   inputShape: readonly number[],
   p: Plan,
   divisorOverride?: number,
-): Tensor {
-  const g = grad.contiguous().storage.data as TypedArray;
+): TensorView {
+  const g = contiguousCpu(grad).storage.data as TypedArray;
   const out = allocate(grad.dtype, p.planes * p.h * p.w);
   let o = 0;
   for (let plane = 0; plane < p.planes; plane++) {
@@ -130,7 +131,7 @@ function averageBackward(
       }
     }
   }
-  return Tensor.fromArray(out, inputShape, grad.dtype);
+  return hostView(out, inputShape, grad.dtype);
 }
 
 /**
@@ -150,13 +151,13 @@ function taps(size: number, out: number, kernel: number, stride: number, pad: nu
   return { first, count };
 }
 
-function maxForward(x: Tensor, attrs: PoolAttrs): Tensor[] {
+function maxForward(x: TensorView, attrs: PoolAttrs): TensorView[] {
   const [n, c, h, w] = x.shape as [number, number, number, number];
   const [oh, ow] = attrs.outputSize;
   const [dh, dw] = attrs.dilation;
   const rows = taps(h, oh, attrs.kernelSize[0], attrs.stride[0], attrs.padding[0], dh);
   const cols = taps(w, ow, attrs.kernelSize[1], attrs.stride[1], attrs.padding[1], dw);
-  const src = x.contiguous().storage.data as TypedArray;
+  const src = contiguousCpu(x).storage.data as TypedArray;
   const values = allocate(x.dtype, n * c * oh * ow);
   const indices = new Int32Array(values.length);
   let o = 0;
@@ -185,15 +186,12 @@ function maxForward(x: Tensor, attrs: PoolAttrs): Tensor[] {
       }
     }
   }
-  return [
-    Tensor.fromArray(values, [n, c, oh, ow], x.dtype),
-    Tensor.fromArray(indices, [n, c, oh, ow], 'int32'),
-  ];
+  return [hostView(values, [n, c, oh, ow], x.dtype), hostView(indices, [n, c, oh, ow], 'int32')];
 }
 
-function maxBackward(grad: Tensor, indices: Tensor, inputShape: readonly number[]): Tensor {
-  const g = grad.contiguous().storage.data as TypedArray;
-  const idx = indices.contiguous().storage.data as Int32Array;
+function maxBackward(grad: TensorView, indices: TensorView, inputShape: readonly number[]): TensorView {
+  const g = contiguousCpu(grad).storage.data as TypedArray;
+  const idx = contiguousCpu(indices).storage.data as Int32Array;
   const plane = inputShape[2]! * inputShape[3]!;
   const perPlaneOut = grad.shape[2]! * grad.shape[3]!;
   const out = allocate(grad.dtype, shapeSize(inputShape));
@@ -201,7 +199,7 @@ function maxBackward(grad: Tensor, indices: Tensor, inputShape: readonly number[
     const planeIndex = Math.floor(o / perPlaneOut);
     out[planeIndex * plane + idx[o]!]! += g[o]!;
   }
-  return Tensor.fromArray(out, inputShape, grad.dtype);
+  return hostView(out, inputShape, grad.dtype);
 }
 
 /** Registers the pooling kernels and the backward kernels autograd calls. */

@@ -1,6 +1,6 @@
 import { shapeSize } from '../../kernel/shape';
 import { stridedOffsets } from '../../kernel/strided-offsets';
-import type { Tensor } from '../../tensor';
+import type { TensorView } from '../../kernel/view';
 
 /**
  * How the CPU walks a strided tensor to reduce some of its dims (or to run an op along one dim): output
@@ -19,7 +19,7 @@ export interface ReductionWalk {
 }
 
 /** Plans the walk of `x` reducing `dims` (sorted, unique, non-negative). */
-export function planWalk(x: Tensor, dims: readonly number[]): ReductionWalk {
+export function planWalk(x: TensorView, dims: readonly number[]): ReductionWalk {
   const { shape, strides } = x;
   const reduced = dims.filter((d) => shape[d] !== 1);
   // Trailing reduced dims that are evenly spaced in memory merge into one run (all of them, usually).
@@ -55,12 +55,12 @@ export function reducedShape(shape: readonly number[], dims: readonly number[], 
  * shape with `outLength` elements along `dim` (topk keeps fewer). A 0-d tensor is one lane of length 1.
  */
 export function forEachLane(
-  x: Tensor,
+  x: TensorView,
   dim: number,
   visit: (base: number, stride: number, outBase: number, outStride: number) => void,
   outLength = x.shape[dim] ?? 1,
 ): void {
-  const walk = planWalk(x, x.ndim === 0 ? [] : [dim]);
+  const walk = planWalk(x, x.shape.length === 0 ? [] : [dim]);
   const inner = shapeSize(x.shape.slice(dim + 1));
   for (let o = 0; o < walk.outCount; o++) {
     const outBase = Math.floor(o / inner) * outLength * inner + (o % inner);

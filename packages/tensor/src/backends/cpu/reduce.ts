@@ -1,6 +1,6 @@
 import { allocate, type DType, isFloating, type TypedArray } from '../../kernel/dtype';
 import { registerKernel } from '../../kernel/registry';
-import { Tensor } from '../../tensor';
+import { hostView, type TensorView } from '../../kernel/view';
 import { planWalk, reducedShape } from './reduce-walker';
 
 /**
@@ -95,12 +95,12 @@ function compileFold(name: string, src: TypedArray, out: TypedArray): Fold {
  */
 function reduce(
   name: string,
-  x: Tensor,
+  x: TensorView,
   dims: readonly number[],
   keepdim: boolean,
   dtype: DType,
   p0 = 0,
-): Tensor[] {
+): TensorView[] {
   const walk = planWalk(x, dims);
   const out = allocate(dtype, walk.outCount);
   const indices = folds[name]!.index === undefined ? undefined : new Int32Array(walk.outCount);
@@ -116,8 +116,8 @@ function reduce(
     p0,
   );
   const shape = reducedShape(x.shape, dims, keepdim);
-  const values = Tensor.fromArray(out, shape, dtype);
-  return indices ? [values, Tensor.fromArray(indices, shape, 'int32')] : [values];
+  const values = hostView(out, shape, dtype);
+  return indices ? [values, hostView(indices, shape, 'int32')] : [values];
 }
 
 /** Attributes of the CPU reduction kernels: dims are sorted, unique and non-negative. */
@@ -156,7 +156,7 @@ export function registerCpuFolds(): void {
   );
   for (const name of ['max', 'min'] as const) {
     registerKernel<{ dim: number; keepdim: boolean }>(name, 'cpu', ([x], a) =>
-      reduce(name, x!, x!.ndim === 0 ? [] : [a.dim], a.keepdim, x!.dtype),
+      reduce(name, x!, x!.shape.length === 0 ? [] : [a.dim], a.keepdim, x!.dtype),
     );
   }
   for (const [name, fold] of [
@@ -165,7 +165,7 @@ export function registerCpuFolds(): void {
   ] as const) {
     registerKernel<ArgReduceAttrs>(name, 'cpu', ([x], a) => {
       const all = x!.shape.map((_, d) => d);
-      const dims = a.dim === null ? all : x!.ndim === 0 ? [] : [a.dim];
+      const dims = a.dim === null ? all : x!.shape.length === 0 ? [] : [a.dim];
       return reduce(fold, x!, dims, a.keepdim, x!.dtype)[1]!;
     });
   }

@@ -1,6 +1,6 @@
 import { allocate, type DType, type TypedArray } from '../../kernel/dtype';
 import { registerKernel } from '../../kernel/registry';
-import { Tensor } from '../../tensor';
+import { hostView, numel, type TensorView } from '../../kernel/view';
 import { forEachLane } from './reduce-walker';
 
 /** Attributes of cumsum/cumprod: the dim (non-negative) and the result dtype. */
@@ -10,9 +10,9 @@ export interface ScanAttrs {
 }
 
 /** Running sum or product along `dim`, accumulated in float64 (as PyTorch's CPU kernels do for float32). */
-function scan(x: Tensor, { dim, dtype }: ScanAttrs, product: boolean): Tensor {
+function scan(x: TensorView, { dim, dtype }: ScanAttrs, product: boolean): TensorView {
   const src = x.storage.data as TypedArray;
-  const out = allocate(dtype, x.numel());
+  const out = allocate(dtype, numel(x));
   const length = x.shape[dim] ?? 1;
   // Integer products wrap as int32 arithmetic does instead of losing bits in a float.
   const intProduct = product && dtype === 'int32';
@@ -24,7 +24,7 @@ function scan(x: Tensor, { dim, dtype }: ScanAttrs, product: boolean): Tensor {
       out[w] = acc;
     }
   });
-  return Tensor.fromArray(out, x.shape, dtype);
+  return hostView(out, x.shape, dtype);
 }
 
 /** Registers the CPU cumsum and cumprod kernels. */

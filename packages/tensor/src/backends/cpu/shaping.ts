@@ -2,7 +2,7 @@ import { allocate, type TypedArray } from '../../kernel/dtype';
 import { type PadMode, padSourceIndices } from '../../kernel/pad-modes';
 import { registerKernel } from '../../kernel/registry';
 import { shapeSize } from '../../kernel/shape';
-import { Tensor } from '../../tensor';
+import { hostView, relayout, type TensorView } from '../../kernel/view';
 import { runElementwise } from './elementwise';
 
 /** For each output coordinate along one dim: the storage step it reads, or -1 where the value goes. */
@@ -12,7 +12,7 @@ function sourceSteps(n: number, before: number, after: number, stride: number, m
 
 /** CPU `pad`: one pass over the output, each element read through per-dim source maps. */
 function padCpu(
-  x: Tensor,
+  x: TensorView,
   before: readonly number[],
   after: readonly number[],
   mode: PadMode,
@@ -23,9 +23,9 @@ function padCpu(
   const data = x.storage.data as TypedArray;
   if (shape.length === 0) {
     out[0] = data[x.offset]!;
-    return Tensor.fromArray(out, shape, x.dtype);
+    return hostView(out, shape, x.dtype);
   }
-  if (out.length === 0) return Tensor.fromArray(out, shape, x.dtype);
+  if (out.length === 0) return hostView(out, shape, x.dtype);
   const maps = x.shape.map((n, d) => sourceSteps(n, before[d]!, after[d]!, x.strides[d]!, mode));
   const last = shape.length - 1;
   const len = shape[last]!;
@@ -51,18 +51,18 @@ function padCpu(
       counter[d] = 0;
     }
   }
-  return Tensor.fromArray(out, shape, x.dtype);
+  return hostView(out, shape, x.dtype);
 }
 
 /** CPU `flip`: a copy read through negated strides (starting at the far end of each flipped dim). */
-function flipCpu(x: Tensor, dims: readonly number[]): Tensor {
+function flipCpu(x: TensorView, dims: readonly number[]): TensorView {
   const strides = [...x.strides];
   let offset = x.offset;
   for (const d of dims) {
     offset += Math.max(x.shape[d]! - 1, 0) * strides[d]!;
     strides[d] = -strides[d]!;
   }
-  return runElementwise('flip', 'x0', [x.withLayout(x.shape, strides, offset)], { dtype: x.dtype });
+  return runElementwise('flip', 'x0', [relayout(x, x.shape, strides, offset)], { dtype: x.dtype });
 }
 
 /** Registers the CPU `pad` and `flip` kernels. */

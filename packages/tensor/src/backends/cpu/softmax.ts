@@ -1,6 +1,6 @@
 import { allocate, allocateUninitialized, type TypedArray } from '../../kernel/dtype';
 import { registerKernel } from '../../kernel/registry';
-import { Tensor } from '../../tensor';
+import { hostView, isContiguous, numel, type TensorView } from '../../kernel/view';
 import { expF32 } from './float32-math';
 import { forEachLane } from './reduce-walker';
 import { expShiftedRows, hasSimdSoftmax } from './simd/softmax';
@@ -24,18 +24,18 @@ export function laneMax(src: TypedArray, base: number, stride: number, length: n
  * and exponentials are computed in float64 (float32 results use the float32-accurate fast exponential).
  * A lane whose max is ±Infinity or NaN gives NaN, as PyTorch.
  */
-function softmaxKernel(x: Tensor, dim: number, log: boolean): Tensor {
+function softmaxKernel(x: TensorView, dim: number, log: boolean): TensorView {
   if (
     x.dtype === 'float32' &&
-    dim === x.ndim - 1 &&
-    x.isContiguous() &&
-    x.numel() >= SIMD_MIN_ELEMENTS &&
+    dim === x.shape.length - 1 &&
+    isContiguous(x) &&
+    numel(x) >= SIMD_MIN_ELEMENTS &&
     hasSimdSoftmax()
   ) {
     return softmaxRowsFloat32(x, log);
   }
   const src = x.storage.data as TypedArray;
-  const out = allocate(x.dtype, x.numel());
+  const out = allocate(x.dtype, numel(x));
   const length = x.shape[dim] ?? 1;
   const exps = log ? undefined : new Float64Array(length);
   forEachLane(x, dim, (base, stride, outBase, outStride) => {
@@ -43,7 +43,7 @@ function softmaxKernel(x: Tensor, dim: number, log: boolean): Tensor {
     const sum = shiftedExpSum(src, base, stride, length, max, x.dtype === 'float32', exps);
     writeLane(out, outBase, outStride, src, base, stride, length, max, sum, exps);
   });
-  return Tensor.fromArray(out, x.shape, x.dtype);
+  return hostView(out, x.shape, x.dtype);
 }
 
 /**
@@ -100,11 +100,11 @@ function writeLane(
  * row maxima, then e^(x - max) for every row in one pass, then float64 row sums and the normalisation.
  * Same semantics as {@link softmaxKernel}'s loops; about 3x faster on 1000 x 1000.
  */
-function softmaxRowsFloat32(x: Tensor, log: boolean): Tensor {
+function softmaxRowsFloat32(x: TensorView, log: boolean): TensorView {
   const src = x.storage.data as Float32Array;
-  const length = x.shape[x.ndim - 1]!;
-  const rows = x.numel() / length;
-  const out = allocateUninitialized('float32', x.numel()) as Float32Array;
+  const length = x.shape[x.shape.length - 1]!;
+  const rows = numel(x) / length;
+  const out = allocateUninitialized('float32', numel(x)) as Float32Array;
   const maxes = new Float64Array(rows);
   const shifts = new Float32Array(rows);
   for (let r = 0; r < rows; r++) {
@@ -124,7 +124,7 @@ function softmaxRowsFloat32(x: Tensor, log: boolean): Tensor {
     const terms = log ? undefined : out.subarray(o, o + length);
     writeLane(out, o, 1, src, x.offset + o, 1, length, max, sum, terms);
   }
-  return Tensor.fromArray(out, x.shape, 'float32');
+  return hostView(out, x.shape, 'float32');
 }
 
 /** Registers the CPU softmax and logSoftmax kernels (attrs: the non-negative `dim`). */

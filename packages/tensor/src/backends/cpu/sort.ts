@@ -1,7 +1,7 @@
 import { allocate, type TypedArray } from '../../kernel/dtype';
 import { registerKernel } from '../../kernel/registry';
 import { shapeSize } from '../../kernel/shape';
-import { Tensor } from '../../tensor';
+import { hostView, type TensorView } from '../../kernel/view';
 import { forEachLane } from './reduce-walker';
 
 /** Attributes of the CPU sort kernel. `stable` needs no flag here: every sort is stable. */
@@ -170,10 +170,10 @@ const SELECT_FRACTION = 1 / 8;
  * Orders every lane along `dim` and keeps the first `keep` positions of each: values (x's dtype) and
  * int32 source indices.
  */
-function sortLanes(x: Tensor, dim: number, descending: boolean, keep: number): Tensor[] {
+function sortLanes(x: TensorView, dim: number, descending: boolean, keep: number): TensorView[] {
   const src = x.storage.data as TypedArray;
   const length = x.shape[dim] ?? 1;
-  const shape = x.ndim === 0 ? [] : x.shape.map((s, d) => (d === dim ? keep : s));
+  const shape = x.shape.length === 0 ? [] : x.shape.map((s, d) => (d === dim ? keep : s));
   const count = shapeSize(shape);
   const values = allocate(x.dtype, count);
   const indices = new Int32Array(count);
@@ -202,7 +202,7 @@ function sortLanes(x: Tensor, dim: number, descending: boolean, keep: number): T
     },
     keep,
   );
-  return [Tensor.fromArray(values, shape, x.dtype), Tensor.fromArray(indices, shape, 'int32')];
+  return [hostView(values, shape, x.dtype), hostView(indices, shape, 'int32')];
 }
 
 /** Registers the CPU sort and topk kernels (both return `[values, indices]`). */

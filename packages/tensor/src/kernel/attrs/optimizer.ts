@@ -30,3 +30,51 @@ export interface AdamStepAttrs {
   amsgrad: boolean;
   maximize: boolean;
 }
+
+/** Attributes of the `adagradStep` kernel (inputs `[param, grad, sum]`). */
+export interface AdagradStepAttrs {
+  /** The decayed learning rate `lr / (1 + (step - 1) * lr_decay)`. */
+  clr: number;
+  eps: number;
+  weightDecay: number;
+  maximize: boolean;
+}
+
+/** Attributes of the `adamaxStep` kernel (inputs `[param, grad, expAvg, expInf]`). */
+export interface AdamaxStepAttrs {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** `lr / (1 - beta1^step)`. */
+  clr: number;
+  maximize: boolean;
+}
+
+/** Attributes of the `nadamStep` kernel (inputs `[param, grad, expAvg, expAvgSq]`). */
+export interface NadamStepAttrs {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** `1 - beta2^step`. */
+  biasCorrection2: number;
+  /** `lr * (1 - mu) / (1 - mu_product)`: the gradient's step. */
+  gradStep: number;
+  /** `lr * mu_next / (1 - mu_product_next)`: the first moment's step. */
+  avgStep: number;
+}
+
+/**
+ * Attributes of the `rmspropStep` kernel. Inputs: `[param, grad, squareAvg, gradAvg?, momentumBuffer?]`
+ * (`gradAvg` when `centered`, `momentumBuffer` when `momentum > 0`).
+ */
+export interface RmspropStepAttrs {
+  lr: number;
+  alpha: number;
+  eps: number;
+  weightDecay: number;
+  momentum: number;
+  centered: boolean;
+  maximize: boolean;
+}

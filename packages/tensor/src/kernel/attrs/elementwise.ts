@@ -1,0 +1,9 @@
+import type { DType } from '../dtype';
+
+/** Attributes every elementwise kernel receives; the op layer has already decided the result dtype. */
+export interface ElementwiseAttrs {
+  /** Result dtype. */
+  dtype: DType;
+  /** `alpha` of add/sub, `value` of addcmul/addcdiv. */
+  scalar?: number;
+}

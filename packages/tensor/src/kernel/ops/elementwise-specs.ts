@@ -1,0 +1,121 @@
+import type { DType } from '../dtype';
+
+/**
+ * How an elementwise op's result dtype follows from its (promoted) input dtype:
+ * `same` keeps it, `float` turns integers and bools into float32 (exp, sqrt, true division),
+ * `bool` always gives bool (comparisons, predicates).
+ */
+export type ResultRule = 'same' | 'float' | 'bool';
+
+/** Device-independent description of an elementwise kernel; backends supply the arithmetic. */
+export interface ElementwiseSpec {
+  /** The kernel name (`'add'`, `'exp'`, ...). */
+  name: string;
+  /** Number of tensor operands. */
+  arity: 1 | 2 | 3;
+  /** How the result dtype follows from the promoted input dtype. */
+  result: ResultRule;
+  /** Input dtypes the op refuses, with PyTorch's reason. */
+  rejects?: {
+    /** The refused input dtypes. */
+    dtypes: DType[];
+    /** PyTorch's reason, quoted in the error. */
+    why: string;
+  };
+}
+
+const unary = <N extends string>(
+  name: N,
+  result: ResultRule,
+  rejects?: ElementwiseSpec['rejects'],
+): ElementwiseSpec & { name: N } => ({
+  name,
+  arity: 1,
+  result,
+  ...(rejects ? { rejects } : {}),
+});
+const binary = <N extends string>(
+  name: N,
+  result: ResultRule,
+  rejects?: ElementwiseSpec['rejects'],
+): ElementwiseSpec & { name: N } => ({
+  name,
+  arity: 2,
+  result,
+  ...(rejects ? { rejects } : {}),
+});
+const ternary = <N extends string>(name: N, result: ResultRule): ElementwiseSpec & { name: N } => ({
+  name,
+  arity: 3,
+  result,
+});
+const noBool = (op: string) => ({
+  dtypes: ['bool'] as DType[],
+  why: `${op} is not supported for bool tensors; convert with .to('float32') or .to('int32') first`,
+});
+
+/** Every elementwise kernel, by name. The public ops in elementwise.ts are thin wrappers over these. */
+export const elementwiseSpecs = [
+  unary('neg', 'same', noBool('neg (the - operator)')),
+  unary('abs', 'same'),
+  unary('sign', 'same'),
+  unary('exp', 'float'),
+  unary('exp2', 'float'),
+  unary('log', 'float'),
+  unary('log2', 'float'),
+  unary('log1p', 'float'),
+  unary('expm1', 'float'),
+  unary('sqrt', 'float'),
+  unary('rsqrt', 'float'),
+  unary('square', 'same'),
+  unary('reciprocal', 'float'),
+  unary('sin', 'float'),
+  unary('cos', 'float'),
+  unary('tan', 'float'),
+  unary('tanh', 'float'),
+  unary('sigmoid', 'float'),
+  unary('relu', 'same', noBool('relu')),
+  unary('erf', 'float'),
+  unary('floor', 'same'),
+  unary('ceil', 'same'),
+  unary('round', 'same'),
+  unary('trunc', 'same'),
+  unary('isnan', 'bool'),
+  unary('isinf', 'bool'),
+  unary('isfinite', 'bool'),
+  unary('logicalNot', 'bool'),
+  // relu's gradient from its output (PyTorch's threshold_backward at 0): one pass instead of gt + where.
+  binary('reluBackward', 'same', noBool('reluBackward')),
+  binary('add', 'same'),
+  binary('sub', 'same', noBool('sub (subtracting bools)')),
+  binary('mul', 'same'),
+  binary('div', 'float'),
+  binary('floorDivide', 'same'),
+  binary('truncDivide', 'same'),
+  binary('pow', 'same'),
+  binary('remainder', 'same'),
+  binary('fmod', 'same'),
+  binary('minimum', 'same'),
+  binary('maximum', 'same'),
+  binary('eq', 'bool'),
+  binary('ne', 'bool'),
+  binary('lt', 'bool'),
+  binary('le', 'bool'),
+  binary('gt', 'bool'),
+  binary('ge', 'bool'),
+  binary('logicalAnd', 'bool'),
+  binary('logicalOr', 'bool'),
+  binary('logicalXor', 'bool'),
+  ternary('where', 'same'),
+  ternary('lerp', 'float'),
+  ternary('addcmul', 'same'),
+  ternary('addcdiv', 'float'),
+  ternary('clamp', 'same'),
+] as const satisfies readonly ElementwiseSpec[];
+
+/** The name of an elementwise op. */
+export type ElementwiseOpName = (typeof elementwiseSpecs)[number]['name'];
+
+export const elementwiseSpecByName: ReadonlyMap<string, ElementwiseSpec> = new Map(
+  elementwiseSpecs.map((s) => [s.name, s]),
+);
