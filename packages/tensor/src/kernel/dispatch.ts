@@ -1,4 +1,5 @@
 import { type Tensor, transfer } from '../tensor';
+import type { Backend } from './backend';
 import { DeviceError, NNError } from './errors';
 import { ANY_DEVICE, getBackend, type KernelAttrs, type KernelEntry, registry } from './registry';
 
@@ -35,10 +36,11 @@ function resolve(name: string, device: string): { entry: KernelEntry; fallback: 
   return { entry: cpu, fallback: true };
 }
 
-function invoke(entry: KernelEntry, inputs: readonly Tensor[], attrs: KernelAttrs): Tensor[] {
+function invoke(entry: KernelEntry, device: string, inputs: readonly Tensor[], attrs: KernelAttrs): Tensor[] {
   if (!entry.composite) opaqueDepth++;
   try {
-    const out = (entry.fn as (i: readonly Tensor[], a: KernelAttrs) => Tensor | Tensor[])(inputs, attrs);
+    const fn = entry.fn as (i: readonly Tensor[], a: KernelAttrs, b: Backend) => Tensor | Tensor[];
+    const out = fn(inputs, attrs, getBackend(device));
     return Array.isArray(out) ? out : [out];
   } finally {
     if (!entry.composite) opaqueDepth--;
@@ -57,7 +59,7 @@ function runOnCpu(
   inputs: readonly Tensor[],
   attrs: KernelAttrs,
 ) {
-  const compute = (hostInputs: readonly Tensor[]) => invoke(entry, hostInputs, attrs);
+  const compute = (hostInputs: readonly Tensor[]) => invoke(entry, 'cpu', hostInputs, attrs);
   const backend = getBackend(device, name);
   if (!backend.readSync && backend.runOnHost) return backend.runOnHost(name, inputs, compute);
   return compute(inputs.map((t) => transfer(t, 'cpu'))).map((t) => transfer(t, device));
@@ -71,7 +73,9 @@ function runOnCpu(
 export function runKernelMulti(name: string, inputs: readonly Tensor[], attrs: KernelAttrs = {}): Tensor[] {
   const device = commonDevice(name, inputs);
   const { entry, fallback } = resolve(name, device);
-  const outputs = fallback ? runOnCpu(name, entry, device, inputs, attrs) : invoke(entry, inputs, attrs);
+  const outputs = fallback
+    ? runOnCpu(name, entry, device, inputs, attrs)
+    : invoke(entry, device, inputs, attrs);
   const hook = registry().hook;
   if (hook && opaqueDepth === 0 && !entry.composite && hook.shouldRecord(inputs, name)) {
     hook.record({ name, inputs, attrs, outputs });
@@ -96,7 +100,9 @@ export function runInplace(
 ): Tensor {
   const device = commonDevice(name, [target, ...inputs]);
   const { entry, fallback } = resolve(name, device);
-  const result = (fallback ? runOnCpu(name, entry, device, inputs, attrs) : invoke(entry, inputs, attrs))[0]!;
+  const result = (
+    fallback ? runOnCpu(name, entry, device, inputs, attrs) : invoke(entry, device, inputs, attrs)
+  )[0]!;
   // Recorded before the write: autograd may need the values it destroys, or refuse the op.
   const hook = registry().hook;
   if (hook && opaqueDepth === 0 && hook.shouldRecord([target, ...inputs], name)) {
@@ -108,8 +114,8 @@ export function runInplace(
 
 /** Copies `source` (broadcast to `target`'s shape, cast to its dtype) into `target`'s memory. */
 export function writeInto(target: Tensor, source: Tensor): void {
-  const { entry } = resolve('copy_', target.device);
-  invoke(entry, [target, source], {});
+  const { entry, fallback } = resolve('copy_', target.device);
+  invoke(entry, fallback ? 'cpu' : target.device, [target, source], {});
   target.storage.version++;
 }
 

@@ -5,10 +5,15 @@ import { DeviceError } from './errors';
 /** Attributes of a kernel call: plain values (numbers, shapes, flags), never tensors. */
 export type KernelAttrs = Readonly<Record<string, unknown>>;
 
-/** A kernel: computes its outputs from input tensors that all live on the kernel's device. */
+/**
+ * A kernel: computes its outputs from input tensors that all live on the kernel's device. `backend` is
+ * the registered backend of the device it runs on (the CPU's for a CPU fallback), so one backend package
+ * can register several devices and find each one's state there.
+ */
 export type KernelFn<A extends object = KernelAttrs> = (
   inputs: readonly Tensor[],
   attrs: A,
+  backend: Backend,
 ) => Tensor | Tensor[];
 
 /** The pseudo-backend of implementations that work on every device. */
@@ -96,7 +101,12 @@ export function getBackend(device: string, op = 'to'): Backend {
   const backend = registry().backends.get(device);
   if (!backend) {
     const known = [...registry().backends.keys()].join(', ');
-    const hint = device === 'gpu' ? " Call registerGpuBackend() from '@nn/backend-gpu' first." : '';
+    const hint =
+      device === 'gpu'
+        ? " Call registerGpuBackend() from '@nn/backend-gpu' first."
+        : device.startsWith('gpu:')
+          ? ` Call registerGpuBackend({ device: '${device}' }) from '@nn/backend-gpu' first.`
+          : '';
     throw new DeviceError(op, `no backend registered for device '${device}' (registered: ${known}).${hint}`);
   }
   return backend;
