@@ -26,9 +26,9 @@ describe('the CPU backend passes the conformance suite', () => {
     for (const [name, byBackend] of registry().kernels) {
       for (const entry of byBackend.values()) {
         const fn = entry.fn as KernelFn;
-        entry.fn = ((inputs, attrs) => {
+        entry.fn = ((inputs, attrs, backend) => {
           invoked.add(name);
-          return fn(inputs, attrs);
+          return fn(inputs, attrs, backend);
         }) as KernelFn<never>;
         restore.push(() => {
           entry.fn = fn as KernelFn<never>;
