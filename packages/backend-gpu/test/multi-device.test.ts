@@ -1,5 +1,5 @@
 import '@nn/autograd';
-import { DeviceError, tensor, ValueError } from '@nn/tensor';
+import { DeviceError, getBackend, registerBackend, tensor, unregisterBackend, ValueError } from '@nn/tensor';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { gpuBackendInfo, gpuDevices, registerGpuBackend, synchronizeGpu, unregisterGpuBackend } from '../src';
 import { expectSameLosses, values } from './support/compare';
@@ -116,6 +116,25 @@ describe(`several gpu devices at once (${DEVICES.map(({ name, mode }) => `${name
 
     await registerGpuBackend({ mode: first.mode, device: first.name, dawnBackend: DAWN_BACKEND });
     expect(await values(tensor([1, 2]).to(first.name).add(1))).toEqual([2, 3]);
+  });
+});
+
+describe('a gpu device name taken over by another backend', () => {
+  it("makes the device's kernels throw, naming the device and the fix", async () => {
+    await registerGpuBackend({ mode: 'cpu', device: 'gpu:foreign' });
+    await unregisterGpuBackend('gpu:foreign');
+    // the kernels stay registered under the name; a backend from elsewhere now holds it
+    registerBackend({ ...getBackend('cpu'), name: 'gpu:foreign' });
+    try {
+      const x = tensor([1, 2]).to('gpu:foreign');
+      expect(() => x.mul(x)).toThrow(DeviceError);
+      expect(() => x.mul(x)).toThrow(
+        "mul: device 'gpu:foreign' has @nn/backend-gpu kernels but its backend was not registered by " +
+          "registerGpuBackend(); call registerGpuBackend({ device: 'gpu:foreign' })",
+      );
+    } finally {
+      unregisterBackend('gpu:foreign');
+    }
   });
 });
 
