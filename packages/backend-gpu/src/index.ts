@@ -4,6 +4,7 @@ export {
   type GpuBackendOptions,
   type GpuMemoryInfo,
   gpuBackendInfo,
+  gpuDevices,
   registerGpuBackend,
   synchronizeGpu,
   unregisterGpuBackend,

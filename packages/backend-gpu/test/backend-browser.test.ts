@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserHarness, openBrowserHarness } from './browser/harness';
+import { expectSameLosses } from './support/compare';
 
 // The 'gpu' backend in Debian's headless Chromium (SwiftShader), on each mode NN_BROWSER_TEST_MODES lists
 // (CI: webgl2,webgpu); a listed mode that does not come up fails, it is never skipped.
@@ -34,4 +35,18 @@ describe.skipIf(MODES.length === 0)("the 'gpu' backend in headless Chromium (NN_
     },
     120_000,
   );
+
+  // webasm too: the done-when's pair is webgl2 with webasm or webgpu, and CI lists webgl2,webgpu
+  const together = [...new Set([...MODES, 'webasm'])];
+  it(`trains the same MLP to the same losses on ${together.join(', ')} registered at once in one page`, async () => {
+    const steps = 15;
+    const result = await harness.runMultiDeviceSuite(together, steps);
+    expect(result.devices.map(({ device, mode }) => [device, mode])).toEqual(
+      together.map((mode) => [`gpu:${mode}`, mode]),
+    );
+    expect(result.cpu[steps - 1]!).toBeLessThan(result.cpu[0]! * 0.9);
+    result.losses.forEach((losses, i) => {
+      expectSameLosses(result.devices[i]!.device, losses, result.cpu);
+    });
+  }, 120_000);
 });

@@ -71,6 +71,7 @@ export {
 } from './kernel/registry';
 export { broadcastShapes, contiguousStrides, shapeSize } from './kernel/shape';
 export { Storage } from './kernel/storage';
+export type { TensorView } from './kernel/view';
 export {
   type Conv1dOptions,
   type Conv2dOptions,

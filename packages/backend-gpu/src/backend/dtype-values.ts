@@ -9,7 +9,7 @@ export function toDeviceValues(values: TypedArray): Float32Array {
 }
 
 /**
- * Whether a `'gpu'` storage of `dtype` keeps its exact host values next to the device's float32 ones
+ * Whether a gpu storage of `dtype` keeps its exact host values next to the device's float32 ones
  * (int32 and float64, which float32 cannot hold exactly), until its first in-place write.
  */
 export function keepsHostValues(dtype: DType): boolean {

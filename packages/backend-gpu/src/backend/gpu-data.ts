@@ -19,7 +19,7 @@ export class BufferCell {
 }
 
 /**
- * The device handle a `'gpu'` storage keeps in `storage.data`: float32 values on the device, `length` of
+ * The device handle a gpu storage keeps in `storage.data`: float32 values on the device, `length` of
  * them. In-place writes swap the buffer behind it, so every view of the storage sees them.
  */
 export class GpuData {
@@ -46,7 +46,7 @@ export class GpuData {
   current(op: string): BufferValue {
     const { value, released } = this.cell;
     if (released) {
-      throw new DeviceError(op, `a 'gpu' tensor was used after dispose() freed its device memory`);
+      throw new DeviceError(op, 'a gpu tensor was used after dispose() freed its device memory');
     }
     if (value === null) throw new DeviceError(op, 'an empty gpu storage has no device buffer');
     return value;

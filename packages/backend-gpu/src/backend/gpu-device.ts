@@ -23,20 +23,23 @@ const UPLOAD: KernelSpec = {
 };
 
 /**
- * The `'gpu'` device: one gpu.js runtime plus the bookkeeping tensors need. Under the sync contract
+ * One gpu device (`'gpu'`, `'gpu:webgl2'`, ...): its own gpu.js runtime plus the bookkeeping tensors need. Under the sync contract
  * every launch runs at once; under the async one (WebGPU, threaded webasm) launches, reads, host work
  * ({@link GpuDevice.deferToHost}) and releases are queued in order, so a kernel always sees the buffers
  * that were current when it was launched and a buffer is freed (or pooled for reuse) only after the work
  * queued before its release.
  */
 export class GpuDevice {
+  /** The device name tensors on it carry. */
+  readonly name: string;
   readonly runtime: GpuRuntime;
   readonly #async: boolean;
   #tail: Promise<unknown> = Promise.resolve();
   #destroyed = false;
   readonly #finalizer = new FinalizationRegistry<BufferCell>((cell) => this.#release(cell));
 
-  constructor(runtime: GpuRuntime) {
+  constructor(name: string, runtime: GpuRuntime) {
+    this.name = name;
     this.runtime = runtime;
     this.#async = runtime.contract === 'async';
   }

@@ -1,5 +1,7 @@
-import { type ConvAttrs, registerKernel, type Tensor } from '@nn/tensor';
+import type { ConvAttrs, Tensor } from '@nn/tensor';
+import type { GpuDevice } from '../backend/gpu-device';
 import { convTable, inputGradientSpec } from './conv';
+import type { DefineGpuKernel } from './define-kernel';
 import { launchOver } from './nchw';
 
 /** Attributes of the `convTranspose2d` kernel: the transposed convolution's, plus the output padding. */
@@ -23,6 +25,7 @@ function outputSize(x: Tensor, w: Tensor, a: ConvTransposeAttrs): [number, numbe
  * the convolution from the output's shape to `x`'s, with `x` as that convolution's output gradient.
  */
 function convTranspose2dDevice(
+  device: GpuDevice,
   x: Tensor,
   w: Tensor,
   bias: Tensor | undefined,
@@ -30,7 +33,7 @@ function convTranspose2dDevice(
 ): Tensor {
   const output = [x.shape[0]!, w.shape[1]! * attrs.groups, ...outputSize(x, w, attrs)];
   const table = convTable(output, x.shape, w.shape, attrs, x, w, bias);
-  return launchOver(bias ? TRANSPOSED_BIAS : TRANSPOSED, output, bias ? [x, w, bias] : [x, w], [
+  return launchOver(device, bias ? TRANSPOSED_BIAS : TRANSPOSED, output, bias ? [x, w, bias] : [x, w], [
     table,
     w.shape[0]! / attrs.groups,
     w.shape[2]!,
@@ -39,8 +42,8 @@ function convTranspose2dDevice(
 }
 
 /** Registers the device `convTranspose2d` (with or without bias). */
-export function registerConvTransposeKernels(): void {
-  registerKernel<ConvTransposeAttrs>('convTranspose2d', 'gpu', ([x, w, b], attrs) =>
-    convTranspose2dDevice(x!, w!, b, attrs),
+export function registerConvTransposeKernels(define: DefineGpuKernel): void {
+  define<ConvTransposeAttrs>('convTranspose2d', ([x, w, b], attrs, device) =>
+    convTranspose2dDevice(device, x!, w!, b, attrs),
   );
 }

@@ -1,5 +1,7 @@
-import { type ConvAttrs, registerKernel, type Tensor } from '@nn/tensor';
+import type { ConvAttrs, Tensor } from '@nn/tensor';
+import type { GpuDevice } from '../backend/gpu-device';
 import type { KernelSpec } from '../runtime/cached-kernel';
+import type { DefineGpuKernel } from './define-kernel';
 import { coordsSource, launchOver, layout4d } from './nchw';
 
 /**
@@ -230,10 +232,16 @@ export function convTable(
   return table;
 }
 
-function conv2dDevice(x: Tensor, w: Tensor, bias: Tensor | undefined, attrs: ConvAttrs): Tensor {
+function conv2dDevice(
+  device: GpuDevice,
+  x: Tensor,
+  w: Tensor,
+  bias: Tensor | undefined,
+  attrs: ConvAttrs,
+): Tensor {
   const output = [x.shape[0]!, w.shape[0]!, ...outputSize(x.shape, w.shape[2]!, w.shape[3]!, attrs)];
   const table = convTable(x.shape, output, w.shape, attrs, x, w, bias);
-  return launchOver(bias ? FORWARD_BIAS : FORWARD, output, bias ? [x, w, bias] : [x, w], [
+  return launchOver(device, bias ? FORWARD_BIAS : FORWARD, output, bias ? [x, w, bias] : [x, w], [
     table,
     w.shape[1]!,
     w.shape[2]!,
@@ -241,25 +249,37 @@ function conv2dDevice(x: Tensor, w: Tensor, bias: Tensor | undefined, attrs: Con
   ]);
 }
 
-function conv2dBackwardInputDevice(gy: Tensor, w: Tensor, attrs: ConvAttrs, inputShape: number[]): Tensor {
+function conv2dBackwardInputDevice(
+  device: GpuDevice,
+  gy: Tensor,
+  w: Tensor,
+  attrs: ConvAttrs,
+  inputShape: number[],
+): Tensor {
   const table = convTable(inputShape, gy.shape, w.shape, attrs, gy, w);
   const bounds = [w.shape[0]! / attrs.groups, w.shape[2]!, w.shape[3]!];
-  return launchOver(BACKWARD_INPUT, inputShape, [gy, w], [table, ...bounds]);
+  return launchOver(device, BACKWARD_INPUT, inputShape, [gy, w], [table, ...bounds]);
 }
 
-function conv2dBackwardWeightDevice(x: Tensor, gy: Tensor, attrs: ConvAttrs, weightShape: number[]): Tensor {
+function conv2dBackwardWeightDevice(
+  device: GpuDevice,
+  x: Tensor,
+  gy: Tensor,
+  attrs: ConvAttrs,
+  weightShape: number[],
+): Tensor {
   const table = convTable(x.shape, gy.shape, weightShape, attrs, x, gy);
   const bounds = [gy.shape[0]!, gy.shape[2]!, gy.shape[3]!];
-  return launchOver(BACKWARD_WEIGHT, weightShape, [x, gy], [table, ...bounds]);
+  return launchOver(device, BACKWARD_WEIGHT, weightShape, [x, gy], [table, ...bounds]);
 }
 
 /** Registers the device `conv2d` (with or without bias) and its two gradient kernels. */
-export function registerConvKernels(): void {
-  registerKernel<ConvAttrs>('conv2d', 'gpu', ([x, w, b], attrs) => conv2dDevice(x!, w!, b, attrs));
-  registerKernel<ConvAttrs & { inputShape: number[] }>('conv2dBackwardInput', 'gpu', ([gy, w], attrs) =>
-    conv2dBackwardInputDevice(gy!, w!, attrs, attrs.inputShape),
+export function registerConvKernels(define: DefineGpuKernel): void {
+  define<ConvAttrs>('conv2d', ([x, w, b], attrs, device) => conv2dDevice(device, x!, w!, b, attrs));
+  define<ConvAttrs & { inputShape: number[] }>('conv2dBackwardInput', ([gy, w], attrs, device) =>
+    conv2dBackwardInputDevice(device, gy!, w!, attrs, attrs.inputShape),
   );
-  registerKernel<ConvAttrs & { weightShape: number[] }>('conv2dBackwardWeight', 'gpu', ([x, gy], attrs) =>
-    conv2dBackwardWeightDevice(x!, gy!, attrs, attrs.weightShape),
+  define<ConvAttrs & { weightShape: number[] }>('conv2dBackwardWeight', ([x, gy], attrs, device) =>
+    conv2dBackwardWeightDevice(device, x!, gy!, attrs, attrs.weightShape),
   );
 }

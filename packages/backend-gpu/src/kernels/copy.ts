@@ -1,6 +1,8 @@
-import { DeviceError, type DType, registerKernel, Storage, Tensor } from '@nn/tensor';
-import { activeDevice, dataOf } from '../backend/active-device';
+import { DeviceError, type DType, Storage, Tensor } from '@nn/tensor';
+import type { GpuDevice } from '../backend/gpu-device';
+import { dataOf } from '../backend/gpu-tensor';
 import type { KernelSpec } from '../runtime/cached-kernel';
+import type { DefineGpuKernel } from './define-kernel';
 import { runDeviceElementwise } from './elementwise';
 import { MAX_RANK, stridesFor } from './layout';
 
@@ -97,13 +99,12 @@ function scatterTable(target: Tensor, source: Tensor): Float32Array {
  * contiguous storage is replaced by a converted copy, a view by the strided write. The storage then
  * holds a new buffer and the old one is freed.
  */
-export function copyInto(target: Tensor, source: Tensor): void {
+export function copyInto(device: GpuDevice, target: Tensor, source: Tensor): void {
   if (target.numel() === 0) return;
-  const device = activeDevice('copy_');
   const targetData = dataOf(target, 'copy_');
   const whole = target.offset === 0 && target.isContiguous() && target.numel() === targetData.length;
   if (whole) {
-    const converted = runDeviceElementwise('cast', [source.expand(target.shape)], target.dtype);
+    const converted = runDeviceElementwise(device, 'cast', [source.expand(target.shape)], target.dtype);
     device.replace(targetData, dataOf(converted, 'copy_'));
     return;
   }
@@ -117,8 +118,8 @@ export function copyInto(target: Tensor, source: Tensor): void {
  * The device `clone`. A storage that still has its exact host values (int32, float64) passes them on,
  * so reading any view of an uploaded tensor is exact.
  */
-function cloneDevice(x: Tensor): Tensor {
-  const out = runDeviceElementwise('cast', [x], x.dtype);
+function cloneDevice(device: GpuDevice, x: Tensor): Tensor {
+  const out = runDeviceElementwise(device, 'cast', [x], x.dtype);
   const host = dataOf(x, 'clone').host;
   if (host) {
     const view = new Tensor(new Storage('cpu', x.dtype, host.length, host), x.shape, x.strides, x.offset);
@@ -128,10 +129,10 @@ function cloneDevice(x: Tensor): Tensor {
 }
 
 /** Registers `clone` and `copy_` (the primitive every in-place op ends in) on the device. */
-export function registerCopyKernels(): void {
-  registerKernel('clone', 'gpu', ([x]) => cloneDevice(x!));
-  registerKernel('copy_', 'gpu', ([target, source]) => {
-    copyInto(target!, source!);
+export function registerCopyKernels(define: DefineGpuKernel): void {
+  define('clone', ([x], _, device) => cloneDevice(device, x!));
+  define('copy_', ([target, source], _, device) => {
+    copyInto(device, target!, source!);
     return target!;
   });
 }

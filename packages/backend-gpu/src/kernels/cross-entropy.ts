@@ -1,5 +1,6 @@
-import { registerKernel, type Tensor } from '@nn/tensor';
+import type { Tensor } from '@nn/tensor';
 import type { KernelSpec } from '../runtime/cached-kernel';
+import type { DefineGpuKernel } from './define-kernel';
 import { coordsSource, launchOver } from './nchw';
 import { reduceDevice } from './reduce';
 
@@ -67,18 +68,20 @@ interface CrossEntropyAttrs {
 }
 
 /** Registers the device `crossEntropyLoss` and `crossEntropyLossBackward` kernels. */
-export function registerCrossEntropyKernels(): void {
-  registerKernel<CrossEntropyAttrs>('crossEntropyLoss', 'gpu', ([x, target], { ignoreIndex }) =>
-    launchOver(LOSS, [x!.shape[0]!], [x!, target!], [tableOf(x!, target!), x!.shape[1]!, ignoreIndex]),
+export function registerCrossEntropyKernels(define: DefineGpuKernel): void {
+  define<CrossEntropyAttrs>('crossEntropyLoss', ([x, target], { ignoreIndex }, device) =>
+    launchOver(
+      device,
+      LOSS,
+      [x!.shape[0]!],
+      [x!, target!],
+      [tableOf(x!, target!), x!.shape[1]!, ignoreIndex],
+    ),
   );
   // each row's logsumexp once (a lane reduction), then the per-logit gradient
-  registerKernel<CrossEntropyAttrs>(
-    'crossEntropyLossBackward',
-    'gpu',
-    ([grad, x, target], { ignoreIndex }) => {
-      const lse = reduceDevice('logsumexp', x!, [1], false, x!.dtype);
-      const rest = [tableOf(x!, target!, grad!), x!.shape[1]!, ignoreIndex];
-      return launchOver(BACKWARD, x!.shape, [grad!, x!, target!, lse], rest, x!.dtype);
-    },
-  );
+  define<CrossEntropyAttrs>('crossEntropyLossBackward', ([grad, x, target], { ignoreIndex }, device) => {
+    const lse = reduceDevice(device, 'logsumexp', x!, [1], false, x!.dtype);
+    const rest = [tableOf(x!, target!, grad!), x!.shape[1]!, ignoreIndex];
+    return launchOver(device, BACKWARD, x!.shape, [grad!, x!, target!, lse], rest, x!.dtype);
+  });
 }

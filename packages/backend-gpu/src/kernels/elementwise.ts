@@ -1,6 +1,8 @@
-import { type DType, elementwiseSpecs, registerKernel, shapeSize, type Tensor } from '@nn/tensor';
-import { activeDevice, dataOf, gpuTensor } from '../backend/active-device';
+import { type DType, elementwiseSpecs, shapeSize, type Tensor } from '@nn/tensor';
+import type { GpuDevice } from '../backend/gpu-device';
+import { dataOf, gpuTensor } from '../backend/gpu-tensor';
 import type { KernelSpec } from '../runtime/cached-kernel';
+import type { DefineGpuKernel } from './define-kernel';
 import { collapse, stridesFor, walkSource, walkTable, walkTableLength } from './layout';
 
 /**
@@ -128,16 +130,24 @@ function scalarCount(expr: string): number {
 }
 
 /**
- * Runs elementwise kernel `name` over broadcast, arbitrarily strided `'gpu'` inputs into a new
- * contiguous `'gpu'` tensor of `dtype`. `scalars` are the expression's `p0, p1, ...`.
+ * Runs elementwise kernel `name` over broadcast, arbitrarily strided inputs on `device` into a new
+ * contiguous tensor of `dtype` on `device`. `scalars` are the expression's `p0, p1, ...`.
  */
 export function runDeviceElementwise(
+  device: GpuDevice,
   name: string,
   inputs: readonly Tensor[],
   dtype: DType,
   scalars: readonly number[] = [1],
 ): Tensor {
-  return runDeviceExpression(name, converted(EXPRESSIONS[name]!, dtype, name), inputs, dtype, scalars);
+  return runDeviceExpression(
+    device,
+    name,
+    converted(EXPRESSIONS[name]!, dtype, name),
+    inputs,
+    dtype,
+    scalars,
+  );
 }
 
 /**
@@ -145,16 +155,16 @@ export function runDeviceElementwise(
  * elementwise, as {@link runDeviceElementwise} does for the named kernels.
  */
 export function runDeviceExpression(
+  device: GpuDevice,
   name: string,
   expr: string,
   inputs: readonly Tensor[],
   dtype: DType,
   scalars: readonly number[] = [],
 ): Tensor {
-  const device = activeDevice(name);
   const shape = broadcastOf(inputs.map((t) => t.shape));
   const length = shapeSize(shape);
-  if (length === 0) return gpuTensor(device.upload(new Float32Array(0)), shape, dtype);
+  if (length === 0) return gpuTensor(device, device.upload(new Float32Array(0)), shape, dtype);
   const walk = collapse(
     name,
     shape,
@@ -175,7 +185,7 @@ export function runDeviceExpression(
     table,
     ...(used > 0 ? [Float32Array.from(scalars.slice(0, used))] : []),
   ];
-  return gpuTensor(device.launch(spec, length, args), shape, dtype);
+  return gpuTensor(device, device.launch(spec, length, args), shape, dtype);
 }
 
 function broadcastOf(shapes: readonly (readonly number[])[]): number[] {
@@ -191,11 +201,11 @@ function broadcastOf(shapes: readonly (readonly number[])[]): number[] {
 }
 
 /** Registers the device's elementwise kernels; the op layer has validated shapes and chosen the dtype. */
-export function registerElementwiseKernels(): void {
+export function registerElementwiseKernels(define: DefineGpuKernel): void {
   for (const spec of [...elementwiseSpecs, { name: 'cast' }]) {
     if (!(spec.name in EXPRESSIONS)) continue;
-    registerKernel<{ dtype: DType; scalar?: number }>(spec.name, 'gpu', (inputs, attrs) =>
-      runDeviceElementwise(spec.name, inputs, attrs.dtype, [attrs.scalar ?? 1]),
+    define<{ dtype: DType; scalar?: number }>(spec.name, (inputs, attrs, device) =>
+      runDeviceElementwise(device, spec.name, inputs, attrs.dtype, [attrs.scalar ?? 1]),
     );
   }
 }

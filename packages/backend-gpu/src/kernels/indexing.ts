@@ -1,6 +1,8 @@
-import { DeviceError, registerKernel, type Tensor } from '@nn/tensor';
-import { activeDevice, dataOf, gpuTensor } from '../backend/active-device';
+import { DeviceError, type Tensor } from '@nn/tensor';
+import type { GpuDevice } from '../backend/gpu-device';
+import { dataOf, gpuTensor } from '../backend/gpu-tensor';
 import type { KernelSpec } from '../runtime/cached-kernel';
+import type { DefineGpuKernel } from './define-kernel';
 import { collapse, MAX_RANK, walkSource, walkTable, walkTableLength } from './layout';
 
 /** `out = x[..., index[...], ...]` along a dim: a walk over index's shape, x's stride at `dim` taken from the index. */
@@ -11,11 +13,10 @@ const GATHER: KernelSpec = {
 };
 
 /** The device `gather`; index values must be in range (they are not read back to be checked). */
-function gatherDevice(x: Tensor, index: Tensor, dim: number): Tensor {
-  const device = activeDevice('gather');
+function gatherDevice(device: GpuDevice, x: Tensor, index: Tensor, dim: number): Tensor {
   const shape = [...index.shape];
   const length = index.numel();
-  if (length === 0) return gpuTensor(device.upload(new Float32Array(0)), shape, x.dtype);
+  if (length === 0) return gpuTensor(device, device.upload(new Float32Array(0)), shape, x.dtype);
   const xStrides = x.strides.map((s, d) => (d === dim ? 0 : s));
   const walk = collapse('gather', shape, [xStrides, [...index.strides]]);
   const table = new Float32Array(walkTableLength(2));
@@ -26,7 +27,7 @@ function gatherDevice(x: Tensor, index: Tensor, dim: number): Tensor {
     table,
     x.strides[dim] ?? 0,
   ]);
-  return gpuTensor(out, shape, x.dtype);
+  return gpuTensor(device, out, shape, x.dtype);
 }
 
 const scatterAddSpecs = new Map<number, KernelSpec>();
@@ -69,11 +70,10 @@ return inside > 0.0 ? x[o0] + added : x[o0];
 }
 
 /** The device `scatterAdd` (out of place; `scatterAdd_` ends in copy_). */
-function scatterAddDevice(x: Tensor, index: Tensor, src: Tensor, dim: number): Tensor {
-  const device = activeDevice('scatterAdd');
+function scatterAddDevice(device: GpuDevice, x: Tensor, index: Tensor, src: Tensor, dim: number): Tensor {
   if (x.ndim === 0) {
     const one = (t: Tensor) => t.reshape([1]);
-    return scatterAddDevice(one(x), one(index), one(src), 0).reshape([]);
+    return scatterAddDevice(device, one(x), one(index), one(src), 0).reshape([]);
   }
   const shape = [...x.shape];
   if (x.numel() === 0 || index.numel() === 0) return x.clone();
@@ -102,13 +102,13 @@ function scatterAddDevice(x: Tensor, index: Tensor, src: Tensor, dim: number): T
     table,
     index.shape[dim] ?? 1,
   ];
-  return gpuTensor(device.launch(spec, x.numel(), args), shape, x.dtype);
+  return gpuTensor(device, device.launch(spec, x.numel(), args), shape, x.dtype);
 }
 
 /** Registers the device `gather` and `scatterAdd` kernels (cross-entropy's pick and its gradient). */
-export function registerIndexingKernels(): void {
-  registerKernel<{ dim: number }>('gather', 'gpu', ([x, index], { dim }) => gatherDevice(x!, index!, dim));
-  registerKernel<{ dim: number }>('scatterAdd', 'gpu', ([x, index, src], { dim }) =>
-    scatterAddDevice(x!, index!, src!, dim),
+export function registerIndexingKernels(define: DefineGpuKernel): void {
+  define<{ dim: number }>('gather', ([x, index], { dim }, device) => gatherDevice(device, x!, index!, dim));
+  define<{ dim: number }>('scatterAdd', ([x, index, src], { dim }, device) =>
+    scatterAddDevice(device, x!, index!, src!, dim),
   );
 }

@@ -1,6 +1,8 @@
-import { registerKernel, type Tensor } from '@nn/tensor';
-import { activeDevice, dataOf, gpuTensor } from '../backend/active-device';
+import type { Tensor } from '@nn/tensor';
+import type { GpuDevice } from '../backend/gpu-device';
+import { dataOf, gpuTensor } from '../backend/gpu-tensor';
 import type { KernelSpec } from '../runtime/cached-kernel';
+import type { DefineGpuKernel } from './define-kernel';
 
 /**
  * `[B,m,k] @ [B,k,n]` (B = 1 for 2-D) into a flat `[B*m*n]`: one thread per output element walks its row
@@ -48,8 +50,7 @@ return (s0 + s1) + (s2 + s3);
 };
 
 /** The device `matmul` kernel: 2-D or equal-batch 3-D operands, any strides (the op layer checked them). */
-export function matmulDevice(a: Tensor, b: Tensor): Tensor {
-  const device = activeDevice('matmul');
+export function matmulDevice(device: GpuDevice, a: Tensor, b: Tensor): Tensor {
   const batched = a.ndim === 3;
   const batch = batched ? a.shape[0]! : 1;
   const [m, k] = a.shape.slice(-2) as [number, number];
@@ -58,7 +59,7 @@ export function matmulDevice(a: Tensor, b: Tensor): Tensor {
   const length = batch * m * n;
   if (length === 0 || k === 0) {
     // an empty product is all zeros (k = 0), or has no elements at all
-    return gpuTensor(device.upload(new Float32Array(length)), shape, a.dtype);
+    return gpuTensor(device, device.upload(new Float32Array(length)), shape, a.dtype);
   }
   const strides = (t: Tensor) => [
     t.offset,
@@ -68,10 +69,10 @@ export function matmulDevice(a: Tensor, b: Tensor): Tensor {
   ];
   const table = Float32Array.from([m, n, ...strides(a), ...strides(b)]);
   const out = device.launch(MATMUL, length, [dataOf(a, 'matmul'), dataOf(b, 'matmul'), table, k]);
-  return gpuTensor(out, shape, a.dtype);
+  return gpuTensor(device, out, shape, a.dtype);
 }
 
 /** Registers the device `matmul` kernel (mm, bmm, matmul, linear all end in it). */
-export function registerMatmulKernel(): void {
-  registerKernel('matmul', 'gpu', ([a, b]) => matmulDevice(a!, b!));
+export function registerMatmulKernel(define: DefineGpuKernel): void {
+  define('matmul', ([a, b], _, device) => matmulDevice(device, a!, b!));
 }

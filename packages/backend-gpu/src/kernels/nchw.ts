@@ -1,5 +1,6 @@
 import { type DType, shapeSize, type Tensor } from '@nn/tensor';
-import { activeDevice, dataOf, gpuTensor } from '../backend/active-device';
+import type { GpuDevice } from '../backend/gpu-device';
+import { dataOf, gpuTensor } from '../backend/gpu-tensor';
 import type { KernelSpec } from '../runtime/cached-kernel';
 
 /**
@@ -26,22 +27,22 @@ export function layout4d(t: Tensor): number[] {
 }
 
 /**
- * Runs `spec` with one thread per element of a new contiguous `'gpu'` tensor of `shape` (of `inputs[0]`'s
+ * Runs `spec` with one thread per element of a new contiguous tensor of `shape` on `device` (of `inputs[0]`'s
  * dtype unless given), passing the inputs' device data then `rest`; zeros when an operand is empty (no
  * empty launches).
  */
 export function launchOver(
+  device: GpuDevice,
   spec: KernelSpec,
   shape: readonly number[],
   inputs: readonly Tensor[],
   rest: readonly (Float32Array | number)[],
   dtype: DType = inputs[0]!.dtype,
 ): Tensor {
-  const device = activeDevice(spec.op);
   const length = shapeSize(shape);
   const empty = length === 0 || inputs.some((t) => t.numel() === 0);
   const data = empty
     ? device.upload(new Float32Array(length))
     : device.launch(spec, length, [...inputs.map((t) => dataOf(t, spec.op)), ...rest]);
-  return gpuTensor(data, [...shape], dtype);
+  return gpuTensor(device, data, [...shape], dtype);
 }

@@ -1,5 +1,7 @@
-import { type PoolAttrs, registerKernel, type Tensor } from '@nn/tensor';
+import type { PoolAttrs, Tensor } from '@nn/tensor';
+import type { GpuDevice } from '../backend/gpu-device';
 import type { KernelSpec } from '../runtime/cached-kernel';
+import type { DefineGpuKernel } from './define-kernel';
 import { coordsSource, launchOver, layout4d } from './nchw';
 
 // Max pooling table: channels, input and output plane sizes, stride, padding and dilation per dim, then
@@ -115,24 +117,33 @@ function maxPoolTable(
   ]);
 }
 
-function maxPool2dDevice(x: Tensor, attrs: PoolAttrs): Tensor[] {
+function maxPool2dDevice(device: GpuDevice, x: Tensor, attrs: PoolAttrs): Tensor[] {
   const shape = [x.shape[0]!, x.shape[1]!, ...attrs.outputSize];
   const window = [...attrs.stride, ...attrs.padding, ...attrs.dilation];
   const rest = [maxPoolTable(x.shape, shape, window, x), ...attrs.kernelSize];
-  return [launchOver(MAX_VALUES, shape, [x], rest), launchOver(MAX_INDICES, shape, [x], rest, 'int32')];
+  return [
+    launchOver(device, MAX_VALUES, shape, [x], rest),
+    launchOver(device, MAX_INDICES, shape, [x], rest, 'int32'),
+  ];
 }
 
-function maxPool2dBackwardDevice(gy: Tensor, index: Tensor, inputShape: readonly number[]): Tensor {
+function maxPool2dBackwardDevice(
+  device: GpuDevice,
+  gy: Tensor,
+  index: Tensor,
+  inputShape: readonly number[],
+): Tensor {
   const table = maxPoolTable(inputShape, gy.shape, new Array<number>(6).fill(0), gy, index);
   const [oh, ow] = [gy.shape[2]!, gy.shape[3]!];
   const spans = launchOver(
+    device,
     MAX_ROW_SPANS,
     [gy.shape[0]!, gy.shape[1]!, oh, 2],
     [index],
     [table, ow],
     'float32',
   );
-  return launchOver(MAX_BACKWARD, inputShape, [gy, index, spans], [table, oh, ow]);
+  return launchOver(device, MAX_BACKWARD, inputShape, [gy, index, spans], [table, oh, ow]);
 }
 
 /** One spatial dim of average pooling: output `i` averages input `[start[i], end[i])` over `divisor[i]`. */
@@ -290,13 +301,20 @@ return acc;
 }`,
 };
 
-function averageDevice(x: Tensor, rows: Windows, cols: Windows, divisorOverride?: number): Tensor {
+function averageDevice(
+  device: GpuDevice,
+  x: Tensor,
+  rows: Windows,
+  cols: Windows,
+  divisorOverride?: number,
+): Tensor {
   const plan = averagePlan(x.shape, rows, cols, x, divisorOverride);
   const shape = [x.shape[0]!, x.shape[1]!, rows.start.length, cols.start.length];
-  return launchOver(AVERAGE, shape, [x], [plan.table, ...plan.forwardBounds]);
+  return launchOver(device, AVERAGE, shape, [x], [plan.table, ...plan.forwardBounds]);
 }
 
 function averageBackwardDevice(
+  device: GpuDevice,
   gy: Tensor,
   inputShape: readonly number[],
   rows: Windows,
@@ -304,7 +322,7 @@ function averageBackwardDevice(
   divisorOverride?: number,
 ): Tensor {
   const plan = averagePlan(inputShape, rows, cols, gy, divisorOverride);
-  return launchOver(AVERAGE_BACKWARD, inputShape, [gy], [plan.table, ...plan.backwardBounds]);
+  return launchOver(device, AVERAGE_BACKWARD, inputShape, [gy], [plan.table, ...plan.backwardBounds]);
 }
 
 /** Windows of avg pooling over an input of `shape` (either dim). */
@@ -320,29 +338,29 @@ function adaptive(shape: readonly number[], outputSize: readonly [number, number
 }
 
 /** Registers the device pooling kernels (max, average, adaptive average) and their backward kernels. */
-export function registerPoolingKernels(): void {
-  registerKernel<PoolAttrs>('maxPool2d', 'gpu', ([x], attrs) => maxPool2dDevice(x!, attrs));
-  registerKernel<{ inputShape: number[] }>('maxPool2dBackward', 'gpu', ([gy, index], { inputShape }) =>
-    maxPool2dBackwardDevice(gy!, index!, inputShape),
+export function registerPoolingKernels(define: DefineGpuKernel): void {
+  define<PoolAttrs>('maxPool2d', ([x], attrs, device) => maxPool2dDevice(device, x!, attrs));
+  define<{ inputShape: number[] }>('maxPool2dBackward', ([gy, index], { inputShape }, device) =>
+    maxPool2dBackwardDevice(device, gy!, index!, inputShape),
   );
-  registerKernel<PoolAttrs>('avgPool2d', 'gpu', ([x], attrs) =>
-    averageDevice(x!, ...avgWindows(x!.shape, attrs), attrs.divisorOverride),
+  define<PoolAttrs>('avgPool2d', ([x], attrs, device) =>
+    averageDevice(device, x!, ...avgWindows(x!.shape, attrs), attrs.divisorOverride),
   );
-  registerKernel<PoolAttrs & { inputShape: number[] }>('avgPool2dBackward', 'gpu', ([gy], attrs) =>
+  define<PoolAttrs & { inputShape: number[] }>('avgPool2dBackward', ([gy], attrs, device) =>
     averageBackwardDevice(
+      device,
       gy!,
       attrs.inputShape,
       ...avgWindows(attrs.inputShape, attrs),
       attrs.divisorOverride,
     ),
   );
-  registerKernel<{ outputSize: [number, number] }>('adaptiveAvgPool2d', 'gpu', ([x], { outputSize }) =>
-    averageDevice(x!, ...adaptive(x!.shape, outputSize)),
+  define<{ outputSize: [number, number] }>('adaptiveAvgPool2d', ([x], { outputSize }, device) =>
+    averageDevice(device, x!, ...adaptive(x!.shape, outputSize)),
   );
-  registerKernel<{ outputSize: [number, number]; inputShape: number[] }>(
+  define<{ outputSize: [number, number]; inputShape: number[] }>(
     'adaptiveAvgPool2dBackward',
-    'gpu',
-    ([gy], { outputSize, inputShape }) =>
-      averageBackwardDevice(gy!, inputShape, ...adaptive(inputShape, outputSize)),
+    ([gy], { outputSize, inputShape }, device) =>
+      averageBackwardDevice(device, gy!, inputShape, ...adaptive(inputShape, outputSize)),
   );
 }

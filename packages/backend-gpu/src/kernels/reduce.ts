@@ -1,6 +1,8 @@
-import { type DType, registerKernel, type Tensor } from '@nn/tensor';
-import { activeDevice, dataOf, gpuTensor } from '../backend/active-device';
+import type { DType, Tensor } from '@nn/tensor';
+import type { GpuDevice } from '../backend/gpu-device';
+import { dataOf, gpuTensor } from '../backend/gpu-tensor';
 import type { KernelSpec } from '../runtime/cached-kernel';
+import type { DefineGpuKernel } from './define-kernel';
 import { collapse, walkSource, walkTable, walkTableLength } from './layout';
 
 /**
@@ -68,13 +70,13 @@ function laneSpec(lane: string, flat: boolean): KernelSpec {
  * The result is contiguous, of `dtype`, with the reduced dims kept as size 1 when `keepdim`.
  */
 export function reduceDevice(
+  device: GpuDevice,
   lane: string,
   x: Tensor,
   dims: readonly number[],
   keepdim: boolean,
   dtype: DType,
 ): Tensor {
-  const device = activeDevice(lane);
   const reduced = new Set(dims);
   const keptDims = x.shape.map((_, d) => d).filter((d) => !reduced.has(d));
   const outShape = keepdim
@@ -84,7 +86,7 @@ export function reduceDevice(
   const count = dims.reduce((n, d) => n * x.shape[d]!, 1);
   if (length === 0 || count === 0) {
     // an empty lane sums to 0 (the op layer refuses empty max/min)
-    return gpuTensor(device.upload(new Float32Array(length)), outShape, dtype);
+    return gpuTensor(device, device.upload(new Float32Array(length)), outShape, dtype);
   }
   const kept = collapse(
     lane,
@@ -100,24 +102,24 @@ export function reduceDevice(
   table.set(walkTable(kept.shape, kept.strides, [x.offset]), KEPT);
   table.set(walkTable(inner.shape, inner.strides, [0]), REDUCED);
   const spec = laneSpec(lane, inner.shape.length <= 1);
-  return gpuTensor(device.launch(spec, length, [dataOf(x, lane), table, count]), outShape, dtype);
+  return gpuTensor(device, device.launch(spec, length, [dataOf(x, lane), table, count]), outShape, dtype);
 }
 
 /** Registers the device reductions `sum`, `amax`, `amin`, `argmax` and `argmin`. */
-export function registerReduceKernels(): void {
-  registerKernel<{ dims: number[]; keepdim: boolean; dtype: DType }>('sum', 'gpu', ([x], a) =>
-    reduceDevice('sum', x!, a.dims, a.keepdim, a.dtype),
+export function registerReduceKernels(define: DefineGpuKernel): void {
+  define<{ dims: number[]; keepdim: boolean; dtype: DType }>('sum', ([x], a, device) =>
+    reduceDevice(device, 'sum', x!, a.dims, a.keepdim, a.dtype),
   );
   for (const name of ['amax', 'amin'] as const) {
-    registerKernel<{ dims: number[]; keepdim: boolean }>(name, 'gpu', ([x], a) =>
-      reduceDevice(name, x!, a.dims, a.keepdim, x!.dtype),
+    define<{ dims: number[]; keepdim: boolean }>(name, ([x], a, device) =>
+      reduceDevice(device, name, x!, a.dims, a.keepdim, x!.dtype),
     );
   }
   // int32 positions, exact on the device (float32) up to 2^24 elements per lane
   for (const name of ['argmax', 'argmin'] as const) {
-    registerKernel<{ dim: number | null; keepdim: boolean }>(name, 'gpu', ([x], a) => {
+    define<{ dim: number | null; keepdim: boolean }>(name, ([x], a, device) => {
       const dims = a.dim === null ? x!.shape.map((_, d) => d) : x!.ndim === 0 ? [] : [a.dim];
-      return reduceDevice(name, x!, dims, a.keepdim, 'int32');
+      return reduceDevice(device, name, x!, dims, a.keepdim, 'int32');
     });
   }
 }

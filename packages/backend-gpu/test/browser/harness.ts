@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { BackendSuiteResult } from './backend-suite';
+import type { MultiDeviceSuiteResult } from './multi-device-suite';
 
 /** Where Debian's `chromium` package puts the browser. */
 export const CHROMIUM_PATH = process.env.NN_CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -81,6 +82,11 @@ export interface BrowserHarness {
   runRuntime(mode?: string): Promise<PageRuntimeResult>;
   /** Registers the `'gpu'` backend in the page on `mode` and runs `backend-suite.ts` (`steps` training steps). */
   runBackendSuite(mode: string, steps: number): Promise<BackendSuiteResult>;
+  /**
+   * Registers one device per mode in the page at once (`'gpu:<mode>'`) and runs `multi-device-suite.ts`
+   * (`steps` interleaved training steps on each and on the CPU).
+   */
+  runMultiDeviceSuite(modes: readonly string[], steps: number): Promise<MultiDeviceSuiteResult>;
   close(): Promise<void>;
 }
 
@@ -124,7 +130,8 @@ async function serve(): Promise<Server> {
       'nnRuntime',
     ),
     '/backend.js': await bundleForPage(
-      `export { runBackendSuite } from './test/browser/backend-suite';`,
+      `export { runBackendSuite } from './test/browser/backend-suite';
+       export { runMultiDeviceSuite } from './test/browser/multi-device-suite';`,
       'nnBackend',
     ),
   };
@@ -275,6 +282,21 @@ export async function openBrowserHarness(): Promise<BrowserHarness> {
               }
             ).nnBackend.runBackendSuite(m, n),
           [mode, steps] as const,
+        ),
+      runMultiDeviceSuite: (modes, steps) =>
+        page.evaluate(
+          ([m, n]) =>
+            (
+              globalThis as unknown as {
+                nnBackend: {
+                  runMultiDeviceSuite(
+                    modes: readonly string[],
+                    steps: number,
+                  ): Promise<MultiDeviceSuiteResult>;
+                };
+              }
+            ).nnBackend.runMultiDeviceSuite(m, n),
+          [modes, steps] as const,
         ),
       async close() {
         await opened.close();

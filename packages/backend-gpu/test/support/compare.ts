@@ -38,3 +38,14 @@ export async function expectSameAsCpu(
       );
   });
 }
+
+/** Checks that a device's loss per training step matches the CPU's within float32 tolerance. */
+export function expectSameLosses(label: string, got: readonly number[], cpu: readonly number[]): void {
+  expect(got, label).toHaveLength(cpu.length);
+  cpu.forEach((want, step) => {
+    expect(
+      Math.abs(got[step]! - want),
+      `${label} step ${step}: ${got[step]} vs cpu ${want}`,
+    ).toBeLessThanOrEqual(1e-4 * Math.abs(want) + 1e-5);
+  });
+}

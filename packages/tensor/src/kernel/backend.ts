@@ -1,4 +1,5 @@
 import type { DType, TypedArray } from './dtype';
+import type { TensorMeta } from './op-def';
 import type { Storage } from './storage';
 import type { TensorView } from './view';
 
@@ -24,11 +25,14 @@ export interface Backend {
   /**
    * The CPU fallback of a device without `readSync` (ops never wait for device data): returns op `name`'s
    * outputs on this device at once, their values pending until the inputs have been read back and
-   * `compute` (the CPU kernel) has run on CPU copies of them. Without it, such a fallback throws.
+   * `compute` (the CPU kernel) has run on CPU copies of them. `outputs` are the op table's prediction of
+   * the outputs' shapes and dtypes (`undefined` when they depend on the input values). Without it, such a
+   * fallback throws.
    */
   runOnHost?(
     name: string,
     inputs: readonly TensorView[],
     compute: (hostInputs: readonly TensorView[]) => TensorView[],
+    outputs: readonly TensorMeta[] | undefined,
   ): TensorView[];
 }

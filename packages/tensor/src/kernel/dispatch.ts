@@ -1,6 +1,6 @@
 import { DeviceError, NNError } from './errors';
 import type { AttrsOf, OpName } from './op-table';
-import { ANY_DEVICE, type DispatchEvent, getBackend, type KernelEntry, registry } from './registry';
+import { ANY_DEVICE, type DispatchEvent, getBackend, type KernelEntry, lookupOp, registry } from './registry';
 import { transfer } from './transfer';
 import type { TensorView } from './view';
 
@@ -70,8 +70,11 @@ function runOnCpu(
 ) {
   const compute = (hostInputs: readonly TensorView[]) => invoke(entry, 'cpu', hostInputs, attrs);
   const backend = getBackend(device, op);
-  if (!backend.readSync && backend.runOnHost)
-    return backend.runOnHost(op, inputs, compute).map(registry().wrap);
+  if (!backend.readSync && backend.runOnHost) {
+    // The op table says what the outputs look like: the device allocates them without running anything.
+    const outputs = lookupOp(op)?.meta(inputs, attrs as never);
+    return backend.runOnHost(op, inputs, compute, outputs).map(registry().wrap);
+  }
   return compute(inputs.map((t) => transfer(t, 'cpu'))).map((t) => registry().wrap(transfer(t, device)));
 }
 

@@ -142,7 +142,12 @@ export function getBackend(device: string, op = 'to'): Backend {
   const backend = registry().backends.get(device);
   if (!backend) {
     const known = [...registry().backends.keys()].join(', ');
-    const hint = device.startsWith('gpu') ? " Call registerGpuBackend() from '@nn/backend-gpu' first." : '';
+    const hint =
+      device === 'gpu'
+        ? " Call registerGpuBackend() from '@nn/backend-gpu' first."
+        : device.startsWith('gpu:')
+          ? ` Call registerGpuBackend({ device: '${device}' }) from '@nn/backend-gpu' first.`
+          : '';
     throw new DeviceError(op, `no backend registered for device '${device}' (registered: ${known}).${hint}`);
   }
   return backend;
