@@ -13,9 +13,15 @@ export const onFieldDelete: unique symbol = Symbol('FieldGuard.onFieldDelete');
  * working. Reads go straight through (no `get` trap).
  */
 export abstract class FieldGuard {
-  /** Called before field `name` is set to `value`; throwing stops the write. */
+  /**
+   * Called before field `name` is set to `value`; throwing stops the write.
+   * @internal
+   */
   protected abstract [onFieldAssign](name: string, value: unknown): void;
-  /** Called before field `name` is deleted. */
+  /**
+   * Called before field `name` is deleted.
+   * @internal
+   */
   protected abstract [onFieldDelete](name: string): void;
 
   constructor() {

@@ -166,7 +166,10 @@ export class Module extends FieldGuard {
     (this as unknown as Record<string, unknown>)[name] = value;
   }
 
-  /** Checks a field write as `torch.nn.Module.__setattr__` does, and keeps the registries in step. */
+  /**
+   * Checks a field write as `torch.nn.Module.__setattr__` does, and keeps the registries in step.
+   * @internal
+   */
   protected override [onFieldAssign](name: string, value: unknown): void {
     const where = `${this.constructor.name}.${name}`;
     const isNone = value === null || value === undefined;
@@ -200,7 +203,10 @@ export class Module extends FieldGuard {
     }
   }
 
-  /** `delete module.name` unregisters the name, as `torch.nn.Module.__delattr__`. */
+  /**
+   * `delete module.name` unregisters the name, as `torch.nn.Module.__delattr__`.
+   * @internal
+   */
   protected override [onFieldDelete](name: string): void {
     this.#parameterNames.delete(name);
     this.#buffers.delete(name);
