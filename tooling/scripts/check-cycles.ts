@@ -6,19 +6,23 @@
  * on which file is imported first, so it fails the check. Type-only imports (`import type`, `export type`)
  * are erased by the compiler and cannot, so cycles that need one are counted and shown, never failed.
  *
- * dependency-cruiser parses and resolves the imports (telling type-only ones apart with the TypeScript
- * compiler) and evaluates the layering rules. Cycles are found here as strongly connected components of
- * its graph (./import-cycles.ts): its own circular rule reports one cycle per import, which misses files
- * whose every shortest cycle passes through a type-only import.
+ * dependency-cruiser parses and resolves the imports and evaluates the layering rules. Two things are
+ * decided here instead. Cycles are the strongly connected components of its graph (./import-cycles.ts):
+ * its circular rule reports one cycle per import, which misses files whose every shortest cycle passes
+ * through a type-only import. And what is erased is read from the declaration with the TypeScript
+ * compiler: under `verbatimModuleSyntax` (tooling/tsconfig/base.json) `import { type A } from './a'` is
+ * emitted as `import {} from './a'`, a runtime import, although dependency-cruiser calls it type-only.
+ * Dynamic `import()` runs after loading, so it cannot close a load-time cycle and is left out too.
  *
  * Layering inside @nn/tensor, for the kernel seam: files under `src/kernel/` import only `kernel/`, files
  * under `src/backends/` only `kernel/` and `backends/` (type imports included). A rule whose folder does
  * not exist yet matches nothing.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cruise, type ICruiseResult, type IForbiddenRuleType } from 'dependency-cruiser';
+import ts from 'typescript';
 import { cycleGroups, type ImportGraph, shortestCycle } from './import-cycles';
 
 /**
@@ -102,11 +106,29 @@ async function cruiseSources(root: string, packages: string[]): Promise<ICruiseR
   }
 }
 
-function importGraph(result: ICruiseResult, pkg: string, runtimeOnly: boolean): ImportGraph {
+/** Module specifiers that `file` reaches only through `import type` / `export type` declarations. */
+function erasedSpecifiers(root: string, file: string): Set<string> {
+  const source = ts.createSourceFile(file, readFileSync(join(root, file), 'utf8'), ts.ScriptTarget.Latest);
+  const erased = new Set<string>();
+  const kept = new Set<string>();
+  for (const statement of source.statements) {
+    const isImport = ts.isImportDeclaration(statement);
+    if (!isImport && !ts.isExportDeclaration(statement)) continue;
+    const specifier = statement.moduleSpecifier;
+    if (specifier === undefined || !ts.isStringLiteral(specifier)) continue;
+    const typeOnly = isImport ? statement.importClause?.isTypeOnly === true : statement.isTypeOnly;
+    (typeOnly ? erased : kept).add(specifier.text);
+  }
+  for (const specifier of kept) erased.delete(specifier);
+  return erased;
+}
+
+function importGraph(result: ICruiseResult, root: string, pkg: string, runtimeOnly: boolean): ImportGraph {
   const graph = new Map<string, string[]>();
   for (const m of result.modules) {
     if (!m.source.startsWith(`${pkg}/`)) continue;
-    const deps = m.dependencies.filter((d) => !(runtimeOnly && d.dependencyTypes.includes('type-only')));
+    const erased = runtimeOnly ? erasedSpecifiers(root, m.source) : new Set<string>();
+    const deps = m.dependencies.filter((d) => !(runtimeOnly && (d.dynamic || erased.has(d.module))));
     graph.set(
       m.source,
       deps.map((d) => d.resolved),
@@ -124,7 +146,7 @@ export async function checkCycles(
   const result = await cruiseSources(root, packages);
   const failures: string[] = [];
   const reports = packages.map((pkg): PackageReport => {
-    const runtimeGraph = importGraph(result, pkg, true);
+    const runtimeGraph = importGraph(result, root, pkg, true);
     const runtime = cycleGroups(runtimeGraph);
     const layering = result.summary.violations
       .filter((v) => v.from.startsWith(`${pkg}/`))
@@ -140,7 +162,7 @@ export async function checkCycles(
     return {
       pkg,
       runtime,
-      withTypes: cycleGroups(importGraph(result, pkg, false)),
+      withTypes: cycleGroups(importGraph(result, root, pkg, false)),
       examples: runtime.map((group) => distinct(group.map((file) => shortestCycle(runtimeGraph, file)))),
       layering,
     };

@@ -19,11 +19,14 @@ describe('check-cycles', () => {
     // a -> b -> c -> a at run time, although the shortest loop a -> b -> a goes through `import type`
     expect(byPkg.mixed!.runtime).toEqual([src('mixed', 'a.ts', 'b.ts', 'c.ts')]);
     expect(byPkg.mixed!.examples).toEqual([[src('mixed', 'a.ts', 'b.ts', 'c.ts')]]);
+    // `import { type B }` is emitted as `import {} from './b'` under verbatimModuleSyntax: a runtime import
+    expect(byPkg.inline!.runtime).toEqual([src('inline', 'a.ts', 'b.ts')]);
     expect(byPkg.tensor!.layering).toEqual([
       'packages/tensor/src/backends/cpu/add.ts -> packages/tensor/src/ops/add.ts (backends-import-only-kernel)',
       'packages/tensor/src/kernel/registry.ts -> packages/tensor/src/tensor.ts (kernel-imports-only-kernel)',
     ]);
     expect(failures).toEqual([
+      'packages/inline: 1 cycle(s) of runtime imports',
       'packages/mixed: 1 cycle(s) of runtime imports',
       'packages/tensor: layering: packages/tensor/src/backends/cpu/add.ts -> packages/tensor/src/ops/add.ts (backends-import-only-kernel)',
       'packages/tensor: layering: packages/tensor/src/kernel/registry.ts -> packages/tensor/src/tensor.ts (kernel-imports-only-kernel)',
