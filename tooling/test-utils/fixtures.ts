@@ -10,16 +10,50 @@ export interface FixtureTensor {
   data: (number | boolean | 'nan' | 'inf' | '-inf')[];
 }
 
-/** One JSON file of fixtures: metadata plus named cases whose layout each test file agrees with its generator. */
+/**
+ * One fixture file: metadata plus named cases whose layout each test file agrees with its generator.
+ * On disk it is JSON Lines (see tooling/fixtures/generate.py): a header line `{generator, torch}`, then
+ * one line `{"name": ..., "case": ...}` per case, so adding a case never touches another case's line.
+ */
 export interface FixtureFile<Case = Record<string, unknown>> {
   generator: string;
   torch: string;
   cases: Record<string, Case>;
 }
 
-/** Reads a committed fixture file, e.g. `loadFixtures(new URL('./fixtures/ops.json', import.meta.url))`. */
+/**
+ * Reads a committed fixture file, e.g. `loadFixtures(new URL('./fixtures/ops.jsonl', import.meta.url))`.
+ * Throws naming the file and line on a malformed line or a repeated case name.
+ */
 export function loadFixtures<Case = Record<string, unknown>>(path: string | URL): FixtureFile<Case> {
-  return JSON.parse(readFileSync(path, 'utf8')) as FixtureFile<Case>;
+  const where = (line: number) => `loadFixtures: ${path instanceof URL ? path.pathname : path}:${line}`;
+  const lines = readFileSync(path, 'utf8').split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  const parse = (i: number): Record<string, unknown> => {
+    try {
+      return JSON.parse(lines[i]!) as Record<string, unknown>;
+    } catch (error) {
+      throw new Error(
+        `${where(i + 1)}: not a JSON line (${(error as Error).message}); regenerate with \`pnpm fixtures\``,
+      );
+    }
+  };
+  const header = parse(0);
+  if (typeof header.generator !== 'string' || typeof header.torch !== 'string') {
+    throw new Error(
+      `${where(1)}: the first line must be the header {"generator", "torch"}; is this a fixtures .jsonl file?`,
+    );
+  }
+  const cases: Record<string, Case> = {};
+  for (let i = 1; i < lines.length; i++) {
+    const { name, case: value } = parse(i);
+    if (typeof name !== 'string' || value === undefined) {
+      throw new Error(`${where(i + 1)}: a case line is {"name": string, "case": ...}`);
+    }
+    if (Object.hasOwn(cases, name)) throw new Error(`${where(i + 1)}: case "${name}" appears twice`);
+    cases[name] = value as Case;
+  }
+  return { generator: header.generator, torch: header.torch, cases };
 }
 
 /** Decodes a fixture tensor's data to float64 numbers (bools as 0/1, NaN/±Infinity restored). */

@@ -12,7 +12,7 @@ interface Cases {
 }
 
 // The file's cases are heterogeneous (one shape per composite), so they are typed as a whole.
-const cases = loadFixtures(new URL('./fixtures/composites.json', import.meta.url)).cases as unknown as Cases;
+const cases = loadFixtures(new URL('./fixtures/composites.jsonl', import.meta.url)).cases as unknown as Cases;
 
 /** A tensor from a fixture (float32 stays float32), optionally a leaf that requires grad. */
 function load(f: FixtureTensor, requiresGrad = false): Tensor {

@@ -17,7 +17,7 @@ import {
   WeightedRandomSampler,
 } from '../src';
 
-const { cases } = loadFixtures<Record<string, unknown>>(new URL('./fixtures/loader.json', import.meta.url));
+const { cases } = loadFixtures<Record<string, unknown>>(new URL('./fixtures/loader.jsonl', import.meta.url));
 const exact = { rtol: 0, atol: 0 };
 
 function dataset() {

@@ -53,7 +53,7 @@ interface LayerCase {
   eval?: Run;
 }
 
-const { cases } = loadFixtures<LayerCase>(new URL('./fixtures/layers.json', import.meta.url));
+const { cases } = loadFixtures<LayerCase>(new URL('./fixtures/layers.jsonl', import.meta.url));
 
 /** The @nn layer equivalent to each PyTorch case of tooling/fixtures/cases/nn_layers.py. */
 const builders: Record<string, () => Module> = {

@@ -30,7 +30,7 @@ interface LossCase {
   results: Record<string, Result>;
 }
 
-const { cases } = loadFixtures<LossCase>(new URL('./fixtures/losses.json', import.meta.url));
+const { cases } = loadFixtures<LossCase>(new URL('./fixtures/losses.jsonl', import.meta.url));
 
 function decode(t: FixtureTensor): Tensor {
   return tensor(fixtureArray(t), { dtype: t.dtype }).reshape(t.shape);

@@ -30,7 +30,7 @@ interface Description {
   numParameters: number;
 }
 
-const fixtures = loadFixtures<Description>(new URL('./fixtures/module.json', import.meta.url)).cases;
+const fixtures = loadFixtures<Description>(new URL('./fixtures/module.jsonl', import.meta.url)).cases;
 
 function seedSequential(): Sequential {
   return new Sequential(

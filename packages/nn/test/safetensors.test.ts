@@ -14,7 +14,7 @@ interface PytorchFileCase {
   tensors: Record<string, FixtureTensor>;
 }
 
-const { cases } = loadFixtures<PytorchFileCase>(new URL('./fixtures/safetensors.json', import.meta.url));
+const { cases } = loadFixtures<PytorchFileCase>(new URL('./fixtures/safetensors.jsonl', import.meta.url));
 
 /** A file from a header (object or raw JSON text, padded as given) and `dataBytes` bytes of data. */
 function file(header: object | string, dataBytes: number | Uint8Array = 0): Uint8Array {

@@ -14,7 +14,7 @@ interface WeightsCases {
   tsWritten: { sha256: string; keys: string[]; input: FixtureTensor; output: FixtureTensor };
 }
 
-const { cases } = loadFixtures(new URL('./fixtures/weights.json', import.meta.url)) as unknown as {
+const { cases } = loadFixtures(new URL('./fixtures/weights.jsonl', import.meta.url)) as unknown as {
   cases: WeightsCases;
 };
 const tsWrittenBytes = new Uint8Array(
@@ -102,7 +102,7 @@ describe('bad files and mismatched weights', () => {
   });
 
   it('reject int64 values that do not fit int32, naming the tensor', () => {
-    const codec = loadFixtures<{ base64: string }>(new URL('./fixtures/safetensors.json', import.meta.url));
+    const codec = loadFixtures<{ base64: string }>(new URL('./fixtures/safetensors.jsonl', import.meta.url));
     const bytes = Uint8Array.from(Buffer.from(codec.cases.pytorch_file!.base64, 'base64'));
     expect(() => load(bytes)).toThrow(/tensor "steps" \(I64\) holds 1099511627776 at flat index 2/);
   });

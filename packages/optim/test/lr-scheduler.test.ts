@@ -18,7 +18,7 @@ interface ClosedFormCase {
 }
 
 const { cases } = loadFixtures<SchedulerCase | Record<string, ClosedFormCase>>(
-  new URL('./fixtures/lr-scheduler.json', import.meta.url),
+  new URL('./fixtures/lr-scheduler.jsonl', import.meta.url),
 );
 const { closedForm, ...scheduleCases } = cases as Record<string, SchedulerCase> & {
   closedForm: Record<string, ClosedFormCase>;

@@ -15,7 +15,7 @@ export interface OptimizerCase {
   trajectory: FixtureTensor[][];
 }
 
-export const fixtures = loadFixtures<OptimizerCase>(new URL('./fixtures/optimizers.json', import.meta.url));
+export const fixtures = loadFixtures<OptimizerCase>(new URL('./fixtures/optimizers.jsonl', import.meta.url));
 
 /** The float32 Adam and AdamW cases (the kernel with its own float32 implementations). */
 export const adamFloat32Cases = Object.entries(fixtures.cases).filter(

@@ -24,7 +24,7 @@ interface Case {
   gradWeight?: FixtureTensor;
 }
 
-const { cases } = loadFixtures<Case>(new URL('./fixtures/conv.json', import.meta.url));
+const { cases } = loadFixtures<Case>(new URL('./fixtures/conv.jsonl', import.meta.url));
 const fromFixture = (f: FixtureTensor): Tensor => tensor(fixtureArray(f)).reshape(f.shape);
 const pairOf = (v: unknown) =>
   v === undefined ? undefined : Array.isArray(v) ? (v as [number, number]) : (v as number);

@@ -11,7 +11,7 @@ interface Case {
   output: FixtureTensor;
 }
 
-const { cases } = loadFixtures<Case>(new URL('./fixtures/elementwise.json', import.meta.url));
+const { cases } = loadFixtures<Case>(new URL('./fixtures/elementwise.jsonl', import.meta.url));
 
 const binary: Record<string, (a: Tensor, b: Operand) => Tensor> = {
   add: (a, b) => a.add(b, { alpha: 2 }),

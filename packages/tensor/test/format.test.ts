@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { tensor } from '../src';
 
 const { cases } = loadFixtures<{ input: FixtureTensor; text: string }>(
-  new URL('./fixtures/format.json', import.meta.url),
+  new URL('./fixtures/format.jsonl', import.meta.url),
 );
 
 // PyTorch's default integer is int64, so it labels int32; ours is int32, so we don't. dtypes print without `torch.`.

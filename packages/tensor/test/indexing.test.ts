@@ -33,7 +33,7 @@ interface Case {
   output: FixtureTensor;
 }
 
-const { cases } = loadFixtures<Case>(new URL('./fixtures/indexing.json', import.meta.url));
+const { cases } = loadFixtures<Case>(new URL('./fixtures/indexing.jsonl', import.meta.url));
 
 function run(name: string, c: Case): Tensor {
   const op = name.split('/')[0]!;

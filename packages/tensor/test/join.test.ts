@@ -11,7 +11,7 @@ interface Case {
   output: FixtureTensor;
 }
 
-const { cases } = loadFixtures<Case>(new URL('./fixtures/join.json', import.meta.url));
+const { cases } = loadFixtures<Case>(new URL('./fixtures/join.jsonl', import.meta.url));
 
 describe('cat and stack match PyTorch over every layout and dtype', () => {
   for (const [name, c] of Object.entries(cases)) {

@@ -9,7 +9,7 @@ interface Case {
   output: FixtureTensor;
 }
 
-const { cases } = loadFixtures<Case>(new URL('./fixtures/linalg.json', import.meta.url));
+const { cases } = loadFixtures<Case>(new URL('./fixtures/linalg.jsonl', import.meta.url));
 const fromFixture = (f: FixtureTensor): Tensor => tensor(fixtureArray(f)).reshape(f.shape);
 
 function run(c: Case): Tensor {

@@ -20,7 +20,7 @@ interface Case {
   gradInput: FixtureTensor;
 }
 
-const { cases } = loadFixtures<Case>(new URL('./fixtures/pooling.json', import.meta.url));
+const { cases } = loadFixtures<Case>(new URL('./fixtures/pooling.jsonl', import.meta.url));
 const fromFixture = (f: FixtureTensor): Tensor => tensor(fixtureArray(f)).reshape(f.shape);
 const pairOf = (v: unknown) => (Array.isArray(v) ? v : [v, v]);
 const size = (v: unknown) => (Array.isArray(v) ? (v as [number, number]) : (v as number | undefined));

@@ -22,7 +22,7 @@ import {
 import { registry } from '../src/kernel/registry';
 import { checkCase, type ReductionCase } from './reduction-fixtures';
 
-const { cases } = loadFixtures<ReductionCase>(new URL('./fixtures/reductions.json', import.meta.url));
+const { cases } = loadFixtures<ReductionCase>(new URL('./fixtures/reductions.jsonl', import.meta.url));
 
 describe('reductions and scans match PyTorch', () => {
   for (const [name, c] of Object.entries(cases)) it(name, () => checkCase(name, c));

@@ -27,7 +27,7 @@ interface Case {
   output: FixtureTensor;
 }
 
-const { cases } = loadFixtures<Case>(new URL('./fixtures/shaping.json', import.meta.url));
+const { cases } = loadFixtures<Case>(new URL('./fixtures/shaping.jsonl', import.meta.url));
 
 function run(name: string, x: Tensor, c: Case): Tensor {
   switch (name.split('/')[0]) {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { arange, DTypeError, logSoftmax, softmax, tensor } from '../src';
 import { checkCase, type ReductionCase } from './reduction-fixtures';
 
-const { cases } = loadFixtures<ReductionCase>(new URL('./fixtures/softmax.json', import.meta.url));
+const { cases } = loadFixtures<ReductionCase>(new URL('./fixtures/softmax.jsonl', import.meta.url));
 
 describe('softmax and logSoftmax match PyTorch', () => {
   for (const [name, c] of Object.entries(cases)) it(name, () => checkCase(name, c));

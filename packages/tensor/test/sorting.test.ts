@@ -13,7 +13,7 @@ import {
 } from '../src';
 import { checkCase, type ReductionCase } from './reduction-fixtures';
 
-const { cases } = loadFixtures<ReductionCase>(new URL('./fixtures/sorting.json', import.meta.url));
+const { cases } = loadFixtures<ReductionCase>(new URL('./fixtures/sorting.jsonl', import.meta.url));
 
 describe('sort, argsort and topk match PyTorch', () => {
   for (const [name, c] of Object.entries(cases)) it(name, () => checkCase(name, c));

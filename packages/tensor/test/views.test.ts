@@ -9,7 +9,7 @@ interface Case {
   contiguous?: boolean;
 }
 
-const { cases } = loadFixtures<Case>(new URL('./fixtures/views.json', import.meta.url));
+const { cases } = loadFixtures<Case>(new URL('./fixtures/views.jsonl', import.meta.url));
 const base = () => arange(24).float().reshape(2, 3, 4);
 
 const views: Record<string, (x: Tensor) => Tensor> = {

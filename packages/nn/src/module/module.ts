@@ -1,6 +1,8 @@
-import { type DType, isFloating, NNError, Tensor, ValueError, writeInto } from '@nn/tensor';
+import { type DType, DTypeError, isFloating, NNError, Tensor, ValueError, writeInto } from '@nn/tensor';
+import { FieldGuard, onFieldAssign, onFieldDelete } from './field-guard';
 import { LoadStateDictError, type ShapeMismatch } from './load-state-dict-error';
 import { Parameter } from './parameter';
+import { setData } from './set-data';
 
 /** Parameter and persistent buffer values by dotted name (`features.0.weight`), in PyTorch's order. */
 export type StateDict = Record<string, Tensor>;
@@ -38,6 +40,13 @@ export type ToTarget =
 
 const DTYPES: readonly string[] = ['float32', 'float64', 'int32', 'bool'];
 
+/** How a value reads in an assignment error: its class name, or its JS type. */
+function describe(value: unknown): string {
+  if (value instanceof Tensor) return `${value.constructor.name} (${value.dtype})`;
+  if (typeof value === 'object' && value !== null) return value.constructor?.name ?? 'object';
+  return typeof value;
+}
+
 /**
  * The base class of every layer and model, as `torch.nn.Module`.
  *
@@ -51,11 +60,19 @@ const DTYPES: readonly string[] = ['float32', 'float64', 'int32', 'bool'];
  * `module(x)`); calling `forward` directly skips the hooks.
  *
  * Plain arrays and objects of modules are not looked into; hold them in a `ModuleList` or `ModuleDict`.
+ *
+ * Field writes are checked as PyTorch's `__setattr__` checks them: a field that holds (or held) a
+ * `Parameter` takes only a `Parameter` or `null`, a buffer only a tensor or `null`, a child module only a
+ * module or `null`; anything else throws naming the field, instead of silently dropping it from
+ * `parameters()` and `stateDict()`. `null` keeps the name registered (as PyTorch's `None`); `delete`
+ * removes it.
  */
-export class Module {
+export class Module extends FieldGuard {
+  // The registries come first: every later field write (`training` included) is checked against them.
+  #parameterNames = new Set<string>();
+  #buffers = new Map<string, { persistent: boolean }>();
   /** Whether the module is in training mode (set by `train()` / `eval()`). */
   training = true;
-  #buffers = new Map<string, { persistent: boolean }>();
   #preHooks = new Map<number, ForwardPreHook>();
   #hooks = new Map<number, ForwardHook>();
   #nextHookId = 0;
@@ -103,9 +120,13 @@ export class Module {
 
   // ---- registration ----
 
-  /** Adds a parameter under `name` (a field of this module); a plain tensor is wrapped in a `Parameter`. */
+  /**
+   * Adds a parameter under `name` (a field of this module); a plain tensor is wrapped in a `Parameter`.
+   * `null` registers the name without a value (PyTorch's `None`): it then takes only a `Parameter` or `null`.
+   */
   registerParameter(name: string, param: Tensor | null): void {
     this.#checkName('registerParameter', name);
+    this.#parameterNames.add(name);
     this.#set(name, param === null || param instanceof Parameter ? param : new Parameter(param));
   }
 
@@ -118,6 +139,12 @@ export class Module {
     this.#checkName('registerBuffer', name);
     if (tensor instanceof Parameter) {
       throw new ValueError('registerBuffer', `"${name}" is a Parameter; use registerParameter for it`);
+    }
+    if (this.#parameterNames.has(name)) {
+      throw new ValueError(
+        'registerBuffer',
+        `"${name}" is already a parameter; \`delete module.${name}\` first`,
+      );
     }
     this.#buffers.set(name, { persistent: options.persistent ?? true });
     this.#set(name, tensor);
@@ -137,6 +164,52 @@ export class Module {
 
   #set(name: string, value: unknown): void {
     (this as unknown as Record<string, unknown>)[name] = value;
+  }
+
+  /**
+   * Checks a field write as `torch.nn.Module.__setattr__` does, and keeps the registries in step.
+   * @internal
+   */
+  protected override [onFieldAssign](name: string, value: unknown): void {
+    const where = `${this.constructor.name}.${name}`;
+    const isNone = value === null || value === undefined;
+    if (value instanceof Parameter) {
+      this.#buffers.delete(name);
+      this.#parameterNames.add(name);
+    } else if (this.#parameterNames.has(name)) {
+      if (!isNone) {
+        throw new ValueError(
+          where,
+          `cannot assign ${describe(value)} as parameter '${name}' (Parameter or null expected); ` +
+            `wrap it as \`new Parameter(t)\`, or update the values in place with \`${name}.copy_(t)\` under noGrad()`,
+        );
+      }
+    } else if (value instanceof Module) {
+      this.#buffers.delete(name);
+    } else if (this.#buffers.has(name)) {
+      if (!isNone && !(value instanceof Tensor)) {
+        throw new ValueError(
+          where,
+          `cannot assign ${describe(value)} as buffer '${name}' (Tensor or null expected); ` +
+            `assign a tensor, e.g. \`tensor(${typeof value === 'number' ? value : 'value'})\``,
+        );
+      }
+    } else if (!isNone && (this as unknown as Record<string, unknown>)[name] instanceof Module) {
+      throw new ValueError(
+        where,
+        `cannot assign ${describe(value)} as child module '${name}' (Module or null expected); ` +
+          `\`delete module.${name}\` first to reuse the name for something else`,
+      );
+    }
+  }
+
+  /**
+   * `delete module.name` unregisters the name, as `torch.nn.Module.__delattr__`.
+   * @internal
+   */
+  protected override [onFieldDelete](name: string): void {
+    this.#parameterNames.delete(name);
+    this.#buffers.delete(name);
   }
 
   /**
@@ -341,9 +414,19 @@ export class Module {
   }
 
   /**
-   * Moves parameters and buffers to a device and/or casts their floating-point ones to a dtype (integer
-   * buffers such as `num_batches_tracked` keep theirs); returns `this`. Parameters are replaced by new
-   * `Parameter`s, so build optimizers after moving the model.
+   * Moves parameters and buffers to a device and/or casts their floating-point ones to a floating dtype
+   * (integer buffers such as `num_batches_tracked` keep theirs); returns `this`.
+   *
+   * As in PyTorch, each parameter stays the same `Parameter` object and only its data is replaced
+   * (torch's `param.data = ...`), and so does its `.grad`: an optimizer built before `to()` keeps updating
+   * the model. Buffers are replaced by converted tensors, as PyTorch does.
+   *
+   * @example
+   * ```ts
+   * const model = new Linear(4, 2);
+   * const optimizer = new Adam(model.parameters());
+   * model.double(); // optimizer.paramGroups[0].params[0] === model.weight, now float64
+   * ```
    */
   to(target: ToTarget): this {
     const spec =
@@ -352,19 +435,23 @@ export class Module {
         : DTYPES.includes(target)
           ? { dtype: target as DType }
           : { device: target };
+    if (spec.dtype !== undefined && !isFloating(spec.dtype)) {
+      throw new DTypeError(
+        `${this.constructor.name}.to`,
+        `Module.to only casts to floating dtypes, got ${spec.dtype}; use 'float32' or 'float64'`,
+      );
+    }
     const convert = (t: Tensor): Tensor =>
       t.to({
         ...(spec.device === undefined ? {} : { device: spec.device }),
         ...(spec.dtype === undefined || !isFloating(t.dtype) ? {} : { dtype: spec.dtype }),
       });
+    // Detached first, so autograd never records the conversion (PyTorch runs it under no_grad).
+    for (const p of this.parameters()) {
+      setData(p, convert(p.detach()));
+      if (p.grad !== null) setData(p.grad, convert(p.grad.detach()));
+    }
     for (const m of this.modules()) {
-      for (const [name, p] of m.#ownParameters()) {
-        const moved = convert(p);
-        if (moved === p) continue;
-        const param = new Parameter(moved.detach(), p.requiresGrad);
-        if (p.grad !== null) param.grad = convert(p.grad);
-        m.setOwnMember(name, param);
-      }
       for (const [name, b] of m.#ownBuffers(false)) m.setOwnMember(name, convert(b));
     }
     return this;
@@ -393,7 +480,7 @@ export class Module {
   }
 
   /** The module tree, exactly as PyTorch prints it. */
-  toString(): string {
+  override toString(): string {
     const lines: string[] = [];
     const extra = this.extraRepr();
     if (extra !== '') lines.push(...extra.split('\n'));

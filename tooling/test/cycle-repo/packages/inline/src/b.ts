@@ -1,0 +1,4 @@
+import { a } from './a';
+
+export type B = number;
+export const b = a;

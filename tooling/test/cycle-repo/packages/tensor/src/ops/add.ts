@@ -1,0 +1,3 @@
+import { view } from '../kernel/view';
+
+export const add = view;
