@@ -211,6 +211,20 @@ export class Tensor implements TensorView {
     return new Tensor(this.storage, this.shape, this.strides, this.offset);
   }
 
+  /**
+   * Points this tensor at `source`'s data (storage, shape, strides, offset, hence dtype and device) while
+   * keeping this object, as torch's `tensor.data = source`: whoever holds it (an optimizer, a hook, a
+   * module) sees the new data. Not recorded by autograd; gradients and graph links are left as they are.
+   */
+  setData_(source: Tensor): this {
+    const view = this as { -readonly [K in 'storage' | 'shape' | 'strides' | 'offset']: Tensor[K] };
+    view.storage = source.storage;
+    view.shape = source.shape;
+    view.strides = source.strides;
+    view.offset = source.offset;
+    return this;
+  }
+
   /** Cuts this tensor off from the graph in place. */
   detach_(): this {
     this.gradFn = null;

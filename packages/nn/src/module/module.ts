@@ -2,7 +2,6 @@ import { type DType, DTypeError, isFloating, NNError, Tensor, ValueError, writeI
 import { FieldGuard, onFieldAssign, onFieldDelete } from './field-guard';
 import { LoadStateDictError, type ShapeMismatch } from './load-state-dict-error';
 import { Parameter } from './parameter';
-import { setData } from './set-data';
 
 /** Parameter and persistent buffer values by dotted name (`features.0.weight`), in PyTorch's order. */
 export type StateDict = Record<string, Tensor>;
@@ -448,8 +447,8 @@ export class Module extends FieldGuard {
       });
     // Detached first, so autograd never records the conversion (PyTorch runs it under no_grad).
     for (const p of this.parameters()) {
-      setData(p, convert(p.detach()));
-      if (p.grad !== null) setData(p.grad, convert(p.grad.detach()));
+      p.setData_(convert(p.detach()));
+      if (p.grad !== null) p.grad.setData_(convert(p.grad.detach()));
     }
     for (const m of this.modules()) {
       for (const [name, b] of m.#ownBuffers(false)) m.setOwnMember(name, convert(b));
