@@ -8,7 +8,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /**
  * Maps every public entry of every @nn package (`@nn/x`, `@nn/x/sub`) to its TypeScript source, so tests
  * run against the code being edited without a build in between. Convention: export `./sub` is built from
- * `src/sub.ts`, export `.` from `src/index.ts`.
+ * `src/sub.ts` (or `src/sub/index.ts`), export `.` from `src/index.ts`.
  */
 function sourceAliases(): { find: RegExp; replacement: string }[] {
   const packagesDir = join(repoRoot, 'packages');
@@ -22,9 +22,11 @@ function sourceAliases(): { find: RegExp; replacement: string }[] {
       const file = subpath === '.' ? 'index' : subpath.slice(2);
       const specifier = subpath === '.' ? manifest.name : `${manifest.name}/${file}`;
       const escaped = specifier.replace(/[/.]/g, '\\$&');
+      // `./sub` is built from `src/sub.ts`, or from `src/sub/index.ts` for a folder (`@nn/tensor/kernel`).
+      const single = join(packagesDir, dir, 'src', `${file}.ts`);
       aliases.push({
         find: new RegExp(`^${escaped}$`),
-        replacement: join(packagesDir, dir, 'src', `${file}.ts`),
+        replacement: existsSync(single) ? single : join(packagesDir, dir, 'src', file, 'index.ts'),
       });
     }
   }
