@@ -39,6 +39,10 @@ describe('two copies of @nn/tensor in one process', () => {
     expect(esm.tensor([1]) instanceof cjs.Tensor).toBe(true);
     expect(esm.isTensor(cjs.zeros([2]))).toBe(true);
     expect(esm.isTensor({ shape: [1] })).toBe(false);
+    // a subclass (as @nn/nn's Parameter) keeps the prototype-chain test
+    class Sub extends esm.Tensor {}
+    expect(esm.tensor([1]) instanceof Sub).toBe(false);
+    expect(new Sub(esm.tensor([1]).storage, [1]) instanceof Sub).toBe(true);
   });
 
   it('fail loudly at import when the registry already there has another format, naming both versions', () => {

@@ -87,6 +87,8 @@ export class Tensor implements TensorView {
    * sharing one registry), not only this class's.
    */
   static [Symbol.hasInstance](x: unknown): boolean {
+    // Subclasses (nn's Parameter) keep the usual prototype-chain test.
+    if (this !== Tensor) return Function.prototype[Symbol.hasInstance].call(this, x);
     return isTensor(x);
   }
 
