@@ -10,6 +10,7 @@ const guide = [
   ['getting-started', 'Getting started'],
   ['coming-from-pytorch', 'Coming from PyTorch'],
   ['tensors', 'Tensors'],
+  ['op-table', 'The op table and backends'],
   ['autograd', 'Autograd'],
   ['modules', 'Modules'],
   ['layers', 'Layers'],

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { libraryConfig } from '../../tooling/tsup.shared';
 
-const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 // The registration module (src/install.ts) lands in a shared chunk of index/testing: package.json's
 // `sideEffects` lists it, those entries and the chunks, and not `kernel` (the backend-author API is pure).

@@ -28,7 +28,10 @@ describe('two copies of @nn/tensor in one process', () => {
   it('mix: ops of one copy take tensors of the other, and recording goes through both', () => {
     const a = esm.tensor([1, 2, 3]).float().requiresGrad_();
     const b = cjs.tensor([4, 5, 6]).float().requiresGrad_();
-    const loss = esm.mul(a, b).sum().add(cjs.where(cjs.tensor([true, false, true]), b, 0).sum());
+    const loss = esm
+      .mul(a, b)
+      .sum()
+      .add(cjs.where(cjs.tensor([true, false, true]), b, 0).sum());
     loss.backward();
     expect(a.grad!.tolist()).toEqual([4, 5, 6]);
     expect(b.grad!.tolist()).toEqual([2, 2, 4]);

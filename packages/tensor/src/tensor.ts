@@ -88,7 +88,11 @@ export class Tensor implements TensorView {
    */
   static [Symbol.hasInstance](x: unknown): boolean {
     // Subclasses (nn's Parameter) keep the usual prototype-chain test.
-    if (this !== Tensor) return Function.prototype[Symbol.hasInstance].call(this, x);
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of `instanceof`
+    if (this !== Tensor) {
+      // biome-ignore lint/complexity/noThisInStatic: as above
+      return Function.prototype[Symbol.hasInstance].call(this, x);
+    }
     return isTensor(x);
   }
 
