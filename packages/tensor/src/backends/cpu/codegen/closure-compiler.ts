@@ -10,10 +10,10 @@ import { type Token, tokenize } from './tokenize';
  * declared, a parameter, nor one of a few globals is a compile error.
  */
 
-/** A function's locals: [0] the enclosing function's frame, [1] the return value, then the slots. */
-type Frame = unknown[];
 // biome-ignore lint/suspicious/noExplicitAny: values are whatever the generated JS computes
 type Value = any;
+/** A function's locals: [0] the enclosing function's frame, [1] the return value, then the slots. */
+type Frame = Value[];
 type Expr = (f: Frame) => Value;
 /** A statement returns how it completed. */
 type Stmt = (f: Frame) => number;
@@ -64,8 +64,38 @@ const PRECEDENCE: Record<string, number> = {
 
 const ASSIGNMENTS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '<<=', '>>=', '>>>=', '&=', '|=', '^=']);
 
+/**
+ * The slot each local-variable read (of the function's own frame) reads. Hot shapes with such operands
+ * (`x0 * x1`, `in0[o0 + i]`, `j < len`) compile to one closure reading the frame directly instead of a
+ * call per operand: the closure tree's calls are what the eval-free path pays for.
+ */
+const localSlots = new WeakMap<Expr, number>();
+
+/** Fused closures for the arithmetic and comparisons in every loop, by which operands are locals. */
+function fusedBinary(op: string, a: Expr, b: Expr): Expr | undefined {
+  const sa = localSlots.get(a);
+  const sb = localSlots.get(b);
+  if (sa !== undefined && sb !== undefined) {
+    if (op === '+') return (f) => f[sa] + f[sb];
+    if (op === '-') return (f) => f[sa] - f[sb];
+    if (op === '*') return (f) => f[sa] * f[sb];
+    if (op === '<') return (f) => f[sa] < f[sb];
+  } else if (sa !== undefined) {
+    if (op === '+') return (f) => f[sa] + b(f);
+    if (op === '-') return (f) => f[sa] - b(f);
+    if (op === '*') return (f) => f[sa] * b(f);
+  } else if (sb !== undefined) {
+    if (op === '+') return (f) => a(f) + f[sb];
+    if (op === '-') return (f) => a(f) - f[sb];
+    if (op === '*') return (f) => a(f) * f[sb];
+  }
+  return undefined;
+}
+
 /** One closure per operator, so no per-node operator dispatch at run time. */
 function binary(op: string, a: Expr, b: Expr): Expr {
+  const fused = fusedBinary(op, a, b);
+  if (fused) return fused;
   switch (op) {
     case '+':
       return (f) => a(f) + b(f);
@@ -174,9 +204,22 @@ function frameAt(f: Frame, depth: number): Frame {
 }
 
 function readVar(depth: number, slot: number): Expr {
-  if (depth === 0) return (f) => f[slot];
+  if (depth === 0) {
+    const read: Expr = (f) => f[slot];
+    localSlots.set(read, slot);
+    return read;
+  }
   if (depth === 1) return (f) => (f[0] as Frame)[slot];
   return (f) => frameAt(f, depth)[slot];
+}
+
+/** `object[key]`, fused when the object (and the key) are locals: `in0[o0 + i]`, `shape[d]`. */
+function memberRead(object: Expr, key: Expr): Expr {
+  const so = localSlots.get(object);
+  const sk = localSlots.get(key);
+  if (so !== undefined && sk !== undefined) return (f) => (f[so] as Value)[f[sk] as number];
+  if (so !== undefined) return (f) => (f[so] as Value)[key(f)];
+  return (f) => object(f)[key(f)];
 }
 
 function writeVar(depth: number, slot: number, value: Expr): Expr {
@@ -376,6 +419,13 @@ class Compiler {
       if (!this.is(',')) break;
       this.position++;
     }
+    if (inits.length === 1) {
+      const init = inits[0]!;
+      return (f) => {
+        init(f);
+        return NORMAL;
+      };
+    }
     return (f) => {
       for (let i = 0; i < inits.length; i++) inits[i]!(f);
       return NORMAL;
@@ -474,7 +524,11 @@ class Compiler {
       return { ev: writeVar(depth, binding.slot, combine(readVar(depth, binding.slot))) };
     }
     const { object, key } = ref;
-    if (op === '=') return { ev: (f) => (object(f)[key(f)] = value(f)) };
+    if (op === '=') {
+      const so = localSlots.get(object);
+      if (so !== undefined) return { ev: (f) => ((f[so] as Value)[key(f)] = value(f)) };
+      return { ev: (f) => (object(f)[key(f)] = value(f)) };
+    }
     // The target's object and key are evaluated once, before the right-hand side (as JS does).
     let o: Value;
     let k: Value;
@@ -588,7 +642,7 @@ class Compiler {
         const key = this.expression();
         this.expect(']');
         const object = node.ev;
-        node = { ev: (f) => object(f)[key(f)], ref: { kind: 'member', object, key } };
+        node = { ev: memberRead(object, key), ref: { kind: 'member', object, key } };
       } else if (this.is('(')) {
         const args = this.arguments();
         const ref = node.ref;
