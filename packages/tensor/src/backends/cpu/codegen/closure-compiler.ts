@@ -227,6 +227,57 @@ function writeVar(depth: number, slot: number, value: Expr): Expr {
   return (f) => (frameAt(f, depth)[slot] = value(f));
 }
 
+/**
+ * Statements that only evaluate expressions (declarations, assignments, calls) always complete normally:
+ * the expressions they run, so runs of them become one closure calling each in turn, and loops over
+ * them skip the completion checks.
+ */
+const effectsOf = new WeakMap<Stmt, Expr>();
+
+/** One expression run for its effect, as a statement. */
+function effectStatement(effect: Expr): Stmt {
+  const stmt: Stmt = (f) => {
+    effect(f);
+    return NORMAL;
+  };
+  effectsOf.set(stmt, effect);
+  return stmt;
+}
+
+/** `;` or `{}`. */
+const EMPTY = effectStatement(() => undefined);
+
+/** Several effects in order, as one closure. */
+function sequence(effects: readonly Expr[]): Expr {
+  const [a, b, c, d] = effects;
+  switch (effects.length) {
+    case 1:
+      return a!;
+    case 2:
+      return (f) => {
+        a!(f);
+        b!(f);
+      };
+    case 3:
+      return (f) => {
+        a!(f);
+        b!(f);
+        c!(f);
+      };
+    case 4:
+      return (f) => {
+        a!(f);
+        b!(f);
+        c!(f);
+        d!(f);
+      };
+    default:
+      return (f) => {
+        for (let i = 0; i < effects.length; i++) effects[i]!(f);
+      };
+  }
+}
+
 class Compiler {
   private position = 0;
   private scope: FunctionScope;
@@ -333,10 +384,24 @@ class Compiler {
 
   private statements(): Stmt {
     const list: Stmt[] = [];
+    let effects: Expr[] = [];
+    const flush = () => {
+      if (effects.length > 0) list.push(effectStatement(sequence(effects)));
+      effects = [];
+    };
     while (!this.is('}') && this.token.kind !== 'end') {
       const s = this.statement();
-      if (s) list.push(s);
+      if (!s) continue;
+      const effect = effectsOf.get(s);
+      if (effect) {
+        effects.push(effect);
+      } else {
+        flush();
+        list.push(s);
+      }
     }
+    flush();
+    if (list.length === 0) return EMPTY;
     if (list.length === 1) return list[0]!;
     return (f) => {
       for (let i = 0; i < list.length; i++) {
@@ -397,10 +462,7 @@ class Compiler {
     }
     const value = this.expression();
     this.semicolon();
-    return (f) => {
-      value(f);
-      return NORMAL;
-    };
+    return effectStatement(value);
   }
 
   private declarations(): Stmt {
@@ -419,17 +481,7 @@ class Compiler {
       if (!this.is(',')) break;
       this.position++;
     }
-    if (inits.length === 1) {
-      const init = inits[0]!;
-      return (f) => {
-        init(f);
-        return NORMAL;
-      };
-    }
-    return (f) => {
-      for (let i = 0; i < inits.length; i++) inits[i]!(f);
-      return NORMAL;
-    };
+    return effectStatement(sequence(inits));
   }
 
   private ifStatement(): Stmt {
@@ -437,14 +489,26 @@ class Compiler {
     this.expect('(');
     const test = this.expression();
     this.expect(')');
-    const then = this.statement() ?? (() => NORMAL);
-    if (!this.is('else')) return (f) => (test(f) ? then(f) : NORMAL);
-    this.position++;
-    const otherwise = this.statement() ?? (() => NORMAL);
+    const then = this.statement() ?? EMPTY;
+    let otherwise = EMPTY;
+    if (this.is('else')) {
+      this.position++;
+      otherwise = this.statement() ?? EMPTY;
+    }
+    const a = effectsOf.get(then);
+    const b = effectsOf.get(otherwise);
+    if (a && b) return effectStatement((f) => (test(f) ? a(f) : b(f)));
     return (f) => (test(f) ? then(f) : otherwise(f));
   }
 
   private loop(test: Expr | undefined, update: Expr | undefined, body: Stmt): Stmt {
+    const effect = effectsOf.get(body);
+    // The common loop: a test, an update, and a body that cannot break, continue or return.
+    if (effect && test && update)
+      return (f) => {
+        for (; test(f); update(f)) effect(f);
+        return NORMAL;
+      };
     return (f) => {
       for (; test === undefined || test(f); update?.(f)) {
         const done = body(f);
@@ -469,7 +533,7 @@ class Compiler {
       this.expect(';');
       const update = this.is(')') ? undefined : this.expression();
       this.expect(')');
-      const loop = this.loop(test, update, this.statement() ?? (() => NORMAL));
+      const loop = this.loop(test, update, this.statement() ?? EMPTY);
       return init
         ? (f) => {
             init(f);
@@ -484,15 +548,11 @@ class Compiler {
     this.expect('(');
     const test = this.expression();
     this.expect(')');
-    return this.loop(test, undefined, this.statement() ?? (() => NORMAL));
+    return this.loop(test, undefined, this.statement() ?? EMPTY);
   }
 
   private expressionStatement(): Stmt {
-    const value = this.expression();
-    return (f) => {
-      value(f);
-      return NORMAL;
-    };
+    return effectStatement(this.expression());
   }
 
   // ---- expressions
