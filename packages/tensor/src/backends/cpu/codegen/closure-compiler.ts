@@ -565,10 +565,12 @@ class Compiler {
       this.position++;
       rest.push(this.assignment().ev);
     }
+    // The comma's value is its last operand's; the others only run (a for loop's `j++, k++`).
+    const last = rest.pop()!;
+    const before = sequence(rest);
     return (f) => {
-      let value: Value;
-      for (let i = 0; i < rest.length; i++) value = rest[i]!(f);
-      return value;
+      before(f);
+      return last(f);
     };
   }
 
@@ -581,7 +583,12 @@ class Compiler {
     const combine = (current: Expr) => (op === '=' ? value : binary(op.slice(0, -1), current, value));
     if (ref.kind === 'var') {
       const { depth, binding } = ref;
-      return { ev: writeVar(depth, binding.slot, combine(readVar(depth, binding.slot))) };
+      const slot = binding.slot;
+      // `acc += v`, `q += stride`: a local updated by a local, in one closure.
+      const sv = localSlots.get(value);
+      if (depth === 0 && sv !== undefined && op === '+=') return { ev: (f) => (f[slot] += f[sv]) };
+      if (depth === 0 && sv !== undefined && op === '-=') return { ev: (f) => (f[slot] -= f[sv]) };
+      return { ev: writeVar(depth, slot, combine(readVar(depth, slot))) };
     }
     const { object, key } = ref;
     if (op === '=') {
@@ -667,6 +674,9 @@ class Compiler {
     if (ref.kind === 'var') {
       const { slot } = ref.binding;
       const depth = ref.depth;
+      // The loop counters: JS's own ++/-- on the frame slot (number conversion, step, result) are exact.
+      if (depth === 0 && step === 1) return prefix ? (f) => ++f[slot] : (f) => f[slot]++;
+      if (depth === 0) return prefix ? (f) => --f[slot] : (f) => f[slot]--;
       return (f) => {
         const frame = depth === 0 ? f : frameAt(f, depth);
         const old = +(frame[slot] as number);
