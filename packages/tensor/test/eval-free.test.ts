@@ -134,6 +134,14 @@ describe('generateFunction', () => {
     expect(f(3, 4)).toBe(13);
   });
 
+  it('rejects unknown settings and values, naming them', () => {
+    expect(() => codegenSettings({ functions: 'off' as never })).toThrow(
+      /codegenSettings: functions must be 'auto' or 'closures', got "off"/,
+    );
+    expect(() => codegenSettings({ engine: 'js' } as never)).toThrow(/unknown setting 'engine'/);
+    expect(codegenSettings().functions).toBe('auto');
+  });
+
   it('uses new Function in auto mode where the host allows it', () => {
     expect(() => withoutEval(() => generateFunction(['a'], 'return a;'))).toThrow(EvalError);
   });

@@ -1,3 +1,4 @@
+import { ValueError } from '../../../kernel/errors';
 import { canGenerateCode } from './capabilities';
 import { closureFunction } from './closure-compiler';
 
@@ -25,6 +26,17 @@ const caches: Map<unknown, unknown>[] = [];
  */
 export function codegenSettings(update: Partial<CodegenSettings> = {}): CodegenSettings {
   const next = { ...current, ...update };
+  for (const key of Object.keys(update)) {
+    if (key !== 'functions') {
+      throw new ValueError('codegenSettings', `unknown setting '${key}'; the settings are: functions`);
+    }
+  }
+  if (next.functions !== 'auto' && next.functions !== 'closures') {
+    throw new ValueError(
+      'codegenSettings',
+      `functions must be 'auto' or 'closures', got ${JSON.stringify(next.functions)}`,
+    );
+  }
   if (next.functions !== current.functions) for (const cache of caches) cache.clear();
   current = next;
   return current;
