@@ -1,2 +1,3 @@
 export { assertClose, type TensorLike, type Tolerance } from './assert-close';
+export { CHROMIUM_FLAGS, CHROMIUM_PATH } from './chromium';
 export { decodeTensor, type FixtureFile, type FixtureTensor, fixtureArray, loadFixtures } from './fixtures';

@@ -2,6 +2,18 @@
 import './install';
 
 export { type AutogradHook, autogradHook, type RecordEvent, setAutogradHook } from './autograd-hook';
+export { canCompileWasm, canGenerateCode } from './backends/cpu/codegen/capabilities';
+/**
+ * Generated CPU loops (elementwise, reductions, optimizer updates) run through {@link generateFunction}:
+ * `new Function` where allowed, else an eval-free compiler of the same source (for pages whose
+ * Content-Security-Policy forbids 'unsafe-eval'). {@link codegenSettings} can force the eval-free path.
+ */
+export {
+  type CodegenSettings,
+  codegenSettings,
+  generatedCache,
+  generateFunction,
+} from './backends/cpu/codegen/generate-function';
 export { type WasmApi, type WasmMemory, type WasmModule, wasmApi } from './backends/cpu/gemm/wasm-api';
 /**
  * WebAssembly building blocks for fused CPU kernels in other packages (as @nn/optim's Adam): the minimal

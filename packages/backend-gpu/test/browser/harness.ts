@@ -8,26 +8,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '@nn/tooling/test-utils';
 import { build } from 'esbuild';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { BackendSuiteResult } from './backend-suite';
 import type { MultiDeviceSuiteResult } from './multi-device-suite';
-
-/** Where Debian's `chromium` package puts the browser. */
-export const CHROMIUM_PATH = process.env.NN_CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--disable-dev-shm-usage',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--enable-unsafe-webgpu',
-];
 
 /** One kernel run in the page. `source` is a gpu.js kernel function as text; sizes go in `args`. */
 export interface PageKernelRequest {

@@ -1,5 +1,5 @@
 import type { Tensor, TensorKernelFn } from '@nn/tensor';
-import { writeInto } from '@nn/tensor';
+import { generatedCache, generateFunction, writeInto } from '@nn/tensor';
 
 /** The CPU storage of a floating-point tensor. */
 type FloatArray = Float32Array | Float64Array;
@@ -46,10 +46,8 @@ export type CompiledLoop = (arrays: readonly FloatArray[], n: number, attrs: unk
 
 function compile({ arrays, setup, body }: LoopSource): CompiledLoop {
   const declare = arrays.map((name, i) => `const ${name} = arrays[${i}];`).join(' ');
-  return new Function(
-    'arrays',
-    'n',
-    'a',
+  return generateFunction(
+    ['arrays', 'n', 'a'],
     `${declare}\n${setup}\nfor (let i = 0; i < n; i++) {\n${body}\n}`,
   ) as CompiledLoop;
 }
@@ -68,7 +66,7 @@ function denseArray(t: Tensor, n: number): FloatArray {
  * through a contiguous copy.
  */
 export function cpuUpdateKernel<A extends object>(spec: UpdateSpec<A>): TensorKernelFn<A> {
-  const loops = new Map<string, CompiledLoop>();
+  const loops = generatedCache<string, CompiledLoop>();
   return (inputs, attrs) => {
     const n = inputs[0]!.numel();
     const dtype = inputs[0]!.dtype as 'float32' | 'float64';

@@ -1,6 +1,7 @@
 import { allocate, type DType, isFloating, type TypedArray } from '../../kernel/dtype';
 import { registerKernel } from '../../kernel/registry';
 import { hostView, type TensorView } from '../../kernel/view';
+import { generatedCache, generateFunction } from './codegen/generate-function';
 import { planWalk, reducedShape } from './reduce-walker';
 
 /**
@@ -51,7 +52,7 @@ const folds: Record<string, FoldSpec> = {
   any: { init: 'let acc = 0;', step: 'if (v !== 0) acc = 1;', result: 'acc' },
 };
 
-const cache = new Map<string, Fold>();
+const cache = generatedCache<string, Fold>();
 
 /** Generates (once per fold and array types, so each loop stays monomorphic) the walk of a fold. */
 function compileFold(name: string, src: TypedArray, out: TypedArray): Fold {
@@ -73,16 +74,8 @@ function compileFold(name: string, src: TypedArray, out: TypedArray): Fold {
       out[o] = ${result};
       ${spec.index ? `indices[o] = ${spec.index};` : ''}
     }`;
-  const fold = new Function(
-    'src',
-    'out',
-    'indices',
-    'bases',
-    'outCount',
-    'runs',
-    'length',
-    'stride',
-    'p0',
+  const fold = generateFunction(
+    ['src', 'out', 'indices', 'bases', 'outCount', 'runs', 'length', 'stride', 'p0'],
     source,
   ) as Fold;
   cache.set(key, fold);

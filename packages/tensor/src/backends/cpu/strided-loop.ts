@@ -1,4 +1,5 @@
 import { type DType, dtypeOfArray, type TypedArray } from '../../kernel/dtype';
+import { generatedCache, generateFunction } from './codegen/generate-function';
 
 /**
  * A compiled elementwise loop: writes `expr` of the inputs into a fresh contiguous `out` of `shape`.
@@ -20,7 +21,7 @@ export interface LoopHelpers {
 }
 
 /** Compiled loops by helper set, expression, then array signature: lookups build no strings per call. */
-const cache = new WeakMap<LoopHelpers, Map<string, Map<number, StridedLoop>>>();
+const cache = generatedCache<LoopHelpers, Map<string, Map<number, StridedLoop>>>();
 
 /** A base-4 digit per CPU storage type. */
 const KIND: Record<DType, number> = { float32: 0, float64: 1, int32: 2, bool: 3 };
@@ -101,9 +102,8 @@ export function compileLoop(
       }
     }`;
   const helperNames = Object.keys(helpers);
-  const factory = new Function(
-    'contiguous',
-    ...helperNames,
+  const factory = generateFunction(
+    ['contiguous', ...helperNames],
     `return function loop(out, inputs, offsets, strides, shape, params) {${source}\n};`,
   );
   const loop = factory(isContiguousLayout, ...helperNames.map((h) => helpers[h])) as StridedLoop;

@@ -1,3 +1,5 @@
+import { canCompileWasm } from '../codegen/capabilities';
+
 /** An opaque compiled WebAssembly module (cloneable to workers). */
 export interface WasmModule {
   readonly __wasmModule?: never;
@@ -22,7 +24,11 @@ export interface WasmApi {
   ) => { readonly exports: Record<string, unknown> };
 }
 
-/** The host's WebAssembly API, or undefined where there is none. */
+/**
+ * The host's WebAssembly API, or undefined where there is none or where it may not compile (a
+ * Content-Security-Policy without 'wasm-unsafe-eval'): every caller then takes its JS path.
+ */
 export function wasmApi(): WasmApi | undefined {
-  return (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  return api && canCompileWasm() ? api : undefined;
 }
