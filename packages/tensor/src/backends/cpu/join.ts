@@ -22,6 +22,7 @@ function catCpu(inputs: readonly TensorView[], dim: number, dtype: DType): Tenso
     const dense = t.dtype === dtype && isContiguous(t) ? t : runElementwise('cat', 'x0', [t], { dtype });
     const src = dense.storage.data as TypedArray;
     const run = t.shape[dim]! * inner;
+    if (run === 0) continue; // an empty input contributes nothing (and costs nothing per outer index)
     for (let o = 0; o < outer; o++) {
       const from = dense.offset + o * run;
       const to = o * row + start;

@@ -19,6 +19,9 @@ function matmulCpu(a: TensorView, b: TensorView): TensorView {
   const [m, k] = a.shape.slice(-2) as [number, number];
   const n = b.shape[b.shape.length - 1]!;
   const out = allocate(fa.dtype, batch * m * n) as FloatArray;
+  // An empty inner dim gives zeros (already there): no GEMM work per output element.
+  if (k === 0)
+    return castCpu(hostView(out as TypedArray, batched ? [batch, m, n] : [m, n], fa.dtype), a.dtype);
   const operand = (t: TensorView) => ({
     data: t.storage.data as FloatArray,
     offset: t.offset,

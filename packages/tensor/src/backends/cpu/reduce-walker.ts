@@ -21,6 +21,11 @@ export interface ReductionWalk {
 /** Plans the walk of `x` reducing `dims` (sorted, unique, non-negative). */
 export function planWalk(x: TensorView, dims: readonly number[]): ReductionWalk {
   const { shape, strides } = x;
+  if (shapeSize(shape) === 0) {
+    // Nothing to read: every output element reduces an empty run (costs O(outputs), not O(shape)).
+    const outCount = shapeSize(shape.filter((_, d) => !dims.includes(d)));
+    return { outCount, runs: 0, length: 0, stride: 0, bases: new Int32Array(outCount) };
+  }
   const reduced = dims.filter((d) => shape[d] !== 1);
   // Trailing reduced dims that are evenly spaced in memory merge into one run (all of them, usually).
   let length = 1;
@@ -60,6 +65,7 @@ export function forEachLane(
   visit: (base: number, stride: number, outBase: number, outStride: number) => void,
   outLength = x.shape[dim] ?? 1,
 ): void {
+  if (shapeSize(x.shape) === 0) return; // no lane holds an element
   const walk = planWalk(x, x.shape.length === 0 ? [] : [dim]);
   const inner = shapeSize(x.shape.slice(dim + 1));
   for (let o = 0; o < walk.outCount; o++) {
