@@ -47,43 +47,31 @@ function outputSize(g: Conv2dGeometry): [number, number] {
 
 /** Registers conv2d, its two gradient kernels and convTranspose2d on the CPU (im2col + the blocked GEMM). */
 export function registerCpuConv(): void {
-  registerKernel<ConvAttrs>('conv2d', 'cpu', ([x, w, b], attrs) => {
+  registerKernel('conv2d', 'cpu', ([x, w, b], attrs) => {
     const g = geometry(x!.shape, w!.shape, attrs);
     const [oh, ow] = outputSize(g);
     const out = allocate(x!.dtype, g.batch * g.outChannels * oh * ow) as FloatArray;
     conv2d(g, dense(x!), dense(w!), b ? dense(b) : undefined, out);
     return hostView(out, [g.batch, g.outChannels, oh, ow], x!.dtype);
   });
-  registerKernel<ConvAttrs & { inputShape: number[] }>(
-    'conv2dBackwardInput',
-    'cpu',
-    ([gradOut, w], attrs) => {
-      const g = geometry(attrs.inputShape, w!.shape, attrs);
-      const out = allocate(gradOut!.dtype, shapeSize(attrs.inputShape)) as FloatArray;
-      conv2dBackwardInput(g, dense(gradOut!), dense(w!), out);
-      return hostView(out, attrs.inputShape, gradOut!.dtype);
-    },
-  );
-  registerKernel<ConvAttrs & { weightShape: number[] }>(
-    'conv2dBackwardWeight',
-    'cpu',
-    ([x, gradOut], attrs) => {
-      const g = geometry(x!.shape, attrs.weightShape, attrs);
-      const out = allocate(gradOut!.dtype, shapeSize(attrs.weightShape)) as FloatArray;
-      conv2dBackwardWeight(g, dense(x!), dense(gradOut!), out);
-      return hostView(out, attrs.weightShape, gradOut!.dtype);
-    },
-  );
-  registerKernel<ConvAttrs & { outputPaddingH: number; outputPaddingW: number }>(
-    'convTranspose2d',
-    'cpu',
-    ([x, w, b], attrs) => {
-      const groups = attrs.groups;
-      const g = { ...geometry(x!.shape, w!.shape, attrs), outChannels: w!.shape[1]! * groups };
-      const { outHeight, outWidth } = convTranspose2dOutputSize(g);
-      const out = allocate(x!.dtype, g.batch * g.outChannels * outHeight * outWidth) as FloatArray;
-      convTranspose2d(g, dense(x!), dense(w!), b ? dense(b) : undefined, out);
-      return hostView(out, [g.batch, g.outChannels, outHeight, outWidth], x!.dtype);
-    },
-  );
+  registerKernel('conv2dBackwardInput', 'cpu', ([gradOut, w], attrs) => {
+    const g = geometry(attrs.inputShape, w!.shape, attrs);
+    const out = allocate(gradOut!.dtype, shapeSize(attrs.inputShape)) as FloatArray;
+    conv2dBackwardInput(g, dense(gradOut!), dense(w!), out);
+    return hostView(out, attrs.inputShape, gradOut!.dtype);
+  });
+  registerKernel('conv2dBackwardWeight', 'cpu', ([x, gradOut], attrs) => {
+    const g = geometry(x!.shape, attrs.weightShape, attrs);
+    const out = allocate(gradOut!.dtype, shapeSize(attrs.weightShape)) as FloatArray;
+    conv2dBackwardWeight(g, dense(x!), dense(gradOut!), out);
+    return hostView(out, attrs.weightShape, gradOut!.dtype);
+  });
+  registerKernel('convTranspose2d', 'cpu', ([x, w, b], attrs) => {
+    const groups = attrs.groups;
+    const g = { ...geometry(x!.shape, w!.shape, attrs), outChannels: w!.shape[1]! * groups };
+    const { outHeight, outWidth } = convTranspose2dOutputSize(g);
+    const out = allocate(x!.dtype, g.batch * g.outChannels * outHeight * outWidth) as FloatArray;
+    convTranspose2d(g, dense(x!), dense(w!), b ? dense(b) : undefined, out);
+    return hostView(out, [g.batch, g.outChannels, outHeight, outWidth], x!.dtype);
+  });
 }

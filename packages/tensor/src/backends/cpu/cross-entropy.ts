@@ -4,10 +4,6 @@ import { registerKernel } from '../../kernel/registry';
 import { hostView, numel, type TensorView } from '../../kernel/view';
 import { laneMax, shiftedExpSum } from './softmax';
 
-interface CrossEntropyAttrs {
-  ignoreIndex: number;
-}
-
 /**
  * Calls `visit` for every row of logits `[N, C]` (read through their strides) with the row's first
  * element, its class stride, its shifted log-sum `log(sum(exp(x - max)))` and max, and its target class,
@@ -78,13 +74,10 @@ function crossEntropyLossBackward(
 
 /** Registers the CPU `crossEntropyLoss` and `crossEntropyLossBackward` kernels (attrs: `ignoreIndex`). */
 export function registerCpuCrossEntropy(): void {
-  registerKernel<CrossEntropyAttrs>('crossEntropyLoss', 'cpu', ([logits, target], { ignoreIndex }) =>
+  registerKernel('crossEntropyLoss', 'cpu', ([logits, target], { ignoreIndex }) =>
     crossEntropyLoss(logits!, target!, ignoreIndex),
   );
-  registerKernel<CrossEntropyAttrs>(
-    'crossEntropyLossBackward',
-    'cpu',
-    ([grad, logits, target], { ignoreIndex }) =>
-      crossEntropyLossBackward(grad!, logits!, target!, ignoreIndex),
+  registerKernel('crossEntropyLossBackward', 'cpu', ([grad, logits, target], { ignoreIndex }) =>
+    crossEntropyLossBackward(grad!, logits!, target!, ignoreIndex),
   );
 }

@@ -100,20 +100,20 @@ function oneHotCpu(indices: TensorView, numClasses: number): TensorView {
 
 /** Registers the CPU gather/scatter family, maskedSelect and oneHot. */
 export function registerCpuIndexing(): void {
-  registerKernel<{ dim: number }>('gather', 'cpu', ([x, index], { dim }) =>
+  registerKernel('gather', 'cpu', ([x, index], { dim }) =>
     gatherFrom('gather', x!, dim, operand(index!), [...index!.shape]),
   );
-  registerKernel<{ dim: number }>('indexSelect', 'cpu', ([x, index], { dim }) => {
+  registerKernel('indexSelect', 'cpu', ([x, index], { dim }) => {
     const shape = x!.shape.map((s, d) => (d === dim ? numel(index!) : s));
     return gatherFrom('indexSelect', x!, dim, alongDim(index!, dim, x!.shape.length), shape);
   });
-  registerKernel<{ dim: number; reduce?: ScatterReduce }>('scatter', 'cpu', ([x, index, src], attrs) =>
+  registerKernel('scatter', 'cpu', ([x, index, src], attrs) =>
     scatterInto('scatter', x!, attrs.dim, operand(index!), src!, index!.shape, attrs.reduce),
   );
-  registerKernel<{ dim: number }>('scatterAdd', 'cpu', ([x, index, src], { dim }) =>
+  registerKernel('scatterAdd', 'cpu', ([x, index, src], { dim }) =>
     scatterInto('scatterAdd', x!, dim, operand(index!), src!, index!.shape, 'add'),
   );
-  registerKernel<{ dim: number }>('indexAdd', 'cpu', ([x, index, source], { dim }) =>
+  registerKernel('indexAdd', 'cpu', ([x, index, source], { dim }) =>
     scatterInto(
       'indexAdd',
       x!,
@@ -136,7 +136,5 @@ export function registerCpuIndexing(): void {
     for (let i = 0, o = 0; i < keep.length; i++) if (keep[i]) out[o++] = values[i]!;
     return hostView(out, [count], x!.dtype);
   });
-  registerKernel<{ numClasses: number }>('oneHot', 'cpu', ([indices], { numClasses }) =>
-    oneHotCpu(indices!, numClasses),
-  );
+  registerKernel('oneHot', 'cpu', ([indices], { numClasses }) => oneHotCpu(indices!, numClasses));
 }

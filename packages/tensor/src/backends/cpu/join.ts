@@ -35,7 +35,5 @@ function catCpu(inputs: readonly TensorView[], dim: number, dtype: DType): Tenso
 
 /** Registers the CPU `cat` kernel. */
 export function registerCpuJoin(): void {
-  registerKernel<{ dim: number; dtype: DType }>('cat', 'cpu', (inputs, { dim, dtype }) =>
-    catCpu(inputs, dim, dtype),
-  );
+  registerKernel('cat', 'cpu', (inputs, { dim, dtype }) => catCpu(inputs, dim, dtype));
 }

@@ -204,14 +204,14 @@ function maxBackward(grad: TensorView, indices: TensorView, inputShape: readonly
 
 /** Registers the pooling kernels and the backward kernels autograd calls. */
 export function registerCpuPooling(): void {
-  registerKernel<PoolAttrs>('maxPool2d', 'cpu', ([x], attrs) => maxForward(x!, attrs));
-  registerKernel<{ inputShape: number[] }>('maxPool2dBackward', 'cpu', ([grad, indices], { inputShape }) =>
+  registerKernel('maxPool2d', 'cpu', ([x], attrs) => maxForward(x!, attrs));
+  registerKernel('maxPool2dBackward', 'cpu', ([grad, indices], { inputShape }) =>
     maxBackward(grad!, indices!, inputShape),
   );
-  registerKernel<PoolAttrs>('avgPool2d', 'cpu', ([x], attrs) =>
+  registerKernel('avgPool2d', 'cpu', ([x], attrs) =>
     averageForward(x!, plan(x!, attrs, attrs.countIncludePad), attrs.divisorOverride),
   );
-  registerKernel<PoolAttrs & { inputShape: number[] }>('avgPool2dBackward', 'cpu', ([grad], attrs) =>
+  registerKernel('avgPool2dBackward', 'cpu', ([grad], attrs) =>
     averageBackward(
       grad!,
       attrs.inputShape,
@@ -219,13 +219,10 @@ export function registerCpuPooling(): void {
       attrs.divisorOverride,
     ),
   );
-  registerKernel<{ outputSize: [number, number] }>('adaptiveAvgPool2d', 'cpu', ([x], { outputSize }) =>
+  registerKernel('adaptiveAvgPool2d', 'cpu', ([x], { outputSize }) =>
     averageForward(x!, adaptivePlan(x!, outputSize)),
   );
-  registerKernel<{ outputSize: [number, number]; inputShape: number[] }>(
-    'adaptiveAvgPool2dBackward',
-    'cpu',
-    ([grad], { outputSize, inputShape }) =>
-      averageBackward(grad!, inputShape, adaptivePlan({ shape: inputShape }, outputSize)),
+  registerKernel('adaptiveAvgPool2dBackward', 'cpu', ([grad], { outputSize, inputShape }) =>
+    averageBackward(grad!, inputShape, adaptivePlan({ shape: inputShape }, outputSize)),
   );
 }

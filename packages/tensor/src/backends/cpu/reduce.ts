@@ -113,42 +113,26 @@ function reduce(
   return indices ? [values, hostView(indices, shape, 'int32')] : [values];
 }
 
-/** Attributes of the CPU reduction kernels: dims are sorted, unique and non-negative. */
-export interface ReduceAttrs {
-  dims: number[];
-  keepdim: boolean;
-  /** Result dtype (sum, prod). */
-  dtype?: DType;
-  /** var's correction (Bessel's is 1). */
-  correction?: number;
-}
-
-/** Attributes of argmax/argmin: `dim` null reduces the flattened tensor. */
-export interface ArgReduceAttrs {
-  dim: number | null;
-  keepdim: boolean;
-}
-
 /** Registers the fold-based CPU reduction kernels. */
 export function registerCpuFolds(): void {
-  registerKernel<ReduceAttrs>('sum', 'cpu', ([x], a) => reduce('sum', x!, a.dims, a.keepdim, a.dtype!)[0]!);
-  registerKernel<ReduceAttrs>('prod', 'cpu', ([x], a) => {
+  registerKernel('sum', 'cpu', ([x], a) => reduce('sum', x!, a.dims, a.keepdim, a.dtype!)[0]!);
+  registerKernel('prod', 'cpu', ([x], a) => {
     const name = a.dtype === 'int32' && !isFloating(x!.dtype) ? 'prodInt' : 'prod';
     return reduce(name, x!, a.dims, a.keepdim, a.dtype!)[0]!;
   });
   for (const name of ['amax', 'amin'] as const) {
-    registerKernel<ReduceAttrs>(name, 'cpu', ([x], a) => reduce(name, x!, a.dims, a.keepdim, x!.dtype)[0]!);
+    registerKernel(name, 'cpu', ([x], a) => reduce(name, x!, a.dims, a.keepdim, x!.dtype)[0]!);
   }
   for (const name of ['all', 'any'] as const) {
-    registerKernel<ReduceAttrs>(name, 'cpu', ([x], a) => reduce(name, x!, a.dims, a.keepdim, 'bool')[0]!);
+    registerKernel(name, 'cpu', ([x], a) => reduce(name, x!, a.dims, a.keepdim, 'bool')[0]!);
   }
-  registerKernel<ReduceAttrs>(
+  registerKernel(
     'var',
     'cpu',
     ([x], a) => reduce('var', x!, a.dims, a.keepdim, x!.dtype, a.correction ?? 1)[0]!,
   );
   for (const name of ['max', 'min'] as const) {
-    registerKernel<{ dim: number; keepdim: boolean }>(name, 'cpu', ([x], a) =>
+    registerKernel(name, 'cpu', ([x], a) =>
       reduce(name, x!, x!.shape.length === 0 ? [] : [a.dim], a.keepdim, x!.dtype),
     );
   }
@@ -156,7 +140,7 @@ export function registerCpuFolds(): void {
     ['argmax', 'max'],
     ['argmin', 'min'],
   ] as const) {
-    registerKernel<ArgReduceAttrs>(name, 'cpu', ([x], a) => {
+    registerKernel(name, 'cpu', ([x], a) => {
       const all = x!.shape.map((_, d) => d);
       const dims = a.dim === null ? all : x!.shape.length === 0 ? [] : [a.dim];
       return reduce(fold, x!, dims, a.keepdim, x!.dtype)[1]!;

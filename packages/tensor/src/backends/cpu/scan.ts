@@ -1,13 +1,8 @@
+import type { ScanAttrs } from '../../kernel/attrs/reduction';
 import { allocate, type DType, type TypedArray } from '../../kernel/dtype';
 import { registerKernel } from '../../kernel/registry';
 import { hostView, numel, type TensorView } from '../../kernel/view';
 import { forEachLane } from './reduce-walker';
-
-/** Attributes of cumsum/cumprod: the dim (non-negative) and the result dtype. */
-export interface ScanAttrs {
-  dim: number;
-  dtype: DType;
-}
 
 /** Running sum or product along `dim`, accumulated in float64 (as PyTorch's CPU kernels do for float32). */
 function scan(x: TensorView, { dim, dtype }: ScanAttrs, product: boolean): TensorView {
@@ -29,6 +24,6 @@ function scan(x: TensorView, { dim, dtype }: ScanAttrs, product: boolean): Tenso
 
 /** Registers the CPU cumsum and cumprod kernels. */
 export function registerCpuScans(): void {
-  registerKernel<ScanAttrs>('cumsum', 'cpu', ([x], attrs) => scan(x!, attrs, false));
-  registerKernel<ScanAttrs>('cumprod', 'cpu', ([x], attrs) => scan(x!, attrs, true));
+  registerKernel('cumsum', 'cpu', ([x], attrs) => scan(x!, attrs, false));
+  registerKernel('cumprod', 'cpu', ([x], attrs) => scan(x!, attrs, true));
 }

@@ -67,10 +67,8 @@ function flipCpu(x: TensorView, dims: readonly number[]): TensorView {
 
 /** Registers the CPU `pad` and `flip` kernels. */
 export function registerCpuShaping(): void {
-  registerKernel<{ before: number[]; after: number[]; mode: PadMode; value: number }>(
-    'pad',
-    'cpu',
-    ([x], { before, after, mode, value }) => padCpu(x!, before, after, mode, value),
+  registerKernel('pad', 'cpu', ([x], { before, after, mode, value }) =>
+    padCpu(x!, before, after, mode, value),
   );
-  registerKernel<{ dims: number[] }>('flip', 'cpu', ([x], { dims }) => flipCpu(x!, dims));
+  registerKernel('flip', 'cpu', ([x], { dims }) => flipCpu(x!, dims));
 }

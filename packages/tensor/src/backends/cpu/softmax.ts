@@ -129,6 +129,6 @@ function softmaxRowsFloat32(x: TensorView, log: boolean): TensorView {
 
 /** Registers the CPU softmax and logSoftmax kernels (attrs: the non-negative `dim`). */
 export function registerCpuSoftmax(): void {
-  registerKernel<{ dim: number }>('softmax', 'cpu', ([x], { dim }) => softmaxKernel(x!, dim, false));
-  registerKernel<{ dim: number }>('logSoftmax', 'cpu', ([x], { dim }) => softmaxKernel(x!, dim, true));
+  registerKernel('softmax', 'cpu', ([x], { dim }) => softmaxKernel(x!, dim, false));
+  registerKernel('logSoftmax', 'cpu', ([x], { dim }) => softmaxKernel(x!, dim, true));
 }

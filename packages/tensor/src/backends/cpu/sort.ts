@@ -4,19 +4,6 @@ import { shapeSize } from '../../kernel/shape';
 import { hostView, type TensorView } from '../../kernel/view';
 import { forEachLane } from './reduce-walker';
 
-/** Attributes of the CPU sort kernel. `stable` needs no flag here: every sort is stable. */
-export interface SortAttrs {
-  dim: number;
-  descending: boolean;
-}
-
-/** Attributes of the CPU topk kernel. Results always come sorted (a valid answer for `sorted: false`). */
-export interface TopkAttrs {
-  k: number;
-  dim: number;
-  largest: boolean;
-}
-
 // The output order, everywhere: by value (NaN greater than everything, -0 equal to 0, as PyTorch), reversed
 // when descending, and ties by source index (so every sort is stable, whatever the direction).
 
@@ -207,8 +194,8 @@ function sortLanes(x: TensorView, dim: number, descending: boolean, keep: number
 
 /** Registers the CPU sort and topk kernels (both return `[values, indices]`). */
 export function registerCpuSorting(): void {
-  registerKernel<SortAttrs>('sort', 'cpu', ([x], { dim, descending }) =>
+  registerKernel('sort', 'cpu', ([x], { dim, descending }) =>
     sortLanes(x!, dim, descending, x!.shape[dim] ?? 1),
   );
-  registerKernel<TopkAttrs>('topk', 'cpu', ([x], { k, dim, largest }) => sortLanes(x!, dim, largest, k));
+  registerKernel('topk', 'cpu', ([x], { k, dim, largest }) => sortLanes(x!, dim, largest, k));
 }
