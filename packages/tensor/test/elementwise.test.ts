@@ -8,6 +8,8 @@ interface Case {
   layout?: Layout;
   inputs: FixtureTensor[];
   scalar?: number;
+  /** Non-tensor arguments after the tensor operands (logit's eps). */
+  args?: number[];
   output: FixtureTensor;
 }
 
@@ -39,10 +41,11 @@ function run(c: Case): Tensor {
       return a.clamp(1);
   }
   const x = withLayout(a, c.layout);
-  if (inputs.length === 1) return (x[c.op as 'exp'] as () => Tensor).call(x);
   const special = binary[c.op];
   if (special && c.layout) return special(x, b);
-  return (x[c.op as 'mul'] as (o: Operand) => Tensor).call(x, b);
+  // Every other op is the method of its name, taking the other operands and then the case's args.
+  const method = x[c.op as keyof Tensor] as (...args: Operand[]) => Tensor;
+  return method.call(x, ...inputs.slice(1), ...(c.args ?? []));
 }
 
 describe('elementwise ops match PyTorch', () => {
@@ -56,7 +59,7 @@ describe('elementwise ops match PyTorch', () => {
         : c.output.dtype === 'float64'
           ? { rtol: 1e-10, atol: 1e-12 }
           : {};
-      assertClose(out, c.output, tol, name);
+      assertClose(out, c.output, { ...tol, signedZeros: true }, name);
     });
   }
 });
