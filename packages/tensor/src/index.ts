@@ -85,9 +85,12 @@ export {
   add,
   addcdiv,
   addcmul,
+  atan2,
   clamp,
+  copysign,
   div,
   fmod,
+  hypot,
   lerp,
   mul,
   type Operand,
@@ -97,6 +100,7 @@ export {
   remainder,
   sub,
   where,
+  xlogy,
 } from './ops/elementwise';
 export {
   embedding,

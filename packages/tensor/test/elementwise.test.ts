@@ -1,6 +1,6 @@
 import { assertClose, type FixtureTensor, loadFixtures } from '@nn/tooling/test-utils';
 import { describe, expect, it } from 'vitest';
-import { type Operand, type Tensor, tensor, where, zeros } from '../src';
+import { hypot, type Operand, type Tensor, tensor, where, zeros } from '../src';
 import { fromFixture, type Layout, withLayout } from './layouts';
 
 interface Case {
@@ -64,7 +64,38 @@ describe('elementwise ops match PyTorch', () => {
   }
 });
 
+describe('erfinv to float64 precision', () => {
+  it('is within 4 ulps of mpmath next to ±1 and at tiny inputs, where torch 1.13 loses digits', () => {
+    // mpmath.erfinv at 40 digits; torch gives 5.863948532247121 for the first, -5.04202912791571 for the second.
+    const reference: [number, number][] = [
+      [1 - 2 ** -53, 5.8635847487551676],
+      [-(1 - 1e-12), -5.042031898572696],
+      [0.999999, 3.458910737275499],
+      [0.5, 0.4769362762044699],
+      [1e-300, 8.86226925452758e-301],
+    ];
+    const got = tensor(
+      reference.map(([x]) => x),
+      { dtype: 'float64' },
+    )
+      .erfinv()
+      .tolist() as number[];
+    reference.forEach(([x, want], i) => {
+      expect(Math.abs(got[i]! - want), `erfinv(${x})`).toBeLessThanOrEqual(
+        4 * Number.EPSILON * Math.abs(want),
+      );
+    });
+  });
+});
+
 describe('elementwise errors and in-place rules', () => {
+  it('refuses hypot of integer tensors as PyTorch does, naming the fix', () => {
+    expect(() => tensor([3, 4]).hypot(tensor([4, 3]))).toThrow(
+      "hypot is only implemented for floating-point tensors (as PyTorch's hypot_cpu); convert with .to('float32') first",
+    );
+    expect(hypot(tensor([3, 4]), tensor([4, 0], { dtype: 'float64' })).tolist()).toEqual([5, 4]);
+  });
+
   it('names both shapes when broadcasting fails', () => {
     expect(() => tensor([1, 2]).add(tensor([1, 2, 3]))).toThrow(
       'add: shapes [2] and [3] cannot be broadcast: size 2 != 3 at dim 0 (sizes must match or be 1)',
