@@ -4,6 +4,8 @@ import { decodeTensor, type FixtureTensor } from './fixtures';
 export interface Tolerance {
   rtol?: number;
   atol?: number;
+  /** Zeros must also agree in sign (`-0` vs `0`: copysign, atan2 and 1/x tell them apart). */
+  signedZeros?: boolean;
 }
 
 /** Anything with a shape and synchronously readable values: an @nn Tensor or a plain record. */
@@ -15,8 +17,9 @@ function readValues(t: TensorLike): ArrayLike<number> {
   return 'dataSync' in t ? (t.dataSync() as ArrayLike<number>) : t.data;
 }
 
-function close(a: number, b: number, rtol: number, atol: number): boolean {
+function close(a: number, b: number, rtol: number, atol: number, signedZeros: boolean): boolean {
   if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
+  if (signedZeros && b === 0 && a === 0) return Object.is(a, b);
   if (!Number.isFinite(b)) return a === b;
   return Math.abs(a - b) <= atol + rtol * Math.abs(b);
 }
@@ -28,7 +31,7 @@ function close(a: number, b: number, rtol: number, atol: number): boolean {
 export function assertClose(
   actual: TensorLike,
   expected: FixtureTensor | TensorLike,
-  { rtol = 1e-5, atol = 1e-6 }: Tolerance = {},
+  { rtol = 1e-5, atol = 1e-6, signedZeros = false }: Tolerance = {},
   label = 'value',
 ): void {
   const wantShape = expected.shape;
@@ -48,7 +51,7 @@ export function assertClose(
   for (let i = 0; i < got.length; i++) {
     const g = Number(got[i]);
     const w = Number(want[i]);
-    if (!close(g, w, rtol, atol)) {
+    if (!close(g, w, rtol, atol, signedZeros)) {
       count++;
       if (bad.length < 5) bad.push(`[${i}] got ${g}, want ${w} (diff ${Math.abs(g - w)})`);
     }

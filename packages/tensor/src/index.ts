@@ -97,9 +97,12 @@ export {
   add,
   addcdiv,
   addcmul,
+  atan2,
   clamp,
+  copysign,
   div,
   fmod,
+  hypot,
   lerp,
   mul,
   type Operand,
@@ -109,6 +112,7 @@ export {
   remainder,
   sub,
   where,
+  xlogy,
 } from './ops/elementwise';
 export {
   embedding,

@@ -10,11 +10,14 @@ import {
   add,
   addcdiv,
   addcmul,
+  atan2,
   clamp,
+  copysign,
   div,
   elementwise,
   elementwiseInplace,
   fmod,
+  hypot,
   kernelForRounding,
   lerp,
   mul,
@@ -24,6 +27,7 @@ import {
   remainder,
   sub,
   where,
+  xlogy,
 } from './ops/elementwise';
 import * as indexing from './ops/indexing';
 import * as linalg from './ops/linalg';
@@ -513,6 +517,26 @@ export class Tensor implements TensorView {
     return fmod(this, other);
   }
 
+  /** Elementwise angle of the point (`other`, this) in radians, in [-π, π] (torch.atan2). */
+  atan2(other: Operand): Tensor {
+    return atan2(this, other);
+  }
+
+  /** `this * log(other)`, 0 where this is 0 unless `other` is NaN (torch.xlogy). */
+  xlogy(other: Operand): Tensor {
+    return xlogy(this, other);
+  }
+
+  /** Elementwise `sqrt(this² + other²)` without overflow; floating-point only (torch.hypot). */
+  hypot(other: Operand): Tensor {
+    return hypot(this, other);
+  }
+
+  /** The magnitude of this with the sign of `other`, -0 included (torch.copysign). */
+  copysign(other: Operand): Tensor {
+    return copysign(this, other);
+  }
+
   /** Elementwise minimum, propagating NaN (torch.minimum). */
   minimum(other: Operand): Tensor {
     return elementwise('minimum', [this, other]);
@@ -671,6 +695,49 @@ export class Tensor implements TensorView {
   /** Elementwise Gauss error function. */
   erf(): Tensor {
     return elementwise('erf', [this]);
+  }
+
+  /** Elementwise inverse error function: erfinv(±1) is ±Infinity, NaN outside [-1, 1]. */
+  erfinv(): Tensor {
+    return elementwise('erfinv', [this]);
+  }
+
+  /** Elementwise arcsine (NaN outside [-1, 1]). */
+  asin(): Tensor {
+    return elementwise('asin', [this]);
+  }
+
+  /** Elementwise arccosine (NaN outside [-1, 1]). */
+  acos(): Tensor {
+    return elementwise('acos', [this]);
+  }
+
+  /** Elementwise arctangent. */
+  atan(): Tensor {
+    return elementwise('atan', [this]);
+  }
+
+  /** Elementwise inverse hyperbolic sine. */
+  asinh(): Tensor {
+    return elementwise('asinh', [this]);
+  }
+
+  /** Elementwise inverse hyperbolic cosine (NaN below 1). */
+  acosh(): Tensor {
+    return elementwise('acosh', [this]);
+  }
+
+  /** Elementwise inverse hyperbolic tangent: ±Infinity at ±1, NaN outside [-1, 1]. */
+  atanh(): Tensor {
+    return elementwise('atanh', [this]);
+  }
+
+  /**
+   * Elementwise log(x / (1 - x)), the inverse of sigmoid (torch.logit). With `eps`, x is first clamped to
+   * [eps, 1 - eps], which keeps the result finite at 0 and 1; without it, logit(0) is -Infinity.
+   */
+  logit(eps?: number): Tensor {
+    return elementwise('logit', [this], eps ?? -1);
   }
 
   /** Elementwise round toward -Infinity. */

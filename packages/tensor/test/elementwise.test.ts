@@ -1,6 +1,6 @@
 import { assertClose, type FixtureTensor, loadFixtures } from '@nn/tooling/test-utils';
 import { describe, expect, it } from 'vitest';
-import { type Operand, type Tensor, tensor, where, zeros } from '../src';
+import { hypot, type Operand, type Tensor, tensor, where, zeros } from '../src';
 import { fromFixture, type Layout, withLayout } from './layouts';
 
 interface Case {
@@ -8,6 +8,8 @@ interface Case {
   layout?: Layout;
   inputs: FixtureTensor[];
   scalar?: number;
+  /** Non-tensor arguments after the tensor operands (logit's eps). */
+  args?: number[];
   output: FixtureTensor;
 }
 
@@ -39,10 +41,11 @@ function run(c: Case): Tensor {
       return a.clamp(1);
   }
   const x = withLayout(a, c.layout);
-  if (inputs.length === 1) return (x[c.op as 'exp'] as () => Tensor).call(x);
   const special = binary[c.op];
   if (special && c.layout) return special(x, b);
-  return (x[c.op as 'mul'] as (o: Operand) => Tensor).call(x, b);
+  // Every other op is the method of its name, taking the other operands and then the case's args.
+  const method = x[c.op as keyof Tensor] as (...args: Operand[]) => Tensor;
+  return method.call(x, ...inputs.slice(1), ...(c.args ?? []));
 }
 
 describe('elementwise ops match PyTorch', () => {
@@ -56,12 +59,43 @@ describe('elementwise ops match PyTorch', () => {
         : c.output.dtype === 'float64'
           ? { rtol: 1e-10, atol: 1e-12 }
           : {};
-      assertClose(out, c.output, tol, name);
+      assertClose(out, c.output, { ...tol, signedZeros: true }, name);
     });
   }
 });
 
+describe('erfinv to float64 precision', () => {
+  it('is within 4 ulps of mpmath next to ±1 and at tiny inputs, where torch 1.13 loses digits', () => {
+    // mpmath.erfinv at 40 digits; torch gives 5.863948532247121 for the first, -5.04202912791571 for the second.
+    const reference: [number, number][] = [
+      [1 - 2 ** -53, 5.8635847487551676],
+      [-(1 - 1e-12), -5.042031898572696],
+      [0.999999, 3.458910737275499],
+      [0.5, 0.4769362762044699],
+      [1e-300, 8.86226925452758e-301],
+    ];
+    const got = tensor(
+      reference.map(([x]) => x),
+      { dtype: 'float64' },
+    )
+      .erfinv()
+      .tolist() as number[];
+    reference.forEach(([x, want], i) => {
+      expect(Math.abs(got[i]! - want), `erfinv(${x})`).toBeLessThanOrEqual(
+        4 * Number.EPSILON * Math.abs(want),
+      );
+    });
+  });
+});
+
 describe('elementwise errors and in-place rules', () => {
+  it('refuses hypot of integer tensors as PyTorch does, naming the fix', () => {
+    expect(() => tensor([3, 4]).hypot(tensor([4, 3]))).toThrow(
+      "hypot is only implemented for floating-point tensors (as PyTorch's hypot_cpu); convert with .to('float32') first",
+    );
+    expect(hypot(tensor([3, 4]), tensor([4, 0], { dtype: 'float64' })).tolist()).toEqual([5, 4]);
+  });
+
   it('names both shapes when broadcasting fails', () => {
     expect(() => tensor([1, 2]).add(tensor([1, 2, 3]))).toThrow(
       'add: shapes [2] and [3] cannot be broadcast: size 2 != 3 at dim 0 (sizes must match or be 1)',

@@ -1,9 +1,10 @@
-import { div, reluBackward, sub, type Tensor, where } from '@nn/tensor';
+import { div, type ElementwiseAttrs, reluBackward, sub, type Tensor, where, zerosLike } from '@nn/tensor';
 import type { Formula, FormulaTable } from '../formula';
 import { fromInput, fromOutput, saveIf, zeroGradient } from './helpers';
 
 const LN2 = Math.LN2;
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+const HALF_SQRT_PI = Math.sqrt(Math.PI) / 2;
 
 /** `g` where `mask` holds, else 0. */
 const masked = (mask: Tensor, g: Tensor) => where(mask, g, 0);
@@ -40,6 +41,24 @@ function remainderLike(roundingMode: 'floor' | 'trunc'): Formula {
   };
 }
 
+/**
+ * logit's gradient, as PyTorch's logit_backward: g / (x (1 - x)); outside [0, 1] NaN, or with eps
+ * (`scalar` >= 0) 0 outside [eps, 1 - eps], where the clamp made the output constant.
+ */
+const logitFormula: Formula<ElementwiseAttrs> = (ctx) => {
+  const eps = ctx.attrs.scalar ?? -1;
+  const x = ctx.save(ctx.inputs[0]!);
+  return ([g]) => [
+    () => {
+      const xv = x();
+      const [lo, hi, outside] = eps < 0 ? [0, 1, Number.NaN] : [eps, 1 - eps, 0];
+      // abs turns x (1 - x) = -0 at x = -0 into +0: g * Infinity at both zeros, as PyTorch's scalar kernel
+      // and float32 (its float64 vectorized loop gives -g * Infinity at -0; the fixtures leave -0 out).
+      return where(xv.lt(lo).logicalOr(xv.gt(hi)), outside, g!.div(xv.mul(sub(1, xv)).abs()));
+    },
+  ];
+};
+
 /** Gradient formulas of the elementwise kernels (ops/elementwise-specs.ts). Comparisons record nothing. */
 export const elementwiseFormulas: FormulaTable = {
   neg:
@@ -75,6 +94,14 @@ export const elementwiseFormulas: FormulaTable = {
     return ([g]) => [() => reluBackward(g!, y()), undefined];
   },
   erf: fromInput((g, x) => g.mul(x.square().neg().exp().mul(TWO_OVER_SQRT_PI))),
+  erfinv: fromOutput((g, y) => g.mul(y.square().exp().mul(HALF_SQRT_PI))),
+  asin: fromInput((g, x) => g.mul(sub(1, x.square()).rsqrt())),
+  acos: fromInput((g, x) => g.mul(sub(1, x.square()).rsqrt().neg())),
+  atan: fromInput((g, x) => g.div(x.square().add(1))),
+  asinh: fromInput((g, x) => g.mul(x.square().add(1).rsqrt())),
+  acosh: fromInput((g, x) => g.mul(x.square().sub(1).rsqrt())),
+  atanh: fromInput((g, x) => g.div(sub(1, x.square()))),
+  logit: logitFormula,
 
   add: (ctx) => {
     const alpha = ctx.attrs.scalar ?? 1;
@@ -105,6 +132,45 @@ export const elementwiseFormulas: FormulaTable = {
       needA ? () => where(b().eq(0), 0, g!.mul(b().mul(a().pow(b().sub(1))))) : undefined,
       y && (() => where(a().eq(0).logicalAnd(b().ge(0)), 0, g!.mul(y().mul(a().log())))),
     ];
+  },
+  atan2: (ctx) => {
+    const a = ctx.save(ctx.inputs[0]!);
+    const b = ctx.save(ctx.inputs[1]!);
+    const [needA, needB] = ctx.needsInputGrad;
+    // As PyTorch: 1 / (a² + b²) is Infinity at (0, 0), so both gradients are NaN there.
+    const recip = () => a().square().add(b().square()).reciprocal();
+    return ([g]) => [
+      needA ? () => g!.mul(b()).mul(recip()) : undefined,
+      needB ? () => g!.mul(a().neg()).mul(recip()) : undefined,
+    ];
+  },
+  xlogy: (ctx) => {
+    const a = ctx.save(ctx.inputs[0]!);
+    const b = ctx.save(ctx.inputs[1]!);
+    const [needA, needB] = ctx.needsInputGrad;
+    // d/da is g * log(b), set to +0 where a == 0 and b <= 0 (where xlogy is 0 but log(b) is -Infinity or
+    // NaN), as PyTorch 1.13; it stays where b is Infinity or NaN.
+    return ([g]) => [
+      needA ? () => where(a().eq(0).logicalAnd(b().le(0)), 0, g!.mul(b().log())) : undefined,
+      needB ? () => g!.mul(a()).div(b()) : undefined,
+    ];
+  },
+  hypot: (ctx) => {
+    const a = ctx.save(ctx.inputs[0]!);
+    const b = ctx.save(ctx.inputs[1]!);
+    const y = ctx.save(ctx.outputs[0]!);
+    const [needA, needB] = ctx.needsInputGrad;
+    // NaN at (0, 0) (0 / 0), as PyTorch.
+    return ([g]) => [
+      needA ? () => g!.mul(a()).div(y()) : undefined,
+      needB ? () => g!.mul(b()).div(y()) : undefined,
+    ];
+  },
+  copysign: (ctx) => {
+    const x = ctx.save(ctx.inputs[0]!);
+    const y = ctx.save(ctx.outputs[0]!);
+    // ±1 (the output over the input), 0 where the input is ±0; the sign operand gets zero, as PyTorch.
+    return ([g]) => [() => g!.mul(where(x().eq(0), 0, y().div(x()))), () => zerosLike(g!)];
   },
   remainder: remainderLike('floor'),
   fmod: remainderLike('trunc'),

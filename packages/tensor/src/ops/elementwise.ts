@@ -133,6 +133,29 @@ export function fmod(input: Operand, other: Operand): Tensor {
   return elementwise('fmod', [input, other]);
 }
 
+/** torch.atan2: the angle of the point (`other`, `input`) in radians, in [-π, π]; integers give float32. */
+export function atan2(input: Operand, other: Operand): Tensor {
+  return elementwise('atan2', [input, other]);
+}
+
+/**
+ * torch.xlogy: `input * log(other)`, but 0 where `input` is 0 (even where `other` is 0) unless `other`
+ * is NaN; integers give float32.
+ */
+export function xlogy(input: Operand, other: Operand): Tensor {
+  return elementwise('xlogy', [input, other]);
+}
+
+/** torch.hypot: `sqrt(input² + other²)` without intermediate overflow; floating-point tensors only. */
+export function hypot(input: Operand, other: Operand): Tensor {
+  return elementwise('hypot', [input, other]);
+}
+
+/** torch.copysign: the magnitude of `input` with the sign of `other` (-0 counts as negative); float result. */
+export function copysign(input: Operand, other: Operand): Tensor {
+  return elementwise('copysign', [input, other]);
+}
+
 /** torch.clamp; either bound may be omitted (`undefined`), as PyTorch's `None`. */
 export function clamp(input: Tensor, min?: Operand, max?: Operand): Tensor {
   if (min === undefined && max === undefined) {

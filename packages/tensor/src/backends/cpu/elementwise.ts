@@ -5,11 +5,12 @@ import { registerKernel } from '../../kernel/registry';
 import { broadcastShapes, broadcastStrides, shapeSize } from '../../kernel/shape';
 import { hostView, isContiguous, numel, type TensorView } from '../../kernel/view';
 import { expF32, sigmoidF32, tanhF32 } from './float32-math';
-import { erf, floorDivide, lerp, remainder, roundHalfEven } from './scalar-math';
+import * as scalarMath from './scalar-math';
 import { hasSimdFloat32, runSimdFloat32 } from './simd/elementwise';
 import { arraySignature, compileLoop, isContiguousLayout } from './strided-loop';
 
-const helpers = { erf, expF32, floorDivide, lerp, remainder, roundHalfEven, sigmoidF32, tanhF32 };
+// Every scalar-math function is callable by name from the expressions.
+const helpers = { ...scalarMath, expF32, sigmoidF32, tanhF32 };
 
 /** `fast` when the result is float32 (float32-accurate fast math suffices), else the float64-exact `exact`. */
 const float32Fast =
@@ -43,6 +44,14 @@ const expressions: Record<string, string | ((compute: DType, out: DType) => stri
   relu: '(x0 < 0 ? 0 : x0)', // as PyTorch: NaN stays NaN, -0 stays -0
   reluBackward: '(x1 > 0 ? x0 : 0)',
   erf: 'erf(x0)',
+  erfinv: 'erfinv(x0)',
+  asin: 'Math.asin(x0)',
+  acos: 'Math.acos(x0)',
+  atan: 'Math.atan(x0)',
+  asinh: 'Math.asinh(x0)',
+  acosh: 'Math.acosh(x0)',
+  atanh: 'Math.atanh(x0)',
+  logit: 'logit(x0, p0)',
   floor: 'Math.floor(x0)',
   ceil: 'Math.ceil(x0)',
   round: 'roundHalfEven(x0)',
@@ -60,6 +69,10 @@ const expressions: Record<string, string | ((compute: DType, out: DType) => stri
   pow: 'Math.pow(x0, x1)',
   remainder: 'remainder(x0, x1)',
   fmod: 'x0 % x1',
+  atan2: 'Math.atan2(x0, x1)',
+  xlogy: 'xlogy(x0, x1)',
+  hypot: 'Math.hypot(x0, x1)',
+  copysign: 'copysign(x0, x1)',
   minimum: '(x0 !== x0 || x1 !== x1 ? NaN : Math.min(x0, x1))',
   maximum: '(x0 !== x0 || x1 !== x1 ? NaN : Math.max(x0, x1))',
   eq: '(x0 === x1 ? 1 : 0)',

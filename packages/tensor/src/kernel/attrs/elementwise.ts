@@ -4,6 +4,6 @@ import type { DType } from '../dtype';
 export interface ElementwiseAttrs {
   /** Result dtype. */
   dtype: DType;
-  /** `alpha` of add/sub, `value` of addcmul/addcdiv. */
+  /** `alpha` of add/sub, `value` of addcmul/addcdiv, `eps` of logit (negative: none). */
   scalar?: number;
 }
