@@ -27,7 +27,7 @@ export function historyVegaLiteSpec(
   const lastEpoch = Math.max(1, ...values.map((v) => v.epoch));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: { text: chart.title, fontSize: 16 },
+    title: { text: chart.title, fontSize: 16, anchor: 'middle' },
     background: 'white',
     padding: 12,
     data: { values },
@@ -39,7 +39,8 @@ export function historyVegaLiteSpec(
       header: { labelFontSize: 13, labelFontWeight: 'bold' },
     },
     columns: options.columns ?? 2,
-    resolve: { scale: { y: 'independent' }, axis: { y: 'independent' } },
+    // every panel gets its own y scale and both axes, so a lone panel in the last row still reads
+    resolve: { scale: { y: 'independent' }, axis: { x: 'independent', y: 'independent' } },
     spec: {
       width: options.width ?? 320,
       height: options.height ?? 200,
@@ -52,7 +53,13 @@ export function historyVegaLiteSpec(
           scale: { domain: [1, lastEpoch], nice: false },
           axis: { tickMinStep: 1, format: 'd' },
         },
-        y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
+        y: {
+          field: 'value',
+          type: 'quantitative',
+          title: null,
+          scale: { zero: false },
+          axis: { format: '~g' },
+        },
         color: {
           field: 'split',
           type: 'nominal',
