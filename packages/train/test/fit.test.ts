@@ -93,7 +93,9 @@ describe('fit', () => {
     };
     const [small, big] = [await run(8, 2), await run(16, 1)];
     for (const key of Object.keys(big)) {
-      big[key]!.forEach((v, i) => expect(small[key]![i]).toBeCloseTo(v, 5));
+      big[key]!.forEach((v, i) => {
+        expect(small[key]![i]).toBeCloseTo(v, 5);
+      });
     }
   });
 
@@ -111,7 +113,9 @@ describe('fit', () => {
     });
     const after = weights(model);
     for (const key of Object.keys(after)) {
-      after[key]!.forEach((v, i) => expect(Math.abs(v - before[key]![i]!)).toBeLessThanOrEqual(1e-3 + 1e-7));
+      after[key]!.forEach((v, i) => {
+        expect(Math.abs(v - before[key]![i]!)).toBeLessThanOrEqual(1e-3 + 1e-7);
+      });
     }
   });
 
