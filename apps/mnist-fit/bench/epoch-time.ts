@@ -1,6 +1,7 @@
 // Epoch time of fit against apps/mnist's hand-written loop: the MLP, the same recipe (Adam, OneCycleLR per
-// batch, batch 64, seed 0, all 60 000 images, no validation), one epoch each, alternating so that both see
-// the same machine load. Prints each round and the median. `pnpm --filter @nn/example-mnist-fit bench`.
+// batch, batch 64, seed 0, all 60 000 images, no validation), one epoch each, alternating which goes first so
+// that both see the same machine load. Prints each round and the median.
+// `pnpm --filter @nn/example-mnist-fit bench [rounds]`.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +14,8 @@ const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
 const hand: number[] = [];
 const fitted: number[] = [];
 const accuracy = { hand: 0, fit: 0 };
-for (let round = 1; round <= rounds; round++) {
-  const a = await trainMnist({
+const handEpoch = () =>
+  trainMnist({
     model: 'mlp',
     epochs: 1,
     batchSize: 64,
@@ -25,7 +26,8 @@ for (let round = 1; round <= rounds; round++) {
     out: '',
     log: quiet as NodeJS.WriteStream,
   });
-  const b = await runMnistFit({
+const fitEpoch = () =>
+  runMnistFit({
     model: 'mlp',
     dataset: 'mnist',
     epochs: 1,
@@ -37,6 +39,14 @@ for (let round = 1; round <= rounds; round++) {
     out: mkdtempSync(join(tmpdir(), 'nn-mnist-fit-bench-')),
     log: quiet,
   });
+for (let round = 1; round <= rounds; round++) {
+  // odd rounds run the hand loop first, even rounds fit first
+  const first = round % 2 ? await handEpoch() : await fitEpoch();
+  const second = round % 2 ? await fitEpoch() : await handEpoch();
+  const [a, b] = (round % 2 ? [first, second] : [second, first]) as [
+    Awaited<ReturnType<typeof handEpoch>>,
+    Awaited<ReturnType<typeof fitEpoch>>,
+  ];
   hand.push(a.epochSeconds[0]!);
   fitted.push(b.epochSeconds[0]!);
   accuracy.hand = a.testAccuracy;

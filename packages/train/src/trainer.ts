@@ -188,10 +188,9 @@ export class Trainer {
 
   /** Clips the gradients, steps the optimizer (and a per-batch scheduler) and zeroes the gradients. */
   optimizerStep(): void {
-    const parameters = this.model.parameters();
-    if (this.options.clipGradValue !== undefined)
-      utils.clipGradValue_(parameters, this.options.clipGradValue);
-    if (this.options.clipGradNorm !== undefined) utils.clipGradNorm_(parameters, this.options.clipGradNorm);
+    const { clipGradValue, clipGradNorm } = this.options;
+    if (clipGradValue !== undefined) utils.clipGradValue_(this.model.parameters(), clipGradValue);
+    if (clipGradNorm !== undefined) utils.clipGradNorm_(this.model.parameters(), clipGradNorm);
     this.optimizer.step();
     this.optimizer.zeroGrad();
     if (this.schedulerInterval() === 'batch') (this.scheduler as lrScheduler.LRScheduler).step();

@@ -46,25 +46,28 @@ export class ProgressBar extends Callback {
     this.bar = new SingleBar(
       {
         stream: this.stream as NodeJS.WriteStream,
-        format: `${epochLabel(trainer, epoch)} [{bar}] {value}/{total} {metrics} {speed} samples/s ETA {eta_formatted}`,
+        format: `${epochLabel(trainer, epoch)} [{bar}] {value}/{total} {metrics}{speed} samples/s ETA {eta_formatted}`,
         barsize: 24,
         hideCursor: false,
         etaBuffer: 50,
       },
       Presets.legacy,
     );
-    this.bar.start(0, 0, { metrics: '', speed: 0 });
   }
 
   override onTrainBatchEnd(_trainer: Trainer, info: BatchEnd): void {
     this.seen = info.seen;
-    if (!this.bar) return;
-    if (info.samples !== undefined) this.bar.setTotal(info.samples);
+    const bar = this.bar;
+    if (!bar) return;
+    // started at the first batch, when the epoch's size is known (streams grow their total as they go)
+    const total = info.samples ?? info.seen;
+    if (info.batch === 0) bar.start(total, 0, { metrics: '', speed: 0 });
+    else if (info.samples === undefined) bar.setTotal(total);
     const payload = {
       speed: Math.round(this.rate()),
-      ...(info.logs ? { metrics: formatLogs(info.logs, ' ') } : {}),
+      ...(info.logs ? { metrics: `${formatLogs(info.logs, ' ')} ` } : {}),
     };
-    this.bar.update(info.seen, payload);
+    bar.update(info.seen, payload);
   }
 
   override onEpochEnd(trainer: Trainer, epoch: number, logs: Logs): void {
