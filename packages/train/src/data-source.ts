@@ -83,6 +83,21 @@ export function splitValidation(op: string, data: TrainData, fraction: number): 
   return [new Subset(dataset, range(0, train)), new Subset(dataset, range(train, validation))];
 }
 
+/** A DataLoader batches by its own settings: `batchSize` or `shuffle` given with one would be ignored, so they are an error. */
+export function checkLoaderOptions(
+  op: string,
+  data: TrainData,
+  options: { batchSize?: number; shuffle?: boolean },
+): void {
+  const given = (['batchSize', 'shuffle'] as const).filter((k) => options[k] !== undefined);
+  if (data instanceof DataLoader && given.length > 0) {
+    throw new ValueError(
+      op,
+      `${given.join(' and ')} ${given.length > 1 ? 'apply' : 'applies'} to tensors and datasets; the DataLoader passed batches by its own settings, set them there`,
+    );
+  }
+}
+
 /** Samples per epoch of a loader, when it has a length. */
 export function samplesPerEpoch(loader: DataLoader<unknown, unknown>): number | undefined {
   const dataset = loader.dataset;

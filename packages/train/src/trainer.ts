@@ -5,7 +5,13 @@ import { lrScheduler, type Optimizer } from '@nn/optim';
 import { cat, defaultGenerator, Generator, type Tensor, ValueError } from '@nn/tensor';
 import type { Callback } from './callbacks/callback';
 import type { Checkpoint, CheckpointInput } from './checkpoint/checkpoint';
-import { samplesPerEpoch, splitValidation, type TrainData, toLoader } from './data-source';
+import {
+  checkLoaderOptions,
+  samplesPerEpoch,
+  splitValidation,
+  type TrainData,
+  toLoader,
+} from './data-source';
 import { History, type Logs } from './history';
 import { LossTracker } from './loss-tracker';
 import type { Metric } from './metrics/metric';
@@ -240,6 +246,7 @@ export class Trainer {
     if (options.validationData !== undefined && options.validationSplit !== undefined) {
       throw new ValueError(op, 'pass validationData or validationSplit, not both');
     }
+    checkLoaderOptions(op, data, options);
     let trainData = data;
     let validationData = options.validationData;
     if (options.validationSplit !== undefined)
@@ -290,12 +297,14 @@ export class Trainer {
 
   /** The loss and metrics over `data` in eval mode without gradients (Keras's `evaluate` with `return_dict`). */
   async evaluate(data: TrainData, options: InferenceOptions = {}): Promise<Logs> {
+    checkLoaderOptions('evaluate', data, options);
     const loader = toLoader('evaluate', data, { batchSize: options.batchSize ?? 32, shuffle: false });
     return this.evaluateLoader(loader);
   }
 
   /** The model's outputs for every row of `data` (tensors `x` or `[x]`, a Dataset or a DataLoader), concatenated on the device. */
   async predict(data: TrainData, options: InferenceOptions = {}): Promise<Tensor> {
+    checkLoaderOptions('predict', data, options);
     const loader = toLoader('predict', data, { batchSize: options.batchSize ?? 32, shuffle: false });
     const outputs: Tensor[] = [];
     await this.inEvalMode(async () => {

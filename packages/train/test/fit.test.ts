@@ -196,5 +196,9 @@ describe('fit', () => {
       /fit needs options.optimizer/,
     );
     await expect(fit(model, { ...base, data: [x] })).rejects.toThrow(/needs inputs and targets \[x, y\]/);
+    const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 4 });
+    await expect(fit(model, { ...base, data: loader, batchSize: 8 })).rejects.toThrow(
+      /fit: batchSize applies to tensors and datasets; the DataLoader passed batches by its own settings/,
+    );
   });
 });
