@@ -19,7 +19,7 @@ export interface FitOptions extends TrainerOptions, FitRunOptions {
 }
 
 /**
- * Keras's `model.fit` for an @nn Module: trains it and returns the {@link History}. It builds a
+ * Keras's `model.fit` for a Module: trains it and returns the {@link History}. It builds a
  * {@link Trainer}; build one yourself to reuse it for `evaluate` and `predict` or to subclass its steps.
  *
  * @example
