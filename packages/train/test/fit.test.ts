@@ -1,9 +1,19 @@
-import { DataLoader, TensorDataset } from '@nn/data';
+import { DataLoader, Dataset, TensorDataset } from '@nn/data';
 import { F } from '@nn/nn';
 import { Adam, lrScheduler, SGD } from '@nn/optim';
 import type { Tensor } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
-import { Accuracy, Callback, evaluate, fit, type Logs, predict, Trainer } from '../src/index';
+import {
+  Accuracy,
+  Callback,
+  evaluate,
+  type FitOptions,
+  fit,
+  type Logs,
+  predict,
+  type TrainData,
+  Trainer,
+} from '../src/index';
 import { toyData, toyModel, weights } from './helpers';
 
 describe('fit', () => {
@@ -76,6 +86,32 @@ describe('fit', () => {
       verbose: 0,
     });
     expect(weights(model)).toEqual(weights(hand));
+  });
+
+  it('takes a Dataset or a DataLoader as well as tensors [x, y]', async () => {
+    const [x, y] = toyData(48);
+    const run = async (data: TrainData, options: Partial<FitOptions>) => {
+      const model = toyModel(0, 0);
+      const optimizer = new SGD(model.parameters(), { lr: 0.1 });
+      const history = await fit(model, { data, optimizer, loss: F.crossEntropy, verbose: 0, ...options });
+      return [weights(model), history.history] as const;
+    };
+    const tensors = await run([x, y], { batchSize: 16, shuffle: false, validationSplit: 0.25 });
+    class Items extends Dataset<[Tensor, Tensor]> {
+      get length() {
+        return 48;
+      }
+      get(i: number): [Tensor, Tensor] {
+        return [x.select(0, i), y.select(0, i)];
+      }
+    }
+    // item by item, split into Subsets
+    expect(await run(new Items(), { batchSize: 16, shuffle: false, validationSplit: 0.25 })).toEqual(tensors);
+    const loader = new DataLoader(new TensorDataset(x.narrow(0, 0, 36), y.narrow(0, 0, 36)), {
+      batchSize: 16,
+    });
+    const validationData = [x.narrow(0, 36, 12), y.narrow(0, 36, 12)];
+    expect(await run(loader, { validationData })).toEqual(tensors);
   });
 
   it('accumulates gradients: two batches of 8 then a step equal one batch of 16', async () => {

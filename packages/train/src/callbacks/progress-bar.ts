@@ -31,6 +31,8 @@ export class ProgressBar extends Callback {
   private bar: SingleBar | undefined;
   private started = 0;
   private seen = 0;
+  /** Training samples per second of the epoch, fixed before validation starts. */
+  private trainRate = 0;
 
   constructor(options: ProgressBarOptions = {}) {
     super();
@@ -70,12 +72,16 @@ export class ProgressBar extends Callback {
     bar.update(info.seen, payload);
   }
 
+  override onTrainEpochEnd(): void {
+    this.trainRate = this.rate();
+  }
+
   override onEpochEnd(trainer: Trainer, epoch: number, logs: Logs): void {
     this.bar?.stop();
     this.bar = undefined;
     const seconds = (performance.now() - this.started) / 1000;
     this.stream.write(
-      `${epochLabel(trainer, epoch)} - ${seconds.toFixed(1)}s - ${Math.round(this.rate())} samples/s - ${formatLogs(logs, ' - ')}\n`,
+      `${epochLabel(trainer, epoch)} - ${seconds.toFixed(1)}s - ${Math.round(this.trainRate)} samples/s - ${formatLogs(logs, ' - ')}\n`,
     );
   }
 
