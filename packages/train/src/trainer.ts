@@ -121,8 +121,6 @@ export class Trainer {
   readonly device: string;
   /** The scheduler of the current fit, once made. */
   scheduler: lrScheduler.Scheduler | undefined;
-  /** The shuffle order's random stream (saved in checkpoints). */
-  readonly generator: Generator;
   /** The current fit's history. */
   history = new History();
   /** Set by callbacks (EarlyStopping) to end training after the current epoch. */
@@ -132,6 +130,7 @@ export class Trainer {
   /** The number of epochs of the current fit. */
   epochs = 0;
   readonly #optimizer: Optimizer | undefined;
+  #generator: Generator | undefined;
   private readonly options: TrainerOptions;
   private readonly lossTracker = new LossTracker();
 
@@ -168,7 +167,15 @@ export class Trainer {
     this.options = options;
     this.metrics = resolveMetrics(op, options.metrics ?? []);
     this.callbacks = [...(options.callbacks ?? [])];
-    this.generator = new Generator(options.seed ?? defaultGenerator.nextUint32());
+  }
+
+  /**
+   * The shuffle order's random stream (saved in checkpoints), made at the first fit: seeded with `seed`,
+   * else with a draw from the global generator (evaluate and predict never draw).
+   */
+  get generator(): Generator {
+    this.#generator ??= new Generator(this.options.seed ?? defaultGenerator.nextUint32());
+    return this.#generator;
   }
 
   /** The optimizer; an error when the trainer was built without one. */
