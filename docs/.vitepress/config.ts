@@ -17,6 +17,7 @@ const guide = [
   ['saving-and-loading', 'Saving and loading'],
   ['optimizers', 'Optimizers'],
   ['data', 'Data'],
+  ['training-with-fit', 'Training with fit'],
   ['examples', 'Examples'],
   ['gpu-backend', 'GPU backend'],
 ]

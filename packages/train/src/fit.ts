@@ -1,0 +1,93 @@
+import type { Module } from '@nn/nn';
+import type { Tensor } from '@nn/tensor';
+import type { TrainData } from './data-source';
+import type { History, Logs } from './history';
+import type { Metric } from './metrics/metric';
+import type { MetricName } from './metrics/resolve-metric';
+import {
+  type FitRunOptions,
+  type InferenceOptions,
+  type Loss,
+  Trainer,
+  type TrainerOptions,
+} from './trainer';
+
+/** Options of {@link fit}: how to train (TrainerOptions), what on (`data`) and how long (FitRunOptions). */
+export interface FitOptions extends TrainerOptions, FitRunOptions {
+  /** Training data: tensors `[x, y]`, a Dataset of `[x, y]` items, or a DataLoader. */
+  data: TrainData;
+}
+
+/**
+ * Keras's `model.fit` for a Module: trains it and returns the {@link History}. It builds a
+ * {@link Trainer}; build one yourself to reuse it for `evaluate` and `predict` or to subclass its steps.
+ *
+ * @example
+ * ```ts
+ * const history = await fit(model, {
+ *   data: [x, y], epochs: 5, batchSize: 64, validationSplit: 0.1,
+ *   optimizer: new Adam(model.parameters(), { lr: 1e-3 }), loss: F.crossEntropy, metrics: ['accuracy'],
+ *   callbacks: [new EarlyStopping({ patience: 2, restoreBestWeights: true })],
+ * });
+ * ```
+ */
+export async function fit(model: Module, options: FitOptions): Promise<History> {
+  return new Trainer(model, options).fit(options.data, options);
+}
+
+/** Options of {@link evaluate}. */
+export interface EvaluateOptions extends InferenceOptions {
+  /** The data: tensors `[x, y]`, a Dataset or a DataLoader. */
+  data: TrainData;
+  /** The loss, logged as `loss` (left out: only the metrics are computed). */
+  loss?: Loss;
+  /** Metrics to compute alongside. */
+  metrics?: (Metric | MetricName)[];
+  /** Device to run on (default: where the model is). */
+  device?: string;
+}
+
+/**
+ * Keras's `model.evaluate(..., return_dict=True)`: the loss and metrics over `data` in eval mode without
+ * gradients, e.g. `{ loss: 0.08, accuracy: 0.975 }`.
+ *
+ * @example
+ * ```ts
+ * const { accuracy } = await evaluate(model, { data: [xTest, yTest], loss: F.crossEntropy, metrics: ['accuracy'] });
+ * ```
+ */
+export async function evaluate(model: Module, options: EvaluateOptions): Promise<Logs> {
+  return inferenceTrainer(model, options).evaluate(options.data, options);
+}
+
+/** Options of {@link predict}. */
+export interface PredictOptions extends InferenceOptions {
+  /** Device to run on (default: where the model is). */
+  device?: string;
+}
+
+/**
+ * Keras's `model.predict`: the model's outputs for every row of `x` (a tensor, a Dataset or a DataLoader),
+ * batched in eval mode without gradients and concatenated.
+ *
+ * @example
+ * ```ts
+ * const probabilities = (await predict(model, xTest)).softmax(1);
+ * ```
+ */
+export async function predict(model: Module, x: TrainData, options: PredictOptions = {}): Promise<Tensor> {
+  return inferenceTrainer(model, options).predict(x, options);
+}
+
+/** A trainer for evaluation or prediction only (no optimizer, no progress display). */
+function inferenceTrainer(
+  model: Module,
+  options: { loss?: Loss; metrics?: (Metric | MetricName)[]; device?: string },
+): Trainer {
+  return new Trainer(model, {
+    verbose: 0,
+    ...(options.loss ? { loss: options.loss } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.device ? { device: options.device } : {}),
+  });
+}
