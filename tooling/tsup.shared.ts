@@ -9,7 +9,9 @@ export function libraryConfig(entries: Record<string, string> = { index: 'src/in
     entry: entries,
     format: ['esm', 'cjs'],
     dts: true,
-    sourcemap: true,
+    // No source maps: the published tarballs do not carry src/, and a map pointing at files that are not
+    // there sends stack traces to nowhere. The dist files are unminified, so traces read well without one.
+    sourcemap: false,
     clean: true,
     target: 'es2022',
     platform: 'neutral',

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'vitepress';
 
-// typedoc (run first by `pnpm docs`) writes the API pages and their sidebar into api/.
+// typedoc (run first by `pnpm docs:build`) writes the API pages and their sidebar into api/.
 const apiSidebarPath = new URL('../api/typedoc-sidebar.json', import.meta.url);
 const apiSidebar = existsSync(apiSidebarPath) ? JSON.parse(readFileSync(apiSidebarPath, 'utf8')) : [];
 
@@ -20,6 +20,7 @@ const guide = [
   ['training-with-fit', 'Training with fit'],
   ['examples', 'Examples'],
   ['gpu-backend', 'GPU backend'],
+  ['releasing', 'Releasing'],
 ]
   .filter(([page]) => existsSync(new URL(`../guide/${page}.md`, import.meta.url)))
   .map(([page, text]) => ({ text, link: `/guide/${page}` }));

@@ -8,6 +8,7 @@ import { type GpuMode, isGpuMode } from './gpu-mode';
 import { GpuRuntime } from './gpu-runtime';
 import { DEFAULT_POOL_BYTES } from './result-memory';
 import { isSoftwareRenderer } from './software-renderer';
+import { vulkanDriverListed } from './vulkan-driver';
 import { probeWebGpuAdapter, type WebGpuAdapterReport } from './webgpu-adapter';
 
 /** Options of {@link createGpuRuntime}. */
@@ -15,7 +16,9 @@ export interface GpuRuntimeOptions {
   /**
    * The gpu.js mode to run on. Left out, the runtime picks the fastest real device: a hardware WebGPU
    * adapter, else (in a browser) hardware WebGL2/WebGL, else `webasm`, else `cpu`. Software renderers
-   * (SwiftShader, llvmpipe) and `headlessgl` are never picked automatically; name them to use them.
+   * (SwiftShader, llvmpipe) and `headlessgl` are never picked automatically; name them to use them. In
+   * Node on Linux, Dawn is only asked for an adapter when a Vulkan driver is installed or `dawnBackend`
+   * is given, so a machine without a GPU prints no Vulkan warning.
    */
   readonly mode?: GpuMode;
   /** A canvas for the GL modes (gpu.js creates one when left out). */
@@ -73,7 +76,13 @@ async function chooseMode(options: GpuRuntimeOptions): Promise<Choice> {
     return { mode: 'webgpu', ...found };
   }
   if (options.mode) return { mode: options.mode, adapter: null, usesDawn: false };
-  const found = await findWebGpu(backend);
+  // In Node, Dawn is only asked when it can find a hardware adapter quietly, or a Dawn backend was named.
+  const askDawn =
+    webGpuEntry() !== undefined ||
+    !isNode() ||
+    options.dawnBackend !== undefined ||
+    (await vulkanDriverListed());
+  const found = askDawn ? await findWebGpu(backend) : { adapter: null, usesDawn: false };
   if (found.adapter && !found.adapter.isSoftware) return { mode: 'webgpu', ...found };
   if (found.usesDawn) releaseDawn();
   for (const kind of ['webgl2', 'webgl'] as const) {
