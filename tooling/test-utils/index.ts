@@ -1,2 +1,12 @@
 export { assertClose, type TensorLike, type Tolerance } from './assert-close';
 export { decodeTensor, type FixtureFile, type FixtureTensor, fixtureArray, loadFixtures } from './fixtures';
+export {
+  type FuzzOptions,
+  type FuzzReport,
+  fuzz,
+  hexPreview,
+  mutateBytes,
+  mutateText,
+  Rng,
+  seededRandom,
+} from './fuzz';
