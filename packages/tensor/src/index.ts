@@ -137,6 +137,7 @@ export {
   view,
 } from './ops/views';
 export type { AdamStepAttrs, SgdStepAttrs } from './optimizer-step-attrs';
+export { checkOptions, type OptionKeys } from './options';
 export { defaultGenerator, Generator, manualSeed } from './random';
 export {
   ANY_DEVICE,

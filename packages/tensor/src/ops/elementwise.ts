@@ -1,9 +1,14 @@
 import { runInplace, runKernel } from '../dispatch';
 import { type DType, isFloating, promoteTypes, resultType } from '../dtype';
 import { DTypeError, fmtShape, ShapeError } from '../errors';
+import { checkOptions, type OptionKeys } from '../options';
 import { broadcastShapes, sameShape } from '../shape';
 import { scalarTensor, Tensor } from '../tensor';
 import { elementwiseSpecByName } from './elementwise-specs';
+
+const ALPHA_KEYS: OptionKeys<{ alpha?: number }> = { alpha: true };
+const VALUE_KEYS: OptionKeys<{ value?: number }> = { value: true };
+const DIV_KEYS: OptionKeys<{ roundingMode?: RoundingMode }> = { roundingMode: true };
 
 /** A tensor or a JS scalar (which takes part in type promotion as PyTorch's Python scalars do). */
 export type Operand = Tensor | number | boolean;
@@ -81,6 +86,7 @@ export function elementwiseInplace(
 
 /** `input + alpha * other`. */
 export function add(input: Operand, other: Operand, options: { alpha?: number } = {}): Tensor {
+  checkOptions('add', options, ALPHA_KEYS);
   return elementwise('add', [input, other], options.alpha ?? 1);
 }
 
@@ -95,6 +101,7 @@ export function reluBackward(grad: Tensor, output: Tensor): Tensor {
 
 /** `input - alpha * other`. */
 export function sub(input: Operand, other: Operand, options: { alpha?: number } = {}): Tensor {
+  checkOptions('sub', options, ALPHA_KEYS);
   return elementwise('sub', [input, other], options.alpha ?? 1);
 }
 
@@ -108,6 +115,7 @@ export type RoundingMode = 'trunc' | 'floor' | undefined;
 
 /** torch.div: true division (integers give float32) unless `roundingMode` is `'trunc'` or `'floor'`. */
 export function div(input: Operand, other: Operand, options: { roundingMode?: RoundingMode } = {}): Tensor {
+  checkOptions('div', options, DIV_KEYS);
   const name = kernelForRounding(options.roundingMode);
   return elementwise(name, [input, other]);
 }
@@ -163,6 +171,7 @@ export function addcmul(
   tensor2: Operand,
   options: { value?: number } = {},
 ): Tensor {
+  checkOptions('addcmul', options, VALUE_KEYS);
   return elementwise('addcmul', [input, tensor1, tensor2], options.value ?? 1);
 }
 
@@ -173,5 +182,6 @@ export function addcdiv(
   tensor2: Operand,
   options: { value?: number } = {},
 ): Tensor {
+  checkOptions('addcdiv', options, VALUE_KEYS);
   return elementwise('addcdiv', [input, tensor1, tensor2], options.value ?? 1);
 }

@@ -1,9 +1,13 @@
 import { runInplace, runKernel } from '../dispatch';
 import { isFloating } from '../dtype';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors';
+import { checkOptions, type OptionKeys } from '../options';
 import { broadcastShapes, normalizeDim, sameShape } from '../shape';
 import { scalarTensor, Tensor } from '../tensor';
 import { reshape } from './views';
+
+const ALPHA_KEYS: OptionKeys<{ alpha?: number }> = { alpha: true };
+const SCATTER_KEYS: OptionKeys<{ reduce?: ScatterReduce }> = { reduce: true };
 
 // Index values are range-checked inside the kernels (they may live on a device); ops check only
 // dtypes and shapes, which are known on the host.
@@ -105,6 +109,7 @@ export function scatter(
   src: Tensor | number | boolean,
   options: { reduce?: ScatterReduce } = {},
 ): Tensor {
+  checkOptions('scatter', options, SCATTER_KEYS);
   const plan = planScatter('scatter', x, dim, index, src);
   return runKernel('scatter', [x, index, plan.src], scatterAttrs(plan.dim, options.reduce));
 }
@@ -117,6 +122,7 @@ export function scatter_(
   src: Tensor | number | boolean,
   options: { reduce?: ScatterReduce } = {},
 ): Tensor {
+  checkOptions('scatter_', options, SCATTER_KEYS);
   const plan = planScatter('scatter_', x, dim, index, src);
   return runInplace('scatter', x, [x, index, plan.src], scatterAttrs(plan.dim, options.reduce));
 }
@@ -185,6 +191,7 @@ export function indexAdd(
   source: Tensor,
   options: { alpha?: number } = {},
 ): Tensor {
+  checkOptions('indexAdd', options, ALPHA_KEYS);
   const plan = planIndexAdd('indexAdd', x, dim, index, source, options.alpha ?? 1);
   return runKernel('indexAdd', [x, index, plan.source], { dim: plan.dim });
 }
@@ -197,6 +204,7 @@ export function indexAdd_(
   source: Tensor,
   options: { alpha?: number } = {},
 ): Tensor {
+  checkOptions('indexAdd_', options, ALPHA_KEYS);
   const plan = planIndexAdd('indexAdd_', x, dim, index, source, options.alpha ?? 1);
   return runInplace('indexAdd', x, [x, index, plan.source], { dim: plan.dim });
 }
