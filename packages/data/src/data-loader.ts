@@ -1,4 +1,4 @@
-import { Generator, NNError } from '@nn/tensor';
+import { checkOptions, Generator, NNError, type OptionKeys } from '@nn/tensor';
 import { type Collated, defaultCollate } from './collate';
 import type { Dataset, IterableDataset } from './datasets/dataset';
 import { BatchSampler, RandomSampler, type Sampler, SequentialSampler } from './samplers/samplers';
@@ -25,6 +25,18 @@ export interface DataLoaderOptions<T, B> {
   prefetch?: boolean;
 }
 
+const DATA_LOADER_KEYS: OptionKeys<DataLoaderOptions<unknown, unknown>> = {
+  batchSize: true,
+  shuffle: true,
+  generator: true,
+  seed: true,
+  dropLast: true,
+  sampler: true,
+  batchSampler: true,
+  collateFn: true,
+  prefetch: true,
+};
+
 /**
  * Batches a dataset: `for (const [x, y] of loader)` for map-style datasets, `for await` for async ones
  * (IterableDataset). `length` is the number of batches per epoch.
@@ -45,6 +57,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
     readonly dataset: Dataset<T> | IterableDataset<T>,
     options: DataLoaderOptions<T, B> = {},
   ) {
+    checkOptions('DataLoader', options, DATA_LOADER_KEYS);
     const { shuffle = false, sampler, batchSampler, dropLast = false } = options;
     this.batchSize = options.batchSize === undefined ? 1 : options.batchSize;
     this.dropLast = dropLast;

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { checkOptions } from '@nn/tensor';
 import { type IdxData, type ReadIdxAsyncOptions, readIdxAsync } from './readers/idx';
 
 /** Options of {@link readIdxFile}: `name` defaults to the file's base name. */
@@ -17,6 +18,9 @@ export type ReadIdxFileOptions = ReadIdxAsyncOptions;
  * @example const images = await readIdxFile('data/train-images-idx3-ubyte.gz'); // images.shape: [60000, 28, 28]
  */
 export async function readIdxFile(path: string, options: ReadIdxFileOptions = {}): Promise<IdxData> {
-  const { name = basename(path), maxBytes } = options;
+  const { name = basename(path), maxBytes } = checkOptions('readIdxFile', options, {
+    name: true,
+    maxBytes: true,
+  });
   return readIdxAsync(await readFile(path), maxBytes === undefined ? { name } : { name, maxBytes });
 }

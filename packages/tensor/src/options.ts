@@ -45,7 +45,11 @@ function nearest(key: string, valid: readonly string[]): string | undefined {
       bestDistance = distance - 1;
     }
   }
-  return best;
+  // An abbreviation (`delim` for `delimiter`) is as likely as a typo.
+  return (
+    best ??
+    (wanted.length >= 3 ? valid.find((candidate) => normalize(candidate).startsWith(wanted)) : undefined)
+  );
 }
 
 function describe(value: unknown): string {
