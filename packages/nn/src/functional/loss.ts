@@ -1,4 +1,5 @@
 import {
+  checkOptions,
   crossEntropyLoss,
   gather,
   indexSelect,
@@ -8,6 +9,16 @@ import {
   ValueError,
   where,
 } from '@nn/tensor';
+import {
+  BCE_KEYS,
+  BCE_LOGITS_KEYS,
+  CLASS_LOSS_KEYS,
+  CROSS_ENTROPY_KEYS,
+  HUBER_KEYS,
+  KL_DIV_KEYS,
+  REDUCTION_KEYS,
+  SMOOTH_L1_KEYS,
+} from '../utils/option-keys';
 import { softplus } from './activation';
 import { logSoftmax } from './softmax';
 
@@ -61,12 +72,14 @@ function sameShape(op: string, input: Tensor, target: Tensor): void {
 
 /** Mean squared error `(input - target)^2`, reduced. */
 export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+  checkOptions('mseLoss', options, REDUCTION_KEYS);
   sameShape('mseLoss', input, target);
   return reduce('mseLoss', input.sub(target).square(), options.reduction);
 }
 
 /** Mean absolute error `|input - target|`, reduced. */
 export function l1Loss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+  checkOptions('l1Loss', options, REDUCTION_KEYS);
   sameShape('l1Loss', input, target);
   return reduce('l1Loss', input.sub(target).abs(), options.reduction);
 }
@@ -77,6 +90,7 @@ export function smoothL1Loss(
   target: Tensor,
   options: ReductionOptions & { beta?: number } = {},
 ): Tensor {
+  checkOptions('smoothL1Loss', options, SMOOTH_L1_KEYS);
   sameShape('smoothL1Loss', input, target);
   const beta = options.beta ?? 1;
   if (beta < 0) throw new ValueError('smoothL1Loss', `beta must be non-negative, got ${beta}`);
@@ -92,6 +106,7 @@ export function huberLoss(
   target: Tensor,
   options: ReductionOptions & { delta?: number } = {},
 ): Tensor {
+  checkOptions('huberLoss', options, HUBER_KEYS);
   sameShape('huberLoss', input, target);
   const delta = options.delta ?? 1;
   if (!(delta > 0)) throw new ValueError('huberLoss', `delta must be positive, got ${delta}`);
@@ -173,6 +188,7 @@ function reduceWeighted(op: string, loss: Tensor, w: Tensor, reduction: Reductio
  * `[N, C, d1, ...]` or `[C]`; `target` the int32 classes, `[N]`, `[N, d1, ...]` or `[]`.
  */
 export function nllLoss(input: Tensor, target: Tensor, options: ClassLossOptions = {}): Tensor {
+  checkOptions('nllLoss', options, CLASS_LOSS_KEYS);
   checkClassTarget('nllLoss', input, target, options.weight);
   const { loss, w } = nllTerms(input, target, options.weight, options.ignoreIndex ?? -100);
   return reduceWeighted('nllLoss', loss, w, options.reduction);
@@ -185,6 +201,7 @@ export function nllLoss(input: Tensor, target: Tensor, options: ClassLossOptions
  * The common case (`[N, C]` logits, class indices, no weight, no smoothing) runs as one fused kernel.
  */
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  checkOptions('crossEntropy', options, CROSS_ENTROPY_KEYS);
   const { weight, reduction } = options;
   const smoothing = options.labelSmoothing ?? 0;
   if (!(smoothing >= 0 && smoothing <= 1)) {
@@ -234,6 +251,7 @@ export function binaryCrossEntropy(
   target: Tensor,
   options: ReductionOptions & { weight?: Tensor | null } = {},
 ): Tensor {
+  checkOptions('binaryCrossEntropy', options, BCE_KEYS);
   sameShape('binaryCrossEntropy', input, target);
   const logX = input.log().clamp(-100);
   const log1mX = input.neg().add(1).log().clamp(-100);
@@ -251,6 +269,7 @@ export function binaryCrossEntropyWithLogits(
   target: Tensor,
   options: ReductionOptions & { weight?: Tensor | null; posWeight?: Tensor | null } = {},
 ): Tensor {
+  checkOptions('binaryCrossEntropyWithLogits', options, BCE_LOGITS_KEYS);
   sameShape('binaryCrossEntropyWithLogits', input, target);
   // -[t log s(x) + (1 - t) log(1 - s(x))] = (1 - t) x + lw * softplus(-x), lw = 1 + (posWeight - 1) t.
   const softplusNeg = softplus(input.neg());
@@ -276,6 +295,7 @@ export function klDiv(
   target: Tensor,
   options: { reduction?: KLDivReduction; logTarget?: boolean } = {},
 ): Tensor {
+  checkOptions('klDiv', options, KL_DIV_KEYS);
   const loss = options.logTarget
     ? target.exp().mul(target.sub(input))
     : // xlogy(t, t) - t * input, with log(1) = 0 standing in at t = 0 so no 0 * -inf appears.

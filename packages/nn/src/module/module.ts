@@ -1,4 +1,5 @@
-import { type DType, isFloating, NNError, Tensor, ValueError, writeInto } from '@nn/tensor';
+import { checkOptions, type DType, isFloating, NNError, Tensor, ValueError, writeInto } from '@nn/tensor';
+import { PERSISTENT_KEYS, RECURSE_KEYS, SET_TO_NONE_KEYS, STRICT_KEYS } from '../utils/option-keys';
 import { LoadStateDictError, type ShapeMismatch } from './load-state-dict-error';
 import { Parameter } from './parameter';
 
@@ -115,6 +116,7 @@ export class Module {
    * as the field `name`.
    */
   registerBuffer(name: string, tensor: Tensor | null, options: { persistent?: boolean } = {}): void {
+    checkOptions('Module.registerBuffer', options, PERSISTENT_KEYS);
     this.#checkName('registerBuffer', name);
     if (tensor instanceof Parameter) {
       throw new ValueError('registerBuffer', `"${name}" is a Parameter; use registerParameter for it`);
@@ -231,21 +233,25 @@ export class Module {
 
   /** Parameters as `[dottedName, parameter]` (PyTorch's order; shared parameters listed once). */
   namedParameters(options: { recurse?: boolean } = {}): [string, Parameter][] {
+    checkOptions('Module.namedParameters', options, RECURSE_KEYS);
     return this.#namedTensors((m) => m.#ownParameters(), options.recurse ?? true, true);
   }
 
   /** All parameters, e.g. to hand to an optimizer. */
   parameters(options: { recurse?: boolean } = {}): Parameter[] {
+    checkOptions('Module.parameters', options, RECURSE_KEYS);
     return this.namedParameters(options).map((e) => e[1]);
   }
 
   /** Buffers (persistent or not) as `[dottedName, tensor]`. */
   namedBuffers(options: { recurse?: boolean } = {}): [string, Tensor][] {
+    checkOptions('Module.namedBuffers', options, RECURSE_KEYS);
     return this.#namedTensors((m) => m.#ownBuffers(false), options.recurse ?? true, true);
   }
 
   /** All buffers (persistent or not). */
   buffers(options: { recurse?: boolean } = {}): Tensor[] {
+    checkOptions('Module.buffers', options, RECURSE_KEYS);
     return this.namedBuffers(options).map((e) => e[1]);
   }
 
@@ -276,6 +282,7 @@ export class Module {
    * @throws LoadStateDictError naming every missing/unexpected key and every shape mismatch.
    */
   loadStateDict(stateDict: StateDict, options: { strict?: boolean } = {}): LoadStateDictResult {
+    checkOptions('Module.loadStateDict', options, STRICT_KEYS);
     const strict = options.strict ?? true;
     const targets = this.#namedTensors((m) => [...m.#ownParameters(), ...m.#ownBuffers(true)], true, false);
     const expected = new Set(targets.map((e) => e[0]));
@@ -326,6 +333,7 @@ export class Module {
 
   /** Clears the gradients of every parameter (to `null`, as PyTorch's default `set_to_none=True`). */
   zeroGrad(options: { setToNone?: boolean } = {}): void {
+    checkOptions('Module.zeroGrad', options, SET_TO_NONE_KEYS);
     for (const p of this.parameters()) {
       if (p.grad === null) continue;
       if (options.setToNone ?? true) p.grad = null;
