@@ -1,8 +1,11 @@
 import {
   checkOptions,
   crossEntropyLoss,
+  DTypeError,
   gather,
+  IndexError,
   indexSelect,
+  isFloating,
   NNError,
   ShapeError,
   type Tensor,
@@ -156,10 +159,31 @@ function checkClassTarget(
 }
 
 /**
+ * Runs `lookup` (a gather by class index), naming the loss the user called and the bad target when an
+ * index is out of range, instead of the internal gather.
+ */
+function classesOutOfBounds(op: string, classes: number, lookup: () => Tensor): Tensor {
+  try {
+    return lookup();
+  } catch (error) {
+    if (!(error instanceof IndexError)) throw error;
+    const index = /(?:index|target) (-?\d+)/.exec(error.message)?.[1] ?? 'value';
+    throw new IndexError(
+      op,
+      `target ${index} is out of bounds for ${classes} classes (targets must be in [0, ${classes}))`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/**
  * The per-target negative log-likelihood and its weights (0 at `ignoreIndex`), before reduction.
  * Ignored targets are replaced by class 0 for the lookup so they never index out of range.
  */
 function nllTerms(
+  op: string,
   logp: Tensor,
   target: Tensor,
   weight: Tensor | null | undefined,
@@ -168,7 +192,9 @@ function nllTerms(
   const dim = classDim(logp);
   const keep = target.ne(ignoreIndex);
   const safe = where(keep, target, 0);
-  const picked = gather(logp, dim, safe.unsqueeze(dim)).squeeze(dim);
+  const picked = classesOutOfBounds(op, logp.shape[dim]!, () =>
+    gather(logp, dim, safe.unsqueeze(dim)).squeeze(dim),
+  );
   const keepW = keep.to(logp.dtype);
   const w = weight
     ? indexSelect(weight, 0, safe.reshape([-1]))
@@ -190,7 +216,7 @@ function reduceWeighted(op: string, loss: Tensor, w: Tensor, reduction: Reductio
 export function nllLoss(input: Tensor, target: Tensor, options: ClassLossOptions = {}): Tensor {
   checkOptions('nllLoss', options, CLASS_LOSS_KEYS);
   checkClassTarget('nllLoss', input, target, options.weight);
-  const { loss, w } = nllTerms(input, target, options.weight, options.ignoreIndex ?? -100);
+  const { loss, w } = nllTerms('nllLoss', input, target, options.weight, options.ignoreIndex ?? -100);
   return reduceWeighted('nllLoss', loss, w, options.reduction);
 }
 
@@ -210,6 +236,13 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   const dim = classDim(input);
   const classes = input.shape[dim]!;
   if (target.dtype !== 'int32') {
+    if (!isFloating(target.dtype) || target.ndim !== input.ndim) {
+      throw new DTypeError(
+        'crossEntropy',
+        `got ${target.dtype} target [${target.shape.join(',')}] for input [${input.shape.join(',')}]: class indices must be ` +
+          "int32 (convert with .int()), class probabilities must have the input's shape",
+      );
+    }
     sameShape('crossEntropy', input, target);
     const logp = logSoftmax(input, dim);
     const probs = smoothing > 0 ? target.mul(1 - smoothing).add(smoothing / classes) : target;
@@ -225,11 +258,13 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   if (input.ndim === 2 && !weight && smoothing === 0) {
     // One kernel instead of logSoftmax + gather; its losses are already 0 where ignored, and the mean
     // divides by the count of the others (0 / 0 = NaN when every target is ignored, as PyTorch).
-    const loss = crossEntropyLoss(input, target, { ignoreIndex });
+    const loss = classesOutOfBounds('crossEntropy', classes, () =>
+      crossEntropyLoss(input, target, { ignoreIndex }),
+    );
     return reduceWeighted('crossEntropy', loss, target.ne(ignoreIndex).to(input.dtype), reduction);
   }
   const logp = logSoftmax(input, dim);
-  const { loss, w } = nllTerms(logp, target, weight, ignoreIndex);
+  const { loss, w } = nllTerms('crossEntropy', logp, target, weight, ignoreIndex);
   const nll = reduceWeighted('crossEntropy', loss, w, reduction);
   if (smoothing === 0) return nll;
   // Label smoothing as PyTorch: (1 - e) * nll + e / C * (the loss against the uniform distribution).

@@ -1,4 +1,4 @@
-import { checkOptions, empty, type Tensor, type TensorOptions } from '@nn/tensor';
+import { checkOptions, DTypeError, empty, type Tensor, type TensorOptions } from '@nn/tensor';
 import { bilinear, linear } from '../functional/linear';
 import { kaimingUniform_, uniform_ } from '../init';
 import { Module } from '../module/module';
@@ -69,6 +69,13 @@ export class Linear extends Module {
 
   /** `x W^T + b` for `[..., inFeatures]` input. */
   override forward(x: Tensor): Tensor {
+    if (x.dtype !== this.weight.dtype) {
+      const convert = this.weight.dtype === 'float32' ? '.float()' : `.to('${this.weight.dtype}')`;
+      throw new DTypeError(
+        'Linear',
+        `input is ${x.dtype} but the layer's weight is ${this.weight.dtype}; convert the input with ${convert}`,
+      );
+    }
     return linear(x, this.weight, this.bias);
   }
 

@@ -1,5 +1,6 @@
 import { checkOptions, type DType, isFloating, NNError, Tensor, ValueError, writeInto } from '@nn/tensor';
 import { PERSISTENT_KEYS, RECURSE_KEYS, SET_TO_NONE_KEYS, STRICT_KEYS } from '../utils/option-keys';
+import { inModuleFrame } from './call-path';
 import { LoadStateDictError, type ShapeMismatch } from './load-state-dict-error';
 import { Parameter } from './parameter';
 
@@ -78,7 +79,7 @@ export class Module {
       const replaced = hook(this, input);
       if (replaced !== undefined) input = Array.isArray(replaced) ? replaced : [replaced];
     }
-    let output = this.forward(...(input as never[]));
+    let output = inModuleFrame(this, () => this.forward(...(input as never[])));
     for (const hook of this.#hooks.values()) {
       const replaced = hook(this, input, output);
       if (replaced !== undefined) output = replaced;
@@ -288,6 +289,15 @@ export class Module {
     const expected = new Set(targets.map((e) => e[0]));
     const missingKeys: string[] = [];
     const mismatches: ShapeMismatch[] = [];
+    for (const [key, value] of Object.entries(stateDict)) {
+      if (!(value instanceof Tensor)) {
+        const got = Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value;
+        throw new ValueError(
+          'loadStateDict',
+          `state dict entry "${key}" is ${got}, not a Tensor; load files with load()/loadFile(), which return tensors`,
+        );
+      }
+    }
     for (const [key, target] of targets) {
       const source = stateDict[key];
       if (source === undefined) missingKeys.push(key);
@@ -303,6 +313,15 @@ export class Module {
         strict ? unexpectedKeys : [],
         mismatches,
       );
+    }
+    for (const [key, value] of Object.entries(stateDict)) {
+      if (!(value instanceof Tensor)) {
+        const got = Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value;
+        throw new ValueError(
+          'loadStateDict',
+          `state dict entry "${key}" is ${got}, not a Tensor; load files with load()/loadFile(), which return tensors`,
+        );
+      }
     }
     for (const [key, target] of targets) {
       const source = stateDict[key];

@@ -57,14 +57,19 @@ export function summary(model: Module, inputShape: readonly number[], options: S
       }),
     );
   }
+  const modes = model.modules().map((m) => [m, m.training] as const);
+  model.eval();
   try {
     const input = zeros(inputShape, {
       ...(options.dtype ? { dtype: options.dtype } : {}),
       ...(options.device ? { device: options.device } : {}),
     });
+    // In eval mode, so BatchNorm's running statistics (and anything else a training step updates) stay
+    // as they were; each module's own mode is restored afterwards.
     noGrad(() => model.call(input as never));
   } finally {
     for (const h of handles) h.remove();
+    for (const [m, training] of modes) m.training = training;
   }
   const params = model.parameters();
   const total = params.reduce((n, p) => n + p.numel(), 0);
