@@ -1,5 +1,5 @@
 import { allocate, castScalar, type DType, dtypeOfArray, type TypedArray } from './dtype';
-import { fmtShape, ShapeError, ValueError } from './errors';
+import { DTypeError, fmtShape, ShapeError, ValueError } from './errors';
 import { checkOptions, type OptionKeys } from './options';
 import { defaultGenerator, type Generator } from './random';
 import { checkShape, shapeSize } from './shape';
@@ -62,6 +62,14 @@ export function tensor(data: NestedInput | TypedArray, options: TensorOptions = 
   checkOptions('tensor', options, TENSOR_KEYS);
   if (ArrayBuffer.isView(data)) {
     const source = data as TypedArray;
+    if (source instanceof Uint8Array && options.dtype === undefined) {
+      // There is no uint8 dtype yet; reading bytes as bool would turn pixels 2..255 into `true`.
+      throw new DTypeError(
+        'tensor',
+        "a Uint8Array has no matching dtype (uint8 is not supported yet); pass { dtype: 'int32' } or " +
+          "{ dtype: 'float32' } for byte values (pixels), or { dtype: 'bool' } for a mask",
+      );
+    }
     const sourceType = dtypeOfArray(source);
     const dtype = options.dtype ?? sourceType ?? 'float32';
     let out: TypedArray;
@@ -205,6 +213,7 @@ export function linspace(start: number, end: number, steps: number, options: Ten
   const dtype = options.dtype ?? 'float32';
   const out = allocate(dtype, steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  if (steps === 1) return finish(allocate(dtype, 1).fill(castScalar(start, dtype)), [1], dtype, options);
   // Symmetric evaluation from both ends, as PyTorch, so the last value is exactly `end`.
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++)

@@ -79,12 +79,16 @@ export function tanh(x: Tensor): Tensor {
   return x.tanh();
 }
 
-/** x clamped to [minVal, maxVal] (defaults -1, 1). */
+/**
+ * x clamped to [minVal, maxVal] (defaults -1, 1). Its gradient is 1 strictly inside the bounds and 0 at and
+ * beyond them, as PyTorch's hardtanh (clamp's gradient is 1 at the bounds).
+ */
 export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
   if (minVal > maxVal) {
     throw new ValueError('hardtanh', `min_val (${minVal}) cannot be greater than max_val (${maxVal})`);
   }
-  return x.clamp(minVal, maxVal);
+  const inside = x.gt(minVal).logicalAnd(x.lt(maxVal));
+  return where(inside, x, x.clamp(minVal, maxVal).detach());
 }
 
 /** `min(max(x, 0), 6)`. */

@@ -288,6 +288,17 @@ export function binaryCrossEntropy(
 ): Tensor {
   checkOptions('binaryCrossEntropy', options, BCE_KEYS);
   sameShape('binaryCrossEntropy', input, target);
+  // As PyTorch (on the CPU, where the values can be read without a device round trip): probabilities only.
+  if (input.device === 'cpu' && input.numel() > 0) {
+    const [low, high] = [input.amin().item(), input.amax().item()];
+    if (!(low >= 0 && high <= 1)) {
+      throw new ValueError(
+        'binaryCrossEntropy',
+        `all elements of input should be between 0 and 1, got values in [${low}, ${high}]; ` +
+          'apply sigmoid first, or use binaryCrossEntropyWithLogits on raw scores',
+      );
+    }
+  }
   const logX = input.log().clamp(-100);
   const log1mX = input.neg().add(1).log().clamp(-100);
   let loss = target.mul(logX).add(target.neg().add(1).mul(log1mX)).neg();

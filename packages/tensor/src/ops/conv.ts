@@ -160,7 +160,8 @@ function checkOutput(op: string, x: Tensor, weight: Tensor, a: ConvAttrs): void 
 }
 
 /** 2-D convolution (cross-correlation) over [N,C,H,W] or [C,H,W] input, as torch.nn.functional.conv2d. */
-export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor, options: Conv2dOptions = {}): Tensor {
+export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
+  bias ??= undefined; // null means no bias, as F.conv2d
   checkOptions('conv2d', options, CONV2D_KEYS);
   checkFloat('conv2d', x, weight, bias);
   const [x4, added] = batched('conv2d', x, 4);
@@ -185,7 +186,8 @@ export interface Conv1dOptions {
 const CONV1D_KEYS: OptionKeys<Conv1dOptions> = { stride: true, padding: true, dilation: true, groups: true };
 
 /** 1-D convolution over [N,C,L] or [C,L] input: a conv2d over a height of 1. */
-export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor, options: Conv1dOptions = {}): Tensor {
+export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv1dOptions = {}): Tensor {
+  bias ??= undefined; // null means no bias, as F.conv1d
   checkOptions('conv1d', options, CONV1D_KEYS);
   if (weight.ndim !== 3)
     throw new ShapeError('conv1d', `expected 3-D weight [out, in/groups, k], got ${fmtShape(weight.shape)}`);
@@ -238,9 +240,10 @@ const CONV_TRANSPOSE2D_KEYS: OptionKeys<ConvTranspose2dOptions> = {
 export function convTranspose2d(
   x: Tensor,
   weight: Tensor,
-  bias?: Tensor,
+  bias?: Tensor | null,
   options: ConvTranspose2dOptions = {},
 ): Tensor {
+  bias ??= undefined; // null means no bias, as F.conv_transpose2d
   checkOptions('convTranspose2d', options, CONV_TRANSPOSE2D_KEYS);
   checkFloat('convTranspose2d', x, weight, bias);
   const [x4, added] = batched('convTranspose2d', x, 4);

@@ -1,6 +1,6 @@
 import { runInplace, runKernel } from '../dispatch';
 import { type DType, isFloating, promoteTypes, resultType } from '../dtype';
-import { DTypeError, fmtShape, ShapeError } from '../errors';
+import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors';
 import { checkOptions, type OptionKeys } from '../options';
 import { broadcastShapes, sameShape } from '../shape';
 import { scalarTensor, Tensor } from '../tensor';
@@ -29,10 +29,36 @@ function canCast(from: DType, to: DType): boolean {
   return rank[from] <= rank[to];
 }
 
+const CATEGORY: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 2 };
+
+/**
+ * PyTorch's result_type: tensors with dims decide the dtype; 0-d tensors (like JS numbers) only raise its
+ * category: float32 + 0-d float64 is float32, int32 + 0-d float64 is float64.
+ */
+function operandsType(operands: readonly Operand[]): DType {
+  const tensors = operands.filter((x): x is Tensor => x instanceof Tensor);
+  const dimmed = tensors.filter((t) => t.ndim > 0);
+  if (dimmed.length === 0 || dimmed.length === tensors.length)
+    return resultType(...operands.map(operandType));
+  let type = resultType(...dimmed.map((t) => t.dtype));
+  const zeroDim = resultType(...tensors.filter((t) => t.ndim === 0).map((t) => t.dtype));
+  if (CATEGORY[zeroDim] > CATEGORY[type]) type = zeroDim;
+  return resultType(type, ...operands.filter((x): x is number | boolean => !(x instanceof Tensor)));
+}
+
+/**
+ * Integer division and remainder by a JS number 0 raise, as PyTorch's ZeroDivisionError. A zero inside a
+ * divisor tensor is for the kernels to report: ops never read tensor data on the host.
+ */
+function checkIntegerDivisor(op: string, input: Operand, other: Operand): void {
+  if (other instanceof Tensor || Number(other) !== 0 || isFloating(operandsType([input, other]))) return;
+  throw new ValueError(op, 'ZeroDivisionError: integer division or remainder by zero');
+}
+
 /** Result dtype and compute dtype of elementwise kernel `name` over `operands`. */
 function plan(name: string, operands: readonly Operand[]): { compute: DType; out: DType } {
   const spec = elementwiseSpecByName.get(name)!;
-  const compute = resultType(...operands.map(operandType));
+  const compute = operandsType(operands);
   if (spec.rejects?.dtypes.includes(compute)) throw new DTypeError(name, spec.rejects.why);
   if (spec.result === 'bool') return { compute, out: 'bool' };
   if (spec.result === 'float' && !isFloating(compute)) return { compute: 'float32', out: 'float32' };
@@ -116,6 +142,7 @@ export type RoundingMode = 'trunc' | 'floor' | undefined;
 /** torch.div: true division (integers give float32) unless `roundingMode` is `'trunc'` or `'floor'`. */
 export function div(input: Operand, other: Operand, options: { roundingMode?: RoundingMode } = {}): Tensor {
   checkOptions('div', options, DIV_KEYS);
+  if (options.roundingMode !== undefined) checkIntegerDivisor('div', input, other);
   const name = kernelForRounding(options.roundingMode);
   return elementwise(name, [input, other]);
 }
@@ -132,11 +159,13 @@ export function pow(input: Operand, exponent: Operand): Tensor {
 
 /** Python's `%`: the result takes the divisor's sign. */
 export function remainder(input: Operand, other: Operand): Tensor {
+  checkIntegerDivisor('remainder', input, other);
   return elementwise('remainder', [input, other]);
 }
 
 /** C's fmod: the result takes the dividend's sign. */
 export function fmod(input: Operand, other: Operand): Tensor {
+  checkIntegerDivisor('fmod', input, other);
   return elementwise('fmod', [input, other]);
 }
 

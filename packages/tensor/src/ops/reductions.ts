@@ -323,8 +323,14 @@ registerKernel<ReduceAttrs & { p: number }>(
     if (p === Infinity) return amax(magnitude, dims, options);
     if (p === -Infinity) return amin(magnitude, dims, options);
     if (p === 1) return sum(magnitude, dims, options);
-    if (p === 2) return elementwise('sqrt', [sum(mul(x!, x!), dims, options)]);
-    return pow(sum(pow(magnitude, p), dims, options), 1 / p);
+    // The root is taken of a zero-safe value so that a zero norm has gradient 0 (PyTorch's subgradient)
+    // instead of 0 * Infinity = NaN; the values are the same.
+    const root = (total: Tensor, take: (safe: Tensor) => Tensor) => {
+      const zero = elementwise('eq', [total, 0]);
+      return where(zero, 0, take(where(zero, 1, total)));
+    };
+    if (p === 2) return root(sum(mul(x!, x!), dims, options), (t) => elementwise('sqrt', [t]));
+    return root(sum(pow(magnitude, p), dims, options), (t) => pow(t, 1 / p));
   },
   { composite: true },
 );
