@@ -87,4 +87,9 @@ describe('numerics as PyTorch', () => {
     expect(tensor(pixels, { dtype: 'int32' }).tolist()).toEqual([0, 1, 2, 255]);
     expect(tensor(pixels, { dtype: 'bool' }).tolist()).toEqual([false, true, true, true]);
   });
+
+  it('printing an empty tensor costs nothing in its other dims', () => {
+    // torch: tensor([], size=(2147483648, 0)); walking 2**31 empty rows used to run out of memory.
+    expect(String(zeros([2 ** 31, 0]))).toBe('tensor([], size=[2147483648, 0])');
+  });
 });
