@@ -67,7 +67,7 @@ export function decodeTensor(t: FixtureTensor): Float64Array {
 
 /**
  * A fixture tensor's values in the typed array its dtype is stored in on the CPU, ready for
- * `tensor(fixtureArray(f)).reshape(f.shape)`.
+ * `tensor(fixtureArray(f), { dtype: f.dtype }).reshape(f.shape)`.
  */
 export function fixtureArray(t: FixtureTensor): Float32Array | Float64Array | Int32Array | Uint8Array {
   const values = decodeTensor(t);

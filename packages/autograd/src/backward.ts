@@ -1,4 +1,4 @@
-import { NNError, type Tensor } from '@nn/tensor';
+import { checkOptions, NNError, type OptionKeys, type Tensor } from '@nn/tensor';
 import { runBackward } from './engine';
 import { ensureInstalled } from './install';
 import { type Edge, edgeOf } from './node';
@@ -19,6 +19,13 @@ export interface GradOptions extends BackwardOptions {
   /** Return `undefined` for inputs the outputs do not depend on instead of throwing. */
   allowUnused?: boolean;
 }
+
+const GRAD_KEYS: OptionKeys<GradOptions> = {
+  retainGraph: true,
+  createGraph: true,
+  gradOutputs: true,
+  allowUnused: true,
+};
 
 /**
  * Computes the gradients of `tensors` with respect to the graph leaves and accumulates them into the
@@ -60,6 +67,7 @@ export function grad(
   options: GradOptions = {},
 ): (Tensor | undefined)[] {
   ensureInstalled();
+  checkOptions('grad', options, GRAD_KEYS);
   const createGraph = options.createGraph ?? false;
   const capture: Edge[] = asList(inputs).map((x) => {
     const edge = edgeOf(x);

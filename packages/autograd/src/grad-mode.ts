@@ -1,55 +1,35 @@
-import { type GradState, gradState as mode } from './grad-state';
+import { type GradState, gradState, modeScopes } from './grad-state';
 import { ensureInstalled } from './install';
 
 /** Whether an {@link inferenceMode} block is running. */
 export function isInferenceMode(): boolean {
-  return mode.inference;
+  return gradState().inference;
 }
 
 /**
- * Turns recording on or off until changed again (torch.set_grad_enabled as a function call). Prefer
- * {@link noGrad}/{@link enableGrad}, which restore the previous mode for you.
+ * Turns recording on or off until changed again (torch.set_grad_enabled as a function call). Inside a
+ * {@link noGrad}/{@link enableGrad} block it lasts until the block ends. Prefer those, which restore the
+ * previous mode for you.
  */
 export function setGradEnabled(enabled: boolean): void {
   ensureInstalled();
-  mode.enabled = enabled;
+  gradState().enabled = enabled;
 }
 
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
-/**
- * Runs `fn` with the mode changed and restores the previous mode afterwards: when `fn` returns, throws,
- * or (for a Promise result) when that promise settles.
- */
-function withMode<T>(next: Partial<GradState>, fn: () => T): T {
+/** Runs `fn` in a scope whose mode is the caller's with `change` applied. */
+function withMode<T>(op: string, change: Partial<GradState>, fn: () => T): T {
   ensureInstalled();
-  const saved: GradState = { ...mode };
-  Object.assign(mode, next);
-  let result: T;
-  try {
-    result = fn();
-  } catch (error) {
-    Object.assign(mode, saved);
-    throw error;
-  }
-  if (isPromiseLike(result)) {
-    const restore = () => Object.assign(mode, saved);
-    return Promise.resolve(result).finally(restore) as T;
-  }
-  Object.assign(mode, saved);
-  return result;
+  return modeScopes().run(op, { ...gradState(), ...change }, fn);
 }
 
 /**
  * Runs `fn` without recording operations (torch.no_grad): results do not require grad. Use it for
  * evaluation and for parameter updates. Nests, and restores the previous mode even if `fn` throws.
  *
- * If `fn` is async the mode is restored when its promise settles; other async work that runs while it is
- * awaited sees grad disabled too (JS has one global mode, like one thread in PyTorch).
+ * An async `fn` keeps the mode across its `await`s while other code keeps its own: in Node each async
+ * scope has its own mode (AsyncLocalStorage), so overlapping scopes cannot disturb each other. Where there
+ * is no async context (browsers) one global mode is switched, and an async scope that settles while a
+ * later one is still running is rejected with an error instead of leaving the mode wrong.
  *
  * @example
  * ```ts
@@ -57,18 +37,18 @@ function withMode<T>(next: Partial<GradState>, fn: () => T): T {
  * ```
  */
 export function noGrad<T>(fn: () => T): T {
-  return withMode({ enabled: false }, fn);
+  return withMode('noGrad', { enabled: false }, fn);
 }
 
-/** Runs `fn` with recording on, even inside {@link noGrad} (torch.enable_grad). Same async caveat. */
+/** Runs `fn` with recording on, even inside {@link noGrad} (torch.enable_grad). Async as {@link noGrad}. */
 export function enableGrad<T>(fn: () => T): T {
-  return withMode({ enabled: true }, fn);
+  return withMode('enableGrad', { enabled: true }, fn);
 }
 
 /**
  * Runs `fn` with autograd switched off entirely (torch.inference_mode): nothing is recorded and
- * {@link enableGrad} inside does not turn recording back on. Same async caveat as {@link noGrad}.
+ * {@link enableGrad} inside does not turn recording back on. Async as {@link noGrad}.
  */
 export function inferenceMode<T>(fn: () => T): T {
-  return withMode({ inference: true }, fn);
+  return withMode('inferenceMode', { inference: true }, fn);
 }

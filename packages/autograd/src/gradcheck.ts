@@ -1,4 +1,13 @@
-import { Generator, isFloating, NNError, randn, type Tensor, zerosLike } from '@nn/tensor';
+import {
+  checkOptions,
+  Generator,
+  isFloating,
+  NNError,
+  type OptionKeys,
+  randn,
+  type Tensor,
+  zerosLike,
+} from '@nn/tensor';
 import { grad } from './backward';
 import { withoutGrad } from './grad-state';
 import { ensureInstalled } from './install';
@@ -12,6 +21,7 @@ export interface GradcheckOptions {
   /** Relative tolerance (default 1e-3). */
   rtol?: number;
 }
+const GRADCHECK_KEYS: OptionKeys<GradcheckOptions> = { eps: true, atol: true, rtol: true };
 
 type Fn = (...inputs: Tensor[]) => Tensor | readonly Tensor[];
 
@@ -65,7 +75,7 @@ function numericalJacobian(fn: Fn, inputs: readonly Tensor[], x: Tensor, eps: nu
  */
 export function gradcheck(fn: Fn, inputs: readonly Tensor[], options: GradcheckOptions = {}): true {
   ensureInstalled();
-  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = options;
+  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = checkOptions('gradcheck', options, GRADCHECK_KEYS);
   const checked = inputs.filter((x) => x.requiresGrad);
   for (const x of checked) {
     if (x.dtype !== 'float64' || x.device !== 'cpu') {
@@ -110,6 +120,13 @@ function analyticalRow(out: Tensor, j: number, x: Tensor): Float64Array {
   return g ? Float64Array.from(g.dataSync()) : new Float64Array(x.numel());
 }
 
+const GRADGRADCHECK_KEYS: OptionKeys<GradcheckOptions & { gradOutputs?: readonly Tensor[]; seed?: number }> =
+  {
+    ...GRADCHECK_KEYS,
+    gradOutputs: true,
+    seed: true,
+  };
+
 /**
  * Checks second derivatives: {@link gradcheck} of the map (inputs, v) -> vᵀ·∂fn/∂inputs, built with
  * `grad(..., { createGraph: true })`, for random float64 `v` (or the given `gradOutputs`).
@@ -120,6 +137,7 @@ export function gradgradcheck(
   options: GradcheckOptions & { gradOutputs?: readonly Tensor[]; seed?: number } = {},
 ): true {
   ensureInstalled();
+  checkOptions('gradgradcheck', options, GRADGRADCHECK_KEYS);
   const generator = new Generator(options.seed ?? 0);
   const outputs = outputsOf(fn, inputs).filter((o) => o.requiresGrad);
   const vs =

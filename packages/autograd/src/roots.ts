@@ -1,4 +1,4 @@
-import { NNError, onesLike, type Tensor } from '@nn/tensor';
+import { checkOptions, NNError, type OptionKeys, onesLike, Tensor, ValueError } from '@nn/tensor';
 import { type Root, runBackward } from './engine';
 import { fmtShapeOf } from './messages';
 import { edgeOf } from './node';
@@ -39,12 +39,26 @@ export function makeRoots(
   });
 }
 
+const BACKWARD_KEYS: OptionKeys<{ retainGraph?: boolean; createGraph?: boolean }> = {
+  retainGraph: true,
+  createGraph: true,
+};
+
 /** `backward` without installing (shared by the public function and the tensor hook). */
 export function backwardImpl(
   tensors: readonly Tensor[],
   gradTensors: readonly (Tensor | undefined)[],
   options: { retainGraph?: boolean; createGraph?: boolean },
 ): void {
+  checkOptions('backward', options, BACKWARD_KEYS);
+  for (const g of gradTensors) {
+    if (g !== undefined && !(g instanceof Tensor)) {
+      throw new ValueError(
+        'backward',
+        'the gradient must be a Tensor, got an object; options go second: backward(undefined, { retainGraph: true })',
+      );
+    }
+  }
   const createGraph = options.createGraph ?? false;
   const roots = makeRoots('backward', tensors, gradTensors);
   runBackward(roots, { retainGraph: options.retainGraph ?? createGraph, createGraph });

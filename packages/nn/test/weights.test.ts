@@ -1,12 +1,22 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LoadStateDictError, load, SafetensorsError, save } from '@nn/nn';
 import { loadFile, saveFile } from '@nn/nn/node';
 import { type Tensor, tensor } from '@nn/tensor';
 import { assertClose, type FixtureTensor, fixtureArray, loadFixtures } from '@nn/tooling/test-utils';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SmallCnn } from './small-cnn';
 
 interface WeightsCases {
@@ -136,6 +146,54 @@ describe('@nn/nn/node', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nn-weights-'));
     await expect(saveFile(join(dir, 'missing-dir', 'm.safetensors'), {})).rejects.toThrow(/ENOENT/);
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  afterEach(() => vi.restoreAllMocks());
+  const weights = () => ({ w: tensor([1, 2, 3]) });
+
+  it('writes through a symlink to its target, as torch.save does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nn-weights-'));
+    writeFileSync(join(dir, 'real.safetensors'), 'old contents');
+    symlinkSync('real.safetensors', join(dir, 'link.safetensors'));
+    await saveFile(join(dir, 'link.safetensors'), weights());
+    expect(lstatSync(join(dir, 'link.safetensors')).isSymbolicLink()).toBe(true);
+    expect((await loadFile(join(dir, 'real.safetensors'))).w!.tolist()).toEqual([1, 2, 3]);
+    expect(readdirSync(dir).sort()).toEqual(['link.safetensors', 'real.safetensors']);
+  });
+
+  it('refuses to replace a read-only file and keeps its mode otherwise', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nn-weights-'));
+    const path = join(dir, 'frozen.safetensors');
+    writeFileSync(path, 'keep me');
+    chmodSync(path, 0o444);
+    await expect(saveFile(path, weights())).rejects.toThrow(
+      `saveFile: ${path} is read-only (mode 444); make it writable (chmod u+w) or save to another path`,
+    );
+    expect(readFileSync(path, 'utf8')).toBe('keep me');
+    expect(readdirSync(dir)).toEqual(['frozen.safetensors']);
+    chmodSync(path, 0o640);
+    await saveFile(path, weights());
+    expect(statSync(path).mode & 0o777).toBe(0o640);
+  });
+
+  it('fsyncs the file and its directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nn-weights-'));
+    const probe = await open(dir, 'r');
+    const sync = vi.spyOn(Object.getPrototypeOf(probe), 'sync');
+    await probe.close();
+    await saveFile(join(dir, 'm.safetensors'), weights());
+    expect(sync).toHaveBeenCalledTimes(2);
+  });
+
+  it('removes temporary files a crashed save of the same target left behind', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nn-weights-'));
+    // pid 2**31 - 1 never runs; another target's temp file and a live process's are kept.
+    const stale = `m.safetensors.${2 ** 31 - 1}-0123456789ab.tmp`;
+    const live = `m.safetensors.${process.pid}-0123456789ab.tmp`;
+    const other = `n.safetensors.${2 ** 31 - 1}-0123456789ab.tmp`;
+    for (const name of [stale, live, other]) writeFileSync(join(dir, name), new Uint8Array(1000));
+    await saveFile(join(dir, 'm.safetensors'), weights());
+    expect(readdirSync(dir).sort()).toEqual([live, 'm.safetensors', other].sort());
   });
 
   it('rejects a truncated file', async () => {

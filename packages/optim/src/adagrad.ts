@@ -33,6 +33,7 @@ export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
       'Adagrad',
       params,
       withDefaults(
+        'Adagrad',
         { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false },
         options,
       ),

@@ -42,6 +42,7 @@ abstract class AdamFamily extends Optimizer<AdamOptions, AdamState> {
       name,
       params,
       withDefaults(
+        name,
         { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay, amsgrad: false, maximize: false },
         options,
       ),

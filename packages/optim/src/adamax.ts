@@ -32,7 +32,11 @@ export class Adamax extends Optimizer<AdamaxOptions, AdamaxState> {
     super(
       'Adamax',
       params,
-      withDefaults({ lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false }, options),
+      withDefaults(
+        'Adamax',
+        { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false },
+        options,
+      ),
     );
   }
 

@@ -37,6 +37,7 @@ export class NAdam extends Optimizer<NAdamOptions, NAdamState> {
       'NAdam',
       params,
       withDefaults(
+        'NAdam',
         { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3 },
         options,
       ),

@@ -1,5 +1,16 @@
-import { DeviceError, DTypeError, isFloating, opaque, ShapeError, Tensor, ValueError } from '@nn/tensor';
+import {
+  checkOptions,
+  DeviceError,
+  DTypeError,
+  isFloating,
+  type OptionKeys,
+  opaque,
+  ShapeError,
+  Tensor,
+  ValueError,
+} from '@nn/tensor';
 import { registerOptimizerKernels } from './kernels/register';
+import { optionKeys } from './validate';
 
 /** Options every optimizer has. */
 export interface BaseOptions {
@@ -85,6 +96,21 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends o
       groups[0] instanceof Tensor
         ? [{ params: groups as Tensor[] } as unknown as ParamGroupInput<O>]
         : groups;
+    asGroups.forEach((group, i) => {
+      if (typeof group !== 'object' || group === null || !('params' in group)) {
+        const got =
+          group === null
+            ? 'null'
+            : typeof group === 'object'
+              ? 'an object without params'
+              : `${typeof group} ${String(group)}`;
+        throw new ValueError(
+          name,
+          `params must be an iterable of Tensors or of parameter groups { params, ...options }, but element ${i} is ${got}; ` +
+            'pass model.parameters()',
+        );
+      }
+    });
     for (const group of asGroups) this.addParamGroup(group as ParamGroupInput<O>);
   }
 
@@ -133,7 +159,10 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends o
       }
     }
     const filled = { ...this.defaults } as Record<string, unknown>;
-    for (const [key, value] of Object.entries(group)) if (value !== undefined) filled[key] = value;
+    const keys = { ...optionKeys(this.defaults), params: true } as OptionKeys<ParamGroupInput<O>>;
+    for (const [key, value] of Object.entries(checkOptions(`${this.opName} param group`, group, keys))) {
+      if (value !== undefined) filled[key] = value;
+    }
     filled.params = params;
     this.validateOptions(filled as unknown as O);
     this.paramGroups.push(filled as ParamGroup<O>);

@@ -39,6 +39,7 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
       'RMSprop',
       params,
       withDefaults(
+        'RMSprop',
         { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false },
         options,
       ),

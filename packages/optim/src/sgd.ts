@@ -1,4 +1,11 @@
-import { type SgdStepAttrs, type Tensor, ValueError, zerosLike } from '@nn/tensor';
+import {
+  checkOptions,
+  type OptionKeys,
+  type SgdStepAttrs,
+  type Tensor,
+  ValueError,
+  zerosLike,
+} from '@nn/tensor';
 import { type BaseOptions, Optimizer, type ParamGroup, type Params } from './optimizer';
 import { runUpdate } from './run-update';
 import { checkLr, checkNonNegative, withDefaults } from './validate';
@@ -16,6 +23,14 @@ export interface SGDOptions extends BaseOptions {
   /** Ascend the objective instead of descending it. */
   maximize: boolean;
 }
+const SGD_KEYS: OptionKeys<SGDOptions> = {
+  lr: true,
+  momentum: true,
+  dampening: true,
+  weightDecay: true,
+  nesterov: true,
+  maximize: true,
+};
 
 /** Per-parameter state of {@link SGD} (torch's key names, so checkpoints map one to one). */
 export interface SGDState {
@@ -32,6 +47,7 @@ export interface SGDState {
  */
 export class SGD extends Optimizer<SGDOptions, SGDState> {
   constructor(params: Params<SGDOptions>, options: Partial<SGDOptions> & { lr: number }) {
+    checkOptions('SGD', options, SGD_KEYS);
     if (options?.lr === undefined) {
       throw new ValueError(
         'SGD',
@@ -42,6 +58,7 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
       'SGD',
       params,
       withDefaults<SGDOptions>(
+        'SGD',
         { lr: options.lr, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false },
         options,
       ),

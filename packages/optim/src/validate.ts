@@ -1,11 +1,19 @@
-import { ValueError } from '@nn/tensor';
+import { checkOptions, type OptionKeys, ValueError } from '@nn/tensor';
 
 // Messages follow torch.optim's ("Invalid learning rate: -1"), naming options as @nn spells them.
 
-/** Fills options the caller left out (or passed as `undefined`) from `defaults`. */
-export function withDefaults<O extends object>(defaults: O, options: Partial<O>): O {
+/** The option names of an optimizer: the keys of its full `defaults`. */
+export function optionKeys<O extends object>(defaults: O): OptionKeys<O> {
+  return Object.fromEntries(Object.keys(defaults).map((key) => [key, true])) as OptionKeys<O>;
+}
+
+/**
+ * Fills options the caller left out (or passed as `undefined`) from `defaults`, which lists every option
+ * `op` has: any other key is an error naming it and the nearest valid one.
+ */
+export function withDefaults<O extends object>(op: string, defaults: O, options: Partial<O>): O {
   const out = { ...defaults };
-  for (const [key, value] of Object.entries(options)) {
+  for (const [key, value] of Object.entries(checkOptions(op, options, optionKeys(defaults)))) {
     if (value !== undefined) (out as Record<string, unknown>)[key] = value;
   }
   return out;

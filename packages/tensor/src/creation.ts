@@ -1,6 +1,7 @@
 import { allocate, castScalar, type DType, dtypeOfArray, type TypedArray } from './kernel/dtype';
-import { ShapeError, ValueError } from './kernel/errors';
+import { DTypeError, fmtShape, ShapeError, ValueError } from './kernel/errors';
 import { checkShape, shapeSize } from './kernel/shape';
+import { checkOptions, type OptionKeys } from './options';
 import { defaultGenerator, type Generator } from './random';
 import type { Tensor, TensorOptions } from './tensor';
 import { fromArray, transfer } from './wrap';
@@ -13,6 +14,9 @@ export interface RandomOptions extends TensorOptions {
   /** Random stream to draw from (default: the global generator seeded by `manualSeed`). */
   generator?: Generator;
 }
+
+const TENSOR_KEYS: OptionKeys<TensorOptions> = { dtype: true, device: true, requiresGrad: true };
+const RANDOM_KEYS: OptionKeys<RandomOptions> = { ...TENSOR_KEYS, generator: true };
 
 function finish(data: TypedArray, shape: readonly number[], dtype: DType, options: TensorOptions): Tensor {
   let t = fromArray(data, shape, dtype);
@@ -56,8 +60,17 @@ function inferNested(data: NestedInput): { shape: number[]; flat: (number | bool
  * inferred as PyTorch does (bool for booleans, int32 for integers, float32 otherwise) unless given.
  */
 export function tensor(data: NestedInput | TypedArray, options: TensorOptions = {}): Tensor {
+  checkOptions('tensor', options, TENSOR_KEYS);
   if (ArrayBuffer.isView(data)) {
     const source = data as TypedArray;
+    if (source instanceof Uint8Array && options.dtype === undefined) {
+      // There is no uint8 dtype yet; reading bytes as bool would turn pixels 2..255 into `true`.
+      throw new DTypeError(
+        'tensor',
+        "a Uint8Array has no matching dtype (uint8 is not supported yet); pass { dtype: 'int32' } or " +
+          "{ dtype: 'float32' } for byte values (pixels), or { dtype: 'bool' } for a mask",
+      );
+    }
     const sourceType = dtypeOfArray(source);
     const dtype = options.dtype ?? sourceType ?? 'float32';
     let out: TypedArray;
@@ -85,57 +98,91 @@ export function tensor(data: NestedInput | TypedArray, options: TensorOptions = 
 }
 
 function sizes(op: string, shape: readonly number[]): number[] {
+  // zeros(2, 3) is torch's varargs form; here the shape is one array.
+  if (!Array.isArray(shape)) {
+    throw new ValueError(
+      op,
+      `shape must be an array of sizes, e.g. ${op}([2, 3]); got ${typeof shape} ${String(shape)}`,
+    );
+  }
   checkShape(op, shape);
   return [...shape];
 }
 
-/** A tensor of `shape` filled with `value` (dtype inferred from the value, as torch.full). */
-export function full(shape: readonly number[], value: number | boolean, options: TensorOptions = {}): Tensor {
-  const dims = sizes('full', shape);
+/** The storage of a new tensor, with an error naming `op` when the shape is too large to allocate. */
+function allocateFor(op: string, dtype: DType, dims: readonly number[]): TypedArray {
+  try {
+    return allocate(dtype, shapeSize(dims));
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new ValueError(
+      op,
+      `shape ${fmtShape(dims)} has ${shapeSize(dims)} elements of ${dtype}, more than can be allocated (${error.message})`,
+    );
+  }
+}
+
+/** {@link full} named `op` in its errors; `dtype` defaults to `defaultDtype` or is inferred from `value`. */
+function filled(
+  op: string,
+  shape: readonly number[],
+  value: number | boolean,
+  options: TensorOptions,
+  defaultDtype?: DType,
+): Tensor {
+  const dims = sizes(op, shape);
+  checkOptions(op, options, TENSOR_KEYS);
   const dtype =
-    options.dtype ?? (typeof value === 'boolean' ? 'bool' : Number.isInteger(value) ? 'int32' : 'float32');
-  const out = allocate(dtype, shapeSize(dims));
+    options.dtype ??
+    defaultDtype ??
+    (typeof value === 'boolean' ? 'bool' : Number.isInteger(value) ? 'int32' : 'float32');
+  const out = allocateFor(op, dtype, dims);
   out.fill(castScalar(value, dtype));
   return finish(out, dims, dtype, options);
 }
 
+/** A tensor of `shape` filled with `value` (dtype inferred from the value, as torch.full). */
+export function full(shape: readonly number[], value: number | boolean, options: TensorOptions = {}): Tensor {
+  return filled('full', shape, value, options);
+}
+
 /** A tensor of zeros (float32 unless `dtype` says otherwise), as torch.zeros. */
 export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
-  return full(shape, 0, { dtype: 'float32', ...options });
+  return filled('zeros', shape, 0, options, 'float32');
 }
 
 /** A tensor of ones (float32 unless `dtype` says otherwise), as torch.ones. */
 export function ones(shape: readonly number[], options: TensorOptions = {}): Tensor {
-  return full(shape, 1, { dtype: 'float32', ...options });
+  return filled('ones', shape, 1, options, 'float32');
 }
 
 /** Uninitialised in PyTorch; zero-filled here (typed arrays always are). */
 export function empty(shape: readonly number[], options: TensorOptions = {}): Tensor {
-  return zeros(shape, options);
+  return filled('empty', shape, 0, options, 'float32');
 }
 
-function likeOptions(like: Tensor, options: TensorOptions): TensorOptions {
-  return { dtype: like.dtype, device: like.device, ...options };
+function likeOptions(op: string, like: Tensor, options: TensorOptions): TensorOptions {
+  return { dtype: like.dtype, device: like.device, ...checkOptions(op, options, TENSOR_KEYS) };
 }
 
 /** Zeros with `like`'s shape, dtype and device (options override them). */
 export function zerosLike(like: Tensor, options: TensorOptions = {}): Tensor {
-  return zeros(like.shape, likeOptions(like, options));
+  return zeros(like.shape, likeOptions('zerosLike', like, options));
 }
 
 /** Ones with `like`'s shape, dtype and device (options override them). */
 export function onesLike(like: Tensor, options: TensorOptions = {}): Tensor {
-  return ones(like.shape, likeOptions(like, options));
+  return ones(like.shape, likeOptions('onesLike', like, options));
 }
 
 /** `value` everywhere, with `like`'s shape, dtype and device (options override them). */
 export function fullLike(like: Tensor, value: number | boolean, options: TensorOptions = {}): Tensor {
-  return full(like.shape, value, likeOptions(like, options));
+  return full(like.shape, value, likeOptions('fullLike', like, options));
 }
 
 /** {@link empty} with `like`'s shape, dtype and device (zero-filled here). */
 export function emptyLike(like: Tensor, options: TensorOptions = {}): Tensor {
-  return empty(like.shape, likeOptions(like, options));
+  return empty(like.shape, likeOptions('emptyLike', like, options));
 }
 
 /**
@@ -143,6 +190,7 @@ export function emptyLike(like: Tensor, options: TensorOptions = {}): Tensor {
  * Integer arguments give int32, any float argument float32.
  */
 export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
+  checkOptions('arange', options, TENSOR_KEYS);
   const [from, to] = end === undefined ? [0, start] : [start, end];
   if (step === 0) throw new ValueError('arange', 'step must be nonzero');
   if ((to - from) / step < 0) {
@@ -160,11 +208,13 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
 
 /** `steps` evenly spaced values from `start` to `end` inclusive (torch.linspace). */
 export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
+  checkOptions('linspace', options, TENSOR_KEYS);
   if (!Number.isInteger(steps) || steps < 0)
     throw new ValueError('linspace', `number of steps must be non-negative, got ${steps}`);
   const dtype = options.dtype ?? 'float32';
   const out = allocate(dtype, steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  if (steps === 1) return finish(allocate(dtype, 1).fill(castScalar(start, dtype)), [1], dtype, options);
   // Symmetric evaluation from both ends, as PyTorch, so the last value is exactly `end`.
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++)
@@ -174,6 +224,7 @@ export function linspace(start: number, end: number, steps: number, options: Ten
 
 /** An identity matrix `n x m` (m defaults to n). */
 export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
+  checkOptions('eye', options, TENSOR_KEYS);
   const dims = sizes('eye', [n, m]);
   const dtype = options.dtype ?? 'float32';
   const out = allocate(dtype, n * m);
@@ -188,9 +239,10 @@ function randomTensor(
   sample: (g: Generator) => number,
 ): Tensor {
   const dims = sizes(op, shape);
+  checkOptions(op, options, RANDOM_KEYS);
   const dtype = options.dtype ?? 'float32';
   const g = options.generator ?? defaultGenerator;
-  const out = allocate(dtype, shapeSize(dims));
+  const out = allocateFor(op, dtype, dims);
   for (let i = 0; i < out.length; i++) out[i] = castScalar(sample(g), dtype);
   const { generator: _, ...rest } = options;
   return finish(out, dims, dtype, rest);
@@ -222,11 +274,17 @@ export function randint(
       'randint',
       `random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`,
     );
-  return randomTensor('randint', shape, { dtype: 'int32', ...options }, (g) => g.integer(low, high));
+  return randomTensor(
+    'randint',
+    shape,
+    { dtype: 'int32', ...checkOptions('randint', options, RANDOM_KEYS) },
+    (g) => g.integer(low, high),
+  );
 }
 
 /** A random permutation of 0..n-1 (int32). */
 export function randperm(n: number, options: RandomOptions = {}): Tensor {
+  checkOptions('randperm', options, RANDOM_KEYS);
   const dims = sizes('randperm', [n]);
   const g = options.generator ?? defaultGenerator;
   const perm = new Int32Array(n);
@@ -246,10 +304,18 @@ export function randperm(n: number, options: RandomOptions = {}): Tensor {
 
 /** {@link rand} with `like`'s shape, dtype and device (options override them). */
 export function randLike(like: Tensor, options: RandomOptions = {}): Tensor {
-  return rand(like.shape, { dtype: like.dtype, device: like.device, ...options });
+  return rand(like.shape, {
+    dtype: like.dtype,
+    device: like.device,
+    ...checkOptions('randLike', options, RANDOM_KEYS),
+  });
 }
 
 /** {@link randn} with `like`'s shape, dtype and device (options override them). */
 export function randnLike(like: Tensor, options: RandomOptions = {}): Tensor {
-  return randn(like.shape, { dtype: like.dtype, device: like.device, ...options });
+  return randn(like.shape, {
+    dtype: like.dtype,
+    device: like.device,
+    ...checkOptions('randnLike', options, RANDOM_KEYS),
+  });
 }

@@ -59,7 +59,8 @@ export function formatTensor(t: Tensor): string {
     if (dim === t.ndim) shown.push(values[base]!);
     else for (const i of indices(t.shape[dim]!)) if (i >= 0) collect(dim + 1, base + i * strides[dim]!);
   };
-  if (t.numel() > 0) collect(0, 0); // an empty tensor prints as [] at any shape, in O(1)
+  // An empty tensor shows no values: never walk its (possibly huge) other dims.
+  if (t.numel() > 0) collect(0, 0);
   const format = formatterFor(t.dtype, shown);
   const width = Math.max(...shown.map((v) => format(v).length), 0);
 

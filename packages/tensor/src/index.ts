@@ -187,6 +187,7 @@ export {
   unsqueeze,
   view,
 } from './ops/views';
+export { checkOptions, type OptionKeys } from './options';
 export { type OpProfile, type Profile, profile } from './profiler';
 export { defaultGenerator, Generator, manualSeed } from './random';
 export {

@@ -25,7 +25,8 @@ interface Case {
 }
 
 const { cases } = loadFixtures<Case>(new URL('./fixtures/conv.jsonl', import.meta.url));
-const fromFixture = (f: FixtureTensor): Tensor => tensor(fixtureArray(f)).reshape(f.shape);
+const fromFixture = (f: FixtureTensor): Tensor =>
+  tensor(fixtureArray(f), { dtype: f.dtype }).reshape(f.shape);
 const pairOf = (v: unknown) =>
   v === undefined ? undefined : Array.isArray(v) ? (v as [number, number]) : (v as number);
 

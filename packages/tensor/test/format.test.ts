@@ -13,7 +13,7 @@ const translate = (text: string) => text.replace(', dtype=torch.int32', '').repl
 describe('printing matches PyTorch', () => {
   for (const [name, c] of Object.entries(cases)) {
     it(name, () => {
-      const t = tensor(fixtureArray(c.input)).reshape(c.input.shape);
+      const t = tensor(fixtureArray(c.input), { dtype: c.input.dtype }).reshape(c.input.shape);
       expect(t.toString()).toBe(translate(c.text));
       expect(inspect(t)).toBe(translate(c.text));
     });

@@ -10,7 +10,8 @@ interface Case {
 }
 
 const { cases } = loadFixtures<Case>(new URL('./fixtures/linalg.jsonl', import.meta.url));
-const fromFixture = (f: FixtureTensor): Tensor => tensor(fixtureArray(f)).reshape(f.shape);
+const fromFixture = (f: FixtureTensor): Tensor =>
+  tensor(fixtureArray(f), { dtype: f.dtype }).reshape(f.shape);
 
 function run(c: Case): Tensor {
   const [a, b, d] = c.inputs.map(fromFixture) as [Tensor, Tensor, Tensor];

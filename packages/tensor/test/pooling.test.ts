@@ -21,7 +21,8 @@ interface Case {
 }
 
 const { cases } = loadFixtures<Case>(new URL('./fixtures/pooling.jsonl', import.meta.url));
-const fromFixture = (f: FixtureTensor): Tensor => tensor(fixtureArray(f)).reshape(f.shape);
+const fromFixture = (f: FixtureTensor): Tensor =>
+  tensor(fixtureArray(f), { dtype: f.dtype }).reshape(f.shape);
 const pairOf = (v: unknown) => (Array.isArray(v) ? v : [v, v]);
 const size = (v: unknown) => (Array.isArray(v) ? (v as [number, number]) : (v as number | undefined));
 

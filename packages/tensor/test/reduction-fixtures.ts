@@ -22,7 +22,8 @@ export interface ReductionCase {
   outputs?: FixtureTensor[];
 }
 
-const fromFixture = (f: FixtureTensor): Tensor => tensor(fixtureArray(f)).reshape(f.shape);
+const fromFixture = (f: FixtureTensor): Tensor =>
+  tensor(fixtureArray(f), { dtype: f.dtype }).reshape(f.shape);
 
 /** The generator's layout transforms, each giving a [2, 3, 4] view of the stored base tensor. */
 function withLayout(t: Tensor, layout: ReductionCase['layout']): Tensor {

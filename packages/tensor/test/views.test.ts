@@ -102,7 +102,7 @@ describe('creation matches PyTorch', () => {
       Math.fround(-2.7),
     ]);
     expect([...tensor(new Float32Array([2.7, -2.7]), { dtype: 'int32' }).dataSync()]).toEqual([2, -2]);
-    expect([...tensor(new Uint8Array([0, 2, 255])).dataSync()]).toEqual([0, 1, 1]); // bool bytes are 0/1
+    expect([...tensor(new Uint8Array([0, 2, 255]), { dtype: 'bool' }).dataSync()]).toEqual([0, 1, 1]); // bool bytes are 0/1
   });
 });
 

@@ -33,6 +33,22 @@ function reverseCumsum(g: Tensor, dim: number): Tensor {
   return flip(cumsum(flip(g, [dim]), dim), [dim]);
 }
 
+/**
+ * The gradient of `y = cumprod(x, dim)`, exact with zeros (as PyTorch's). Before a lane's first zero,
+ * d y_i / d x_k = y_i / x_k (y is 0 from the zero on, so the sum stops there by itself). At the first zero z,
+ * the products skip x_z: the cumprod of x with that one zero replaced by 1. After it, every product holds
+ * x_z = 0, so the gradient is 0.
+ */
+function cumprodGrad(g: Tensor, x: Tensor, y: Tensor, dim: number): Tensor {
+  const zerosSoFar = cumsum(x.eq(0), dim);
+  const beforeZero = zerosSoFar.eq(0);
+  const firstZero = x.eq(0).logicalAnd(zerosSoFar.eq(1));
+  const before = reverseCumsum(g.mul(y), dim).div(where(beforeZero, x, 1));
+  const skipping = cumprod(where(firstZero, 1, x), dim);
+  const atZero = reverseCumsum(g.mul(skipping), dim);
+  return where(beforeZero, before, where(firstZero, atZero, 0));
+}
+
 /** Products of all other elements along the last dim, exact with zeros (exclusive cumprods both ways). */
 function productOfOthers(x: Tensor): Tensor {
   const n = x.shape[x.ndim - 1]!;
@@ -139,8 +155,7 @@ export const reductionFormulas: FormulaTable = {
     const x = ctx.save(ctx.inputs[0]!);
     const y = ctx.save(ctx.outputs[0]!);
     const dim = ctx.attrs.dim;
-    // d y_i / d x_k = y_i / x_k for i >= k: exact where x has no zeros (PyTorch's fast path).
-    return ([g]) => [() => (g!.ndim === 0 ? g! : reverseCumsum(g!.mul(y()), dim).div(x()))];
+    return ([g]) => [() => (g!.ndim === 0 ? g! : cumprodGrad(g!, x(), y(), dim))];
   },
   softmax: (ctx) => {
     const y = ctx.save(ctx.outputs[0]!);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { Tensor } from '@nn/tensor';
+import { checkOptions, type OptionKeys, type Tensor } from '@nn/tensor';
 import { DataFormatError } from '../errors';
 import { readIdxFile } from '../read-idx-file';
 import { type ImageBytes, ToTensor, type Transform } from '../transforms';
@@ -16,6 +16,8 @@ export interface MnistOptions<X = Tensor> {
   /** Applied to each image; default ToTensor(): float32 [1, 28, 28] in [0, 1]. */
   transform?: Transform<ImageBytes, X>;
 }
+
+const MNIST_KEYS: OptionKeys<MnistOptions<unknown>> = { train: true, root: true, transform: true };
 
 const files = {
   train: ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte'],
@@ -62,6 +64,7 @@ export class MNIST<X = Tensor> extends Dataset<[X, number]> {
 
   /** Reads the training or test split (Node only): `await MNIST.load({ train: true })`. */
   static async load<X = Tensor>(options: MnistOptions<X> = {}): Promise<MNIST<X>> {
+    checkOptions('MNIST.load', options, MNIST_KEYS);
     return loadIdxPair(MNIST, options.root ?? mnistDataRoot(), options) as Promise<MNIST<X>>;
   }
 
@@ -84,6 +87,7 @@ export class FashionMNIST<X = Tensor> extends MNIST<X> {
   static override async load<X = Tensor>(
     options: MnistOptions<X> & { root?: string } = {},
   ): Promise<FashionMNIST<X>> {
+    checkOptions('FashionMNIST.load', options, MNIST_KEYS);
     if (!options.root)
       throw new DataFormatError(
         'FashionMNIST',

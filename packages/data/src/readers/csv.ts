@@ -1,3 +1,4 @@
+import { checkOptions } from '@nn/tensor';
 import { DataFormatError } from '../errors';
 
 /** Options of {@link parseCsv}. */
@@ -154,6 +155,13 @@ function labelIndex(
  * @example parseCsv('x,y,label\n1,2,0\n3,4,1\n', { labelColumn: 'label' }) // rows 2, cols 2, labels [0, 1]
  */
 export function parseCsv(text: string, options: ParseCsvOptions = {}): CsvTable {
+  checkOptions('parseCsv', options, {
+    delimiter: true,
+    header: true,
+    labelColumn: true,
+    skipEmptyLines: true,
+    name: true,
+  });
   const { delimiter = ',', header = 'auto', labelColumn, skipEmptyLines = true, name } = options;
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
     throw new RangeError(

@@ -1,3 +1,4 @@
+import { checkOptions } from '@nn/tensor';
 import { DataFormatError } from '../errors';
 
 /** The element types an IDX file can hold. */
@@ -141,6 +142,7 @@ function fromBigEndian<T extends Int16Array | Int32Array | Float32Array | Float6
  * @example readIdx(bytes, { name: 'train-labels-idx1-ubyte' }) // { dtype: 'uint8', shape: [60000], data }
  */
 export function readIdx(bytes: Uint8Array, options: ReadIdxOptions = {}): IdxData {
+  checkOptions('readIdx', options, { name: true });
   const { name } = options;
   const header = parseHeader(bytes, name);
   if (header === undefined) {
@@ -247,6 +249,7 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
  * @example await readIdxAsync(new Uint8Array(await (await fetch(url)).arrayBuffer()), { name: url })
  */
 export async function readIdxAsync(bytes: Uint8Array, options: ReadIdxAsyncOptions = {}): Promise<IdxData> {
+  checkOptions('readIdxAsync', options, { name: true, maxBytes: true });
   const { name, maxBytes = IDX_MAX_BYTES } = options;
   if (!isGzip(bytes)) return readIdx(bytes, { name });
   return readIdx(await gunzipIdx(bytes, name, maxBytes), { name });

@@ -1,4 +1,4 @@
-import { defaultGenerator, type Generator } from '@nn/tensor';
+import { checkOptions, defaultGenerator, type Generator } from '@nn/tensor';
 
 /** Yields dataset indices (or, for a batch sampler, arrays of them) in the order they are loaded. */
 export interface Sampler<T = number> extends Iterable<T> {
@@ -51,6 +51,7 @@ export class RandomSampler implements Sampler {
     private readonly source: { length: number },
     options: RandomSamplerOptions = {},
   ) {
+    checkOptions('RandomSampler', options, { replacement: true, numSamples: true, generator: true });
     this.replacement = options.replacement ?? false;
     this.numSamples = options.numSamples;
     this.generator = options.generator ?? defaultGenerator;
@@ -88,7 +89,9 @@ export class SubsetRandomSampler implements Sampler {
   constructor(
     private readonly indices: readonly number[],
     private readonly options: { generator?: Generator } = {},
-  ) {}
+  ) {
+    checkOptions('SubsetRandomSampler', options, { generator: true });
+  }
 
   /** The number of indices. */
   get length(): number {
@@ -111,6 +114,7 @@ export class WeightedRandomSampler implements Sampler {
     private readonly numSamples: number,
     private readonly options: { replacement?: boolean; generator?: Generator } = {},
   ) {
+    checkOptions('WeightedRandomSampler', options, { replacement: true, generator: true });
     if (!Number.isInteger(numSamples) || numSamples <= 0) {
       throw new RangeError(
         `WeightedRandomSampler: numSamples should be a positive integer value, but got numSamples=${numSamples}`,

@@ -1,4 +1,5 @@
-import { type Tensor, ValueError, where } from '@nn/tensor';
+import { checkOptions, type Tensor, ValueError, where } from '@nn/tensor';
+import { GELU_KEYS, SOFTPLUS_KEYS } from '../utils/option-keys';
 
 // Constants of SELU (Klambauer et al. 2017), as PyTorch.
 const SELU_ALPHA = 1.6732632423543772;
@@ -29,6 +30,7 @@ export type GeluApproximate = 'none' | 'tanh';
 
 /** Gaussian error linear unit: `x * Phi(x)`, exact or with the tanh approximation. */
 export function gelu(x: Tensor, options: { approximate?: GeluApproximate } = {}): Tensor {
+  checkOptions('gelu', options, GELU_KEYS);
   const approximate = options.approximate ?? 'none';
   if (approximate === 'none') return x.mul(x.mul(Math.SQRT1_2).erf().add(1)).mul(0.5);
   if (approximate === 'tanh') {
@@ -53,6 +55,7 @@ export interface SoftplusOptions {
 
 /** `log(1 + exp(beta * x)) / beta`, linear (x) where `beta * x > threshold` for numerical stability. */
 export function softplus(x: Tensor, options: SoftplusOptions = {}): Tensor {
+  checkOptions('softplus', options, SOFTPLUS_KEYS);
   const beta = options.beta ?? 1;
   const threshold = options.threshold ?? 20;
   const scaled = x.mul(beta);
@@ -76,12 +79,16 @@ export function tanh(x: Tensor): Tensor {
   return x.tanh();
 }
 
-/** x clamped to [minVal, maxVal] (defaults -1, 1). */
+/**
+ * x clamped to [minVal, maxVal] (defaults -1, 1). Its gradient is 1 strictly inside the bounds and 0 at and
+ * beyond them, as PyTorch's hardtanh (clamp's gradient is 1 at the bounds).
+ */
 export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
   if (minVal > maxVal) {
     throw new ValueError('hardtanh', `min_val (${minVal}) cannot be greater than max_val (${maxVal})`);
   }
-  return x.clamp(minVal, maxVal);
+  const inside = x.gt(minVal).logicalAnd(x.lt(maxVal));
+  return where(inside, x, x.clamp(minVal, maxVal).detach());
 }
 
 /** `min(max(x, 0), 6)`. */

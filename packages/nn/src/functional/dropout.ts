@@ -1,4 +1,5 @@
-import { type Generator, rand, type Tensor, ValueError } from '@nn/tensor';
+import { checkOptions, type Generator, rand, type Tensor, ValueError } from '@nn/tensor';
+import { DROPOUT_KEYS } from '../utils/option-keys';
 
 /** Options of the dropout functions. */
 export interface DropoutOptions {
@@ -17,6 +18,7 @@ function checkP(op: string, p: number): void {
  * when `training` is false (as `F.dropout(x, p, training)`).
  */
 export function dropout(x: Tensor, p = 0.5, training = true, options: DropoutOptions = {}): Tensor {
+  checkOptions('dropout', options, DROPOUT_KEYS);
   checkP('dropout', p);
   return masked(x, x.shape, p, training, options);
 }
@@ -26,6 +28,7 @@ export function dropout(x: Tensor, p = 0.5, training = true, options: DropoutOpt
  * with probability `1 - p` and scaled by `1 / (1 - p)` (as `F.dropout2d`).
  */
 export function dropout2d(x: Tensor, p = 0.5, training = true, options: DropoutOptions = {}): Tensor {
+  checkOptions('dropout2d', options, DROPOUT_KEYS);
   checkP('dropout2d', p);
   if (x.ndim !== 3 && x.ndim !== 4) {
     throw new ValueError(

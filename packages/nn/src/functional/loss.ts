@@ -1,13 +1,27 @@
 import {
+  checkOptions,
   crossEntropyLoss,
+  DTypeError,
   gather,
+  IndexError,
   indexSelect,
+  isFloating,
   NNError,
   ShapeError,
   type Tensor,
   ValueError,
   where,
 } from '@nn/tensor';
+import {
+  BCE_KEYS,
+  BCE_LOGITS_KEYS,
+  CLASS_LOSS_KEYS,
+  CROSS_ENTROPY_KEYS,
+  HUBER_KEYS,
+  KL_DIV_KEYS,
+  REDUCTION_KEYS,
+  SMOOTH_L1_KEYS,
+} from '../utils/option-keys';
 import { softplus } from './activation';
 import { logSoftmax } from './softmax';
 
@@ -61,12 +75,14 @@ function sameShape(op: string, input: Tensor, target: Tensor): void {
 
 /** Mean squared error `(input - target)^2`, reduced. */
 export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+  checkOptions('mseLoss', options, REDUCTION_KEYS);
   sameShape('mseLoss', input, target);
   return reduce('mseLoss', input.sub(target).square(), options.reduction);
 }
 
 /** Mean absolute error `|input - target|`, reduced. */
 export function l1Loss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+  checkOptions('l1Loss', options, REDUCTION_KEYS);
   sameShape('l1Loss', input, target);
   return reduce('l1Loss', input.sub(target).abs(), options.reduction);
 }
@@ -77,6 +93,7 @@ export function smoothL1Loss(
   target: Tensor,
   options: ReductionOptions & { beta?: number } = {},
 ): Tensor {
+  checkOptions('smoothL1Loss', options, SMOOTH_L1_KEYS);
   sameShape('smoothL1Loss', input, target);
   const beta = options.beta ?? 1;
   if (beta < 0) throw new ValueError('smoothL1Loss', `beta must be non-negative, got ${beta}`);
@@ -92,6 +109,7 @@ export function huberLoss(
   target: Tensor,
   options: ReductionOptions & { delta?: number } = {},
 ): Tensor {
+  checkOptions('huberLoss', options, HUBER_KEYS);
   sameShape('huberLoss', input, target);
   const delta = options.delta ?? 1;
   if (!(delta > 0)) throw new ValueError('huberLoss', `delta must be positive, got ${delta}`);
@@ -141,10 +159,31 @@ function checkClassTarget(
 }
 
 /**
+ * Runs `lookup` (a gather by class index), naming the loss the user called and the bad target when an
+ * index is out of range, instead of the internal gather.
+ */
+function classesOutOfBounds(op: string, classes: number, lookup: () => Tensor): Tensor {
+  try {
+    return lookup();
+  } catch (error) {
+    if (!(error instanceof IndexError)) throw error;
+    const index = /(?:index|target) (-?\d+)/.exec(error.message)?.[1] ?? 'value';
+    throw new IndexError(
+      op,
+      `target ${index} is out of bounds for ${classes} classes (targets must be in [0, ${classes}))`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/**
  * The per-target negative log-likelihood and its weights (0 at `ignoreIndex`), before reduction.
  * Ignored targets are replaced by class 0 for the lookup so they never index out of range.
  */
 function nllTerms(
+  op: string,
   logp: Tensor,
   target: Tensor,
   weight: Tensor | null | undefined,
@@ -153,7 +192,9 @@ function nllTerms(
   const dim = classDim(logp);
   const keep = target.ne(ignoreIndex);
   const safe = where(keep, target, 0);
-  const picked = gather(logp, dim, safe.unsqueeze(dim)).squeeze(dim);
+  const picked = classesOutOfBounds(op, logp.shape[dim]!, () =>
+    gather(logp, dim, safe.unsqueeze(dim)).squeeze(dim),
+  );
   const keepW = keep.to(logp.dtype);
   const w = weight
     ? indexSelect(weight, 0, safe.reshape([-1]))
@@ -173,8 +214,9 @@ function reduceWeighted(op: string, loss: Tensor, w: Tensor, reduction: Reductio
  * `[N, C, d1, ...]` or `[C]`; `target` the int32 classes, `[N]`, `[N, d1, ...]` or `[]`.
  */
 export function nllLoss(input: Tensor, target: Tensor, options: ClassLossOptions = {}): Tensor {
+  checkOptions('nllLoss', options, CLASS_LOSS_KEYS);
   checkClassTarget('nllLoss', input, target, options.weight);
-  const { loss, w } = nllTerms(input, target, options.weight, options.ignoreIndex ?? -100);
+  const { loss, w } = nllTerms('nllLoss', input, target, options.weight, options.ignoreIndex ?? -100);
   return reduceWeighted('nllLoss', loss, w, options.reduction);
 }
 
@@ -185,6 +227,7 @@ export function nllLoss(input: Tensor, target: Tensor, options: ClassLossOptions
  * The common case (`[N, C]` logits, class indices, no weight, no smoothing) runs as one fused kernel.
  */
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  checkOptions('crossEntropy', options, CROSS_ENTROPY_KEYS);
   const { weight, reduction } = options;
   const smoothing = options.labelSmoothing ?? 0;
   if (!(smoothing >= 0 && smoothing <= 1)) {
@@ -193,6 +236,13 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   const dim = classDim(input);
   const classes = input.shape[dim]!;
   if (target.dtype !== 'int32') {
+    if (!isFloating(target.dtype) || target.ndim !== input.ndim) {
+      throw new DTypeError(
+        'crossEntropy',
+        `got ${target.dtype} target [${target.shape.join(',')}] for input [${input.shape.join(',')}]: class indices must be ` +
+          "int32 (convert with .int()), class probabilities must have the input's shape",
+      );
+    }
     sameShape('crossEntropy', input, target);
     const logp = logSoftmax(input, dim);
     const probs = smoothing > 0 ? target.mul(1 - smoothing).add(smoothing / classes) : target;
@@ -208,11 +258,13 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   if (input.ndim === 2 && !weight && smoothing === 0) {
     // One kernel instead of logSoftmax + gather; its losses are already 0 where ignored, and the mean
     // divides by the count of the others (0 / 0 = NaN when every target is ignored, as PyTorch).
-    const loss = crossEntropyLoss(input, target, { ignoreIndex });
+    const loss = classesOutOfBounds('crossEntropy', classes, () =>
+      crossEntropyLoss(input, target, { ignoreIndex }),
+    );
     return reduceWeighted('crossEntropy', loss, target.ne(ignoreIndex).to(input.dtype), reduction);
   }
   const logp = logSoftmax(input, dim);
-  const { loss, w } = nllTerms(logp, target, weight, ignoreIndex);
+  const { loss, w } = nllTerms('crossEntropy', logp, target, weight, ignoreIndex);
   const nll = reduceWeighted('crossEntropy', loss, w, reduction);
   if (smoothing === 0) return nll;
   // Label smoothing as PyTorch: (1 - e) * nll + e / C * (the loss against the uniform distribution).
@@ -234,7 +286,19 @@ export function binaryCrossEntropy(
   target: Tensor,
   options: ReductionOptions & { weight?: Tensor | null } = {},
 ): Tensor {
+  checkOptions('binaryCrossEntropy', options, BCE_KEYS);
   sameShape('binaryCrossEntropy', input, target);
+  // As PyTorch (on the CPU, where the values can be read without a device round trip): probabilities only.
+  if (input.device === 'cpu' && input.numel() > 0) {
+    const [low, high] = [input.amin().item(), input.amax().item()];
+    if (!(low >= 0 && high <= 1)) {
+      throw new ValueError(
+        'binaryCrossEntropy',
+        `all elements of input should be between 0 and 1, got values in [${low}, ${high}]; ` +
+          'apply sigmoid first, or use binaryCrossEntropyWithLogits on raw scores',
+      );
+    }
+  }
   const logX = input.log().clamp(-100);
   const log1mX = input.neg().add(1).log().clamp(-100);
   let loss = target.mul(logX).add(target.neg().add(1).mul(log1mX)).neg();
@@ -251,6 +315,7 @@ export function binaryCrossEntropyWithLogits(
   target: Tensor,
   options: ReductionOptions & { weight?: Tensor | null; posWeight?: Tensor | null } = {},
 ): Tensor {
+  checkOptions('binaryCrossEntropyWithLogits', options, BCE_LOGITS_KEYS);
   sameShape('binaryCrossEntropyWithLogits', input, target);
   // -[t log s(x) + (1 - t) log(1 - s(x))] = (1 - t) x + lw * softplus(-x), lw = 1 + (posWeight - 1) t.
   const softplusNeg = softplus(input.neg());
@@ -276,6 +341,7 @@ export function klDiv(
   target: Tensor,
   options: { reduction?: KLDivReduction; logTarget?: boolean } = {},
 ): Tensor {
+  checkOptions('klDiv', options, KL_DIV_KEYS);
   const loss = options.logTarget
     ? target.exp().mul(target.sub(input))
     : // xlogy(t, t) - t * input, with log(1) = 0 standing in at t = 0 so no 0 * -inf appears.

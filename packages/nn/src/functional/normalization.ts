@@ -1,4 +1,5 @@
-import { NNError, ShapeError, type Tensor, ValueError } from '@nn/tensor';
+import { checkOptions, NNError, ShapeError, type Tensor, ValueError } from '@nn/tensor';
+import { BATCH_NORM_FUNCTIONAL_KEYS } from '../utils/option-keys';
 
 /** Options of {@link batchNorm}: PyTorch's `weight`, `bias`, `training`, `momentum`, `eps`. */
 export interface BatchNormOptions {
@@ -48,6 +49,7 @@ export function batchNorm(
   runningVar: Tensor | null,
   options: BatchNormOptions = {},
 ): Tensor {
+  checkOptions('batchNorm', options, BATCH_NORM_FUNCTIONAL_KEYS);
   const { weight, bias, training = false, momentum = 0.1, eps = 1e-5 } = options;
   if (x.ndim < 2) {
     throw new ShapeError(

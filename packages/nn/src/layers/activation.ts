@@ -1,4 +1,4 @@
-import { empty, type Tensor } from '@nn/tensor';
+import { checkOptions, empty, type Tensor } from '@nn/tensor';
 import {
   elu,
   type GeluApproximate,
@@ -20,6 +20,7 @@ import { constant_ } from '../init';
 import { Module } from '../module/module';
 import { Parameter } from '../module/parameter';
 import { pyFloat } from '../module/repr';
+import { FACTORY_KEYS, GELU_KEYS, SOFTPLUS_KEYS } from '../utils/option-keys';
 import { type FactoryOptions, factoryOptions } from './linear';
 
 /** max(0, x) (`torch.nn.ReLU`). */
@@ -58,6 +59,7 @@ export class PReLU extends Module {
   weight: Parameter;
 
   constructor(numParameters = 1, init = 0.25, options: FactoryOptions = {}) {
+    checkOptions('PReLU', options, FACTORY_KEYS);
     super();
     this.numParameters = numParameters;
     this.weight = new Parameter(constant_(empty([numParameters], factoryOptions(options)), init));
@@ -103,6 +105,7 @@ export class GELU extends Module {
   readonly approximate: GeluApproximate;
 
   constructor(options: { approximate?: GeluApproximate } = {}) {
+    checkOptions('GELU', options, GELU_KEYS);
     super();
     this.approximate = options.approximate ?? 'none';
   }
@@ -170,6 +173,7 @@ export class Softplus extends Module {
     /** `beta` (default 1) and the linear `threshold` (default 20), as {@link F.softplus}. */
     readonly options: SoftplusOptions = {},
   ) {
+    checkOptions('Softplus', options, SOFTPLUS_KEYS);
     super();
   }
 

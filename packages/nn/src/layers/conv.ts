@@ -1,8 +1,9 @@
-import { empty, pad, shapeSize, type Tensor, ValueError } from '@nn/tensor';
+import { checkOptions, empty, pad, shapeSize, type Tensor, ValueError } from '@nn/tensor';
 import { conv1d, conv2d, convTranspose2d } from '../functional/conv';
 import { Module } from '../module/module';
 import { Parameter } from '../module/parameter';
 import { pyTuple } from '../module/repr';
+import { CONV_KEYS, CONV_TRANSPOSE_KEYS } from '../utils/option-keys';
 import { factoryOptions, type LayerOptions, resetWeightAndBias } from './linear';
 
 /**
@@ -185,6 +186,7 @@ export class Conv1d extends ConvNd {
     kernelSize: number | readonly number[],
     options: ConvOptions = {},
   ) {
+    checkOptions('Conv1d', options, CONV_KEYS);
     super(1, false, inChannels, outChannels, kernelSize, options);
   }
 
@@ -208,6 +210,7 @@ export class Conv2d extends ConvNd {
     kernelSize: number | readonly number[],
     options: ConvOptions = {},
   ) {
+    checkOptions('Conv2d', options, CONV_KEYS);
     super(2, false, inChannels, outChannels, kernelSize, options);
   }
 
@@ -234,6 +237,7 @@ export class ConvTranspose2d extends ConvNd {
     kernelSize: number | readonly number[],
     options: ConvTransposeOptions = {},
   ) {
+    checkOptions('ConvTranspose2d', options, CONV_TRANSPOSE_KEYS);
     super(2, true, inChannels, outChannels, kernelSize, options);
     if (this.outputPadding.some((p, i) => p >= Math.max(this.stride[i]!, this.dilation[i]!))) {
       throw new ValueError(

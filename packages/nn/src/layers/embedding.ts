@@ -1,8 +1,9 @@
-import { empty, type Tensor, ValueError, writeInto, zeros } from '@nn/tensor';
+import { checkOptions, empty, type Tensor, ValueError, writeInto, zeros } from '@nn/tensor';
 import { embedding } from '../functional/embedding';
 import { normal_ } from '../init';
 import { Module } from '../module/module';
 import { Parameter } from '../module/parameter';
+import { EMBEDDING_KEYS } from '../utils/option-keys';
 import { type FactoryOptions, factoryOptions } from './linear';
 
 /** Options of {@link Embedding}. */
@@ -26,6 +27,7 @@ export class Embedding extends Module {
   weight: Parameter;
 
   constructor(numEmbeddings: number, embeddingDim: number, options: EmbeddingOptions = {}) {
+    checkOptions('Embedding', options, EMBEDDING_KEYS);
     super();
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;

@@ -1,9 +1,10 @@
-import { empty, type Tensor, type TensorOptions } from '@nn/tensor';
+import { checkOptions, DTypeError, empty, type Tensor, type TensorOptions } from '@nn/tensor';
 import { bilinear, linear } from '../functional/linear';
 import { kaimingUniform_, uniform_ } from '../init';
 import { Module } from '../module/module';
 import { Parameter } from '../module/parameter';
 import { pyBool } from '../module/repr';
+import { LAYER_KEYS } from '../utils/option-keys';
 
 /** Where a layer creates its parameters and buffers: PyTorch's `dtype` and `device` keyword arguments. */
 export interface FactoryOptions {
@@ -51,6 +52,7 @@ export class Linear extends Module {
   bias: Parameter | null;
 
   constructor(inFeatures: number, outFeatures: number, options: LayerOptions = {}) {
+    checkOptions('Linear', options, LAYER_KEYS);
     super();
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
@@ -67,6 +69,13 @@ export class Linear extends Module {
 
   /** `x W^T + b` for `[..., inFeatures]` input. */
   override forward(x: Tensor): Tensor {
+    if (x.dtype !== this.weight.dtype) {
+      const convert = this.weight.dtype === 'float32' ? '.float()' : `.to('${this.weight.dtype}')`;
+      throw new DTypeError(
+        'Linear',
+        `input is ${x.dtype} but the layer's weight is ${this.weight.dtype}; convert the input with ${convert}`,
+      );
+    }
     return linear(x, this.weight, this.bias);
   }
 
@@ -92,6 +101,7 @@ export class Bilinear extends Module {
   bias: Parameter | null;
 
   constructor(in1Features: number, in2Features: number, outFeatures: number, options: LayerOptions = {}) {
+    checkOptions('Bilinear', options, LAYER_KEYS);
     super();
     this.in1Features = in1Features;
     this.in2Features = in2Features;

@@ -1,4 +1,4 @@
-import type { Tensor } from '@nn/tensor';
+import { checkOptions, type Tensor } from '@nn/tensor';
 import {
   binaryCrossEntropy,
   binaryCrossEntropyWithLogits,
@@ -14,6 +14,16 @@ import {
   smoothL1Loss,
 } from '../functional/loss';
 import { Module } from '../module/module';
+import {
+  BCE_KEYS,
+  BCE_LOGITS_KEYS,
+  CLASS_LOSS_MODULE_KEYS,
+  CROSS_ENTROPY_KEYS,
+  HUBER_KEYS,
+  KL_DIV_KEYS,
+  LOSS_MODULE_KEYS,
+  SMOOTH_L1_KEYS,
+} from '../utils/option-keys';
 
 /** What every loss module keeps: its reduction. Per-class weights are buffers, as in PyTorch. */
 abstract class Loss extends Module {
@@ -32,6 +42,7 @@ abstract class Loss extends Module {
 /** Mean squared error (`torch.nn.MSELoss`). */
 export class MSELoss extends Loss {
   constructor(options: { reduction?: Reduction } = {}) {
+    checkOptions('MSELoss', options, LOSS_MODULE_KEYS);
     super(options.reduction);
   }
 
@@ -43,6 +54,7 @@ export class MSELoss extends Loss {
 /** Mean absolute error (`torch.nn.L1Loss`). */
 export class L1Loss extends Loss {
   constructor(options: { reduction?: Reduction } = {}) {
+    checkOptions('L1Loss', options, LOSS_MODULE_KEYS);
     super(options.reduction);
   }
 
@@ -57,6 +69,7 @@ export class SmoothL1Loss extends Loss {
   readonly beta: number;
 
   constructor(options: { reduction?: Reduction; beta?: number } = {}) {
+    checkOptions('SmoothL1Loss', options, SMOOTH_L1_KEYS);
     super(options.reduction);
     this.beta = options.beta ?? 1;
   }
@@ -72,6 +85,7 @@ export class HuberLoss extends Loss {
   readonly delta: number;
 
   constructor(options: { reduction?: Reduction; delta?: number } = {}) {
+    checkOptions('HuberLoss', options, HUBER_KEYS);
     super(options.reduction);
     this.delta = options.delta ?? 1;
   }
@@ -104,6 +118,7 @@ export class CrossEntropyLoss extends Loss {
   readonly labelSmoothing: number;
 
   constructor(options: ClassLossModuleOptions & { labelSmoothing?: number } = {}) {
+    checkOptions('CrossEntropyLoss', options, CROSS_ENTROPY_KEYS);
     super(options.reduction);
     this.registerBuffer('weight', options.weight ?? null);
     this.ignoreIndex = options.ignoreIndex ?? -100;
@@ -129,6 +144,7 @@ export class NLLLoss extends Loss {
   readonly ignoreIndex: number;
 
   constructor(options: ClassLossModuleOptions = {}) {
+    checkOptions('NLLLoss', options, CLASS_LOSS_MODULE_KEYS);
     super(options.reduction);
     this.registerBuffer('weight', options.weight ?? null);
     this.ignoreIndex = options.ignoreIndex ?? -100;
@@ -149,6 +165,7 @@ export class BCELoss extends Loss {
   declare weight: Tensor | null;
 
   constructor(options: { weight?: Tensor | null; reduction?: Reduction } = {}) {
+    checkOptions('BCELoss', options, BCE_KEYS);
     super(options.reduction);
     this.registerBuffer('weight', options.weight ?? null);
   }
@@ -169,6 +186,7 @@ export class BCEWithLogitsLoss extends Loss {
   declare pos_weight: Tensor | null;
 
   constructor(options: { weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction } = {}) {
+    checkOptions('BCEWithLogitsLoss', options, BCE_LOGITS_KEYS);
     super(options.reduction);
     this.registerBuffer('weight', options.weight ?? null);
     this.registerBuffer('pos_weight', options.posWeight ?? null);
@@ -191,6 +209,7 @@ export class KLDivLoss extends Module {
   readonly logTarget: boolean;
 
   constructor(options: { reduction?: KLDivReduction; logTarget?: boolean } = {}) {
+    checkOptions('KLDivLoss', options, KL_DIV_KEYS);
     super();
     this.reduction = options.reduction ?? 'mean';
     this.logTarget = options.logTarget ?? false;

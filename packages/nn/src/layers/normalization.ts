@@ -1,9 +1,10 @@
-import { empty, ShapeError, type Tensor, ValueError, zeros } from '@nn/tensor';
+import { checkOptions, empty, ShapeError, type Tensor, ValueError, zeros } from '@nn/tensor';
 import { batchNorm, groupNorm, layerNorm } from '../functional/normalization';
 import { ones_, zeros_ } from '../init';
 import { Module } from '../module/module';
 import { Parameter } from '../module/parameter';
 import { pyBool, pyFloat, pyTuple } from '../module/repr';
+import { BATCH_NORM_KEYS, GROUP_NORM_KEYS, LAYER_NORM_KEYS } from '../utils/option-keys';
 import { type FactoryOptions, factoryOptions } from './linear';
 
 /** Options of {@link BatchNorm1d} / {@link BatchNorm2d}, PyTorch's keyword arguments. */
@@ -45,6 +46,7 @@ abstract class BatchNormBase extends Module {
   declare num_batches_tracked: Tensor | null;
 
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
+    checkOptions('None', options, BATCH_NORM_KEYS);
     super();
     this.numFeatures = numFeatures;
     this.eps = options.eps ?? 1e-5;
@@ -167,6 +169,7 @@ export class LayerNorm extends Module {
   bias: Parameter | null;
 
   constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
+    checkOptions('LayerNorm', options, LAYER_NORM_KEYS);
     super();
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     this.eps = options.eps ?? 1e-5;
@@ -209,6 +212,7 @@ export class GroupNorm extends Module {
   bias: Parameter | null;
 
   constructor(numGroups: number, numChannels: number, options: GroupNormOptions = {}) {
+    checkOptions('GroupNorm', options, GROUP_NORM_KEYS);
     super();
     if (numChannels % numGroups !== 0) {
       throw new ValueError(

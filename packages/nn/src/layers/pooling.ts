@@ -1,7 +1,8 @@
-import type { Tensor } from '@nn/tensor';
+import { checkOptions, type Tensor } from '@nn/tensor';
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d, type Size2 } from '../functional/pooling';
 import { Module } from '../module/module';
 import { pyBool, pyIntOrTuple } from '../module/repr';
+import { AVG_POOL_KEYS, MAX_POOL_KEYS } from '../utils/option-keys';
 
 /** Options of {@link MaxPool2d}: PyTorch's `stride` (default: the kernel size), `padding`, `dilation`, `ceilMode`. */
 export interface MaxPool2dOptions {
@@ -29,6 +30,7 @@ export class MaxPool2d extends Module {
   readonly ceilMode: boolean;
 
   constructor(kernelSize: Size2, options: MaxPool2dOptions = {}) {
+    checkOptions('MaxPool2d', options, MAX_POOL_KEYS);
     super();
     this.kernelSize = kernelSize;
     this.stride = options.stride ?? kernelSize;
@@ -84,6 +86,7 @@ export class AvgPool2d extends Module {
   readonly divisorOverride: number | undefined;
 
   constructor(kernelSize: Size2, options: AvgPool2dOptions = {}) {
+    checkOptions('AvgPool2d', options, AVG_POOL_KEYS);
     super();
     this.kernelSize = kernelSize;
     this.stride = options.stride ?? kernelSize;

@@ -1,4 +1,15 @@
-import { type DType, DTypeError, isFloating, NNError, Tensor, ValueError, writeInto } from '@nn/tensor';
+import {
+  checkOptions,
+  type DType,
+  DTypeError,
+  isFloating,
+  NNError,
+  Tensor,
+  ValueError,
+  writeInto,
+} from '@nn/tensor';
+import { PERSISTENT_KEYS, RECURSE_KEYS, SET_TO_NONE_KEYS, STRICT_KEYS } from '../utils/option-keys';
+import { inModuleFrame } from './call-path';
 import { FieldGuard, onFieldAssign, onFieldDelete } from './field-guard';
 import { LoadStateDictError, type ShapeMismatch } from './load-state-dict-error';
 import { Parameter } from './parameter';
@@ -93,7 +104,7 @@ export class Module extends FieldGuard {
       const replaced = hook(this, input);
       if (replaced !== undefined) input = Array.isArray(replaced) ? replaced : [replaced];
     }
-    let output = this.forward(...(input as never[]));
+    let output = inModuleFrame(this, () => this.forward(...(input as never[])));
     for (const hook of this.#hooks.values()) {
       const replaced = hook(this, input, output);
       if (replaced !== undefined) output = replaced;
@@ -135,6 +146,7 @@ export class Module extends FieldGuard {
    * as the field `name`.
    */
   registerBuffer(name: string, tensor: Tensor | null, options: { persistent?: boolean } = {}): void {
+    checkOptions('Module.registerBuffer', options, PERSISTENT_KEYS);
     this.#checkName('registerBuffer', name);
     if (tensor instanceof Parameter) {
       throw new ValueError('registerBuffer', `"${name}" is a Parameter; use registerParameter for it`);
@@ -303,21 +315,25 @@ export class Module extends FieldGuard {
 
   /** Parameters as `[dottedName, parameter]` (PyTorch's order; shared parameters listed once). */
   namedParameters(options: { recurse?: boolean } = {}): [string, Parameter][] {
+    checkOptions('Module.namedParameters', options, RECURSE_KEYS);
     return this.#namedTensors((m) => m.#ownParameters(), options.recurse ?? true, true);
   }
 
   /** All parameters, e.g. to hand to an optimizer. */
   parameters(options: { recurse?: boolean } = {}): Parameter[] {
+    checkOptions('Module.parameters', options, RECURSE_KEYS);
     return this.namedParameters(options).map((e) => e[1]);
   }
 
   /** Buffers (persistent or not) as `[dottedName, tensor]`. */
   namedBuffers(options: { recurse?: boolean } = {}): [string, Tensor][] {
+    checkOptions('Module.namedBuffers', options, RECURSE_KEYS);
     return this.#namedTensors((m) => m.#ownBuffers(false), options.recurse ?? true, true);
   }
 
   /** All buffers (persistent or not). */
   buffers(options: { recurse?: boolean } = {}): Tensor[] {
+    checkOptions('Module.buffers', options, RECURSE_KEYS);
     return this.namedBuffers(options).map((e) => e[1]);
   }
 
@@ -348,11 +364,21 @@ export class Module extends FieldGuard {
    * @throws LoadStateDictError naming every missing/unexpected key and every shape mismatch.
    */
   loadStateDict(stateDict: StateDict, options: { strict?: boolean } = {}): LoadStateDictResult {
+    checkOptions('Module.loadStateDict', options, STRICT_KEYS);
     const strict = options.strict ?? true;
     const targets = this.#namedTensors((m) => [...m.#ownParameters(), ...m.#ownBuffers(true)], true, false);
     const expected = new Set(targets.map((e) => e[0]));
     const missingKeys: string[] = [];
     const mismatches: ShapeMismatch[] = [];
+    for (const [key, value] of Object.entries(stateDict)) {
+      if (!(value instanceof Tensor)) {
+        const got = Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value;
+        throw new ValueError(
+          'loadStateDict',
+          `state dict entry "${key}" is ${got}, not a Tensor; load files with load()/loadFile(), which return tensors`,
+        );
+      }
+    }
     for (const [key, target] of targets) {
       const source = stateDict[key];
       if (source === undefined) missingKeys.push(key);
@@ -368,6 +394,15 @@ export class Module extends FieldGuard {
         strict ? unexpectedKeys : [],
         mismatches,
       );
+    }
+    for (const [key, value] of Object.entries(stateDict)) {
+      if (!(value instanceof Tensor)) {
+        const got = Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value;
+        throw new ValueError(
+          'loadStateDict',
+          `state dict entry "${key}" is ${got}, not a Tensor; load files with load()/loadFile(), which return tensors`,
+        );
+      }
     }
     for (const [key, target] of targets) {
       const source = stateDict[key];
@@ -398,6 +433,7 @@ export class Module extends FieldGuard {
 
   /** Clears the gradients of every parameter (to `null`, as PyTorch's default `set_to_none=True`). */
   zeroGrad(options: { setToNone?: boolean } = {}): void {
+    checkOptions('Module.zeroGrad', options, SET_TO_NONE_KEYS);
     for (const p of this.parameters()) {
       if (p.grad === null) continue;
       if (options.setToNone ?? true) p.grad = null;

@@ -1,5 +1,6 @@
 import { noGrad } from '@nn/autograd';
-import { type DType, Tensor, zeros } from '@nn/tensor';
+import { checkOptions, type DType, Tensor, zeros } from '@nn/tensor';
+import { SUMMARY_KEYS } from '../utils/option-keys';
 import type { Module, RemovableHandle } from './module';
 
 /** Options of {@link summary}. */
@@ -36,6 +37,7 @@ function shapeOf(value: unknown): string {
  * @example console.log(summary(model, [1, 1, 28, 28]));
  */
 export function summary(model: Module, inputShape: readonly number[], options: SummaryOptions = {}): string {
+  checkOptions('summary', options, SUMMARY_KEYS);
   const depthOf = new Map<Module, number>();
   for (const [name, m] of model.namedModules()) depthOf.set(m, name === '' ? 0 : name.split('.').length);
   const rows: Row[] = [];
@@ -55,14 +57,19 @@ export function summary(model: Module, inputShape: readonly number[], options: S
       }),
     );
   }
+  const modes = model.modules().map((m) => [m, m.training] as const);
+  model.eval();
   try {
     const input = zeros(inputShape, {
       ...(options.dtype ? { dtype: options.dtype } : {}),
       ...(options.device ? { device: options.device } : {}),
     });
+    // In eval mode, so BatchNorm's running statistics (and anything else a training step updates) stay
+    // as they were; each module's own mode is restored afterwards.
     noGrad(() => model.call(input as never));
   } finally {
     for (const h of handles) h.remove();
+    for (const [m, training] of modes) m.training = training;
   }
   const params = model.parameters();
   const total = params.reduce((n, p) => n + p.numel(), 0);

@@ -97,10 +97,40 @@ function swapBytes(bytes: Uint8Array, size: number): void {
   for (let i = 0; i < bytes.length; i += size) bytes.subarray(i, i + size).reverse();
 }
 
-/** Shows an untrusted JSON value in an error message, cut to 60 characters. */
+/**
+ * Shows an untrusted JSON value in an error message, cut to 60 characters. Walks at most a few levels and
+ * items, so a value nested 10 000 deep or holding millions of items costs nothing (JSON.stringify would
+ * overflow the stack or copy it all).
+ */
 function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  const text = preview(value, 0);
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+function preview(value: unknown, depth: number): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 61 ? value.slice(0, 61) : value);
+  if (typeof value !== 'object' || value === null) return String(value);
+  if (depth >= 4) return Array.isArray(value) ? '[…]' : '{…}';
+  const items: string[] = [];
+  let more = false;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (items.length === 8) {
+        more = true;
+        break;
+      }
+      items.push(preview(item, depth + 1));
+    }
+    return `[${items.join(',')}${more ? ',…' : ''}]`;
+  }
+  for (const key in value) {
+    if (items.length === 8) {
+      more = true;
+      break;
+    }
+    items.push(`${preview(key, depth)}:${preview((value as Record<string, unknown>)[key], depth + 1)}`);
+  }
+  return `{${items.join(',')}${more ? ',…' : ''}}`;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -131,25 +161,42 @@ function compareCodePoints(a: string, b: string): number {
   return a.length - b.length;
 }
 
-/** The keys of a valid JSON object's top level, duplicates kept (JSON.parse silently keeps the last). */
-function topLevelKeys(json: string): string[] {
-  const keys: string[] = [];
+/**
+ * Counts the keys of a valid JSON object's top level, duplicates included (JSON.parse silently keeps the
+ * last), calling `onKey` with each when given. One pass over the text, allocating nothing without `onKey`.
+ */
+function scanTopLevelKeys(json: string, onKey?: (key: string) => void): number {
+  let count = 0;
   let depth = 0;
   for (let i = 0; i < json.length; i++) {
-    const c = json[i];
-    if (c === '"') {
+    const c = json.charCodeAt(i);
+    if (c === 0x22 /* " */) {
       let end = i + 1;
-      while (json[end] !== '"') end += json[end] === '\\' ? 2 : 1;
+      for (let e = json.charCodeAt(end); e !== 0x22; e = json.charCodeAt(end)) end += e === 0x5c ? 2 : 1;
       COLON.lastIndex = end + 1;
-      if (depth === 1 && COLON.test(json)) keys.push(JSON.parse(json.slice(i, end + 1)) as string);
+      if (depth === 1 && COLON.test(json)) {
+        count++;
+        onKey?.(JSON.parse(json.slice(i, end + 1)) as string);
+      }
       i = end;
-    } else if (c === '{' || c === '[') {
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       depth++;
-    } else if (c === '}' || c === ']') {
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
       depth--;
     }
   }
-  return keys;
+  return count;
+}
+
+/** The first top-level key of `json` that appears twice, if any. */
+function duplicateKey(json: string): string | undefined {
+  const seen = new Set<string>();
+  let duplicate: string | undefined;
+  scanTopLevelKeys(json, (key) => {
+    if (duplicate === undefined && seen.has(key)) duplicate = key;
+    seen.add(key);
+  });
+  return duplicate;
 }
 
 /**
@@ -251,9 +298,54 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
   if (dataStart > bytes.length) {
     fail(`header length ${headerBytes} runs past the end of the ${bytes.length}-byte file`);
   }
+  const dataLength = bytes.length - dataStart;
+  // The header's text and JSON tree die with readHeader's frame, before the tensors are allocated.
+  const { metadata, layout } = readHeader(bytes.subarray(8, dataStart), dataLength, fail);
+
+  layout.sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let covered = 0;
+  let previous = '';
+  for (const { name, begin, end } of layout) {
+    if (begin > covered) fail(`bytes [${covered},${begin}) of the data section belong to no tensor`, name);
+    if (begin < covered)
+      fail(`data_offsets [${begin},${end}] overlap tensor ${JSON.stringify(previous)}`, name);
+    covered = end;
+    previous = name;
+  }
+  if (covered !== dataLength) {
+    fail(`the data section has ${dataLength - covered} trailing bytes after the last tensor`);
+  }
+
+  const tensors: Record<string, SafetensorsTensor> = Object.create(null);
+  for (const { name, dtype, shape, begin, end } of layout) {
+    const data = copyData(bytes, dtype, dataStart + begin, dataStart + end);
+    if (dtype === 'BOOL') {
+      const bad = (data as Uint8Array).findIndex((v) => v > 1);
+      if (bad >= 0) fail(`BOOL element ${bad} is ${data[bad]}, not 0 or 1`, name);
+    }
+    tensors[name] = { dtype, shape, data } as SafetensorsTensor;
+  }
+  return { tensors, metadata };
+}
+
+/** One tensor's place in the data section, as the header declares it. */
+interface Entry {
+  name: string;
+  dtype: SafetensorsDtype;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+/** Parses and checks the JSON header: the metadata and each tensor's entry, in header order. */
+function readHeader(
+  headerBytes: Uint8Array,
+  dataLength: number,
+  fail: (problem: string, tensor?: string) => never,
+): { metadata: Record<string, string> | null; layout: Entry[] } {
   let text = '';
   try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, dataStart));
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(headerBytes);
   } catch {
     fail('header is not valid UTF-8');
   }
@@ -266,16 +358,17 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
   } catch (error) {
     fail(`header is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
   }
-  const seen = new Set<string>();
-  for (const key of topLevelKeys(text)) {
-    if (seen.has(key)) fail('appears more than once in the header', key);
-    seen.add(key);
+  // Counting keys is one cheap pass; the set of names is built only to name a duplicate.
+  if (scanTopLevelKeys(text) !== countOwnKeys(header)) {
+    fail('appears more than once in the header', duplicateKey(text));
   }
 
   let metadata: Record<string, string> | null = null;
-  const dataLength = bytes.length - dataStart;
-  const layout: { name: string; dtype: SafetensorsDtype; shape: number[]; begin: number; end: number }[] = [];
-  for (const [name, info] of Object.entries(header)) {
+  const layout: Entry[] = [];
+  // for-in over the parsed object: Object.entries would copy a pair per tensor of a huge header.
+  for (const name in header) {
+    if (!Object.hasOwn(header, name)) continue;
+    const info = header[name];
     if (name === '__metadata__') {
       metadata = readMetadata(info, fail);
       continue;
@@ -312,32 +405,29 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
     layout.push({ name, dtype, shape, begin, end });
   }
 
-  layout.sort((a, b) => a.begin - b.begin || a.end - b.end);
-  let covered = 0;
-  let previous = '';
-  for (const { name, begin, end } of layout) {
-    if (begin > covered) fail(`bytes [${covered},${begin}) of the data section belong to no tensor`, name);
-    if (begin < covered)
-      fail(`data_offsets [${begin},${end}] overlap tensor ${JSON.stringify(previous)}`, name);
-    covered = end;
-    previous = name;
-  }
-  if (covered !== dataLength) {
-    fail(`the data section has ${dataLength - covered} trailing bytes after the last tensor`);
-  }
+  return { metadata, layout };
+}
 
-  const tensors: Record<string, SafetensorsTensor> = Object.create(null);
-  for (const { name, dtype, shape, begin, end } of layout) {
-    // `new Uint8Array(view)` copies into a fresh, aligned buffer (a Node Buffer's slice would alias).
-    const raw = new Uint8Array(bytes.subarray(dataStart + begin, dataStart + end));
-    if (!HOST_LITTLE_ENDIAN) swapBytes(raw, DTYPES[dtype].size);
-    if (dtype === 'BOOL') {
-      const bad = raw.findIndex((v) => v > 1);
-      if (bad >= 0) fail(`BOOL element ${bad} is ${raw[bad]}, not 0 or 1`, name);
-    }
-    tensors[name] = { dtype, shape, data: new DTYPES[dtype].array(raw.buffer) } as SafetensorsTensor;
+/** A fresh typed array of `dtype` holding the little-endian elements of `bytes[begin, end)`. */
+function copyData(bytes: Uint8Array, dtype: SafetensorsDtype, begin: number, end: number) {
+  const { size, array } = DTYPES[dtype];
+  const at = bytes.byteOffset + begin;
+  if (HOST_LITTLE_ENDIAN && at % size === 0) {
+    // slice() of an aligned view: one copy, without reading `.buffer` of a fresh small array (which moves
+    // it off-heap; measurably slower for headers of very many small tensors).
+    return new array(bytes.buffer as ArrayBuffer, at, (end - begin) / size).slice();
   }
-  return { tensors, metadata };
+  // `new Uint8Array(view)` copies into a fresh, aligned buffer (a Node Buffer's slice would alias).
+  const raw = new Uint8Array(bytes.subarray(begin, end));
+  if (!HOST_LITTLE_ENDIAN) swapBytes(raw, size);
+  return new array(raw.buffer);
+}
+
+/** The number of own enumerable keys of `object`, without the array Object.keys would build. */
+function countOwnKeys(object: object): number {
+  let count = 0;
+  for (const key in object) if (Object.hasOwn(object, key)) count++;
+  return count;
 }
 
 /** Validates `__metadata__`: `null` or an object of string values. */

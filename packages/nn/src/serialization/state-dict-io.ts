@@ -1,5 +1,6 @@
-import { type DType, Tensor, ValueError } from '@nn/tensor';
+import { checkOptions, type DType, Tensor, ValueError } from '@nn/tensor';
 import type { StateDict } from '../module/module';
+import { SAVE_KEYS } from '../utils/option-keys';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from './safetensors';
 
 /** Options of {@link save}. */
@@ -31,6 +32,7 @@ const TO_FILE: Record<DType, 'F32' | 'F64' | 'I32' | 'BOOL'> = {
  * ```
  */
 export function save(stateDict: StateDict, options: SaveOptions = {}): Uint8Array {
+  checkOptions('save', options, SAVE_KEYS);
   const entries: Record<string, SafetensorsTensor> = Object.create(null);
   for (const [name, t] of Object.entries(stateDict)) {
     if (!(t instanceof Tensor)) {

@@ -1,4 +1,5 @@
-import { NNError, norm, stack, Tensor, zeros } from '@nn/tensor';
+import { checkOptions, NNError, norm, stack, Tensor, ValueError, zeros } from '@nn/tensor';
+import { CLIP_GRAD_NORM_KEYS } from './option-keys';
 
 /** Options of {@link clipGradNorm_}. */
 export interface ClipGradNormOptions {
@@ -23,6 +24,13 @@ export function clipGradNorm_(
   maxNorm: number,
   options: ClipGradNormOptions = {},
 ): Tensor {
+  checkOptions('clipGradNorm_', options, CLIP_GRAD_NORM_KEYS);
+  if (typeof maxNorm !== 'number' || Number.isNaN(maxNorm)) {
+    throw new ValueError(
+      'clipGradNorm_',
+      `maxNorm must be a number, got ${typeof maxNorm === 'object' ? 'an object' : String(maxNorm)}; call clipGradNorm_(params, 1.0, { normType: 2 })`,
+    );
+  }
   const normType = options.normType ?? 2;
   const grads = gradsOf(parameters);
   if (grads.length === 0) return zeros([]);

@@ -1,4 +1,4 @@
-import { ValueError } from '@nn/tensor';
+import { checkOptions, type OptionKeys, ValueError } from '@nn/tensor';
 import { type AnyOptimizer, groupsOf, type LRScheduler, type Scheduler, snapshotFields } from './scheduler';
 
 /** What SequentialLR and ChainedScheduler share: the last lrs, and their children saved under `schedulers`. */
@@ -36,6 +36,11 @@ export interface SequentialLROptions {
   /** Index of the last epoch when resuming (default -1). */
   lastEpoch?: number;
 }
+const SEQUENTIALLR_KEYS: OptionKeys<SequentialLROptions> = {
+  schedulers: true,
+  milestones: true,
+  lastEpoch: true,
+};
 
 /**
  * Runs schedulers one after another, switching at the milestones (e.g. a linear warm-up, then cosine
@@ -53,7 +58,12 @@ export class SequentialLR extends CompositeScheduler {
   /** The lrs last set, returned by `getLastLr()`. */
   protected override lastLr: number[];
 
-  constructor(optimizer: AnyOptimizer, { schedulers, milestones, lastEpoch = -1 }: SequentialLROptions) {
+  constructor(optimizer: AnyOptimizer, options: SequentialLROptions) {
+    const {
+      schedulers,
+      milestones,
+      lastEpoch = -1,
+    } = checkOptions('SequentialLR', options, SEQUENTIALLR_KEYS);
     super();
     schedulers.forEach((s, i) => {
       if (s.optimizer !== optimizer) {

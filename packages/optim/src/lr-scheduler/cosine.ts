@@ -1,4 +1,4 @@
-import { ValueError } from '@nn/tensor';
+import { checkOptions, type OptionKeys, ValueError } from '@nn/tensor';
 import { type AnyOptimizer, LRScheduler, type SchedulerOptions } from './scheduler';
 
 /** Options of {@link CosineAnnealingLR}. */
@@ -8,6 +8,11 @@ export interface CosineAnnealingLROptions extends SchedulerOptions {
   /** Minimum learning rate (default 0). */
   etaMin?: number;
 }
+const COSINE_ANNEALINGLR_KEYS: OptionKeys<CosineAnnealingLROptions> = {
+  TMax: true,
+  etaMin: true,
+  lastEpoch: true,
+};
 
 /**
  * Anneals each group's lr along a cosine from its base lr to `etaMin` over `TMax` epochs (and back up,
@@ -19,7 +24,12 @@ export class CosineAnnealingLR extends LRScheduler {
   /** Minimum learning rate. */
   etaMin: number;
 
-  constructor(optimizer: AnyOptimizer, { TMax, etaMin = 0, lastEpoch = -1 }: CosineAnnealingLROptions) {
+  constructor(optimizer: AnyOptimizer, options: CosineAnnealingLROptions) {
+    const {
+      TMax,
+      etaMin = 0,
+      lastEpoch = -1,
+    } = checkOptions('CosineAnnealingLR', options, COSINE_ANNEALINGLR_KEYS);
     super(optimizer, lastEpoch);
     this.TMax = TMax;
     this.etaMin = etaMin;
@@ -60,6 +70,12 @@ export interface CosineAnnealingWarmRestartsOptions extends SchedulerOptions {
   /** Minimum learning rate (default 0). */
   etaMin?: number;
 }
+const COSINE_ANNEALING_WARM_RESTARTS_KEYS: OptionKeys<CosineAnnealingWarmRestartsOptions> = {
+  T0: true,
+  TMult: true,
+  etaMin: true,
+  lastEpoch: true,
+};
 
 /** SGDR: cosine annealing from the base lr to `etaMin`, restarting after `T0`, `T0*TMult`, ... epochs. */
 export class CosineAnnealingWarmRestarts extends LRScheduler {
@@ -74,10 +90,13 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   /** Epochs since the last restart (may be fractional when stepping with an explicit epoch). */
   TCur: number;
 
-  constructor(
-    optimizer: AnyOptimizer,
-    { T0, TMult = 1, etaMin = 0, lastEpoch = -1 }: CosineAnnealingWarmRestartsOptions,
-  ) {
+  constructor(optimizer: AnyOptimizer, options: CosineAnnealingWarmRestartsOptions) {
+    const {
+      T0,
+      TMult = 1,
+      etaMin = 0,
+      lastEpoch = -1,
+    } = checkOptions('CosineAnnealingWarmRestarts', options, COSINE_ANNEALING_WARM_RESTARTS_KEYS);
     if (T0 <= 0 || !Number.isInteger(T0)) {
       throw new ValueError('CosineAnnealingWarmRestarts', `Expected positive integer T0, but got ${T0}`);
     }

@@ -1,4 +1,4 @@
-import { ValueError } from '@nn/tensor';
+import { checkOptions, type OptionKeys, ValueError } from '@nn/tensor';
 import { type AnyOptimizer, groupsOf, LRScheduler, perGroup, type SchedulerOptions } from './scheduler';
 
 /** Sets a group's momentum, or `betas[0]` for Adam-style optimizers. */
@@ -36,6 +36,20 @@ export interface CyclicLROptions extends SchedulerOptions {
   /** Upper momentum bound (default 0.9). */
   maxMomentum?: number | readonly number[];
 }
+const CYCLICLR_KEYS: OptionKeys<CyclicLROptions> = {
+  baseLr: true,
+  maxLr: true,
+  stepSizeUp: true,
+  stepSizeDown: true,
+  mode: true,
+  gamma: true,
+  scaleFn: true,
+  scaleMode: true,
+  cycleMomentum: true,
+  baseMomentum: true,
+  maxMomentum: true,
+  lastEpoch: true,
+};
 
 /**
  * Cyclical learning rates (Smith): the lr cycles between `baseLr` and `maxLr` (and momentum the other
@@ -64,6 +78,7 @@ export class CyclicLR extends LRScheduler {
   scaleFn: (x: number) => number;
 
   constructor(optimizer: AnyOptimizer, options: CyclicLROptions) {
+    checkOptions('CyclicLR', options, CYCLICLR_KEYS);
     const { lastEpoch = -1, mode = 'triangular', gamma = 1, scaleFn, cycleMomentum = true } = options;
     const baseLrs = perGroup('CyclicLR', optimizer, 'baseLr', options.baseLr);
     const groups = groupsOf(optimizer);
@@ -158,6 +173,21 @@ export interface OneCycleLROptions extends SchedulerOptions {
   /** Use fast.ai's three phases: up, back down to `initialLr`, then annihilate (default false). */
   threePhase?: boolean;
 }
+const ONE_CYCLELR_KEYS: OptionKeys<OneCycleLROptions> = {
+  maxLr: true,
+  totalSteps: true,
+  epochs: true,
+  stepsPerEpoch: true,
+  pctStart: true,
+  annealStrategy: true,
+  cycleMomentum: true,
+  baseMomentum: true,
+  maxMomentum: true,
+  divFactor: true,
+  finalDivFactor: true,
+  threePhase: true,
+  lastEpoch: true,
+};
 
 /** One phase of a 1cycle schedule: where it ends and the group keys it anneals between. */
 export interface OneCyclePhase {
@@ -187,6 +217,7 @@ export class OneCycleLR extends LRScheduler {
   useBeta1: boolean;
 
   constructor(optimizer: AnyOptimizer, options: OneCycleLROptions) {
+    checkOptions('OneCycleLR', options, ONE_CYCLELR_KEYS);
     const op = 'OneCycleLR';
     const { lastEpoch = -1, pctStart = 0.3, annealStrategy = 'cos', cycleMomentum = true } = options;
     const { divFactor = 25, finalDivFactor = 1e4, threePhase = false } = options;

@@ -1,4 +1,4 @@
-import { ValueError } from '@nn/tensor';
+import { checkOptions, type OptionKeys, ValueError } from '@nn/tensor';
 import { type AnyOptimizer, LRScheduler, type SchedulerOptions } from './scheduler';
 
 /** Options of {@link StepLR}. */
@@ -8,6 +8,7 @@ export interface StepLROptions extends SchedulerOptions {
   /** Multiplicative decay (default 0.1). */
   gamma?: number;
 }
+const STEPLR_KEYS: OptionKeys<StepLROptions> = { stepSize: true, gamma: true, lastEpoch: true };
 
 /** Multiplies each group's lr by `gamma` every `stepSize` epochs. */
 export class StepLR extends LRScheduler {
@@ -16,7 +17,8 @@ export class StepLR extends LRScheduler {
   /** Multiplicative decay. */
   gamma: number;
 
-  constructor(optimizer: AnyOptimizer, { stepSize, gamma = 0.1, lastEpoch = -1 }: StepLROptions) {
+  constructor(optimizer: AnyOptimizer, options: StepLROptions) {
+    const { stepSize, gamma = 0.1, lastEpoch = -1 } = checkOptions('StepLR', options, STEPLR_KEYS);
     super(optimizer, lastEpoch);
     this.stepSize = stepSize;
     this.gamma = gamma;
@@ -41,6 +43,7 @@ export interface MultiStepLROptions extends SchedulerOptions {
   /** Multiplicative decay (default 0.1). */
   gamma?: number;
 }
+const MULTI_STEPLR_KEYS: OptionKeys<MultiStepLROptions> = { milestones: true, gamma: true, lastEpoch: true };
 
 /** Multiplies each group's lr by `gamma` at each milestone epoch. */
 export class MultiStepLR extends LRScheduler {
@@ -49,7 +52,12 @@ export class MultiStepLR extends LRScheduler {
   /** Multiplicative decay. */
   gamma: number;
 
-  constructor(optimizer: AnyOptimizer, { milestones, gamma = 0.1, lastEpoch = -1 }: MultiStepLROptions) {
+  constructor(optimizer: AnyOptimizer, options: MultiStepLROptions) {
+    const {
+      milestones,
+      gamma = 0.1,
+      lastEpoch = -1,
+    } = checkOptions('MultiStepLR', options, MULTI_STEPLR_KEYS);
     super(optimizer, lastEpoch);
     this.milestones = [...milestones].sort((a, b) => a - b);
     this.gamma = gamma;
@@ -73,13 +81,15 @@ export interface ExponentialLROptions extends SchedulerOptions {
   /** Multiplicative decay per epoch. */
   gamma: number;
 }
+const EXPONENTIALLR_KEYS: OptionKeys<ExponentialLROptions> = { gamma: true, lastEpoch: true };
 
 /** Multiplies each group's lr by `gamma` every epoch. */
 export class ExponentialLR extends LRScheduler {
   /** Multiplicative decay per epoch. */
   gamma: number;
 
-  constructor(optimizer: AnyOptimizer, { gamma, lastEpoch = -1 }: ExponentialLROptions) {
+  constructor(optimizer: AnyOptimizer, options: ExponentialLROptions) {
+    const { gamma, lastEpoch = -1 } = checkOptions('ExponentialLR', options, EXPONENTIALLR_KEYS);
     super(optimizer, lastEpoch);
     this.gamma = gamma;
     this.initialStep();
@@ -102,6 +112,7 @@ export interface ConstantLROptions extends SchedulerOptions {
   /** Epochs the factor is applied for (default 5). */
   totalIters?: number;
 }
+const CONSTANTLR_KEYS: OptionKeys<ConstantLROptions> = { factor: true, totalIters: true, lastEpoch: true };
 
 /** Scales each group's lr by `factor` for the first `totalIters` epochs, then restores it. */
 export class ConstantLR extends LRScheduler {
@@ -110,10 +121,12 @@ export class ConstantLR extends LRScheduler {
   /** Epochs the factor is applied for. */
   totalIters: number;
 
-  constructor(
-    optimizer: AnyOptimizer,
-    { factor = 1 / 3, totalIters = 5, lastEpoch = -1 }: ConstantLROptions = {},
-  ) {
+  constructor(optimizer: AnyOptimizer, options: ConstantLROptions = {}) {
+    const {
+      factor = 1 / 3,
+      totalIters = 5,
+      lastEpoch = -1,
+    } = checkOptions('ConstantLR', options, CONSTANTLR_KEYS);
     if (factor > 1 || factor < 0) {
       throw new ValueError('ConstantLR', 'Constant multiplicative factor expected to be between 0 and 1.');
     }
@@ -145,6 +158,12 @@ export interface LinearLROptions extends SchedulerOptions {
   /** Epochs of the linear ramp (default 5). */
   totalIters?: number;
 }
+const LINEARLR_KEYS: OptionKeys<LinearLROptions> = {
+  startFactor: true,
+  endFactor: true,
+  totalIters: true,
+  lastEpoch: true,
+};
 
 /** Ramps each group's lr linearly from `startFactor` to `endFactor` times its base over `totalIters` epochs. */
 export class LinearLR extends LRScheduler {
@@ -155,10 +174,13 @@ export class LinearLR extends LRScheduler {
   /** Epochs of the ramp. */
   totalIters: number;
 
-  constructor(
-    optimizer: AnyOptimizer,
-    { startFactor = 1 / 3, endFactor = 1, totalIters = 5, lastEpoch = -1 }: LinearLROptions = {},
-  ) {
+  constructor(optimizer: AnyOptimizer, options: LinearLROptions = {}) {
+    const {
+      startFactor = 1 / 3,
+      endFactor = 1,
+      totalIters = 5,
+      lastEpoch = -1,
+    } = checkOptions('LinearLR', options, LINEARLR_KEYS);
     if (startFactor > 1 || startFactor < 0) {
       throw new ValueError('LinearLR', 'Starting multiplicative factor expected to be between 0 and 1.');
     }
@@ -195,13 +217,15 @@ export interface LambdaLROptions extends SchedulerOptions {
   /** Factor of the base lr at an epoch: one function for all groups, or one per group. */
   lrLambda: ((epoch: number) => number) | readonly ((epoch: number) => number)[];
 }
+const LAMBDALR_KEYS: OptionKeys<LambdaLROptions> = { lrLambda: true, lastEpoch: true };
 
 /** Sets each group's lr to its base lr times `lrLambda(epoch)`. */
 export class LambdaLR extends LRScheduler {
   /** Not part of the state dict (functions are not serializable). */
   lrLambdas: ((epoch: number) => number)[];
 
-  constructor(optimizer: AnyOptimizer, { lrLambda, lastEpoch = -1 }: LambdaLROptions) {
+  constructor(optimizer: AnyOptimizer, options: LambdaLROptions) {
+    const { lrLambda, lastEpoch = -1 } = checkOptions('LambdaLR', options, LAMBDALR_KEYS);
     const count = optimizer.paramGroups.length;
     if (Array.isArray(lrLambda) && lrLambda.length !== count) {
       throw new ValueError('LambdaLR', `Expected ${count} lr_lambdas, but got ${lrLambda.length}`);

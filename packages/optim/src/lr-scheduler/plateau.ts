@@ -1,4 +1,4 @@
-import { type Tensor, ValueError } from '@nn/tensor';
+import { checkOptions, type OptionKeys, type Tensor, ValueError } from '@nn/tensor';
 import { type AnyOptimizer, groupsOf, perGroup, type Scheduler, snapshotFields } from './scheduler';
 
 /** Options of {@link ReduceLROnPlateau}. */
@@ -20,6 +20,16 @@ export interface ReduceLROnPlateauOptions {
   /** Reductions smaller than this are skipped (default 1e-8). */
   eps?: number;
 }
+const REDUCELR_ON_PLATEAU_KEYS: OptionKeys<ReduceLROnPlateauOptions> = {
+  mode: true,
+  factor: true,
+  patience: true,
+  threshold: true,
+  thresholdMode: true,
+  cooldown: true,
+  minLr: true,
+  eps: true,
+};
 
 /**
  * Reduces each group's lr by `factor` when a metric has stopped improving for `patience` epochs, as
@@ -55,6 +65,7 @@ export class ReduceLROnPlateau implements Scheduler {
   private lastLr: number[];
 
   constructor(optimizer: AnyOptimizer, options: ReduceLROnPlateauOptions = {}) {
+    checkOptions('ReduceLROnPlateau', options, REDUCELR_ON_PLATEAU_KEYS);
     const op = 'ReduceLROnPlateau';
     const { mode = 'min', factor = 0.1, patience = 10, threshold = 1e-4, thresholdMode = 'rel' } = options;
     if (factor >= 1) throw new ValueError(op, 'Factor should be < 1.0.');

@@ -7,9 +7,9 @@ export class NNError extends Error {
   override name = 'NNError';
   /** The op that raised it, e.g. `'matmul'`. */
   readonly op: string;
-  /** Makes the message `op: message`. */
-  constructor(op: string, message: string) {
-    super(`${op}: ${message}`);
+  /** Makes the message `op: message`; `options.cause` keeps the error this one wraps. */
+  constructor(op: string, message: string, options?: ErrorOptions) {
+    super(`${op}: ${message}`, options);
     this.op = op;
   }
 }

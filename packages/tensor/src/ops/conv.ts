@@ -1,6 +1,7 @@
 import { zeros } from '../creation';
 import type { ConvAttrs } from '../kernel/attrs/nn';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../kernel/errors';
+import { checkOptions, type OptionKeys } from '../options';
 import { runKernel } from '../run-kernel';
 import type { Tensor } from '../tensor';
 import { pair, type Size2 } from './pooling';
@@ -16,6 +17,7 @@ export interface Conv2dOptions {
   /** Split input and output channels into this many groups convolved separately (default 1). */
   groups?: number;
 }
+const CONV2D_KEYS: OptionKeys<Conv2dOptions> = { stride: true, padding: true, dilation: true, groups: true };
 
 function checkFloat(op: string, ...tensors: (Tensor | undefined)[]): void {
   const given = tensors.filter((t): t is Tensor => t !== undefined);
@@ -134,7 +136,9 @@ function checkOutput(op: string, x: Tensor, weight: Tensor, a: ConvAttrs): void 
 }
 
 /** 2-D convolution (cross-correlation) over [N,C,H,W] or [C,H,W] input, as torch.nn.functional.conv2d. */
-export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor, options: Conv2dOptions = {}): Tensor {
+export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
+  bias ??= undefined; // null means no bias, as F.conv2d
+  checkOptions('conv2d', options, CONV2D_KEYS);
   checkFloat('conv2d', x, weight, bias);
   const [x4, added] = batched('conv2d', x, 4);
   const attrs = convAttrs('conv2d', weight, options);
@@ -155,9 +159,12 @@ export interface Conv1dOptions {
   /** Split channels into this many groups convolved separately (default 1). */
   groups?: number;
 }
+const CONV1D_KEYS: OptionKeys<Conv1dOptions> = { stride: true, padding: true, dilation: true, groups: true };
 
 /** 1-D convolution over [N,C,L] or [C,L] input: a conv2d over a height of 1. */
-export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor, options: Conv1dOptions = {}): Tensor {
+export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv1dOptions = {}): Tensor {
+  bias ??= undefined; // null means no bias, as F.conv1d
+  checkOptions('conv1d', options, CONV1D_KEYS);
   if (weight.ndim !== 3)
     throw new ShapeError('conv1d', `expected 3-D weight [out, in/groups, k], got ${fmtShape(weight.shape)}`);
   const [x3, added] = batched('conv1d', x, 3);
@@ -197,14 +204,23 @@ export interface ConvTranspose2dOptions {
   /** Spacing between kernel taps (default 1). */
   dilation?: Size2;
 }
+const CONV_TRANSPOSE2D_KEYS: OptionKeys<ConvTranspose2dOptions> = {
+  stride: true,
+  padding: true,
+  outputPadding: true,
+  groups: true,
+  dilation: true,
+};
 
 /** Transposed 2-D convolution; weight is [inChannels, outChannels / groups, kH, kW]. */
 export function convTranspose2d(
   x: Tensor,
   weight: Tensor,
-  bias?: Tensor,
+  bias?: Tensor | null,
   options: ConvTranspose2dOptions = {},
 ): Tensor {
+  bias ??= undefined; // null means no bias, as F.conv_transpose2d
+  checkOptions('convTranspose2d', options, CONV_TRANSPOSE2D_KEYS);
   checkFloat('convTranspose2d', x, weight, bias);
   const [x4, added] = batched('convTranspose2d', x, 4);
   const attrs = convAttrs('convTranspose2d', weight, { ...options, padding: options.padding ?? 0 });

@@ -1,10 +1,15 @@
 import { type DType, isFloating, promoteTypes, resultType } from '../kernel/dtype';
-import { DTypeError, fmtShape, ShapeError } from '../kernel/errors';
+import { DTypeError, fmtShape, ShapeError, ValueError } from '../kernel/errors';
 import { elementwiseSpecByName } from '../kernel/ops/elementwise-specs';
 import { broadcastShapes, sameShape } from '../kernel/shape';
+import { checkOptions, type OptionKeys } from '../options';
 import { runInplace, runKernel } from '../run-kernel';
 import type { Tensor } from '../tensor';
 import { isTensor, scalarTensor } from '../wrap';
+
+const ALPHA_KEYS: OptionKeys<{ alpha?: number }> = { alpha: true };
+const VALUE_KEYS: OptionKeys<{ value?: number }> = { value: true };
+const DIV_KEYS: OptionKeys<{ roundingMode?: RoundingMode }> = { roundingMode: true };
 
 /** A tensor or a JS scalar (which takes part in type promotion as PyTorch's Python scalars do). */
 export type Operand = Tensor | number | boolean;
@@ -25,10 +30,36 @@ function canCast(from: DType, to: DType): boolean {
   return rank[from] <= rank[to];
 }
 
+const CATEGORY: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 2 };
+
+/**
+ * PyTorch's result_type: tensors with dims decide the dtype; 0-d tensors (like JS numbers) only raise its
+ * category: float32 + 0-d float64 is float32, int32 + 0-d float64 is float64.
+ */
+function operandsType(operands: readonly Operand[]): DType {
+  const tensors = operands.filter(isTensor);
+  const dimmed = tensors.filter((t) => t.ndim > 0);
+  if (dimmed.length === 0 || dimmed.length === tensors.length)
+    return resultType(...operands.map(operandType));
+  let type = resultType(...dimmed.map((t) => t.dtype));
+  const zeroDim = resultType(...tensors.filter((t) => t.ndim === 0).map((t) => t.dtype));
+  if (CATEGORY[zeroDim] > CATEGORY[type]) type = zeroDim;
+  return resultType(type, ...operands.filter((x): x is number | boolean => !isTensor(x)));
+}
+
+/**
+ * Integer division and remainder by a JS number 0 raise, as PyTorch's ZeroDivisionError. A zero inside a
+ * divisor tensor is for the kernels to report: ops never read tensor data on the host.
+ */
+function checkIntegerDivisor(op: string, input: Operand, other: Operand): void {
+  if (isTensor(other) || Number(other) !== 0 || isFloating(operandsType([input, other]))) return;
+  throw new ValueError(op, 'ZeroDivisionError: integer division or remainder by zero');
+}
+
 /** Result dtype and compute dtype of elementwise kernel `name` over `operands`. */
 function plan(name: string, operands: readonly Operand[]): { compute: DType; out: DType } {
   const spec = elementwiseSpecByName.get(name)!;
-  const compute = resultType(...operands.map(operandType));
+  const compute = operandsType(operands);
   if (spec.rejects?.dtypes.includes(compute)) throw new DTypeError(name, spec.rejects.why);
   if (spec.result === 'bool') return { compute, out: 'bool' };
   if (spec.result === 'float' && !isFloating(compute)) return { compute: 'float32', out: 'float32' };
@@ -82,6 +113,7 @@ export function elementwiseInplace(
 
 /** `input + alpha * other`. */
 export function add(input: Operand, other: Operand, options: { alpha?: number } = {}): Tensor {
+  checkOptions('add', options, ALPHA_KEYS);
   return elementwise('add', [input, other], options.alpha ?? 1);
 }
 
@@ -96,6 +128,7 @@ export function reluBackward(grad: Tensor, output: Tensor): Tensor {
 
 /** `input - alpha * other`. */
 export function sub(input: Operand, other: Operand, options: { alpha?: number } = {}): Tensor {
+  checkOptions('sub', options, ALPHA_KEYS);
   return elementwise('sub', [input, other], options.alpha ?? 1);
 }
 
@@ -109,6 +142,8 @@ export type RoundingMode = 'trunc' | 'floor' | undefined;
 
 /** torch.div: true division (integers give float32) unless `roundingMode` is `'trunc'` or `'floor'`. */
 export function div(input: Operand, other: Operand, options: { roundingMode?: RoundingMode } = {}): Tensor {
+  checkOptions('div', options, DIV_KEYS);
+  if (options.roundingMode !== undefined) checkIntegerDivisor('div', input, other);
   const name = kernelForRounding(options.roundingMode);
   return elementwise(name, [input, other]);
 }
@@ -125,11 +160,13 @@ export function pow(input: Operand, exponent: Operand): Tensor {
 
 /** Python's `%`: the result takes the divisor's sign. */
 export function remainder(input: Operand, other: Operand): Tensor {
+  checkIntegerDivisor('remainder', input, other);
   return elementwise('remainder', [input, other]);
 }
 
 /** C's fmod: the result takes the dividend's sign. */
 export function fmod(input: Operand, other: Operand): Tensor {
+  checkIntegerDivisor('fmod', input, other);
   return elementwise('fmod', [input, other]);
 }
 
@@ -187,6 +224,7 @@ export function addcmul(
   tensor2: Operand,
   options: { value?: number } = {},
 ): Tensor {
+  checkOptions('addcmul', options, VALUE_KEYS);
   return elementwise('addcmul', [input, tensor1, tensor2], options.value ?? 1);
 }
 
@@ -197,5 +235,6 @@ export function addcdiv(
   tensor2: Operand,
   options: { value?: number } = {},
 ): Tensor {
+  checkOptions('addcdiv', options, VALUE_KEYS);
   return elementwise('addcdiv', [input, tensor1, tensor2], options.value ?? 1);
 }

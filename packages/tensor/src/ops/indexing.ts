@@ -2,10 +2,14 @@ import type { ScatterReduce } from '../kernel/attrs/indexing';
 import { isFloating } from '../kernel/dtype';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../kernel/errors';
 import { broadcastShapes, normalizeDim, sameShape } from '../kernel/shape';
+import { checkOptions, type OptionKeys } from '../options';
 import { runInplace, runKernel } from '../run-kernel';
 import type { Tensor } from '../tensor';
 import { isTensor, scalarTensor } from '../wrap';
 import { reshape } from './views';
+
+const ALPHA_KEYS: OptionKeys<{ alpha?: number }> = { alpha: true };
+const SCATTER_KEYS: OptionKeys<{ reduce?: ScatterReduce }> = { reduce: true };
 
 // Index values are range-checked inside the kernels (they may live on a device); ops check only
 // dtypes and shapes, which are known on the host.
@@ -104,6 +108,7 @@ export function scatter(
   src: Tensor | number | boolean,
   options: { reduce?: ScatterReduce } = {},
 ): Tensor {
+  checkOptions('scatter', options, SCATTER_KEYS);
   const plan = planScatter('scatter', x, dim, index, src);
   return runKernel('scatter', [x, index, plan.src], scatterAttrs(plan.dim, options.reduce));
 }
@@ -116,6 +121,7 @@ export function scatter_(
   src: Tensor | number | boolean,
   options: { reduce?: ScatterReduce } = {},
 ): Tensor {
+  checkOptions('scatter_', options, SCATTER_KEYS);
   const plan = planScatter('scatter_', x, dim, index, src);
   return runInplace('scatter', x, [x, index, plan.src], scatterAttrs(plan.dim, options.reduce));
 }
@@ -184,6 +190,7 @@ export function indexAdd(
   source: Tensor,
   options: { alpha?: number } = {},
 ): Tensor {
+  checkOptions('indexAdd', options, ALPHA_KEYS);
   const plan = planIndexAdd('indexAdd', x, dim, index, source, options.alpha ?? 1);
   return runKernel('indexAdd', [x, index, plan.source], { dim: plan.dim });
 }
@@ -196,6 +203,7 @@ export function indexAdd_(
   source: Tensor,
   options: { alpha?: number } = {},
 ): Tensor {
+  checkOptions('indexAdd_', options, ALPHA_KEYS);
   const plan = planIndexAdd('indexAdd_', x, dim, index, source, options.alpha ?? 1);
   return runInplace('indexAdd', x, [x, index, plan.source], { dim: plan.dim });
 }

@@ -1,8 +1,11 @@
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../kernel/errors';
 import { broadcastShapes, shapeSize } from '../kernel/shape';
+import { checkOptions, type OptionKeys } from '../options';
 import { runKernel } from '../run-kernel';
 import type { Tensor } from '../tensor';
 import { mul } from './elementwise';
+
+const ADDMM_KEYS: OptionKeys<{ beta?: number; alpha?: number }> = { beta: true, alpha: true };
 
 function checkSameDtype(op: string, a: Tensor, b: Tensor): void {
   if (a.dtype === 'bool' || b.dtype === 'bool') {
@@ -132,6 +135,7 @@ export function addmm(
   mat2: Tensor,
   options: { beta?: number; alpha?: number } = {},
 ): Tensor {
+  checkOptions('addmm', options, ADDMM_KEYS);
   const { beta = 1, alpha = 1 } = options;
   const product = mm(mat1, mat2);
   const scaled = alpha === 1 ? product : product.mul(alpha);

@@ -1,5 +1,6 @@
 import type { PoolAttrs } from '../kernel/attrs/nn';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../kernel/errors';
+import { checkOptions, type OptionKeys } from '../options';
 import { runKernel, runKernelMulti } from '../run-kernel';
 import type { Tensor } from '../tensor';
 import type { ValuesIndices } from './reductions';
@@ -93,9 +94,16 @@ export interface MaxPool2dOptions extends PoolOptions {
   /** Spacing between window taps (default 1). */
   dilation?: Size2;
 }
+const MAX_POOL_KEYS: OptionKeys<MaxPool2dOptions> = {
+  stride: true,
+  padding: true,
+  ceilMode: true,
+  dilation: true,
+};
 
 /** 2-D max pooling over [N,C,H,W] or [C,H,W] input; `stride` defaults to the kernel size. */
 export function maxPool2d(x: Tensor, kernelSize: Size2, options: MaxPool2dOptions = {}): Tensor {
+  checkOptions('maxPool2d', options, MAX_POOL_KEYS);
   return maxPool2dWithIndices(x, kernelSize, options).values;
 }
 
@@ -108,6 +116,7 @@ export function maxPool2dWithIndices(
   kernelSize: Size2,
   options: MaxPool2dOptions = {},
 ): ValuesIndices {
+  checkOptions('maxPool2dWithIndices', options, MAX_POOL_KEYS);
   const [x4, added] = as4d('maxPool2d', x);
   const [values, indices] = runKernelMulti(
     'maxPool2d',
@@ -124,9 +133,17 @@ export interface AvgPool2dOptions extends PoolOptions {
   /** Divide every window sum by this instead of the window size. */
   divisorOverride?: number;
 }
+const AVG_POOL_KEYS: OptionKeys<AvgPool2dOptions> = {
+  stride: true,
+  padding: true,
+  ceilMode: true,
+  countIncludePad: true,
+  divisorOverride: true,
+};
 
 /** 2-D average pooling; `stride` defaults to the kernel size. */
 export function avgPool2d(x: Tensor, kernelSize: Size2, options: AvgPool2dOptions = {}): Tensor {
+  checkOptions('avgPool2d', options, AVG_POOL_KEYS);
   const [x4, added] = as4d('avgPool2d', x);
   if (options.divisorOverride !== undefined && options.divisorOverride === 0) {
     throw new ValueError('avgPool2d', 'divisor must be not zero');

@@ -2,6 +2,7 @@ import { type DType, isFloating } from '../kernel/dtype';
 import { DTypeError, fmtShape, IndexError, ShapeError, ValueError } from '../kernel/errors';
 import { ANY_DEVICE } from '../kernel/registry';
 import { normalizeDim, normalizeDims } from '../kernel/shape';
+import { checkOptions, type OptionKeys } from '../options';
 import { registerKernel, runKernel, runKernelMulti } from '../run-kernel';
 import type { Tensor } from '../tensor';
 import { add, div, elementwise, mul, pow, sub, where } from './elementwise';
@@ -15,6 +16,10 @@ export interface ReduceOptions {
   /** Keep reduced dims as size 1 (default false). */
   keepdim?: boolean;
 }
+
+const REDUCE_KEYS: OptionKeys<ReduceOptions> = { keepdim: true };
+const REDUCE_DTYPE_KEYS: OptionKeys<ReduceOptions & { dtype?: DType }> = { keepdim: true, dtype: true };
+const DTYPE_KEYS: OptionKeys<{ dtype?: DType }> = { dtype: true };
 
 /** A values tensor and the int32 positions (along the dim) they came from. */
 export interface ValuesIndices {
@@ -74,6 +79,7 @@ function accumulateType(x: Tensor, dtype: DType | undefined): DType {
  * stay accurate. The sum of nothing is 0.
  */
 export function sum(x: Tensor, dim?: Dims, options: ReduceOptions & { dtype?: DType } = {}): Tensor {
+  checkOptions('sum', options, REDUCE_DTYPE_KEYS);
   const dims = reduceDims('sum', x, dim);
   return runKernel('sum', [x], {
     dims,
@@ -84,6 +90,7 @@ export function sum(x: Tensor, dim?: Dims, options: ReduceOptions & { dtype?: DT
 
 /** torch.prod over `dim` (every dim when omitted); integers and bools give int32. The product of nothing is 1. */
 export function prod(x: Tensor, dim?: Dims, options: ReduceOptions & { dtype?: DType } = {}): Tensor {
+  checkOptions('prod', options, REDUCE_DTYPE_KEYS);
   const dims = reduceDims('prod', x, dim);
   return runKernel('prod', [x], {
     dims,
@@ -94,6 +101,7 @@ export function prod(x: Tensor, dim?: Dims, options: ReduceOptions & { dtype?: D
 
 /** torch.mean over `dim` (every dim when omitted); floating inputs only (or pass `dtype`). Empty gives NaN. */
 export function mean(x: Tensor, dim?: Dims, options: ReduceOptions & { dtype?: DType } = {}): Tensor {
+  checkOptions('mean', options, REDUCE_DTYPE_KEYS);
   const dtype = options.dtype ?? x.dtype;
   if (!isFloating(dtype)) {
     throw new DTypeError(
@@ -108,6 +116,7 @@ export function mean(x: Tensor, dim?: Dims, options: ReduceOptions & { dtype?: D
 
 /** torch.amax: the largest value over `dim` (every dim when omitted); NaN propagates. */
 export function amax(x: Tensor, dim?: Dims, options: ReduceOptions = {}): Tensor {
+  checkOptions('amax', options, REDUCE_KEYS);
   const dims = reduceDims('amax', x, dim);
   checkNonEmpty('amax', x, dims, dim !== undefined);
   return runKernel('amax', [x], { dims, keepdim: options.keepdim ?? false });
@@ -115,6 +124,7 @@ export function amax(x: Tensor, dim?: Dims, options: ReduceOptions = {}): Tensor
 
 /** torch.amin: the smallest value over `dim` (every dim when omitted); NaN propagates. */
 export function amin(x: Tensor, dim?: Dims, options: ReduceOptions = {}): Tensor {
+  checkOptions('amin', options, REDUCE_KEYS);
   const dims = reduceDims('amin', x, dim);
   checkNonEmpty('amin', x, dims, dim !== undefined);
   return runKernel('amin', [x], { dims, keepdim: options.keepdim ?? false });
@@ -144,6 +154,7 @@ function extreme(
 export function max(x: Tensor): Tensor;
 export function max(x: Tensor, dim: number, options?: ReduceOptions): ValuesIndices;
 export function max(x: Tensor, dim?: number, options: ReduceOptions = {}): Tensor | ValuesIndices {
+  checkOptions('max', options, REDUCE_KEYS);
   return extreme('max', x, dim, options.keepdim ?? false);
 }
 
@@ -151,6 +162,7 @@ export function max(x: Tensor, dim?: number, options: ReduceOptions = {}): Tenso
 export function min(x: Tensor): Tensor;
 export function min(x: Tensor, dim: number, options?: ReduceOptions): ValuesIndices;
 export function min(x: Tensor, dim?: number, options: ReduceOptions = {}): Tensor | ValuesIndices {
+  checkOptions('min', options, REDUCE_KEYS);
   return extreme('min', x, dim, options.keepdim ?? false);
 }
 
@@ -162,11 +174,13 @@ function argExtreme(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined,
 
 /** torch.argmax: int32 index of the largest value along `dim`, or in the flattened tensor without it. */
 export function argmax(x: Tensor, dim?: number, options: ReduceOptions = {}): Tensor {
+  checkOptions('argmax', options, REDUCE_KEYS);
   return argExtreme('argmax', x, dim, options.keepdim ?? false);
 }
 
 /** torch.argmin: int32 index of the smallest value along `dim`, or in the flattened tensor without it. */
 export function argmin(x: Tensor, dim?: number, options: ReduceOptions = {}): Tensor {
+  checkOptions('argmin', options, REDUCE_KEYS);
   return argExtreme('argmin', x, dim, options.keepdim ?? false);
 }
 
@@ -175,6 +189,7 @@ export interface VarOptions extends ReduceOptions {
   /** Subtracted from the element count in the divisor (default 1: Bessel's correction; 0: population). */
   correction?: number;
 }
+const VAR_KEYS: OptionKeys<VarOptions> = { keepdim: true, correction: true };
 
 function varianceAttrs(op: string, x: Tensor, dim: Dims | undefined, options: VarOptions) {
   requireFloat(op, x, 'std and var only support floating point dtypes.');
@@ -187,11 +202,13 @@ function varianceAttrs(op: string, x: Tensor, dim: Dims | undefined, options: Va
  * `variance` because `var` is a reserved word; the Tensor method is `x.var()`.
  */
 export function variance(x: Tensor, dim?: Dims, options: VarOptions = {}): Tensor {
+  checkOptions('var', options, VAR_KEYS);
   return runKernel('var', [x], varianceAttrs('var', x, dim, options));
 }
 
 /** torch.std: the square root of {@link variance}. */
 export function std(x: Tensor, dim?: Dims, options: VarOptions = {}): Tensor {
+  checkOptions('std', options, VAR_KEYS);
   return runKernel('std', [x], varianceAttrs('std', x, dim, options));
 }
 
@@ -200,6 +217,7 @@ export function std(x: Tensor, dim?: Dims, options: VarOptions = {}): Tensor {
  * don't overflow; all -Infinity gives -Infinity). Integers are converted to float32 first.
  */
 export function logsumexp(x: Tensor, dim: Dims, options: ReduceOptions = {}): Tensor {
+  checkOptions('logsumexp', options, REDUCE_KEYS);
   const input = isFloating(x.dtype) ? x : x.to('float32');
   const dims = reduceDims('logsumexp', input, dim);
   return runKernel('logsumexp', [input], { dims, keepdim: options.keepdim ?? false });
@@ -210,6 +228,7 @@ export function logsumexp(x: Tensor, dim: Dims, options: ReduceOptions = {}): Te
  * ±Infinity (max/min of |x|), 0 (count of non-zeros) or any other number. Floating inputs only.
  */
 export function norm(x: Tensor, p: NormOrder = 'fro', dim?: Dims, options: ReduceOptions = {}): Tensor {
+  checkOptions('norm', options, REDUCE_KEYS);
   requireFloat('norm', x, 'input dtype should be floating point.');
   if (p !== 'fro' && typeof p !== 'number') {
     throw new ValueError('norm', `unsupported norm order ${String(p)}; use a number or 'fro'`);
@@ -226,21 +245,25 @@ function scan(op: 'cumsum' | 'cumprod', x: Tensor, dim: number, dtype: DType | u
 
 /** torch.cumsum along `dim`; integers and bools give int32 unless `dtype` is given. */
 export function cumsum(x: Tensor, dim: number, options: { dtype?: DType } = {}): Tensor {
+  checkOptions('cumsum', options, DTYPE_KEYS);
   return scan('cumsum', x, dim, options.dtype);
 }
 
 /** torch.cumprod along `dim`; integers and bools give int32 unless `dtype` is given. */
 export function cumprod(x: Tensor, dim: number, options: { dtype?: DType } = {}): Tensor {
+  checkOptions('cumprod', options, DTYPE_KEYS);
   return scan('cumprod', x, dim, options.dtype);
 }
 
 /** torch.all: whether every element over `dim` (every dim when omitted) is non-zero; bool result. */
 export function all(x: Tensor, dim?: Dims, options: ReduceOptions = {}): Tensor {
+  checkOptions('all', options, REDUCE_KEYS);
   return runKernel('all', [x], { dims: reduceDims('all', x, dim), keepdim: options.keepdim ?? false });
 }
 
 /** torch.any: whether some element over `dim` (every dim when omitted) is non-zero; bool result. */
 export function any(x: Tensor, dim?: Dims, options: ReduceOptions = {}): Tensor {
+  checkOptions('any', options, REDUCE_KEYS);
   return runKernel('any', [x], { dims: reduceDims('any', x, dim), keepdim: options.keepdim ?? false });
 }
 
@@ -295,8 +318,14 @@ export function registerCompositeReductions(): void {
       if (p === Infinity) return amax(magnitude, dims, options);
       if (p === -Infinity) return amin(magnitude, dims, options);
       if (p === 1) return sum(magnitude, dims, options);
-      if (p === 2) return elementwise('sqrt', [sum(mul(x!, x!), dims, options)]);
-      return pow(sum(pow(magnitude, p), dims, options), 1 / p);
+      // The root is taken of a zero-safe value so that a zero norm has gradient 0 (PyTorch's subgradient)
+      // instead of 0 * Infinity = NaN; the values are the same.
+      const root = (total: Tensor, take: (safe: Tensor) => Tensor) => {
+        const zero = elementwise('eq', [total, 0]);
+        return where(zero, 0, take(where(zero, 1, total)));
+      };
+      if (p === 2) return root(sum(mul(x!, x!), dims, options), (t) => elementwise('sqrt', [t]));
+      return root(sum(pow(magnitude, p), dims, options), (t) => pow(t, 1 / p));
     },
     { composite: true },
   );

@@ -1,6 +1,7 @@
 import { isFloating } from '../kernel/dtype';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../kernel/errors';
 import { normalizeDim } from '../kernel/shape';
+import { checkOptions, type OptionKeys } from '../options';
 import { runKernel } from '../run-kernel';
 import type { Tensor } from '../tensor';
 
@@ -32,6 +33,7 @@ export interface CrossEntropyLossOptions {
   /** Targets of this class get a loss of 0 (and a zero gradient); default -100, as PyTorch. */
   ignoreIndex?: number;
 }
+const CROSS_ENTROPY_KEYS: OptionKeys<CrossEntropyLossOptions> = { ignoreIndex: true };
 
 function checkCrossEntropy(logits: Tensor, target: Tensor, ignoreIndex: number): void {
   const op = 'crossEntropyLoss';
@@ -73,6 +75,7 @@ export function crossEntropyLoss(
   target: Tensor,
   options: CrossEntropyLossOptions = {},
 ): Tensor {
+  checkOptions('crossEntropyLoss', options, CROSS_ENTROPY_KEYS);
   const ignoreIndex = options.ignoreIndex ?? -100;
   checkCrossEntropy(logits, target, ignoreIndex);
   return runKernel('crossEntropyLoss', [logits, target], { ignoreIndex });

@@ -1,5 +1,6 @@
 import { fmtShape, IndexError } from '../kernel/errors';
 import { normalizeDim } from '../kernel/shape';
+import { checkOptions, type OptionKeys } from '../options';
 import { runKernelMulti } from '../run-kernel';
 import type { Tensor } from '../tensor';
 import type { ValuesIndices } from './reductions';
@@ -20,11 +21,15 @@ export interface TopkOptions {
   sorted?: boolean;
 }
 
+const SORT_KEYS: OptionKeys<SortOptions> = { descending: true, stable: true };
+const TOPK_KEYS: OptionKeys<TopkOptions> = { largest: true, sorted: true };
+
 /**
  * torch.sort along `dim` (default the last): `{ values, indices }` with int32 indices. NaN counts as
  * greater than every number (last ascending, first descending); equal values keep their order.
  */
 export function sort(x: Tensor, dim = -1, options: SortOptions = {}): ValuesIndices {
+  checkOptions('sort', options, SORT_KEYS);
   const d = normalizeDim('sort', dim, x.ndim);
   const [values, indices] = runKernelMulti('sort', [x], {
     dim: d,
@@ -35,6 +40,7 @@ export function sort(x: Tensor, dim = -1, options: SortOptions = {}): ValuesIndi
 
 /** torch.argsort: the int32 indices that {@link sort} would order `x` by. */
 export function argsort(x: Tensor, dim = -1, options: SortOptions = {}): Tensor {
+  checkOptions('argsort', options, SORT_KEYS);
   return sort(x, dim, options).indices;
 }
 
@@ -43,6 +49,7 @@ export function argsort(x: Tensor, dim = -1, options: SortOptions = {}): Tensor 
  * as `{ values, indices }`, in sorted order. NaN counts as the largest value.
  */
 export function topk(x: Tensor, k: number, dim = -1, options: TopkOptions = {}): ValuesIndices {
+  checkOptions('topk', options, TOPK_KEYS);
   const d = normalizeDim('topk', dim, x.ndim);
   const size = x.shape[d] ?? 1;
   if (!Number.isInteger(k) || k < 0 || k > size) {

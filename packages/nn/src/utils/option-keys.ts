@@ -1,0 +1,126 @@
+// The valid keys of each options type of @nn/nn, for checkOptions. Each object is typed against its interface,
+// so TypeScript fails the build when an option is added to a type but not here (or the other way round).
+import type { Generator, OptionKeys } from '@nn/tensor';
+import type { GeluApproximate, SoftplusOptions } from '../functional/activation';
+import type { DropoutOptions } from '../functional/dropout';
+import type {
+  ClassLossOptions,
+  CrossEntropyOptions,
+  KLDivReduction,
+  Reduction,
+  ReductionOptions,
+} from '../functional/loss';
+import type { BatchNormOptions as BatchNormFunctionalOptions } from '../functional/normalization';
+import type { InitOptions, KaimingOptions } from '../init';
+import type { ConvOptions, ConvTransposeOptions } from '../layers/conv';
+import type { EmbeddingOptions } from '../layers/embedding';
+import type { FactoryOptions, LayerOptions } from '../layers/linear';
+import type { ClassLossModuleOptions } from '../layers/loss';
+import type { BatchNormOptions, GroupNormOptions, LayerNormOptions } from '../layers/normalization';
+import type { AvgPool2dOptions, MaxPool2dOptions } from '../layers/pooling';
+import type { SummaryOptions } from '../module/summary';
+import type { SaveOptions } from '../serialization/state-dict-io';
+import type { ClipGradNormOptions } from './clip-grad';
+
+const FACTORY = { dtype: true, device: true } as const;
+const REDUCTION = { reduction: true } as const;
+
+export const GELU_KEYS: OptionKeys<{ approximate?: GeluApproximate }> = { approximate: true };
+export const SOFTPLUS_KEYS: OptionKeys<SoftplusOptions> = { beta: true, threshold: true };
+export const DROPOUT_KEYS: OptionKeys<DropoutOptions> = { generator: true };
+export const REDUCTION_KEYS: OptionKeys<ReductionOptions> = REDUCTION;
+export const SMOOTH_L1_KEYS: OptionKeys<ReductionOptions & { beta?: number }> = { ...REDUCTION, beta: true };
+export const HUBER_KEYS: OptionKeys<ReductionOptions & { delta?: number }> = { ...REDUCTION, delta: true };
+export const CLASS_LOSS_KEYS: OptionKeys<ClassLossOptions> = {
+  ...REDUCTION,
+  weight: true,
+  ignoreIndex: true,
+};
+export const CROSS_ENTROPY_KEYS: OptionKeys<CrossEntropyOptions> = {
+  ...CLASS_LOSS_KEYS,
+  labelSmoothing: true,
+};
+export const BCE_KEYS: OptionKeys<ReductionOptions & { weight?: unknown }> = { ...REDUCTION, weight: true };
+export const BCE_LOGITS_KEYS: OptionKeys<ReductionOptions & { weight?: unknown; posWeight?: unknown }> = {
+  ...REDUCTION,
+  weight: true,
+  posWeight: true,
+};
+export const KL_DIV_KEYS: OptionKeys<{ reduction?: KLDivReduction; logTarget?: boolean }> = {
+  reduction: true,
+  logTarget: true,
+};
+export const LOSS_MODULE_KEYS: OptionKeys<{ reduction?: Reduction }> = REDUCTION;
+export const CLASS_LOSS_MODULE_KEYS: OptionKeys<ClassLossModuleOptions> = CLASS_LOSS_KEYS;
+export const BATCH_NORM_FUNCTIONAL_KEYS: OptionKeys<BatchNormFunctionalOptions> = {
+  weight: true,
+  bias: true,
+  training: true,
+  momentum: true,
+  eps: true,
+};
+export const FACTORY_KEYS: OptionKeys<FactoryOptions> = FACTORY;
+export const LAYER_KEYS: OptionKeys<LayerOptions> = { ...FACTORY, bias: true };
+export const CONV_KEYS: OptionKeys<ConvOptions> = {
+  ...LAYER_KEYS,
+  stride: true,
+  padding: true,
+  dilation: true,
+  groups: true,
+  paddingMode: true,
+};
+export const CONV_TRANSPOSE_KEYS: OptionKeys<ConvTransposeOptions> = {
+  ...LAYER_KEYS,
+  stride: true,
+  padding: true,
+  outputPadding: true,
+  dilation: true,
+  groups: true,
+  paddingMode: true,
+};
+export const EMBEDDING_KEYS: OptionKeys<EmbeddingOptions> = { ...FACTORY, paddingIdx: true };
+export const BATCH_NORM_KEYS: OptionKeys<BatchNormOptions> = {
+  ...FACTORY,
+  eps: true,
+  momentum: true,
+  affine: true,
+  trackRunningStats: true,
+};
+export const LAYER_NORM_KEYS: OptionKeys<LayerNormOptions> = {
+  ...FACTORY,
+  eps: true,
+  elementwiseAffine: true,
+};
+export const GROUP_NORM_KEYS: OptionKeys<GroupNormOptions> = { ...FACTORY, eps: true, affine: true };
+export const INIT_KEYS: OptionKeys<InitOptions> = { generator: true } as OptionKeys<{
+  generator?: Generator;
+}>;
+export const KAIMING_KEYS: OptionKeys<KaimingOptions> = {
+  ...INIT_KEYS,
+  a: true,
+  mode: true,
+  nonlinearity: true,
+};
+export const SUMMARY_KEYS: OptionKeys<SummaryOptions> = FACTORY;
+export const SAVE_KEYS: OptionKeys<SaveOptions> = { metadata: true };
+export const CLIP_GRAD_NORM_KEYS: OptionKeys<ClipGradNormOptions> = {
+  normType: true,
+  errorIfNonfinite: true,
+};
+export const RECURSE_KEYS: OptionKeys<{ recurse?: boolean }> = { recurse: true };
+export const STRICT_KEYS: OptionKeys<{ strict?: boolean }> = { strict: true };
+export const SET_TO_NONE_KEYS: OptionKeys<{ setToNone?: boolean }> = { setToNone: true };
+export const PERSISTENT_KEYS: OptionKeys<{ persistent?: boolean }> = { persistent: true };
+export const MAX_POOL_KEYS: OptionKeys<MaxPool2dOptions> = {
+  stride: true,
+  padding: true,
+  dilation: true,
+  ceilMode: true,
+};
+export const AVG_POOL_KEYS: OptionKeys<AvgPool2dOptions> = {
+  stride: true,
+  padding: true,
+  ceilMode: true,
+  countIncludePad: true,
+  divisorOverride: true,
+};
