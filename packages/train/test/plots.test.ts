@@ -51,6 +51,17 @@ describe('history plots', () => {
     expect(svg).toContain('>0.01</text>'); // the constant lr reads as itself
   });
 
+  it('labels the epoch axis with whole epochs only, each once', async () => {
+    const history = new History();
+    [0.48, 0.13, 0.055].forEach((loss, epoch) => {
+      history.record(epoch, { loss, accuracy: 0.9 + loss / 10, val_loss: loss + 0.01, val_accuracy: 0.95 });
+    });
+    const svg = await historySvg(history);
+    // two panels (loss, accuracy), each with ticks 1, 2, 3: no half-epoch tick rounded to a repeated label
+    for (const epoch of ['1', '2', '3'])
+      expect(svg.match(new RegExp(`>${epoch}</text>`, 'g'))).toHaveLength(2);
+  });
+
   it('renders a PNG and writes either format by extension', async () => {
     const png = await historyPng(sampleHistory(), { scale: 1 });
     expect(Array.from(png.subarray(0, 8))).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);

@@ -51,7 +51,11 @@ export function historyVegaLiteSpec(
           type: 'quantitative',
           title: 'epoch',
           scale: { domain: [1, lastEpoch], nice: false },
-          axis: { tickMinStep: 1, format: 'd' },
+          // Whole epochs only: vega places ticks at halves for few epochs, and 'd' would label 1.5 as "2".
+          axis:
+            lastEpoch <= 12
+              ? { values: Array.from({ length: lastEpoch }, (_, i) => i + 1), format: 'd' }
+              : { tickMinStep: 1, format: 'd' },
         },
         y: {
           field: 'value',
