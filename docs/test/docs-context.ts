@@ -35,5 +35,10 @@ export function docsContext() {
     head: new Linear(32, 10),
     extra: new Linear(10, 10),
     validationLoss: 0.5,
+    // an MNIST-shaped split, small: images [N, 1, 28, 28] and int32 labels
+    xTrain: randn([64, 1, 28, 28]),
+    yTrain: randint(0, 10, [64]),
+    xTest: randn([16, 1, 28, 28]),
+    yTest: randint(0, 10, [16]),
   };
 }

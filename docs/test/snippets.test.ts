@@ -22,7 +22,9 @@ interface Block {
 
 function blocksOf(markdown: string): Block[] {
   const blocks: Block[] = [];
-  for (const match of markdown.matchAll(/(?:<!-- docs-test: skip ([^>]*?) -->\s*\n)?```ts\n([\s\S]*?)```/g)) {
+  for (const match of markdown.matchAll(
+    /(?:<!-- docs-test: skip ([^>]*?) -->\s*\n)?```ts(?: \[[^\]\n]*\])?\n([\s\S]*?)```/g,
+  )) {
     blocks.push({ code: match[2]!, skip: match[1] });
   }
   return blocks;
