@@ -395,15 +395,6 @@ export class Module extends FieldGuard {
         mismatches,
       );
     }
-    for (const [key, value] of Object.entries(stateDict)) {
-      if (!(value instanceof Tensor)) {
-        const got = Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value;
-        throw new ValueError(
-          'loadStateDict',
-          `state dict entry "${key}" is ${got}, not a Tensor; load files with load()/loadFile(), which return tensors`,
-        );
-      }
-    }
     for (const [key, target] of targets) {
       const source = stateDict[key];
       if (source !== undefined)
