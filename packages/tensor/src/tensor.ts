@@ -24,7 +24,9 @@ import {
   type Operand,
   pow,
   type RoundingMode,
+  type RoundOptions,
   remainder,
+  round,
   sub,
   where,
   xlogy,
@@ -750,9 +752,9 @@ export class Tensor implements TensorView {
     return elementwise('ceil', [this]);
   }
 
-  /** Rounds half to even, as torch.round. */
-  round(): Tensor {
-    return elementwise('round', [this]);
+  /** Rounds half to even, or to `decimals` places, as torch.round. */
+  round(options?: RoundOptions): Tensor {
+    return round(this, options);
   }
 
   /** Elementwise round toward zero. */

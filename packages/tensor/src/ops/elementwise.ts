@@ -193,6 +193,36 @@ export function copysign(input: Operand, other: Operand): Tensor {
   return elementwise('copysign', [input, other]);
 }
 
+/** Options of {@link round}. */
+export interface RoundOptions {
+  /** Decimal places to round to (negative: tens, hundreds, ...); default 0. */
+  decimals?: number;
+}
+
+const ROUND_KEYS: OptionKeys<RoundOptions> = { decimals: true };
+
+/**
+ * torch.round: half to even, or to `decimals` places as PyTorch computes it in the tensor's dtype
+ * (`round(x * 10^d) / 10^d`, or `round(x / 10^-d) * 10^-d` for negative `d`).
+ */
+export function round(input: Tensor, options: RoundOptions = {}): Tensor {
+  checkOptions('round', options, ROUND_KEYS);
+  const decimals = options.decimals ?? 0;
+  if (!Number.isInteger(decimals))
+    throw new ValueError('round', `decimals must be an integer, got ${decimals}`);
+  if (decimals === 0) return elementwise('round', [input]);
+  if (!isFloating(input.dtype)) {
+    throw new DTypeError(
+      'round',
+      `decimals is not supported for ${input.dtype} tensors (PyTorch: "round_cpu" not implemented); convert with .float() first`,
+    );
+  }
+  const scale = 10 ** Math.abs(decimals);
+  return decimals > 0
+    ? elementwise('div', [elementwise('round', [elementwise('mul', [input, scale])]), scale])
+    : elementwise('mul', [elementwise('round', [elementwise('div', [input, scale])]), scale]);
+}
+
 /** torch.clamp; either bound may be omitted (`undefined`), as PyTorch's `None`. */
 export function clamp(input: Tensor, min?: Operand, max?: Operand): Tensor {
   if (min === undefined && max === undefined) {
