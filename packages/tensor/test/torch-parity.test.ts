@@ -47,7 +47,7 @@ describe('numerics as PyTorch', () => {
     expect(linspace(3, 7, 1).tolist()).toEqual([3]); // torch.linspace(3, 7, 1) == tensor([3.])
   });
 
-  it('integer div (floor/trunc), remainder and fmod by a number 0 raise', () => {
+  it('integer div (floor/trunc), remainder and fmod by zero raise', () => {
     const ints = tensor([1, 2], { dtype: 'int32' });
     expect(() => ints.div(0, { roundingMode: 'floor' })).toThrow(ValueError);
     expect(() => ints.div(0, { roundingMode: 'trunc' })).toThrow(
@@ -55,6 +55,23 @@ describe('numerics as PyTorch', () => {
     );
     expect(() => ints.remainder(0)).toThrow('remainder: ZeroDivisionError');
     expect(() => ints.fmod(0)).toThrow('fmod: ZeroDivisionError');
+    // a zero inside a divisor tensor too (the CPU kernel checks), in place as well, broadcast or strided
+    const withZero = tensor([3, 0, 2], { dtype: 'int32' });
+    expect(() => tensor([6, 6, 6], { dtype: 'int32' }).div(withZero, { roundingMode: 'floor' })).toThrow(
+      'div: ZeroDivisionError',
+    );
+    expect(() => tensor([6, 6, 6], { dtype: 'int32' }).div_(withZero, { roundingMode: 'floor' })).toThrow(
+      'div: ZeroDivisionError',
+    );
+    expect(() => tensor([6, 6, 6], { dtype: 'int32' }).remainder(withZero)).toThrow(
+      'remainder: ZeroDivisionError',
+    );
+    expect(() => ints.unsqueeze(1).fmod(withZero.slice(0, 0, 3, 1))).toThrow('fmod: ZeroDivisionError');
+    expect(
+      tensor([6, 7], { dtype: 'int32' })
+        .div(withZero.slice(0, 0, 3, 2), { roundingMode: 'trunc' })
+        .tolist(),
+    ).toEqual([2, 3]);
     expect(ints.div(0).tolist()).toEqual([Infinity, Infinity]); // true division gives inf, as torch
     expect(Array.from(ints.float().remainder(0).dataSync()).every(Number.isNaN)).toBe(true);
   });

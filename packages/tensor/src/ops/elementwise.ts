@@ -47,15 +47,6 @@ function operandsType(operands: readonly Operand[]): DType {
   return resultType(type, ...operands.filter((x): x is number | boolean => !isTensor(x)));
 }
 
-/**
- * Integer division and remainder by a JS number 0 raise, as PyTorch's ZeroDivisionError. A zero inside a
- * divisor tensor is for the kernels to report: ops never read tensor data on the host.
- */
-function checkIntegerDivisor(op: string, input: Operand, other: Operand): void {
-  if (isTensor(other) || Number(other) !== 0 || isFloating(operandsType([input, other]))) return;
-  throw new ValueError(op, 'ZeroDivisionError: integer division or remainder by zero');
-}
-
 /** Result dtype and compute dtype of elementwise kernel `name` over `operands`. */
 function plan(name: string, operands: readonly Operand[]): { compute: DType; out: DType } {
   const spec = elementwiseSpecByName.get(name)!;
@@ -143,7 +134,6 @@ export type RoundingMode = 'trunc' | 'floor' | undefined;
 /** torch.div: true division (integers give float32) unless `roundingMode` is `'trunc'` or `'floor'`. */
 export function div(input: Operand, other: Operand, options: { roundingMode?: RoundingMode } = {}): Tensor {
   checkOptions('div', options, DIV_KEYS);
-  if (options.roundingMode !== undefined) checkIntegerDivisor('div', input, other);
   const name = kernelForRounding(options.roundingMode);
   return elementwise(name, [input, other]);
 }
@@ -160,13 +150,11 @@ export function pow(input: Operand, exponent: Operand): Tensor {
 
 /** Python's `%`: the result takes the divisor's sign. */
 export function remainder(input: Operand, other: Operand): Tensor {
-  checkIntegerDivisor('remainder', input, other);
   return elementwise('remainder', [input, other]);
 }
 
 /** C's fmod: the result takes the dividend's sign. */
 export function fmod(input: Operand, other: Operand): Tensor {
-  checkIntegerDivisor('fmod', input, other);
   return elementwise('fmod', [input, other]);
 }
 

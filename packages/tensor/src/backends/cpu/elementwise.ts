@@ -1,8 +1,10 @@
 import type { ElementwiseAttrs } from '../../kernel/attrs/elementwise';
 import { allocateUninitialized, type DType, type TypedArray } from '../../kernel/dtype';
+import { ValueError } from '../../kernel/errors';
 import { elementwiseSpecs } from '../../kernel/ops/elementwise-specs';
 import { registerKernel } from '../../kernel/registry';
 import { broadcastShapes, broadcastStrides, shapeSize } from '../../kernel/shape';
+import { gatherStrided } from '../../kernel/transfer';
 import { hostView, isContiguous, numel, type TensorView } from '../../kernel/view';
 import { expF32, sigmoidF32, tanhF32 } from './float32-math';
 import * as scalarMath from './scalar-math';
@@ -147,6 +149,24 @@ export function castCpu(x: TensorView, dtype: DType): TensorView {
   return x.dtype === dtype ? x : runElementwise('cast', 'x0', [x], { dtype });
 }
 
+/** Integer division kernels, by the op name users call them through. */
+const INTEGER_DIVISION: Readonly<Record<string, string>> = {
+  floorDivide: 'div',
+  truncDivide: 'div',
+  remainder: 'remainder',
+  fmod: 'fmod',
+};
+
+/** Integer division or remainder by zero raises, as PyTorch's ZeroDivisionError (floats give Inf/NaN). */
+function checkDivisor(op: string, divisor: TensorView): void {
+  const data = divisor.storage.data as TypedArray;
+  const values = isContiguous(divisor)
+    ? data.subarray(divisor.offset, divisor.offset + numel(divisor))
+    : gatherStrided(data, divisor);
+  if (values.includes(0))
+    throw new ValueError(op, 'ZeroDivisionError: integer division or remainder by zero');
+}
+
 /** Registers the CPU implementation of every elementwise kernel (and `cast`). */
 export function registerCpuElementwise(): void {
   for (const spec of [...elementwiseSpecs, { name: 'cast' }]) {
@@ -159,6 +179,8 @@ export function registerCpuElementwise(): void {
         ? 'int32'
         : attrs.dtype;
       const expr = typeof expression === 'string' ? expression : expression(computeType, attrs.dtype);
+      const divisionOp = INTEGER_DIVISION[spec.name];
+      if (computeType === 'int32' && divisionOp !== undefined) checkDivisor(divisionOp, inputs[1]!);
       return runElementwise(spec.name, expr, inputs, attrs);
     });
   }
