@@ -202,4 +202,5 @@ export {
   writeInto,
 } from './run-kernel';
 export { type NestedList, Tensor, type TensorOptions } from './tensor';
+export { getNumThreads, setNumThreads } from './threads';
 export { isTensor, scalarTensor, transfer } from './wrap';
