@@ -1,4 +1,7 @@
 import { addDispatchObserver, type DispatchObserver } from './kernel/registry';
+import { checkOptions, type OptionKeys } from './options';
+
+const TABLE_KEYS: OptionKeys<{ rowLimit?: number }> = { rowLimit: true };
 
 /** What {@link profile} measured of one op. */
 export interface OpProfile {
@@ -92,7 +95,11 @@ function finish<T>(result: T, rows: Map<string, Row>, totalMs: number): Profile<
   const ops = [...rows]
     .map(([op, r]) => ({ op, count: r.count, totalMs: r.totalMs, selfMs: r.selfMs, devices: [...r.devices] }))
     .sort((a, b) => b.selfMs - a.selfMs || a.op.localeCompare(b.op));
-  return { result, ops, totalMs, table: ({ rowLimit = 30 } = {}) => format(ops, totalMs, rowLimit) };
+  const table = (options: { rowLimit?: number } = {}) => {
+    checkOptions('Profile.table', options, TABLE_KEYS);
+    return format(ops, totalMs, options.rowLimit ?? 30);
+  };
+  return { result, ops, totalMs, table };
 }
 
 /**

@@ -100,6 +100,9 @@ describe('profile', () => {
     expect(table).toMatch(/^exp\s+1\s/m);
     expect(table).toMatch(/^sum\s+1\s/m);
     expect(table).toMatch(/Wall time: [\d.]+ ms$/);
+    expect(() => profile(() => tensor([1])).table({ rows: 3 } as never)).toThrow(
+      "Profile.table: unknown option 'rows'",
+    );
   });
 
   it('awaits an async function and stops observing afterwards, also when it throws', async () => {

@@ -1,5 +1,5 @@
 import type { StateDict } from '@nn/nn';
-import { ValueError } from '@nn/tensor';
+import { checkOptions, type OptionKeys, ValueError } from '@nn/tensor';
 import type { Logs } from '../history';
 import type { Trainer } from '../trainer';
 import { Callback } from './callback';
@@ -18,6 +18,14 @@ export interface EarlyStoppingOptions {
   /** At the end of fit, load the weights of the best epoch back into the model (default false). */
   restoreBestWeights?: boolean;
 }
+
+const EARLY_STOPPING_OPTIONS_KEYS: OptionKeys<EarlyStoppingOptions> = {
+  monitor: true,
+  mode: true,
+  patience: true,
+  minDelta: true,
+  restoreBestWeights: true,
+};
 
 /**
  * Stops training when the monitored value stops improving (Keras's `EarlyStopping`). With
@@ -44,6 +52,7 @@ export class EarlyStopping extends Callback {
 
   constructor(options: EarlyStoppingOptions = {}) {
     super();
+    checkOptions('EarlyStopping', options, EARLY_STOPPING_OPTIONS_KEYS);
     this.patience = options.patience ?? 0;
     if (!Number.isInteger(this.patience) || this.patience < 0) {
       throw new ValueError('EarlyStopping', `patience must be an integer >= 0, got ${this.patience}`);

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { saveFile } from '@nn/nn/node';
-import { Tensor, ValueError } from '@nn/tensor';
+import { checkOptions, type OptionKeys, Tensor, ValueError } from '@nn/tensor';
 import { saveCheckpoint } from '../checkpoint/checkpoint-file';
 import type { Logs } from '../history';
 import type { Trainer } from '../trainer';
@@ -26,6 +26,15 @@ export interface ModelCheckpointOptions {
    */
   weightsOnly?: boolean;
 }
+
+const MODEL_CHECKPOINT_OPTIONS_KEYS: OptionKeys<ModelCheckpointOptions> = {
+  dir: true,
+  monitor: true,
+  mode: true,
+  saveBest: true,
+  saveLast: true,
+  weightsOnly: true,
+};
 
 /**
  * Saves the best and the last epoch (Keras's `ModelCheckpoint`, Lightning's best/last files) as
@@ -53,6 +62,7 @@ export class ModelCheckpoint extends Callback {
 
   constructor(options: ModelCheckpointOptions) {
     super();
+    checkOptions('ModelCheckpoint', options, MODEL_CHECKPOINT_OPTIONS_KEYS);
     if (!options?.dir)
       throw new ValueError('ModelCheckpoint', 'options.dir (the directory for the files) is required');
     this.saveBest = options.saveBest ?? true;

@@ -1,3 +1,4 @@
+import { checkOptions, type OptionKeys } from '@nn/tensor';
 import { Presets, SingleBar } from 'cli-progress';
 import type { History, Logs } from '../history';
 import { terminalChart } from '../plots/terminal-chart';
@@ -13,6 +14,8 @@ export interface ProgressBarOptions {
   /** Print a terminal chart of the loss at the end of fit when the stream is a terminal (default true). */
   chart?: boolean;
 }
+
+const PROGRESS_BAR_OPTIONS_KEYS: OptionKeys<ProgressBarOptions> = { stream: true, bar: true, chart: true };
 
 /**
  * The progress display `fit` adds with `verbose: 1`: on a terminal a live bar per epoch (cli-progress)
@@ -36,6 +39,7 @@ export class ProgressBar extends Callback {
 
   constructor(options: ProgressBarOptions = {}) {
     super();
+    checkOptions('ProgressBar', options, PROGRESS_BAR_OPTIONS_KEYS);
     this.stream = options.stream ?? process.stdout;
     this.tty = (options.bar ?? true) && this.stream.isTTY === true;
     this.chart = (options.chart ?? true) && this.stream.isTTY === true;

@@ -1,4 +1,4 @@
-import { type Tensor, ValueError } from '@nn/tensor';
+import { checkOptions, type OptionKeys, type Tensor, ValueError } from '@nn/tensor';
 import { checkRows, Metric } from './metric';
 
 /** Options of {@link Accuracy}. */
@@ -10,6 +10,8 @@ export interface AccuracyOptions {
   /** Key in logs and History; default `accuracy` (top-1) or `top{k}_accuracy`. */
   name?: string;
 }
+
+const ACCURACY_OPTIONS_KEYS: OptionKeys<AccuracyOptions> = { topK: true, threshold: true, name: true };
 
 /**
  * The fraction of rows classified right (scikit-learn's `accuracy_score`, torchmetrics' `Accuracy`).
@@ -32,6 +34,7 @@ export class Accuracy extends Metric {
 
   constructor(options: AccuracyOptions = {}) {
     super();
+    checkOptions('Accuracy', options, ACCURACY_OPTIONS_KEYS);
     this.topK = options.topK ?? 1;
     this.threshold = options.threshold ?? 0.5;
     if (!Number.isInteger(this.topK) || this.topK < 1) {

@@ -1,4 +1,4 @@
-import { ones, type Tensor, ValueError } from '@nn/tensor';
+import { checkOptions, type OptionKeys, ones, type Tensor, ValueError } from '@nn/tensor';
 import { checkRows, deviceZeros, Metric } from './metric';
 
 /** Options of {@link ConfusionMatrix}. */
@@ -8,6 +8,8 @@ export interface ConfusionMatrixOptions {
   /** Key in logs; default `confusion_matrix`. */
   name?: string;
 }
+
+const CONFUSION_MATRIX_OPTIONS_KEYS: OptionKeys<ConfusionMatrixOptions> = { numClasses: true, name: true };
 
 /**
  * Counts of (true class, predicted class) pairs (scikit-learn's `confusion_matrix`): `compute()` is an
@@ -29,6 +31,7 @@ export class ConfusionMatrix extends Metric {
 
   constructor(options: ConfusionMatrixOptions) {
     super();
+    checkOptions('ConfusionMatrix', options, CONFUSION_MATRIX_OPTIONS_KEYS);
     if (!Number.isInteger(options?.numClasses) || options.numClasses < 2) {
       throw new ValueError(
         'ConfusionMatrix',

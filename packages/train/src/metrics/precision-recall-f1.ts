@@ -1,4 +1,4 @@
-import { type Tensor, ValueError } from '@nn/tensor';
+import { checkOptions, type OptionKeys, type Tensor, ValueError } from '@nn/tensor';
 import { ConfusionMatrix } from './confusion-matrix';
 import { Metric } from './metric';
 
@@ -19,6 +19,12 @@ export interface ClassMetricOptions {
   name?: string;
 }
 
+const CLASS_METRIC_OPTIONS_KEYS: OptionKeys<ClassMetricOptions> = {
+  numClasses: true,
+  average: true,
+  name: true,
+};
+
 /** Per-class true positives, predicted counts and actual counts of a confusion matrix. */
 interface ClassCounts {
   truePositives: Tensor;
@@ -37,6 +43,7 @@ abstract class ClassMetric extends Metric {
 
   constructor(defaultName: string, options: ClassMetricOptions) {
     super();
+    checkOptions(this.constructor.name, options, CLASS_METRIC_OPTIONS_KEYS);
     this.matrix = new ConfusionMatrix({ numClasses: options?.numClasses });
     this.average = options.average ?? 'macro';
     if (!['micro', 'macro', 'weighted'].includes(this.average)) {
