@@ -36,10 +36,12 @@ describe.skipIf(!enabled)(
           if (message.type() === 'error' || message.type() === 'warning') consoleErrors.push(message.text());
         });
         page.on('pageerror', (error) => pageErrors.push(`${error.name}: ${error.message}`));
-        await page.goto(server.url);
+        // The page trains inside its script, so 'load' fires only after training: wait for the response
+        // alone, then poll. Generous limits, as CI runs this beside the other packages' suites on 2 cores.
+        await page.goto(server.url, { waitUntil: 'commit', timeout: 120_000 });
         // Polled from Node (page.waitForFunction would itself need eval in the page).
         let result: CspPageResult | undefined;
-        for (let tries = 0; tries < 600 && !result; tries++) {
+        for (let tries = 0; tries < 1800 && !result; tries++) {
           result = await page.evaluate(() => (globalThis as { nnCspResult?: CspPageResult }).nnCspResult);
           if (!result) await new Promise((resolve) => setTimeout(resolve, 100));
         }
@@ -64,6 +66,6 @@ describe.skipIf(!enabled)(
         await server.close();
         rmSync(profile, { recursive: true, force: true });
       }
-    }, 120_000);
+    }, 300_000);
   },
 );

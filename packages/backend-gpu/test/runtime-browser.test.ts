@@ -32,7 +32,7 @@ describe.skipIf(MODES.length === 0)('gpu.js in headless Chromium (NN_BROWSER_TES
 
   beforeAll(async () => {
     harness = await openBrowserHarness();
-  }, 60_000);
+  }, 300_000);
 
   afterAll(async () => {
     await harness?.close();

@@ -248,9 +248,12 @@ export async function openBrowserHarness(): Promise<BrowserHarness> {
       args: CHROMIUM_FLAGS,
     });
     const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(url);
+    // Generous limits: CI opens this page while the other packages' suites share its 2 cores.
+    await page.goto(url, { timeout: 120_000 });
     await page.waitForFunction(
       () => 'GPU' in globalThis && 'nnRuntime' in globalThis && 'nnBackend' in globalThis,
+      undefined,
+      { timeout: 120_000 },
     );
     const opened = context;
     return {
