@@ -11,3 +11,4 @@ export {
   Rng,
   seededRandom,
 } from './fuzz';
+export { sourceAliases, sourceAliasPlugin } from './source-aliases';

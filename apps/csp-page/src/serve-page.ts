@@ -2,20 +2,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sourceAliasPlugin } from '@nn/tooling/test-utils';
 import { build } from 'esbuild';
 
 /** No inline scripts, no eval, no WebAssembly compilation: only scripts from the page's own origin. */
 export const CONTENT_SECURITY_POLICY = "script-src 'self'";
 
 const APP_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-/** The @nn packages from source, so the page runs the code being edited (as the unit tests do). */
-const SOURCE_ALIASES = Object.fromEntries(
-  ['tensor', 'autograd', 'nn', 'optim'].map((name) => [
-    `@nn/${name}`,
-    join(APP_DIR, '..', '..', 'packages', name, 'src', 'index.ts'),
-  ]),
-);
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>@nn under a strict CSP</title>
 <body>training…<script src="/train.js"></script></body>`;
@@ -24,7 +17,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>@nn under a strict CSP
 async function bundle(): Promise<string> {
   const result = await build({
     entryPoints: [join(APP_DIR, 'src', 'train-in-page.ts')],
-    alias: SOURCE_ALIASES,
+    plugins: [sourceAliasPlugin()], // the @nn packages from source, as the unit tests run them
     bundle: true,
     minify: true,
     format: 'iife',

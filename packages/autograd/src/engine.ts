@@ -1,4 +1,5 @@
 import { ShapeError, type Tensor, zeros } from '@nn/tensor';
+import { BackwardTemporaries } from './backward-temporaries';
 import { withGradEnabled } from './grad-state';
 import { fmtShapeOf } from './messages';
 import { AccumulateGrad, type Edge, type Node, type TensorMeta } from './node';
@@ -8,6 +9,8 @@ import { sumToShape } from './sum-to-shape';
 export interface Root {
   readonly edge: Edge;
   readonly grad: Tensor;
+  /** `grad` was made by backward itself (the implicit 1 of a scalar output), so it is freed with the pass. */
+  readonly implicit?: boolean;
 }
 
 export interface EngineOptions {
@@ -97,11 +100,24 @@ function runHooks(node: Node, index: number, g: Tensor, createGraph: boolean): T
  * that need a gradient. Returns the captured gradients when `capture` is given.
  */
 export function runBackward(roots: readonly Root[], options: EngineOptions): (Tensor | undefined)[] {
-  return withGradEnabled(options.createGraph, () => execute(roots, options));
+  const nodes = postOrder(roots.map((r) => r.edge.node));
+  const temporaries = BackwardTemporaries.start(nodes, roots, options.createGraph);
+  let captured: (Tensor | undefined)[];
+  try {
+    captured = withGradEnabled(options.createGraph, () => execute(nodes, roots, options));
+  } catch (error) {
+    temporaries?.abandon();
+    throw error;
+  }
+  temporaries?.finish(captured, nodes);
+  return captured;
 }
 
-function execute(roots: readonly Root[], { retainGraph, createGraph, capture }: EngineOptions) {
-  const order = postOrder(roots.map((r) => r.edge.node));
+function execute(
+  order: readonly Node[],
+  roots: readonly Root[],
+  { retainGraph, createGraph, capture }: EngineOptions,
+) {
   const captureAt = new Map<Node, { index: number; slot: number }[]>();
   capture?.forEach((edge, slot) => {
     if (!edge) return;

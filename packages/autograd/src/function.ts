@@ -134,6 +134,7 @@ export class Function {
           return g;
         });
       },
+      true,
     );
     node.saved.push(...internals.saved());
     const returned = outputs.map((out, i) => {

@@ -8,6 +8,7 @@ export {
   registerFormula,
   registerNonDifferentiable,
 } from './formula';
+export { freeTemporaries } from './free-temporaries';
 export { Function, FunctionCtx, type FunctionGrad } from './function';
 export { enableGrad, inferenceMode, isInferenceMode, noGrad, setGradEnabled } from './grad-mode';
 export { isGradEnabled } from './grad-state';

@@ -34,6 +34,11 @@ export function metaOf(t: Tensor): TensorMeta {
 
 let sequence = 0;
 
+/** The sequence number the next node will get (nodes made from now on have this one or later). */
+export function nextSequence(): number {
+  return sequence;
+}
+
 /**
  * One recorded operation in the graph (PyTorch's `grad_fn`): `name` reads like `MulBackward`; `next`
  * holds one edge per input (undefined for inputs that need no gradient).
@@ -59,6 +64,8 @@ export class Node {
     readonly outputMeta: readonly TensorMeta[],
     /** Computes the input gradients; `undefined` for sinks such as {@link AccumulateGrad}. */
     readonly backwardFn: BackwardFn | undefined,
+    /** Its backward calls user code (a custom Function), which may keep any tensor it is given. */
+    readonly runsUserCode = false,
   ) {}
 
   /** The nodes gradients flow to, as PyTorch's `next_functions`. */

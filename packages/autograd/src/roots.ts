@@ -19,6 +19,7 @@ export function makeRoots(
       throw new NNError(op, `element ${i} of tensors does not require grad and does not have a gradFn`);
     }
     let g = gradOutputs[i];
+    const implicit = g === undefined;
     if (g === undefined) {
       if (out.numel() !== 1) {
         throw new NNError(
@@ -35,7 +36,7 @@ export function makeRoots(
           `of ${fmtShapeOf(out)}.`,
       );
     }
-    return { edge, grad: g };
+    return { edge, grad: g, implicit };
   });
 }
 

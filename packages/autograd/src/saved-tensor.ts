@@ -1,4 +1,6 @@
 import { NNError, type Tensor } from '@nn/tensor';
+import type { Storage } from '@nn/tensor/kernel';
+import { releaseSave } from './graph-owned';
 import { fmtShapeOf } from './messages';
 
 /** The error PyTorch raises when a graph is used after backward freed its saved tensors. */
@@ -44,7 +46,15 @@ export class SavedTensor {
     return t;
   }
 
+  /** The saved tensor's storage, while it is held. */
+  get storage(): Storage | undefined {
+    return this.#tensor?.storage;
+  }
+
   release(): void {
+    const t = this.#tensor;
+    if (!t) return;
     this.#tensor = undefined;
+    releaseSave(t.storage);
   }
 }

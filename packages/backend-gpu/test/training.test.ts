@@ -197,5 +197,5 @@ describe.each(TEST_MODES)("training on 'gpu' (%s)", (mode) => {
       expect(await live()).toBe(before + 1);
     }
     expect(await live()).toBe(before);
-  }, 90_000); // webgpu on a software adapter pays ~0.3 ms per kernel launch
+  }, 300_000); // webgpu on a software adapter pays ~0.3 ms per kernel launch; CI shares 2 cores
 });

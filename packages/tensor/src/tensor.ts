@@ -1165,7 +1165,9 @@ export class Tensor implements TensorView {
   /** Fills with `value`. */
   fill_(value: number | boolean): this {
     // Through runInplace so autograd sees the overwrite (the old values stop receiving gradient).
-    runInplace('clone', this, [scalarTensor(value, this.dtype, this.device).expand(this.shape)], {});
+    const scalar = scalarTensor(value, this.dtype, this.device);
+    runInplace('clone', this, [scalar.expand(this.shape)], {});
+    scalar.dispose(); // on a device that manages its memory, not left to the garbage collector
     return this;
   }
 

@@ -6,6 +6,7 @@ import {
   type TensorMeta,
   type TensorView,
 } from '@nn/tensor';
+import { nextTask } from '../runtime/next-task';
 import { fromDeviceValues } from './dtype-values';
 import type { GpuData } from './gpu-data';
 import { GpuDevice } from './gpu-device';
@@ -30,6 +31,7 @@ export function gpuBackend(device: GpuDevice): GpuBackend {
     allocate: (_dtype, size) => device.upload(new Float32Array(size)),
     read: async (storage) => {
       const stored = data(storage);
+      await nextTask();
       const exact = stored.hostCopy();
       if (exact) return exact;
       const values = await device.read(stored);

@@ -215,7 +215,8 @@ export class GpuDevice {
     const value: BufferValue | null = cell.value;
     cell.value = null;
     if (value === null) return;
-    if (value instanceof DeviceBuffer) value.release();
+    // Under the async contract, launches queued before this release may still read the buffer.
+    if (value instanceof DeviceBuffer && !this.#async) value.release();
     else this.#enqueue(async () => (await value).release()).catch(() => {});
   }
 

@@ -80,7 +80,8 @@ export function registerCrossEntropyKernels(define: DefineGpuKernel): void {
   );
   // each row's logsumexp once (a lane reduction), then the per-logit gradient
   define<CrossEntropyAttrs>('crossEntropyLossBackward', ([grad, x, target], { ignoreIndex }, device) => {
-    const lse = reduceDevice(device, 'logsumexp', x!, [1], false, x!.dtype);
+    // scratch: freed when the kernel has been launched (`using`), not left to the garbage collector
+    using lse = reduceDevice(device, 'logsumexp', x!, [1], false, x!.dtype);
     const rest = [tableOf(x!, target!, grad!), x!.shape[1]!, ignoreIndex];
     return launchOver(device, BACKWARD, x!.shape, [grad!, x!, target!, lse], rest, x!.dtype);
   });

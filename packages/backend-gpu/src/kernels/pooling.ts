@@ -135,7 +135,8 @@ function maxPool2dBackwardDevice(
 ): Tensor {
   const table = maxPoolTable(inputShape, gy.shape, new Array<number>(6).fill(0), gy, index);
   const [oh, ow] = [gy.shape[2]!, gy.shape[3]!];
-  const spans = launchOver(
+  // scratch, freed on return
+  using spans = launchOver(
     device,
     MAX_ROW_SPANS,
     [gy.shape[0]!, gy.shape[1]!, oh, 2],

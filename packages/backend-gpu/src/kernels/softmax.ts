@@ -10,7 +10,7 @@ import { reduceDevice } from './reduce';
  */
 function softmaxDevice(device: GpuDevice, x: Tensor, dim: number, log: boolean): Tensor {
   const dims = x.ndim === 0 ? [] : [dim];
-  const lse = reduceDevice(device, 'logsumexp', x, dims, true, x.dtype);
+  using lse = reduceDevice(device, 'logsumexp', x, dims, true, x.dtype); // scratch, freed on return
   return runDeviceElementwise(device, log ? 'logSoftmaxOut' : 'softmaxOut', [x, lse], x.dtype);
 }
 

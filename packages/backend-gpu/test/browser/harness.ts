@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '@nn/tooling/test-utils';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, sourceAliasPlugin } from '@nn/tooling/test-utils';
 import { build } from 'esbuild';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { BackendSuiteResult } from './backend-suite';
@@ -81,13 +81,6 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>gpu.js harness</title>
 
 const PACKAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const SOURCE_ALIASES = Object.fromEntries(
-  ['tensor', 'autograd', 'nn', 'optim'].map((name) => [
-    `@nn/${name}`,
-    join(PACKAGE_DIR, '..', name, 'src', 'index.ts'),
-  ]),
-);
-
 /**
  * Bundles `contents` for the page (@nn packages from source, gpu.js resolving to its browser build),
  * exposed as the global `globalName`.
@@ -95,7 +88,7 @@ const SOURCE_ALIASES = Object.fromEntries(
 async function bundleForPage(contents: string, globalName: string): Promise<string> {
   const result = await build({
     stdin: { contents, resolveDir: PACKAGE_DIR, loader: 'ts' },
-    alias: SOURCE_ALIASES,
+    plugins: [sourceAliasPlugin()], // the @nn packages from source, as the unit tests run them
     bundle: true,
     format: 'iife',
     globalName,

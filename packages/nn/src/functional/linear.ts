@@ -1,3 +1,4 @@
+import { freeTemporaries } from '@nn/autograd';
 import { matmul, ShapeError, type Tensor } from '@nn/tensor';
 
 /** `x @ weight^T + bias` for `x` of shape `[..., inFeatures]` and `weight` of shape `[outFeatures, inFeatures]`. */
@@ -9,8 +10,10 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
         `dim of the input must equal weight.shape[1] (${weight.shape[1]})`,
     );
   }
-  const y = matmul(x, weight.t());
-  return bias ? y.add(bias) : y;
+  return freeTemporaries(x.device, () => {
+    const y = matmul(x, weight.t());
+    return bias ? y.add(bias) : y;
+  });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { freeTemporaries } from '@nn/autograd';
 import {
   checkOptions,
   crossEntropyLoss,
@@ -216,8 +217,10 @@ function reduceWeighted(op: string, loss: Tensor, w: Tensor, reduction: Reductio
 export function nllLoss(input: Tensor, target: Tensor, options: ClassLossOptions = {}): Tensor {
   checkOptions('nllLoss', options, CLASS_LOSS_KEYS);
   checkClassTarget('nllLoss', input, target, options.weight);
-  const { loss, w } = nllTerms('nllLoss', input, target, options.weight, options.ignoreIndex ?? -100);
-  return reduceWeighted('nllLoss', loss, w, options.reduction);
+  return freeTemporaries(input.device, () => {
+    const { loss, w } = nllTerms('nllLoss', input, target, options.weight, options.ignoreIndex ?? -100);
+    return reduceWeighted('nllLoss', loss, w, options.reduction);
+  });
 }
 
 /**
@@ -227,6 +230,10 @@ export function nllLoss(input: Tensor, target: Tensor, options: ClassLossOptions
  * The common case (`[N, C]` logits, class indices, no weight, no smoothing) runs as one fused kernel.
  */
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  return freeTemporaries(input.device, () => crossEntropyOf(input, target, options));
+}
+
+function crossEntropyOf(input: Tensor, target: Tensor, options: CrossEntropyOptions): Tensor {
   checkOptions('crossEntropy', options, CROSS_ENTROPY_KEYS);
   const { weight, reduction } = options;
   const smoothing = options.labelSmoothing ?? 0;

@@ -135,6 +135,11 @@ export function dispatchInplace(
   const device = commonDevice(op, [target, ...inputs]);
   const result = run(op, device, inputs, attrs, target)[0]!;
   writeInto(target, result);
+  // The result was only a carrier for the values now in `target` (autograd saves `target`, never it):
+  // a device that manages its memory gets it back now rather than when the garbage collector runs.
+  if (result.storage !== target.storage && !inputs.some((input) => input.storage === result.storage)) {
+    getBackend(device, op).dispose?.(result.storage);
+  }
   return target;
 }
 

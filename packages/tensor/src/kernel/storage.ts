@@ -5,9 +5,18 @@ import type { DType } from './dtype';
  * on the CPU, a device buffer elsewhere. `version` counts in-place writes so autograd can tell when a
  * tensor it saved was modified afterwards.
  */
+let serials = 0;
+
+/** The serial the next storage made will get: every storage made from now on has this one or a later one. */
+export function nextStorageSerial(): number {
+  return serials;
+}
+
 export class Storage {
   /** In-place writes so far (autograd compares it to catch saved tensors modified later). */
   version = 0;
+  /** Creation order (see {@link nextStorageSerial}): tells storages made during a piece of work. */
+  readonly serial = serials++;
   /** Wraps a backend handle; backends create storages, users rarely need to. */
   constructor(
     /** Device (backend name) the data lives on. */

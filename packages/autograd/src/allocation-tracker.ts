@@ -1,0 +1,36 @@
+import { addDispatchObserver, getBackend, nextStorageSerial, type Storage } from '@nn/tensor/kernel';
+
+/** Whether `device` frees its memory only when told to (a backend with `dispose`), unlike the CPU's. */
+export function managesMemory(device: string): boolean {
+  return getBackend(device, 'dispose').dispose !== undefined;
+}
+
+/** Frees `storage`'s device memory now (nothing on devices whose memory is garbage collected). */
+export function disposeStorage(storage: Storage): void {
+  getBackend(storage.device, 'dispose').dispose?.(storage);
+}
+
+/**
+ * Collects the storages made while it runs that the ops dispatched in that time read or returned: op
+ * outputs, and the inputs made on the way (a number operand put on the device, a transfer).
+ */
+export class AllocationTracker {
+  readonly allocated = new Set<Storage>();
+  readonly #stop: () => void;
+
+  constructor() {
+    const first = nextStorageSerial();
+    this.#stop = addDispatchObserver({
+      exit: ({ inputs, outputs }) => {
+        for (const { storage } of [...inputs, ...outputs]) {
+          if (storage.serial >= first) this.allocated.add(storage);
+        }
+      },
+    });
+  }
+
+  /** Stops collecting. */
+  stop(): void {
+    this.#stop();
+  }
+}
