@@ -344,9 +344,15 @@ export class RNN extends RNNBase {
     this.nonlinearity = nonlinearity;
   }
 
-  override forward<I extends Tensor | PackedSequence>(input: I, h0?: Tensor | null): RecurrentOutput<I> {
+  // Tensor last: Module.call's types follow the last overload, the common case.
+  override forward(input: PackedSequence, h0?: Tensor | null): RecurrentOutput<PackedSequence>;
+  override forward(input: Tensor, h0?: Tensor | null): RecurrentOutput<Tensor>;
+  override forward(
+    input: Tensor | PackedSequence,
+    h0?: Tensor | null,
+  ): RecurrentOutput<Tensor | PackedSequence> {
     const [output, hN] = this.run(input, h0, null);
-    return [output as I, hN];
+    return [output, hN];
   }
 }
 
@@ -366,9 +372,15 @@ export class GRU extends RNNBase {
     super('GRU', inputSize, hiddenSize, options);
   }
 
-  override forward<I extends Tensor | PackedSequence>(input: I, h0?: Tensor | null): RecurrentOutput<I> {
+  // Tensor last: Module.call's types follow the last overload, the common case.
+  override forward(input: PackedSequence, h0?: Tensor | null): RecurrentOutput<PackedSequence>;
+  override forward(input: Tensor, h0?: Tensor | null): RecurrentOutput<Tensor>;
+  override forward(
+    input: Tensor | PackedSequence,
+    h0?: Tensor | null,
+  ): RecurrentOutput<Tensor | PackedSequence> {
     const [output, hN] = this.run(input, h0, null);
-    return [output as I, hN];
+    return [output, hN];
   }
 }
 
@@ -395,11 +407,17 @@ export class LSTM extends RNNBase {
     super('LSTM', inputSize, hiddenSize, options);
   }
 
-  override forward<I extends Tensor | PackedSequence>(input: I, hx?: [Tensor, Tensor] | null): LSTMOutput<I> {
+  // Tensor last: Module.call's types follow the last overload, the common case.
+  override forward(input: PackedSequence, hx?: [Tensor, Tensor] | null): LSTMOutput<PackedSequence>;
+  override forward(input: Tensor, hx?: [Tensor, Tensor] | null): LSTMOutput<Tensor>;
+  override forward(
+    input: Tensor | PackedSequence,
+    hx?: [Tensor, Tensor] | null,
+  ): LSTMOutput<Tensor | PackedSequence> {
     if (hx !== null && hx !== undefined && (!Array.isArray(hx) || hx.length !== 2)) {
       throw new ValueError('LSTM', 'hx must be a pair [h0, c0] of tensors (or omitted for zeros)');
     }
     const [output, hN, cN] = this.run(input, hx?.[0], hx?.[1]);
-    return [output as I, [hN, cN!]];
+    return [output, [hN, cN!]];
   }
 }
