@@ -74,7 +74,7 @@ interface StepRecord extends StepResult {
   prev: RecurrentState;
 }
 
-/** Gradients of one step: the input and hidden gates' (equal for LSTM and RNN) and the previous state's. */
+/** Gradients of one step: the input and hidden gates' (the same tensor for LSTM and RNN) and the previous state's. */
 interface StepGrads {
   input: Tensor;
   hidden: Tensor;
@@ -267,8 +267,9 @@ class Recurrence extends AutogradFunction {
     const hiddenGrads = join(grads.map((g) => g.hidden));
     const gradWHh = matmul(hiddenGrads.t(), join(steps.map((s) => s.prev.h)));
     const gradWHr = wHr ? matmul(join(gradTotal).t(), join(steps.map((s) => s.hy))) : null;
+    const inputGrads = mode === 'GRU' ? join(grads.map((g) => g.input)) : hiddenGrads;
     return [
-      join(grads.map((g) => g.input)),
+      inputGrads,
       gradWHh,
       hasBias ? hiddenGrads.sum(0) : undefined,
       gradWHr ?? undefined,
