@@ -167,6 +167,12 @@ export abstract class RNNBase extends Module {
     for (const p of this.parameters()) uniform_(p, -bound, bound);
   }
 
+  /**
+   * torch's `flatten_parameters()`, kept so ported code runs: it packs weights for cuDNN, and the CPU path
+   * here reads the parameters where they are, so there is nothing to do.
+   */
+  flattenParameters(): void {}
+
   /** The weights of layer `k`, direction `d`. */
   protected weights(k: number, d: number): CellWeights {
     const params = Object.fromEntries(this.namedParameters({ recurse: false }));
