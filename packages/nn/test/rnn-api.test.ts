@@ -183,6 +183,7 @@ describe('recurrent layers: inputs and states', () => {
     expect(() => lstm.call(zeros([5, 10]), [zeros([2, 3, 20]), zeros([2, 3, 20])])).toThrow(
       /LSTM: For unbatched 2-D input, h0 should also be 2-D \[2, 20\], but got 3-D tensor/,
     );
+    expect(() => lstm.call(zeros([0, 3, 10]))).toThrow(/LSTM: Expected sequence length to be larger than 0/);
     expect(() => lstm.call(zeros([2, 5, 3, 10]))).toThrow(
       /LSTM: Expected input to be 2-D .* or 3-D .*got 4-D input/,
     );

@@ -241,6 +241,12 @@ export abstract class RNNBase extends Module {
     } else {
       const timeMajor = unbatched ? x.unsqueeze(1) : this.batchFirst ? x.transpose(0, 1) : x;
       [steps, batch] = timeMajor.shape as [number, number];
+      if (steps === 0) {
+        throw new ValueError(
+          layer,
+          `Expected sequence length to be larger than 0, got input of shape ${shapeOf(x)}`,
+        );
+      }
       batchSizes = new Array(steps).fill(batch);
       data = timeMajor.reshape([steps * batch, this.inputSize]);
     }
