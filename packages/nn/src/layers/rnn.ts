@@ -174,7 +174,7 @@ export abstract class RNNBase extends Module {
   flattenParameters(): void {}
 
   /** The weights of layer `k`, direction `d`. */
-  protected weights(k: number, d: number): CellWeights {
+  private weights(k: number, d: number): CellWeights {
     const params = Object.fromEntries(this.namedParameters({ recurse: false }));
     const suffix = `_l${k}${d === 1 ? '_reverse' : ''}`;
     return {
