@@ -1,6 +1,6 @@
 // Recurrent layers beyond the numeric fixtures: packing utilities against torch, errors, init, repr, dropout,
 // and that the gate math runs as one fused op per step.
-import { grad } from '@nn/autograd';
+import { grad, gradgradcheck } from '@nn/autograd';
 import {
   GRU,
   GRUCell,
@@ -276,5 +276,13 @@ describe('the fused gate kernels', () => {
     const x = randn([1, 2], { dtype: 'float64' }).requiresGrad_();
     const [h] = cell.call(x);
     expect(() => grad(h.sum(), [x], { createGraph: true })).toThrow(/lstmCellBackward/);
+    const rnn = new RNN(2, 3, { dtype: 'float64' });
+    const [out] = rnn.call(randn([4, 1, 2], { dtype: 'float64' }).requiresGrad_());
+    expect(() => grad(out.sum(), rnn.parameters(), { createGraph: true })).toThrow(
+      /RNN: second derivatives \(createGraph\) through recurrent layers are not supported/,
+    );
+    // A cell unrolled by hand records ordinary ops, so second derivatives hold there.
+    const cellRnn = new RNNCell(2, 3, { dtype: 'float64' });
+    expect(gradgradcheck((input) => cellRnn.call(input, cellRnn.call(input)), [x])).toBe(true);
   });
 });

@@ -3,8 +3,13 @@
 // of one layer and direction is one autograd node (as cuDNN's RNN): its backward walks the steps back with
 // the fused backward kernels and computes the weight gradients as one GEMM over all steps, instead of one
 // skinny GEMM per step and a running sum.
-import { Function as AutogradFunction, type FunctionCtx, type FunctionGrad } from '@nn/autograd';
-import { cat, matmul, type Tensor } from '@nn/tensor';
+import {
+  Function as AutogradFunction,
+  type FunctionCtx,
+  type FunctionGrad,
+  isGradEnabled,
+} from '@nn/autograd';
+import { cat, matmul, NNError, type Tensor } from '@nn/tensor';
 import { linear } from '../functional/linear';
 import { gruCellBackward, gruCellFused } from './gru-cell-op';
 import { lstmCellBackward, lstmCellFused } from './lstm-cell-op';
@@ -214,6 +219,14 @@ class Recurrence extends AutogradFunction {
   ): FunctionGrad[] {
     const { config, steps, hasBias } = ctx as unknown as LayerCtx;
     const { mode, batchSizes, reverse } = config;
+    if (isGradEnabled()) {
+      // The steps were recorded without a graph, so a differentiable backward would silently miss terms.
+      throw new NNError(
+        mode === 'LSTM' || mode === 'GRU' ? mode : 'RNN',
+        'second derivatives (createGraph) through recurrent layers are not supported: their backward is fused; ' +
+          'differentiate without createGraph, or unroll the sequence with the cell (RNNCell supports it)',
+      );
+    }
     const [wHh, wHr = null] = ctx.savedTensors as [Tensor, Tensor?];
     const gradOutputs = splitSteps(gradOutput, batchSizes);
     const count = steps.length;
