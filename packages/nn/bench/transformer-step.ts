@@ -33,7 +33,9 @@ function timeStep(): { wall: number; cpu: number } {
 for (let i = 0; i < 2; i++) step(); // warm up the JIT and the buffer pools
 const rounds = Array.from({ length: 9 }, timeStep);
 const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-console.log(`TransformerEncoderLayer training step (batch ${batch}, seq ${seq}, d ${dModel}, ${heads} heads, ff ${4 * dModel}, Adam)`);
+console.log(
+  `TransformerEncoderLayer training step (batch ${batch}, seq ${seq}, d ${dModel}, ${heads} heads, ff ${4 * dModel}, Adam)`,
+);
 console.log(
   `  wall ${median(rounds.map((r) => r.wall)).toFixed(1)} ms/step (median of ${rounds.length}), ` +
     `cpu ${median(rounds.map((r) => r.cpu)).toFixed(1)} ms/step`,

@@ -46,6 +46,10 @@ describe('MultiheadAttention', () => {
     expect(mha.in_proj_bias!.abs().sum().item()).toBe(0);
     expect(mha.out_proj.bias!.abs().sum().item()).toBe(0);
     expect(mha.headDim).toBe(4);
+    // torch prints its out_proj as NonDynamicallyQuantizableLinear, a Linear subclass
+    expect(String(new MultiheadAttention(8, 2))).toBe(
+      'MultiheadAttention(\n  (out_proj): Linear(in_features=8, out_features=8, bias=True)\n)',
+    );
 
     const separate = new MultiheadAttention(8, 2, { kdim: 5, vdim: 3, addBiasKV: true, bias: false });
     expect(Object.keys(separate.stateDict())).toEqual([
