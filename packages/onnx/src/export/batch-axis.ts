@@ -26,11 +26,11 @@ const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 export function reshapedAxis(from: GraphValue, to: readonly number[]): number | null {
   if (from.batchAxis === null) return null;
   const before = product(from.shape.slice(0, from.batchAxis));
-  for (let j = 0; j < to.length; j++) {
-    if (product(to.slice(0, j)) === before && to[j] !== 1) return j;
-    if (product(to.slice(0, j)) > before) break;
-  }
-  return null;
+  const batch = from.shape[from.batchAxis]!;
+  const starts = to.map((_, j) => j).filter((j) => product(to.slice(0, j)) === before);
+  // Size-1 axes start where the next one does: prefer the one the batch kept its size in (also for an
+  // example batch of 1), else the one it was merged into.
+  return starts.find((j) => to[j] === batch) ?? starts.find((j) => to[j] !== 1) ?? null;
 }
 
 /** `shape` with the batch axis (if any) written as -1, for a Reshape that works for any batch size. */
