@@ -1,2 +1,2 @@
 // Node-only helpers of @nn/onnx (files on disk).
-export { exportOnnxFile } from './node/files';
+export { exportOnnxFile, importOnnxFile } from './node/files';

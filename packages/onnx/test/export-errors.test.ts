@@ -18,7 +18,7 @@ class Block extends Module {
 }
 
 describe('exportOnnx errors', () => {
-  it("names an op without an ONNX mapping and the module path it ran in", () => {
+  it('names an op without an ONNX mapping and the module path it ran in', () => {
     const model = new Sequential(new ReLU(), new Block());
     expect(() => exportOnnx(model, [randn([2, 3])])).toThrow(
       /exportOnnx: no ONNX mapping for op 'cumsum'.*\(in module 1\.inner\)/,
@@ -39,8 +39,12 @@ describe('exportOnnx errors', () => {
     const model = new Linear(2, 2);
     const x = randn([1, 2]);
     expect(() => exportOnnx(model, [x], { dynamicAxes: {} } as never)).toThrow(/exportOnnx.*dynamicAxes/);
-    expect(() => exportOnnx(model, [x], { opsetVersion: 11 })).toThrow(/opsetVersion must be an integer in \[13, 18\]/);
-    expect(() => exportOnnx(model, [x], { inputNames: ['a', 'b'] })).toThrow(/inputNames must give 1 distinct/);
+    expect(() => exportOnnx(model, [x], { opsetVersion: 11 })).toThrow(
+      /opsetVersion must be an integer in \[13, 18\]/,
+    );
+    expect(() => exportOnnx(model, [x], { inputNames: ['a', 'b'] })).toThrow(
+      /inputNames must give 1 distinct/,
+    );
     expect(() => exportOnnx(model, [])).toThrow(/exampleInputs must be a tensor/);
   });
 

@@ -11,7 +11,8 @@ interface TorchExport {
 }
 
 const { cases } = loadFixtures<TorchExport>(new URL('./fixtures/torch-export.jsonl', import.meta.url));
-const fromFixture = (t: FixtureTensor): Tensor => tensor(fixtureArray(t), { dtype: t.dtype }).reshape(t.shape);
+const fromFixture = (t: FixtureTensor): Tensor =>
+  tensor(fixtureArray(t), { dtype: t.dtype }).reshape(t.shape);
 
 it("imports a CNN written by torch 1.13's torch.onnx.export and matches torch's outputs at another batch size", () => {
   const c = cases.cnn!;
@@ -27,5 +28,6 @@ it("imports a CNN written by torch 1.13's torch.onnx.export and matches torch's 
   // ... and trains: the loss has gradients for every parameter.
   const loss = F.nllLoss(model.call(x) as Tensor, tensor([0, 1, 2, 0, 1], { dtype: 'int32' }));
   loss.backward();
-  for (const [name, p] of model.namedParameters()) expect(p.grad?.abs().sum().item(), name).toBeGreaterThan(0);
+  for (const [name, p] of model.namedParameters())
+    expect(p.grad?.abs().sum().item(), name).toBeGreaterThan(0);
 });

@@ -49,3 +49,7 @@ export function mnistCnn(): Module {
 
 /** A batch of MNIST-shaped inputs. */
 export const mnistBatch = (n: number): Tensor => randn([n, 1, 28, 28]);
+
+/** `model.call(...inputs)` for a model typed only as Module. */
+export const callModel = (model: Module, ...inputs: Tensor[]): Tensor =>
+  (model.call as (...args: Tensor[]) => unknown)(...inputs) as Tensor;

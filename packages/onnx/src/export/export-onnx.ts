@@ -84,15 +84,23 @@ export function exportOnnx(
   checkOptions('exportOnnx', options, KEYS);
   const opset = options.opsetVersion ?? 17;
   if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) {
-    throw new ValueError('exportOnnx', `opsetVersion must be an integer in [${MIN_OPSET}, ${MAX_OPSET}], got ${opset}`);
+    throw new ValueError(
+      'exportOnnx',
+      `opsetVersion must be an integer in [${MIN_OPSET}, ${MAX_OPSET}], got ${opset}`,
+    );
   }
-  const inputs = isTensor(exampleInputs) ? [exampleInputs as Tensor] : [...(exampleInputs as readonly Tensor[])];
+  const inputs = isTensor(exampleInputs)
+    ? [exampleInputs as Tensor]
+    : [...(exampleInputs as readonly Tensor[])];
   if (inputs.length === 0 || !inputs.every((t) => isTensor(t))) {
     throw new ValueError('exportOnnx', 'exampleInputs must be a tensor or a non-empty array of tensors');
   }
   const dynamic = options.dynamicBatch ?? false;
   if (dynamic && inputs.some((t) => t.ndim === 0)) {
-    throw new ValueError('exportOnnx', 'dynamicBatch needs inputs with a batch dim (dim 0); a 0-d input has none');
+    throw new ValueError(
+      'exportOnnx',
+      'dynamicBatch needs inputs with a batch dim (dim 0); a 0-d input has none',
+    );
   }
   const inputNames = checkNames('inputNames', options.inputNames, inputs.length);
 
@@ -103,7 +111,7 @@ export function exportOnnx(
   const tracer = new Tracer(model, opset);
   let result: unknown;
   try {
-    traced.forEach((t, i) => tracer.input(t, inputNames[i]!, dynamic ? 0 : null));
+    for (const [i, t] of traced.entries()) tracer.input(t, inputNames[i]!, dynamic ? 0 : null);
     result = noGrad(() => (model.call as (...a: Tensor[]) => unknown)(...traced));
     tracer.finish();
   } finally {
@@ -121,7 +129,13 @@ export function exportOnnx(
     const v = g.value(t);
     // Graph outputs carry the requested names: an Identity renames (and keeps an input or initializer
     // returned as is a proper node output).
-    g.nodes.push({ name: `/Identity_${outputNames[i]}`, opType: 'Identity', input: [v.name], output: [outputNames[i]!], attribute: [] });
+    g.nodes.push({
+      name: `/Identity_${outputNames[i]}`,
+      opType: 'Identity',
+      input: [v.name],
+      output: [outputNames[i]!],
+      attribute: [],
+    });
     if (dynamic && v.batchAxis !== 0) {
       throw new ValueError(
         'exportOnnx',

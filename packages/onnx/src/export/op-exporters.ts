@@ -82,7 +82,8 @@ const withAlpha =
   (c) => {
     const a = c.attrs as unknown as ElementwiseAttrs;
     const [x, y] = castInputs(c) as [string, string];
-    const scaled = a.scalar === undefined || a.scalar === 1 ? y : c.g.node1('Mul', [y, c.g.scalar(a.scalar, a.dtype)]);
+    const scaled =
+      a.scalar === undefined || a.scalar === 1 ? y : c.g.node1('Mul', [y, c.g.scalar(a.scalar, a.dtype)]);
     return elementwiseOut(c, c.g.node1(opType, [x, scaled]));
   };
 
@@ -128,7 +129,12 @@ const reduction =
     const a = c.attrs as unknown as ReduceAttrs & { dtype?: DType };
     const x = a.dtype ? c.g.cast(c.inputs[0]!, a.dtype) : c.inputs[0]!.name;
     const dims = a.dims.length === 0 ? c.inputs[0]!.shape.map((_, i) => i) : a.dims;
-    return [{ name: reduce(c, opType, dims, a.keepdim, x), batchAxis: reducedAxis(c.inputs[0]!.batchAxis, dims, a.keepdim) }];
+    return [
+      {
+        name: reduce(c, opType, dims, a.keepdim, x),
+        batchAxis: reducedAxis(c.inputs[0]!.batchAxis, dims, a.keepdim),
+      },
+    ];
   };
 
 /** max/min along a dim: values and int32 indices. */
@@ -221,7 +227,10 @@ export const opExporters: Record<string, OpExporter> = {
   where: (c) => {
     const dtype = (c.attrs as unknown as ElementwiseAttrs).dtype;
     const [cond, x, y] = c.inputs as [GraphValue, GraphValue, GraphValue];
-    return elementwiseOut(c, c.g.node1('Where', [c.g.cast(cond, 'bool'), c.g.cast(x, dtype), c.g.cast(y, dtype)]));
+    return elementwiseOut(
+      c,
+      c.g.node1('Where', [c.g.cast(cond, 'bool'), c.g.cast(x, dtype), c.g.cast(y, dtype)]),
+    );
   },
   clamp: (c) => {
     // Missing bounds arrive as infinite scalars; Clip takes an empty name for "none".
@@ -283,7 +292,9 @@ export const opExporters: Record<string, OpExporter> = {
     const a = c.attrs as { dim: number; index: number };
     const x = c.inputs[0]!;
     const axis = reducedAxis(x.batchAxis, [a.dim], false);
-    return [{ name: c.g.node1('Gather', [x.name, c.g.int64([a.index], true)], { axis: a.dim }), batchAxis: axis }];
+    return [
+      { name: c.g.node1('Gather', [x.name, c.g.int64([a.index], true)], { axis: a.dim }), batchAxis: axis },
+    ];
   },
   cat: (c) => {
     const a = c.attrs as unknown as CatAttrs;
@@ -299,7 +310,11 @@ export const opExporters: Record<string, OpExporter> = {
     const a = c.attrs as unknown as PadAttrs;
     const modes: Record<string, string> = { constant: 'constant', reflect: 'reflect', replicate: 'edge' };
     const mode = modes[a.mode];
-    if (!mode) throw new NNError('exportOnnx', `pad: mode '${a.mode}' has no ONNX mapping (constant, reflect, replicate do)`);
+    if (!mode)
+      throw new NNError(
+        'exportOnnx',
+        `pad: mode '${a.mode}' has no ONNX mapping (constant, reflect, replicate do)`,
+      );
     const x = c.inputs[0]!;
     const inputs = [x.name, c.g.int64([...a.before, ...a.after])];
     if (a.mode === 'constant') inputs.push(c.g.scalar(a.value, x.dtype));
@@ -320,7 +335,15 @@ export const opExporters: Record<string, OpExporter> = {
             : null;
     return [{ name: c.g.node1('MatMul', [a.name, b.name]), batchAxis: axis }];
   },
-  conv2d: (c) => same(c, c.g.node1('Conv', c.inputs.map((v) => v.name), convAttrs(c.attrs as unknown as ConvAttrs, true))),
+  conv2d: (c) =>
+    same(
+      c,
+      c.g.node1(
+        'Conv',
+        c.inputs.map((v) => v.name),
+        convAttrs(c.attrs as unknown as ConvAttrs, true),
+      ),
+    ),
   convTranspose2d: (c) => {
     const a = c.attrs as unknown as ConvTransposeAttrs;
     return same(
@@ -340,7 +363,10 @@ export const opExporters: Record<string, OpExporter> = {
   avgPool2d: (c) => {
     const a = c.attrs as unknown as PoolAttrs;
     if (a.divisorOverride !== undefined) {
-      throw new NNError('exportOnnx', 'avgPool2d: divisorOverride has no ONNX mapping (AveragePool divides by the window)');
+      throw new NNError(
+        'exportOnnx',
+        'avgPool2d: divisorOverride has no ONNX mapping (AveragePool divides by the window)',
+      );
     }
     const name = c.g.node1('AveragePool', [c.inputs[0]!.name], {
       ...poolAttrs(c),
@@ -363,7 +389,8 @@ export const opExporters: Record<string, OpExporter> = {
     const k = [h / oh, w / ow];
     return same(c, c.g.node1('AveragePool', [x.name], { kernel_shape: k, strides: k }));
   },
-  softmax: (c) => same(c, c.g.node1('Softmax', [c.inputs[0]!.name], { axis: (c.attrs as unknown as DimAttrs).dim })),
+  softmax: (c) =>
+    same(c, c.g.node1('Softmax', [c.inputs[0]!.name], { axis: (c.attrs as unknown as DimAttrs).dim })),
   logSoftmax: (c) =>
     same(c, c.g.node1('LogSoftmax', [c.inputs[0]!.name], { axis: (c.attrs as unknown as DimAttrs).dim })),
 
@@ -388,6 +415,8 @@ export const opExporters: Record<string, OpExporter> = {
   gather: (c) => {
     const dim = (c.attrs as unknown as DimAttrs).dim;
     const [x, index] = c.inputs as [GraphValue, GraphValue];
-    return [{ name: c.g.node1('GatherElements', [x.name, index.name], { axis: dim }), batchAxis: index.batchAxis }];
+    return [
+      { name: c.g.node1('GatherElements', [x.name, index.name], { axis: dim }), batchAxis: index.batchAxis },
+    ];
   },
 };

@@ -113,7 +113,7 @@ export class Tracer {
       outputs: event.outputs as readonly Tensor[],
       opset: this.#opset,
     });
-    outputs.forEach((out, i) => this.#bind(event.outputs[i] as Tensor, out));
+    for (const [i, out] of outputs.entries()) this.#bind(event.outputs[i] as Tensor, out);
     // An in-place op: the tensor it overwrites now holds its result.
     if (event.inplace) this.#bind(event.inplace as Tensor, outputs[0]!);
   }
@@ -121,7 +121,9 @@ export class Tracer {
   #bind(t: Tensor, out: ExportedOutput): void {
     if (!isTensorLike(t)) return;
     const value: GraphValue =
-      'shape' in out ? out : { name: out.name, shape: [...t.shape], dtype: t.dtype, batchAxis: out.batchAxis };
+      'shape' in out
+        ? out
+        : { name: out.name, shape: [...t.shape], dtype: t.dtype, batchAxis: out.batchAxis };
     this.graph.bind(t, value);
   }
 
@@ -136,7 +138,9 @@ export class Tracer {
       fn();
     } catch (error) {
       const own = error instanceof NNError && error.op === 'exportOnnx';
-      const message = own ? error.message.slice('exportOnnx: '.length) : `${what}: ${(error as Error).message}`;
+      const message = own
+        ? error.message.slice('exportOnnx: '.length)
+        : `${what}: ${(error as Error).message}`;
       this.#error ??= new NNError('exportOnnx', `${message}${this.#where()}`, { cause: error });
     }
   }

@@ -71,21 +71,31 @@ export class OnnxModule extends Module {
       const parts = name.split('.');
       const leaf = parts.pop()!;
       if (name === '' || parts.some((p) => p === '') || leaf === '') {
-        throw new ValueError('importOnnx', `initializer name '${name}' cannot be a stateDict key (empty part)`);
+        throw new ValueError(
+          'importOnnx',
+          `initializer name '${name}' cannot be a stateDict key (empty part)`,
+        );
       }
       let owner: Module = this;
       for (const part of parts) {
         const child = (owner as unknown as Record<string, unknown>)[part];
         if (child === undefined) owner.registerModule(part, new OnnxScope());
         else if (!(child instanceof OnnxScope)) {
-          throw new ValueError('importOnnx', `initializer '${name}': '${part}' is already taken by another name`);
+          throw new ValueError(
+            'importOnnx',
+            `initializer '${name}': '${part}' is already taken by another name`,
+          );
         }
         owner = (owner as unknown as Record<string, Module>)[part]!;
       }
       if (leaf in owner) {
-        throw new ValueError('importOnnx', `initializer '${name}': '${leaf}' collides with a Module member or name`);
+        throw new ValueError(
+          'importOnnx',
+          `initializer '${name}': '${leaf}' collides with a Module member or name`,
+        );
       }
-      const learned = (value.dtype === 'float32' || value.dtype === 'float64') && value.ndim > 0 && !statistics.has(name);
+      const learned =
+        (value.dtype === 'float32' || value.dtype === 'float64') && value.ndim > 0 && !statistics.has(name);
       // Constants of the graph (shapes, scalars) are state but not weights: kept out of stateDict().
       if (learned) owner.registerParameter(leaf, new Parameter(value));
       else owner.registerBuffer(leaf, value, { persistent: statistics.has(name) });
@@ -104,11 +114,12 @@ export class OnnxModule extends Module {
       );
     }
     const values = new Map<string, Tensor>();
-    this.inputNames.forEach((name, i) => values.set(name, inputs[i]!));
+    for (const [i, name] of this.inputNames.entries()) values.set(name, inputs[i]!);
     const read = (name: string, where: string): Tensor | undefined => {
       if (name === '') return undefined;
       const value = values.get(name) ?? this.#initializers.get(name)?.();
-      if (!value) throw new ValueError('importOnnx', `${where}: input '${name}' is computed by no earlier node`);
+      if (!value)
+        throw new ValueError('importOnnx', `${where}: input '${name}' is computed by no earlier node`);
       return value;
     };
     this.#graph.node.forEach((node, i) => {
@@ -116,7 +127,12 @@ export class OnnxModule extends Module {
       const args = node.input.map((name) => read(name, where));
       let result: Tensor | Tensor[];
       try {
-        result = onnxOps[node.opType!]!({ inputs: args, a: new NodeAttributes(node, where), opset: this.#opset, where });
+        result = onnxOps[node.opType!]!({
+          inputs: args,
+          a: new NodeAttributes(node, where),
+          opset: this.#opset,
+          where,
+        });
       } catch (error) {
         if (error instanceof NNError && error.op === 'importOnnx') throw error;
         throw new ShapeError('importOnnx', `${where}: ${(error as Error).message}`, { cause: error });
@@ -150,7 +166,9 @@ export function importOnnx(bytes: Uint8Array): OnnxModule {
   try {
     model = decodeModel(bytes);
   } catch (error) {
-    throw new ValueError('importOnnx', `not an ONNX model (protobuf: ${(error as Error).message})`, { cause: error });
+    throw new ValueError('importOnnx', `not an ONNX model (protobuf: ${(error as Error).message})`, {
+      cause: error,
+    });
   }
   if (!model.graph) throw new ValueError('importOnnx', 'the ONNX model has no graph');
   const opset = model.opsetImport.find((o) => (o.domain ?? '') === '' || o.domain === 'ai.onnx');

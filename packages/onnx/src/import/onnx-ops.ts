@@ -33,7 +33,8 @@ const fail = (c: OpCall, message: string): never => {
 };
 
 /** The values of an int tensor input (shapes, axes, pads), as numbers. */
-const ints = (t: Tensor | undefined): number[] => (t ? Array.from(t.dataSync() as ArrayLike<number>, Number) : []);
+const ints = (t: Tensor | undefined): number[] =>
+  t ? Array.from(t.dataSync() as ArrayLike<number>, Number) : [];
 
 const input = (c: OpCall, i: number): Tensor => c.inputs[i] ?? fail(c, `input ${i} is required`);
 
@@ -95,7 +96,8 @@ function conv(c: OpCall): Tensor {
   const weight = input(c, 1);
   const bias = c.inputs[2];
   const spatial = weight.ndim - 2;
-  if (spatial !== 1 && spatial !== 2) fail(c, `only 1-d and 2-d convolutions are supported, got a ${spatial}-d kernel`);
+  if (spatial !== 1 && spatial !== 2)
+    fail(c, `only 1-d and 2-d convolutions are supported, got a ${spatial}-d kernel`);
   const { x, padding } = withPads(c, input(c, 0), spatial, 0);
   const ones = new Array<number>(spatial).fill(1);
   const options = {
@@ -104,7 +106,12 @@ function conv(c: OpCall): Tensor {
     groups: c.a.int('group', 1),
   };
   if (spatial === 1) {
-    return F.conv1d(x, weight, bias, { ...options, stride: options.stride[0]!, dilation: options.dilation[0]!, padding: padding[0]! });
+    return F.conv1d(x, weight, bias, {
+      ...options,
+      stride: options.stride[0]!,
+      dilation: options.dilation[0]!,
+      padding: padding[0]!,
+    });
   }
   return F.conv2d(x, weight, bias, {
     stride: options.stride as [number, number],
@@ -116,8 +123,10 @@ function conv(c: OpCall): Tensor {
 
 function convTranspose(c: OpCall): Tensor {
   const weight = input(c, 1);
-  if (weight.ndim !== 4) fail(c, `only 2-d transposed convolutions are supported, got a ${weight.ndim - 2}-d kernel`);
-  if (c.a.has('output_shape')) fail(c, "attribute 'output_shape' is not supported; give pads and output_padding");
+  if (weight.ndim !== 4)
+    fail(c, `only 2-d transposed convolutions are supported, got a ${weight.ndim - 2}-d kernel`);
+  if (c.a.has('output_shape'))
+    fail(c, "attribute 'output_shape' is not supported; give pads and output_padding");
   const padding = symmetricPads(c, 2);
   if (padding.length === 0) fail(c, 'asymmetric pads are not supported for ConvTranspose');
   return F.convTranspose2d(input(c, 0), weight, c.inputs[2], {
@@ -165,7 +174,8 @@ const alongAxis =
 
 /** ONNX Reshape's target: 0 copies the input's dim (allowzero 0), one -1 is inferred. */
 function reshapeTarget(c: OpCall, x: Tensor, shape: number[]): number[] {
-  if (c.a.int('allowzero', 0) === 1 && shape.includes(0)) fail(c, 'allowzero 1 with a 0 in the shape is not supported');
+  if (c.a.int('allowzero', 0) === 1 && shape.includes(0))
+    fail(c, 'allowzero 1 with a 0 in the shape is not supported');
   return shape.map((d, i) => (d === 0 ? x.shape[i]! : d));
 }
 
@@ -207,7 +217,8 @@ function padOp(c: OpCall): Tensor {
     reflect: 'reflect',
     edge: 'replicate',
   };
-  const mode = modes[c.a.string('mode', 'constant')] ?? fail(c, `mode '${c.a.string('mode')}' is not supported`);
+  const mode =
+    modes[c.a.string('mode', 'constant')] ?? fail(c, `mode '${c.a.string('mode')}' is not supported`);
   const torchPads: number[] = [];
   for (let d = x.ndim - 1; d >= 0; d--) torchPads.push(pads[d]!, pads[x.ndim + d]!);
   return pad(x, torchPads, mode, value);
@@ -277,7 +288,8 @@ function layerNormalization(c: OpCall): Tensor {
 }
 
 function batchNormalization(c: OpCall): Tensor {
-  if (c.a.int('training_mode', 0) === 1) fail(c, 'training_mode 1 is not supported (import runs inference statistics)');
+  if (c.a.int('training_mode', 0) === 1)
+    fail(c, 'training_mode 1 is not supported (import runs inference statistics)');
   return F.batchNorm(input(c, 0), input(c, 3), input(c, 4), {
     weight: input(c, 1),
     bias: input(c, 2),
@@ -340,8 +352,8 @@ export const onnxOps: Record<string, OnnxOp> = {
   LeakyRelu: (c) => F.leakyRelu(input(c, 0), c.a.float('alpha', 0.01)),
   Elu: (c) => F.elu(input(c, 0), c.a.float('alpha', 1)),
   Selu: (c) => {
-    const alpha = c.a.float('alpha', 1.67326319217681884765625);
-    const gamma = c.a.float('gamma', 1.05070102214813232421875);
+    const alpha = c.a.float('alpha', 1.6732631921768188);
+    const gamma = c.a.float('gamma', 1.0507010221481323);
     return F.elu(input(c, 0), alpha).mul(gamma);
   },
   Softplus: unary((x) => F.softplus(x)),
@@ -367,7 +379,11 @@ export const onnxOps: Record<string, OnnxOp> = {
   AveragePool: (c) => pool(c, 'avg'),
   GlobalAveragePool: (c) => {
     const x = input(c, 0);
-    if (x.ndim !== 4) return x.mean(x.shape.slice(2).map((_, i) => i + 2), { keepdim: true });
+    if (x.ndim !== 4)
+      return x.mean(
+        x.shape.slice(2).map((_, i) => i + 2),
+        { keepdim: true },
+      );
     return adaptiveAvgPool2d(x, [1, 1]);
   },
   BatchNormalization: batchNormalization,
@@ -386,7 +402,12 @@ export const onnxOps: Record<string, OnnxOp> = {
   Flatten: flatten,
   Transpose: (c) => {
     const x = input(c, 0);
-    return x.permute(c.a.ints('perm', x.shape.map((_, i) => x.ndim - 1 - i)));
+    return x.permute(
+      c.a.ints(
+        'perm',
+        x.shape.map((_, i) => x.ndim - 1 - i),
+      ),
+    );
   },
   Squeeze: squeeze,
   Unsqueeze: unsqueeze,

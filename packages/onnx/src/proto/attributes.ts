@@ -9,7 +9,12 @@ const base = (name: string, type: number): AttributeProto => ({
 });
 
 /** An attribute value as written in a node: an int, a float, a string, or a list of ints/floats. */
-export type AttributeValue = number | string | readonly number[] | { float: number } | { floats: readonly number[] };
+export type AttributeValue =
+  | number
+  | string
+  | readonly number[]
+  | { float: number }
+  | { floats: readonly number[] };
 
 /**
  * An ONNX attribute. Numbers are ints (ONNX's INT/INTS, the common case: axes, strides, flags); floats are

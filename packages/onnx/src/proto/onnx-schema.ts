@@ -7,9 +7,9 @@ import {
   toBinary,
 } from '@bufbuild/protobuf';
 import {
+  FileDescriptorProtoSchema,
   FieldDescriptorProto_Label as Label,
   FieldDescriptorProto_Type as Type,
-  FileDescriptorProtoSchema,
 } from '@bufbuild/protobuf/wkt';
 
 // The messages of onnx.proto (ONNX IR version 8, proto2) that a model of dense tensors needs, declared
@@ -17,7 +17,14 @@ import {
 // (no generated code, no eval). Fields this package never reads or writes (sparse tensors, training info,
 // functions, quantization annotations) are left out: the reader skips them as unknown fields.
 
-type FieldSpec = [name: string, number: number, type: Type, label: Label, typeName?: string, packed?: boolean];
+type FieldSpec = [
+  name: string,
+  number: number,
+  type: Type,
+  label: Label,
+  typeName?: string,
+  packed?: boolean,
+];
 
 const OPTIONAL = Label.OPTIONAL;
 const REPEATED = Label.REPEATED;
