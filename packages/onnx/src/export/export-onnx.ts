@@ -149,7 +149,6 @@ export function exportOnnx(
   return encodeModel({
     irVersion: 8n,
     producerName: '@nn/onnx',
-    producerVersion: '0.1.0',
     ...(options.docString ? { docString: options.docString } : {}),
     opsetImport: [{ domain: '', version: BigInt(opset) }],
     metadataProps: [],
