@@ -1,4 +1,4 @@
-import { Linear, Module, ReLU, Sequential } from '@nn/nn';
+import { ConvTranspose2d, Linear, Module, ReLU, Sequential } from '@nn/nn';
 import { randn, type Tensor } from '@nn/tensor';
 import { describe, expect, it } from 'vitest';
 import { exportOnnx } from '../src/index';
@@ -56,6 +56,16 @@ describe('exportOnnx errors', () => {
     }
     expect(() => exportOnnx(new Mix(), [randn([2, 3])], { dynamicBatch: true })).toThrow(
       /view\/reshape \[3,2\] -> \[6\] mixes the batch axis \(1\).*dynamicBatch: false/,
+    );
+  });
+});
+
+describe('exportOnnx refuses what it cannot trace', () => {
+  it('a tensor read after copy_ into a slice of it', () => {
+    // ConvTranspose2d with output padding past the stride pads its input with zeros via copy_.
+    const model = new ConvTranspose2d(2, 2, 3, { stride: 1, dilation: 2, outputPadding: 1 });
+    expect(() => exportOnnx(model, [randn([1, 2, 4, 4])])).toThrow(
+      /exportOnnx: tensor \[1,2,5,5\]: its values after an in-place write into a view of it \(copy_\/fill_ into a slice\) cannot be traced to ONNX; build it with ops instead/,
     );
   });
 });

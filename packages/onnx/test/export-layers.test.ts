@@ -61,6 +61,16 @@ class Shapes extends Module {
   }
 }
 
+/** In-place ops on values of the graph (relu_, add_, mul_). */
+class InPlace extends Module {
+  override forward(x: Tensor): Tensor {
+    const h = x.mul(2);
+    h.relu_();
+    h.add_(x, { alpha: 0.5 });
+    return h.mul_(3);
+  }
+}
+
 interface Case {
   name: string;
   model: () => Module;
@@ -138,6 +148,7 @@ const cases: Case[] = [
     input: (n) => randn([n, 3, 5]).mul(0.5),
   },
   { name: 'views, matmul and concat', model: () => new Shapes(), input: (n) => randn([n, 4, 6]) },
+  { name: 'in-place ops', model: () => new InPlace(), input: rows(5) },
 ];
 
 describe("exportOnnx: each layer runs in onnxruntime-node with @nn's numbers, at any batch size", () => {

@@ -40,6 +40,27 @@ export class GraphBuilder {
     this.#values.set(t, value);
   }
 
+  /**
+   * Records an in-place write of `value` into `target`. Other tensors over the same memory (the base of a
+   * slice that was `copy_`-ed into, a view of the target) changed too, in a way no graph value describes:
+   * using one later fails instead of silently reading the old value.
+   */
+  overwrite(target: Tensor, value: GraphValue): void {
+    for (const [t, old] of this.#values) {
+      if (t !== target && t.storage === target.storage) {
+        this.#values.set(
+          t,
+          GraphBuilder.unusable(
+            `tensor [${old.shape.join(',')}]`,
+            'values after an in-place write into a view of it (copy_/fill_ into a slice)',
+            'build it with ops instead (cat, pad, where)',
+          ),
+        );
+      }
+    }
+    this.bind(target, value);
+  }
+
   /** The value a tensor the tracer has seen, if any (also through `detach()`, which shares its storage). */
   known(t: Tensor): GraphValue | undefined {
     const direct = this.#values.get(t);
@@ -148,11 +169,11 @@ export class GraphBuilder {
     return value.dtype === dtype ? value.name : this.node1('Cast', [value.name], { to: onnxDataType(dtype) });
   }
 
-  /** Fails when a value is used that no ONNX node computes (maxPool2d's indices). */
-  static unusable(op: string, what: string): GraphValue {
+  /** A value that fails when used: one no ONNX node computes (maxPool2d's indices). */
+  static unusable(what: string, part: string, fix = ''): GraphValue {
     return {
       get name(): string {
-        throw new NNError('exportOnnx', `${op}: its ${what} have no ONNX equivalent and cannot be used`);
+        throw new NNError('exportOnnx', `${what}: its ${part} cannot be traced to ONNX${fix ? `; ${fix}` : ''}`);
       },
       shape: [],
       dtype: 'int32',

@@ -115,7 +115,7 @@ export class Tracer {
     });
     for (const [i, out] of outputs.entries()) this.#bind(event.outputs[i] as Tensor, out);
     // An in-place op: the tensor it overwrites now holds its result.
-    if (event.inplace) this.#bind(event.inplace as Tensor, outputs[0]!);
+    if (event.inplace) this.graph.overwrite(event.inplace as Tensor, this.graph.value(event.outputs[0] as Tensor));
   }
 
   #bind(t: Tensor, out: ExportedOutput): void {
