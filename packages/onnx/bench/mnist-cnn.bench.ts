@@ -51,7 +51,10 @@ for (const batch of [1, 64, 256]) {
   const rt = await median(() => session.run(feed));
   const want = (model.call(x) as Tensor).dataSync();
   const got = (await session.run(feed)).output!.data as Float32Array;
-  const diff = want.reduce((m, v, i) => Math.max(m, Math.abs((v as number) - got[i]!)), 0);
+  const diff = Array.from(want as ArrayLike<number>).reduce(
+    (m, v, k) => Math.max(m, Math.abs(v - got[k]!)),
+    0,
+  );
   console.log(
     `${String(batch).padStart(5)}  ${`${nn.toFixed(2)} ms`.padStart(11)}  ${`${rt.toFixed(2)} ms`.padStart(16)}  ${diff.toExponential(1)}`,
   );

@@ -173,7 +173,10 @@ export class GraphBuilder {
   static unusable(what: string, part: string, fix = ''): GraphValue {
     return {
       get name(): string {
-        throw new NNError('exportOnnx', `${what}: its ${part} cannot be traced to ONNX${fix ? `; ${fix}` : ''}`);
+        throw new NNError(
+          'exportOnnx',
+          `${what}: its ${part} cannot be traced to ONNX${fix ? `; ${fix}` : ''}`,
+        );
       },
       shape: [],
       dtype: 'int32',

@@ -7,6 +7,7 @@ import {
   type DType,
   type ElementwiseAttrs,
   NNError,
+  type OpName,
   type PadAttrs,
   type PoolAttrs,
   type ReduceAttrs,
@@ -166,8 +167,8 @@ const argReduction =
 
 const LN2 = Math.LN2;
 
-/** ONNX ops for every @nn op that has a mapping, by op name. */
-export const opExporters: Record<string, OpExporter> = {
+/** ONNX ops for every @nn op that has a mapping, by op name (typed by the op table: no stale names). */
+export const opExporters: Partial<Record<OpName, OpExporter>> = {
   // ---- elementwise ----
   neg: direct('Neg'),
   abs: direct('Abs'),

@@ -3,7 +3,9 @@ import { NNError, type Tensor } from '@nn/tensor';
 import { addDispatchObserver, type DispatchEvent, type DispatchObserver } from '@nn/tensor/kernel';
 import { GraphBuilder, type GraphValue } from './graph-builder';
 import { type ModuleExporter, moduleExporters } from './module-exporters';
-import { type ExportedOutput, opExporters } from './op-exporters';
+import { type ExportedOutput, type OpExporter, opExporters } from './op-exporters';
+
+const exporterOf = (op: string): OpExporter | undefined => (opExporters as Record<string, OpExporter>)[op];
 
 /** One running module call: its path, and the exporter writing it whole (if any). */
 interface ModuleFrame {
@@ -79,7 +81,7 @@ export class Tracer {
     return {
       enter: (op) => {
         const parent = this.#ops[this.#ops.length - 1];
-        const insideMapped = parent !== undefined && (parent.skip || parent.op in opExporters);
+        const insideMapped = parent !== undefined && (parent.skip || exporterOf(parent.op) !== undefined);
         this.#ops.push({ op, skip: this.#insideWholeLayer || insideMapped });
       },
       exit: (event) => {
@@ -94,7 +96,7 @@ export class Tracer {
   }
 
   #record(event: DispatchEvent): void {
-    const exporter = opExporters[event.op];
+    const exporter = exporterOf(event.op);
     if (!exporter) {
       // A composite's parts were dispatched (and written) inside it; its outputs are theirs.
       if (event.composite) return;
@@ -115,7 +117,8 @@ export class Tracer {
     });
     for (const [i, out] of outputs.entries()) this.#bind(event.outputs[i] as Tensor, out);
     // An in-place op: the tensor it overwrites now holds its result.
-    if (event.inplace) this.graph.overwrite(event.inplace as Tensor, this.graph.value(event.outputs[0] as Tensor));
+    if (event.inplace)
+      this.graph.overwrite(event.inplace as Tensor, this.graph.value(event.outputs[0] as Tensor));
   }
 
   #bind(t: Tensor, out: ExportedOutput): void {
