@@ -95,6 +95,16 @@ const cases: Case[] = [
     input: (n) => randn([n, 3, 11]),
   },
   {
+    name: 'Conv1d (same padding, even kernel, dilation, groups)',
+    model: () => new Conv1d(4, 6, 4, { padding: 'same', dilation: 2, groups: 2 }),
+    input: (n) => randn([n, 4, 9]),
+  },
+  {
+    name: 'Conv1d (reflect padding: traced op by op)',
+    model: () => new Conv1d(2, 3, 3, { padding: 1, paddingMode: 'reflect' }),
+    input: (n) => randn([n, 2, 7]),
+  },
+  {
     name: 'Conv2d (stride, padding, dilation, groups)',
     model: () => new Conv2d(4, 6, 3, { stride: 2, padding: 2, dilation: 2, groups: 2 }),
     input: image(4, 9),

@@ -1,10 +1,10 @@
-import { BatchNorm1d, BatchNorm2d, LayerNorm, Linear, type Module } from '@nn/nn';
+import { BatchNorm1d, BatchNorm2d, Conv1d, LayerNorm, Linear, type Module } from '@nn/nn';
 import { ones, type Tensor, zeros } from '@nn/tensor';
 import type { GraphBuilder, GraphValue } from './graph-builder';
 
 /**
  * Layers written as one ONNX op instead of the ops their forward runs (Gemm instead of Transpose + MatMul
- * + Add, BatchNormalization instead of its arithmetic): what ONNX Runtime's fused kernels and other
+ * + Add, BatchNormalization instead of its arithmetic, a 1-d Conv instead of Reshape + 2-d Conv + Reshape): what ONNX Runtime's fused kernels and other
  * importers expect to see. A layer called with other inputs (or BatchNorm in a form with no ONNX op) is
  * traced op by op instead.
  */
@@ -70,5 +70,24 @@ const layerNorm: ModuleExporter = {
   },
 };
 
+/** Conv1d as a 1-d Conv (its forward runs a 2-d convolution over an inserted axis). */
+const conv1d: ModuleExporter = {
+  accepts: (m, args) =>
+    m instanceof Conv1d && m.paddingMode === 'zeros' && args.length === 1 && (args[0] as Tensor).ndim === 3,
+  emit(g, m, x) {
+    const conv = m as Conv1d;
+    const [k] = conv.kernelSize as [number];
+    const [d] = conv.dilation as [number];
+    // 'same' pads dilation * (k - 1) in all, the odd one on the right (as PyTorch).
+    const total = conv.padding === 'same' ? d * (k - 1) : 0;
+    const [p] = typeof conv.padding === 'string' ? [0] : (conv.padding as [number]);
+    const pads = conv.padding === 'same' ? [Math.floor(total / 2), total - Math.floor(total / 2)] : [p, p];
+    const inputs = [x.name, param(g, conv.weight)];
+    if (conv.bias) inputs.push(param(g, conv.bias));
+    const attrs = { kernel_shape: [k], strides: [...conv.stride], dilations: [d], pads, group: conv.groups };
+    return { name: g.node1('Conv', inputs, attrs), batchAxis: x.batchAxis };
+  },
+};
+
 /** The layers with an ONNX op of their own. */
-export const moduleExporters: readonly ModuleExporter[] = [linear, batchNorm, layerNorm];
+export const moduleExporters: readonly ModuleExporter[] = [linear, conv1d, batchNorm, layerNorm];
