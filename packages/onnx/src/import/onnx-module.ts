@@ -15,7 +15,7 @@ const STATISTICS: Record<string, readonly number[]> = { BatchNormalization: [3, 
 const label = (node: NodeProto, i: number) => `node '${node.name || `#${i}`}' (${node.opType ?? '?'})`;
 
 /**
- * An ONNX graph as an @nn Module: `forward(...inputs)` runs its nodes with @nn ops, so autograd records
+ * An ONNX graph as an `@nn` Module: `forward(...inputs)` runs its nodes with `@nn` ops, so autograd records
  * them and the model trains. Float initializers of at least one dim become Parameters, BatchNorm
  * statistics persistent buffers and other constants (shapes, scalars) non-persistent buffers, registered
  * under their initializer names, so `stateDict()` keys are those names (`fc1.weight` -> child `fc1`,
@@ -150,7 +150,7 @@ export class OnnxModule extends Module {
 }
 
 /**
- * Builds a runnable, trainable @nn Module from `.onnx` bytes (the same op set {@link exportOnnx} writes,
+ * Builds a runnable, trainable `@nn` Module from `.onnx` bytes (the same op set {@link exportOnnx} writes,
  * plus what `torch.onnx.export` commonly writes: Constant, Shape, Gather, Unsqueeze, Concat...).
  * Unsupported ops fail here, naming the op type and the node.
  *
