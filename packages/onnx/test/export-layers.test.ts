@@ -61,6 +61,14 @@ class Shapes extends Module {
   }
 }
 
+/** Indices of max/argmax (int64 in ONNX, int32 in @nn). */
+class Indices extends Module {
+  override forward(x: Tensor): Tensor {
+    const { values, indices } = x.max(1);
+    return values.add(indices.to('float32')).add(x.argmax(1).to('float32')).add(x.argmin().to('float32'));
+  }
+}
+
 /** In-place ops on values of the graph (relu_, add_, mul_). */
 class InPlace extends Module {
   override forward(x: Tensor): Tensor {
@@ -159,6 +167,7 @@ const cases: Case[] = [
   },
   { name: 'views, matmul and concat', model: () => new Shapes(), input: (n) => randn([n, 4, 6]) },
   { name: 'in-place ops', model: () => new InPlace(), input: rows(5) },
+  { name: 'max/argmax/argmin indices', model: () => new Indices(), input: (n) => randn([n, 4, 3]) },
 ];
 
 describe("exportOnnx: each layer runs in onnxruntime-node with @nn's numbers, at any batch size", () => {

@@ -149,7 +149,7 @@ const dimReduction =
     const indices = c.g.node1(argType, [x.name], { axis: a.dim, keepdims: a.keepdim ? 1 : 0 });
     return [
       { name: values, batchAxis: axis },
-      { name: c.g.cast({ ...x, name: indices, dtype: 'float64' }, 'int32'), batchAxis: axis },
+      { name: c.g.node1('Cast', [indices], { to: onnxDataType('int32') }), batchAxis: axis },
     ];
   };
 
