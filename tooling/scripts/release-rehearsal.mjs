@@ -25,7 +25,7 @@ import { publicPackages, withDependents, workspacePackages } from './lib/workspa
 import { installAndCheck, installedCopies } from './rehearsal/install-check.mjs';
 
 /** Installed-size budgets (node_modules of a project that installed only this package), in bytes. */
-const SIZE_BUDGETS = { '@nn/nn': 5e6, '@nn/backend-gpu': 150e6 };
+const SIZE_BUDGETS = { '@nn/nn': 5e6, '@nn/backend-gpu': 150e6, '@nn/onnx': 8e6 };
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'nn-release-rehearsal-'));
