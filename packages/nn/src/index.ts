@@ -83,5 +83,7 @@ export {
 } from './serialization/safetensors';
 export { SafetensorsError } from './serialization/safetensors-error';
 export { load, type SaveOptions, save } from './serialization/state-dict-io';
+export { decodeTorchFile, type LoadTorchOptions, loadTorch } from './serialization/torch-file';
+export { TorchFileError } from './serialization/torch-file-error';
 /** Gradient clipping and parameter/vector conversion, as `torch.nn.utils`. */
 export * as utils from './utils/index';

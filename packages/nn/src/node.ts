@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { StateDict } from './module/module';
 import { load, type SaveOptions, save } from './serialization/state-dict-io';
+import { type LoadTorchOptions, loadTorch } from './serialization/torch-file';
 import { writeFileAtomic } from './serialization/write-file-atomic';
 
 /**
@@ -25,4 +26,15 @@ export async function saveFile(path: string, stateDict: StateDict, options: Save
  */
 export async function loadFile(path: string): Promise<StateDict> {
   return load(new Uint8Array(await readFile(path)));
+}
+
+/**
+ * Reads a PyTorch checkpoint file (`.pt`/`.pth`, written by `torch.save`) into a state dict for
+ * `loadStateDict`, with the restricted unpickler of {@link loadTorch}: it never runs code from the file.
+ * Pick a state dict nested in the checkpoint with `key`.
+ *
+ * @example model.loadStateDict(await loadTorchFile('checkpoint.pt', { key: 'model' }));
+ */
+export async function loadTorchFile(path: string, options: LoadTorchOptions = {}): Promise<StateDict> {
+  return loadTorch(new Uint8Array(await readFile(path)), options);
 }

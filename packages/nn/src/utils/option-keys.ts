@@ -20,6 +20,7 @@ import type { BatchNormOptions, GroupNormOptions, LayerNormOptions } from '../la
 import type { AvgPool2dOptions, MaxPool2dOptions } from '../layers/pooling';
 import type { SummaryOptions } from '../module/summary';
 import type { SaveOptions } from '../serialization/state-dict-io';
+import type { LoadTorchOptions } from '../serialization/torch-file';
 import type { ClipGradNormOptions } from './clip-grad';
 
 const FACTORY = { dtype: true, device: true } as const;
@@ -124,3 +125,4 @@ export const AVG_POOL_KEYS: OptionKeys<AvgPool2dOptions> = {
   countIncludePad: true,
   divisorOverride: true,
 };
+export const LOAD_TORCH_KEYS: OptionKeys<LoadTorchOptions> = { key: true };
