@@ -3,6 +3,7 @@
 export * as F from './functional/index';
 /** In-place weight initialisers, as `torch.nn.init` (`init.kaimingUniform_`, `init.orthogonal_`, ...). */
 export * as init from './init';
+export { type PyTorchExport, type ToPyTorchOptions, toPyTorch } from './interop/to-pytorch';
 export {
   ELU,
   GELU,

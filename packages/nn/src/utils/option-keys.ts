@@ -12,6 +12,7 @@ import type {
 } from '../functional/loss';
 import type { BatchNormOptions as BatchNormFunctionalOptions } from '../functional/normalization';
 import type { InitOptions, KaimingOptions } from '../init';
+import type { ToPyTorchOptions } from '../interop/to-pytorch';
 import type { ConvOptions, ConvTransposeOptions } from '../layers/conv';
 import type { EmbeddingOptions } from '../layers/embedding';
 import type { FactoryOptions, LayerOptions } from '../layers/linear';
@@ -126,3 +127,8 @@ export const AVG_POOL_KEYS: OptionKeys<AvgPool2dOptions> = {
   divisorOverride: true,
 };
 export const LOAD_TORCH_KEYS: OptionKeys<LoadTorchOptions> = { key: true };
+export const TO_PYTORCH_KEYS: OptionKeys<ToPyTorchOptions> = {
+  className: true,
+  exampleInputs: true,
+  weightsFile: true,
+};
