@@ -15,6 +15,7 @@ const guide = [
   ['modules', 'Modules'],
   ['layers', 'Layers'],
   ['saving-and-loading', 'Saving and loading'],
+  ['interop', 'Interop and scaling out'],
   ['optimizers', 'Optimizers'],
   ['data', 'Data'],
   ['training-with-fit', 'Training with fit'],
