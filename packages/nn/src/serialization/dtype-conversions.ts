@@ -11,6 +11,15 @@ export function halfToFloat(bits: number): number {
   return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
 }
 
+const BITS = new Uint32Array(1);
+const FLOAT = new Float32Array(BITS.buffer);
+
+/** The value of bfloat16 bits (the top half of a float32's). */
+export function bfloat16ToFloat(bits: number): number {
+  BITS[0] = bits << 16;
+  return FLOAT[0]!;
+}
+
 /** float32 values of bfloat16 bit patterns (the top half of a float32). */
 export function bfloat16ToFloat32(bits: Uint16Array): Float32Array {
   return new Float32Array(Uint32Array.from(bits, (b) => b << 16).buffer);

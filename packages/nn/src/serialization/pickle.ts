@@ -188,7 +188,9 @@ export function unpickle(
       case 0x65: {
         // APPENDS
         const items = popMark('APPENDS');
-        list('APPENDS').push(...items);
+        const target = list('APPENDS');
+        // One push per item: spreading a million-item list would overflow the call stack.
+        for (const item of items) target.push(item);
         break;
       }
       case 0x73: {

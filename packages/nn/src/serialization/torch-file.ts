@@ -1,7 +1,7 @@
-import { checkOptions, type DType, Tensor, type Tensor as TensorType, type TypedArray } from '@nn/tensor';
+import { checkOptions, type DType, Tensor, type TypedArray } from '@nn/tensor';
 import type { StateDict } from '../module/module';
 import { LOAD_TORCH_KEYS } from '../utils/option-keys';
-import { bfloat16ToFloat32, fitsInt32, halfToFloat, int64RangeError } from './dtype-conversions';
+import { bfloat16ToFloat, fitsInt32, halfToFloat, int64RangeError } from './dtype-conversions';
 import { describe, isTuple, type PickleValue, unpickle } from './pickle';
 import { readTorchArchive, type TorchArchive } from './torch-archive';
 import { TorchFileError } from './torch-file-error';
@@ -63,6 +63,8 @@ class StorageClass {
 
 /** One storage of the archive: its elements, viewed as the array type of its torch dtype. */
 class StorageRef {
+  /** How many pickled tensors view this storage: a storage with one whole-storage tensor is not copied. */
+  views = 0;
   constructor(
     readonly key: string,
     readonly kind: StorageKind,
@@ -232,11 +234,40 @@ function rebuildTensor(args: readonly unknown[], fail: (problem: string) => neve
       );
     }
   }
+  storage.views++;
   return new TensorRef(storage, offset, [...shape], [...strides]);
 }
 
+const ARRAYS = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array } as const;
+
+/** How one stored element becomes an @nn element (`i` is its flat index, for errors). */
+function converter(op: string, kind: StorageKind, name: string): (v: number | bigint, i: number) => number {
+  switch (kind.torch) {
+    case 'float16':
+      return (v) => halfToFloat(v as number);
+    case 'bfloat16':
+      return (v) => bfloat16ToFloat(v as number);
+    case 'int64':
+      return (v, i) => {
+        if (!fitsInt32(v as bigint)) throw int64RangeError(op, name, 'int64', v as bigint, i);
+        return Number(v);
+      };
+    case 'bool':
+      return (v, i) => {
+        if ((v as number) > 1)
+          throw new TorchFileError(
+            op,
+            `tensor "${name}" (bool) holds byte ${v} at flat index ${i}, not 0 or 1`,
+          );
+        return v as number;
+      };
+    default:
+      return (v) => v as number;
+  }
+}
+
 /** Copies a tensor view out of its storage into a contiguous @nn tensor, converting the dtype. */
-function materialize(op: string, ref: TensorRef, name: string): TensorType {
+function materialize(op: string, ref: TensorRef, name: string): Tensor {
   const { storage, offset, shape, strides } = ref;
   const numel = shape.reduce((n, d) => n * d, 1);
   const source = storage.elements;
@@ -248,14 +279,21 @@ function materialize(op: string, ref: TensorRef, name: string): TensorType {
     contiguous &&
     (source instanceof Float32Array || source instanceof Float64Array || source instanceof Int32Array)
   ) {
-    return Tensor.fromArray(source.slice(offset, offset + numel), shape);
+    // The record was extracted into its own buffer: a tensor that is all of it, alone, can keep it.
+    const whole =
+      storage.views === 1 &&
+      offset === 0 &&
+      numel === source.length &&
+      source.byteLength === source.buffer.byteLength;
+    return Tensor.fromArray(whole ? source : source.slice(offset, offset + numel), shape);
   }
-  // The flat storage index of each element, in row-major order.
-  const index = new Float64Array(numel);
+  const convert = converter(op, storage.kind, name);
+  const out = new ARRAYS[storage.kind.into](numel);
+  // Walks the view in row-major order, stepping the storage index by the strides (an odometer over dims).
   const counter = new Array<number>(shape.length).fill(0);
   let at = offset;
   for (let i = 0; i < numel; i++) {
-    index[i] = at;
+    out[i] = convert(source[at]!, i);
     for (let d = shape.length - 1; d >= 0; d--) {
       if (++counter[d]! < shape[d]!) {
         at += strides[d]!;
@@ -265,62 +303,7 @@ function materialize(op: string, ref: TensorRef, name: string): TensorType {
       counter[d] = 0;
     }
   }
-  switch (storage.kind.torch) {
-    case 'float32':
-      return Tensor.fromArray(
-        Float32Array.from(index, (j) => source[j] as number),
-        shape,
-        'float32',
-      );
-    case 'float64':
-      return Tensor.fromArray(
-        Float64Array.from(index, (j) => source[j] as number),
-        shape,
-        'float64',
-      );
-    case 'float16':
-      return Tensor.fromArray(
-        Float32Array.from(index, (j) => halfToFloat(source[j] as number)),
-        shape,
-        'float32',
-      );
-    case 'bfloat16':
-      return Tensor.fromArray(
-        bfloat16ToFloat32(Uint16Array.from(index, (j) => source[j] as number)),
-        shape,
-        'float32',
-      );
-    case 'int64':
-      return Tensor.fromArray(
-        Int32Array.from(index, (j, i) => {
-          const v = source[j] as bigint;
-          if (!fitsInt32(v)) throw int64RangeError(op, name, 'int64', v, i);
-          return Number(v);
-        }),
-        shape,
-        'int32',
-      );
-    case 'bool':
-      return Tensor.fromArray(
-        Uint8Array.from(index, (j, i) => {
-          const v = source[j] as number;
-          if (v > 1)
-            throw new TorchFileError(
-              op,
-              `tensor "${name}" (bool) holds byte ${v} at flat index ${i}, not 0 or 1`,
-            );
-          return v;
-        }),
-        shape,
-        'bool',
-      );
-    default:
-      return Tensor.fromArray(
-        Int32Array.from(index, (j) => source[j] as number),
-        shape,
-        'int32',
-      );
-  }
+  return Tensor.fromArray(out, shape, storage.kind.into);
 }
 
 /** Turns unpickled values into what users get, copying each tensor once and keeping shared ones shared. */
@@ -335,9 +318,9 @@ class Materializer {
     this.#budget = budgetFor(fileBytes);
   }
 
-  tensor(ref: TensorRef, name: string): TensorType {
+  tensor(ref: TensorRef, name: string): Tensor {
     const known = this.#done.get(ref);
-    if (known !== undefined) return known as TensorType;
+    if (known !== undefined) return known as Tensor;
     const numel = ref.shape.reduce((n, d) => n * d, 1);
     this.#bytes +=
       numel * (ref.storage.kind.into === 'float64' ? 8 : ref.storage.kind.into === 'bool' ? 1 : 4);
