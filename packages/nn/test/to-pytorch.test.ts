@@ -190,6 +190,27 @@ describe('toPyTorch: the generated source', () => {
   });
 });
 
+describe('writePyTorch', () => {
+  it('writes the source and the weights beside it, which the source loads by default', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'write-pytorch-'));
+    const model = new Sequential(new Linear(3, 2), new ReLU());
+    const paths = await writePyTorch(model, join(dir, 'net.py'), { className: 'Net' });
+    expect(paths).toEqual({ python: join(dir, 'net.py'), weights: join(dir, 'net.safetensors') });
+    const source = readFileSync(paths.python, 'utf8');
+    expect(source).toContain("os.path.join(os.path.dirname(os.path.abspath(__file__)), 'net.safetensors')");
+    expect(source).toContain('class Net(nn.Sequential):');
+    const { load } = await import('@nn/nn');
+    assertClose(
+      load(new Uint8Array(readFileSync(paths.weights)))['0.weight']!,
+      model.stateDict()['0.weight']!,
+      {
+        rtol: 0,
+        atol: 0,
+      },
+    );
+  });
+});
+
 describe('toPyTorch: what it refuses', () => {
   class OwnOps extends Module {
     fc = new Linear(2, 2);
@@ -201,6 +222,33 @@ describe('toPyTorch: what it refuses', () => {
   it('a custom forward that runs tensor ops itself, naming the class and op', () => {
     expect(() => toPyTorch(new OwnOps(), { exampleInputs: [randn([1, 2])] })).toThrow(
       "toPyTorch: OwnOps.forward runs the tensor op 'relu' itself; toPyTorch writes forwards that only call child modules",
+    );
+  });
+
+  it('forwards that are not a graph of module calls, or call a custom module twice', () => {
+    class FeedsItsWeight extends Module {
+      fc = new Linear(2, 2);
+      override forward(_x: Tensor): Tensor {
+        return this.fc.call(this.fc.weight);
+      }
+    }
+    expect(() => toPyTorch(new FeedsItsWeight(), { exampleInputs: [randn([1, 2])] })).toThrow(
+      'FeedsItsWeight.forward (the model) passes Linear a value that is neither its input nor an output of a module it called',
+    );
+    class Block extends Module {
+      fc = new Linear(2, 2);
+      override forward(x: Tensor): Tensor {
+        return this.fc.call(x);
+      }
+    }
+    class Twice extends Module {
+      block = new Block();
+      override forward(x: Tensor): Tensor {
+        return this.block.call(this.block.call(x));
+      }
+    }
+    expect(() => toPyTorch(new Twice(), { exampleInputs: [randn([1, 2])] })).toThrow(
+      'Block runs more than once in a forward',
     );
   });
 
