@@ -15,7 +15,7 @@ const guide = [
   ['modules', 'Modules'],
   ['layers', 'Layers'],
   ['saving-and-loading', 'Saving and loading'],
-  ['onnx', 'ONNX'],
+  ['interop', 'Interop and scaling out'],
   ['optimizers', 'Optimizers'],
   ['data', 'Data'],
   ['training-with-fit', 'Training with fit'],

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +51,8 @@ function pageModule(blocks: readonly Block[]): string {
 
 const pages = readdirSync(docsDir).filter((f) => f.endsWith('.md'));
 const work = mkdtempSync(join(tmpdir(), 'nn-docs-'));
+// Files the snippets read by name (a PyTorch checkpoint, ...), made by the fixture generator.
+cpSync(fileURLToPath(new URL('./files/', import.meta.url)), work, { recursive: true });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('docs snippets run as written', () => {

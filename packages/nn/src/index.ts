@@ -3,6 +3,7 @@
 export * as F from './functional/index';
 /** In-place weight initialisers, as `torch.nn.init` (`init.kaimingUniform_`, `init.orthogonal_`, ...). */
 export * as init from './init';
+export { type PyTorchExport, type ToPyTorchOptions, toPyTorch } from './interop/to-pytorch';
 export {
   ELU,
   GELU,
@@ -125,5 +126,7 @@ export {
 } from './serialization/safetensors';
 export { SafetensorsError } from './serialization/safetensors-error';
 export { load, type SaveOptions, save } from './serialization/state-dict-io';
+export { decodeTorchFile, type LoadTorchOptions, loadTorch } from './serialization/torch-file';
+export { TorchFileError } from './serialization/torch-file-error';
 /** Gradient clipping and parameter/vector conversion, as `torch.nn.utils`. */
 export * as utils from './utils/index';

@@ -1,6 +1,7 @@
 import { checkOptions, type DType, Tensor, ValueError } from '@nn/tensor';
 import type { StateDict } from '../module/module';
 import { SAVE_KEYS } from '../utils/option-keys';
+import { bfloat16ToFloat32, fitsInt32, halfToFloat, int64RangeError } from './dtype-conversions';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from './safetensors';
 
 /** Options of {@link save}. */
@@ -43,19 +44,6 @@ export function save(stateDict: StateDict, options: SaveOptions = {}): Uint8Arra
   return encodeSafetensors(entries, options.metadata ?? { format: 'pt' });
 }
 
-const INT32_MIN = -(2n ** 31n);
-const INT32_MAX = 2n ** 31n - 1n;
-
-/** float32 value of IEEE half-precision bits. */
-function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
-  if (exponent === 0x1f) return fraction ? Number.NaN : sign * Infinity;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
-}
-
 /** A decoded file entry as a tensor: F16/BF16 widen to float32, I64/U8 narrow to int32 (PyTorch's int64 → our int32). */
 function toTensor(name: string, entry: SafetensorsTensor): Tensor {
   switch (entry.dtype) {
@@ -72,23 +60,15 @@ function toTensor(name: string, entry: SafetensorsTensor): Tensor {
     case 'I64': {
       const out = new Int32Array(entry.data.length);
       entry.data.forEach((v, i) => {
-        if (v < INT32_MIN || v > INT32_MAX) {
-          throw new ValueError(
-            'load',
-            `tensor "${name}" (I64) holds ${v} at flat index ${i}, outside the int32 range @nn stores integers in; ` +
-              'convert it to float64 before saving it in PyTorch',
-          );
-        }
+        if (!fitsInt32(v)) throw int64RangeError('load', name, 'I64', v, i);
         out[i] = Number(v);
       });
       return Tensor.fromArray(out, entry.shape, 'int32');
     }
     case 'F16':
       return Tensor.fromArray(Float32Array.from(entry.data, halfToFloat), entry.shape, 'float32');
-    case 'BF16': {
-      const bits = Uint32Array.from(entry.data, (b) => b << 16);
-      return Tensor.fromArray(new Float32Array(bits.buffer), entry.shape, 'float32');
-    }
+    case 'BF16':
+      return Tensor.fromArray(bfloat16ToFloat32(entry.data), entry.shape, 'float32');
   }
 }
 

@@ -13,6 +13,7 @@ import type {
 } from '../functional/loss';
 import type { BatchNormOptions as BatchNormFunctionalOptions } from '../functional/normalization';
 import type { InitOptions, KaimingOptions } from '../init';
+import type { ToPyTorchOptions } from '../interop/to-pytorch';
 import type { ConvOptions, ConvTransposeOptions } from '../layers/conv';
 import type { EmbeddingOptions } from '../layers/embedding';
 import type { FactoryOptions, LayerOptions } from '../layers/linear';
@@ -33,6 +34,7 @@ import type {
 import type { TransformerLayerOptions } from '../layers/transformer-layer-options';
 import type { SummaryOptions } from '../module/summary';
 import type { SaveOptions } from '../serialization/state-dict-io';
+import type { LoadTorchOptions } from '../serialization/torch-file';
 import type { ClipGradNormOptions } from './clip-grad';
 
 const FACTORY = { dtype: true, device: true } as const;
@@ -203,4 +205,9 @@ export const TRANSFORMER_FORWARD_KEYS: OptionKeys<TransformerForwardOptions> = {
   srcMask: true,
   srcKeyPaddingMask: true,
   srcIsCausal: true,
+export const LOAD_TORCH_KEYS: OptionKeys<LoadTorchOptions> = { key: true };
+export const TO_PYTORCH_KEYS: OptionKeys<ToPyTorchOptions> = {
+  className: true,
+  exampleInputs: true,
+  weightsFile: true,
 };
