@@ -205,6 +205,7 @@ export const TRANSFORMER_FORWARD_KEYS: OptionKeys<TransformerForwardOptions> = {
   srcMask: true,
   srcKeyPaddingMask: true,
   srcIsCausal: true,
+};
 export const LOAD_TORCH_KEYS: OptionKeys<LoadTorchOptions> = { key: true };
 export const TO_PYTORCH_KEYS: OptionKeys<ToPyTorchOptions> = {
   className: true,
