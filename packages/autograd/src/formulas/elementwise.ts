@@ -91,8 +91,12 @@ const activationFormulas: FormulaTable = {
   softsign: fromInput((g, x) => g.div(x.abs().add(1).square())),
   // as torch's composite x - tanh(x) differentiates: g - g (1 - tanh^2) (+0 at -0)
   tanhshrink: fromInput((g, x) => g.sub(g.mul(sub(1, x.tanh().square())))),
-  // elu_backward with input scale 1 / alpha: g exp(x / alpha) for x <= 0 (and NaN)
-  celu: withScalars((g, x, alpha) => where(x.gt(0), g, g.mul(x.mul(1 / alpha).exp()))),
+  // elu_backward with input scale 1 / alpha, alpha taken as a float (`1.0 / alpha.toFloat()` in PyTorch's
+  // derivatives.yaml) even for float64 tensors: g alpha s exp(x s) for x <= 0 (and NaN)
+  celu: withScalars((g, x, alpha) => {
+    const scale = 1 / Math.fround(alpha);
+    return where(x.gt(0), g, g.mul(scale * alpha).mul(x.mul(scale).exp()));
+  }),
   hardshrink: shrinkGrad,
   softshrink: shrinkGrad,
   // d/dx log(sigmoid(x)) = sigmoid(-x), finite everywhere

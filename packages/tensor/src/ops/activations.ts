@@ -4,24 +4,27 @@ import { ValueError } from '../kernel/errors';
 import type { Tensor } from '../tensor';
 import { elementwise, elementwiseInplace } from './elementwise';
 
+/** A parameter as PyTorch's kernel sees it: cast to the tensor's dtype (0.1 compares as 0.1f in float32). */
+const asDtype = (x: Tensor, v: number): number => (x.dtype === 'float32' ? Math.fround(v) : v);
+
 /** `x` clamped to [minVal, maxVal]; the gradient is 0 at and beyond the bounds (torch's hardtanh). */
 export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
-  return elementwise('hardtanh', [x], minVal, maxVal);
+  return elementwise('hardtanh', [x], asDtype(x, minVal), asDtype(x, maxVal));
 }
 
 /** In-place {@link hardtanh}. */
 export function hardtanh_(x: Tensor, minVal = -1, maxVal = 1): Tensor {
-  return elementwiseInplace('hardtanh', x, [], minVal, maxVal);
+  return elementwiseInplace('hardtanh', x, [], asDtype(x, minVal), asDtype(x, maxVal));
 }
 
 /** `x` where `x > threshold`, else `value` (torch.threshold); the gradient is 0 where replaced. */
 export function threshold(x: Tensor, threshold: number, value: number): Tensor {
-  return elementwise('threshold', [x], threshold, value);
+  return elementwise('threshold', [x], asDtype(x, threshold), asDtype(x, value));
 }
 
 /** In-place {@link threshold}. */
 export function threshold_(x: Tensor, threshold: number, value: number): Tensor {
-  return elementwiseInplace('threshold', x, [], threshold, value);
+  return elementwiseInplace('threshold', x, [], asDtype(x, threshold), asDtype(x, value));
 }
 
 /** `x * relu6(x + 3) / 6` (Howard et al. 2019). */
@@ -72,7 +75,7 @@ export function celu_(x: Tensor, alpha = 1): Tensor {
 
 /** 0 for `-lambd <= x <= lambd`, else `x` (torch.hardshrink, lambd 0.5). */
 export function hardshrink(x: Tensor, lambd = 0.5): Tensor {
-  return elementwise('hardshrink', [x], lambd);
+  return elementwise('hardshrink', [x], asDtype(x, lambd));
 }
 
 /** `x - lambd` above `lambd`, `x + lambd` below `-lambd`, 0 between (lambd 0.5, at least 0). */
@@ -80,7 +83,7 @@ export function softshrink(x: Tensor, lambd = 0.5): Tensor {
   if (!(lambd >= 0)) {
     throw new ValueError('softshrink', `lambda must be greater or equal to 0, but found to be ${lambd}`);
   }
-  return elementwise('softshrink', [x], lambd);
+  return elementwise('softshrink', [x], asDtype(x, lambd));
 }
 
 /** `log(sigmoid(x))`, computed stably (finite for any finite x). */

@@ -5,6 +5,7 @@ import type { Storage } from '../../kernel/storage';
 import { stridedOffsets } from '../../kernel/strided-offsets';
 import { expandView, isContiguous, numel, type TensorView } from '../../kernel/view';
 import { registerCpuConv } from './conv';
+import { registerCpuCtcLoss } from './ctc-loss';
 import { cloneCpu, registerCpuElementwise, runElementwise } from './elementwise';
 import { registerCpuIndexing } from './indexing';
 import { registerCpuJoin } from './join';
@@ -56,6 +57,7 @@ export function registerCpuBackend(): void {
   registerCpuMatmul();
   registerCpuConv();
   registerCpuPooling();
+  registerCpuCtcLoss();
   registerKernel('clone', 'cpu', ([x]) => cloneCpu(x!));
   registerKernel('copy_', 'cpu', ([target, source]) => {
     copyInto(target!, source!);
