@@ -1,6 +1,8 @@
 import {
   checkOptions,
+  DTypeError,
   type Generator,
+  isFloating,
   rand,
   ShapeError,
   type Tensor,
@@ -260,6 +262,9 @@ export interface RReLUOptions extends InplaceOptions {
  */
 export function rrelu(x: Tensor, options: RReLUOptions = {}): Tensor {
   checkOptions('rrelu', options, RRELU_KEYS);
+  if (!isFloating(x.dtype)) {
+    throw new DTypeError('rrelu', `rrelu is only implemented for floating-point tensors, got ${x.dtype}`);
+  }
   const lower = options.lower ?? 1 / 8;
   const upper = options.upper ?? 1 / 3;
   if (!(lower <= upper)) {
