@@ -98,7 +98,10 @@ describe('RReLU', () => {
     const x = tensor([-2, 0, 3], { dtype: 'float32' });
     assertClose(new RReLU(0.1, 0.3).eval().call(x), tensor([-0.4, 0, 3]), {}, 'eval');
     const draw = () =>
-      F.rrelu(tensor([-1, -1, -1]), { training: true, generator: new Generator().manualSeed(3) });
+      F.rrelu(tensor([-1, -1, -1], { dtype: 'float32' }), {
+        training: true,
+        generator: new Generator().manualSeed(3),
+      });
     assertClose(draw(), draw(), { rtol: 0, atol: 0 }, 'seeded');
     expect(() => F.rrelu(x, { lower: 0.5, upper: 0.1 })).toThrow(/rrelu: lower bound 0.5/);
     expect(() => F.rrelu(tensor([1], { dtype: 'int32' }))).toThrow(/rrelu: .*floating-point/);
