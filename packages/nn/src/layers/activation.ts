@@ -33,7 +33,7 @@ import { logSoftmax, softmax } from '../functional/softmax';
 import { constant_ } from '../init';
 import { Module } from '../module/module';
 import { Parameter } from '../module/parameter';
-import { pyBool, pyFloat } from '../module/repr';
+import { pyFloat } from '../module/repr';
 import { FACTORY_KEYS, GELU_KEYS, INPLACE_KEYS, SOFTPLUS_KEYS } from '../utils/option-keys';
 import { type FactoryOptions, factoryOptions } from './linear';
 
