@@ -17,8 +17,23 @@ function logSumExp3(a: number, b: number, c: number): number {
 interface Sample {
   inputLength: number;
   target: number[];
+  /** The blank-extended target (blank, l1, blank, l2, ..., blank). */
+  labels: Int32Array;
+  /** Whether state `s` may be reached from `s - 2` (a label differing from the one before it). */
+  skip: Uint8Array;
   /** log-probability of class `c` at time `t`. */
   lp: (t: number, c: number) => number;
+}
+
+/** The blank-extended target and its skip transitions. */
+function extend(target: readonly number[], blank: number): { labels: Int32Array; skip: Uint8Array } {
+  const labels = new Int32Array(2 * target.length + 1).fill(blank);
+  const skip = new Uint8Array(labels.length);
+  target.forEach((label, i) => {
+    labels[2 * i + 1] = label;
+    skip[2 * i + 1] = i > 0 && target[i - 1] !== label ? 1 : 0;
+  });
+  return { labels, skip };
 }
 
 const at = (v: TensorView, i: number): number =>
@@ -80,19 +95,15 @@ function samples(
     }
     if (!padded) offset += targetLength;
     const base = logProbs.offset + b * sn;
-    out.push({ inputLength, target, lp: (t, c) => data[base + t * st + c * sc]! });
+    out.push({ inputLength, target, ...extend(target, blank), lp: (t, c) => data[base + t * st + c * sc]! });
   }
   return out;
 }
 
-/** The label at position `s` of the blank-extended target (blank, l1, blank, l2, ..., blank). */
-const extended = (target: readonly number[], blank: number, s: number): number =>
-  s % 2 === 0 ? blank : target[(s - 1) >> 1]!;
-
 /** log alpha `[inputLength][2L + 1]`, flattened by time. */
 function forwardVariables(sample: Sample, blank: number): Float64Array {
-  const { inputLength, target, lp } = sample;
-  const width = 2 * target.length + 1;
+  const { inputLength, target, labels, skip, lp } = sample;
+  const width = labels.length;
   const alpha = new Float64Array(inputLength * width).fill(-Infinity);
   if (inputLength === 0) return alpha;
   alpha[0] = lp(0, blank);
@@ -100,12 +111,10 @@ function forwardVariables(sample: Sample, blank: number): Float64Array {
   for (let t = 1; t < inputLength; t++) {
     const prev = (t - 1) * width;
     for (let s = 0; s < width; s++) {
-      const label = extended(target, blank, s);
       const la1 = alpha[prev + s]!;
       const la2 = s > 0 ? alpha[prev + s - 1]! : -Infinity;
-      const skip = s > 1 && label !== blank && label !== extended(target, blank, s - 2);
-      const la3 = skip ? alpha[prev + s - 2]! : -Infinity;
-      alpha[t * width + s] = logSumExp3(la1, la2, la3) + lp(t, label);
+      const la3 = skip[s] ? alpha[prev + s - 2]! : -Infinity;
+      alpha[t * width + s] = logSumExp3(la1, la2, la3) + lp(t, labels[s]!);
     }
   }
   return alpha;
@@ -113,8 +122,8 @@ function forwardVariables(sample: Sample, blank: number): Float64Array {
 
 /** log beta `[inputLength][2L + 1]`, flattened by time. */
 function backwardVariables(sample: Sample, blank: number): Float64Array {
-  const { inputLength, target, lp } = sample;
-  const width = 2 * target.length + 1;
+  const { inputLength, target, labels, skip, lp } = sample;
+  const width = labels.length;
   const beta = new Float64Array(inputLength * width).fill(-Infinity);
   if (inputLength === 0) return beta;
   const last = (inputLength - 1) * width;
@@ -123,12 +132,11 @@ function backwardVariables(sample: Sample, blank: number): Float64Array {
   for (let t = inputLength - 2; t >= 0; t--) {
     const next = (t + 1) * width;
     for (let s = 0; s < width; s++) {
-      const label = extended(target, blank, s);
       const lb1 = beta[next + s]!;
       const lb2 = s < width - 1 ? beta[next + s + 1]! : -Infinity;
-      const skip = s < width - 2 && label !== blank && label !== extended(target, blank, s + 2);
-      const lb3 = skip ? beta[next + s + 2]! : -Infinity;
-      beta[t * width + s] = logSumExp3(lb1, lb2, lb3) + lp(t, label);
+      // s + 2 may be reached from s exactly when s may be reached from s - 2 going forward
+      const lb3 = s < width - 2 && skip[s + 2] ? beta[next + s + 2]! : -Infinity;
+      beta[t * width + s] = logSumExp3(lb1, lb2, lb3) + lp(t, labels[s]!);
     }
   }
   return beta;
@@ -188,7 +196,7 @@ function ctcLossBackward(views: readonly TensorView[], { blank, zeroInfinity }: 
     for (let t = 0; t < sample.inputLength; t++) {
       perState.fill(-Infinity);
       for (let s = 0; s < width; s++) {
-        const label = extended(sample.target, blank, s);
+        const label = sample.labels[s]!;
         const v = alpha[t * width + s]! + beta[t * width + s]!;
         perState[label] = logSumExp3(perState[label]!, v, -Infinity);
       }
