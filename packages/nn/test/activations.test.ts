@@ -8,7 +8,9 @@ import {
   Hardshrink,
   Hardsigmoid,
   Hardswish,
+  Hardtanh,
   Mish,
+  ReLU,
   ReLU6,
   RReLU,
   SiLU,
@@ -30,6 +32,8 @@ describe('inplace activations', () => {
     ['SiLU', () => new SiLU({ inplace: true }), () => new SiLU()],
     ['Mish', () => new Mish({ inplace: true }), () => new Mish()],
     ['RReLU', () => new RReLU(0.1, 0.3, { inplace: true }).eval(), () => new RReLU(0.1, 0.3).eval()],
+    ['ReLU', () => new ReLU({ inplace: true }), () => new ReLU()],
+    ['Hardtanh', () => new Hardtanh(-2, 3, { inplace: true }), () => new Hardtanh(-2, 3)],
   ] as const;
   for (const [name, inplace, outOfPlace] of cases) {
     it(`${name} writes into its input and returns it, with the out-of-place values and gradients`, () => {
@@ -65,6 +69,10 @@ describe('inplace activations', () => {
     expect(String(new GLU())).toBe('GLU(dim=-1)');
     expect(String(new Softmin(1))).toBe('Softmin(dim=1)');
     expect(String(new SiLU({ inplace: true }))).toBe('SiLU(inplace=True)');
+    expect(String(new ReLU({ inplace: true }))).toBe('ReLU(inplace=True)');
+    expect(String(new Hardtanh(-2, 3, { inplace: true }))).toBe(
+      'Hardtanh(min_val=-2.0, max_val=3.0, inplace=True)',
+    );
   });
 });
 

@@ -37,10 +37,33 @@ import { pyFloat } from '../module/repr';
 import { FACTORY_KEYS, GELU_KEYS, INPLACE_KEYS, SOFTPLUS_KEYS } from '../utils/option-keys';
 import { type FactoryOptions, factoryOptions } from './linear';
 
-/** max(0, x) (`torch.nn.ReLU`). */
-export class ReLU extends Module {
+/**
+ * An activation with torch's `inplace` flag: with `{ inplace: true }` forward writes the result into its
+ * input and returns it (see {@link F.InplaceOptions}); shown in the repr only when set, as PyTorch.
+ */
+abstract class InplaceActivation extends Module {
+  /** Whether forward overwrites its input. */
+  readonly inplace: boolean;
+
+  constructor(options: InplaceOptions) {
+    super();
+    checkOptions(this.constructor.name, options, INPLACE_KEYS);
+    this.inplace = options.inplace ?? false;
+  }
+
+  override extraRepr(): string {
+    return this.inplace ? 'inplace=True' : '';
+  }
+}
+
+/** max(0, x) (`torch.nn.ReLU`); `{ inplace: true }` overwrites the input. */
+export class ReLU extends InplaceActivation {
+  constructor(options: InplaceOptions = {}) {
+    super(options);
+  }
+
   override forward(x: Tensor): Tensor {
-    return relu(x);
+    return this.inplace ? x.relu_() : relu(x);
   }
 }
 
@@ -133,25 +156,6 @@ export class GELU extends Module {
   }
 }
 
-/**
- * An activation with torch's `inplace` flag: with `{ inplace: true }` forward writes the result into its
- * input and returns it (see {@link F.InplaceOptions}); shown in the repr only when set, as PyTorch.
- */
-abstract class InplaceActivation extends Module {
-  /** Whether forward overwrites its input. */
-  readonly inplace: boolean;
-
-  constructor(options: InplaceOptions) {
-    super();
-    checkOptions(this.constructor.name, options, INPLACE_KEYS);
-    this.inplace = options.inplace ?? false;
-  }
-
-  override extraRepr(): string {
-    return this.inplace ? 'inplace=True' : '';
-  }
-}
-
 /** `x * sigmoid(x)` (`torch.nn.SiLU`). */
 export class SiLU extends InplaceActivation {
   constructor(options: InplaceOptions = {}) {
@@ -189,22 +193,24 @@ export class Tanh extends Module {
 }
 
 /** x clamped to [minVal, maxVal] (`torch.nn.Hardtanh`, defaults -1, 1). */
-export class Hardtanh extends Module {
+export class Hardtanh extends InplaceActivation {
   constructor(
     /** Lower bound. */
     readonly minVal = -1,
     /** Upper bound. */
     readonly maxVal = 1,
+    options: InplaceOptions = {},
   ) {
-    super();
+    super(options);
   }
 
   override forward(x: Tensor): Tensor {
-    return hardtanh(x, this.minVal, this.maxVal);
+    return hardtanh(x, this.minVal, this.maxVal, { inplace: this.inplace });
   }
 
   override extraRepr(): string {
-    return `min_val=${pyFloat(this.minVal)}, max_val=${pyFloat(this.maxVal)}`;
+    const inplace = this.inplace ? ', inplace=True' : '';
+    return `min_val=${pyFloat(this.minVal)}, max_val=${pyFloat(this.maxVal)}${inplace}`;
   }
 }
 
