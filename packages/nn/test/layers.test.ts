@@ -5,6 +5,7 @@ import {
   BatchNorm1d,
   BatchNorm2d,
   Bilinear,
+  CELU,
   Conv1d,
   Conv2d,
   ConvTranspose2d,
@@ -14,24 +15,37 @@ import {
   Embedding,
   Flatten,
   GELU,
+  GLU,
   GroupNorm,
+  Hardshrink,
+  Hardsigmoid,
+  Hardswish,
   Hardtanh,
   Identity,
   LayerNorm,
   LeakyReLU,
   Linear,
+  LogSigmoid,
   LogSoftmax,
   MaxPool2d,
   Mish,
   type Module,
   PReLU,
   ReLU,
+  ReLU6,
+  RReLU,
   SELU,
   Sigmoid,
   SiLU,
   Softmax,
+  Softmax2d,
+  Softmin,
   Softplus,
+  Softshrink,
+  Softsign,
   Tanh,
+  Tanhshrink,
+  Threshold,
   Unflatten,
 } from '@nn/nn';
 import { ones, type Tensor, tensor } from '@nn/tensor';
@@ -107,9 +121,40 @@ const builders: Record<string, () => Module> = {
   conv2d_circular: () =>
     new Conv2d(4, 6, 3, { stride: [1, 2], padding: [2, 1], groups: 2, paddingMode: 'circular' }),
   conv2d_circular_same: () => new Conv2d(2, 3, [2, 4], { padding: 'same', paddingMode: 'circular' }),
+  ...withF64({
+    relu6: () => new ReLU6(),
+    hardswish: () => new Hardswish(),
+    hardsigmoid: () => new Hardsigmoid(),
+    threshold: () => new Threshold(0.1, 20),
+    celu: () => new CELU(0.7),
+    rrelu_eval: () => new RReLU(0.1, 0.3),
+    hardshrink: () => new Hardshrink(0.3),
+    softshrink: () => new Softshrink(0.3),
+    log_sigmoid: () => new LogSigmoid(),
+    softsign: () => new Softsign(),
+    tanhshrink: () => new Tanhshrink(),
+    glu: () => new GLU(1),
+    glu_last: () => new GLU(),
+    softmin: () => new Softmin(1),
+    softmax2d: () => new Softmax2d(),
+    softmax2d_3d: () => new Softmax2d(),
+    silu_act: () => new SiLU(),
+    mish_act: () => new Mish(),
+  }),
 };
 
-const tol = { rtol: 1e-5, atol: 1e-5 };
+/** Each builder under its name and under `<name>_f64` (the same layer, float64 fixtures). */
+function withF64(table: Record<string, () => Module>): Record<string, () => Module> {
+  return Object.fromEntries(
+    Object.entries(table).flatMap(([name, build]) => [
+      [name, build],
+      [`${name}_f64`, build],
+    ]),
+  );
+}
+
+const tol32 = { rtol: 1e-5, atol: 1e-5 };
+const tol64 = { rtol: 1e-10, atol: 1e-12 };
 
 function decode(t: FixtureTensor): Tensor {
   return tensor(fixtureArray(t), { dtype: t.dtype }).reshape(t.shape);
@@ -121,8 +166,9 @@ function check(name: string, mode: 'train' | 'eval', c: LayerCase, want: Run): v
   layer.train(mode === 'train');
   const inputs = c.inputs.map((t) => {
     const x = decode(t);
-    return x.dtype === 'float32' ? x.requiresGrad_() : x;
+    return x.dtype === 'float32' || x.dtype === 'float64' ? x.requiresGrad_() : x;
   });
+  const tol = want.output.dtype === 'float64' ? tol64 : tol32;
   const out = layer.call(...(inputs as never[])) as Tensor;
   assertClose(out, want.output, tol, `${name} ${mode} output`);
   out.mul(decode(want.gradOutput)).sum().backward();

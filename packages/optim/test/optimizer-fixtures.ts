@@ -1,7 +1,20 @@
 // PyTorch optimizer trajectories (tooling/fixtures/cases/optim.py) and the loop that replays them.
 import { type Tensor, tensor } from '@nn/tensor';
 import { type FixtureTensor, fixtureArray, loadFixtures } from '@nn/tooling/test-utils';
-import { Adagrad, Adam, Adamax, AdamW, NAdam, type Optimizer, RMSprop, SGD } from '../src/index';
+import {
+  Adadelta,
+  Adagrad,
+  Adam,
+  Adamax,
+  AdamW,
+  ASGD,
+  NAdam,
+  type Optimizer,
+  RAdam,
+  RMSprop,
+  Rprop,
+  SGD,
+} from '../src/index';
 
 /** One optimizer configuration and torch's trajectory for it. */
 export interface OptimizerCase {
@@ -36,6 +49,10 @@ const constructors: Record<string, new (params: any, options: any) => Optimizer<
   Adagrad,
   Adamax,
   NAdam,
+  RAdam,
+  Adadelta,
+  Rprop,
+  ASGD,
 };
 
 function load(f: FixtureTensor, dtype: 'float32' | 'float64'): Tensor {

@@ -1,6 +1,18 @@
 import { type NestedInput, registerBackend, type Tensor, tensor, unregisterBackend, zeros } from '@nn/tensor';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { Adagrad, Adam, Adamax, AdamW, NAdam, RMSprop, SGD } from '../src/index';
+import {
+  Adadelta,
+  Adagrad,
+  Adam,
+  Adamax,
+  AdamW,
+  ASGD,
+  NAdam,
+  RAdam,
+  RMSprop,
+  Rprop,
+  SGD,
+} from '../src/index';
 
 const f32 = (data: NestedInput) => tensor(data, { dtype: 'float32' });
 const p = () => f32([1, 2, 3]);
@@ -33,6 +45,13 @@ describe('option validation (torch messages)', () => {
     [() => new Adagrad([p()], { eps: -1 }), 'Invalid epsilon value: -1'],
     [() => new Adamax([p()], { betas: [-0.1, 0.9] }), 'Adamax: Invalid beta parameter at index 0: -0.1'],
     [() => new NAdam([p()], { momentumDecay: -1 }), 'NAdam: Invalid momentumDecay value: -1'],
+    [() => new RAdam([p()], { betas: [0.9, 1] }), 'RAdam: Invalid beta parameter at index 1: 1'],
+    [() => new RAdam([p()], { eps: -1 }), 'RAdam: Invalid epsilon value: -1'],
+    [() => new Adadelta([p()], { rho: 1.5 }), 'Adadelta: Invalid rho value: 1.5'],
+    [() => new Adadelta([p()], { lr: -1 }), 'Adadelta: Invalid learning rate: -1'],
+    [() => new Rprop([p()], { etas: [1.5, 1.2] }), 'Rprop: Invalid eta values: 1.5, 1.2'],
+    [() => new ASGD([p()], { weightDecay: -1 }), 'ASGD: Invalid weightDecay value: -1'],
+    [() => new RAdam([p()], { maximize: true } as never), "RAdam: unknown option 'maximize'"],
     [() => new Adam([p()], { lr: Number.NaN }), 'Invalid learning rate: NaN'],
     [() => new Adam([{ params: [p()], lr: -2 }]), 'Invalid learning rate: -2'],
   ])('%#: %s', (make, message) => {

@@ -95,6 +95,7 @@ export {
   convAttrs,
   convTranspose2d,
 } from './ops/conv';
+export { type CtcLossOptions, ctcLoss } from './ops/ctc-loss';
 export {
   add,
   addcdiv,

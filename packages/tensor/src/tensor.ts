@@ -6,6 +6,7 @@ import { getBackend } from './kernel/registry';
 import { contiguousStrides, normalizeDim, shapeSize } from './kernel/shape';
 import { Storage } from './kernel/storage';
 import type { TensorView } from './kernel/view';
+import * as activations from './ops/activations';
 import {
   add,
   addcdiv,
@@ -742,6 +743,66 @@ export class Tensor implements TensorView {
     return elementwise('logit', [this], eps ?? -1);
   }
 
+  /** Clamped to [minVal, maxVal] (defaults -1, 1), gradient 0 at the bounds (F.hardtanh). */
+  hardtanh(minVal = -1, maxVal = 1): Tensor {
+    return activations.hardtanh(this, minVal, maxVal);
+  }
+
+  /** Itself where above `threshold`, else `value` (torch.threshold). */
+  threshold(threshold: number, value: number): Tensor {
+    return activations.threshold(this, threshold, value);
+  }
+
+  /** `x * relu6(x + 3) / 6` (F.hardswish). */
+  hardswish(): Tensor {
+    return activations.hardswish(this);
+  }
+
+  /** `relu6(x + 3) / 6` (F.hardsigmoid). */
+  hardsigmoid(): Tensor {
+    return activations.hardsigmoid(this);
+  }
+
+  /** `x / (1 + |x|)` (F.softsign). */
+  softsign(): Tensor {
+    return activations.softsign(this);
+  }
+
+  /** `x - tanh(x)` (F.tanhshrink). */
+  tanhshrink(): Tensor {
+    return activations.tanhshrink(this);
+  }
+
+  /** `x` above 0, `alpha * (exp(x / alpha) - 1)` otherwise (F.celu, alpha 1). */
+  celu(alpha = 1): Tensor {
+    return activations.celu(this, alpha);
+  }
+
+  /** 0 inside [-lambd, lambd], itself outside (torch.hardshrink, lambd 0.5). */
+  hardshrink(lambd = 0.5): Tensor {
+    return activations.hardshrink(this, lambd);
+  }
+
+  /** Shrunk toward 0 by `lambd`, 0 inside [-lambd, lambd] (F.softshrink, lambd 0.5). */
+  softshrink(lambd = 0.5): Tensor {
+    return activations.softshrink(this, lambd);
+  }
+
+  /** `log(sigmoid(x))`, stable for any finite x (F.logsigmoid). */
+  logsigmoid(): Tensor {
+    return activations.logsigmoid(this);
+  }
+
+  /** `x * sigmoid(x)` (F.silu). */
+  silu(): Tensor {
+    return activations.silu(this);
+  }
+
+  /** `x * tanh(softplus(x))` (F.mish). */
+  mish(): Tensor {
+    return activations.mish(this);
+  }
+
   /** Elementwise round toward -Infinity. */
   floor(): Tensor {
     return elementwise('floor', [this]);
@@ -1127,6 +1188,48 @@ export class Tensor implements TensorView {
   /** In-place {@link Tensor.relu}; returns this tensor. The result must keep its dtype and shape. */
   relu_(): this {
     elementwiseInplace('relu', this, []);
+    return this;
+  }
+
+  /** In-place {@link Tensor.hardtanh}; returns this tensor. */
+  hardtanh_(minVal = -1, maxVal = 1): this {
+    activations.hardtanh_(this, minVal, maxVal);
+    return this;
+  }
+
+  /** In-place {@link Tensor.threshold}; returns this tensor. */
+  threshold_(threshold: number, value: number): this {
+    activations.threshold_(this, threshold, value);
+    return this;
+  }
+
+  /** In-place {@link Tensor.hardswish}; returns this tensor. */
+  hardswish_(): this {
+    activations.hardswish_(this);
+    return this;
+  }
+
+  /** In-place {@link Tensor.hardsigmoid}; returns this tensor. */
+  hardsigmoid_(): this {
+    activations.hardsigmoid_(this);
+    return this;
+  }
+
+  /** In-place {@link Tensor.celu}; returns this tensor. */
+  celu_(alpha = 1): this {
+    activations.celu_(this, alpha);
+    return this;
+  }
+
+  /** In-place {@link Tensor.silu}; returns this tensor. */
+  silu_(): this {
+    activations.silu_(this);
+    return this;
+  }
+
+  /** In-place {@link Tensor.mish}; returns this tensor. */
+  mish_(): this {
+    activations.mish_(this);
     return this;
   }
 

@@ -59,6 +59,60 @@ const logitFormula: Formula<ElementwiseAttrs> = (ctx) => {
   ];
 };
 
+/** A one-input formula reading its scalar attributes and the saved input, as PyTorch's `*_backward`. */
+function withScalars(f: (g: Tensor, x: Tensor, p0: number, p1: number) => Tensor): Formula<ElementwiseAttrs> {
+  return (ctx) => {
+    const { scalar = 1, scalar2 = 0 } = ctx.attrs;
+    const x = ctx.save(ctx.inputs[0]!);
+    return ([g]) => [() => f(g!, x(), scalar, scalar2)];
+  };
+}
+
+/** The shrinks' gradient: `g` outside [-lambd, lambd], 0 on it (ends included) and at NaN. */
+const shrinkGrad = withScalars((g, x, lambd) => where(x.lt(-lambd).logicalOr(x.gt(lambd)), g, 0));
+
+/** hardsigmoid_backward's 1/6 is a float constant, even for float64 tensors (PyTorch 1.13). */
+const ONE_SIXTH = Math.fround(1 / 6);
+
+/**
+ * Gradients of the activation kernels, each as PyTorch 1.13's backward, kinks and NaN included. Where
+ * torch's vectorized CPU loop and its scalar loop (run only for a tensor's last few elements) disagree
+ * (hardswish at 3, hardtanh and the shrinks at NaN, celu at NaN), these follow the vectorized loop.
+ */
+const activationFormulas: FormulaTable = {
+  // hardtanh_backward: g strictly inside (min, max), 0 at and beyond the bounds
+  hardtanh: withScalars((g, x, lo, hi) => where(x.gt(lo).logicalAnd(x.lt(hi)), g, 0)),
+  // threshold_backward: 0 where x <= threshold (where the value was substituted)
+  threshold: withScalars((g, x, t) => where(x.le(t), 0, g)),
+  // hardswish_backward: 0 below -3, g from 3 up, g (x / 3 + 0.5) between (so -g/2 at -3, NaN at NaN)
+  hardswish: fromInput((g, x) => where(x.lt(-3), 0, where(x.ge(3), g, g.mul(x.div(3).add(0.5))))),
+  // hardsigmoid_backward: g / 6 strictly inside (-3, 3)
+  hardsigmoid: fromInput((g, x) => where(x.gt(-3).logicalAnd(x.lt(3)), g.mul(ONE_SIXTH), 0)),
+  softsign: fromInput((g, x) => g.div(x.abs().add(1).square())),
+  // as torch's composite x - tanh(x) differentiates: g - g (1 - tanh^2) (+0 at -0)
+  tanhshrink: fromInput((g, x) => g.sub(g.mul(sub(1, x.tanh().square())))),
+  // elu_backward with input scale 1 / alpha, alpha taken as a float (`1.0 / alpha.toFloat()` in PyTorch's
+  // derivatives.yaml) even for float64 tensors: g alpha s exp(x s) for x <= 0 (and NaN)
+  celu: withScalars((g, x, alpha) => {
+    const scale = 1 / Math.fround(alpha);
+    return where(x.gt(0), g, g.mul(scale * alpha).mul(x.mul(scale).exp()));
+  }),
+  hardshrink: shrinkGrad,
+  softshrink: shrinkGrad,
+  // d/dx log(sigmoid(x)) = sigmoid(-x), finite everywhere
+  logsigmoid: fromInput((g, x) => g.mul(x.neg().sigmoid())),
+  // silu_backward: g s (1 + x (1 - s)), s = sigmoid(x)
+  silu: fromInput((g, x) => {
+    const s = x.sigmoid();
+    return g.mul(s).mul(x.mul(sub(1, s)).add(1));
+  }),
+  // mish_backward: g (t + x s (1 - t^2)), t = tanh(softplus(x)), s = sigmoid(x)
+  mish: fromInput((g, x) => {
+    const t = x.exp().log1p().tanh();
+    return g.mul(t.add(x.mul(x.sigmoid()).mul(sub(1, t.square()))));
+  }),
+};
+
 /** Gradient formulas of the elementwise kernels (ops/elementwise-specs.ts). Comparisons record nothing. */
 export const elementwiseFormulas: FormulaTable = {
   neg:
@@ -221,4 +275,5 @@ export const elementwiseFormulas: FormulaTable = {
       needHi ? () => masked(x().gt(hi()), g!) : undefined,
     ];
   },
+  ...activationFormulas,
 };

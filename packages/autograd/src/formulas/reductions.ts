@@ -174,6 +174,23 @@ export const reductionFormulas: FormulaTable = {
         ),
     ];
   },
+  // gradient wrt the log-probabilities only (targets and lengths are integers), by the beta recursion
+  ctcLoss: (ctx) => {
+    const [logProbs, targets, inputLengths, targetLengths] = ctx.inputs.map((t) => ctx.save(t!));
+    const loss = ctx.save(ctx.outputs[0]!);
+    const attrs = ctx.attrs;
+    return ([g]) => [
+      () =>
+        runKernel(
+          'ctcLossBackward',
+          [g!, logProbs!(), targets!(), inputLengths!(), targetLengths!(), loss()],
+          attrs,
+        ),
+      undefined,
+      undefined,
+      undefined,
+    ];
+  },
   crossEntropyLoss: (ctx) => {
     const logits = ctx.save(ctx.inputs[0]!);
     const target = ctx.save(ctx.inputs[1]!);

@@ -7,7 +7,7 @@ import { collapse, stridesFor, walkSource, walkTable, walkTableLength } from './
 
 /**
  * The arithmetic of the elementwise kernels the device runs, as gpu.js kernel expressions over the
- * operand values `v0..v2` and the scalar `p0` (alpha/value). All float32. GLSL and WGSL leave `pow` of a
+ * operand values `v0..v2` and the scalars `p0` (alpha/value) and `p1`. All float32. GLSL and WGSL leave `pow` of a
  * negative base undefined, so `pow` handles integer exponents itself.
  */
 const EXPRESSIONS: Readonly<Record<string, string>> = {
@@ -70,6 +70,20 @@ const EXPRESSIONS: Readonly<Record<string, string>> = {
   addcdiv: 'v0 + p0 * v1 / v2',
   clamp: 'Math.min(Math.max(v0, v1), v2)',
   cast: 'v0',
+  // activations (p0, p1: hardtanh's bounds, threshold's threshold and value, celu's alpha, the shrinks' lambd)
+  hardtanh: '(v0 < p0 ? p0 : (v0 > p1 ? p1 : v0))',
+  threshold: '(v0 <= p0 ? p1 : v0)',
+  hardswish: '(v0 * Math.min(Math.max(v0 + 3.0, 0.0), 6.0)) / 6.0',
+  hardsigmoid: 'Math.min(Math.max(v0 + 3.0, 0.0), 6.0) / 6.0',
+  softsign: 'v0 / (1.0 + Math.abs(v0))',
+  tanhshrink: 'v0 - Math.tanh(v0)',
+  celu: '(v0 > 0.0 ? v0 : p0 * (Math.exp(v0 / p0) - 1.0))',
+  hardshrink: '(v0 >= -p0 && v0 <= p0 ? 0.0 : v0)',
+  softshrink: '(v0 > p0 ? v0 - p0 : (v0 < -p0 ? v0 + p0 : 0.0))',
+  logsigmoid: 'Math.min(v0, 0.0) - Math.log1p(Math.exp(-Math.abs(v0)))',
+  silu: 'v0 / (1.0 + Math.exp(-v0))',
+  // above 20, tanh(softplus(x)) is 1 in float32 (and exp would overflow past 88)
+  mish: '(v0 > 20.0 ? v0 : v0 * Math.tanh(Math.log1p(Math.exp(v0))))',
   // softmax's last step, from the input and its lane's logsumexp
   softmaxOut: 'Math.exp(v0 - v1)',
   logSoftmaxOut: 'v0 - v1',
@@ -204,8 +218,8 @@ function broadcastOf(shapes: readonly (readonly number[])[]): number[] {
 export function registerElementwiseKernels(define: DefineGpuKernel): void {
   for (const spec of [...elementwiseSpecs, { name: 'cast' }]) {
     if (!(spec.name in EXPRESSIONS)) continue;
-    define<{ dtype: DType; scalar?: number }>(spec.name, (inputs, attrs, device) =>
-      runDeviceElementwise(device, spec.name, inputs, attrs.dtype, [attrs.scalar ?? 1]),
+    define<{ dtype: DType; scalar?: number; scalar2?: number }>(spec.name, (inputs, attrs, device) =>
+      runDeviceElementwise(device, spec.name, inputs, attrs.dtype, [attrs.scalar ?? 1, attrs.scalar2 ?? 0]),
     );
   }
 }

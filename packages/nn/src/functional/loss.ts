@@ -24,10 +24,10 @@ import {
   SMOOTH_L1_KEYS,
 } from '../utils/option-keys';
 import { softplus } from './activation';
+import { type Reduction, reduce, sameShape } from './reduction';
 import { logSoftmax } from './softmax';
 
-/** How a loss reduces its per-element values: average (the default), total, or none (same shape as input). */
-export type Reduction = 'mean' | 'sum' | 'none';
+export type { Reduction } from './reduction';
 
 /** Options every loss takes. */
 export interface ReductionOptions {
@@ -47,31 +47,6 @@ export interface ClassLossOptions extends ReductionOptions {
 export interface CrossEntropyOptions extends ClassLossOptions {
   /** Mixes the target with the uniform distribution by this amount, in [0, 1] (default 0). */
   labelSmoothing?: number;
-}
-
-function reduce(op: string, loss: Tensor, reduction: Reduction | undefined): Tensor {
-  switch (reduction ?? 'mean') {
-    case 'mean':
-      return loss.mean();
-    case 'sum':
-      return loss.sum();
-    case 'none':
-      return loss;
-    default:
-      throw new ValueError(
-        op,
-        `${String(reduction)} is not a valid value for reduction; use 'mean', 'sum' or 'none'`,
-      );
-  }
-}
-
-function sameShape(op: string, input: Tensor, target: Tensor): void {
-  if (input.ndim !== target.ndim || input.shape.some((d, i) => d !== target.shape[i])) {
-    throw new ShapeError(
-      op,
-      `target size [${target.shape.join(',')}] must be the same as input size [${input.shape.join(',')}]`,
-    );
-  }
 }
 
 /** Mean squared error `(input - target)^2`, reduced. */

@@ -1,4 +1,20 @@
-import { checkOptions, type Tensor } from '@nn/tensor';
+import { checkOptions, type Tensor, ValueError } from '@nn/tensor';
+import { type CtcLossOptions, ctcLoss } from '../functional/ctc-loss';
+import {
+  cosineEmbeddingLoss,
+  hingeEmbeddingLoss,
+  type MarginOptions,
+  marginRankingLoss,
+  softMarginLoss,
+  type TripletMarginOptions,
+  tripletMarginLoss,
+} from '../functional/embedding-losses';
+import {
+  type GaussianNllOptions,
+  gaussianNllLoss,
+  type PoissonNllOptions,
+  poissonNllLoss,
+} from '../functional/likelihood-losses';
 import {
   binaryCrossEntropy,
   binaryCrossEntropyWithLogits,
@@ -13,16 +29,31 @@ import {
   type Reduction,
   smoothL1Loss,
 } from '../functional/loss';
+import {
+  type MultilabelSoftMarginOptions,
+  type MultiMarginOptions,
+  multilabelMarginLoss,
+  multilabelSoftMarginLoss,
+  multiMarginLoss,
+} from '../functional/multi-class-losses';
 import { Module } from '../module/module';
 import {
   BCE_KEYS,
   BCE_LOGITS_KEYS,
   CLASS_LOSS_MODULE_KEYS,
+  COSINE_EMBEDDING_KEYS,
   CROSS_ENTROPY_KEYS,
+  CTC_KEYS,
+  GAUSSIAN_NLL_KEYS,
   HUBER_KEYS,
   KL_DIV_KEYS,
   LOSS_MODULE_KEYS,
+  MARGIN_KEYS,
+  MULTI_MARGIN_KEYS,
+  MULTILABEL_SOFT_MARGIN_KEYS,
+  POISSON_NLL_KEYS,
   SMOOTH_L1_KEYS,
+  TRIPLET_MARGIN_KEYS,
 } from '../utils/option-keys';
 
 /** What every loss module keeps: its reduction. Per-class weights are buffers, as in PyTorch. */
@@ -35,8 +66,8 @@ abstract class Loss extends Module {
     this.reduction = reduction ?? 'mean';
   }
 
-  /** The loss of `input` against `target` (see the matching function in `F`). */
-  abstract override forward(input: Tensor, target: Tensor): Tensor;
+  /** The loss of `input` against `target` (see the matching function in `F`); some losses take a third. */
+  abstract override forward(input: Tensor, target: Tensor, third?: Tensor): Tensor;
 }
 
 /** Mean squared error (`torch.nn.MSELoss`). */
@@ -218,4 +249,269 @@ export class KLDivLoss extends Module {
   override forward(input: Tensor, target: Tensor): Tensor {
     return klDiv(input, target, { reduction: this.reduction, logTarget: this.logTarget });
   }
+}
+
+/** `max(0, -y (x1 - x2) + margin)` (`torch.nn.MarginRankingLoss`, margin 0). */
+export class MarginRankingLoss extends Loss {
+  /** The margin (default 0). */
+  readonly margin: number;
+
+  constructor(options: MarginOptions = {}) {
+    checkOptions('MarginRankingLoss', options, MARGIN_KEYS);
+    super(options.reduction);
+    this.margin = options.margin ?? 0;
+  }
+
+  /** The loss of `input1` ranked against `input2` by `target` (1 or -1). */
+  override forward(input1: Tensor, input2: Tensor, target?: Tensor): Tensor {
+    return marginRankingLoss(input1, input2, requireTarget('MarginRankingLoss', target), {
+      margin: this.margin,
+      reduction: this.reduction,
+    });
+  }
+}
+
+/** `x` for target 1, `max(0, margin - x)` for target -1 (`torch.nn.HingeEmbeddingLoss`, margin 1). */
+export class HingeEmbeddingLoss extends Loss {
+  /** The margin (default 1). */
+  readonly margin: number;
+
+  constructor(options: MarginOptions = {}) {
+    checkOptions('HingeEmbeddingLoss', options, MARGIN_KEYS);
+    super(options.reduction);
+    this.margin = options.margin ?? 1;
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return hingeEmbeddingLoss(input, target, { margin: this.margin, reduction: this.reduction });
+  }
+}
+
+/** `log(1 + exp(-y x))` (`torch.nn.SoftMarginLoss`). */
+export class SoftMarginLoss extends Loss {
+  constructor(options: { reduction?: Reduction } = {}) {
+    checkOptions('SoftMarginLoss', options, LOSS_MODULE_KEYS);
+    super(options.reduction);
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return softMarginLoss(input, target, { reduction: this.reduction });
+  }
+}
+
+/** `1 - cos` for target 1, `max(0, cos - margin)` for -1 (`torch.nn.CosineEmbeddingLoss`, margin 0). */
+export class CosineEmbeddingLoss extends Loss {
+  /** The margin (default 0, sensible in [-1, 1]). */
+  readonly margin: number;
+
+  constructor(options: MarginOptions = {}) {
+    checkOptions('CosineEmbeddingLoss', options, COSINE_EMBEDDING_KEYS);
+    super(options.reduction);
+    this.margin = options.margin ?? 0;
+  }
+
+  /** The loss of the pair (`input1`, `input2`) labelled `target` (1 similar, -1 dissimilar). */
+  override forward(input1: Tensor, input2: Tensor, target?: Tensor): Tensor {
+    return cosineEmbeddingLoss(input1, input2, requireTarget('CosineEmbeddingLoss', target), {
+      margin: this.margin,
+      reduction: this.reduction,
+    });
+  }
+}
+
+/**
+ * `max(d(a, p) - d(a, n) + margin, 0)` (`torch.nn.TripletMarginLoss`: margin 1, p 2, eps 1e-6, swap false).
+ *
+ * @example
+ * ```ts
+ * const loss = new TripletMarginLoss({ margin: 0.5 });
+ * loss.call(randn([8, 16]), randn([8, 16]), randn([8, 16]));
+ * ```
+ */
+export class TripletMarginLoss extends Loss {
+  /** The margin (default 1). */
+  readonly margin: number;
+  /** The norm of the distances (default 2). */
+  readonly p: number;
+  /** Added to the differences before the norm (default 1e-6). */
+  readonly eps: number;
+  /** Whether to use the distance swap (default false). */
+  readonly swap: boolean;
+
+  constructor(options: TripletMarginOptions = {}) {
+    checkOptions('TripletMarginLoss', options, TRIPLET_MARGIN_KEYS);
+    super(options.reduction);
+    this.margin = options.margin ?? 1;
+    this.p = options.p ?? 2;
+    this.eps = options.eps ?? 1e-6;
+    this.swap = options.swap ?? false;
+  }
+
+  /** The loss of (`anchor`, `positive`, `negative`) triplets. */
+  override forward(anchor: Tensor, positive: Tensor, negative?: Tensor): Tensor {
+    return tripletMarginLoss(anchor, positive, requireTarget('TripletMarginLoss', negative, 'negative'), {
+      margin: this.margin,
+      p: this.p,
+      eps: this.eps,
+      swap: this.swap,
+      reduction: this.reduction,
+    });
+  }
+}
+
+/** Gaussian negative log-likelihood with predicted variances (`torch.nn.GaussianNLLLoss`). */
+export class GaussianNLLLoss extends Loss {
+  /** Whether the constant `0.5 log(2 pi)` is added (default false). */
+  readonly full: boolean;
+  /** The smallest variance used (default 1e-6). */
+  readonly eps: number;
+
+  constructor(options: GaussianNllOptions = {}) {
+    checkOptions('GaussianNLLLoss', options, GAUSSIAN_NLL_KEYS);
+    super(options.reduction);
+    this.full = options.full ?? false;
+    this.eps = options.eps ?? 1e-6;
+  }
+
+  /** The loss of the predicted means `input` and variances `variance` against `target`. */
+  override forward(input: Tensor, target: Tensor, variance?: Tensor): Tensor {
+    return gaussianNllLoss(input, target, requireTarget('GaussianNLLLoss', variance, 'var'), {
+      full: this.full,
+      eps: this.eps,
+      reduction: this.reduction,
+    });
+  }
+}
+
+/** Poisson negative log-likelihood (`torch.nn.PoissonNLLLoss`: logInput true, full false, eps 1e-8). */
+export class PoissonNLLLoss extends Loss {
+  /** Whether the input is the log of the rate (default true). */
+  readonly logInput: boolean;
+  /** Whether Stirling's term is added (default false). */
+  readonly full: boolean;
+  /** Added to the rate inside the log when `logInput` is false (default 1e-8). */
+  readonly eps: number;
+
+  constructor(options: PoissonNllOptions = {}) {
+    checkOptions('PoissonNLLLoss', options, POISSON_NLL_KEYS);
+    super(options.reduction);
+    this.logInput = options.logInput ?? true;
+    this.full = options.full ?? false;
+    this.eps = options.eps ?? 1e-8;
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return poissonNllLoss(input, target, {
+      logInput: this.logInput,
+      full: this.full,
+      eps: this.eps,
+      reduction: this.reduction,
+    });
+  }
+}
+
+/** One-vs-all logistic loss over labels (`torch.nn.MultiLabelSoftMarginLoss`); `weight` is a buffer. */
+export class MultiLabelSoftMarginLoss extends Loss {
+  /** Per-class weight (a buffer), or null. */
+  declare weight: Tensor | null;
+
+  constructor(options: MultilabelSoftMarginOptions = {}) {
+    checkOptions('MultiLabelSoftMarginLoss', options, MULTILABEL_SOFT_MARGIN_KEYS);
+    super(options.reduction);
+    this.registerBuffer('weight', options.weight ?? null);
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return multilabelSoftMarginLoss(input, target, { weight: this.weight, reduction: this.reduction });
+  }
+}
+
+/** Multi-class hinge loss (`torch.nn.MultiMarginLoss`: p 1, margin 1); `weight` `[C]` is a buffer. */
+export class MultiMarginLoss extends Loss {
+  /** 1 or 2. */
+  readonly p: 1 | 2;
+  /** Default 1. */
+  readonly margin: number;
+  /** Per-class weight (a buffer), or null. */
+  declare weight: Tensor | null;
+
+  constructor(options: MultiMarginOptions = {}) {
+    checkOptions('MultiMarginLoss', options, MULTI_MARGIN_KEYS);
+    super(options.reduction);
+    this.p = options.p ?? 1;
+    this.margin = options.margin ?? 1;
+    if (this.p !== 1 && this.p !== 2) {
+      throw new ValueError('MultiMarginLoss', `only p == 1 and p == 2 supported, got ${this.p}`);
+    }
+    this.registerBuffer('weight', options.weight ?? null);
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return multiMarginLoss(input, target, {
+      p: this.p,
+      margin: this.margin,
+      weight: this.weight,
+      reduction: this.reduction,
+    });
+  }
+}
+
+/** Multi-label hinge loss over `-1`-terminated class lists (`torch.nn.MultiLabelMarginLoss`). */
+export class MultiLabelMarginLoss extends Loss {
+  constructor(options: { reduction?: Reduction } = {}) {
+    checkOptions('MultiLabelMarginLoss', options, LOSS_MODULE_KEYS);
+    super(options.reduction);
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return multilabelMarginLoss(input, target, { reduction: this.reduction });
+  }
+}
+
+/**
+ * Connectionist temporal classification loss (`torch.nn.CTCLoss`: blank 0, reduction 'mean', zeroInfinity
+ * false); see {@link F.ctcLoss} for the shapes.
+ *
+ * @example
+ * ```ts
+ * const ctc = new CTCLoss({ blank: 0, zeroInfinity: true });
+ * const logProbs = randn([30, 2, 5]).logSoftmax(2);
+ * ctc.call(logProbs, tensor([1, 2, 3, 4, 4], { dtype: 'int32' }), [30, 25], [3, 2]);
+ * ```
+ */
+export class CTCLoss extends Module {
+  /** The blank label. */
+  readonly blank: number;
+  /** How per-sample losses are reduced (`'mean'` divides each by its target length first). */
+  readonly reduction: Reduction;
+  /** Whether infinite losses and their gradients become 0. */
+  readonly zeroInfinity: boolean;
+
+  constructor(options: CtcLossOptions = {}) {
+    checkOptions('CTCLoss', options, CTC_KEYS);
+    super();
+    this.blank = options.blank ?? 0;
+    this.reduction = options.reduction ?? 'mean';
+    this.zeroInfinity = options.zeroInfinity ?? false;
+  }
+
+  /** The loss of `logProbs` `[T, N, C]` against `targets`, with each sample's input and target length. */
+  override forward(
+    logProbs: Tensor,
+    targets: Tensor,
+    inputLengths: Tensor | number | readonly number[],
+    targetLengths: Tensor | number | readonly number[],
+  ): Tensor {
+    return ctcLoss(logProbs, targets, inputLengths, targetLengths, {
+      blank: this.blank,
+      zeroInfinity: this.zeroInfinity,
+      reduction: this.reduction,
+    });
+  }
+}
+
+/** The third operand of a three-input loss, required (the base class declares it optional). */
+function requireTarget(op: string, t: Tensor | undefined, name = 'target'): Tensor {
+  if (!t) throw new ValueError(op, `forward takes three tensors; the ${name} is missing`);
+  return t;
 }

@@ -1,9 +1,17 @@
 // The valid keys of each options type of @nn/nn, for checkOptions. Each object is typed against its interface,
 // so TypeScript fails the build when an option is added to a type but not here (or the other way round).
 import type { Generator, OptionKeys } from '@nn/tensor';
-import type { GeluApproximate, SoftplusOptions } from '../functional/activation';
+import type {
+  GeluApproximate,
+  InplaceOptions,
+  RReLUOptions,
+  SoftplusOptions,
+} from '../functional/activation';
 import type { ScaledDotProductAttentionOptions } from '../functional/attention';
+import type { CtcLossOptions } from '../functional/ctc-loss';
 import type { DropoutOptions } from '../functional/dropout';
+import type { MarginOptions, TripletMarginOptions } from '../functional/embedding-losses';
+import type { GaussianNllOptions, PoissonNllOptions } from '../functional/likelihood-losses';
 import type {
   ClassLossOptions,
   CrossEntropyOptions,
@@ -11,6 +19,7 @@ import type {
   Reduction,
   ReductionOptions,
 } from '../functional/loss';
+import type { MultilabelSoftMarginOptions, MultiMarginOptions } from '../functional/multi-class-losses';
 import type { BatchNormOptions as BatchNormFunctionalOptions } from '../functional/normalization';
 import type { InitOptions, KaimingOptions } from '../init';
 import type { ToPyTorchOptions } from '../interop/to-pytorch';
@@ -42,6 +51,14 @@ const REDUCTION = { reduction: true } as const;
 
 export const GELU_KEYS: OptionKeys<{ approximate?: GeluApproximate }> = { approximate: true };
 export const SOFTPLUS_KEYS: OptionKeys<SoftplusOptions> = { beta: true, threshold: true };
+export const INPLACE_KEYS: OptionKeys<InplaceOptions> = { inplace: true };
+export const RRELU_KEYS: OptionKeys<RReLUOptions> = {
+  inplace: true,
+  lower: true,
+  upper: true,
+  training: true,
+  generator: true,
+};
 export const DROPOUT_KEYS: OptionKeys<DropoutOptions> = { generator: true };
 export const REDUCTION_KEYS: OptionKeys<ReductionOptions> = REDUCTION;
 export const SMOOTH_L1_KEYS: OptionKeys<ReductionOptions & { beta?: number }> = { ...REDUCTION, beta: true };
@@ -65,6 +82,32 @@ export const KL_DIV_KEYS: OptionKeys<{ reduction?: KLDivReduction; logTarget?: b
   reduction: true,
   logTarget: true,
 };
+export const MARGIN_KEYS: OptionKeys<MarginOptions> = { ...REDUCTION, margin: true };
+export const COSINE_EMBEDDING_KEYS: OptionKeys<MarginOptions> = MARGIN_KEYS;
+export const TRIPLET_MARGIN_KEYS: OptionKeys<TripletMarginOptions> = {
+  ...MARGIN_KEYS,
+  p: true,
+  eps: true,
+  swap: true,
+};
+export const GAUSSIAN_NLL_KEYS: OptionKeys<GaussianNllOptions> = { ...REDUCTION, full: true, eps: true };
+export const POISSON_NLL_KEYS: OptionKeys<PoissonNllOptions> = {
+  ...REDUCTION,
+  logInput: true,
+  full: true,
+  eps: true,
+};
+export const MULTI_MARGIN_KEYS: OptionKeys<MultiMarginOptions> = {
+  ...REDUCTION,
+  p: true,
+  margin: true,
+  weight: true,
+};
+export const MULTILABEL_SOFT_MARGIN_KEYS: OptionKeys<MultilabelSoftMarginOptions> = {
+  ...REDUCTION,
+  weight: true,
+};
+export const CTC_KEYS: OptionKeys<CtcLossOptions> = { ...REDUCTION, blank: true, zeroInfinity: true };
 export const LOSS_MODULE_KEYS: OptionKeys<{ reduction?: Reduction }> = REDUCTION;
 export const CLASS_LOSS_MODULE_KEYS: OptionKeys<ClassLossModuleOptions> = CLASS_LOSS_KEYS;
 export const BATCH_NORM_FUNCTIONAL_KEYS: OptionKeys<BatchNormFunctionalOptions> = {

@@ -62,12 +62,18 @@ function asTensors(operands: readonly Operand[], dtype: DType, device: string): 
 }
 
 /** Applies elementwise kernel `name` out of place, with broadcasting and type promotion. */
-export function elementwise(name: string, operands: readonly Operand[], scalar?: number): Tensor {
+export function elementwise(
+  name: string,
+  operands: readonly Operand[],
+  scalar?: number,
+  scalar2?: number,
+): Tensor {
   const ref = firstTensor(name, operands);
   const { compute, out } = plan(name, operands);
   return runKernel(name, asTensors(operands, compute, ref.device), {
     dtype: out,
     ...(scalar === undefined ? {} : { scalar }),
+    ...(scalar2 === undefined ? {} : { scalar2 }),
   });
 }
 
@@ -80,6 +86,7 @@ export function elementwiseInplace(
   target: Tensor,
   others: readonly Operand[],
   scalar?: number,
+  scalar2?: number,
 ): Tensor {
   const operands = [target, ...others];
   const { compute, out } = plan(name, operands);
@@ -99,6 +106,7 @@ export function elementwiseInplace(
   return runInplace(name, target, asTensors(operands, compute, target.device), {
     dtype: promoteTypes(out, target.dtype) === target.dtype ? target.dtype : out,
     ...(scalar === undefined ? {} : { scalar }),
+    ...(scalar2 === undefined ? {} : { scalar2 }),
   });
 }
 

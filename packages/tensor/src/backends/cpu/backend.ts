@@ -6,6 +6,7 @@ import { stridedOffsets } from '../../kernel/strided-offsets';
 import { expandView, isContiguous, numel, type TensorView } from '../../kernel/view';
 import { registerCpuAttention } from './attention';
 import { registerCpuConv } from './conv';
+import { registerCpuCtcLoss } from './ctc-loss';
 import { cloneCpu, registerCpuElementwise, runElementwise } from './elementwise';
 import { registerCpuIndexing } from './indexing';
 import { registerCpuJoin } from './join';
@@ -58,6 +59,7 @@ export function registerCpuBackend(): void {
   registerCpuConv();
   registerCpuPooling();
   registerCpuAttention();
+  registerCpuCtcLoss();
   registerKernel('clone', 'cpu', ([x]) => cloneCpu(x!));
   registerKernel('copy_', 'cpu', ([target, source]) => {
     copyInto(target!, source!);

@@ -92,6 +92,21 @@ const expressions: Record<string, string | ((compute: DType, out: DType) => stri
   addcdiv: 'x0 + p0 * x1 / x2',
   clamp: '(x0 !== x0 ? x0 : Math.min(Math.max(x0, x1), x2))',
   cast: 'x0',
+  hardtanh: '(x0 < p0 ? p0 : x0 > p1 ? p1 : x0)',
+  threshold: '(x0 <= p0 ? p1 : x0)',
+  hardswish: '(x0 * Math.min(Math.max(x0 + 3, 0), 6)) / 6',
+  hardsigmoid: 'Math.min(Math.max(x0 + 3, 0), 6) / 6',
+  softsign: 'x0 / (1 + Math.abs(x0))',
+  tanhshrink: 'x0 - Math.tanh(x0)',
+  // exp - 1 rather than expm1, as PyTorch 1.13 (celu(-0) is +0)
+  celu: '(x0 > 0 ? x0 : p0 * (Math.exp(x0 * (1 / p0)) - 1))',
+  hardshrink: '(x0 >= -p0 && x0 <= p0 ? 0 : x0)',
+  // NaN gives 0, as PyTorch 1.13
+  softshrink: '(x0 > p0 ? x0 - p0 : x0 < -p0 ? x0 + p0 : 0)',
+  // min(x, 0) - log1p(exp(-|x|)): finite for any x (logsigmoid(-100) is -100)
+  logsigmoid: 'Math.min(x0, 0) - Math.log1p(Math.exp(-Math.abs(x0)))',
+  silu: 'x0 / (1 + Math.exp(-x0))',
+  mish: 'x0 * Math.tanh(Math.log1p(Math.exp(x0)))',
 };
 
 /** Below this many elements the WebAssembly call and chunk copies cost more than the JS loop. */
@@ -117,6 +132,7 @@ export function runElementwise(
   const offsets = inputs.map((t) => t.offset);
   const strides = inputs.map((t) => broadcastStrides(t.shape, t.strides, shape));
   const scalar = attrs.scalar ?? 1;
+  const scalar2 = attrs.scalar2 ?? 0;
   if (
     out instanceof Float32Array &&
     out.length >= SIMD_MIN_ELEMENTS &&
@@ -127,7 +143,7 @@ export function runElementwise(
     runSimdFloat32(name, out, arrays as Float32Array[], offsets);
   } else {
     const loop = compileLoop(inputs.length, body, helpers, arraySignature(out, arrays));
-    loop(out, arrays, offsets, strides, shape, [scalar]);
+    loop(out, arrays, offsets, strides, shape, [scalar, scalar2]);
   }
   return hostView(out, shape, attrs.dtype);
 }

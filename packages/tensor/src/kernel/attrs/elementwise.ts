@@ -6,4 +6,6 @@ export interface ElementwiseAttrs {
   dtype: DType;
   /** `alpha` of add/sub, `value` of addcmul/addcdiv, `eps` of logit (negative: none). */
   scalar?: number;
+  /** A second scalar: hardtanh's max, threshold's replacement value. */
+  scalar2?: number;
 }

@@ -76,3 +76,11 @@ export interface AdaptivePoolBackwardAttrs extends AdaptivePoolAttrs {
 export interface CrossEntropyAttrs {
   ignoreIndex: number;
 }
+
+/** CTC loss over log-probabilities `[T, N, C]` (ctcLoss and ctcLossBackward). */
+export interface CtcLossAttrs {
+  /** The blank label, in [0, C). */
+  blank: number;
+  /** Whether the backward zeroes the gradient of infinite losses (the forward leaves them to the caller). */
+  zeroInfinity: boolean;
+}

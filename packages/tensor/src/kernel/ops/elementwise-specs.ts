@@ -54,6 +54,11 @@ const noBool = (op: string) => ({
   why: `${op} is not supported for bool tensors; convert with .to('float32') or .to('int32') first`,
 });
 
+const floatOnly = (op: string) => ({
+  dtypes: ['int32', 'bool'] as DType[],
+  why: `${op} is only implemented for floating-point tensors (as PyTorch's ${op}_cpu); convert with .to('float32') first`,
+});
+
 /** Every elementwise kernel, by name. The public ops in elementwise.ts are thin wrappers over these. */
 export const elementwiseSpecs = [
   unary('neg', 'same', noBool('neg (the - operator)')),
@@ -127,6 +132,20 @@ export const elementwiseSpecs = [
   ternary('addcmul', 'same'),
   ternary('addcdiv', 'float'),
   ternary('clamp', 'same'),
+  // Activations (torch.nn.functional), with PyTorch's gradients at the kinks. `scalar`/`scalar2` carry
+  // hardtanh's min/max, threshold's threshold/value, celu's alpha and the shrinks' lambd.
+  unary('hardtanh', 'same', noBool('hardtanh')),
+  unary('threshold', 'same', noBool('threshold')),
+  unary('hardswish', 'same', floatOnly('hardswish')),
+  unary('hardsigmoid', 'same', floatOnly('hardsigmoid')),
+  unary('softsign', 'float'),
+  unary('tanhshrink', 'float'),
+  unary('celu', 'same', floatOnly('celu')),
+  unary('hardshrink', 'same', floatOnly('hardshrink')),
+  unary('softshrink', 'same', floatOnly('softshrink')),
+  unary('logsigmoid', 'same', floatOnly('logsigmoid')),
+  unary('silu', 'same', floatOnly('silu')),
+  unary('mish', 'same', floatOnly('mish')),
 ] as const satisfies readonly ElementwiseSpec[];
 
 /** The name of an elementwise op. */

@@ -7,6 +7,7 @@ import type {
   ConvBackwardWeightAttrs,
   ConvTransposeAttrs,
   CrossEntropyAttrs,
+  CtcLossAttrs,
   PoolAttrs,
   PoolBackwardAttrs,
 } from '../attrs/nn';
@@ -168,5 +169,24 @@ export const nnOps = {
     dtypeRule: "the logits' dtype",
     meta: ([, logits]) => like(logits!.shape, logits!),
     differentiable: true,
+  }),
+  ctcLoss: defineOp<CtcLossAttrs>({
+    summary:
+      'per-sample CTC negative log-likelihood of log-probabilities `[T, N, C]` against int32 targets ' +
+      '(`[N, S]` padded or 1-d concatenated) with int32 input and target lengths `[N]`',
+    inputs: ['logProbs', 'targets', 'inputLengths', 'targetLengths'],
+    outputs: ['loss'],
+    dtypeRule: "the log-probabilities' dtype",
+    meta: ([logProbs]) => like([logProbs!.shape[1]!], logProbs!),
+    differentiable: true,
+  }),
+  ctcLossBackward: defineOp<CtcLossAttrs>({
+    summary: "ctcLoss's gradient with respect to the log-probabilities (alpha-beta recursion)",
+    inputs: ['grad', 'logProbs', 'targets', 'inputLengths', 'targetLengths', 'loss'],
+    outputs: ['gradLogProbs'],
+    dtypeRule: "the log-probabilities' dtype",
+    meta: ([, logProbs]) => like(logProbs!.shape, logProbs!),
+    // as PyTorch, CTC has no double backward
+    differentiable: false,
   }),
 };

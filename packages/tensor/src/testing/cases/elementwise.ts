@@ -57,6 +57,8 @@ export function callElementwise(name: string, [a, ...rest]: readonly Operand[]):
     case 'addcmul':
     case 'addcdiv':
       return x[name](b, c, { value: 2 });
+    case 'threshold':
+      return x.threshold(0.5, -2);
     default:
       return ((x as unknown as Record<string, Method>)[name] as Method).call(x, ...rest);
   }

@@ -6,9 +6,12 @@ import {
   conv2d,
   convTranspose2d,
   crossEntropyLoss,
+  ctcLoss,
   maxPool2dWithIndices,
   type PoolAttrs,
   runKernel,
+  type Tensor,
+  tensor,
 } from '../..';
 import { type ConformanceCase, defineCase, valuesIndices } from '../conformance-case';
 
@@ -233,7 +236,47 @@ function crossEntropyCases(): ConformanceCase[] {
   ];
 }
 
-/** Neural-net kernels: pooling, convolution, cross-entropy and their backward kernels. */
+/** int32 lengths on the device of `like`. */
+const ctcLengths = (like: Tensor, values: number[]): Tensor =>
+  tensor(values, { dtype: 'int32', device: like.device });
+
+/** CTC over padded and concatenated targets (blank = the last class, so drawn labels never hit it). */
+function ctcCases(): ConformanceCase[] {
+  const attrs = { blank: 4, zeroInfinity: false };
+  return [
+    defineCase({
+      name: 'ctcLoss/padded',
+      kernels: ['ctcLoss'],
+      inputs: (s) => [s.float([6, 3, 5]), s.index([3, 3], 4)],
+      run: ([lp, targets]) => ctcLoss(lp!, targets!, [6, 5, 4], [3, 2, 0], { blank: 4 }),
+    }),
+    defineCase({
+      name: 'ctcLoss/float64-concatenated',
+      kernels: ['ctcLoss'],
+      inputs: (s) => [s.of('float64', [5, 2, 4]), s.index([4], 3)],
+      run: ([lp, targets]) => ctcLoss(lp!, targets!, [5, 4], [3, 1], { blank: 3 }),
+    }),
+    defineCase({
+      name: 'ctcLossBackward/padded',
+      kernels: ['ctcLossBackward'],
+      inputs: (s) => [s.float([3]), s.float([6, 3, 5]), s.index([3, 3], 4)],
+      run: ([grad, lp, targets]) => {
+        const inputLengths = ctcLengths(lp!, [6, 5, 4]);
+        const targetLengths = ctcLengths(lp!, [3, 2, 0]);
+        const loss = runKernel('ctcLoss', [lp!, targets!, inputLengths, targetLengths], attrs);
+        return runKernel('ctcLossBackward', [grad!, lp!, targets!, inputLengths, targetLengths, loss], attrs);
+      },
+    }),
+  ];
+}
+
+/** Neural-net kernels: pooling, convolution, cross-entropy, CTC and their backward kernels. */
 export function nnCases(): ConformanceCase[] {
-  return [...poolingCases(), ...poolingBackwardCases(), ...convCases(), ...crossEntropyCases()];
+  return [
+    ...poolingCases(),
+    ...poolingBackwardCases(),
+    ...convCases(),
+    ...crossEntropyCases(),
+    ...ctcCases(),
+  ];
 }

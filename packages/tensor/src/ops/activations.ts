@@ -1,0 +1,112 @@
+// The elementwise activations of torch.nn.functional that are kernels of their own (one pass, PyTorch's
+// gradients at the kinks). @nn/nn's `F` and layers build on these; Tensor has a method for each.
+import { ValueError } from '../kernel/errors';
+import type { Tensor } from '../tensor';
+import { elementwise, elementwiseInplace } from './elementwise';
+
+/** A parameter as PyTorch's kernel sees it: cast to the tensor's dtype (0.1 compares as 0.1f in float32). */
+const asDtype = (x: Tensor, v: number): number => (x.dtype === 'float32' ? Math.fround(v) : v);
+
+/** `x` clamped to [minVal, maxVal]; the gradient is 0 at and beyond the bounds (torch's hardtanh). */
+export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
+  return elementwise('hardtanh', [x], asDtype(x, minVal), asDtype(x, maxVal));
+}
+
+/** In-place {@link hardtanh}. */
+export function hardtanh_(x: Tensor, minVal = -1, maxVal = 1): Tensor {
+  return elementwiseInplace('hardtanh', x, [], asDtype(x, minVal), asDtype(x, maxVal));
+}
+
+/** `x` where `x > threshold`, else `value` (torch.threshold); the gradient is 0 where replaced. */
+export function threshold(x: Tensor, threshold: number, value: number): Tensor {
+  return elementwise('threshold', [x], asDtype(x, threshold), asDtype(x, value));
+}
+
+/** In-place {@link threshold}. */
+export function threshold_(x: Tensor, threshold: number, value: number): Tensor {
+  return elementwiseInplace('threshold', x, [], asDtype(x, threshold), asDtype(x, value));
+}
+
+/** `x * relu6(x + 3) / 6` (Howard et al. 2019). */
+export function hardswish(x: Tensor): Tensor {
+  return elementwise('hardswish', [x]);
+}
+
+/** In-place {@link hardswish}. */
+export function hardswish_(x: Tensor): Tensor {
+  return elementwiseInplace('hardswish', x, []);
+}
+
+/** `relu6(x + 3) / 6`, a piecewise-linear sigmoid. */
+export function hardsigmoid(x: Tensor): Tensor {
+  return elementwise('hardsigmoid', [x]);
+}
+
+/** In-place {@link hardsigmoid}. */
+export function hardsigmoid_(x: Tensor): Tensor {
+  return elementwiseInplace('hardsigmoid', x, []);
+}
+
+/** `x / (1 + |x|)`. */
+export function softsign(x: Tensor): Tensor {
+  return elementwise('softsign', [x]);
+}
+
+/** `x - tanh(x)`. */
+export function tanhshrink(x: Tensor): Tensor {
+  return elementwise('tanhshrink', [x]);
+}
+
+function checkCeluAlpha(alpha: number): void {
+  if (alpha === 0) throw new ValueError('celu', 'ZeroDivisionError: alpha cannot be 0 for CELU');
+}
+
+/** `max(0, x) + min(0, alpha * (exp(x / alpha) - 1))` (Barron 2017); alpha must not be 0. */
+export function celu(x: Tensor, alpha = 1): Tensor {
+  checkCeluAlpha(alpha);
+  return elementwise('celu', [x], alpha);
+}
+
+/** In-place {@link celu}. */
+export function celu_(x: Tensor, alpha = 1): Tensor {
+  checkCeluAlpha(alpha);
+  return elementwiseInplace('celu', x, [], alpha);
+}
+
+/** 0 for `-lambd <= x <= lambd`, else `x` (torch.hardshrink, lambd 0.5). */
+export function hardshrink(x: Tensor, lambd = 0.5): Tensor {
+  return elementwise('hardshrink', [x], asDtype(x, lambd));
+}
+
+/** `x - lambd` above `lambd`, `x + lambd` below `-lambd`, 0 between (lambd 0.5, at least 0). */
+export function softshrink(x: Tensor, lambd = 0.5): Tensor {
+  if (!(lambd >= 0)) {
+    throw new ValueError('softshrink', `lambda must be greater or equal to 0, but found to be ${lambd}`);
+  }
+  return elementwise('softshrink', [x], asDtype(x, lambd));
+}
+
+/** `log(sigmoid(x))`, computed stably (finite for any finite x). */
+export function logsigmoid(x: Tensor): Tensor {
+  return elementwise('logsigmoid', [x]);
+}
+
+/** `x * sigmoid(x)` (swish). */
+export function silu(x: Tensor): Tensor {
+  return elementwise('silu', [x]);
+}
+
+/** In-place {@link silu}. */
+export function silu_(x: Tensor): Tensor {
+  return elementwiseInplace('silu', x, []);
+}
+
+/** `x * tanh(softplus(x))` (Misra 2019). */
+export function mish(x: Tensor): Tensor {
+  return elementwise('mish', [x]);
+}
+
+/** In-place {@link mish}. */
+export function mish_(x: Tensor): Tensor {
+  return elementwiseInplace('mish', x, []);
+}
