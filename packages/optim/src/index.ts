@@ -1,3 +1,8 @@
+/**
+ * Optimizers and learning-rate schedulers whose trajectories match torch.optim.
+ *
+ * @module @nn/optim
+ */
 // The public face of @nn/optim: re-exports only.
 export { Adagrad, type AdagradOptions, type AdagradState } from './adagrad';
 export { Adam, type AdamOptions, type AdamState, AdamW } from './adam';
