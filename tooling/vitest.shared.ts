@@ -10,7 +10,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  * run against the code being edited without a build in between. Convention: export `./sub` is built from
  * `src/sub.ts` (or `src/sub/index.ts`), export `.` from `src/index.ts`.
  */
-function sourceAliases(): { find: RegExp; replacement: string }[] {
+export function sourceAliases(): { find: RegExp; replacement: string }[] {
   const packagesDir = join(repoRoot, 'packages');
   const aliases: { find: RegExp; replacement: string }[] = [];
   for (const dir of readdirSync(packagesDir)) {
