@@ -200,4 +200,33 @@ describe.skipIf(!enabled)('the playground in headless Chromium (NN_CHROMIUM_PATH
     },
     4 * LIMIT_MS,
   );
+
+  it(
+    "under plain script-src 'self' (no WebAssembly): trains on the JS kernels and classifies",
+    async () => {
+      const { url, server } = await previewApp({ 'Content-Security-Policy': "script-src 'self'" });
+      servers.push(server);
+      const { page, problems, close } = await openPage(url);
+      try {
+        const env = await waitForState(page, (s) => s.environment, 'the worker to start');
+        expect([env.crossOriginIsolated, env.wasm, env.threads]).toEqual([true, false, 1]);
+        await train(page, { model: 'mlp', device: 'cpu', steps: '60', batchSize: '32' });
+        const state = (await page.evaluate(
+          () => (globalThis as { nnPlayground?: PlaygroundState }).nnPlayground,
+        ))!;
+        expect(state.device).toBe('cpu (1 thread, JS kernels)');
+        expect(state.progress.at(-1)!.loss).toBeLessThan(0.6 * state.progress[0]!.loss);
+
+        await page.click('#pretrained-button');
+        await waitForState(page, (s) => s.loaded, 'the pretrained weights');
+        const digit = knownTestDigit();
+        const drawing = await draw(page, digit.pixels);
+        expect(await predicted(page, drawing)).toEqual({ digit: digit.label, source: 'the pretrained MLP' });
+        expect(problems).toEqual([]);
+      } finally {
+        await close();
+      }
+    },
+    4 * LIMIT_MS,
+  );
 });

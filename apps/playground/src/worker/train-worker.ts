@@ -21,6 +21,11 @@ let trainData: Promise<[Tensor, Tensor]> | undefined;
 let testData: Promise<[Tensor, Tensor]> | undefined;
 const registered = new Map<DeviceChoice, string>();
 
+/** Threads one CPU op may use: the helper threads run the WebAssembly GEMM, so none without WebAssembly. */
+function cpuThreads(): number {
+  return canCompileWasm() ? getNumThreads() : 1;
+}
+
 function environment(): FromWorker {
   let webgl2 = false;
   try {
@@ -32,7 +37,7 @@ function environment(): FromWorker {
   return {
     type: 'environment',
     crossOriginIsolated: self.crossOriginIsolated,
-    threads: getNumThreads(),
+    threads: cpuThreads(),
     wasm: canCompileWasm(),
     webgl2,
     webgpu: 'gpu' in navigator,
@@ -42,7 +47,7 @@ function environment(): FromWorker {
 /** Registers the gpu device once (gpu.js loads only then) and describes what the device runs on. */
 async function prepareDevice(device: DeviceChoice): Promise<string> {
   if (device === 'cpu') {
-    const threads = getNumThreads();
+    const threads = cpuThreads();
     return `cpu (${threads > 1 ? `${threads} threads` : '1 thread'}, ${canCompileWasm() ? 'WebAssembly SIMD GEMM' : 'JS kernels'})`;
   }
   let description = registered.get(device);
@@ -66,7 +71,7 @@ async function train(request: TrainRequest): Promise<void> {
   stopRequested = false;
   setNumThreads(request.threads);
   const description = await prepareDevice(request.device);
-  post({ type: 'device', description, threads: getNumThreads() });
+  post({ type: 'device', description, threads: cpuThreads() });
   const run = await runTraining(request, await (trainData ??= loadMnistSplit('train')), {
     onProgress: (point) => post({ type: 'progress', ...point }),
     stopRequested: () => stopRequested,
