@@ -2,7 +2,14 @@
 // kernels run. Messages are in ./protocol.ts.
 import { installAutograd, noGrad } from '@nn/autograd';
 import { F, load, type Sequential } from '@nn/nn';
-import { canCompileWasm, getNumThreads, setNumThreads, type Tensor, tensor } from '@nn/tensor';
+import {
+  canCompileWasm,
+  canGenerateCode,
+  getNumThreads,
+  setNumThreads,
+  type Tensor,
+  tensor,
+} from '@nn/tensor';
 import { loadMnistSplit } from './mnist-assets';
 import { createModel } from './models';
 import { normalise } from './normalise';
@@ -39,6 +46,7 @@ function environment(): FromWorker {
     crossOriginIsolated: self.crossOriginIsolated,
     threads: cpuThreads(),
     wasm: canCompileWasm(),
+    codegen: canGenerateCode(),
     webgl2,
     webgpu: 'gpu' in navigator,
   };
