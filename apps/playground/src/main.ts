@@ -140,7 +140,7 @@ stopButton.addEventListener('click', () => send({ type: 'stop' }));
 // The CNN costs ~20× the MLP per image on the CPU: it starts on a smaller subset and fewer steps.
 const DEFAULTS: Record<ModelKind, { steps: string; samples: string }> = {
   mlp: { steps: '300', samples: '10000' },
-  cnn: { steps: '150', samples: '2000' },
+  cnn: { steps: '100', samples: '2000' },
 };
 (form.elements.namedItem('model') as HTMLSelectElement).addEventListener('change', (event) => {
   const defaults = DEFAULTS[(event.target as HTMLSelectElement).value as ModelKind];
