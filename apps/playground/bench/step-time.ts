@@ -15,6 +15,7 @@ import { normalise } from '../src/worker/normalise';
 import type { ProgressPoint, TrainRequest } from '../src/worker/protocol';
 import { runTraining } from '../src/worker/train-loop';
 import { buildApp, previewApp } from '../test/serve-build';
+import { PAGE_POLICY } from '../vite/security-headers';
 
 const STEPS = 300;
 const recipe = (threads: number): TrainRequest => ({
@@ -48,9 +49,9 @@ async function node(threads: number): Promise<number> {
   return median(points);
 }
 
-async function chromiumRuns(threadCounts: number[]): Promise<number[]> {
-  await buildApp();
-  const { url, server } = await previewApp();
+/** Step times in the playground's worker, one run per entry of `threadCounts`, in one page. */
+async function chromiumRuns(threadCounts: number[], policy?: string): Promise<number[]> {
+  const { url, server } = await previewApp(policy);
   const profile = mkdtempSync(join(tmpdir(), 'nn-playground-bench-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
@@ -82,12 +83,21 @@ async function chromiumRuns(threadCounts: number[]): Promise<number[]> {
 
 setNumThreads(64);
 const all = getNumThreads();
-const nodeOne = await node(1);
-const nodeAll = await node(all);
-const [chromeOne, chromeAll] = await chromiumRuns([1, all]);
-const ms = (v: number | undefined) => `${v!.toFixed(2)} ms`;
+await buildApp();
+// each configuration twice, interleaved, so a change in machine load shows as a spread
+const ms = (runs: number[]) => runs.map((v) => `${v.toFixed(2)} ms`).join(' / ');
+const nodeOne = [await node(1)];
+const nodeAll = [await node(all)];
+nodeOne.push(await node(1));
+nodeAll.push(await node(all));
+const chrome = await chromiumRuns([1, all, 1, all]);
+// the worker's policy allows eval (for gpu.js), so the CPU kernels generate code; the page's policy forbids it
+const chromeEvalFree = await chromiumRuns([1, all], PAGE_POLICY);
 process.stdout.write(
-  `MLP step (batch 64, cpu), median over ${STEPS} steps:\n` +
-    `  Node ${process.version}: 1 thread ${ms(nodeOne)}, ${all} threads ${ms(nodeAll)}\n` +
-    `  Chromium (worker, cross-origin isolated): 1 thread ${ms(chromeOne)}, ${all} threads ${ms(chromeAll)}\n`,
+  `MLP training step (batch 64, cpu), median over ${STEPS} steps, two runs each:\n` +
+    `  Node ${process.version}: 1 thread ${ms(nodeOne)}; ${all} threads ${ms(nodeAll)}\n` +
+    `  Chromium worker, isolated, the app's headers: 1 thread ${ms([chrome[0]!, chrome[2]!])}; ` +
+    `${all} threads ${ms([chrome[1]!, chrome[3]!])}\n` +
+    `  Chromium worker, isolated, eval-free kernels (the page's CSP for the worker too): ` +
+    `1 thread ${ms([chromeEvalFree[0]!])}; ${all} threads ${ms([chromeEvalFree[1]!])}\n`,
 );

