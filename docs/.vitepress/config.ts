@@ -34,7 +34,10 @@ export default defineConfig({
     nav: [
       { text: 'Guide', link: '/guide/getting-started' },
       { text: 'API', link: '/api/' },
+      { text: 'Try it', link: '/try-it' },
     ],
+    // MiniSearch over every page, API reference included, built into the site: no service to run.
+    search: { provider: 'local' },
     sidebar: [
       {
         text: 'Guide',

@@ -35,7 +35,8 @@ VARIABLES=(
   "NN_GPU_TEST_MODES=webasm,cpu,webgpu"
   "NN_DAWN_BACKEND=opengles"
   "EGL_PLATFORM=surfaceless"
-  # Headless Chromium suites (SwiftShader); NN_CHROMIUM_PATH also turns on apps/csp-page's page test.
+  # Headless Chromium suites (SwiftShader); NN_CHROMIUM_PATH also turns on the page tests of apps/csp-page
+  # and apps/playground.
   "NN_BROWSER_TEST_MODES=webgl2,webgpu"
   "NN_CHROMIUM_PATH=/usr/bin/chromium"
   # Silences a harmless Dawn/Mesa warning.

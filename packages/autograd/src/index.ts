@@ -1,3 +1,8 @@
+/**
+ * Reverse-mode automatic differentiation for @nn/tensor with PyTorch semantics.
+ *
+ * @module @nn/autograd
+ */
 // The public face of @nn/autograd: re-exports only. Importing anything from it (or `import '@nn/autograd'`)
 // installs autograd into @nn/tensor's dispatcher.
 export { type BackwardOptions, backward, type GradOptions, grad } from './backward';

@@ -1,3 +1,8 @@
+/**
+ * A gpu.js backend plugin for @nn/tensor: hot kernels on WebGL, WebGPU and WASM.
+ *
+ * @module @nn/backend-gpu
+ */
 // The public face of @nn/backend-gpu: re-exports only. Importing it registers nothing.
 export {
   type GpuBackendInfo,

@@ -40,6 +40,16 @@ const DATA_LOADER_KEYS: OptionKeys<DataLoaderOptions<unknown, unknown>> = {
 /**
  * Batches a dataset: `for (const [x, y] of loader)` for map-style datasets, `for await` for async ones
  * (IterableDataset). `length` is the number of batches per epoch.
+ *
+ * @example
+ * ```ts
+ * import { DataLoader, TensorDataset } from '@nn/data';
+ * import { randint, randn } from '@nn/tensor';
+ *
+ * const dataset = new TensorDataset(randn([100, 1, 28, 28]), randint(0, 10, [100]));
+ * const batches = new DataLoader(dataset, { batchSize: 32, shuffle: true });
+ * for (const [x, y] of batches) console.log(x.shape, y.shape); // [ 32, 1, 28, 28 ] [ 32 ] ... last: [ 4, 1, 28, 28 ] [ 4 ]
+ * ```
  */
 export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterable<B> {
   /** Items per batch; null yields items one by one, uncollated. */

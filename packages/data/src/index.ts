@@ -1,3 +1,8 @@
+/**
+ * Datasets, DataLoader, samplers, transforms and validated IDX/CSV readers in the shape of torch.utils.data.
+ *
+ * @module @nn/data
+ */
 // The public face of @nn/data (browser-safe; file helpers and MNIST live in '@nn/data/node').
 export { type Collated, defaultCollate } from './collate';
 export { DataLoader, type DataLoaderOptions } from './data-loader';

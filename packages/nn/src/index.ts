@@ -1,3 +1,8 @@
+/**
+ * Modules, layers, losses, init and safetensors weights in the shape of torch.nn.
+ *
+ * @module @nn/nn
+ */
 // The public face of @nn/nn: re-exports only.
 /** The stateless forms of the layers and losses, as `torch.nn.functional` (`F.relu`, `F.crossEntropy`, ...). */
 export * as F from './functional/index';

@@ -1,3 +1,8 @@
+/**
+ * Node-only helpers of `@nn/nn`: `saveFile` / `loadFile` read and write safetensors files.
+ *
+ * @module @nn/nn/node
+ */
 // Node-only helpers of @nn/nn (`@nn/nn/node`): reading and writing weight files. Browser code uses
 // `save`/`load` from `@nn/nn` with bytes instead.
 import { readFile } from 'node:fs/promises';

@@ -87,7 +87,14 @@ abstract class AdamFamily extends Optimizer<AdamOptions, AdamState> {
  * including its bias-correction order: `denom = sqrt(v) / sqrt(1 - beta2^t) + eps`.
  *
  * @example
- * const opt = new Adam(model.parameters(), { lr: 1e-3 });
+ * ```ts
+ * import { Linear } from '@nn/nn';
+ * import { Adam } from '@nn/optim';
+ *
+ * const net = new Linear(10, 2);
+ * const opt = new Adam(net.parameters(), { lr: 1e-3, betas: [0.9, 0.999] });
+ * // each step: opt.zeroGrad(); loss.backward(); opt.step();
+ * ```
  */
 export class Adam extends AdamFamily {
   constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {

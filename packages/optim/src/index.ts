@@ -1,3 +1,8 @@
+/**
+ * Optimizers and learning-rate schedulers whose trajectories match torch.optim.
+ *
+ * @module @nn/optim
+ */
 // The public face of @nn/optim: re-exports only.
 export { Adadelta, type AdadeltaOptions, type AdadeltaState } from './adadelta';
 export { Adagrad, type AdagradOptions, type AdagradState } from './adagrad';

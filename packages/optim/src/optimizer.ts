@@ -67,6 +67,22 @@ function copyValue<T>(value: T): T {
  * Base class of all optimizers, as `torch.optim.Optimizer`: parameter groups with defaults, per-parameter
  * `state`, `zeroGrad`, `step` and state dicts. Subclasses implement `updateParam`, which runs one fused
  * kernel per parameter without autograd recording.
+ *
+ * @example
+ * ```ts
+ * import '@nn/autograd';
+ * import { F, Linear } from '@nn/nn';
+ * import { SGD } from '@nn/optim';
+ * import { randint, randn } from '@nn/tensor';
+ *
+ * const net = new Linear(4, 3);
+ * const opt = new SGD(net.parameters(), { lr: 0.1 });
+ * for (let step = 0; step < 10; step++) {
+ *   opt.zeroGrad();
+ *   F.crossEntropy(net.call(randn([16, 4])), randint(0, 3, [16])).backward();
+ *   opt.step();
+ * }
+ * ```
  */
 export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends object = object> {
   /** The options groups fall back to. */

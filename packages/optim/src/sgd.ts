@@ -43,7 +43,14 @@ export interface SGDState {
  * following torch 1.13's `SGD` (single-tensor algorithm): `lr` is required.
  *
  * @example
- * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ * ```ts
+ * import { Linear } from '@nn/nn';
+ * import { SGD } from '@nn/optim';
+ *
+ * const net = new Linear(10, 2);
+ * const opt = new SGD(net.parameters(), { lr: 0.1, momentum: 0.9 });
+ * // each step: opt.zeroGrad(); loss.backward(); opt.step();
+ * ```
  */
 export class SGD extends Optimizer<SGDOptions, SGDState> {
   constructor(params: Params<SGDOptions>, options: Partial<SGDOptions> & { lr: number }) {

@@ -1,3 +1,8 @@
+/**
+ * Strided n-d tensors with PyTorch semantics, a kernel registry for pluggable backends, and a fast CPU backend.
+ *
+ * @module @nn/tensor
+ */
 // The public face of @nn/tensor: re-exports, plus the registration of the CPU backend (install.ts).
 import './install';
 

@@ -68,6 +68,15 @@ function requireHook(what: string): AutogradHook {
  * An n-dimensional array with PyTorch's semantics: a view (`shape`, `strides`, `offset`) onto a
  * `Storage` that other views may share, on a device, with a dtype. Methods mirror `torch.Tensor` in
  * camelCase; in-place forms keep PyTorch's trailing underscore.
+ *
+ * @example
+ * ```ts
+ * import { tensor } from '@nn/tensor';
+ *
+ * const x = tensor([[1, 2], [3, 4]]).float(); // float32 [2, 2]
+ * const y = x.matmul(x.t()).add(1);
+ * console.log(y.shape, y.tolist()); // [ 2, 2 ] [ [ 6, 12 ], [ 12, 26 ] ]
+ * ```
  */
 export class Tensor implements TensorView {
   /** Sizes of each dimension. */

@@ -1,3 +1,8 @@
+/**
+ * The shared backend conformance suite: `checkConformance` runs every op of a backend against the CPU reference.
+ *
+ * @module @nn/tensor/testing
+ */
 // @nn/tensor/testing: the shared backend conformance suite (test-framework agnostic; re-exports only).
 export { checkConformance } from './testing/check-conformance';
 export type { ConformanceTolerance } from './testing/compare';

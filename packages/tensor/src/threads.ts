@@ -4,8 +4,9 @@ import { ValueError } from './kernel/errors';
 
 /**
  * torch.set_num_threads: the most threads the CPU kernels use for one op, the calling thread included
- * (1: never wake helper threads). Helpers exist only where kernels may block on them (Node's threads, not a
- * browser page's main thread); elsewhere every op runs on the calling thread whatever the setting.
+ * (1: never wake helper threads). Helpers exist only where kernels may block on them: Node's threads, and a
+ * dedicated Web Worker of a cross-origin-isolated page (not a page's main thread); elsewhere every op runs
+ * on the calling thread whatever the setting.
  *
  * @example
  * setNumThreads(1); // one core for @nn, e.g. beside a data-loading worker

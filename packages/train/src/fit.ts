@@ -24,11 +24,19 @@ export interface FitOptions extends TrainerOptions, FitRunOptions {
  *
  * @example
  * ```ts
- * const history = await fit(model, {
- *   data: [x, y], epochs: 5, batchSize: 64, validationSplit: 0.1,
- *   optimizer: new Adam(model.parameters(), { lr: 1e-3 }), loss: F.crossEntropy, metrics: ['accuracy'],
+ * import { F, Flatten, Linear, ReLU, Sequential } from '@nn/nn';
+ * import { Adam } from '@nn/optim';
+ * import { randint, randn } from '@nn/tensor';
+ * import { EarlyStopping, fit } from '@nn/train';
+ *
+ * const net = new Sequential(new Flatten(), new Linear(784, 32), new ReLU(), new Linear(32, 10));
+ * const [x, y] = [randn([256, 1, 28, 28]), randint(0, 10, [256])];
+ * const history = await fit(net, {
+ *   data: [x, y], epochs: 5, batchSize: 64, validationSplit: 0.1, verbose: 0,
+ *   optimizer: new Adam(net.parameters(), { lr: 1e-3 }), loss: F.crossEntropy, metrics: ['accuracy'],
  *   callbacks: [new EarlyStopping({ patience: 2, restoreBestWeights: true })],
  * });
+ * console.log(Object.keys(history.history)); // [ 'loss', 'accuracy', 'val_loss', 'val_accuracy' ]
  * ```
  */
 export async function fit(model: Module, options: FitOptions): Promise<History> {

@@ -1,3 +1,8 @@
+/**
+ * Keras-style fit / evaluate / predict for @nn: a subclassable Trainer, streaming metrics, callbacks, checkpoints and history plots.
+ *
+ * @module @nn/train
+ */
 // The public face of @nn/train (browser-safe; files, PNG and the progress bar live in '@nn/train/node').
 export { type BatchEnd, Callback } from './callbacks/callback';
 export { EarlyStopping, type EarlyStoppingOptions } from './callbacks/early-stopping';

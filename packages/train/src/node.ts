@@ -1,3 +1,8 @@
+/**
+ * Node-only part of `@nn/train`: CSV / JSON Lines loggers, `ModelCheckpoint`, the progress bar, checkpoint files and PNG history plots.
+ *
+ * @module @nn/train/node
+ */
 // @nn/train/node: the Node-only part (files, PNG rendering, the terminal progress bar).
 export { CSVLogger, type FileLoggerOptions, JsonLinesLogger } from './callbacks/file-loggers';
 export { ModelCheckpoint, type ModelCheckpointOptions } from './callbacks/model-checkpoint';

@@ -109,9 +109,18 @@ export interface InferenceOptions {
  *
  * @example
  * ```ts
- * const trainer = new Trainer(model, { optimizer: new Adam(model.parameters()), loss: F.crossEntropy, metrics: ['accuracy'] });
- * const history = await trainer.fit([x, y], { epochs: 5, batchSize: 64, validationSplit: 0.1 });
- * const { loss, accuracy } = await trainer.evaluate([xTest, yTest]);
+ * import { F, Flatten, Linear, ReLU, Sequential } from '@nn/nn';
+ * import { Adam } from '@nn/optim';
+ * import { randint, randn } from '@nn/tensor';
+ * import { Trainer } from '@nn/train';
+ *
+ * const net = new Sequential(new Flatten(), new Linear(784, 32), new ReLU(), new Linear(32, 10));
+ * const trainer = new Trainer(net, {
+ *   optimizer: new Adam(net.parameters()), loss: F.crossEntropy, metrics: ['accuracy'], verbose: 0,
+ * });
+ * const [x, y] = [randn([256, 1, 28, 28]), randint(0, 10, [256])];
+ * const history = await trainer.fit([x, y], { epochs: 2, batchSize: 64, validationSplit: 0.1 });
+ * const { loss, accuracy } = await trainer.evaluate([x, y]);
  * ```
  */
 export class Trainer {

@@ -4,6 +4,21 @@ import { type Collated, defaultCollate } from '../collate';
 /**
  * A map-style dataset: `length` items addressed by index (torch.utils.data.Dataset with `__len__` and
  * `__getitem__`). Subclass it and implement both.
+ *
+ * @example
+ * ```ts
+ * import { Dataset } from '@nn/data';
+ *
+ * class Squares extends Dataset<[number, number]> {
+ *   get length(): number {
+ *     return 100;
+ *   }
+ *   get(index: number): [number, number] {
+ *     return [index, index * index];
+ *   }
+ * }
+ * console.log(new Squares().get(7)); // [ 7, 49 ]
+ * ```
  */
 export abstract class Dataset<T> {
   /** Number of items. */
@@ -60,7 +75,19 @@ function checkIndex(op: string, index: number, length: number): void {
   }
 }
 
-/** Items are the `index`-th rows of each tensor (torch's TensorDataset); all share their first dim. */
+/**
+ * Items are the `index`-th rows of each tensor (torch's TensorDataset); all share their first dim.
+ *
+ * @example
+ * ```ts
+ * import { TensorDataset } from '@nn/data';
+ * import { randint, randn } from '@nn/tensor';
+ *
+ * const dataset = new TensorDataset(randn([100, 4]), randint(0, 3, [100]));
+ * const [features, label] = dataset.get(0); // shapes [4] and []
+ * console.log(dataset.length, features.shape, label.shape); // 100 [ 4 ] []
+ * ```
+ */
 export class TensorDataset extends Dataset<Tensor[]> {
   /** The tensors, sharing their first dim. */
   readonly tensors: Tensor[];

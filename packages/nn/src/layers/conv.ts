@@ -202,7 +202,18 @@ export class Conv1d extends ConvNd {
   }
 }
 
-/** 2-D convolution over `[N, C, H, W]` input (`torch.nn.Conv2d`); weight `[out, in / groups, kH, kW]`. */
+/**
+ * 2-D convolution over `[N, C, H, W]` input (`torch.nn.Conv2d`); weight `[out, in / groups, kH, kW]`.
+ *
+ * @example
+ * ```ts
+ * import { Conv2d } from '@nn/nn';
+ * import { randn } from '@nn/tensor';
+ *
+ * const conv = new Conv2d(1, 32, 3, { stride: 1, padding: 1 });
+ * console.log(conv.call(randn([8, 1, 28, 28])).shape); // [ 8, 32, 28, 28 ]
+ * ```
+ */
 export class Conv2d extends ConvNd {
   constructor(
     inChannels: number,

@@ -26,6 +26,17 @@ abstract class DropoutBase extends Module {
 /**
  * In training mode zeroes each element with probability `p` (default 0.5) and scales the rest by
  * `1 / (1 - p)`; the identity in eval mode (`torch.nn.Dropout`).
+ *
+ * @example
+ * ```ts
+ * import { Dropout } from '@nn/nn';
+ * import { ones } from '@nn/tensor';
+ *
+ * const drop = new Dropout(0.5);
+ * console.log(drop.call(ones([8])).tolist()); // training: about half zeros, the rest 2
+ * drop.eval();
+ * console.log(drop.call(ones([8])).tolist()); // evaluation: unchanged
+ * ```
  */
 export class Dropout extends DropoutBase {
   constructor(p = 0.5) {

@@ -15,6 +15,15 @@ export interface EmbeddingOptions extends FactoryOptions {
 /**
  * A lookup table of `numEmbeddings` vectors of size `embeddingDim` (`torch.nn.Embedding`): int32 indices
  * of any shape in, `[...indices.shape, embeddingDim]` out. Initialised from N(0, 1).
+ *
+ * @example
+ * ```ts
+ * import { Embedding } from '@nn/nn';
+ * import { tensor } from '@nn/tensor';
+ *
+ * const embed = new Embedding(1000, 64);
+ * console.log(embed.call(tensor([[1, 2, 4], [4, 3, 9]])).shape); // [ 2, 3, 64 ]
+ * ```
  */
 export class Embedding extends Module {
   /** Number of rows in the table. */

@@ -2,7 +2,17 @@ import type { Tensor } from '@nn/tensor';
 import { Module } from '../module/module';
 import { pyTuple } from '../module/repr';
 
-/** Flattens dims `startDim..endDim` into one (`torch.nn.Flatten`; defaults 1 and -1 keep the batch dim). */
+/**
+ * Flattens dims `startDim..endDim` into one (`torch.nn.Flatten`; defaults 1 and -1 keep the batch dim).
+ *
+ * @example
+ * ```ts
+ * import { Flatten } from '@nn/nn';
+ * import { zeros } from '@nn/tensor';
+ *
+ * console.log(new Flatten().call(zeros([32, 1, 28, 28])).shape); // [ 32, 784 ]
+ * ```
+ */
 export class Flatten extends Module {
   /** First dim flattened. */
   readonly startDim: number;

@@ -40,6 +40,15 @@ export function resetWeightAndBias(weight: Tensor, bias: Tensor | null, fanIn: n
 /**
  * `y = x W^T + b` over the last dim (`torch.nn.Linear`): input `[..., inFeatures]`, output
  * `[..., outFeatures]`; `weight` is `[outFeatures, inFeatures]`.
+ *
+ * @example
+ * ```ts
+ * import { Linear } from '@nn/nn';
+ * import { randn } from '@nn/tensor';
+ *
+ * const fc = new Linear(20, 30);
+ * console.log(fc.call(randn([128, 20])).shape); // [ 128, 30 ]
+ * ```
  */
 export class Linear extends Module {
   /** Size of each input's last dim. */

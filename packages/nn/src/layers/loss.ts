@@ -70,7 +70,18 @@ abstract class Loss extends Module {
   abstract override forward(input: Tensor, target: Tensor, third?: Tensor): Tensor;
 }
 
-/** Mean squared error (`torch.nn.MSELoss`). */
+/**
+ * Mean squared error (`torch.nn.MSELoss`).
+ *
+ * @example
+ * ```ts
+ * import { MSELoss } from '@nn/nn';
+ * import { tensor } from '@nn/tensor';
+ *
+ * const loss = new MSELoss().call(tensor([1, 2, 3]).float(), tensor([1, 2, 5]).float());
+ * console.log(loss.item()); // 1.3333333730697632
+ * ```
+ */
 export class MSELoss extends Loss {
   constructor(options: { reduction?: Reduction } = {}) {
     checkOptions('MSELoss', options, LOSS_MODULE_KEYS);
@@ -139,6 +150,16 @@ export interface ClassLossModuleOptions {
 /**
  * Cross-entropy on logits (`torch.nn.CrossEntropyLoss`): class-index or probability targets, `weight`
  * (a buffer), `ignoreIndex` (-100), `labelSmoothing` (0). Fused and stable for large logits.
+ *
+ * @example
+ * ```ts
+ * import { CrossEntropyLoss } from '@nn/nn';
+ * import { randint, randn } from '@nn/tensor';
+ *
+ * const criterion = new CrossEntropyLoss({ labelSmoothing: 0.1 });
+ * const loss = criterion.call(randn([4, 10]), randint(0, 10, [4])); // logits [N, C], class indices [N]
+ * console.log(loss.item());
+ * ```
  */
 export class CrossEntropyLoss extends Loss {
   /** Per-class weight `[C]` (a buffer), or null. */

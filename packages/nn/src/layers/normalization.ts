@@ -140,7 +140,19 @@ export class BatchNorm1d extends BatchNormBase {
   }
 }
 
-/** Batch normalisation of `[N, C, H, W]` input per channel (`torch.nn.BatchNorm2d`). */
+/**
+ * Batch normalisation of `[N, C, H, W]` input per channel (`torch.nn.BatchNorm2d`).
+ *
+ * @example
+ * ```ts
+ * import { BatchNorm2d } from '@nn/nn';
+ * import { randn } from '@nn/tensor';
+ *
+ * const bn = new BatchNorm2d(16);
+ * bn.call(randn([8, 16, 12, 12])); // training: normalises with the batch's statistics, updates the running ones
+ * bn.eval(); // evaluation: normalises with runningMean / runningVar
+ * ```
+ */
 export class BatchNorm2d extends BatchNormBase {
   protected override checkInput(x: Tensor): void {
     expectDims('BatchNorm2d', x, [4], '4D');
@@ -155,7 +167,18 @@ export interface LayerNormOptions extends FactoryOptions {
   elementwiseAffine?: boolean;
 }
 
-/** Normalises over the last dims, of shape `normalizedShape` (`torch.nn.LayerNorm`). */
+/**
+ * Normalises over the last dims, of shape `normalizedShape` (`torch.nn.LayerNorm`).
+ *
+ * @example
+ * ```ts
+ * import { LayerNorm } from '@nn/nn';
+ * import { randn } from '@nn/tensor';
+ *
+ * const norm = new LayerNorm([64]); // over the last dim
+ * console.log(norm.call(randn([2, 10, 64])).shape); // [ 2, 10, 64 ]
+ * ```
+ */
 export class LayerNorm extends Module {
   /** The trailing dims normalised over. */
   readonly normalizedShape: number[];

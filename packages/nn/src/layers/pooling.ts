@@ -16,7 +16,17 @@ export interface MaxPool2dOptions {
   ceilMode?: boolean;
 }
 
-/** Max over `kernelSize` windows of `[N, C, H, W]` input (`torch.nn.MaxPool2d`). */
+/**
+ * Max over `kernelSize` windows of `[N, C, H, W]` input (`torch.nn.MaxPool2d`).
+ *
+ * @example
+ * ```ts
+ * import { MaxPool2d } from '@nn/nn';
+ * import { randn } from '@nn/tensor';
+ *
+ * console.log(new MaxPool2d(2).call(randn([8, 32, 28, 28])).shape); // [ 8, 32, 14, 14 ]
+ * ```
+ */
 export class MaxPool2d extends Module {
   /** Window size. */
   readonly kernelSize: Size2;

@@ -52,6 +52,15 @@ abstract class OrderedModules extends Module {
 /**
  * Holds modules in a list, registered as `0`, `1`, ... (`torch.nn.ModuleList`). It has no `forward`;
  * iterate over it in yours.
+ *
+ * @example
+ * ```ts
+ * import { Linear, ModuleList } from '@nn/nn';
+ *
+ * const blocks = new ModuleList([new Linear(8, 8), new Linear(8, 8)]);
+ * blocks.append(new Linear(8, 2));
+ * console.log(blocks.length, blocks.parameters().length); // 3 6
+ * ```
  */
 export class ModuleList extends OrderedModules {
   constructor(modules: Iterable<Module> = []) {
@@ -170,6 +179,15 @@ export class ModuleDict extends OrderedModules {
  * Runs modules one after another (`torch.nn.Sequential`): `new Sequential(a, b, c)` names them `0`, `1`,
  * `2`; `new Sequential({ conv: a, relu: b })` (or a `Map`) uses the given names, as PyTorch's
  * `OrderedDict` form.
+ *
+ * @example
+ * ```ts
+ * import { Flatten, Linear, ReLU, Sequential } from '@nn/nn';
+ * import { randn } from '@nn/tensor';
+ *
+ * const net = new Sequential(new Flatten(), new Linear(784, 128), new ReLU(), new Linear(128, 10));
+ * console.log(net.call(randn([4, 1, 28, 28])).shape); // [ 4, 10 ]
+ * ```
  */
 export class Sequential extends OrderedModules {
   constructor(...modules: Module[] | [Record<string, Module> | Map<string, Module>]) {

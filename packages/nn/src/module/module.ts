@@ -76,6 +76,23 @@ function describe(value: unknown): string {
  * module or `null`; anything else throws naming the field, instead of silently dropping it from
  * `parameters()` and `stateDict()`. `null` keeps the name registered (as PyTorch's `None`); `delete`
  * removes it.
+ *
+ * @example
+ * ```ts
+ * import { Linear, Module } from '@nn/nn';
+ * import type { Tensor } from '@nn/tensor';
+ *
+ * class MLP extends Module {
+ *   fc1 = new Linear(784, 128);
+ *   fc2 = new Linear(128, 10);
+ *
+ *   override forward(x: Tensor): Tensor {
+ *     return this.fc2.call(this.fc1.call(x).relu());
+ *   }
+ * }
+ * const net = new MLP();
+ * console.log(Object.keys(net.stateDict())); // [ 'fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias' ]
+ * ```
  */
 export class Module extends FieldGuard {
   // The registries come first: every later field write (`training` included) is checked against them.

@@ -1,3 +1,8 @@
+/**
+ * The backend-author API: the op table, `dispatch`, dtypes and errors, without the CPU backend or the `Tensor` facade.
+ *
+ * @module @nn/tensor/kernel
+ */
 // '@nn/tensor/kernel': the backend-author API. It imports nothing above src/kernel/, so a backend (or a tool
 // reading the op table) can use it without pulling in the CPU backend or the Tensor facade.
 export type * from './attrs/attention';

@@ -1,7 +1,6 @@
 import type { WasmMemory, WasmModule } from '../gemm/wasm-api';
 import { CONTROL, CONTROL_SIZE, claimUnits } from './claim-units';
 import type { ThreadHost } from './thread-support';
-import { WORKER_SOURCE } from './worker-source';
 
 /** Most helper threads a pool starts (beyond this, memory bandwidth rather than cores limits GEMM). */
 const MAX_WORKERS = 7;
@@ -23,8 +22,8 @@ export interface PoolJob {
  * Helper threads running exports of one WebAssembly module over one shared memory. Workers start in the
  * background on first use and join jobs once ready, so no call ever waits for a worker to boot.
  * Jobs are synchronous: the caller packs while helpers claim units whose packing is done, then the caller
- * claims units too and finally blocks in `Atomics.wait` until the helpers finish. Workers are unref'd
- * so they never keep the process alive.
+ * claims units too and finally blocks in `Atomics.wait` until the helpers finish. How helpers start (and
+ * that Node's never keep the process alive) is the {@link ThreadHost}'s business.
  */
 export class WorkerPool {
   private readonly control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_SIZE));
@@ -85,17 +84,13 @@ export class WorkerPool {
   private start(): void {
     this.started = true;
     const workers = Math.min(MAX_WORKERS, this.host.cores - 1);
-    const workerData = {
+    const data = {
       module: this.module,
       memory: this.memory,
-      control: this.control.buffer,
+      control: this.control.buffer as SharedArrayBuffer,
       exportNames: this.exportNames,
     };
-    for (let i = 0; i < workers; i++) {
-      const worker = new this.host.Worker(WORKER_SOURCE, { eval: true, workerData });
-      // A worker that fails to boot never reports ready and is simply not used.
-      worker.on('error', () => {});
-      worker.unref();
-    }
+    // A worker that fails to boot never reports ready and is simply not used.
+    for (let i = 0; i < workers; i++) this.host.spawn(data);
   }
 }
