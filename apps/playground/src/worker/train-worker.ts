@@ -24,6 +24,7 @@ let model: Sequential | undefined;
 let modelSource = 'none';
 let modelDevice = 'cpu';
 let stopRequested = false;
+let pretrainedLoad: Promise<void> | undefined;
 let trainData: Promise<[Tensor, Tensor]> | undefined;
 let testData: Promise<[Tensor, Tensor]> | undefined;
 const registered = new Map<DeviceChoice, string>();
@@ -121,9 +122,18 @@ function loadWeights(bytes: Uint8Array, kind: ModelKind, source: string): void {
   post({ type: 'loaded', source, model: kind, missingKeys, unexpectedKeys });
 }
 
+/** The MLP weights shipped with the app (see the README for how they were made). */
+async function loadPretrained(): Promise<void> {
+  const url = new URL(`${import.meta.env.BASE_URL}weights/mnist-mlp.safetensors`, self.location.href);
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`fetching ${url}: HTTP ${response.status}`);
+  loadWeights(new Uint8Array(await response.arrayBuffer()), 'mlp', 'the pretrained MLP');
+}
+
 async function classify(drawing: number, pixels: Float32Array): Promise<void> {
-  if (!model) throw new Error('no model yet: train one, or load the pretrained weights or a file');
-  const net = model;
+  // a digit drawn before any training is read by the pretrained MLP (loaded once)
+  if (!model) await (pretrainedLoad ??= loadPretrained());
+  const net = model!;
   net.eval();
   const probabilities = noGrad(() =>
     F.softmax(net.call(tensor(normalise(pixels, 1)).reshape(1, 1, 28, 28).to(modelDevice)) as Tensor, 1),
@@ -145,12 +155,8 @@ async function handle(message: ToWorker): Promise<void> {
     case 'stop':
       stopRequested = true;
       return;
-    case 'load-pretrained': {
-      const url = new URL(`${import.meta.env.BASE_URL}weights/mnist-mlp.safetensors`, self.location.href);
-      const response = await fetch(url);
-      if (!response.ok) throw new Error(`fetching ${url}: HTTP ${response.status}`);
-      return loadWeights(new Uint8Array(await response.arrayBuffer()), 'mlp', 'the pretrained MLP');
-    }
+    case 'load-pretrained':
+      return loadPretrained();
     case 'load-file':
       return loadWeights(new Uint8Array(message.bytes), message.model, message.name);
     case 'classify':
