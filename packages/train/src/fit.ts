@@ -1,9 +1,18 @@
 import type { Module } from '@nn/nn';
-import type { Tensor } from '@nn/tensor';
+import { checkOptions, type Tensor } from '@nn/tensor';
 import type { TrainData } from './data-source';
 import type { History, Logs } from './history';
 import type { Metric } from './metrics/metric';
 import type { MetricName } from './metrics/resolve-metric';
+import {
+  EVALUATE_KEYS,
+  FIT_KEYS,
+  FIT_RUN_KEYS,
+  INFERENCE_KEYS,
+  PREDICT_KEYS,
+  pick,
+  TRAINER_KEYS,
+} from './option-keys';
 import {
   type FitRunOptions,
   type InferenceOptions,
@@ -40,7 +49,8 @@ export interface FitOptions extends TrainerOptions, FitRunOptions {
  * ```
  */
 export async function fit(model: Module, options: FitOptions): Promise<History> {
-  return new Trainer(model, options).fit(options.data, options);
+  checkOptions('fit', options, FIT_KEYS);
+  return new Trainer(model, pick(options, TRAINER_KEYS)).fit(options.data, pick(options, FIT_RUN_KEYS));
 }
 
 /** Options of {@link evaluate}. */
@@ -65,7 +75,8 @@ export interface EvaluateOptions extends InferenceOptions {
  * ```
  */
 export async function evaluate(model: Module, options: EvaluateOptions): Promise<Logs> {
-  return inferenceTrainer(model, options).evaluate(options.data, options);
+  checkOptions('evaluate', options, EVALUATE_KEYS);
+  return inferenceTrainer(model, options).evaluate(options.data, pick(options, INFERENCE_KEYS));
 }
 
 /** Options of {@link predict}. */
@@ -84,7 +95,8 @@ export interface PredictOptions extends InferenceOptions {
  * ```
  */
 export async function predict(model: Module, x: TrainData, options: PredictOptions = {}): Promise<Tensor> {
-  return inferenceTrainer(model, options).predict(x, options);
+  checkOptions('predict', options, PREDICT_KEYS);
+  return inferenceTrainer(model, options).predict(x, pick(options, INFERENCE_KEYS));
 }
 
 /** A trainer for evaluation or prediction only (no optimizer, no progress display). */

@@ -2,7 +2,7 @@ import { noGrad } from '@nn/autograd';
 import type { DataLoader } from '@nn/data';
 import { Module, utils } from '@nn/nn';
 import { lrScheduler, type Optimizer } from '@nn/optim';
-import { cat, defaultGenerator, Generator, type Tensor, ValueError } from '@nn/tensor';
+import { cat, checkOptions, defaultGenerator, Generator, type Tensor, ValueError } from '@nn/tensor';
 import type { Callback } from './callbacks/callback';
 import type { Checkpoint, CheckpointInput } from './checkpoint/checkpoint';
 import {
@@ -16,6 +16,7 @@ import { History, type Logs } from './history';
 import { LossTracker } from './loss-tracker';
 import type { Metric } from './metrics/metric';
 import { type MetricName, resolveMetrics } from './metrics/resolve-metric';
+import { FIT_RUN_KEYS, INFERENCE_KEYS, TRAINER_KEYS } from './option-keys';
 
 /** A loss: a Module such as `new CrossEntropyLoss()` or a function such as `F.crossEntropy`. */
 export type Loss = Module | ((output: Tensor, target: Tensor) => Tensor);
@@ -145,6 +146,7 @@ export class Trainer {
 
   constructor(model: Module, options: TrainerOptions) {
     const op = 'Trainer';
+    checkOptions(op, options, TRAINER_KEYS);
     const firstParameter = model.parameters()[0];
     this.device = options.device ?? firstParameter?.device ?? 'cpu';
     if (firstParameter && firstParameter.device !== this.device) model.to(this.device);
@@ -253,6 +255,7 @@ export class Trainer {
    * the training rows) is evaluated after each epoch.
    */
   async fit(data: TrainData, options: FitRunOptions = {}): Promise<History> {
+    checkOptions('Trainer.fit', options, FIT_RUN_KEYS);
     const op = 'fit';
     if (!this.#optimizer || !this.options.loss)
       throw new ValueError(op, 'fit needs options.optimizer and options.loss');
@@ -313,6 +316,7 @@ export class Trainer {
 
   /** The loss and metrics over `data` in eval mode without gradients (Keras's `evaluate` with `return_dict`). */
   async evaluate(data: TrainData, options: InferenceOptions = {}): Promise<Logs> {
+    checkOptions('Trainer.evaluate', options, INFERENCE_KEYS);
     checkLoaderOptions('evaluate', data, options);
     const loader = toLoader('evaluate', data, { batchSize: options.batchSize ?? 32, shuffle: false });
     return this.evaluateLoader(loader);
@@ -320,6 +324,7 @@ export class Trainer {
 
   /** The model's outputs for every row of `data` (tensors `x` or `[x]`, a Dataset or a DataLoader), concatenated on the device. */
   async predict(data: TrainData, options: InferenceOptions = {}): Promise<Tensor> {
+    checkOptions('Trainer.predict', options, INFERENCE_KEYS);
     checkLoaderOptions('predict', data, options);
     const loader = toLoader('predict', data, { batchSize: options.batchSize ?? 32, shuffle: false });
     const outputs: Tensor[] = [];
