@@ -257,4 +257,11 @@ describe('registration', () => {
     expect(gpuBackendInfo()).toBeUndefined();
     expect(() => tensor([1]).to('gpu')).toThrow(/registerGpuBackend/);
   });
+
+  it('refuses an unknown option by name instead of ignoring it', async () => {
+    await expect(registerGpuBackend({ mode: 'cpu', pool_bytes: 1024 } as never)).rejects.toThrow(
+      "registerGpuBackend: unknown option 'pool_bytes'; did you mean 'poolBytes'?",
+    );
+    expect(gpuBackendInfo()).toBeUndefined();
+  });
 });

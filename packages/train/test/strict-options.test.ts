@@ -11,7 +11,7 @@ import {
   predict,
   Trainer,
 } from '../src/index';
-import { ModelCheckpoint, ProgressBar } from '../src/node';
+import { CSVLogger, historyPng, ModelCheckpoint, ProgressBar, saveHistoryPlot } from '../src/node';
 import { toyData, toyModel } from './helpers';
 
 // Every options object rejects unknown keys, naming the class, the key and the nearest valid one.
@@ -31,6 +31,19 @@ describe('strict options', () => {
       'ConfusionMatrix: unknown option',
     );
     expect(() => new F1Score({ numClasses: 3, avg: 'macro' } as never)).toThrow("unknown option 'avg'");
+  });
+
+  it('reject unknown keys in the file loggers and the history plots', async () => {
+    expect(() => new CSVLogger('log.csv', { appendMode: true } as never)).toThrow(
+      "CSVLogger: unknown option 'appendMode'; valid options are { append }",
+    );
+    const { history } = await trainedHistory();
+    await expect(historyPng(history, { titel: 'x' } as never)).rejects.toThrow(
+      "historyPng: unknown option 'titel'; did you mean 'title'?",
+    );
+    await expect(saveHistoryPlot('history.svg', history, { scale: 2 })).rejects.toThrow(
+      "saveHistoryPlot: unknown option 'scale'",
+    );
   });
 
   it('reject unknown keys in fit, evaluate, predict and the Trainer, before any work', async () => {
@@ -77,3 +90,15 @@ describe('strict options', () => {
     expect(history.epoch).toEqual([0]);
   });
 });
+
+/** A one-epoch history to plot. */
+async function trainedHistory() {
+  const model = toyModel();
+  const history = await fit(model, {
+    data: toyData(16),
+    optimizer: (p) => new SGD(p, { lr: 0.1 }),
+    loss: F.crossEntropy,
+    verbose: 0,
+  });
+  return { history };
+}

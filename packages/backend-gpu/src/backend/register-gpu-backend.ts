@@ -1,4 +1,11 @@
-import { DeviceError, registerBackend, unregisterBackend, ValueError } from '@nn/tensor';
+import {
+  checkOptions,
+  DeviceError,
+  type OptionKeys,
+  registerBackend,
+  unregisterBackend,
+  ValueError,
+} from '@nn/tensor';
 import { registerGpuKernels } from '../kernels/register';
 import type { BufferPoolStats } from '../runtime/buffer-pool';
 import { createGpuRuntime, type GpuRuntimeOptions } from '../runtime/create-gpu-runtime';
@@ -9,6 +16,17 @@ import { GpuDevice } from './gpu-device';
 
 /** The device name {@link registerGpuBackend} registers when given none. */
 export const DEFAULT_GPU_DEVICE = 'gpu';
+
+/** The keys of {@link GpuBackendOptions}: anything else is refused by name. */
+const GPU_BACKEND_KEYS: OptionKeys<GpuBackendOptions> = {
+  device: true,
+  mode: true,
+  canvas: true,
+  context: true,
+  dawnBackend: true,
+  threads: true,
+  poolBytes: true,
+};
 
 /** Options of {@link registerGpuBackend}; every field is optional. */
 export interface GpuBackendOptions extends GpuRuntimeOptions {
@@ -81,6 +99,7 @@ function checkedName(name: unknown, fn: string): string {
  * const z = y.to('gpu:webgl2').add(1).to('gpu:webasm');
  */
 export async function registerGpuBackend(options: GpuBackendOptions = {}): Promise<GpuBackendInfo> {
+  checkOptions('registerGpuBackend', options, GPU_BACKEND_KEYS);
   const { device: name = DEFAULT_GPU_DEVICE, ...runtimeOptions } = options;
   checkedName(name, 'registerGpuBackend');
   const runtime = await createGpuRuntime(runtimeOptions);

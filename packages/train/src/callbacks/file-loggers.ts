@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { checkOptions } from '@nn/tensor';
 import type { Logs } from '../history';
 import type { Trainer } from '../trainer';
 import { Callback } from './callback';
@@ -18,6 +19,7 @@ abstract class FileLogger extends Callback {
     private readonly options: FileLoggerOptions = {},
   ) {
     super();
+    checkOptions(new.target.name, options, { append: true });
   }
 
   /** The text written after epoch `epoch` (a full line or lines). */

@@ -1,10 +1,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { extname } from 'node:path';
-import { ValueError } from '@nn/tensor';
+import { checkOptions, type OptionKeys, ValueError } from '@nn/tensor';
 import type { History } from '../history';
 import type { HistoryChart } from './chart-data';
-import { type HistoryPlotOptions, historySvg } from './history-svg';
+import { HISTORY_PLOT_KEYS, type HistoryPlotOptions, historySvg } from './history-svg';
+
+/** The plot options plus `scale` (PNG pixels per SVG pixel), accepted by the PNG writers. */
+const HISTORY_PNG_KEYS: OptionKeys<HistoryPlotOptions & { scale?: number }> = {
+  ...HISTORY_PLOT_KEYS,
+  scale: true,
+};
 
 let resvg: Promise<typeof import('@resvg/resvg-wasm')> | undefined;
 let font: Promise<Uint8Array> | undefined;
@@ -39,14 +45,12 @@ export async function historyPng(
   history: History | HistoryChart,
   options: HistoryPlotOptions & { scale?: number } = {},
 ): Promise<Uint8Array> {
-  const [svg, { Resvg }, fontData] = await Promise.all([
-    historySvg(history, options),
-    renderer(),
-    sansFont(),
-  ]);
+  checkOptions('historyPng', options, HISTORY_PNG_KEYS);
+  const { scale, ...plot } = options;
+  const [svg, { Resvg }, fontData] = await Promise.all([historySvg(history, plot), renderer(), sansFont()]);
   const image = new Resvg(svg, {
     background: 'white',
-    fitTo: { mode: 'zoom', value: options.scale ?? 2 },
+    fitTo: { mode: 'zoom', value: scale ?? 2 },
     font: { fontBuffers: [fontData], defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
   });
   return image.render().asPng();
@@ -66,6 +70,7 @@ export async function saveHistoryPlot(
   options: HistoryPlotOptions & { scale?: number } = {},
 ): Promise<void> {
   const ext = extname(path).toLowerCase();
+  checkOptions('saveHistoryPlot', options, ext === '.svg' ? HISTORY_PLOT_KEYS : HISTORY_PNG_KEYS);
   if (ext === '.svg') return writeFile(path, await historySvg(history, options));
   if (ext === '.png') return writeFile(path, await historyPng(history, options));
   throw new ValueError(

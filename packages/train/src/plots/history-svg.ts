@@ -1,3 +1,4 @@
+import { checkOptions, type OptionKeys } from '@nn/tensor';
 import type { History } from '../history';
 import { type HistoryChart, historyChartData } from './chart-data';
 
@@ -11,6 +12,14 @@ export interface HistoryPlotOptions {
   width?: number;
   height?: number;
 }
+
+/** The keys of {@link HistoryPlotOptions}, for the strict-options check of the plot functions. */
+export const HISTORY_PLOT_KEYS: OptionKeys<HistoryPlotOptions> = {
+  title: true,
+  columns: true,
+  width: true,
+  height: true,
+};
 
 /**
  * A Vega-Lite spec of the chart: one panel per metric, epoch on x, train and validation lines coloured
@@ -90,6 +99,7 @@ export async function historySvg(
   history: History | HistoryChart,
   options: HistoryPlotOptions = {},
 ): Promise<string> {
+  checkOptions('historySvg', options, HISTORY_PLOT_KEYS);
   const chart = 'panels' in history ? history : historyChartData(history, options);
   const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
   const { spec } = vegaLite.compile(historyVegaLiteSpec(chart, options) as never);
