@@ -1,5 +1,27 @@
 import { noGrad } from '@nn/autograd';
-import { BatchNorm2d, Conv2d, Embedding, F, LayerNorm, Linear, type Module, Sequential } from '@nn/nn';
+import {
+  BatchNorm2d,
+  CELU,
+  Conv2d,
+  Embedding,
+  F,
+  Hardshrink,
+  Hardsigmoid,
+  Hardswish,
+  Hardtanh,
+  LayerNorm,
+  Linear,
+  LogSigmoid,
+  Mish,
+  type Module,
+  ReLU6,
+  Sequential,
+  SiLU,
+  Softshrink,
+  Softsign,
+  Tanhshrink,
+  Threshold,
+} from '@nn/nn';
 import { SGD } from '@nn/optim';
 import { manualSeed, randint, randn, type Tensor } from '@nn/tensor';
 import { assertClose } from '@nn/tooling/test-utils';
@@ -44,6 +66,31 @@ describe('importOnnx', () => {
     const back = roundTrip(seq, ids);
     const more = randint(0, 7, [5, 4]);
     assertClose(back.call(more) as Tensor, seq.call(more) as Tensor, { atol: 1e-5 });
+  });
+
+  it('round-trips every activation exportOnnx writes as one ONNX op or a few', () => {
+    manualSeed(6);
+    const activations = [
+      new ReLU6(),
+      new Hardswish(),
+      new Hardsigmoid(),
+      new Hardtanh(-0.5, 0.8),
+      new Threshold(0.1, 20),
+      new CELU(0.5),
+      new Hardshrink(0.4),
+      new Softshrink(0.4),
+      new LogSigmoid(),
+      new Softsign(),
+      new Tanhshrink(),
+      new SiLU(),
+      new Mish(),
+    ];
+    for (const activation of activations) {
+      const model = new Sequential(new Linear(4, 6), activation);
+      const imported = roundTrip(model, randn([2, 4]));
+      const x = randn([5, 4]).mul(4);
+      assertClose(imported.call(x) as Tensor, model.call(x) as Tensor, { atol: 1e-5 });
+    }
   });
 
   it('an imported model trains: gradients reach every parameter and SGD lowers the loss', () => {

@@ -71,10 +71,28 @@ const compare =
 
 /** An elementwise op built from a few ONNX ops: `build(g, castInputs, dtype)` returns the result's name. */
 const composed =
-  (build: (g: GraphBuilder, x: string[], dtype: DType, scalar: number | undefined) => string): OpExporter =>
+  (
+    build: (
+      g: GraphBuilder,
+      x: string[],
+      dtype: DType,
+      scalar: number | undefined,
+      scalar2: number | undefined,
+    ) => string,
+  ): OpExporter =>
   (c) => {
     const a = c.attrs as unknown as ElementwiseAttrs;
-    return elementwiseOut(c, build(c.g, castInputs(c), a.dtype, a.scalar));
+    return elementwiseOut(c, build(c.g, castInputs(c), a.dtype, a.scalar, a.scalar2));
+  };
+
+/** A unary op that is one ONNX op with float attributes computed from the op's numbers. */
+const withFloats =
+  (opType: string, floats: (scalar: number, scalar2: number) => Record<string, number>): OpExporter =>
+  (c) => {
+    const a = c.attrs as unknown as ElementwiseAttrs;
+    const values = Object.entries(floats(a.scalar ?? 0, a.scalar2 ?? 0));
+    const attrs = Object.fromEntries(values.map(([k, v]) => [k, { float: v }]));
+    return elementwiseOut(c, c.g.node1(opType, castInputs(c), attrs));
   };
 
 /** add/sub with `alpha`: `a op alpha * b`. */
@@ -199,6 +217,22 @@ export const opExporters: Partial<Record<OpName, OpExporter>> = {
   minimum: direct('Min'),
   maximum: direct('Max'),
   fmod: composed((g, [x, y]) => g.node1('Mod', [x!, y!], { fmod: 1 })),
+  softsign: direct('Softsign'),
+  hardswish: direct('HardSwish'),
+  hardsigmoid: withFloats('HardSigmoid', () => ({ alpha: 1 / 6, beta: 0.5 })),
+  celu: withFloats('Celu', (alpha) => ({ alpha })),
+  hardshrink: withFloats('Shrink', (lambd) => ({ lambd, bias: 0 })),
+  softshrink: withFloats('Shrink', (lambd) => ({ lambd, bias: lambd })),
+  hardtanh: composed((g, [x], dtype, lo = -1, hi = 1) =>
+    g.node1('Clip', [x!, g.scalar(lo, dtype), g.scalar(hi, dtype)]),
+  ),
+  threshold: composed((g, [x], dtype, threshold = 0, value = 0) =>
+    g.node1('Where', [g.node1('LessOrEqual', [x!, g.scalar(threshold, dtype)]), g.scalar(value, dtype), x!]),
+  ),
+  tanhshrink: composed((g, [x]) => g.node1('Sub', [x!, g.node1('Tanh', [x!])])),
+  logsigmoid: composed((g, [x]) => g.node1('Neg', [g.node1('Softplus', [g.node1('Neg', [x!])])])),
+  silu: composed((g, [x]) => g.node1('Mul', [x!, g.node1('Sigmoid', [x!])])),
+  mish: composed((g, [x]) => g.node1('Mul', [x!, g.node1('Tanh', [g.node1('Softplus', [x!])])])),
   rsqrt: composed((g, [x]) => g.node1('Reciprocal', [g.node1('Sqrt', [x!])])),
   square: composed((g, [x]) => g.node1('Mul', [x!, x!])),
   expm1: composed((g, [x], dtype) => g.node1('Sub', [g.node1('Exp', [x!]), g.scalar(1, dtype)])),

@@ -357,6 +357,24 @@ export const onnxOps: Record<string, OnnxOp> = {
     return F.elu(input(c, 0), alpha).mul(gamma);
   },
   Softplus: unary((x) => F.softplus(x)),
+  Softsign: unary((x) => F.softsign(x)),
+  HardSwish: unary((x) => F.hardswish(x)),
+  HardSigmoid: (c) => {
+    const [alpha, beta] = [c.a.float('alpha', 0.2), c.a.float('beta', 0.5)];
+    // torch's hardsigmoid is ONNX's with alpha 1/6 (written so by exportOnnx)
+    const x = input(c, 0);
+    return Math.abs(alpha - 1 / 6) < 1e-7 && beta === 0.5
+      ? F.hardsigmoid(x)
+      : x.mul(alpha).add(beta).clamp(0, 1);
+  },
+  Celu: (c) => F.celu(input(c, 0), c.a.float('alpha', 1)),
+  Shrink: (c) => {
+    const [lambd, bias] = [c.a.float('lambd', 0.5), c.a.float('bias', 0)];
+    const x = input(c, 0);
+    if (bias === 0) return F.hardshrink(x, lambd);
+    if (bias === lambd) return F.softshrink(x, lambd);
+    return x.add(bias).where(x.lt(-lambd), x.sub(bias).where(x.gt(lambd), 0));
+  },
   Gelu: (c) => F.gelu(input(c, 0), { approximate: c.a.string('approximate', 'none') as 'none' | 'tanh' }),
   Clip: clip,
   Min: variadic((x, y) => x.minimum(y)),
