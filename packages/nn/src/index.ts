@@ -59,6 +59,18 @@ export {
   MaxPool2d,
   type MaxPool2dOptions,
 } from './layers/pooling';
+export {
+  GRU,
+  LSTM,
+  type LSTMOptions,
+  type LSTMOutput,
+  type RecurrentOptions,
+  type RecurrentOutput,
+  RNN,
+  RNNBase,
+  type RNNOptions,
+} from './layers/rnn';
+export { GRUCell, LSTMCell, RNNCell, RNNCellBase, type RNNCellOptions } from './layers/rnn-cell';
 export { ModuleDict, ModuleList, Sequential } from './module/containers';
 export { LoadStateDictError, type ShapeMismatch } from './module/load-state-dict-error';
 export {
@@ -72,6 +84,16 @@ export {
 } from './module/module';
 export { Parameter } from './module/parameter';
 export { type SummaryOptions, summary } from './module/summary';
+export {
+  PackedSequence,
+  type PackOptions,
+  type PadPackedOptions,
+  type PadSequenceOptions,
+  packPaddedSequence,
+  packSequence,
+  padPackedSequence,
+  padSequence,
+} from './rnn/packed-sequence';
 export {
   decodeSafetensors,
   encodeSafetensors,

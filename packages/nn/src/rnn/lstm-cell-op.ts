@@ -1,0 +1,141 @@
+// The fused gate math of one LSTM time step (torch's `_thnn_fused_lstm_cell`): one kernel instead of the
+// dozen elementwise ops (4 activations, 3 products, sums, a tanh) autograd would otherwise record per step.
+import { registerFormula } from '@nn/autograd';
+import {
+  defineOp,
+  registerKernel,
+  registerOp,
+  runKernelMulti,
+  type Tensor,
+  type TensorView,
+} from '@nn/tensor';
+import { dense, output, sigmoid } from './dense';
+
+let registered = false;
+
+/** Declares the ops, their CPU kernels and the formula (once, on first use: importing @nn/nn stays pure). */
+function register(): void {
+  if (registered) return;
+  registered = true;
+  registerOp(
+    'lstmCell',
+    defineOp({
+      summary:
+        'one LSTM step from precomputed gates `[B, 4H]` (i, f, g, o): `hy`, `cy` and the activated gates',
+      inputs: ['inputGates', 'hiddenGates', 'cx', 'bias?'],
+      outputs: ['hy', 'cy', 'workspace'],
+      dtypeRule: 'the input dtype',
+      meta: ([g, , c]) => [c!, c!, g!],
+      differentiable: true,
+    }),
+  );
+  registerOp(
+    'lstmCellBackward',
+    defineOp({
+      summary: "lstmCell's gradient: the gates' gradient `[B, 4H]` and the previous cell state's",
+      inputs: ['gradHy', 'gradCy', 'cx', 'cy', 'workspace'],
+      outputs: ['gradGates', 'gradCx'],
+      dtypeRule: "the gradient's dtype",
+      meta: ([, , c, , w]) => [w!, c!],
+      differentiable: true,
+    }),
+  );
+  registerKernel('lstmCell', 'cpu', lstmCellKernel);
+  registerKernel('lstmCellBackward', 'cpu', lstmCellBackwardKernel);
+  registerFormula('lstmCell', (ctx) => {
+    const cx = ctx.save(ctx.inputs[2]!);
+    const cy = ctx.save(ctx.outputs[1]!);
+    const workspace = ctx.save(ctx.outputs[2]!);
+    return ([gradHy, gradCy]) => {
+      let grads: Tensor[] | undefined;
+      const run = () => {
+        grads ??= runKernelMulti('lstmCellBackward', [gradHy!, gradCy!, cx(), cy(), workspace()]);
+        return grads;
+      };
+      return [() => run()[0]!, () => run()[0]!, () => run()[1]!, () => run()[0]!.sum(0)];
+    };
+  });
+}
+
+function lstmCellKernel(inputs: readonly Tensor[]): TensorView[] {
+  const [inputGates, hiddenGates, cxT, biasT] = inputs as [Tensor, Tensor, Tensor, Tensor | undefined];
+  const [batch, hidden] = cxT.shape as [number, number];
+  const ig = dense(inputGates);
+  const hg = dense(hiddenGates);
+  const cx = dense(cxT);
+  const bias = biasT ? dense(biasT) : undefined;
+  const [hyT, hy] = output([batch, hidden], cxT);
+  const [cyT, cy] = output([batch, hidden], cxT);
+  const [wsT, ws] = output([batch, 4 * hidden], cxT);
+  for (let b = 0; b < batch; b++) {
+    const row = b * 4 * hidden;
+    for (let j = 0; j < hidden; j++) {
+      const gate = (k: number) => {
+        const at = row + k * hidden + j;
+        return ig[at]! + hg[at]! + (bias ? bias[k * hidden + j]! : 0);
+      };
+      const i = sigmoid(gate(0));
+      const f = sigmoid(gate(1));
+      const g = Math.tanh(gate(2));
+      const o = sigmoid(gate(3));
+      const c = f * cx[b * hidden + j]! + i * g;
+      cy[b * hidden + j] = c;
+      // tanh of the stored (dtype-rounded) cell state, as torch computes it from cy.
+      hy[b * hidden + j] = o * Math.tanh(cy[b * hidden + j]!);
+      ws[row + j] = i;
+      ws[row + hidden + j] = f;
+      ws[row + 2 * hidden + j] = g;
+      ws[row + 3 * hidden + j] = o;
+    }
+  }
+  return [hyT, cyT, wsT];
+}
+
+function lstmCellBackwardKernel(inputs: readonly Tensor[]): TensorView[] {
+  const [gradHyT, gradCyT, cxT, cyT, wsT] = inputs as [Tensor, Tensor, Tensor, Tensor, Tensor];
+  const [batch, hidden] = cxT.shape as [number, number];
+  const dhy = dense(gradHyT);
+  const dcy = dense(gradCyT);
+  const cx = dense(cxT);
+  const cy = dense(cyT);
+  const ws = dense(wsT);
+  const [gradGatesT, dg] = output([batch, 4 * hidden], cxT);
+  const [gradCxT, dcx] = output([batch, hidden], cxT);
+  for (let b = 0; b < batch; b++) {
+    const row = b * 4 * hidden;
+    for (let j = 0; j < hidden; j++) {
+      const at = b * hidden + j;
+      const i = ws[row + j]!;
+      const f = ws[row + hidden + j]!;
+      const g = ws[row + 2 * hidden + j]!;
+      const o = ws[row + 3 * hidden + j]!;
+      const tc = Math.tanh(cy[at]!);
+      const dc = dcy[at]! + dhy[at]! * o * (1 - tc * tc);
+      dg[row + j] = dc * g * i * (1 - i);
+      dg[row + hidden + j] = dc * cx[at]! * f * (1 - f);
+      dg[row + 2 * hidden + j] = dc * i * (1 - g * g);
+      dg[row + 3 * hidden + j] = dhy[at]! * tc * o * (1 - o);
+      dcx[at] = dc * f;
+    }
+  }
+  return [gradGatesT, gradCxT];
+}
+
+/**
+ * One LSTM step from precomputed gate pre-activations: `inputGates` (`x W_ih^T + b_ih`) and `hiddenGates`
+ * (`h W_hh^T`), both `[B, 4H]` in torch's i, f, g, o order, plus the optional `bias` (`b_hh`, `[4H]`).
+ * Returns `[hy, cy]`.
+ */
+export function lstmCellFused(
+  inputGates: Tensor,
+  hiddenGates: Tensor,
+  cx: Tensor,
+  bias: Tensor | null,
+): [Tensor, Tensor] {
+  register();
+  const [hy, cy] = runKernelMulti(
+    'lstmCell',
+    bias ? [inputGates, hiddenGates, cx, bias] : [inputGates, hiddenGates, cx],
+  );
+  return [hy!, cy!];
+}
