@@ -44,6 +44,11 @@ export {
   SmoothL1Loss,
 } from './layers/loss';
 export {
+  MultiheadAttention,
+  type MultiheadAttentionForwardOptions,
+  type MultiheadAttentionOptions,
+} from './layers/multihead-attention';
+export {
   BatchNorm1d,
   BatchNorm2d,
   type BatchNormOptions,
@@ -71,6 +76,20 @@ export {
   type RNNOptions,
 } from './layers/rnn';
 export { GRUCell, LSTMCell, RNNCell, RNNCellBase, type RNNCellOptions } from './layers/rnn-cell';
+export { Transformer, type TransformerForwardOptions, type TransformerOptions } from './layers/transformer';
+export {
+  type DecoderForwardOptions,
+  TransformerDecoder,
+  TransformerDecoderLayer,
+} from './layers/transformer-decoder';
+export {
+  type EncoderForwardOptions,
+  type EncoderLayerForwardOptions,
+  TransformerEncoder,
+  TransformerEncoderLayer,
+  type TransformerEncoderOptions,
+} from './layers/transformer-encoder';
+export type { TransformerActivation, TransformerLayerOptions } from './layers/transformer-layer-options';
 export { ModuleDict, ModuleList, Sequential } from './module/containers';
 export { LoadStateDictError, type ShapeMismatch } from './module/load-state-dict-error';
 export {

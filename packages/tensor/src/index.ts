@@ -43,6 +43,7 @@ export {
   zeros,
   zerosLike,
 } from './creation';
+export type * from './kernel/attrs/attention';
 export type * from './kernel/attrs/elementwise';
 export type * from './kernel/attrs/indexing';
 export type * from './kernel/attrs/nn';
@@ -84,6 +85,7 @@ export {
 export { broadcastShapes, contiguousStrides, shapeSize } from './kernel/shape';
 export { Storage } from './kernel/storage';
 export type { TensorView } from './kernel/view';
+export { type AttentionOptions, attentionScores, scaledDotProductAttention } from './ops/attention';
 export {
   type Conv1dOptions,
   type Conv2dOptions,

@@ -1,4 +1,5 @@
 import { registerFormulas } from '../formula';
+import { attentionFormulas } from './attention';
 import { convFormulas } from './conv';
 import { conversionFormulas } from './conversions';
 import { elementwiseFormulas } from './elementwise';
@@ -23,6 +24,7 @@ export function registerBuiltinFormulas(): void {
     linalgFormulas,
     poolingFormulas,
     convFormulas,
+    attentionFormulas,
   ]) {
     registerFormulas(table);
   }

@@ -2,6 +2,7 @@
 // so TypeScript fails the build when an option is added to a type but not here (or the other way round).
 import type { Generator, OptionKeys } from '@nn/tensor';
 import type { GeluApproximate, SoftplusOptions } from '../functional/activation';
+import type { ScaledDotProductAttentionOptions } from '../functional/attention';
 import type { DropoutOptions } from '../functional/dropout';
 import type {
   ClassLossOptions,
@@ -16,8 +17,20 @@ import type { ConvOptions, ConvTransposeOptions } from '../layers/conv';
 import type { EmbeddingOptions } from '../layers/embedding';
 import type { FactoryOptions, LayerOptions } from '../layers/linear';
 import type { ClassLossModuleOptions } from '../layers/loss';
+import type {
+  MultiheadAttentionForwardOptions,
+  MultiheadAttentionOptions,
+} from '../layers/multihead-attention';
 import type { BatchNormOptions, GroupNormOptions, LayerNormOptions } from '../layers/normalization';
 import type { AvgPool2dOptions, MaxPool2dOptions } from '../layers/pooling';
+import type { TransformerForwardOptions, TransformerOptions } from '../layers/transformer';
+import type { DecoderForwardOptions } from '../layers/transformer-decoder';
+import type {
+  EncoderForwardOptions,
+  EncoderLayerForwardOptions,
+  TransformerEncoderOptions,
+} from '../layers/transformer-encoder';
+import type { TransformerLayerOptions } from '../layers/transformer-layer-options';
 import type { SummaryOptions } from '../module/summary';
 import type { SaveOptions } from '../serialization/state-dict-io';
 import type { ClipGradNormOptions } from './clip-grad';
@@ -123,4 +136,71 @@ export const AVG_POOL_KEYS: OptionKeys<AvgPool2dOptions> = {
   ceilMode: true,
   countIncludePad: true,
   divisorOverride: true,
+};
+export const SDPA_KEYS: OptionKeys<ScaledDotProductAttentionOptions> = {
+  attnMask: true,
+  isCausal: true,
+  scale: true,
+  dropoutP: true,
+  generator: true,
+};
+export const MHA_KEYS: OptionKeys<MultiheadAttentionOptions> = {
+  ...FACTORY,
+  dropout: true,
+  bias: true,
+  addBiasKV: true,
+  addZeroAttn: true,
+  kdim: true,
+  vdim: true,
+  batchFirst: true,
+};
+export const MHA_FORWARD_KEYS: OptionKeys<MultiheadAttentionForwardOptions> = {
+  keyPaddingMask: true,
+  needWeights: true,
+  attnMask: true,
+  averageAttnWeights: true,
+  isCausal: true,
+};
+export const TRANSFORMER_LAYER_KEYS: OptionKeys<TransformerLayerOptions> = {
+  ...FACTORY,
+  dimFeedforward: true,
+  dropout: true,
+  activation: true,
+  layerNormEps: true,
+  batchFirst: true,
+  normFirst: true,
+};
+export const TRANSFORMER_KEYS: OptionKeys<TransformerOptions> = {
+  ...TRANSFORMER_LAYER_KEYS,
+  dModel: true,
+  nhead: true,
+  numEncoderLayers: true,
+  numDecoderLayers: true,
+  customEncoder: true,
+  customDecoder: true,
+};
+export const ENCODER_KEYS: OptionKeys<TransformerEncoderOptions> = { norm: true };
+export const ENCODER_LAYER_FORWARD_KEYS: OptionKeys<EncoderLayerForwardOptions> = {
+  srcMask: true,
+  srcKeyPaddingMask: true,
+  isCausal: true,
+};
+export const ENCODER_FORWARD_KEYS: OptionKeys<EncoderForwardOptions> = {
+  mask: true,
+  srcKeyPaddingMask: true,
+  isCausal: true,
+};
+export const DECODER_FORWARD_KEYS: OptionKeys<DecoderForwardOptions> = {
+  tgtMask: true,
+  memoryMask: true,
+  tgtKeyPaddingMask: true,
+  memoryKeyPaddingMask: true,
+  tgtIsCausal: true,
+  memoryIsCausal: true,
+};
+export const TRANSFORMER_FORWARD_KEYS: OptionKeys<TransformerForwardOptions> = {
+  ...DECODER_FORWARD_KEYS,
+  srcMask: true,
+  srcKeyPaddingMask: true,
+  srcIsCausal: true,
 };

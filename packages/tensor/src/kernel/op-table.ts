@@ -1,4 +1,5 @@
 import type { OpDef } from './op-def';
+import { attentionOps } from './ops/attention';
 import { elementwiseOps } from './ops/elementwise';
 import { indexingOps } from './ops/indexing';
 import { memoryOps } from './ops/memory';
@@ -20,6 +21,7 @@ export const opTable = {
   ...nnOps,
   ...indexingOps,
   ...optimizerOps,
+  ...attentionOps,
 };
 
 /** The name of an op in the table. */

@@ -1,3 +1,4 @@
+import { attentionCases } from './cases/attention';
 import { elementwiseCases, inplaceElementwiseCases } from './cases/elementwise';
 import { indexingCases } from './cases/indexing';
 import { linalgCases } from './cases/linalg';
@@ -27,6 +28,7 @@ export function conformanceCases(): ConformanceCase[] {
     ...shapingCases(),
     ...linalgCases(),
     ...nnCases(),
+    ...attentionCases(),
   ];
 }
 

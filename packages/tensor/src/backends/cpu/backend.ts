@@ -4,6 +4,7 @@ import { registerBackend, registerKernel } from '../../kernel/registry';
 import type { Storage } from '../../kernel/storage';
 import { stridedOffsets } from '../../kernel/strided-offsets';
 import { expandView, isContiguous, numel, type TensorView } from '../../kernel/view';
+import { registerCpuAttention } from './attention';
 import { registerCpuConv } from './conv';
 import { cloneCpu, registerCpuElementwise, runElementwise } from './elementwise';
 import { registerCpuIndexing } from './indexing';
@@ -56,6 +57,7 @@ export function registerCpuBackend(): void {
   registerCpuMatmul();
   registerCpuConv();
   registerCpuPooling();
+  registerCpuAttention();
   registerKernel('clone', 'cpu', ([x]) => cloneCpu(x!));
   registerKernel('copy_', 'cpu', ([target, source]) => {
     copyInto(target!, source!);
