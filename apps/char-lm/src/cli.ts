@@ -5,12 +5,12 @@ import type { SampleSettings, TrainOptions } from './train';
 export const USAGE = `usage: pnpm --filter @nn/example-char-lm start [options]
 
   --model lstm|transformer   the model (default lstm)
-  --epochs N                 passes over the training text (default 2)
+  --epochs N                 passes over the training text (default 1)
   --batch-size N             sequences per batch (default 32)
   --seq-len N                characters per sequence, the Transformer's context (default 64)
   --lr X                     peak learning rate of the one-cycle schedule (lstm 0.003, transformer 0.001)
   --clip X                   clip the gradients' total 2-norm to X, 0 for no clipping (default 1)
-  --size N                   LSTM hidden size / Transformer d_model (lstm 256, transformer 128)
+  --size N                   LSTM hidden size / Transformer d_model (default 128)
   --layers N                 stacked LSTM or encoder layers (default 2)
   --heads N                  attention heads, transformer only (default 4)
   --dropout X                dropout probability (default 0.1)
@@ -140,7 +140,7 @@ export function parseCli(args: string[]): Command {
   const lstm = model === 'lstm';
   const heldOut = numberFlag(values, 'held-out', 0.1, 'real', 0, true);
   if (heldOut >= 1) throw new UsageError(`--held-out must be below 1, got ${heldOut}`);
-  const size = numberFlag(values, 'size', lstm ? 256 : 128, 'int', 1);
+  const size = numberFlag(values, 'size', 128, 'int', 1);
   const heads = numberFlag(values, 'heads', 4, 'int', 1);
   if (!lstm && size % heads !== 0) {
     throw new UsageError(
@@ -163,7 +163,7 @@ export function parseCli(args: string[]): Command {
       ...(evalChars === undefined ? {} : { evalChars }),
       seqLen: numberFlag(values, 'seq-len', 64, 'int', 1),
       batchSize: numberFlag(values, 'batch-size', 32, 'int', 1),
-      epochs: numberFlag(values, 'epochs', 2, 'int', 1),
+      epochs: numberFlag(values, 'epochs', 1, 'int', 1),
       lr: numberFlag(values, 'lr', lstm ? 0.003 : 0.001, 'real', 0, true),
       clip: numberFlag(values, 'clip', 1, 'real', 0),
       size,

@@ -10,7 +10,8 @@ describe('command line', () => {
     expect(lstm.options).toMatchObject({
       model: 'lstm',
       text: DEFAULT_TEXT,
-      size: 256,
+      size: 128,
+      epochs: 1,
       lr: 0.003,
       seqLen: 64,
       clip: 1,
