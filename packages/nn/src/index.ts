@@ -113,6 +113,7 @@ export {
   padPackedSequence,
   padSequence,
 } from './rnn/packed-sequence';
+export type { RecurrentMode, RecurrentState } from './rnn/recurrence';
 export {
   decodeSafetensors,
   encodeSafetensors,

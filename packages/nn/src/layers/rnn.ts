@@ -167,8 +167,14 @@ export abstract class RNNBase extends Module {
     for (const p of this.parameters()) uniform_(p, -bound, bound);
   }
 
+  /**
+   * torch's `flatten_parameters()`, kept so ported code runs: it packs weights for cuDNN, and the CPU path
+   * here reads the parameters where they are, so there is nothing to do.
+   */
+  flattenParameters(): void {}
+
   /** The weights of layer `k`, direction `d`. */
-  protected weights(k: number, d: number): CellWeights {
+  private weights(k: number, d: number): CellWeights {
     const params = Object.fromEntries(this.namedParameters({ recurse: false }));
     const suffix = `_l${k}${d === 1 ? '_reverse' : ''}`;
     return {
@@ -235,6 +241,12 @@ export abstract class RNNBase extends Module {
     } else {
       const timeMajor = unbatched ? x.unsqueeze(1) : this.batchFirst ? x.transpose(0, 1) : x;
       [steps, batch] = timeMajor.shape as [number, number];
+      if (steps === 0) {
+        throw new ValueError(
+          layer,
+          `Expected sequence length to be larger than 0, got input of shape ${shapeOf(x)}`,
+        );
+      }
       batchSizes = new Array(steps).fill(batch);
       data = timeMajor.reshape([steps * batch, this.inputSize]);
     }
@@ -344,9 +356,15 @@ export class RNN extends RNNBase {
     this.nonlinearity = nonlinearity;
   }
 
-  override forward<I extends Tensor | PackedSequence>(input: I, h0?: Tensor | null): RecurrentOutput<I> {
+  // Tensor last: Module.call's types follow the last overload, the common case.
+  override forward(input: PackedSequence, h0?: Tensor | null): RecurrentOutput<PackedSequence>;
+  override forward(input: Tensor, h0?: Tensor | null): RecurrentOutput<Tensor>;
+  override forward(
+    input: Tensor | PackedSequence,
+    h0?: Tensor | null,
+  ): RecurrentOutput<Tensor | PackedSequence> {
     const [output, hN] = this.run(input, h0, null);
-    return [output as I, hN];
+    return [output, hN];
   }
 }
 
@@ -366,9 +384,15 @@ export class GRU extends RNNBase {
     super('GRU', inputSize, hiddenSize, options);
   }
 
-  override forward<I extends Tensor | PackedSequence>(input: I, h0?: Tensor | null): RecurrentOutput<I> {
+  // Tensor last: Module.call's types follow the last overload, the common case.
+  override forward(input: PackedSequence, h0?: Tensor | null): RecurrentOutput<PackedSequence>;
+  override forward(input: Tensor, h0?: Tensor | null): RecurrentOutput<Tensor>;
+  override forward(
+    input: Tensor | PackedSequence,
+    h0?: Tensor | null,
+  ): RecurrentOutput<Tensor | PackedSequence> {
     const [output, hN] = this.run(input, h0, null);
-    return [output as I, hN];
+    return [output, hN];
   }
 }
 
@@ -395,11 +419,17 @@ export class LSTM extends RNNBase {
     super('LSTM', inputSize, hiddenSize, options);
   }
 
-  override forward<I extends Tensor | PackedSequence>(input: I, hx?: [Tensor, Tensor] | null): LSTMOutput<I> {
+  // Tensor last: Module.call's types follow the last overload, the common case.
+  override forward(input: PackedSequence, hx?: [Tensor, Tensor] | null): LSTMOutput<PackedSequence>;
+  override forward(input: Tensor, hx?: [Tensor, Tensor] | null): LSTMOutput<Tensor>;
+  override forward(
+    input: Tensor | PackedSequence,
+    hx?: [Tensor, Tensor] | null,
+  ): LSTMOutput<Tensor | PackedSequence> {
     if (hx !== null && hx !== undefined && (!Array.isArray(hx) || hx.length !== 2)) {
       throw new ValueError('LSTM', 'hx must be a pair [h0, c0] of tensors (or omitted for zeros)');
     }
     const [output, hN, cN] = this.run(input, hx?.[0], hx?.[1]);
-    return [output as I, [hN, cN!]];
+    return [output, [hN, cN!]];
   }
 }

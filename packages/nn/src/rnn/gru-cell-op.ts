@@ -51,7 +51,7 @@ function register(): void {
     return ([gradHy]) => {
       let grads: Tensor[] | undefined;
       const run = () => {
-        grads ??= runKernelMulti('gruCellBackward', [gradHy!, hx(), workspace()]);
+        grads ??= gruCellBackward(gradHy!, hx(), workspace());
         return grads;
       };
       return [() => run()[0]!, () => run()[1]!, () => run()[2]!, () => run()[1]!.sum(0)];
@@ -125,15 +125,21 @@ function gruCellBackwardKernel(inputs: readonly Tensor[]): TensorView[] {
 /**
  * One GRU step from precomputed gate pre-activations: `inputGates` (`x W_ih^T + b_ih`) and `hiddenGates`
  * (`h W_hh^T`), both `[B, 3H]` in torch's r, z, n order, plus the optional `hiddenBias` (`b_hh`, `[3H]`,
- * which the n gate scales by r as torch does). Returns `hy`.
+ * which the n gate scales by r as torch does). Returns `[hy, workspace]` (what {@link gruCellBackward} reads).
  */
 export function gruCellFused(
   inputGates: Tensor,
   hiddenGates: Tensor,
   hx: Tensor,
   hiddenBias: Tensor | null,
-): Tensor {
+): [Tensor, Tensor] {
   register();
   const inputs = hiddenBias ? [inputGates, hiddenGates, hx, hiddenBias] : [inputGates, hiddenGates, hx];
-  return runKernelMulti('gruCell', inputs)[0]!;
+  return runKernelMulti('gruCell', inputs) as [Tensor, Tensor];
+}
+
+/** The gradients of one GRU step's input gates, hidden gates (`[B, 3H]` each) and `hx`, from that of `hy`. */
+export function gruCellBackward(gradHy: Tensor, hx: Tensor, workspace: Tensor): [Tensor, Tensor, Tensor] {
+  register();
+  return runKernelMulti('gruCellBackward', [gradHy, hx, workspace]) as [Tensor, Tensor, Tensor];
 }

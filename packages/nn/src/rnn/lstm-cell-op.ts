@@ -49,7 +49,7 @@ function register(): void {
     return ([gradHy, gradCy]) => {
       let grads: Tensor[] | undefined;
       const run = () => {
-        grads ??= runKernelMulti('lstmCellBackward', [gradHy!, gradCy!, cx(), cy(), workspace()]);
+        grads ??= lstmCellBackward(gradHy!, gradCy!, cx(), cy(), workspace());
         return grads;
       };
       return [() => run()[0]!, () => run()[0]!, () => run()[1]!, () => run()[0]!.sum(0)];
@@ -70,22 +70,19 @@ function lstmCellKernel(inputs: readonly Tensor[]): TensorView[] {
   for (let b = 0; b < batch; b++) {
     const row = b * 4 * hidden;
     for (let j = 0; j < hidden; j++) {
-      const gate = (k: number) => {
-        const at = row + k * hidden + j;
-        return ig[at]! + hg[at]! + (bias ? bias[k * hidden + j]! : 0);
-      };
-      const i = sigmoid(gate(0));
-      const f = sigmoid(gate(1));
-      const g = Math.tanh(gate(2));
-      const o = sigmoid(gate(3));
-      const c = f * cx[b * hidden + j]! + i * g;
-      cy[b * hidden + j] = c;
+      const at = row + j;
+      const i = sigmoid(ig[at]! + hg[at]! + (bias ? bias[j]! : 0));
+      const f = sigmoid(ig[at + hidden]! + hg[at + hidden]! + (bias ? bias[hidden + j]! : 0));
+      const g = Math.tanh(ig[at + 2 * hidden]! + hg[at + 2 * hidden]! + (bias ? bias[2 * hidden + j]! : 0));
+      const o = sigmoid(ig[at + 3 * hidden]! + hg[at + 3 * hidden]! + (bias ? bias[3 * hidden + j]! : 0));
+      const state = b * hidden + j;
+      cy[state] = f * cx[state]! + i * g;
       // tanh of the stored (dtype-rounded) cell state, as torch computes it from cy.
-      hy[b * hidden + j] = o * Math.tanh(cy[b * hidden + j]!);
-      ws[row + j] = i;
-      ws[row + hidden + j] = f;
-      ws[row + 2 * hidden + j] = g;
-      ws[row + 3 * hidden + j] = o;
+      hy[state] = o * Math.tanh(cy[state]!);
+      ws[at] = i;
+      ws[at + hidden] = f;
+      ws[at + 2 * hidden] = g;
+      ws[at + 3 * hidden] = o;
     }
   }
   return [hyT, cyT, wsT];
@@ -124,18 +121,27 @@ function lstmCellBackwardKernel(inputs: readonly Tensor[]): TensorView[] {
 /**
  * One LSTM step from precomputed gate pre-activations: `inputGates` (`x W_ih^T + b_ih`) and `hiddenGates`
  * (`h W_hh^T`), both `[B, 4H]` in torch's i, f, g, o order, plus the optional `bias` (`b_hh`, `[4H]`).
- * Returns `[hy, cy]`.
+ * Returns `[hy, cy, workspace]` (the activated gates, what {@link lstmCellBackward} reads).
  */
 export function lstmCellFused(
   inputGates: Tensor,
   hiddenGates: Tensor,
   cx: Tensor,
   bias: Tensor | null,
+): [Tensor, Tensor, Tensor] {
+  register();
+  const inputs = bias ? [inputGates, hiddenGates, cx, bias] : [inputGates, hiddenGates, cx];
+  return runKernelMulti('lstmCell', inputs) as [Tensor, Tensor, Tensor];
+}
+
+/** The gradients of one LSTM step's gates `[B, 4H]` and of `cx`, from those of `hy` and `cy`. */
+export function lstmCellBackward(
+  gradHy: Tensor,
+  gradCy: Tensor,
+  cx: Tensor,
+  cy: Tensor,
+  workspace: Tensor,
 ): [Tensor, Tensor] {
   register();
-  const [hy, cy] = runKernelMulti(
-    'lstmCell',
-    bias ? [inputGates, hiddenGates, cx, bias] : [inputGates, hiddenGates, cx],
-  );
-  return [hy!, cy!];
+  return runKernelMulti('lstmCellBackward', [gradHy, gradCy, cx, cy, workspace]) as [Tensor, Tensor];
 }

@@ -23,8 +23,8 @@ import {
  * const padded = padSequence([ones([3, 2]), ones([1, 2])]); // [3, 2, 2]
  * const packed = packPaddedSequence(padded, [3, 1]);
  * packed.batchSizes.tolist(); // [2, 1, 1]
- * const [out] = new LSTM(2, 4).call(packed);
- * const [unpacked, lengths] = padPackedSequence(out as PackedSequence); // [3, 2, 4], [3, 1]
+ * const [out] = new LSTM(2, 4).forward(packed); // a PackedSequence (`call` is typed for tensors)
+ * const [unpacked, lengths] = padPackedSequence(out); // [3, 2, 4], [3, 1]
  * ```
  */
 export class PackedSequence {
