@@ -1,4 +1,7 @@
 import '@nn/autograd';
+import { type Tensor, tensor } from '@nn/tensor';
+import { assertClose, type FixtureTensor, fixtureArray, loadFixtures } from '@nn/tooling/test-utils';
+import { describe, expect, it } from 'vitest';
 import {
   F,
   LayerNorm,
@@ -10,10 +13,7 @@ import {
   TransformerDecoderLayer,
   TransformerEncoder,
   TransformerEncoderLayer,
-} from '@nn/nn';
-import { type Tensor, tensor } from '@nn/tensor';
-import { assertClose, type FixtureTensor, fixtureArray, loadFixtures } from '@nn/tooling/test-utils';
-import { describe, expect, it } from 'vitest';
+} from '../src';
 
 // Fixtures: tooling/fixtures/cases/nn_attention.py (PyTorch 1.13). Module cases carry a torch-written
 // safetensors checkpoint, which is what the layers load here.

@@ -135,11 +135,6 @@ export class TransformerDecoderLayer extends Module {
     x = this.norm2.call(x.add(crossAttend(x)));
     return this.norm3.call(x.add(feedForward(x)));
   }
-
-  override extraRepr(): string {
-    const activation = this.#options.activation;
-    return typeof activation === 'string' ? `activation=${activation}` : '';
-  }
 }
 
 /**

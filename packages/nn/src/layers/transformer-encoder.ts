@@ -131,11 +131,6 @@ export class TransformerEncoderLayer extends Module {
     const x = this.norm1.call(src.add(attend(src)));
     return this.norm2.call(x.add(feedForward(x)));
   }
-
-  override extraRepr(): string {
-    const activation = this.#options.activation;
-    return typeof activation === 'string' ? `activation=${activation}` : '';
-  }
 }
 
 /** Options of {@link TransformerEncoder}. */

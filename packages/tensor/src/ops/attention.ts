@@ -138,7 +138,8 @@ function causalKeep(L: number, S: number, device: string): Tensor {
  */
 export function attentionScores(query: Tensor, key: Tensor, options: AttentionOptions = {}): Tensor {
   const { q, k, mask, attrs } = resolve('attentionScores', query, key, key, options);
-  let scores = q.matmul(k.transpose(-2, -1)).mul(attrs.scale);
+  // scale the queries first, as torch 1.13's attention does (and [L, E] is smaller than [L, S])
+  let scores = q.mul(attrs.scale).matmul(k.transpose(-2, -1));
   if (mask)
     scores =
       mask.dtype === 'bool'
