@@ -8,7 +8,7 @@ export const USAGE = `usage: pnpm --filter @nn/example-char-lm start [options]
   --epochs N                 passes over the training text (default 1)
   --batch-size N             sequences per batch (default 32)
   --seq-len N                characters per sequence, the Transformer's context (default 64)
-  --lr X                     peak learning rate of the one-cycle schedule (lstm 0.003, transformer 0.001)
+  --lr X                     peak learning rate of the one-cycle schedule (default 0.003)
   --clip X                   clip the gradients' total 2-norm to X, 0 for no clipping (default 1)
   --size N                   LSTM hidden size / Transformer d_model (default 128)
   --layers N                 stacked LSTM or encoder layers (default 2)
@@ -164,7 +164,7 @@ export function parseCli(args: string[]): Command {
       seqLen: numberFlag(values, 'seq-len', 64, 'int', 1),
       batchSize: numberFlag(values, 'batch-size', 32, 'int', 1),
       epochs: numberFlag(values, 'epochs', 1, 'int', 1),
-      lr: numberFlag(values, 'lr', lstm ? 0.003 : 0.001, 'real', 0, true),
+      lr: numberFlag(values, 'lr', 0.003, 'real', 0, true),
       clip: numberFlag(values, 'clip', 1, 'real', 0),
       size,
       layers: numberFlag(values, 'layers', 2, 'int', 1),

@@ -20,7 +20,7 @@ describe('command line', () => {
     });
     const transformer = parseCli(['--model', 'transformer', '--heads', '2', '--size', '64', '--prompt', '']);
     if (transformer.kind !== 'train') throw new Error('expected a training command');
-    expect(transformer.options).toMatchObject({ model: 'transformer', heads: 2, size: 64, lr: 0.001 });
+    expect(transformer.options).toMatchObject({ model: 'transformer', heads: 2, size: 64, lr: 0.003 });
     expect(transformer.options.sample.prompt).toBe('');
   });
 
