@@ -271,18 +271,33 @@ describe('the fused gate kernels', () => {
     expect(cellOps).not.toContain('sigmoid');
   });
 
-  it('say plainly that second derivatives through them are not available', () => {
-    const cell = new LSTMCell(2, 3, { dtype: 'float64' });
-    const x = randn([1, 2], { dtype: 'float64' }).requiresGrad_();
-    const [h] = cell.call(x);
-    expect(() => grad(h.sum(), [x], { createGraph: true })).toThrow(/lstmCellBackward/);
-    const rnn = new RNN(2, 3, { dtype: 'float64' });
-    const [out] = rnn.call(randn([4, 1, 2], { dtype: 'float64' }).requiresGrad_());
-    expect(() => grad(out.sum(), rnn.parameters(), { createGraph: true })).toThrow(
-      /RNN: second derivatives \(createGraph\) through recurrent layers are not supported/,
-    );
-    // A cell unrolled by hand records ordinary ops, so second derivatives hold there.
-    const cellRnn = new RNNCell(2, 3, { dtype: 'float64' });
-    expect(gradgradcheck((input) => cellRnn.call(input, cellRnn.call(input)), [x])).toBe(true);
+  it('give exact second derivatives (createGraph) by differentiating the same math in plain ops', () => {
+    manualSeed(4);
+    const f64 = { dtype: 'float64' } as const;
+    const x = randn([2, 2, 1], f64).requiresGrad_();
+    const lstm = new LSTM(1, 2, { projSize: 1, ...f64 });
+    const c0 = randn([1, 2, 2], f64).requiresGrad_();
+    const lstmFn = (input: Tensor, c: Tensor) => {
+      const [out, [, cN]] = lstm.call(input, [zeros([1, 2, 1], f64), c]);
+      return [out, cN];
+    };
+    expect(gradgradcheck(lstmFn, [x, c0])).toBe(true);
+    const gru = new GRU(1, 2, { numLayers: 2, ...f64 });
+    const gruFn = (input: Tensor) => {
+      const [out, hN] = gru.forward(packPaddedSequence(input, [1, 2], { enforceSorted: false }));
+      return [out.data, hN];
+    };
+    expect(gradgradcheck(gruFn, [x])).toBe(true);
+    const rnn = new RNN(1, 2, f64);
+    expect(gradgradcheck((input: Tensor) => rnn.call(input)[0], [x])).toBe(true);
+    const step = randn([2, 2], f64).requiresGrad_(); // [batch, inputSize]
+    const lstmCell = new LSTMCell(2, 3, f64);
+    expect(gradgradcheck((input: Tensor) => lstmCell.call(input, lstmCell.call(input)), [step])).toBe(true);
+    const gruCell = new GRUCell(2, 3, f64);
+    expect(gradgradcheck((input: Tensor) => gruCell.call(input, gruCell.call(input)), [step])).toBe(true);
+    // The weights' second derivatives too: d/dW of (dL/dx).
+    const [dx] = grad(lstm.call(x)[0].square().sum(), [x], { createGraph: true });
+    dx!.sum().backward();
+    expect(lstm.namedParameters().every(([, p]) => p.grad !== null)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 // The fused gate math of one GRU time step (torch's `_thnn_fused_gru_cell`): one kernel instead of the
 // elementwise ops autograd would otherwise record per step.
-import { registerFormula } from '@nn/autograd';
+import { isGradEnabled, registerFormula } from '@nn/autograd';
 import {
   defineOp,
   registerKernel,
@@ -9,6 +9,7 @@ import {
   type Tensor,
   type TensorView,
 } from '@nn/tensor';
+import { gradsWithGraph, gruGates } from './composite-cells';
 import { dense, output, sigmoid } from './dense';
 
 let registered = false;
@@ -46,12 +47,19 @@ function register(): void {
   registerKernel('gruCell', 'cpu', gruCellKernel);
   registerKernel('gruCellBackward', 'cpu', gruCellBackwardKernel);
   registerFormula('gruCell', (ctx) => {
-    const hx = ctx.save(ctx.inputs[2]!);
+    const inputs = ctx.inputs.map((t) => ctx.save(t));
     const workspace = ctx.save(ctx.outputs[1]!);
     return ([gradHy]) => {
+      if (isGradEnabled()) {
+        // createGraph: the fused backward is not differentiable; differentiate the same math in plain ops.
+        const [ig, hg, hx, bias] = inputs.map((t) => t());
+        const outputs = [gruGates(ig!, hg!, hx!, bias ?? null)];
+        const grads = gradsWithGraph(outputs, [gradHy], [ig, hg, hx, bias], ctx.needsInputGrad);
+        return grads.map((g) => g && (() => g));
+      }
       let grads: Tensor[] | undefined;
       const run = () => {
-        grads ??= gruCellBackward(gradHy!, hx(), workspace());
+        grads ??= gruCellBackward(gradHy!, inputs[2]!(), workspace());
         return grads;
       };
       return [() => run()[0]!, () => run()[1]!, () => run()[2]!, () => run()[1]!.sum(0)];

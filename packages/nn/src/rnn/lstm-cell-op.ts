@@ -1,6 +1,6 @@
 // The fused gate math of one LSTM time step (torch's `_thnn_fused_lstm_cell`): one kernel instead of the
 // dozen elementwise ops (4 activations, 3 products, sums, a tanh) autograd would otherwise record per step.
-import { registerFormula } from '@nn/autograd';
+import { isGradEnabled, registerFormula } from '@nn/autograd';
 import {
   defineOp,
   registerKernel,
@@ -9,6 +9,7 @@ import {
   type Tensor,
   type TensorView,
 } from '@nn/tensor';
+import { gradsWithGraph, lstmGates } from './composite-cells';
 import { dense, output, sigmoid } from './dense';
 
 let registered = false;
@@ -43,13 +44,20 @@ function register(): void {
   registerKernel('lstmCell', 'cpu', lstmCellKernel);
   registerKernel('lstmCellBackward', 'cpu', lstmCellBackwardKernel);
   registerFormula('lstmCell', (ctx) => {
-    const cx = ctx.save(ctx.inputs[2]!);
+    const inputs = ctx.inputs.map((t) => ctx.save(t));
     const cy = ctx.save(ctx.outputs[1]!);
     const workspace = ctx.save(ctx.outputs[2]!);
     return ([gradHy, gradCy]) => {
+      if (isGradEnabled()) {
+        // createGraph: the fused backward is not differentiable; differentiate the same math in plain ops.
+        const [ig, hg, cx, bias] = inputs.map((t) => t());
+        const outputs = lstmGates(ig!, hg!, cx!, bias ?? null);
+        const grads = gradsWithGraph(outputs, [gradHy, gradCy], [ig, hg, cx, bias], ctx.needsInputGrad);
+        return grads.map((g) => g && (() => g));
+      }
       let grads: Tensor[] | undefined;
       const run = () => {
-        grads ??= lstmCellBackward(gradHy!, gradCy!, cx(), cy(), workspace());
+        grads ??= lstmCellBackward(gradHy!, gradCy!, inputs[2]!(), cy(), workspace());
         return grads;
       };
       return [() => run()[0]!, () => run()[0]!, () => run()[1]!, () => run()[0]!.sum(0)];

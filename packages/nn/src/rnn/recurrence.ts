@@ -9,8 +9,9 @@ import {
   type FunctionGrad,
   isGradEnabled,
 } from '@nn/autograd';
-import { cat, matmul, NNError, type Tensor } from '@nn/tensor';
+import { cat, matmul, type Tensor } from '@nn/tensor';
 import { linear } from '../functional/linear';
+import { gradsWithGraph, gruGates, lstmGates } from './composite-cells';
 import { gruCellBackward, gruCellFused } from './gru-cell-op';
 import { lstmCellBackward, lstmCellFused } from './lstm-cell-op';
 
@@ -45,7 +46,8 @@ interface StepResult extends RecurrentState {
 
 /**
  * One time step from the step's projected input `gates` (`x W_ih^T + b_ih`), with `wHhT` = `W_hh^T` and
- * `wHrT` = `W_hr^T`. Recorded op by op when grad is on (the cells), or run inside the layer node.
+ * `wHrT` = `W_hr^T`, through the fused gate kernels or, with `composite`, through ordinary ops (to be
+ * differentiated twice).
  */
 export function cellStep(
   mode: RecurrentMode,
@@ -54,15 +56,20 @@ export function cellStep(
   wHhT: Tensor,
   bHh: Tensor | null,
   wHrT: Tensor | null,
+  composite = false,
 ): StepResult {
   const hidden = matmul(h, wHhT);
   switch (mode) {
     case 'LSTM': {
-      const [hy, cy, workspace] = lstmCellFused(gates, hidden, c!, bHh);
+      const [hy, cy, workspace] = composite
+        ? [...lstmGates(gates, hidden, c!, bHh), null]
+        : lstmCellFused(gates, hidden, c!, bHh);
       return { h: wHrT ? matmul(hy, wHrT) : hy, c: cy, workspace, hy };
     }
     case 'GRU': {
-      const [hy, workspace] = gruCellFused(gates, hidden, h, bHh);
+      const [hy, workspace] = composite
+        ? [gruGates(gates, hidden, h, bHh), null]
+        : gruCellFused(gates, hidden, h, bHh);
       return { h: hy, c: null, workspace, hy };
     }
     default: {
@@ -139,7 +146,77 @@ interface LayerConfig {
 interface LayerCtx {
   config: LayerConfig;
   steps: StepRecord[];
-  hasBias: boolean;
+  /** Which of the {@link LayerInputs} were given (saved tensors skip the nulls). */
+  present: boolean[];
+}
+
+/** The layer's tensors, in the order the layer node takes them. */
+type LayerInputs = [
+  gates: Tensor,
+  wHh: Tensor,
+  bHh: Tensor | null,
+  wHr: Tensor | null,
+  h0: Tensor,
+  c0: Tensor | null,
+];
+
+/**
+ * The time loop of one layer and direction over packed rows; `onStep` sees each step's record. Returns
+ * the packed outputs and the final state of every sequence (a sequence's final state is taken at its own
+ * last step, as torch's `PackedLayer` / `ReversedPackedLayer`).
+ */
+function unroll(
+  { mode, batchSizes, reverse }: LayerConfig,
+  [gates, wHh, bHh, wHr, h0, c0]: LayerInputs,
+  composite: boolean,
+  onStep?: (t: number, step: StepRecord) => void,
+): { output: Tensor; final: RecurrentState } {
+  const inputs = splitSteps(gates, batchSizes);
+  const wHhT = wHh.t();
+  const wHrT = wHr ? wHr.t() : null;
+  const outputs: Tensor[] = new Array(inputs.length);
+  const run = (t: number, prev: RecurrentState): StepResult => {
+    const result = cellStep(mode, inputs[t]!, prev, wHhT, bHh, wHrT, composite);
+    onStep?.(t, { ...result, prev });
+    outputs[t] = result.h;
+    return result;
+  };
+  let final: RecurrentState;
+  if (!reverse) {
+    // Sequences end as the batch shrinks: their rows leave the state and are kept as final states.
+    let state: RecurrentState = { h: h0, c: c0 };
+    const finishedH: Tensor[] = [];
+    const finishedC: Tensor[] = [];
+    let running = h0.shape[0]!;
+    inputs.forEach((_, t) => {
+      const size = batchSizes[t]!;
+      if (size < running) {
+        finishedH.unshift(state.h.narrow(0, size, running - size));
+        if (state.c) finishedC.unshift(state.c.narrow(0, size, running - size));
+        state = { h: rows(state.h, 0, size), c: rowsOrNull(state.c, 0, size) };
+        running = size;
+      }
+      state = run(t, state);
+    });
+    final = { h: join([state.h, ...finishedH]), c: state.c && join([state.c, ...finishedC]) };
+  } else {
+    // Backwards in time the batch grows: sequences start from their initial state at their last step.
+    let running = batchSizes[inputs.length - 1] ?? 0;
+    let state: RecurrentState = { h: rows(h0, 0, running), c: rowsOrNull(c0, 0, running) };
+    for (let t = inputs.length - 1; t >= 0; t--) {
+      const size = batchSizes[t]!;
+      if (size > running) {
+        state = {
+          h: cat([state.h, h0.narrow(0, running, size - running)], 0),
+          c: state.c && cat([state.c, c0!.narrow(0, running, size - running)], 0),
+        };
+        running = size;
+      }
+      state = run(t, state);
+    }
+    final = state;
+  }
+  return { output: join(outputs), final };
 }
 
 /**
@@ -159,56 +236,14 @@ class Recurrence extends AutogradFunction {
     c0: Tensor | null,
     config: LayerConfig,
   ): Tensor[] {
-    const { mode, batchSizes, reverse } = config;
-    const inputs = splitSteps(gates, batchSizes);
-    const wHhT = wHh.t();
-    const wHrT = wHr ? wHr.t() : null;
-    const steps: StepRecord[] = new Array(inputs.length);
-    const outputs: Tensor[] = new Array(inputs.length);
-    const run = (t: number, prev: RecurrentState): StepResult => {
-      const result = cellStep(mode, inputs[t]!, prev, wHhT, bHh, wHrT);
-      steps[t] = { ...result, prev };
-      outputs[t] = result.h;
-      return result;
-    };
-    let final: RecurrentState;
-    if (!reverse) {
-      // Sequences end as the batch shrinks: their rows leave the state and are kept as final states.
-      let state: RecurrentState = { h: h0, c: c0 };
-      const finishedH: Tensor[] = [];
-      const finishedC: Tensor[] = [];
-      let running = h0.shape[0]!;
-      inputs.forEach((_, t) => {
-        const size = batchSizes[t]!;
-        if (size < running) {
-          finishedH.unshift(state.h.narrow(0, size, running - size));
-          if (state.c) finishedC.unshift(state.c.narrow(0, size, running - size));
-          state = { h: rows(state.h, 0, size), c: rowsOrNull(state.c, 0, size) };
-          running = size;
-        }
-        state = run(t, state);
-      });
-      final = { h: join([state.h, ...finishedH]), c: state.c && join([state.c, ...finishedC]) };
-    } else {
-      // Backwards in time the batch grows: sequences start from their initial state at their last step.
-      let running = batchSizes[inputs.length - 1] ?? 0;
-      let state: RecurrentState = { h: rows(h0, 0, running), c: rowsOrNull(c0, 0, running) };
-      for (let t = inputs.length - 1; t >= 0; t--) {
-        const size = batchSizes[t]!;
-        if (size > running) {
-          state = {
-            h: cat([state.h, h0.narrow(0, running, size - running)], 0),
-            c: state.c && cat([state.c, c0!.narrow(0, running, size - running)], 0),
-          };
-          running = size;
-        }
-        state = run(t, state);
-      }
-      final = state;
-    }
-    ctx.saveForBackward(...[wHh, wHr].filter((w): w is Tensor => w !== null));
-    Object.assign(ctx, { config, steps, hasBias: bHh !== null } satisfies LayerCtx);
-    return final.c ? [join(outputs), final.h, final.c] : [join(outputs), final.h];
+    const steps: StepRecord[] = [];
+    const inputs: LayerInputs = [gates, wHh, bHh, wHr, h0, c0];
+    const { output, final } = unroll(config, inputs, false, (t, step) => {
+      steps[t] = step;
+    });
+    ctx.saveForBackward(...inputs.filter((t): t is Tensor => t !== null));
+    Object.assign(ctx, { config, steps, present: inputs.map((t) => t !== null) } satisfies LayerCtx);
+    return final.c ? [output, final.h, final.c] : [output, final.h];
   }
 
   static override backward(
@@ -217,17 +252,12 @@ class Recurrence extends AutogradFunction {
     gradHN: Tensor,
     gradCN?: Tensor,
   ): FunctionGrad[] {
-    const { config, steps, hasBias } = ctx as unknown as LayerCtx;
+    const { config, steps, present } = ctx as unknown as LayerCtx;
     const { mode, batchSizes, reverse } = config;
-    if (isGradEnabled()) {
-      // The steps were recorded without a graph, so a differentiable backward would silently miss terms.
-      throw new NNError(
-        mode === 'LSTM' || mode === 'GRU' ? mode : 'RNN',
-        'second derivatives (createGraph) through recurrent layers are not supported: their backward is fused; ' +
-          'differentiate without createGraph, or unroll the sequence with the cell (RNNCell supports it)',
-      );
-    }
-    const [wHh, wHr = null] = ctx.savedTensors as [Tensor, Tensor?];
+    const saved = ctx.savedTensors;
+    const inputs = present.map((given) => (given ? saved.shift()! : null)) as LayerInputs;
+    if (isGradEnabled()) return differentiableBackward(ctx, config, inputs, [gradOutput, gradHN, gradCN]);
+    const [, wHh, bHh, wHr] = inputs;
     const gradOutputs = splitSteps(gradOutput, batchSizes);
     const count = steps.length;
     const grads: StepGrads[] = new Array(count);
@@ -284,13 +314,29 @@ class Recurrence extends AutogradFunction {
     return [
       inputGrads,
       gradWHh,
-      hasBias ? hiddenGrads.sum(0) : undefined,
+      bHh ? hiddenGrads.sum(0) : undefined,
       gradWHr ?? undefined,
       gradH0,
       gradC0 ?? undefined,
       undefined,
     ];
   }
+}
+
+/**
+ * The layer node's backward under `createGraph`: the steps are recomputed from the saved inputs with
+ * ordinary ops and differentiated with a graph, so second derivatives are exact (the fused backward is not
+ * differentiable).
+ */
+function differentiableBackward(
+  ctx: FunctionCtx,
+  config: LayerConfig,
+  inputs: LayerInputs,
+  gradOutputs: (Tensor | undefined)[],
+): FunctionGrad[] {
+  const { output, final } = unroll(config, inputs, true);
+  const outputs = final.c ? [output, final.h, final.c] : [output, final.h];
+  return [...gradsWithGraph(outputs, gradOutputs, inputs, ctx.needsInputGrad), undefined];
 }
 
 /**
