@@ -118,6 +118,27 @@ const builders: Record<string, [() => Module, 'mha' | 'self' | 'one' | 'two']> =
       new TransformerDecoder(new TransformerDecoderLayer(8, 2, { dimFeedforward: 16, normFirst: true }), 2),
     'two',
   ],
+  encoder_gelu_norm_first_batch_first_f64: [
+    () =>
+      new TransformerEncoder(
+        new TransformerEncoderLayer(8, 4, {
+          dimFeedforward: 12,
+          activation: 'gelu',
+          normFirst: true,
+          batchFirst: true,
+          dtype: 'float64',
+        }),
+        2,
+      ),
+    'one',
+  ],
+  decoder_norm_f64: [
+    () =>
+      new TransformerDecoder(new TransformerDecoderLayer(8, 2, { dimFeedforward: 16, dtype: 'float64' }), 2, {
+        norm: new LayerNorm(8, { dtype: 'float64' }),
+      }),
+    'two',
+  ],
   transformer: [
     () =>
       new Transformer({ dModel: 8, nhead: 2, numEncoderLayers: 2, numDecoderLayers: 1, dimFeedforward: 16 }),

@@ -285,6 +285,9 @@ describe('F.scaledDotProductAttention with dropout', () => {
     expect(maxAbsDiff(run(0.5), run(0.5))).toBe(0);
     expect(maxAbsDiff(run(0.5), run(0))).toBeGreaterThan(0);
     expect(run(1).abs().sum().item()).toBe(0);
+    expect(() => F.scaledDotProductAttention(q, q, randn([2, 4, 4]), { dropoutP: 0.1 })).toThrow(
+      /scaledDotProductAttention: expected key \[\.\.\., S, E\] and value \[\.\.\., S, Ev\] with the same S/,
+    );
     expect(() => run(1.5)).toThrow(
       /scaledDotProductAttention: dropoutP has to be between 0 and 1, but got 1.5/,
     );

@@ -4,6 +4,7 @@ import {
   checkOptions,
   scaledDotProductAttention as fusedAttention,
   type Generator,
+  ShapeError,
   type Tensor,
   ValueError,
 } from '@nn/tensor';
@@ -48,6 +49,12 @@ export function scaledDotProductAttention(
     );
   }
   if (dropoutP === 0) return fusedAttention(query, key, value, attention);
+  if (value.ndim < 2 || key.ndim < 2 || value.shape[value.ndim - 2] !== key.shape[key.ndim - 2]) {
+    throw new ShapeError(
+      'scaledDotProductAttention',
+      `expected key [..., S, E] and value [..., S, Ev] with the same S, got key [${key.shape}], value [${value.shape}]`,
+    );
+  }
   const weights = attentionScores(query, key, attention).softmax(-1);
   return dropout(weights, dropoutP, true, generator ? { generator } : {}).matmul(value);
 }
