@@ -138,6 +138,24 @@ export class GraphBuilder {
     return name;
   }
 
+  /** A float initializer of `dims` holding `values` (weights rearranged at export time, as the recurrent layers'). */
+  floats(values: Float32Array | Float64Array, dims: readonly number[]): string {
+    const name = this.fresh('const');
+    this.initializers.push({
+      name,
+      dims: dims.map(BigInt),
+      dataType: onnxDataType(values instanceof Float64Array ? 'float64' : 'float32'),
+      rawData: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)),
+      floatData: [],
+      int32Data: [],
+      int64Data: [],
+      doubleData: [],
+      uint64Data: [],
+      externalData: [],
+    });
+    return name;
+  }
+
   /** A scalar initializer of `dtype` (the constants of decompositions: 1 of log1p, ...). */
   scalar(value: number, dtype: DType): string {
     const name = this.fresh('const');

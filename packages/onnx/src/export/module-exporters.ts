@@ -1,6 +1,7 @@
 import { BatchNorm1d, BatchNorm2d, Conv1d, LayerNorm, Linear, type Module } from '@nn/nn';
 import { ones, type Tensor, zeros } from '@nn/tensor';
-import type { GraphBuilder, GraphValue } from './graph-builder';
+import type { GraphBuilder } from './graph-builder';
+import { recurrent } from './recurrent-exporter';
 
 /**
  * Layers written as one ONNX op instead of the ops their forward runs (Gemm instead of Transpose + MatMul
@@ -11,15 +12,26 @@ import type { GraphBuilder, GraphValue } from './graph-builder';
 export interface ModuleExporter {
   /** Whether this module, called with these arguments, is exported as a whole. */
   accepts(module: Module, args: readonly unknown[], opset: number): boolean;
-  /** Writes its nodes; returns the output's name and batch axis. */
-  emit(g: GraphBuilder, module: Module, x: GraphValue): { name: string; batchAxis: number | null };
+  /**
+   * Writes its nodes from the call's arguments; returns the output's name and batch axis, or one per tensor
+   * of a nested output (`[output, [hN, cN]]` of LSTM, flattened in order).
+   */
+  emit(g: GraphBuilder, module: Module, args: readonly unknown[]): ModuleOutput | readonly ModuleOutput[];
+}
+
+/** One output of a layer written whole. */
+export interface ModuleOutput {
+  name: string;
+  batchAxis: number | null;
 }
 
 const param = (g: GraphBuilder, t: Tensor) => g.value(t).name;
+const input = (g: GraphBuilder, args: readonly unknown[]) => g.value(args[0] as Tensor);
 
 const linear: ModuleExporter = {
   accepts: (m, args) => m instanceof Linear && args.length === 1,
-  emit(g, m, x) {
+  emit(g, m, args) {
+    const x = input(g, args);
     const { weight, bias } = m as Linear;
     if (x.shape.length === 2) {
       const inputs = [x.name, param(g, weight)];
@@ -39,7 +51,8 @@ const batchNorm: ModuleExporter = {
     m.running_mean !== null &&
     m.running_var !== null &&
     args.length === 1,
-  emit(g, m, x) {
+  emit(g, m, args) {
+    const x = input(g, args);
     const bn = m as BatchNorm2d;
     const c = bn.numFeatures;
     const inputs = [
@@ -58,7 +71,8 @@ const batchNorm: ModuleExporter = {
 
 const layerNorm: ModuleExporter = {
   accepts: (m, args, opset) => m instanceof LayerNorm && args.length === 1 && opset >= 17,
-  emit(g, m, x) {
+  emit(g, m, args) {
+    const x = input(g, args);
     const ln = m as LayerNorm;
     const shape = ln.normalizedShape;
     const inputs = [x.name, param(g, ln.weight ?? ones(shape))];
@@ -74,7 +88,8 @@ const layerNorm: ModuleExporter = {
 const conv1d: ModuleExporter = {
   accepts: (m, args) =>
     m instanceof Conv1d && m.paddingMode === 'zeros' && args.length === 1 && (args[0] as Tensor).ndim === 3,
-  emit(g, m, x) {
+  emit(g, m, args) {
+    const x = input(g, args);
     const conv = m as Conv1d;
     const [k] = conv.kernelSize as [number];
     const [d] = conv.dilation as [number];
@@ -90,4 +105,4 @@ const conv1d: ModuleExporter = {
 };
 
 /** The layers with an ONNX op of their own. */
-export const moduleExporters: readonly ModuleExporter[] = [linear, conv1d, batchNorm, layerNorm];
+export const moduleExporters: readonly ModuleExporter[] = [linear, conv1d, batchNorm, layerNorm, recurrent];
