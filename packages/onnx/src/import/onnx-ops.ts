@@ -15,6 +15,7 @@ import {
 import { OnnxDataType } from '../proto/onnx-schema';
 import { nnDtype } from '../proto/tensor-proto';
 import type { NodeAttributes } from './node-attributes';
+import { recurrentOps } from './recurrent-ops';
 
 /** One node to run: its inputs (undefined for an omitted optional one), attributes and the model's opset. */
 export interface OpCall {
@@ -455,4 +456,5 @@ export const onnxOps: Record<string, OnnxOp> = {
   ReduceMin: reduction((x, d, k) => x.amin(d, { keepdim: k }), 18),
   ArgMax: (c) => argReduce(c, true),
   ArgMin: (c) => argReduce(c, false),
+  ...recurrentOps,
 };
