@@ -3,6 +3,8 @@ import { manualSeed, randn, type Tensor } from '@nn/tensor';
 import { assertClose } from '@nn/tooling/test-utils';
 import { describe, expect, it } from 'vitest';
 import { exportOnnx, importOnnx } from '../src/index';
+import { decodeModel, encodeModel } from '../src/proto/onnx-schema';
+import { maxAbsDiff, runOrt } from './ort';
 
 /** The layer's outputs flattened, states batch-first (for a dynamic batch): `[output, hN(, cN)]`. */
 class Outputs extends Module {
@@ -46,4 +48,19 @@ describe('importOnnx: ONNX RNN / LSTM / GRU ops', () => {
       for (const g of grads) expect(g?.abs().sum().item()).toBeGreaterThan(0);
     });
   }
+
+  it("GRU with linear_before_reset 0 (the ONNX default, not torch's) computes what onnxruntime does", async () => {
+    manualSeed(6);
+    const model = new Outputs(new GRU(3, 4, { bidirectional: true, batchFirst: true }));
+    const proto = decodeModel(exportOnnx(model, [randn([2, 5, 3])]));
+    const gru = proto.graph!.node.find((n) => n.opType === 'GRU')!;
+    gru.attribute.find((a) => a.name === 'linear_before_reset')!.i = 0n;
+    const bytes = encodeModel(proto);
+    const x = randn([2, 5, 3]);
+    const want = await runOrt(bytes, { input: x });
+    const got = importOnnx(bytes).call(x) as Tensor[];
+    for (const [i, w] of want.entries()) expect(maxAbsDiff(w, got[i]!)).toBeLessThanOrEqual(1e-5);
+    // A different function from torch's GRU: the test above would not pass by accident.
+    expect(maxAbsDiff(want[0]!, model.call(x)[0]!)).toBeGreaterThan(1e-3);
+  });
 });
