@@ -14,6 +14,7 @@ import {
   type Tensor,
 } from '@nn/tensor';
 import { onnxDataType } from '../proto/tensor-proto';
+import { scaledDotProductAttention } from './attention-exporter';
 import { broadcastAxis, openShape, reducedAxis, reshapedAxis } from './batch-axis';
 import { GraphBuilder, type GraphValue } from './graph-builder';
 
@@ -454,4 +455,7 @@ export const opExporters: Partial<Record<OpName, OpExporter>> = {
       { name: c.g.node1('GatherElements', [x.name, index.name], { axis: dim }), batchAxis: index.batchAxis },
     ];
   },
+
+  // ---- attention ----
+  scaledDotProductAttention,
 };
