@@ -7,8 +7,9 @@ import {
   TransformerEncoderLayer,
 } from '@nn/nn';
 import { arange, manualSeed, randn, type Tensor } from '@nn/tensor';
+import { assertClose } from '@nn/tooling/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { exportOnnx } from '../src/index';
+import { exportOnnx, importOnnx } from '../src/index';
 import { maxAbsDiff, runOrt } from './ort';
 
 /** Self-attention returning the output and the head-averaged weights (the explicit-ops path). */
@@ -76,7 +77,7 @@ const cases: { name: string; model: () => Module; inputs: (n: number) => Tensor[
   },
 ];
 
-describe('exportOnnx: attention and Transformer layers run in onnxruntime-node', () => {
+describe('exportOnnx: attention and Transformer layers run in onnxruntime-node (and back through importOnnx)', () => {
   beforeAll(() => manualSeed(0));
 
   for (const c of cases) {
@@ -92,6 +93,11 @@ describe('exportOnnx: attention and Transformer layers run in onnxruntime-node',
         const want = Array.isArray(out) ? out : [out];
         expect(got).toHaveLength(want.length);
         for (const [i, w] of want.entries()) expect(maxAbsDiff(got[i]!, w)).toBeLessThanOrEqual(1e-5);
+        // importOnnx runs the same graph back in @nn.
+        const back = importOnnx(bytes).call(...xs) as Tensor | Tensor[];
+        for (const [i, w] of want.entries()) {
+          assertClose(Array.isArray(back) ? back[i]! : back, w, { atol: 1e-5 }, `imported output ${i}`);
+        }
       }
     });
   }
