@@ -41,7 +41,8 @@ describe('importOnnx: ONNX RNN / LSTM / GRU ops', () => {
       const want = model.call(x);
       expect(got).toHaveLength(want.length);
       for (const [i, w] of want.entries()) assertClose(got[i]!, w, { atol: 1e-5 }, `output ${i}`);
-      // Its weights are parameters gradients reach.
+      // Its weights are parameters (named after the layer, in ONNX's layout) gradients reach.
+      expect(Object.keys(imported.stateDict())).toEqual(expect.arrayContaining(['rnn.W_l0', 'rnn.R_l0']));
       got[0]!.sum().backward();
       const grads = imported.parameters().map((p) => p.grad);
       expect(grads.length).toBeGreaterThanOrEqual(2);

@@ -138,9 +138,16 @@ export class GraphBuilder {
     return name;
   }
 
-  /** A float initializer of `dims` holding `values` (weights rearranged at export time, as the recurrent layers'). */
-  floats(values: Float32Array | Float64Array, dims: readonly number[]): string {
-    const name = this.fresh('const');
+  /**
+   * A float initializer of `dims` holding `values`: weights rearranged at export time (the recurrent
+   * layers'), named `key` under the current module path (`lstm.W_l0`), like parameters, so an imported
+   * model's stateDict has readable keys. A layer called twice writes its weights once.
+   */
+  floats(values: Float32Array | Float64Array, dims: readonly number[], key: string): string {
+    const scope = this.#source.scope();
+    const name = scope === '' ? key : `${scope}.${key}`;
+    if (this.#initialized.has(name)) return name;
+    this.#initialized.add(name);
     this.initializers.push({
       name,
       dims: dims.map(BigInt),

@@ -93,8 +93,8 @@ export const recurrent: ModuleExporter = {
       const G = ONNX_GATES[kind].length * H;
       const inputs = [
         seq,
-        g.floats(stackGates(wIh, kind, H), [D, G, wIh[0]!.shape[1]!]),
-        g.floats(stackGates(wHh, kind, H), [D, G, H]),
+        g.floats(stackGates(wIh, kind, H), [D, G, wIh[0]!.shape[1]!], `W_l${k}`),
+        g.floats(stackGates(wHh, kind, H), [D, G, H], `R_l${k}`),
       ];
       if (m.bias) {
         const bIh = stackGates(perDirection('bias_ih', k), kind, H);
@@ -105,7 +105,7 @@ export const recurrent: ModuleExporter = {
           b.set(bIh.subarray(d * G, (d + 1) * G), 2 * d * G);
           b.set(bHh.subarray(d * G, (d + 1) * G), (2 * d + 1) * G);
         }
-        inputs.push(g.floats(b, [D, 2 * G]));
+        inputs.push(g.floats(b, [D, 2 * G], `B_l${k}`));
       } else inputs.push('');
       inputs.push('', layerSlice(hInit, k));
       if (kind === 'LSTM') inputs.push(layerSlice(cInit, k));
