@@ -81,6 +81,15 @@ describe('exportOnnx: RNN / LSTM / GRU as ONNX ops, run in onnxruntime-node', ()
     });
   }
 
+  it('a bare LSTM: its nested [output, [hN, cN]] becomes three graph outputs, as torch.onnx.export writes', async () => {
+    const lstm = new LSTM(3, 4, { batchFirst: true });
+    const x = randn([2, 6, 3]);
+    const bytes = exportOnnx(lstm, [x], { outputNames: ['output', 'hn', 'cn'] });
+    const got = await runOrt(bytes, { input: x });
+    const [output, [hN, cN]] = lstm.call(x);
+    for (const [i, w] of [output, hN, cN].entries()) expect(maxAbsDiff(got[i]!, w)).toBeLessThanOrEqual(1e-5);
+  });
+
   it('rejects projSize and PackedSequence inputs, naming what has no ONNX mapping', () => {
     expect(() => exportOnnx(new Plain(new LSTM(3, 4, { projSize: 2 })), [randn([5, 2, 3])])).toThrow(
       /LSTM with projSize \(2\) has no ONNX mapping.*in module rnn/,
