@@ -9,6 +9,7 @@ import type { ModuleExporter, ModuleOutput } from './module-exporters';
 const ONNX_GATES = { LSTM: [0, 3, 1, 2], GRU: [1, 0, 2], RNN: [0] } as const;
 
 type Kind = keyof typeof ONNX_GATES;
+type MaybeTensor = Tensor | null | undefined;
 
 const kindOf = (m: RNNBase): Kind => (m instanceof LSTM ? 'LSTM' : m instanceof GRU ? 'GRU' : 'RNN');
 
@@ -57,11 +58,9 @@ export const recurrent: ModuleExporter = {
       );
     }
     const x = g.value(args[0] as Tensor);
-    const [h0, c0] = (kind === 'LSTM' ? ((args[1] as Tensor[] | null | undefined) ?? []) : [args[1]]) as (
-      | Tensor
-      | null
-      | undefined
-    )[];
+    // LSTM takes [h0, c0] (or nothing), RNN and GRU h0.
+    const [h0, c0]: MaybeTensor[] =
+      kind === 'LSTM' ? ((args[1] as MaybeTensor[] | null | undefined) ?? []) : [args[1] as MaybeTensor];
     const unbatched = x.shape.length === 2;
     const batchDim = m.batchFirst ? 0 : 1;
     const D = m.numDirections;
@@ -76,7 +75,7 @@ export const recurrent: ModuleExporter = {
       : m.batchFirst
         ? g.node1('Transpose', [x.name], { perm: [1, 0, 2] })
         : x.name;
-    const state = (t: Tensor | null | undefined) => {
+    const state = (t: MaybeTensor) => {
       if (t === null || t === undefined) return null;
       const v = g.value(t).name;
       return unbatched ? g.node1('Unsqueeze', [v, g.int64([1])]) : v;
