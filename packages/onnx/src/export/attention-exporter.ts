@@ -1,8 +1,8 @@
 import { tensor } from '@nn/tensor';
 import type { AttentionAttrs } from '@nn/tensor/kernel';
 import { broadcastAxis } from './batch-axis';
+import type { OpExporter } from './exporter-types';
 import { GraphBuilder, type GraphValue } from './graph-builder';
-import type { OpExporter } from './op-exporters';
 
 /** A bool `[L, S]` constant, true where key `j <= i` (the keys a causal query row sees). */
 const causalKeep = (L: number, S: number) =>

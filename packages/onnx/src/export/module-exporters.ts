@@ -1,29 +1,10 @@
-import { BatchNorm1d, BatchNorm2d, Conv1d, LayerNorm, Linear, type Module } from '@nn/nn';
+import { BatchNorm1d, BatchNorm2d, Conv1d, LayerNorm, Linear } from '@nn/nn';
 import { ones, type Tensor, zeros } from '@nn/tensor';
+import type { ModuleExporter } from './exporter-types';
 import type { GraphBuilder } from './graph-builder';
 import { recurrent } from './recurrent-exporter';
 
-/**
- * Layers written as one ONNX op instead of the ops their forward runs (Gemm instead of Transpose + MatMul
- * + Add, BatchNormalization instead of its arithmetic, a 1-d Conv instead of Reshape + 2-d Conv + Reshape): what ONNX Runtime's fused kernels and other
- * importers expect to see. A layer called with other inputs (or BatchNorm in a form with no ONNX op) is
- * traced op by op instead.
- */
-export interface ModuleExporter {
-  /** Whether this module, called with these arguments, is exported as a whole. */
-  accepts(module: Module, args: readonly unknown[], opset: number): boolean;
-  /**
-   * Writes its nodes from the call's arguments; returns the output's name and batch axis, or one per tensor
-   * of a nested output (`[output, [hN, cN]]` of LSTM, flattened in order).
-   */
-  emit(g: GraphBuilder, module: Module, args: readonly unknown[]): ModuleOutput | readonly ModuleOutput[];
-}
-
-/** One output of a layer written whole. */
-export interface ModuleOutput {
-  name: string;
-  batchAxis: number | null;
-}
+export type { ModuleExporter, ModuleOutput } from './exporter-types';
 
 const param = (g: GraphBuilder, t: Tensor) => g.value(t).name;
 const input = (g: GraphBuilder, args: readonly unknown[]) => g.value(args[0] as Tensor);

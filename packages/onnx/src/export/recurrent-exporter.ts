@@ -1,6 +1,6 @@
 import { GRU, LSTM, type Module, PackedSequence, RNN, RNNBase } from '@nn/nn';
 import { NNError, type Tensor } from '@nn/tensor';
-import type { ModuleExporter, ModuleOutput } from './module-exporters';
+import type { ModuleExporter, ModuleOutput } from './exporter-types';
 
 /**
  * The torch gate (block of `hiddenSize` rows) each ONNX gate takes: ONNX orders LSTM gates i, o, f, c

@@ -1,5 +1,5 @@
 import { stack, type Tensor, ValueError, zeros } from '@nn/tensor';
-import type { OnnxOp, OpCall } from './onnx-ops';
+import type { OnnxOp, OpCall } from './onnx-op';
 
 type Kind = 'RNN' | 'LSTM' | 'GRU';
 
