@@ -12,6 +12,7 @@ import {
   type Tensor,
   triu,
   ValueError,
+  where,
   zeros,
 } from '@nn/tensor';
 import { scaledDotProductAttention } from '../functional/attention';
@@ -381,8 +382,11 @@ export class MultiheadAttention extends Module {
 
   /** A bool mask (true = masked out) as 0 / -Infinity; a float mask as it is. */
   #additive(name: string, mask: Tensor, dtype: Tensor['dtype']): Tensor {
-    if (mask.dtype === 'bool')
-      return zeros(mask.shape, { dtype, device: mask.device }).maskedFill(mask, Number.NEGATIVE_INFINITY);
+    if (mask.dtype === 'bool') {
+      // where over 0-d values (not a zeros(mask.shape) filled): an ONNX export then follows the mask's batch.
+      const value = (v: number) => full([], v, { dtype, device: mask.device });
+      return where(mask, value(Number.NEGATIVE_INFINITY), value(0));
+    }
     if (!isFloating(mask.dtype) || mask.dtype !== dtype) {
       throw new DTypeError(
         'MultiheadAttention',

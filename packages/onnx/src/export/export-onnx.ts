@@ -12,7 +12,7 @@ export interface ExportOnnxOptions {
   opsetVersion?: number;
   /** Names of the graph's inputs, in order (default `input`, or `input_0`, `input_1`, ... for several). */
   inputNames?: readonly string[];
-  /** Names of the graph's outputs, in order (default `output`, or `output_0`, ... for several). */
+  /** Names of the graph's outputs, in order, nested outputs flattened (default `output`, or `output_0`, ...). */
   outputNames?: readonly string[];
   /**
    * Leave dim 0 of every input and output open (`batch`), so the model runs on any batch size; shapes the
@@ -119,9 +119,13 @@ export function exportOnnx(
     model.train(wasTraining);
   }
 
-  const outputs = (Array.isArray(result) ? result : [result]) as unknown[];
+  // Nested outputs are flattened in order, as torch.onnx.export does: LSTM's [output, [hN, cN]] is 3 outputs.
+  const outputs = [result].flat(Number.POSITIVE_INFINITY) as unknown[];
   if (!outputs.every((o) => isTensor(o))) {
-    throw new ValueError('exportOnnx', "the model's forward must return a tensor or an array of tensors");
+    throw new ValueError(
+      'exportOnnx',
+      "the model's forward must return a tensor or (nested) arrays of tensors",
+    );
   }
   const outputNames = checkNames('outputNames', options.outputNames, outputs.length);
   const g = tracer.graph;

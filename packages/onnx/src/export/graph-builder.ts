@@ -138,6 +138,31 @@ export class GraphBuilder {
     return name;
   }
 
+  /**
+   * A float initializer of `dims` holding `values`: weights rearranged at export time (the recurrent
+   * layers'), named `key` under the current module path (`lstm.W_l0`), like parameters, so an imported
+   * model's stateDict has readable keys. A layer called twice writes its weights once.
+   */
+  floats(values: Float32Array | Float64Array, dims: readonly number[], key: string): string {
+    const scope = this.#source.scope();
+    const name = scope === '' ? key : `${scope}.${key}`;
+    if (this.#initialized.has(name)) return name;
+    this.#initialized.add(name);
+    this.initializers.push({
+      name,
+      dims: dims.map(BigInt),
+      dataType: onnxDataType(values instanceof Float64Array ? 'float64' : 'float32'),
+      rawData: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)),
+      floatData: [],
+      int32Data: [],
+      int64Data: [],
+      doubleData: [],
+      uint64Data: [],
+      externalData: [],
+    });
+    return name;
+  }
+
   /** A scalar initializer of `dtype` (the constants of decompositions: 1 of log1p, ...). */
   scalar(value: number, dtype: DType): string {
     const name = this.fresh('const');

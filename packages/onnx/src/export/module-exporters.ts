@@ -1,25 +1,18 @@
-import { BatchNorm1d, BatchNorm2d, Conv1d, LayerNorm, Linear, type Module } from '@nn/nn';
+import { BatchNorm1d, BatchNorm2d, Conv1d, LayerNorm, Linear } from '@nn/nn';
 import { ones, type Tensor, zeros } from '@nn/tensor';
-import type { GraphBuilder, GraphValue } from './graph-builder';
+import type { ModuleExporter } from './exporter-types';
+import type { GraphBuilder } from './graph-builder';
+import { recurrent } from './recurrent-exporter';
 
-/**
- * Layers written as one ONNX op instead of the ops their forward runs (Gemm instead of Transpose + MatMul
- * + Add, BatchNormalization instead of its arithmetic, a 1-d Conv instead of Reshape + 2-d Conv + Reshape): what ONNX Runtime's fused kernels and other
- * importers expect to see. A layer called with other inputs (or BatchNorm in a form with no ONNX op) is
- * traced op by op instead.
- */
-export interface ModuleExporter {
-  /** Whether this module, called with these arguments, is exported as a whole. */
-  accepts(module: Module, args: readonly unknown[], opset: number): boolean;
-  /** Writes its nodes; returns the output's name and batch axis. */
-  emit(g: GraphBuilder, module: Module, x: GraphValue): { name: string; batchAxis: number | null };
-}
+export type { ModuleExporter, ModuleOutput } from './exporter-types';
 
 const param = (g: GraphBuilder, t: Tensor) => g.value(t).name;
+const input = (g: GraphBuilder, args: readonly unknown[]) => g.value(args[0] as Tensor);
 
 const linear: ModuleExporter = {
   accepts: (m, args) => m instanceof Linear && args.length === 1,
-  emit(g, m, x) {
+  emit(g, m, args) {
+    const x = input(g, args);
     const { weight, bias } = m as Linear;
     if (x.shape.length === 2) {
       const inputs = [x.name, param(g, weight)];
@@ -39,7 +32,8 @@ const batchNorm: ModuleExporter = {
     m.running_mean !== null &&
     m.running_var !== null &&
     args.length === 1,
-  emit(g, m, x) {
+  emit(g, m, args) {
+    const x = input(g, args);
     const bn = m as BatchNorm2d;
     const c = bn.numFeatures;
     const inputs = [
@@ -58,7 +52,8 @@ const batchNorm: ModuleExporter = {
 
 const layerNorm: ModuleExporter = {
   accepts: (m, args, opset) => m instanceof LayerNorm && args.length === 1 && opset >= 17,
-  emit(g, m, x) {
+  emit(g, m, args) {
+    const x = input(g, args);
     const ln = m as LayerNorm;
     const shape = ln.normalizedShape;
     const inputs = [x.name, param(g, ln.weight ?? ones(shape))];
@@ -74,7 +69,8 @@ const layerNorm: ModuleExporter = {
 const conv1d: ModuleExporter = {
   accepts: (m, args) =>
     m instanceof Conv1d && m.paddingMode === 'zeros' && args.length === 1 && (args[0] as Tensor).ndim === 3,
-  emit(g, m, x) {
+  emit(g, m, args) {
+    const x = input(g, args);
     const conv = m as Conv1d;
     const [k] = conv.kernelSize as [number];
     const [d] = conv.dilation as [number];
@@ -90,4 +86,4 @@ const conv1d: ModuleExporter = {
 };
 
 /** The layers with an ONNX op of their own. */
-export const moduleExporters: readonly ModuleExporter[] = [linear, conv1d, batchNorm, layerNorm];
+export const moduleExporters: readonly ModuleExporter[] = [linear, conv1d, batchNorm, layerNorm, recurrent];

@@ -11,30 +11,14 @@ import {
   type PadAttrs,
   type PoolAttrs,
   type ReduceAttrs,
-  type Tensor,
 } from '@nn/tensor';
 import { onnxDataType } from '../proto/tensor-proto';
+import { scaledDotProductAttention } from './attention-exporter';
 import { broadcastAxis, openShape, reducedAxis, reshapedAxis } from './batch-axis';
+import type { ExportedOutput, OpContext, OpExporter } from './exporter-types';
 import { GraphBuilder, type GraphValue } from './graph-builder';
 
-/** What an op exporter sees of one traced op call. */
-export interface OpContext {
-  readonly g: GraphBuilder;
-  readonly op: string;
-  readonly attrs: Readonly<Record<string, unknown>>;
-  readonly inputs: readonly GraphValue[];
-  /** The op's traced input tensors (for values known at export time, as clamp's bounds). */
-  readonly tensors: readonly Tensor[];
-  /** The op's traced outputs (for their shapes and dtypes). */
-  readonly outputs: readonly Tensor[];
-  readonly opset: number;
-}
-
-/** One output of an exported op: its graph name and batch axis (or a value that must not be used). */
-export type ExportedOutput = { name: string; batchAxis: number | null } | GraphValue;
-
-/** Writes the ONNX nodes of one @nn op call; returns one entry per op output. */
-export type OpExporter = (c: OpContext) => ExportedOutput[];
+export type { ExportedOutput, OpContext, OpExporter } from './exporter-types';
 
 const ORDER: DType[] = ['bool', 'int32', 'float32', 'float64'];
 const promoted = (values: readonly GraphValue[]): DType =>
@@ -454,4 +438,7 @@ export const opExporters: Partial<Record<OpName, OpExporter>> = {
       { name: c.g.node1('GatherElements', [x.name, index.name], { axis: dim }), batchAxis: index.batchAxis },
     ];
   },
+
+  // ---- attention ----
+  scaledDotProductAttention,
 };

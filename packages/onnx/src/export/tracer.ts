@@ -2,7 +2,7 @@ import type { Module, RemovableHandle } from '@nn/nn';
 import { NNError, type Tensor } from '@nn/tensor';
 import { addDispatchObserver, type DispatchEvent, type DispatchObserver } from '@nn/tensor/kernel';
 import { GraphBuilder, type GraphValue } from './graph-builder';
-import { type ModuleExporter, moduleExporters } from './module-exporters';
+import { type ModuleExporter, type ModuleOutput, moduleExporters } from './module-exporters';
 import { type ExportedOutput, type OpExporter, opExporters } from './op-exporters';
 
 const exporterOf = (op: string): OpExporter | undefined => (opExporters as Record<string, OpExporter>)[op];
@@ -21,6 +21,10 @@ interface OpFrame {
 
 const isTensorLike = (v: unknown): v is Tensor =>
   typeof v === 'object' && v !== null && 'storage' in v && 'shape' in v && 'strides' in v;
+
+/** The tensors of a nested module output (`[output, [hN, cN]]`), in order. */
+const tensorsOf = (v: unknown): Tensor[] =>
+  Array.isArray(v) ? v.flatMap(tensorsOf) : isTensorLike(v) ? [v] : [];
 
 /**
  * Watches one forward pass: a dispatcher observer turns every op into ONNX nodes, and forward hooks on the
@@ -67,9 +71,9 @@ export class Tracer {
         if (!frame?.exporter || this.#error !== undefined) return undefined;
         this.#modules.push({ path, exporter: undefined }); // node names under this layer's path
         this.#guard(`${m.constructor.name} (${path || 'the model'})`, () => {
-          const x = this.graph.value(args[0] as Tensor);
-          const out = frame.exporter!.emit(this.graph, m, x);
-          this.#bind(output as Tensor, out);
+          const out = frame.exporter!.emit(this.graph, m, args);
+          if (!Array.isArray(out)) this.#bind(output as Tensor, out as ModuleOutput);
+          else for (const [i, t] of tensorsOf(output).entries()) this.#bind(t, out[i]!);
         });
         this.#modules.pop();
         return undefined;

@@ -45,6 +45,15 @@ export class NodeAttributes {
     return this.#get(name, fallback, Array.isArray, 'a list of ints');
   }
 
+  strings(name: string, fallback?: string[]): string[] {
+    return this.#get(
+      name,
+      fallback,
+      (v) => Array.isArray(v) && v.every((s) => typeof s === 'string'),
+      'a list of strings',
+    );
+  }
+
   tensor(name: string): Tensor {
     const proto = this.#get<Parameters<typeof protoToTensor>[0]>(
       name,

@@ -14,19 +14,10 @@ import {
 } from '@nn/tensor';
 import { OnnxDataType } from '../proto/onnx-schema';
 import { nnDtype } from '../proto/tensor-proto';
-import type { NodeAttributes } from './node-attributes';
+import type { OnnxOp, OpCall } from './onnx-op';
+import { recurrentOps } from './recurrent-ops';
 
-/** One node to run: its inputs (undefined for an omitted optional one), attributes and the model's opset. */
-export interface OpCall {
-  readonly inputs: readonly (Tensor | undefined)[];
-  readonly a: NodeAttributes;
-  readonly opset: number;
-  /** `node 'name' (OpType)`, for errors. */
-  readonly where: string;
-}
-
-/** Computes an ONNX op with @nn ops (so autograd records it and imported models train). */
-export type OnnxOp = (c: OpCall) => Tensor | Tensor[];
+export type { OnnxOp, OpCall } from './onnx-op';
 
 const fail = (c: OpCall, message: string): never => {
   throw new ValueError('importOnnx', `${c.where}: ${message}`);
@@ -455,4 +446,5 @@ export const onnxOps: Record<string, OnnxOp> = {
   ReduceMin: reduction((x, d, k) => x.amin(d, { keepdim: k }), 18),
   ArgMax: (c) => argReduce(c, true),
   ArgMin: (c) => argReduce(c, false),
+  ...recurrentOps,
 };

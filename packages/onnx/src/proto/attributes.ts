@@ -14,7 +14,8 @@ export type AttributeValue =
   | string
   | readonly number[]
   | { float: number }
-  | { floats: readonly number[] };
+  | { floats: readonly number[] }
+  | { strings: readonly string[] };
 
 /**
  * An ONNX attribute. Numbers are ints (ONNX's INT/INTS, the common case: axes, strides, flags); floats are
@@ -27,11 +28,17 @@ export function attribute(name: string, value: AttributeValue): AttributeProto {
   }
   if ('float' in value) return { ...base(name, OnnxAttributeType.FLOAT), f: value.float };
   if ('floats' in value) return { ...base(name, OnnxAttributeType.FLOATS), floats: [...value.floats] };
+  if ('strings' in value) {
+    const strings = value.strings.map((v) => new TextEncoder().encode(v));
+    return { ...base(name, OnnxAttributeType.STRINGS), strings };
+  }
   return { ...base(name, OnnxAttributeType.INTS), ints: (value as readonly number[]).map(BigInt) };
 }
 
 /** A read attribute: ints/floats as numbers, strings decoded, tensors as their proto. */
-export function attributeValue(a: AttributeProto): number | string | number[] | AttributeProto['t'] {
+export function attributeValue(
+  a: AttributeProto,
+): number | string | number[] | string[] | AttributeProto['t'] {
   switch (a.type) {
     case OnnxAttributeType.INT:
       return Number(a.i ?? 0n);
@@ -43,6 +50,8 @@ export function attributeValue(a: AttributeProto): number | string | number[] | 
       return a.ints.map(Number);
     case OnnxAttributeType.FLOATS:
       return [...a.floats];
+    case OnnxAttributeType.STRINGS:
+      return a.strings.map((v) => new TextDecoder().decode(v));
     case OnnxAttributeType.TENSOR:
       return a.t;
     default:
