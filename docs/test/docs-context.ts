@@ -1,6 +1,5 @@
 // The names the guides' snippets use without defining them (a model, a loader, a batch, ...): each snippet
 // runs as written, in a scope where these exist, as a reader's surrounding program would provide them.
-import { fileURLToPath } from 'node:url';
 import '@nn/autograd';
 import { DataLoader, TensorDataset } from '@nn/data';
 import { Flatten, Linear, ReLU, Sequential } from '@nn/nn';
@@ -41,7 +40,5 @@ export function docsContext() {
     yTrain: randint(0, 10, [64]),
     xTest: randn([16, 1, 28, 28]),
     yTest: randint(0, 10, [16]),
-    // a torch.nn.LSTM(4, 8, num_layers=2, batch_first=True) state dict written by PyTorch (fixtures/make-torch-lstm.py)
-    torchLstmPath: fileURLToPath(new URL('./fixtures/torch-lstm.safetensors', import.meta.url)),
   };
 }
