@@ -482,9 +482,18 @@ function readHeader(
   return { metadata, layout };
 }
 
-/** A fresh typed array of `dtype` holding the little-endian elements of `bytes[begin, end)`. */
+/**
+ * One frozen zero-length array per dtype, shared by all empty tensors: a header of millions of empty tensors
+ * would otherwise allocate an array (about 200 bytes) for each; with no elements, sharing is unobservable.
+ */
+const EMPTY = Object.fromEntries(
+  Object.entries(DTYPES).map(([dtype, { array }]) => [dtype, Object.freeze(new array(0))]),
+) as { [D in SafetensorsDtype]: SafetensorsArrays[D] };
+
+/** A typed array of `dtype` holding the little-endian elements of `bytes[begin, end)`, fresh unless empty. */
 function copyData(bytes: Uint8Array, dtype: SafetensorsDtype, begin: number, end: number) {
   const { size, array } = DTYPES[dtype];
+  if (begin === end) return EMPTY[dtype];
   const at = bytes.byteOffset + begin;
   if (HOST_LITTLE_ENDIAN && at % size === 0) {
     // slice() of an aligned view: one copy, without reading `.buffer` of a fresh small array (which moves
