@@ -247,7 +247,7 @@ describe('decodeSafetensors', () => {
       `{"w":${entry}]`,
       `{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]]}`,
       `{"w":${entry},"x":}`,
-      `{"wq":${entry}}`,
+      `{"w\\q":${entry}}`,
       '{"w":tru}',
     ]) {
       rejects(file(broken, 4), 'header is not valid JSON (at character ');
