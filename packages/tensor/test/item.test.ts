@@ -6,7 +6,12 @@ describe('item', () => {
     expect(tensor(true).item()).toBe(true);
     expect(tensor([false]).item()).toBe(false);
     expect(tensor([1, 2, 3]).gt(2).any().item()).toBe(true);
-    expect(tensor([[1, 2]]).eq(0).all().item()).toBe(false);
+    expect(
+      tensor([[1, 2]])
+        .eq(0)
+        .all()
+        .item(),
+    ).toBe(false);
   });
 
   it('returns a number for float and int tensors', () => {
