@@ -36,7 +36,7 @@ function train(steps: number): number[] {
     const loss = lossFn.call(model.call(x) as Tensor, y) as Tensor;
     loss.backward();
     optimizer.step();
-    losses.push(loss.item());
+    losses.push(Number(loss.item()));
   }
   return losses;
 }

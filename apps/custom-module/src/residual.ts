@@ -70,7 +70,7 @@ export function fitResidualNet({ steps = 300, seed = 0 } = {}): { model: Residua
     const loss = lossFn.call(model.call(x), y) as Tensor;
     loss.backward();
     optimizer.step();
-    losses.push(loss.item());
+    losses.push(Number(loss.item()));
   }
   return { model, losses };
 }

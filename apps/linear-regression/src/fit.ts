@@ -30,13 +30,13 @@ export function fitLinearRegression({ samples = 256, steps = 200, lr = 0.1, seed
     const loss = lossFn.call(model.call(x) as Tensor, y) as Tensor;
     loss.backward();
     optimizer.step();
-    losses.push(loss.item());
+    losses.push(Number(loss.item()));
   }
   return {
     trueWeight,
     trueBias,
     weight: Array.from(model.weight.dataSync()),
-    bias: model.bias!.item(),
+    bias: Number(model.bias!.item()),
     losses,
   };
 }

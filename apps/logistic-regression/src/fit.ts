@@ -29,15 +29,15 @@ export function fitLogisticRegression({ samples = 512, steps = 300, lr = 0.5, se
     const loss = lossFn.call(model.call(x) as Tensor, y) as Tensor;
     loss.backward();
     optimizer.step();
-    losses.push(loss.item());
+    losses.push(Number(loss.item()));
   }
   const predicted = (model.call(x) as Tensor).gt(0).float();
-  const accuracy = predicted.eq(y).float().mean().item();
+  const accuracy = Number(predicted.eq(y).float().mean().item());
   return {
     trueWeight,
     trueBias,
     weight: Array.from(model.weight.dataSync()),
-    bias: model.bias!.item(),
+    bias: Number(model.bias!.item()),
     accuracy,
     losses,
   };

@@ -53,12 +53,12 @@ describe('Module.to keeps Parameter identity (torch param.data = ...)', () => {
     const model = new Sequential(new Linear(2, 3), new Linear(3, 1));
     const optimizer = new SGD(model.parameters(), { lr: 0.5 });
     const last = model.at(1) as Linear;
-    const bias = last.bias!.item();
+    const bias = Number(last.bias!.item());
     model.double().float();
     squaredOutput(model, ones([1, 2])).backward();
     optimizer.step();
     expect(last.bias!.grad).not.toBeNull();
-    expect(last.bias!.item()).toBeCloseTo(bias - 0.5 * last.bias!.grad!.item(), 6);
+    expect(last.bias!.item()).toBeCloseTo(bias - 0.5 * Number(last.bias!.grad!.item()), 6);
   });
 
   it('converts a parameter shared by two modules once, keeps frozen ones frozen and leaves buffers replaced', () => {

@@ -236,6 +236,25 @@ describe('decodeSafetensors', () => {
     latin1[8 + 5] = 0xe9; // Latin-1 "é", not UTF-8
     rejects(latin1, 'header is not valid UTF-8');
     rejects(file('{"a": '), 'header is not valid JSON (');
+    // The header is read one entry at a time; every way the text around the entries can be broken is caught.
+    const entry = JSON.stringify(f32([1]));
+    for (const broken of [
+      `{"w":${entry},}`,
+      `{"w":${entry}} x`,
+      `{"w" ${entry}}`,
+      `{w:${entry}}`,
+      `{"w":${entry}`,
+      `{"w":${entry}]`,
+      `{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]]}`,
+      `{"w":${entry},"x":}`,
+      `{"w\\q":${entry}}`,
+      '{"w":tru}',
+    ]) {
+      rejects(file(broken, 4), 'header is not valid JSON (at character ');
+    }
+    // JSON whitespace anywhere between tokens is fine.
+    const spaced = decodeSafetensors(file(`{ \n"w" :\t${entry} ,\r"__metadata__": null }  `, 4));
+    expect(Object.keys(spaced.tensors)).toEqual(['w']);
     rejects(file('[1, 2]'), 'header must be a JSON object starting with "{", got "[1, 2]"');
     rejects(file('  {}'), 'header must be a JSON object starting with "{"');
     rejects(file(''), 'header must be a JSON object starting with "{", got ""');

@@ -340,12 +340,16 @@ export class Tensor implements TensorView {
     return sliceOut(backend.readSync(x.storage), x);
   }
 
-  /** The value of a one-element tensor as a JS number (booleans for bool tensors, as PyTorch). */
-  item(): number {
+  /**
+   * The value of a one-element tensor: a boolean for a bool tensor, else a number, as PyTorch's `.item()`
+   * returns True/False or a float/int. Narrow with `typeof`, or `Number(x.item())` where a number is needed.
+   */
+  item(): number | boolean {
     if (this.numel() !== 1) {
       throw new ValueError('item', `a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
     }
-    return this.dataSync()[0]!;
+    const value = this.dataSync()[0]!;
+    return this.dtype === 'bool' ? value !== 0 : value;
   }
 
   /** Nested arrays of numbers (booleans for bool tensors), as torch's `tolist()`. */

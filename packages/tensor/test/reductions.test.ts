@@ -41,11 +41,11 @@ describe('reduction accuracy', () => {
     let reference = 0;
     for (const v of values) reference += v;
     const x = Tensor.fromArray(values, [n]);
-    const total = sum(x).item();
+    const total = Number(sum(x).item());
     expect(Math.abs(total - reference) / reference).toBeLessThan(1e-7);
-    const rows = sum(x.reshape(1024, 1024).t(), 0).sum().item();
+    const rows = Number(sum(x.reshape(1024, 1024).t(), 0).sum().item());
     expect(Math.abs(rows - reference) / reference).toBeLessThan(1e-7);
-    expect(Math.abs(mean(x).item() - reference / n) / (reference / n)).toBeLessThan(1e-7);
+    expect(Math.abs(Number(mean(x).item()) - reference / n) / (reference / n)).toBeLessThan(1e-7);
   });
 
   it('keeps the variance of values with a large mean', () => {

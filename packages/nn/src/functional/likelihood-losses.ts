@@ -57,7 +57,7 @@ export function gaussianNllLoss(
   }
   checkBroadcast(op, 'input and target', input, target);
   // As PyTorch (on the CPU, where the values can be read without a device round trip).
-  if (v.device === 'cpu' && v.numel() > 0 && v.amin().item() < 0) {
+  if (v.device === 'cpu' && v.numel() > 0 && Number(v.amin().item()) < 0) {
     throw new ValueError(op, 'var has negative entry/entries');
   }
   // Clamped without recording (torch clamps under no_grad): the value is max(var, eps), the gradient

@@ -272,7 +272,7 @@ export function binaryCrossEntropy(
   sameShape('binaryCrossEntropy', input, target);
   // As PyTorch (on the CPU, where the values can be read without a device round trip): probabilities only.
   if (input.device === 'cpu' && input.numel() > 0) {
-    const [low, high] = [input.amin().item(), input.amax().item()];
+    const [low, high] = [Number(input.amin().item()), Number(input.amax().item())];
     if (!(low >= 0 && high <= 1)) {
       throw new ValueError(
         'binaryCrossEntropy',

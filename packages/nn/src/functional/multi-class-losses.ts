@@ -65,7 +65,7 @@ function checkScores(op: string, input: Tensor, target: Tensor, targetNdim: (n: 
 /** Throws unless every value of `t` lies in [low, high) (on the CPU, where it can be read). */
 function checkRange(op: string, t: Tensor, low: number, high: number, what: string): void {
   if (t.device !== 'cpu' || t.numel() === 0) return;
-  const [min, max] = [t.amin().item(), t.amax().item()];
+  const [min, max] = [Number(t.amin().item()), Number(t.amax().item())];
   if (min < low || max >= high) {
     throw new IndexError(op, `${what} must lie in [${low}, ${high}), got values in [${min}, ${max}]`);
   }

@@ -102,7 +102,7 @@ abstract class BatchNormBase extends Module {
     let factor = this.momentum ?? 0;
     if (this.training && this.trackRunningStats && this.num_batches_tracked) {
       this.num_batches_tracked.add_(1);
-      if (this.momentum === null) factor = 1 / this.num_batches_tracked.item();
+      if (this.momentum === null) factor = 1 / Number(this.num_batches_tracked.item());
     }
     const useBatchStats = this.training || (this.running_mean === null && this.running_var === null);
     const keepStats = !this.training || this.trackRunningStats;

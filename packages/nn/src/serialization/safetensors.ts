@@ -90,8 +90,6 @@ const UNSUPPORTED_SPEC_DTYPES = new Set([
 
 const HOST_LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
-const COLON = /[ \t\n\r]*:/y;
-
 /** Reverses the bytes of each `size`-byte element in place: safetensors data is little-endian. */
 function swapBytes(bytes: Uint8Array, size: number): void {
   for (let i = 0; i < bytes.length; i += size) bytes.subarray(i, i + size).reverse();
@@ -159,44 +157,6 @@ function compareCodePoints(a: string, b: string): number {
     return x - y;
   }
   return a.length - b.length;
-}
-
-/**
- * Counts the keys of a valid JSON object's top level, duplicates included (JSON.parse silently keeps the
- * last), calling `onKey` with each when given. One pass over the text, allocating nothing without `onKey`.
- */
-function scanTopLevelKeys(json: string, onKey?: (key: string) => void): number {
-  let count = 0;
-  let depth = 0;
-  for (let i = 0; i < json.length; i++) {
-    const c = json.charCodeAt(i);
-    if (c === 0x22 /* " */) {
-      let end = i + 1;
-      for (let e = json.charCodeAt(end); e !== 0x22; e = json.charCodeAt(end)) end += e === 0x5c ? 2 : 1;
-      COLON.lastIndex = end + 1;
-      if (depth === 1 && COLON.test(json)) {
-        count++;
-        onKey?.(JSON.parse(json.slice(i, end + 1)) as string);
-      }
-      i = end;
-    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      depth++;
-    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
-      depth--;
-    }
-  }
-  return count;
-}
-
-/** The first top-level key of `json` that appears twice, if any. */
-function duplicateKey(json: string): string | undefined {
-  const seen = new Set<string>();
-  let duplicate: string | undefined;
-  scanTopLevelKeys(json, (key) => {
-    if (duplicate === undefined && seen.has(key)) duplicate = key;
-    seen.add(key);
-  });
-  return duplicate;
 }
 
 /**
@@ -284,6 +244,22 @@ export function encodeSafetensors(
  * @example const { tensors, metadata } = decodeSafetensors(new Uint8Array(await res.arrayBuffer()));
  */
 export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
+  const tensors: Record<string, SafetensorsTensor> = Object.create(null);
+  const metadata = readSafetensors(bytes, (name, tensor) => {
+    tensors[name] = tensor;
+  });
+  return { tensors, metadata };
+}
+
+/**
+ * {@link decodeSafetensors} one tensor at a time, in data order: `onTensor` gets each tensor once all the file
+ * is checked (bar `BOOL` bytes, checked as each is copied), so a caller converting tensors (like `load`) never
+ * holds both forms of them all. Returns the metadata.
+ */
+export function readSafetensors(
+  bytes: Uint8Array,
+  onTensor: (name: string, tensor: SafetensorsTensor) => void,
+): Record<string, string> | null {
   const fail: (problem: string, tensor?: string) => never = (problem, tensor) => {
     throw new SafetensorsError('decodeSafetensors', problem, tensor);
   };
@@ -299,13 +275,24 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
     fail(`header length ${headerBytes} runs past the end of the ${bytes.length}-byte file`);
   }
   const dataLength = bytes.length - dataStart;
-  // The header's text and JSON tree die with readHeader's frame, before the tensors are allocated.
+  // The header's text dies with readHeader's frame, before the tensors are allocated.
   const { metadata, layout } = readHeader(bytes.subarray(8, dataStart), dataLength, fail);
+  const { names, dtypes, shapes, begins, ends } = layout;
 
-  layout.sort((a, b) => a.begin - b.begin || a.end - b.end);
+  // Writers emit tensors in data order, so the sort is usually skipped.
+  const order = Uint32Array.from(names, (_, i) => i);
+  if (
+    begins.some(
+      (begin, i) =>
+        i > 0 && (begin < begins[i - 1]! || (begin === begins[i - 1]! && ends[i]! < ends[i - 1]!)),
+    )
+  ) {
+    order.sort((a, b) => begins[a]! - begins[b]! || ends[a]! - ends[b]!);
+  }
   let covered = 0;
   let previous = '';
-  for (const { name, begin, end } of layout) {
+  for (const i of order) {
+    const [name, begin, end] = [names[i]!, begins[i]!, ends[i]!];
     if (begin > covered) fail(`bytes [${covered},${begin}) of the data section belong to no tensor`, name);
     if (begin < covered)
       fail(`data_offsets [${begin},${end}] overlap tensor ${JSON.stringify(previous)}`, name);
@@ -316,25 +303,123 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
     fail(`the data section has ${dataLength - covered} trailing bytes after the last tensor`);
   }
 
-  const tensors: Record<string, SafetensorsTensor> = Object.create(null);
-  for (const { name, dtype, shape, begin, end } of layout) {
-    const data = copyData(bytes, dtype, dataStart + begin, dataStart + end);
+  for (const i of order) {
+    const [name, dtype] = [names[i]!, dtypes[i]!];
+    const data = copyData(bytes, dtype, dataStart + begins[i]!, dataStart + ends[i]!);
     if (dtype === 'BOOL') {
       const bad = (data as Uint8Array).findIndex((v) => v > 1);
       if (bad >= 0) fail(`BOOL element ${bad} is ${data[bad]}, not 0 or 1`, name);
     }
-    tensors[name] = { dtype, shape, data } as SafetensorsTensor;
+    onTensor(name, { dtype, shape: shapes[i]!, data } as SafetensorsTensor);
   }
-  return { tensors, metadata };
+  return metadata;
 }
 
-/** One tensor's place in the data section, as the header declares it. */
-interface Entry {
-  name: string;
-  dtype: SafetensorsDtype;
-  shape: number[];
-  begin: number;
-  end: number;
+/**
+ * Each tensor's place in the data section, in header order, as parallel arrays: a header of millions of
+ * entries then costs a few machine words per tensor, not a parsed JSON tree plus an object per entry.
+ */
+interface Layout {
+  names: string[];
+  dtypes: SafetensorsDtype[];
+  shapes: number[][];
+  begins: number[];
+  ends: number[];
+}
+
+/** Index of the first character at or after `i` that is not JSON whitespace. */
+function skipSpace(text: string, i: number): number {
+  for (let c = text.charCodeAt(i); c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d; ) {
+    c = text.charCodeAt(++i);
+  }
+  return i;
+}
+
+/** Index just past the JSON string whose opening quote is at `i` (the text's length when unterminated). */
+function stringEnd(text: string, i: number): number {
+  for (let j = i + 1; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 0x5c /* backslash */) j++;
+    else if (c === 0x22 /* " */) return j + 1;
+  }
+  return text.length;
+}
+
+/**
+ * Index just past the JSON value starting at `i`, found by bracket depth only; the caller's JSON.parse of
+ * the slice checks that it really is one value.
+ */
+function valueEnd(text: string, i: number): number {
+  let depth = 0;
+  for (let j = i; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    if (c === 0x22) {
+      j = stringEnd(text, j) - 1;
+      if (depth === 0) return j + 1;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      depth++;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      if (depth === 0) return j;
+      if (--depth === 0) return j + 1;
+    } else if (depth === 0 && (c === 0x2c /* , */ || c <= 0x20)) {
+      return j;
+    }
+  }
+  return text.length;
+}
+
+/**
+ * Walks the header's top-level object, parsing one entry's value at a time (JSON.parse of the whole header
+ * would hold a tree of objects ~3x its size alive at once), and calls `onEntry` with each name and value.
+ * Errors keep JSON.parse's precedence: the whole text must be valid JSON, then names must be unique, then
+ * the first failing entry is reported.
+ */
+function scanHeader(
+  text: string,
+  fail: (problem: string, tensor?: string) => never,
+  onEntry: (name: string, value: unknown) => void,
+): void {
+  const invalid = (at: number, detail: string): never =>
+    fail(`header is not valid JSON (at character ${at}: ${detail})`);
+  const parse = (from: number, to: number): unknown => {
+    try {
+      return JSON.parse(text.slice(from, to));
+    } catch (error) {
+      return invalid(from, error instanceof Error ? error.message : String(error));
+    }
+  };
+  const seen = new Set<string>();
+  let duplicate: string | undefined;
+  let entryError: unknown;
+  let i = skipSpace(text, 1);
+  if (text.charCodeAt(i) !== 0x7d /* } */) {
+    for (;;) {
+      if (text.charCodeAt(i) !== 0x22) invalid(i, 'expected a double-quoted name');
+      const keyEnd = stringEnd(text, i);
+      const name = parse(i, keyEnd) as string;
+      i = skipSpace(text, keyEnd);
+      if (text.charCodeAt(i) !== 0x3a /* : */) invalid(i, "expected ':'");
+      const start = skipSpace(text, i + 1);
+      i = valueEnd(text, start);
+      const value = parse(start, i);
+      if (seen.has(name)) duplicate ??= name;
+      seen.add(name);
+      if (entryError === undefined && duplicate === undefined) {
+        try {
+          onEntry(name, value);
+        } catch (error) {
+          entryError = error;
+        }
+      }
+      i = skipSpace(text, i);
+      if (text.charCodeAt(i) === 0x7d) break;
+      if (text.charCodeAt(i) !== 0x2c) invalid(i, "expected ',' or '}'");
+      i = skipSpace(text, i + 1);
+    }
+  }
+  if (skipSpace(text, i + 1) < text.length) invalid(i + 1, 'unexpected text after the header object');
+  if (duplicate !== undefined) fail('appears more than once in the header', duplicate);
+  if (entryError !== undefined) throw entryError;
 }
 
 /** Parses and checks the JSON header: the metadata and each tensor's entry, in header order. */
@@ -342,7 +427,7 @@ function readHeader(
   headerBytes: Uint8Array,
   dataLength: number,
   fail: (problem: string, tensor?: string) => never,
-): { metadata: Record<string, string> | null; layout: Entry[] } {
+): { metadata: Record<string, string> | null; layout: Layout } {
   let text = '';
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(headerBytes);
@@ -351,27 +436,13 @@ function readHeader(
   }
   if (!text.startsWith('{'))
     fail(`header must be a JSON object starting with "{", got ${show(text.slice(0, 20))}`);
-  let header: Record<string, unknown> = {};
-  try {
-    // Valid JSON text starting with "{" is an object.
-    header = JSON.parse(text) as Record<string, unknown>;
-  } catch (error) {
-    fail(`header is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
-  }
-  // Counting keys is one cheap pass; the set of names is built only to name a duplicate.
-  if (scanTopLevelKeys(text) !== countOwnKeys(header)) {
-    fail('appears more than once in the header', duplicateKey(text));
-  }
 
   let metadata: Record<string, string> | null = null;
-  const layout: Entry[] = [];
-  // for-in over the parsed object: Object.entries would copy a pair per tensor of a huge header.
-  for (const name in header) {
-    if (!Object.hasOwn(header, name)) continue;
-    const info = header[name];
+  const layout: Layout = { names: [], dtypes: [], shapes: [], begins: [], ends: [] };
+  scanHeader(text, fail, (name, info) => {
     if (name === '__metadata__') {
       metadata = readMetadata(info, fail);
-      continue;
+      return;
     }
     if (!isObject(info)) fail(`header entry ${show(info)} is not an object`, name);
     const { dtype, shape, data_offsets: offsets } = info;
@@ -402,15 +473,27 @@ function readHeader(
     if (end > dataLength) {
       fail(`data_offsets [${begin},${end}] run past the end of the ${dataLength}-byte data section`, name);
     }
-    layout.push({ name, dtype, shape, begin, end });
-  }
-
+    layout.names.push(name);
+    layout.dtypes.push(dtype);
+    layout.shapes.push(shape);
+    layout.begins.push(begin);
+    layout.ends.push(end);
+  });
   return { metadata, layout };
 }
 
-/** A fresh typed array of `dtype` holding the little-endian elements of `bytes[begin, end)`. */
+/**
+ * One frozen zero-length array per dtype, shared by all empty tensors: a header of millions of empty tensors
+ * would otherwise allocate an array (about 200 bytes) for each; with no elements, sharing is unobservable.
+ */
+const EMPTY = Object.fromEntries(
+  Object.entries(DTYPES).map(([dtype, { array }]) => [dtype, Object.freeze(new array(0))]),
+) as { [D in SafetensorsDtype]: SafetensorsArrays[D] };
+
+/** A typed array of `dtype` holding the little-endian elements of `bytes[begin, end)`, fresh unless empty. */
 function copyData(bytes: Uint8Array, dtype: SafetensorsDtype, begin: number, end: number) {
   const { size, array } = DTYPES[dtype];
+  if (begin === end) return EMPTY[dtype];
   const at = bytes.byteOffset + begin;
   if (HOST_LITTLE_ENDIAN && at % size === 0) {
     // slice() of an aligned view: one copy, without reading `.buffer` of a fresh small array (which moves
@@ -421,13 +504,6 @@ function copyData(bytes: Uint8Array, dtype: SafetensorsDtype, begin: number, end
   const raw = new Uint8Array(bytes.subarray(begin, end));
   if (!HOST_LITTLE_ENDIAN) swapBytes(raw, size);
   return new array(raw.buffer);
-}
-
-/** The number of own enumerable keys of `object`, without the array Object.keys would build. */
-function countOwnKeys(object: object): number {
-  let count = 0;
-  for (const key in object) if (Object.hasOwn(object, key)) count++;
-  return count;
 }
 
 /** Validates `__metadata__`: `null` or an object of string values. */

@@ -2,7 +2,7 @@ import { checkOptions, type DType, Tensor, ValueError } from '@nn/tensor';
 import type { StateDict } from '../module/module';
 import { SAVE_KEYS } from '../utils/option-keys';
 import { bfloat16ToFloat32, fitsInt32, halfToFloat, int64RangeError } from './dtype-conversions';
-import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from './safetensors';
+import { encodeSafetensors, readSafetensors, type SafetensorsTensor } from './safetensors';
 
 /** Options of {@link save}. */
 export interface SaveOptions {
@@ -80,8 +80,11 @@ function toTensor(name: string, entry: SafetensorsTensor): Tensor {
  * @throws SafetensorsError for malformed files; ValueError for int64 values that do not fit int32.
  */
 export function load(bytes: Uint8Array): StateDict {
-  const { tensors } = decodeSafetensors(bytes);
   const out: StateDict = Object.create(null);
-  for (const [name, entry] of Object.entries(tensors)) out[name] = toTensor(name, entry);
+  // Converting as each tensor is read keeps one form of the tensors alive, not the decoded file and the
+  // state dict side by side.
+  readSafetensors(bytes, (name, entry) => {
+    out[name] = toTensor(name, entry);
+  });
   return out;
 }

@@ -99,7 +99,7 @@ export class ReduceLROnPlateau implements Scheduler {
 
   /** Records this epoch's metric (a number or a one-element tensor) and reduces the lr on a plateau. */
   step(metric: number | Tensor): void {
-    const current = typeof metric === 'number' ? metric : metric.item();
+    const current = typeof metric === 'number' ? metric : Number(metric.item());
     this.lastEpoch += 1;
     if (this.isBetter(current, this.best)) {
       this.best = current;
