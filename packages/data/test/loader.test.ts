@@ -168,7 +168,9 @@ describe('samplers and dataset helpers', () => {
   it('randomSplit partitions by lengths or fractions', () => {
     const parts = randomSplit(dataset(), [0.7, 0.3], new Generator(5));
     expect(parts.map((p) => p.length)).toEqual([7, 3]);
-    const seen = parts.flatMap((p) => Array.from({ length: p.length }, (_, i) => Number(p.get(i)[1]!.item())));
+    const seen = parts.flatMap((p) =>
+      Array.from({ length: p.length }, (_, i) => Number(p.get(i)[1]!.item())),
+    );
     expect(seen.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(() => randomSplit(dataset(), [3, 3])).toThrow(
       'sum of input lengths (3 + 3) does not equal the length of the input dataset (10)',
