@@ -5,7 +5,7 @@ export const usage = {
   '@nn/tensor': `
 import { tensor } from '@nn/tensor';
 const a = tensor([[1, 2], [3, 4]]);
-const total: number = a.matmul(a).sum().item();
+const total = Number(a.matmul(a).sum().item()); // item() is number | boolean (true/false for a bool tensor)
 if (total !== 54) throw new Error(\`matmul().sum() gave \${total}, expected 54\`);
 `,
   '@nn/nn': `
