@@ -3,7 +3,7 @@ import { ModuleList } from '../module/containers';
 import { Module } from '../module/module';
 import { DECODER_FORWARD_KEYS, ENCODER_KEYS, TRANSFORMER_LAYER_KEYS } from '../utils/option-keys';
 import { Dropout } from './dropout';
-import { Linear } from './linear';
+import { factoryOptions, Linear } from './linear';
 import { MultiheadAttention } from './multihead-attention';
 import { LayerNorm } from './normalization';
 import { checkModelInput, type TransformerEncoderOptions } from './transformer-encoder';
@@ -66,10 +66,7 @@ export class TransformerDecoderLayer extends Module {
     checkOptions('TransformerDecoderLayer', options, TRANSFORMER_LAYER_KEYS);
     super();
     const { dimFeedforward = 2048, dropout = 0.1, layerNormEps = 1e-5, batchFirst = false } = options;
-    const f = {
-      ...(options.dtype ? { dtype: options.dtype } : {}),
-      ...(options.device ? { device: options.device } : {}),
-    };
+    const f = factoryOptions(options);
     this.self_attn = new MultiheadAttention(dModel, nhead, { ...f, dropout, batchFirst });
     this.multihead_attn = new MultiheadAttention(dModel, nhead, { ...f, dropout, batchFirst });
     this.linear1 = new Linear(dModel, dimFeedforward, f);

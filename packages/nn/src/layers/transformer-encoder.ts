@@ -8,7 +8,7 @@ import {
   TRANSFORMER_LAYER_KEYS,
 } from '../utils/option-keys';
 import { Dropout } from './dropout';
-import { Linear } from './linear';
+import { factoryOptions, Linear } from './linear';
 import { MultiheadAttention } from './multihead-attention';
 import { LayerNorm } from './normalization';
 import { activationFn, clones, type TransformerLayerOptions } from './transformer-layer-options';
@@ -77,10 +77,7 @@ export class TransformerEncoderLayer extends Module {
     checkOptions('TransformerEncoderLayer', options, TRANSFORMER_LAYER_KEYS);
     super();
     const { dimFeedforward = 2048, dropout = 0.1, layerNormEps = 1e-5, batchFirst = false } = options;
-    const f = {
-      ...(options.dtype ? { dtype: options.dtype } : {}),
-      ...(options.device ? { device: options.device } : {}),
-    };
+    const f = factoryOptions(options);
     this.self_attn = new MultiheadAttention(dModel, nhead, { ...f, dropout, batchFirst });
     this.linear1 = new Linear(dModel, dimFeedforward, f);
     this.dropout = new Dropout(dropout);
