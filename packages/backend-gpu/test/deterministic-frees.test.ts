@@ -70,6 +70,23 @@ describe.each(TEST_MODES)("deterministic frees on 'gpu' (%s)", (mode) => {
     expect(last[0]!).toBeLessThan(first[0]!);
   });
 
+  it('numbers put on the device for an op are freed with it unless a graph saved them', async () => {
+    const x = tensor([1, 2, 3], { dtype: 'float32' }).to('gpu');
+    await synchronizeGpu();
+    const before = live();
+    const kept: Tensor[] = [];
+    for (let i = 0; i < 50; i++) kept.push(x.add(1).mul(2));
+    expect(live() - before).toBeLessThanOrEqual(2 * 50); // each step: two results, no buffer per number
+    const inplace = live();
+    for (let i = 0; i < 50; i++) x.mul_(1);
+    expect(live()).toBe(inplace);
+    // A recorded product saves its number for backward: that one must stay readable.
+    const w = tensor([1, 2, 3], { dtype: 'float32' }).to('gpu').requiresGrad_();
+    w.mul(3).sum().backward();
+    expect(await values(w.grad!)).toEqual([3, 3, 3]);
+    expect(await values(kept.at(-1)!)).toEqual([4, 6, 8]);
+  });
+
   it('F.linear and F.crossEntropy free their intermediates; the graph keeps what backward needs', async () => {
     const { x, y } = batch();
     const [cpuW, cpuB] = [randn([4, 8]).requiresGrad_(), randn([4]).requiresGrad_()];

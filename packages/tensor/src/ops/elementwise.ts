@@ -61,6 +61,27 @@ function asTensors(operands: readonly Operand[], dtype: DType, device: string): 
   return operands.map((x) => (isTensor(x) ? x : scalarTensor(x, dtype, device)));
 }
 
+/**
+ * Runs `op` over the operands with numbers put on the device, then frees those numbers' device memory when
+ * nothing can reach them: the result records no graph (which could have saved them), so on a device that
+ * manages its memory a loop of `x.add(1)` leaves no buffer per number behind (on the CPU, a no-op).
+ */
+function withDeviceScalars(
+  operands: readonly Operand[],
+  dtype: DType,
+  device: string,
+  op: (tensors: Tensor[]) => Tensor,
+): Tensor {
+  const tensors = asTensors(operands, dtype, device);
+  const result = op(tensors);
+  if (!result.requiresGrad) {
+    tensors.forEach((t, i) => {
+      if (!isTensor(operands[i]) && t.storage !== result.storage) t.dispose();
+    });
+  }
+  return result;
+}
+
 /** Applies elementwise kernel `name` out of place, with broadcasting and type promotion. */
 export function elementwise(
   name: string,
@@ -70,11 +91,13 @@ export function elementwise(
 ): Tensor {
   const ref = firstTensor(name, operands);
   const { compute, out } = plan(name, operands);
-  return runKernel(name, asTensors(operands, compute, ref.device), {
-    dtype: out,
-    ...(scalar === undefined ? {} : { scalar }),
-    ...(scalar2 === undefined ? {} : { scalar2 }),
-  });
+  return withDeviceScalars(operands, compute, ref.device, (tensors) =>
+    runKernel(name, tensors, {
+      dtype: out,
+      ...(scalar === undefined ? {} : { scalar }),
+      ...(scalar2 === undefined ? {} : { scalar2 }),
+    }),
+  );
 }
 
 /**
@@ -103,11 +126,13 @@ export function elementwiseInplace(
       `result type ${out} can't be cast to the desired output type ${target.dtype}; use the out-of-place form`,
     );
   }
-  return runInplace(name, target, asTensors(operands, compute, target.device), {
-    dtype: promoteTypes(out, target.dtype) === target.dtype ? target.dtype : out,
-    ...(scalar === undefined ? {} : { scalar }),
-    ...(scalar2 === undefined ? {} : { scalar2 }),
-  });
+  return withDeviceScalars(operands, compute, target.device, (tensors) =>
+    runInplace(name, target, tensors, {
+      dtype: promoteTypes(out, target.dtype) === target.dtype ? target.dtype : out,
+      ...(scalar === undefined ? {} : { scalar }),
+      ...(scalar2 === undefined ? {} : { scalar2 }),
+    }),
+  );
 }
 
 /** `input + alpha * other`. */
