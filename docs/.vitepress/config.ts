@@ -9,6 +9,7 @@ const apiSidebar = existsSync(apiSidebarPath) ? JSON.parse(readFileSync(apiSideb
 const guide = [
   ['getting-started', 'Getting started'],
   ['coming-from-pytorch', 'Coming from PyTorch'],
+  ['features', 'PyTorch features'],
   ['tensors', 'Tensors'],
   ['op-table', 'The op table and backends'],
   ['autograd', 'Autograd'],
