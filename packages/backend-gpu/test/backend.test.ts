@@ -1,7 +1,7 @@
 import '@nn/autograd';
 import { coverage, manualSeed, oneHot, randn, type Tensor, tensor } from '@nn/tensor';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { gpuBackendInfo, registerGpuBackend, unregisterGpuBackend } from '../src';
+import { gpuBackendInfo, registerGpuBackend, synchronizeGpu, unregisterGpuBackend } from '../src';
 import { expectSameAsCpu, values } from './support/compare';
 import { DAWN_BACKEND, TEST_MODES } from './support/modes';
 
@@ -217,6 +217,21 @@ describe.each(TEST_MODES)("the 'gpu' backend on %s", (mode) => {
     if (sync) await expectSameAsCpu((x) => x.maskedSelect(x.gt(0)), [tensor([1, -2, 3])]);
     else await expectAsyncFallbackErrors();
     warn.mockRestore();
+  });
+
+  it('reports live and peak device bytes', async () => {
+    await synchronizeGpu();
+    const start = gpuBackendInfo()!;
+    const a = randn([1000]).to('gpu');
+    const b = a.mul(2);
+    await synchronizeGpu();
+    expect(gpuBackendInfo()!.liveBytes - start.liveBytes).toBe(8000);
+    a.dispose();
+    b.dispose();
+    await synchronizeGpu();
+    const end = gpuBackendInfo()!;
+    expect(end.liveBytes).toBe(start.liveBytes);
+    expect(end.peakBytes).toBeGreaterThanOrEqual(start.liveBytes + 8000);
   });
 
   it('reports its mode and native kernels in coverage()', () => {

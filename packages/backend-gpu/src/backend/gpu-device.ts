@@ -54,6 +54,16 @@ export class GpuDevice {
     return this.runtime.buffers.live;
   }
 
+  /** Bytes of the device buffers alive now. */
+  get liveBytes(): number {
+    return this.runtime.buffers.liveBytes;
+  }
+
+  /** The most bytes of device buffers alive at once since the device was registered. */
+  get peakBytes(): number {
+    return this.runtime.buffers.peakBytes;
+  }
+
   /** The counters of the runtime's pool of released buffers. */
   get pool(): BufferPoolStats {
     return this.runtime.poolStats();

@@ -137,6 +137,13 @@ export async function unregisterGpuBackend(device: string = DEFAULT_GPU_DEVICE):
 export interface GpuMemoryInfo {
   /** Buffers handed out and not yet freed: watch it stay flat across training steps. */
   readonly liveBuffers: number;
+  /** Bytes of those buffers (4 per float32 value; the pool's bytes are in {@link GpuMemoryInfo.pool}). */
+  readonly liveBytes: number;
+  /**
+   * The most bytes of live buffers at once since the device was registered, as `torch.cuda.max_memory_allocated`
+   * (the pool's released buffers not counted).
+   */
+  readonly peakBytes: number;
   /**
    * The pool of released buffers that later results reuse (bounded by the `poolBytes` option): on
    * `webgpu` every kernel output comes from it when a buffer of its size is free; on `webasm` and `cpu`,
@@ -158,6 +165,8 @@ export function gpuBackendInfo(
     registered && {
       ...registered.info,
       liveBuffers: registered.device.liveBuffers,
+      liveBytes: registered.device.liveBytes,
+      peakBytes: registered.device.peakBytes,
       pool: registered.device.pool,
     }
   );

@@ -31,7 +31,7 @@ export class DeviceBuffer {
     this.mode = mode;
     this.op = op;
     this.#memory = memory;
-    memory.track();
+    memory.track(this.length * 4);
   }
 
   /** Whether {@link release} has run. */
@@ -72,7 +72,7 @@ export class DeviceBuffer {
     this.#released = true;
     const raw = this.#raw;
     this.#raw = undefined;
-    this.#memory.release(raw);
+    this.#memory.release(raw, this.length * 4);
   }
 
   /** Same as {@link release}, for `using` declarations. */

@@ -69,14 +69,14 @@ export class ResultMemory {
     return this.#hostArrays?.take(length * 4) ?? new Float32Array(length);
   }
 
-  /** Records a new result. */
-  track(): void {
-    this.live.track();
+  /** Records a new result of `bytes` bytes. */
+  track(bytes: number): void {
+    this.live.track(bytes);
   }
 
-  /** Records that a result was released, and pools or frees its memory. */
-  release(raw: unknown): void {
-    this.live.untrack();
+  /** Records that a result of `bytes` bytes was released, and pools or frees its memory. */
+  release(raw: unknown, bytes: number): void {
+    this.live.untrack(bytes);
     if (!this.#closed && this.#gpuBuffers && isWebGpuResult(raw)) {
       const buffer = reclaimBuffer(raw);
       if (buffer) this.#gpuBuffers.give(buffer, buffer.size);
