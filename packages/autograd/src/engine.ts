@@ -73,7 +73,7 @@ function accumulate(previous: Tensor | undefined, g: Tensor): Tensor {
 }
 
 /** Adds `g` into `variable.grad`: a fresh tensor the first time, in place afterwards (unless recording). */
-function accumulateIntoLeaf(variable: Tensor, g: Tensor, createGraph: boolean): void {
+export function accumulateIntoLeaf(variable: Tensor, g: Tensor, createGraph: boolean): void {
   const current = variable.grad;
   if (createGraph) {
     variable.grad = current ? current.add(g) : g;
