@@ -66,17 +66,23 @@ function run(c: LbfgsCase, steps = c.losses.length) {
 
 describe.each(Object.entries(cases))('LBFGS %s', (_name, c) => {
   // float32 runs agree to float32 rounding: line-search scalars are float64 here, 0-d float32 in torch
+  // (on Rosenbrock's curved valley a float32 loss can differ by 0.3% after a few line searches)
   const tol = c.dtype === 'float64' ? { rtol: 1e-7, atol: 1e-9 } : { rtol: 2e-3, atol: 2e-4 };
+  const lossTol = c.dtype === 'float64' ? 1e-9 : 5e-3;
+  // float32 Rosenbrock with line search is chaotic at float32 rounding: followed step by step for the
+  // first 6 steps, then only to the same minimum
+  const chaotic = c.dtype === 'float32' && c.problem === 'rosenbrock' && c.options.lineSearchFn !== undefined;
   it("follows PyTorch's trajectory of 20 steps (losses, parameters, evaluation counts)", () => {
-    // late float32 Rosenbrock steps sit at float32 noise (loss ~1e-11), where the two libraries' roundings part
-    const steps =
-      c.dtype === 'float32' && c.problem === 'rosenbrock' && name !== 'rosenbrock/0/float32' ? 3 : 20;
-    const { seen } = run(c, steps);
+    const { seen } = run(c);
     seen.forEach((s, i) => {
-      expect(s.loss).toBeCloseTo(c.losses[i]!, c.dtype === 'float64' ? 7 : 3);
+      if (chaotic && i >= 6) return;
+      expect(Math.abs(s.loss - c.losses[i]!)).toBeLessThanOrEqual(
+        lossTol * Math.abs(c.losses[i]!) + tol.atol,
+      );
       s.params.forEach((p, k) => assertClose(p, c.trajectory[i]![k]!, tol, `step ${i + 1} param ${k}`));
       if (c.dtype === 'float64') expect(s.counters).toEqual(c.counters[i]);
     });
+    if (chaotic) assertClose(seen[19]!.params[0]!, c.trajectory[19]![0]!, { rtol: 0, atol: 1e-3 });
   });
 });
 
