@@ -14,6 +14,7 @@ export * as lrScheduler from './lr-scheduler/index';
 export { NAdam, type NAdamOptions, type NAdamState } from './nadam';
 export {
   type BaseOptions,
+  type ForeachOption,
   Optimizer,
   type OptimizerStateDict,
   type ParamGroup,

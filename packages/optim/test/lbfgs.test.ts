@@ -79,7 +79,8 @@ describe.each(Object.entries(cases))('LBFGS %s', (_name, c) => {
       expect(Math.abs(s.loss - c.losses[i]!)).toBeLessThanOrEqual(
         lossTol * Math.abs(c.losses[i]!) + tol.atol,
       );
-      s.params.forEach((p, k) => assertClose(p, c.trajectory[i]![k]!, tol, `step ${i + 1} param ${k}`));
+      for (const [k, p] of s.params.entries())
+        assertClose(p, c.trajectory[i]![k]!, tol, `step ${i + 1} param ${k}`);
       if (c.dtype === 'float64') expect(s.counters).toEqual(c.counters[i]);
     });
     if (chaotic) assertClose(seen[19]!.params[0]!, c.trajectory[19]![0]!, { rtol: 0, atol: 1e-3 });
