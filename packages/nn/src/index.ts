@@ -160,3 +160,5 @@ export { decodeTorchFile, type LoadTorchOptions, loadTorch } from './serializati
 export { TorchFileError } from './serialization/torch-file-error';
 /** Gradient clipping and parameter/vector conversion, as `torch.nn.utils`. */
 export * as utils from './utils/index';
+/** Stochastic weight averaging (torch.optim.swa_utils): AveragedModel, updateBn; SWALR is in @nn/optim's lrScheduler. */
+export * as swaUtils from './swa-utils/index';
