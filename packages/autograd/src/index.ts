@@ -5,6 +5,7 @@
  */
 // The public face of @nn/autograd: re-exports only. Importing anything from it (or `import '@nn/autograd'`)
 // installs autograd into @nn/tensor's dispatcher.
+export { detectAnomaly, isAnomalyEnabled, setDetectAnomaly } from './anomaly-mode';
 export {
   type BackwardCallOptions,
   type BackwardOptions,
@@ -12,6 +13,7 @@ export {
   type GradOptions,
   grad,
 } from './backward';
+export { checkpoint } from './checkpoint';
 export {
   differentiableKernels,
   type Formula,
