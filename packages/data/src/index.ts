@@ -32,6 +32,12 @@ export {
   type ResizeOptions,
   randomResizedCropParams,
 } from './image-transforms';
+export {
+  CIFAR_RECORD_BYTES,
+  CIFAR10_CLASSES,
+  type CifarData,
+  readCifar10,
+} from './readers/cifar';
 export { type CsvTable, type ParseCsvOptions, parseCsv } from './readers/csv';
 export {
   IDX_MAX_BYTES,

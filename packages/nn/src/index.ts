@@ -158,7 +158,7 @@ export { SafetensorsError } from './serialization/safetensors-error';
 export { load, type SaveOptions, save } from './serialization/state-dict-io';
 export { decodeTorchFile, type LoadTorchOptions, loadTorch } from './serialization/torch-file';
 export { TorchFileError } from './serialization/torch-file-error';
-/** Gradient clipping and parameter/vector conversion, as `torch.nn.utils`. */
-export * as utils from './utils/index';
 /** Stochastic weight averaging (torch.optim.swa_utils): AveragedModel, updateBn; SWALR is in @nn/optim's lrScheduler. */
 export * as swaUtils from './swa-utils/index';
+/** Gradient clipping and parameter/vector conversion, as `torch.nn.utils`. */
+export * as utils from './utils/index';
