@@ -2,7 +2,7 @@ import { checkOptions, NNError, type OptionKeys, type Tensor } from '@nn/tensor'
 import { runBackward } from './engine';
 import { ensureInstalled } from './install';
 import { type Edge, edgeOf } from './node';
-import { asList, backwardImpl, makeRoots } from './roots';
+import { asList, type BackwardImplOptions, backwardImpl, gradientsAndOptions, makeRoots } from './roots';
 
 /** Options of {@link backward} and `tensor.backward()`. */
 export interface BackwardOptions {
@@ -10,6 +10,15 @@ export interface BackwardOptions {
   retainGraph?: boolean;
   /** Record the backward itself, so the gradients can be differentiated (grad of grad). */
   createGraph?: boolean;
+}
+
+/** Options of {@link backward} and `tensor.backward()`: also `inputs`, the only tensors whose `.grad` accumulates. */
+export interface BackwardCallOptions extends BackwardOptions {
+  /**
+   * Accumulate gradients only into these tensors (leaves, or non-leaves whose `.grad` is then kept), and
+   * run only the part of the graph leading to them; every other leaf's `.grad` is left alone.
+   */
+  inputs?: Tensor | readonly Tensor[];
 }
 
 /** Options of {@link grad}. */
@@ -29,15 +38,24 @@ const GRAD_KEYS: OptionKeys<GradOptions> = {
 
 /**
  * Computes the gradients of `tensors` with respect to the graph leaves and accumulates them into the
- * leaves' `.grad` (torch.autograd.backward). `tensor.backward(g)` is the one-tensor form.
+ * leaves' `.grad` (torch.autograd.backward). `tensor.backward(g)` is the one-tensor form. The options
+ * may take the gradients' place: `backward(loss, { inputs: [w] })`.
+ *
+ * @example
+ * ```ts
+ * const w = tensor([1, 2], { requiresGrad: true });
+ * const b = tensor([3, 4], { requiresGrad: true });
+ * backward(w.mul(b).sum(), { inputs: [w] }); // only w.grad is filled
+ * ```
  */
 export function backward(
   tensors: Tensor | readonly Tensor[],
-  gradTensors: Tensor | readonly (Tensor | undefined)[] = [],
-  options: BackwardOptions = {},
+  gradTensors: Tensor | readonly (Tensor | undefined)[] | BackwardCallOptions = [],
+  options: BackwardCallOptions = {},
 ): void {
   ensureInstalled();
-  backwardImpl(asList(tensors), asList(gradTensors), options);
+  const [g, o] = gradientsAndOptions(gradTensors, options as BackwardImplOptions);
+  backwardImpl(asList(tensors), asList(g as Tensor | readonly (Tensor | undefined)[]), o);
 }
 
 /**

@@ -1,4 +1,5 @@
-import { ShapeError, type Tensor, zeros } from '@nn/tensor';
+import { NNError, ShapeError, type Tensor, zeros } from '@nn/tensor';
+import { isAnomalyEnabled } from './anomaly-mode';
 import { BackwardTemporaries } from './backward-temporaries';
 import { withGradEnabled } from './grad-state';
 import { fmtShapeOf } from './messages';
@@ -68,12 +69,24 @@ function conform(g: Tensor, meta: TensorMeta, node: Node, index: number): Tensor
   return out;
 }
 
+/** Anomaly mode: throws when a node returned a gradient with a NaN, naming it and its forward call. */
+function checkAnomaly(node: Node, index: number, g: Tensor): void {
+  if (!g.isnan().any().item()) return;
+  const where = node.creationStack
+    ? `The forward op was called at:\n${node.creationStack}`
+    : 'It was recorded before anomaly detection was turned on, so where its forward op ran is unknown.';
+  throw new NNError(
+    'backward',
+    `Function '${node.name}' returned nan values in its ${index}th output. ${where}`,
+  );
+}
+
 function accumulate(previous: Tensor | undefined, g: Tensor): Tensor {
   return previous ? previous.add(g) : g;
 }
 
 /** Adds `g` into `variable.grad`: a fresh tensor the first time, in place afterwards (unless recording). */
-function accumulateIntoLeaf(variable: Tensor, g: Tensor, createGraph: boolean): void {
+export function accumulateIntoLeaf(variable: Tensor, g: Tensor, createGraph: boolean): void {
   const current = variable.grad;
   if (createGraph) {
     variable.grad = current ? current.add(g) : g;
@@ -148,6 +161,7 @@ function execute(
   // Among ready nodes the most recently created runs first, as in PyTorch.
   const ready = [...new Set(roots.map((r) => r.edge.node))].filter((n) => needed.has(n) && !pending.get(n));
   const captured: (Tensor | undefined)[] = capture ? capture.map(() => undefined) : [];
+  const anomaly = isAnomalyEnabled();
 
   while (ready.length > 0) {
     ready.sort((a, b) => a.sequence - b.sequence);
@@ -172,7 +186,9 @@ function execute(
       node.next.forEach((edge, i) => {
         const thunk = thunks[i];
         if (!edge || !wanted[i] || !thunk) return;
-        addTo(edge, conform(thunk(), node.inputMeta[i]!, node, i));
+        const g = conform(thunk(), node.inputMeta[i]!, node, i);
+        if (anomaly) checkAnomaly(node, i, g);
+        addTo(edge, g);
       });
     }
     if (!retainGraph) node.release();

@@ -5,7 +5,15 @@
  */
 // The public face of @nn/autograd: re-exports only. Importing anything from it (or `import '@nn/autograd'`)
 // installs autograd into @nn/tensor's dispatcher.
-export { type BackwardOptions, backward, type GradOptions, grad } from './backward';
+export { detectAnomaly, isAnomalyEnabled, setDetectAnomaly } from './anomaly-mode';
+export {
+  type BackwardCallOptions,
+  type BackwardOptions,
+  backward,
+  type GradOptions,
+  grad,
+} from './backward';
+export { checkpoint } from './checkpoint';
 export {
   differentiableKernels,
   type Formula,
@@ -15,6 +23,18 @@ export {
 } from './formula';
 export { freeTemporaries } from './free-temporaries';
 export { Function, FunctionCtx, type FunctionGrad } from './function';
+export * as functional from './functional';
+export {
+  type FunctionalOptions,
+  hessian,
+  hvp,
+  type JacobianOptions,
+  jacobian,
+  jvp,
+  type TensorFunction,
+  vhp,
+  vjp,
+} from './functional';
 export { enableGrad, inferenceMode, isInferenceMode, noGrad, setGradEnabled } from './grad-mode';
 export { isGradEnabled } from './grad-state';
 export { type GradcheckOptions, gradcheck, gradgradcheck } from './gradcheck';

@@ -1,14 +1,17 @@
 import { type AutogradHook, autogradHook, setAutogradHook } from '@nn/tensor';
 import { registerBuiltinFormulas } from './formulas/builtin';
 import { checkRequiresGrad, record, shouldRecord } from './record';
-import { backwardImpl } from './roots';
+import { backwardImpl, gradientsAndOptions } from './roots';
 import { registerHook, retainGrad } from './tensor-hooks';
 
 /** The implementation of @nn/tensor's recording seam. */
 const hook: AutogradHook = {
   shouldRecord,
   record,
-  backward: (tensor, gradient, options) => backwardImpl([tensor], [gradient], options),
+  backward: (tensor, gradient, options) => {
+    const [g, o] = gradientsAndOptions(gradient, options);
+    backwardImpl([tensor], Array.isArray(g) ? g : [g as never], o);
+  },
   retainGrad,
   registerHook,
   setRequiresGrad: checkRequiresGrad,

@@ -1,4 +1,5 @@
 import { type DType, NNError, type Tensor } from '@nn/tensor';
+import { forwardStack, isAnomalyEnabled } from './anomaly-mode';
 import type { SavedTensor } from './saved-tensor';
 
 /** Where a gradient flows: output `index` of `node`. */
@@ -52,6 +53,8 @@ export class Node {
   readonly retained = new Map<number, WeakRef<Tensor>>();
   /** Saved tensors, dropped by {@link Node.release}. */
   readonly saved: SavedTensor[] = [];
+  /** Where the forward op was called, kept while anomaly detection is on (torch's anomaly traceback). */
+  readonly creationStack: string | undefined = isAnomalyEnabled() ? forwardStack() : undefined;
 
   constructor(
     /** Readable name, e.g. `MulBackward`. */

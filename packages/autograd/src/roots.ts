@@ -1,5 +1,5 @@
 import { checkOptions, NNError, type OptionKeys, onesLike, Tensor, ValueError } from '@nn/tensor';
-import { type Root, runBackward } from './engine';
+import { accumulateIntoLeaf, type Root, runBackward } from './engine';
 import { fmtShapeOf } from './messages';
 import { edgeOf } from './node';
 
@@ -40,16 +40,50 @@ export function makeRoots(
   });
 }
 
-const BACKWARD_KEYS: OptionKeys<{ retainGraph?: boolean; createGraph?: boolean }> = {
+/** Options of `backward` / `tensor.backward()` as the engine sees them. */
+export interface BackwardImplOptions {
+  retainGraph?: boolean;
+  createGraph?: boolean;
+  inputs?: Tensor | readonly Tensor[];
+}
+
+const BACKWARD_KEYS: OptionKeys<BackwardImplOptions> = {
   retainGraph: true,
   createGraph: true,
+  inputs: true,
 };
 
-/** `backward` without installing (shared by the public function and the tensor hook). */
+/** A plain options object (not a Tensor, not a list of gradients) passed where gradients go. */
+export function isOptionsObject(x: unknown): x is BackwardImplOptions {
+  return typeof x === 'object' && x !== null && !(x instanceof Tensor) && !Array.isArray(x);
+}
+
+/** The edges of `inputs` (torch's `inputs=` of backward), checked: non-empty, each requires grad. */
+function inputEdges(inputs: Tensor | readonly Tensor[]) {
+  const list = asList(inputs);
+  if (list.length === 0) throw new ValueError('backward', "'inputs' argument to backward() cannot be empty.");
+  return list.map((x, i) => {
+    if (!(x instanceof Tensor)) throw new ValueError('backward', `inputs[${i}] is not a Tensor`);
+    const edge = edgeOf(x);
+    if (!edge) {
+      throw new NNError(
+        'backward',
+        `inputs[${i}] does not require grad; only tensors that require grad can receive gradients`,
+      );
+    }
+    return edge;
+  });
+}
+
+/**
+ * `backward` without installing (shared by the public function and the tensor hook). With `inputs`, only
+ * the graph leading to them runs and only their `.grad` (leaf or not) accumulates, as torch's
+ * `backward(inputs=...)`.
+ */
 export function backwardImpl(
   tensors: readonly Tensor[],
   gradTensors: readonly (Tensor | undefined)[],
-  options: { retainGraph?: boolean; createGraph?: boolean },
+  options: BackwardImplOptions,
 ): void {
   checkOptions('backward', options, BACKWARD_KEYS);
   for (const g of gradTensors) {
@@ -62,5 +96,33 @@ export function backwardImpl(
   }
   const createGraph = options.createGraph ?? false;
   const roots = makeRoots('backward', tensors, gradTensors);
-  runBackward(roots, { retainGraph: options.retainGraph ?? createGraph, createGraph });
+  const retainGraph = options.retainGraph ?? createGraph;
+  if (options.inputs === undefined) {
+    runBackward(roots, { retainGraph, createGraph });
+    return;
+  }
+  const inputs = asList(options.inputs);
+  const captured = runBackward(roots, { retainGraph, createGraph, capture: inputEdges(inputs) });
+  inputs.forEach((x, i) => {
+    const g = captured[i];
+    if (g) accumulateIntoLeaf(x, g, createGraph);
+  });
+}
+
+/**
+ * Reads `backward(gradients, options)` where an options object may stand in for the gradients
+ * (`t.backward({ inputs: [w] })`), as torch's keyword arguments allow.
+ */
+export function gradientsAndOptions<G>(
+  gradTensors: G | BackwardImplOptions,
+  options: BackwardImplOptions,
+): [G | readonly never[], BackwardImplOptions] {
+  if (!isOptionsObject(gradTensors)) return [gradTensors, options];
+  if (Object.keys(options).length > 0) {
+    throw new ValueError(
+      'backward',
+      'options were given twice (in place of the gradient and after it); pass them once: backward(undefined, { ... })',
+    );
+  }
+  return [[], gradTensors];
 }

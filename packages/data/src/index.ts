@@ -6,6 +6,7 @@
 // The public face of @nn/data (browser-safe; file helpers and MNIST live in '@nn/data/node').
 export { type Collated, defaultCollate } from './collate';
 export { DataLoader, type DataLoaderOptions } from './data-loader';
+export { ChainDataset } from './datasets/chain-dataset';
 export {
   ConcatDataset,
   Dataset,
@@ -16,6 +17,27 @@ export {
   TensorDataset,
 } from './datasets/dataset';
 export { DataFormatError } from './errors';
+export * as TF from './image/index';
+export {
+  CenterCrop,
+  ColorJitter,
+  type ColorJitterOptions,
+  RandomErasing,
+  type RandomErasingOptions,
+  RandomResizedCrop,
+  type RandomResizedCropOptions,
+  RandomRotation,
+  type RandomRotationOptions,
+  Resize,
+  type ResizeOptions,
+  randomResizedCropParams,
+} from './image-transforms';
+export {
+  CIFAR_RECORD_BYTES,
+  CIFAR10_CLASSES,
+  type CifarData,
+  readCifar10,
+} from './readers/cifar';
 export { type CsvTable, type ParseCsvOptions, parseCsv } from './readers/csv';
 export {
   IDX_MAX_BYTES,
@@ -28,6 +50,7 @@ export {
   readIdx,
   readIdxAsync,
 } from './readers/idx';
+export { DistributedSampler, type DistributedSamplerOptions } from './samplers/distributed-sampler';
 export {
   BatchSampler,
   RandomSampler,

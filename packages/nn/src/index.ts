@@ -121,6 +121,7 @@ export {
   type TransformerEncoderOptions,
 } from './layers/transformer-encoder';
 export type { TransformerActivation, TransformerLayerOptions } from './layers/transformer-layer-options';
+export type { FullBackwardHook } from './module/backward-hook';
 export { ModuleDict, ModuleList, Sequential } from './module/containers';
 export { LoadStateDictError, type ShapeMismatch } from './module/load-state-dict-error';
 export {
@@ -158,5 +159,7 @@ export { SafetensorsError } from './serialization/safetensors-error';
 export { load, type SaveOptions, save } from './serialization/state-dict-io';
 export { decodeTorchFile, type LoadTorchOptions, loadTorch } from './serialization/torch-file';
 export { TorchFileError } from './serialization/torch-file-error';
+/** Stochastic weight averaging (torch.optim.swa_utils): AveragedModel, updateBn; SWALR is in @nn/optim's lrScheduler. */
+export * as swaUtils from './swa-utils/index';
 /** Gradient clipping and parameter/vector conversion, as `torch.nn.utils`. */
 export * as utils from './utils/index';

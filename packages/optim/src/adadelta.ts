@@ -1,10 +1,10 @@
 import { type Tensor, ValueError, zerosLike } from '@nn/tensor';
-import { type BaseOptions, Optimizer, type ParamGroup, type Params } from './optimizer';
+import { type BaseOptions, type ForeachOption, Optimizer, type ParamGroup, type Params } from './optimizer';
 import { updateInPlace } from './tensor-update';
 import { checkLr, checkNonNegative, withDefaults } from './validate';
 
 /** Options of {@link Adadelta}. */
-export interface AdadeltaOptions extends BaseOptions {
+export interface AdadeltaOptions extends BaseOptions, ForeachOption {
   /** Decay rate of the running averages of squared gradients and updates (default 0.9). */
   rho: number;
   /** Added inside the square roots for numerical stability (default 1e-6). */
@@ -31,7 +31,11 @@ export class Adadelta extends Optimizer<AdadeltaOptions, AdadeltaState> {
     super(
       'Adadelta',
       params,
-      withDefaults('Adadelta', { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false }, options),
+      withDefaults(
+        'Adadelta',
+        { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false, foreach: null },
+        options,
+      ),
     );
   }
 

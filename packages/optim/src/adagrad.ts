@@ -1,11 +1,11 @@
 import type { AdagradStepAttrs } from '@nn/tensor';
 import { fullLike, type Tensor } from '@nn/tensor';
-import { type BaseOptions, Optimizer, type ParamGroup, type Params } from './optimizer';
+import { type BaseOptions, type ForeachOption, Optimizer, type ParamGroup, type Params } from './optimizer';
 import { runUpdate } from './run-update';
 import { checkLr, checkNonNegative, withDefaults } from './validate';
 
 /** Options of {@link Adagrad}. */
-export interface AdagradOptions extends BaseOptions {
+export interface AdagradOptions extends BaseOptions, ForeachOption {
   /** Learning-rate decay per step: `lr / (1 + (step - 1) * lrDecay)` (default 0). */
   lrDecay: number;
   /** L2 penalty added to the gradient (default 0). */
@@ -34,7 +34,15 @@ export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
       params,
       withDefaults(
         'Adagrad',
-        { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false },
+        {
+          lr: 1e-2,
+          lrDecay: 0,
+          weightDecay: 0,
+          initialAccumulatorValue: 0,
+          eps: 1e-10,
+          maximize: false,
+          foreach: null,
+        },
         options,
       ),
     );

@@ -1,10 +1,10 @@
 import { type AdamStepAttrs, type Tensor, zerosLike } from '@nn/tensor';
-import { type BaseOptions, Optimizer, type ParamGroup, type Params } from './optimizer';
+import { type BaseOptions, type ForeachOption, Optimizer, type ParamGroup, type Params } from './optimizer';
 import { runUpdate } from './run-update';
 import { checkBetas, checkLr, checkNonNegative, withDefaults } from './validate';
 
 /** Options of {@link Adam} and {@link AdamW}. */
-export interface AdamOptions extends BaseOptions {
+export interface AdamOptions extends BaseOptions, ForeachOption {
   /** Decay rates of the first and second moment estimates (default [0.9, 0.999]). */
   betas: readonly [number, number];
   /** Added to the denominator for numerical stability (default 1e-8). */
@@ -43,7 +43,15 @@ abstract class AdamFamily extends Optimizer<AdamOptions, AdamState> {
       params,
       withDefaults(
         name,
-        { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay, amsgrad: false, maximize: false },
+        {
+          lr: 1e-3,
+          betas: [0.9, 0.999],
+          eps: 1e-8,
+          weightDecay,
+          amsgrad: false,
+          maximize: false,
+          foreach: null,
+        },
         options,
       ),
     );

@@ -1,11 +1,11 @@
 import type { AdamaxStepAttrs } from '@nn/tensor';
 import { type Tensor, zerosLike } from '@nn/tensor';
-import { type BaseOptions, Optimizer, type ParamGroup, type Params } from './optimizer';
+import { type BaseOptions, type ForeachOption, Optimizer, type ParamGroup, type Params } from './optimizer';
 import { runUpdate } from './run-update';
 import { checkBetas, checkLr, checkNonNegative, withDefaults } from './validate';
 
 /** Options of {@link Adamax}. */
-export interface AdamaxOptions extends BaseOptions {
+export interface AdamaxOptions extends BaseOptions, ForeachOption {
   /** Decay rates of the first moment and the infinity norm (default [0.9, 0.999]). */
   betas: readonly [number, number];
   /** Added to the denominator for numerical stability (default 1e-8). */
@@ -34,7 +34,7 @@ export class Adamax extends Optimizer<AdamaxOptions, AdamaxState> {
       params,
       withDefaults(
         'Adamax',
-        { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false },
+        { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false, foreach: null },
         options,
       ),
     );

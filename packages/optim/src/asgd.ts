@@ -1,10 +1,10 @@
 import { type Tensor, zerosLike } from '@nn/tensor';
-import { type BaseOptions, Optimizer, type ParamGroup, type Params } from './optimizer';
+import { type BaseOptions, type ForeachOption, Optimizer, type ParamGroup, type Params } from './optimizer';
 import { updateInPlace } from './tensor-update';
 import { checkLr, checkNonNegative, withDefaults } from './validate';
 
 /** Options of {@link ASGD}. */
-export interface ASGDOptions extends BaseOptions {
+export interface ASGDOptions extends BaseOptions, ForeachOption {
   /** Decay term (default 1e-4). */
   lambd: number;
   /** Power of the eta update (default 0.75). */
@@ -41,7 +41,7 @@ export class ASGD extends Optimizer<ASGDOptions, ASGDState> {
       params,
       withDefaults(
         'ASGD',
-        { lr: 1e-2, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0, maximize: false },
+        { lr: 1e-2, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0, maximize: false, foreach: null },
         options,
       ),
     );

@@ -1,11 +1,11 @@
 import type { NadamStepAttrs } from '@nn/tensor';
 import { type Tensor, zerosLike } from '@nn/tensor';
-import { type BaseOptions, Optimizer, type ParamGroup, type Params } from './optimizer';
+import { type BaseOptions, type ForeachOption, Optimizer, type ParamGroup, type Params } from './optimizer';
 import { runUpdate } from './run-update';
 import { checkBetas, checkLr, checkNonNegative, withDefaults } from './validate';
 
 /** Options of {@link NAdam}. */
-export interface NAdamOptions extends BaseOptions {
+export interface NAdamOptions extends BaseOptions, ForeachOption {
   /** Decay rates of the first and second moment estimates (default [0.9, 0.999]). */
   betas: readonly [number, number];
   /** Added to the denominator for numerical stability (default 1e-8). */
@@ -38,7 +38,7 @@ export class NAdam extends Optimizer<NAdamOptions, NAdamState> {
       params,
       withDefaults(
         'NAdam',
-        { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3 },
+        { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, foreach: null },
         options,
       ),
     );

@@ -19,6 +19,17 @@ export interface BaseOptions {
 }
 
 /**
+ * torch's `foreach` option (the optimizers that have it in torch 1.13: all but LBFGS and SparseAdam).
+ * torch uses it to pick between a per-tensor loop and batched multi-tensor kernels with the same
+ * result. @nn runs one fused kernel per parameter either way, so the flag is accepted (and kept in
+ * the param groups and state dicts, as torch does) but changes nothing.
+ */
+export interface ForeachOption {
+  /** Accepted for torch compatibility; no effect (default `null`, torch's `None`). */
+  foreach: boolean | null;
+}
+
+/**
  * A parameter group as the optimizer keeps it: its tensors and every option (defaults filled in).
  * Change options between steps by assigning (`optimizer.paramGroups[0].lr = 0.01`). Schedulers add
  * their own keys (`initialLr`, ...), as torch's do.

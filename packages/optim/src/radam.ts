@@ -1,10 +1,10 @@
 import { type Tensor, zerosLike } from '@nn/tensor';
-import { type BaseOptions, Optimizer, type ParamGroup, type Params } from './optimizer';
+import { type BaseOptions, type ForeachOption, Optimizer, type ParamGroup, type Params } from './optimizer';
 import { updateInPlace } from './tensor-update';
 import { checkBetas, checkLr, checkNonNegative, withDefaults } from './validate';
 
 /** Options of {@link RAdam}. */
-export interface RAdamOptions extends BaseOptions {
+export interface RAdamOptions extends BaseOptions, ForeachOption {
   /** Decay rates of the first and second moment estimates (default [0.9, 0.999]). */
   betas: readonly [number, number];
   /** Added to the denominator for numerical stability (default 1e-8). */
@@ -38,7 +38,11 @@ export class RAdam extends Optimizer<RAdamOptions, RAdamState> {
     super(
       'RAdam',
       params,
-      withDefaults('RAdam', { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0 }, options),
+      withDefaults(
+        'RAdam',
+        { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, foreach: null },
+        options,
+      ),
     );
   }
 

@@ -1,11 +1,11 @@
 import type { RmspropStepAttrs } from '@nn/tensor';
 import { type Tensor, zerosLike } from '@nn/tensor';
-import { type BaseOptions, Optimizer, type ParamGroup, type Params } from './optimizer';
+import { type BaseOptions, type ForeachOption, Optimizer, type ParamGroup, type Params } from './optimizer';
 import { runUpdate } from './run-update';
 import { checkLr, checkNonNegative, withDefaults } from './validate';
 
 /** Options of {@link RMSprop}. */
-export interface RMSpropOptions extends BaseOptions {
+export interface RMSpropOptions extends BaseOptions, ForeachOption {
   /** Smoothing constant of the squared-gradient average (default 0.99). */
   alpha: number;
   /** Added to the denominator for numerical stability (default 1e-8). */
@@ -40,7 +40,16 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
       params,
       withDefaults(
         'RMSprop',
-        { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false },
+        {
+          lr: 1e-2,
+          alpha: 0.99,
+          eps: 1e-8,
+          weightDecay: 0,
+          momentum: 0,
+          centered: false,
+          maximize: false,
+          foreach: null,
+        },
         options,
       ),
     );

@@ -1,10 +1,10 @@
 import { fullLike, type Tensor, ValueError, where, zerosLike } from '@nn/tensor';
-import { type BaseOptions, Optimizer, type ParamGroup, type Params } from './optimizer';
+import { type BaseOptions, type ForeachOption, Optimizer, type ParamGroup, type Params } from './optimizer';
 import { updateInPlace } from './tensor-update';
 import { checkLr, withDefaults } from './validate';
 
 /** Options of {@link Rprop}. */
-export interface RpropOptions extends BaseOptions {
+export interface RpropOptions extends BaseOptions, ForeachOption {
   /** Step-size factors when the gradient's sign flips and when it holds: [etaminus, etaplus] ([0.5, 1.2]). */
   etas: readonly [number, number];
   /** Smallest and largest step size (default [1e-6, 50]). */
@@ -33,7 +33,11 @@ export class Rprop extends Optimizer<RpropOptions, RpropState> {
     super(
       'Rprop',
       params,
-      withDefaults('Rprop', { lr: 1e-2, etas: [0.5, 1.2], stepSizes: [1e-6, 50], maximize: false }, options),
+      withDefaults(
+        'Rprop',
+        { lr: 1e-2, etas: [0.5, 1.2], stepSizes: [1e-6, 50], maximize: false, foreach: null },
+        options,
+      ),
     );
   }
 

@@ -6,12 +6,12 @@ import {
   ValueError,
   zerosLike,
 } from '@nn/tensor';
-import { type BaseOptions, Optimizer, type ParamGroup, type Params } from './optimizer';
+import { type BaseOptions, type ForeachOption, Optimizer, type ParamGroup, type Params } from './optimizer';
 import { runUpdate } from './run-update';
 import { checkLr, checkNonNegative, withDefaults } from './validate';
 
 /** Options of {@link SGD} (torch's names in camelCase). */
-export interface SGDOptions extends BaseOptions {
+export interface SGDOptions extends BaseOptions, ForeachOption {
   /** Momentum factor (default 0). */
   momentum: number;
   /** Dampening for momentum (default 0). */
@@ -30,6 +30,7 @@ const SGD_KEYS: OptionKeys<SGDOptions> = {
   weightDecay: true,
   nesterov: true,
   maximize: true,
+  foreach: true,
 };
 
 /** Per-parameter state of {@link SGD} (torch's key names, so checkpoints map one to one). */
@@ -66,7 +67,15 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
       params,
       withDefaults<SGDOptions>(
         'SGD',
-        { lr: options.lr, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false },
+        {
+          lr: options.lr,
+          momentum: 0,
+          dampening: 0,
+          weightDecay: 0,
+          nesterov: false,
+          maximize: false,
+          foreach: null,
+        },
         options,
       ),
     );

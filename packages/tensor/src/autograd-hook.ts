@@ -19,6 +19,16 @@ export interface RecordEvent {
   inplace?: Tensor;
 }
 
+/** Options of `Tensor.backward` (implemented by @nn/autograd). */
+export interface TensorBackwardOptions {
+  /** Keep saved tensors so the graph can be differentiated again (default: `createGraph`). */
+  retainGraph?: boolean;
+  /** Record the backward itself, so the gradients can be differentiated (grad of grad). */
+  createGraph?: boolean;
+  /** Accumulate only into these tensors' `.grad` (torch's `inputs=`). */
+  inputs?: Tensor | readonly Tensor[];
+}
+
 /**
  * The seam @nn/autograd plugs into. @nn/tensor never imports autograd; it records through a dispatch
  * observer built from this hook, and `Tensor.backward` and friends call it.
@@ -34,8 +44,8 @@ export interface AutogradHook {
   /** Runs backpropagation from `tensor` (what `Tensor.backward` calls). */
   backward(
     tensor: Tensor,
-    gradient: Tensor | undefined,
-    options: { retainGraph?: boolean; createGraph?: boolean },
+    gradient: Tensor | TensorBackwardOptions | undefined,
+    options: TensorBackwardOptions,
   ): void;
   /** Keeps `.grad` of a non-leaf tensor (`Tensor.retainGrad`). */
   retainGrad(tensor: Tensor): void;

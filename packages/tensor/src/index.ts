@@ -6,7 +6,13 @@
 // The public face of @nn/tensor: re-exports, plus the registration of the CPU backend (install.ts).
 import './install';
 
-export { type AutogradHook, autogradHook, type RecordEvent, setAutogradHook } from './autograd-hook';
+export {
+  type AutogradHook,
+  autogradHook,
+  type RecordEvent,
+  setAutogradHook,
+  type TensorBackwardOptions,
+} from './autograd-hook';
 export { canCompileWasm, canGenerateCode } from './backends/cpu/codegen/capabilities';
 /**
  * Generated CPU loops (elementwise, reductions, optimizer updates) run through {@link generateFunction}:

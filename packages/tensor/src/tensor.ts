@@ -1,4 +1,4 @@
-import { type AutogradHook, autogradHook } from './autograd-hook';
+import { type AutogradHook, autogradHook, type TensorBackwardOptions } from './autograd-hook';
 import { formatTensor } from './format';
 import { type DType, dtypeOfArray, type TypedArray } from './kernel/dtype';
 import { NNError, ValueError } from './kernel/errors';
@@ -212,9 +212,10 @@ export class Tensor implements TensorView {
 
   /**
    * Computes gradients of this tensor with respect to graph leaves (needs @nn/autograd). `createGraph`
-   * records the backward itself so the gradients can be differentiated again.
+   * records the backward itself so the gradients can be differentiated again; `inputs` limits which
+   * tensors' `.grad` accumulates. The options may take the gradient's place: `loss.backward({ inputs: [w] })`.
    */
-  backward(gradient?: Tensor, options: { retainGraph?: boolean; createGraph?: boolean } = {}): void {
+  backward(gradient?: Tensor | TensorBackwardOptions, options: TensorBackwardOptions = {}): void {
     requireHook('backward()').backward(this, gradient, options);
   }
 

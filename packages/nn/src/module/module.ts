@@ -9,6 +9,7 @@ import {
   writeInto,
 } from '@nn/tensor';
 import { PERSISTENT_KEYS, RECURSE_KEYS, SET_TO_NONE_KEYS, STRICT_KEYS } from '../utils/option-keys';
+import { callWithBackwardHooks, type FullBackwardHook } from './backward-hook';
 import { inModuleFrame } from './call-path';
 import { FieldGuard, onFieldAssign, onFieldDelete } from './field-guard';
 import { LoadStateDictError, type ShapeMismatch } from './load-state-dict-error';
@@ -102,6 +103,7 @@ export class Module extends FieldGuard {
   training = true;
   #preHooks = new Map<number, ForwardPreHook>();
   #hooks = new Map<number, ForwardHook>();
+  #backwardHooks = new Map<number, FullBackwardHook>();
   #nextHookId = 0;
 
   /** The computation; subclasses override it. Call the module through {@link Module.call}. */
@@ -121,7 +123,11 @@ export class Module extends FieldGuard {
       const replaced = hook(this, input);
       if (replaced !== undefined) input = Array.isArray(replaced) ? replaced : [replaced];
     }
-    let output = inModuleFrame(this, () => this.forward(...(input as never[])));
+    const run = (inputs: unknown[]) => inModuleFrame(this, () => this.forward(...(inputs as never[])));
+    let output =
+      this.#backwardHooks.size > 0
+        ? callWithBackwardHooks(this, [...this.#backwardHooks.values()], input, run)
+        : run(input);
     for (const hook of this.#hooks.values()) {
       const replaced = hook(this, input, output);
       if (replaced !== undefined) output = replaced;
@@ -137,6 +143,24 @@ export class Module extends FieldGuard {
   /** Registers a hook run after every `call` with the inputs and output; returns a handle to remove it. */
   registerForwardHook(hook: ForwardHook<this>): RemovableHandle {
     return this.#addHook(this.#hooks, hook as ForwardHook);
+  }
+
+  /**
+   * Registers a hook called during backward with the gradients of this module's inputs and outputs
+   * (torch's `register_full_backward_hook`); returning an array replaces the input gradients. Inputs
+   * and outputs must be tensors or arrays of tensors. Returns a handle to remove it.
+   *
+   * @example
+   * ```ts
+   * const layer = new Linear(3, 2);
+   * layer.registerFullBackwardHook((_m, gradInput, gradOutput) => {
+   *   console.log(gradInput[0]?.shape, gradOutput[0]?.shape); // [ 4, 3 ] [ 4, 2 ]
+   * });
+   * layer.call(randn([4, 3], { requiresGrad: true })).sum().backward();
+   * ```
+   */
+  registerFullBackwardHook(hook: FullBackwardHook<this>): RemovableHandle {
+    return this.#addHook(this.#backwardHooks, hook as FullBackwardHook);
   }
 
   #addHook<H>(hooks: Map<number, H>, hook: H): RemovableHandle {

@@ -29,3 +29,4 @@ export {
 } from './multiplicative';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './plateau';
 export { type AnyOptimizer, LRScheduler, type Scheduler, type SchedulerOptions } from './scheduler';
+export { SWALR, type SWALROptions } from './swalr';
