@@ -54,6 +54,7 @@ export type * from './kernel/attrs/indexing';
 export type * from './kernel/attrs/nn';
 export type * from './kernel/attrs/optimizer';
 export type * from './kernel/attrs/reduction';
+export type * from './kernel/attrs/spatial';
 export type { Backend } from './kernel/backend';
 export {
   allocate,
@@ -90,6 +91,7 @@ export {
 export { broadcastShapes, contiguousStrides, shapeSize } from './kernel/shape';
 export { Storage } from './kernel/storage';
 export type { TensorView } from './kernel/view';
+export { adaptiveMaxPool2d, adaptiveMaxPool2dWithIndices } from './ops/adaptive-max-pool';
 export { type AttentionOptions, attentionScores, scaledDotProductAttention } from './ops/attention';
 export {
   type Conv1dOptions,
@@ -124,6 +126,7 @@ export {
   where,
   xlogy,
 } from './ops/elementwise';
+export { type FoldOptions, fold, unfold } from './ops/fold';
 export {
   embedding,
   gather,
