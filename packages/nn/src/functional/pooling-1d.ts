@@ -57,15 +57,11 @@ function asPlane(op: string, x: Tensor): Tensor {
   return x.unsqueeze(-2);
 }
 
-/** Max and flat index over 1-D windows of `[N, C, L]` (or `[C, L]`) input (`return_indices=True`). */
-export function maxPool1dWithIndices(
-  x: Tensor,
-  kernelSize: number,
-  options: MaxPool1dOptions = {},
-): ValuesIndices {
+/** The 2-D max pool over a height of 1 (values and indices; callers use what they need). */
+function maxPool1dPlane(x: Tensor, kernelSize: number, options: MaxPool1dOptions): ValuesIndices {
   checkOptions('maxPool1d', options, MAX_POOL1D_KEYS);
   const { stride = kernelSize, padding = 0, dilation = 1, ceilMode = false } = options;
-  const { values, indices } = asOp('maxPool1d', () =>
+  return asOp('maxPool1d', () =>
     maxPool2dWithIndices(asPlane('maxPool1d', x), [1, kernelSize], {
       stride: [1, stride],
       padding: [0, padding],
@@ -73,12 +69,22 @@ export function maxPool1dWithIndices(
       ceilMode,
     }),
   );
+}
+
+/** Max and flat index over 1-D windows of `[N, C, L]` (or `[C, L]`) input (`return_indices=True`). */
+export function maxPool1dWithIndices(
+  x: Tensor,
+  kernelSize: number,
+  options: MaxPool1dOptions = {},
+): ValuesIndices {
+  const { values, indices } = maxPool1dPlane(x, kernelSize, options);
   return { values: values.squeeze(-2), indices: indices.squeeze(-2) };
 }
 
 /** Max over 1-D windows of `[N, C, L]` (or `[C, L]`) input (`torch.nn.functional.max_pool1d`). */
 export function maxPool1d(x: Tensor, kernelSize: number, options: MaxPool1dOptions = {}): Tensor {
-  return maxPool1dWithIndices(x, kernelSize, options).values;
+  // The indices stay untouched, so graph tracers (ONNX export) see a plain max pool.
+  return maxPool1dPlane(x, kernelSize, options).values.squeeze(-2);
 }
 
 /** Mean over 1-D windows of `[N, C, L]` (or `[C, L]`) input (`torch.nn.functional.avg_pool1d`). */

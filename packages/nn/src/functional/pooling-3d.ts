@@ -55,12 +55,13 @@ const AVG_POOL3D_KEYS: OptionKeys<AvgPool3dOptions> = {
   divisorOverride: true,
 };
 
-/** Max and flat index (into each D*H*W volume, int32) over 3-D windows (`return_indices=True`). */
-export function maxPool3dWithIndices(
+/** The separable 3-D max pool; the 3-D indices are assembled only when asked for. */
+function maxPool3dBoxes(
   x: Tensor,
   kernelSize: Size3,
-  options: MaxPool3dOptions = {},
-): ValuesIndices {
+  options: MaxPool3dOptions,
+  withIndices: boolean,
+): { values: Tensor; indices?: Tensor } {
   checkOptions('maxPool3d', options, MAX_POOL3D_KEYS);
   const [x5, added] = as5d('maxPool3d', x);
   const [n, c, d, h, w] = x5.shape as [number, number, number, number, number];
@@ -69,7 +70,7 @@ export function maxPool3dWithIndices(
   const p = triple('maxPool3d', 'padding', options.padding ?? 0);
   const dil = triple('maxPool3d', 'dilation', options.dilation ?? 1);
   const ceilMode = options.ceilMode ?? false;
-  const { values, indices } = asOp('maxPool3d', () => {
+  const out = asOp('maxPool3d', () => {
     const planes = maxPool2dWithIndices(x5.reshape([n, c * d, h, w]), [k[1], k[2]], {
       stride: [s[1], s[2]],
       padding: [p[1], p[2]],
@@ -83,24 +84,37 @@ export function maxPool3dWithIndices(
       dilation: [dil[0], 1],
       ceilMode,
     });
-    const od = depth.values.shape[2]!;
+    const shape = [n, c, depth.values.shape[2]!, oh, ow];
+    const values = depth.values.reshape(shape);
+    if (!withIndices) return { values };
     // The depth pool's index is slice * (oh*ow) + position; the winner's in-plane index is the 2-D pool's.
     const slice = depth.indices.div(oh * ow, { roundingMode: 'floor' });
     const inPlane = planes.indices.reshape([n, c, d, oh * ow]).gather(2, slice);
     return {
-      values: depth.values.reshape([n, c, od, oh, ow]),
+      values,
       indices: slice
         .mul(h * w)
         .add(inPlane)
-        .reshape([n, c, od, oh, ow]),
+        .reshape(shape),
     };
   });
-  return added ? { values: values.squeeze(0), indices: indices.squeeze(0) } : { values, indices };
+  if (!added) return out;
+  return { values: out.values.squeeze(0), ...(out.indices ? { indices: out.indices.squeeze(0) } : {}) };
+}
+
+/** Max and flat index (into each D*H*W volume, int32) over 3-D windows (`return_indices=True`). */
+export function maxPool3dWithIndices(
+  x: Tensor,
+  kernelSize: Size3,
+  options: MaxPool3dOptions = {},
+): ValuesIndices {
+  const { values, indices } = maxPool3dBoxes(x, kernelSize, options, true);
+  return { values, indices: indices! };
 }
 
 /** Max over 3-D windows of `[N, C, D, H, W]` (or `[C, D, H, W]`) input (`torch.nn.functional.max_pool3d`). */
 export function maxPool3d(x: Tensor, kernelSize: Size3, options: MaxPool3dOptions = {}): Tensor {
-  return maxPool3dWithIndices(x, kernelSize, options).values;
+  return maxPool3dBoxes(x, kernelSize, options, false).values;
 }
 
 /** Mean over 3-D windows of `[N, C, D, H, W]` (or `[C, D, H, W]`) input (`torch.nn.functional.avg_pool3d`). */

@@ -5,6 +5,7 @@ import {
   adaptiveMaxPool1dWithIndices,
   avgPool1d,
   type MaxPool1dOptions,
+  maxPool1d,
   maxPool1dWithIndices,
 } from '../functional/pooling-1d';
 import { Module } from '../module/module';
@@ -65,13 +66,15 @@ export class MaxPool1d<R extends boolean = false> extends Module {
   }
 
   override forward(x: Tensor): MaxPoolOutput<R> {
-    const { values, indices } = maxPool1dWithIndices(x, this.kernelSize, {
+    const options = {
       stride: this.stride,
       padding: this.padding,
       dilation: this.dilation,
       ceilMode: this.ceilMode,
-    });
-    return (this.returnIndices ? [values, indices] : values) as MaxPoolOutput<R>;
+    };
+    if (!this.returnIndices) return maxPool1d(x, this.kernelSize, options) as MaxPoolOutput<R>;
+    const { values, indices } = maxPool1dWithIndices(x, this.kernelSize, options);
+    return [values, indices] as MaxPoolOutput<R>;
   }
 
   override extraRepr(): string {

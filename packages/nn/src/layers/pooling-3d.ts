@@ -3,6 +3,7 @@ import {
   type AvgPool3dOptions,
   avgPool3d,
   type MaxPool3dOptions,
+  maxPool3d,
   maxPool3dWithIndices,
   type Size3,
 } from '../functional/pooling-3d';
@@ -60,13 +61,15 @@ export class MaxPool3d<R extends boolean = false> extends Module {
   }
 
   override forward(x: Tensor): MaxPoolOutput<R> {
-    const { values, indices } = maxPool3dWithIndices(x, this.kernelSize, {
+    const options = {
       stride: this.stride,
       padding: this.padding,
       dilation: this.dilation,
       ceilMode: this.ceilMode,
-    });
-    return (this.returnIndices ? [values, indices] : values) as MaxPoolOutput<R>;
+    };
+    if (!this.returnIndices) return maxPool3d(x, this.kernelSize, options) as MaxPoolOutput<R>;
+    const { values, indices } = maxPool3dWithIndices(x, this.kernelSize, options);
+    return [values, indices] as MaxPoolOutput<R>;
   }
 
   override extraRepr(): string {
