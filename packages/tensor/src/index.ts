@@ -65,8 +65,15 @@ export {
   resultType,
   type TypedArray,
 } from './kernel/dtype';
-export { DeviceError, DTypeError, IndexError, NNError, ShapeError, ValueError } from './kernel/errors';
-export { fmtShape } from './kernel/errors';
+export {
+  DeviceError,
+  DTypeError,
+  fmtShape,
+  IndexError,
+  NNError,
+  ShapeError,
+  ValueError,
+} from './kernel/errors';
 export { defineOp, type OpDef, type TensorMeta } from './kernel/op-def';
 export { type AttrsOf, isOpName, type OpName, opDef, opNames, opTable } from './kernel/op-table';
 export {
