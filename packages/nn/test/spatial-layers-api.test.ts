@@ -1,4 +1,5 @@
 import '@nn/autograd';
+import { gradgradcheck } from '@nn/autograd';
 import {
   AdaptiveMaxPool2d,
   AvgPool1d,
@@ -237,5 +238,20 @@ describe('PixelShuffle, Fold and Unfold', () => {
     );
     expect(String(new Unfold([2, 3]))).toBe('Unfold(kernel_size=(2, 3), dilation=1, padding=0, stride=1)');
     expect(String(new PixelShuffle(2))).toBe('PixelShuffle(upscale_factor=2)');
+  });
+});
+
+describe('second derivatives of the new kernels (double backward)', () => {
+  const f64 = (shape: number[]) => randn(shape, { dtype: 'float64' }).requiresGrad_();
+
+  it('unfold, fold and adaptive max pooling pass gradgradcheck', () => {
+    // A square makes the map nonlinear, so the second derivative runs through each kernel's backward.
+    expect(
+      gradgradcheck((x) => F.unfold(x.square(), [2, 3], { padding: 1, stride: [2, 1] }), [f64([1, 2, 4, 5])]),
+    ).toBe(true);
+    expect(gradgradcheck((x) => F.fold(x.square(), [4, 5], 2, { padding: [1, 0] }), [f64([1, 8, 20])])).toBe(
+      true,
+    );
+    expect(gradgradcheck((x) => F.adaptiveMaxPool2d(x.square(), [2, 3]), [f64([1, 2, 5, 7])])).toBe(true);
   });
 });
