@@ -140,20 +140,21 @@ function taps(
   }));
 }
 
-/** `x` resampled along `dim` by `taps`: index selects, weighted and summed (autograd differentiates them). */
+/**
+ * `x` resampled along `dim` by `steps`: index selects, combined by fused elementwise ops (one `lerp` for the
+ * two linear taps, `addcmul` for the cubic ones) so each dim costs few passes; autograd differentiates them.
+ */
 function resample(x: Tensor, dim: number, steps: readonly Tap[]): Tensor {
   const trailing = Array<number>(x.ndim - dim - 1).fill(1);
-  let out: Tensor | undefined;
-  for (const { index, weights } of steps) {
-    let term = x.indexSelect(dim, tensor(index, { dtype: 'int32', device: x.device }));
-    if (weights) {
-      term = term.mul(
-        tensor(weights, { dtype: x.dtype, device: x.device }).reshape([weights.length, ...trailing]),
-      );
-    }
-    out = out ? out.add(term) : term;
-  }
-  return out!;
+  const select = (index: number[]) => x.indexSelect(dim, tensor(index, { dtype: 'int32', device: x.device }));
+  const weight = (w: number[]) =>
+    tensor(w, { dtype: x.dtype, device: x.device }).reshape([w.length, ...trailing]);
+  const [first, ...rest] = steps;
+  if (!first!.weights) return select(first!.index);
+  if (rest.length === 1) return select(first!.index).lerp(select(rest[0]!.index), weight(rest[0]!.weights!));
+  let out = select(first!.index).mul(weight(first!.weights));
+  for (const { index, weights } of rest) out = out.addcmul(select(index), weight(weights!));
+  return out;
 }
 
 /** Adaptive average pooling of `[N, C, ...spatial]` (1 to 3 spatial dims) to `size`: PyTorch's `'area'` mode. */
