@@ -4,13 +4,13 @@ import {
   conv2d as conv2dOp,
   convTranspose2d as convTranspose2dOp,
   fmtShape,
-  type OptionKeys,
   ShapeError,
   type Tensor,
   type Conv1dOptions as TensorConv1dOptions,
   type Conv2dOptions as TensorConv2dOptions,
   type ConvTranspose2dOptions as TensorConvTranspose2dOptions,
 } from '@nn/tensor';
+import { CONV_TRANSPOSE1D_KEYS } from '../utils/spatial-option-keys';
 import { asOp } from './as-op';
 
 // Aliases rather than re-exports: the declaration bundler turns types re-exported through the `F`
@@ -55,14 +55,6 @@ export interface ConvTranspose1dOptions {
   /** Spacing between kernel taps (default 1). */
   dilation?: number;
 }
-const CONV_TRANSPOSE1D_KEYS: OptionKeys<ConvTranspose1dOptions> = {
-  stride: true,
-  padding: true,
-  outputPadding: true,
-  groups: true,
-  dilation: true,
-};
-
 /**
  * Transposed 1-D convolution of `[N, C, L]` (or `[C, L]`) input with weight `[C, out / groups, k]`
  * (`F.conv_transpose1d`): the 2-D kernel over a height of 1.

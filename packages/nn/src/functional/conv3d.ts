@@ -1,15 +1,7 @@
-import {
-  checkOptions,
-  conv2d,
-  fmtShape,
-  type OptionKeys,
-  pad,
-  ShapeError,
-  type Tensor,
-  ValueError,
-} from '@nn/tensor';
+import { checkOptions, conv2d, fmtShape, pad, ShapeError, type Tensor, ValueError } from '@nn/tensor';
+import { CONV3D_KEYS } from '../utils/spatial-option-keys';
 import { asOp } from './as-op';
-import { as5d, type Size3, triple } from './volume-args';
+import { as5d, type Size3, triple } from './spatial-args';
 
 /** Options of {@link conv3d}, as `torch.nn.functional.conv3d`'s. */
 export interface Conv3dOptions {
@@ -22,8 +14,6 @@ export interface Conv3dOptions {
   /** Split channels into this many groups convolved separately (default 1). */
   groups?: number;
 }
-const CONV3D_KEYS: OptionKeys<Conv3dOptions> = { stride: true, padding: true, dilation: true, groups: true };
-
 /**
  * 3-D convolution of `[N, C, D, H, W]` (or `[C, D, H, W]`) input with weight `[out, C / groups, kD, kH, kW]`
  * (`torch.nn.functional.conv3d`). Built on the 2-D kernel: for each kernel depth `kd`, the input slices that
@@ -71,6 +61,9 @@ export function conv3d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
         `${dilation[0] * (kd - 1) + 1} (input ${fmtShape(x5.shape)}, weight ${fmtShape(weight.shape)}); pad the input or use a smaller kernel`,
     );
   }
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== outChannels)) {
+    throw new ShapeError('conv3d', `expected bias of shape [${outChannels}], got ${fmtShape(bias.shape)}`);
+  }
   const input = depthPad[0] + depthPad[1] > 0 ? pad(x5, [0, 0, 0, 0, ...depthPad]) : x5;
   const out = asOp('conv3d', () => {
     let sum: Tensor | undefined;
@@ -90,9 +83,6 @@ export function conv3d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
     }
     const [oh, ow] = sum!.shape.slice(2) as [number, number];
     const volume = sum!.reshape([n, outDepth, outChannels, oh, ow]).transpose(1, 2);
-    if (bias && (bias.ndim !== 1 || bias.shape[0] !== outChannels)) {
-      throw new ShapeError('conv3d', `expected bias of shape [${outChannels}], got ${fmtShape(bias.shape)}`);
-    }
     return bias ? volume.add(bias.reshape([outChannels, 1, 1, 1])) : volume.contiguous();
   });
   return added ? out.squeeze(0) : out;

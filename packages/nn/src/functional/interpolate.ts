@@ -1,13 +1,6 @@
-import {
-  checkOptions,
-  DTypeError,
-  fmtShape,
-  type OptionKeys,
-  ShapeError,
-  type Tensor,
-  tensor,
-  ValueError,
-} from '@nn/tensor';
+import { checkOptions, DTypeError, fmtShape, ShapeError, type Tensor, tensor, ValueError } from '@nn/tensor';
+import { INTERPOLATE_KEYS } from '../utils/spatial-option-keys';
+import { asOp } from './as-op';
 import { adaptiveAvgPool2d } from './pooling';
 
 /** How {@link interpolate} computes each output value (PyTorch's `mode`). */
@@ -39,14 +32,6 @@ export interface InterpolateOptions {
    */
   recomputeScaleFactor?: boolean;
 }
-const INTERPOLATE_KEYS: OptionKeys<InterpolateOptions> = {
-  size: true,
-  scaleFactor: true,
-  mode: true,
-  alignCorners: true,
-  recomputeScaleFactor: true,
-};
-
 const MODES: readonly InterpolateMode[] = [
   'nearest',
   'nearest-exact',
@@ -151,6 +136,7 @@ function resample(x: Tensor, dim: number, steps: readonly Tap[]): Tensor {
     tensor(w, { dtype: x.dtype, device: x.device }).reshape([w.length, ...trailing]);
   const [first, ...rest] = steps;
   if (!first!.weights) return select(first!.index);
+  // Linear: x0 + λ1 (x1 - x0), the first tap's weight being 1 - λ1.
   if (rest.length === 1) return select(first!.index).lerp(select(rest[0]!.index), weight(rest[0]!.weights!));
   let out = select(first!.index).mul(weight(first!.weights));
   for (const { index, weights } of rest) out = out.addcmul(select(index), weight(weights!));
@@ -262,7 +248,7 @@ export function interpolate(x: Tensor, options: InterpolateOptions = {}): Tensor
       `Input and output sizes should be greater than 0, but got input ${fmtShape(input)} output ${fmtShape(output)}`,
     );
   }
-  if (mode === 'area') return area(x, output);
+  if (mode === 'area') return asOp('interpolate', () => area(x, output));
   const round = x.dtype === 'float32' ? Math.fround : (v: number) => v;
   let out = x;
   for (let d = 0; d < dims; d++) {

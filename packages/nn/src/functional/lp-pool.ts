@@ -1,7 +1,9 @@
-import { checkOptions, type OptionKeys, type Size2, type Tensor } from '@nn/tensor';
+import { checkOptions, type Size2, type Tensor } from '@nn/tensor';
+import { LP_POOL_KEYS } from '../utils/spatial-option-keys';
 import { asOp } from './as-op';
 import { avgPool2d } from './pooling';
 import { avgPool1d } from './pooling-1d';
+import { pairOf } from './spatial-args';
 
 /** Options of {@link lpPool1d} and {@link lpPool2d}, as PyTorch's. */
 export interface LpPoolOptions<S> {
@@ -10,8 +12,6 @@ export interface LpPoolOptions<S> {
   /** Round the output size up instead of down (default false). */
   ceilMode?: boolean;
 }
-const LP_POOL_KEYS: OptionKeys<LpPoolOptions<number>> = { stride: true, ceilMode: true };
-
 /** PyTorch's `(sign(s) * relu(|s|)) * taps) ^ (1 / p)` of the windows' mean of `x ^ p`. */
 const root = (mean: Tensor, taps: number, normType: number) =>
   mean
@@ -45,7 +45,7 @@ export function lpPool2d(
   options: LpPoolOptions<Size2> = {},
 ): Tensor {
   checkOptions('lpPool2d', options, LP_POOL_KEYS);
-  const [kh, kw] = typeof kernelSize === 'number' ? [kernelSize, kernelSize] : kernelSize;
+  const [kh, kw] = pairOf(kernelSize);
   const mean = asOp('lpPool2d', () =>
     avgPool2d(x.pow(normType), kernelSize, {
       stride: options.stride ?? kernelSize,

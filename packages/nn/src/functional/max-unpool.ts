@@ -1,14 +1,7 @@
-import {
-  checkOptions,
-  fmtShape,
-  type OptionKeys,
-  ShapeError,
-  type Size2,
-  type Tensor,
-  ValueError,
-  zeros,
-} from '@nn/tensor';
+import { checkOptions, fmtShape, ShapeError, type Size2, type Tensor, ValueError, zeros } from '@nn/tensor';
+import { MAX_UNPOOL2D_KEYS } from '../utils/spatial-option-keys';
 import { asOp } from './as-op';
+import { pairOf } from './spatial-args';
 
 /** Options of {@link maxUnpool2d}, as `torch.nn.functional.max_unpool2d`'s. */
 export interface MaxUnpool2dOptions {
@@ -22,10 +15,6 @@ export interface MaxUnpool2dOptions {
    */
   outputSize?: readonly number[];
 }
-const MAX_UNPOOL2D_KEYS: OptionKeys<MaxUnpool2dOptions> = { stride: true, padding: true, outputSize: true };
-
-const pairOf = (v: Size2): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
-
 /**
  * The partial inverse of max pooling (`torch.nn.functional.max_unpool2d`): each value of `x` `[N, C, h, w]`
  * (or `[C, h, w]`) goes to its `indices` position (flat within its output plane, as maxPool2d returns)

@@ -6,11 +6,11 @@ import {
   checkOptions,
   fmtShape,
   maxPool2dWithIndices,
-  type OptionKeys,
   ShapeError,
   type Tensor,
   type ValuesIndices,
 } from '@nn/tensor';
+import { AVG_POOL1D_KEYS, MAX_POOL1D_KEYS } from '../utils/spatial-option-keys';
 import { asOp } from './as-op';
 
 /** Options of {@link maxPool1d}, as `torch.nn.functional.max_pool1d`'s. */
@@ -24,13 +24,6 @@ export interface MaxPool1dOptions {
   /** Round the output size up instead of down (default false). */
   ceilMode?: boolean;
 }
-const MAX_POOL1D_KEYS: OptionKeys<MaxPool1dOptions> = {
-  stride: true,
-  padding: true,
-  dilation: true,
-  ceilMode: true,
-};
-
 /** Options of {@link avgPool1d}, as `torch.nn.functional.avg_pool1d`'s. */
 export interface AvgPool1dOptions {
   /** Window step (default: the kernel size). */
@@ -42,13 +35,6 @@ export interface AvgPool1dOptions {
   /** Count the zero padding in the divisor (default true). */
   countIncludePad?: boolean;
 }
-const AVG_POOL1D_KEYS: OptionKeys<AvgPool1dOptions> = {
-  stride: true,
-  padding: true,
-  ceilMode: true,
-  countIncludePad: true,
-};
-
 /** `[N, C, L]` or `[C, L]` as a 2-D pool's input with a height of 1. */
 function asPlane(op: string, x: Tensor): Tensor {
   if (x.ndim !== 2 && x.ndim !== 3) {

@@ -5,13 +5,13 @@ import {
   avgPool2d,
   checkOptions,
   maxPool2dWithIndices,
-  type OptionKeys,
   type Tensor,
   ValueError,
   type ValuesIndices,
 } from '@nn/tensor';
+import { AVG_POOL3D_KEYS, MAX_POOL3D_KEYS } from '../utils/spatial-option-keys';
 import { asOp } from './as-op';
-import { as5d, triple, type Size3 as VolumeSize } from './volume-args';
+import { as5d, triple, type Size3 as VolumeSize } from './spatial-args';
 
 /** A size given once for the three spatial dims or as `[d, h, w]` (an alias: see functional/pooling.ts). */
 export type Size3 = VolumeSize;
@@ -27,13 +27,6 @@ export interface MaxPool3dOptions {
   /** Round the output size up instead of down (default false). */
   ceilMode?: boolean;
 }
-const MAX_POOL3D_KEYS: OptionKeys<MaxPool3dOptions> = {
-  stride: true,
-  padding: true,
-  dilation: true,
-  ceilMode: true,
-};
-
 /** Options of {@link avgPool3d}, as `torch.nn.functional.avg_pool3d`'s. */
 export interface AvgPool3dOptions {
   /** Window step (default: the kernel size). */
@@ -47,14 +40,6 @@ export interface AvgPool3dOptions {
   /** Divide every window sum by this instead of the window size. */
   divisorOverride?: number;
 }
-const AVG_POOL3D_KEYS: OptionKeys<AvgPool3dOptions> = {
-  stride: true,
-  padding: true,
-  ceilMode: true,
-  countIncludePad: true,
-  divisorOverride: true,
-};
-
 /** The separable 3-D max pool; the 3-D indices are assembled only when asked for. */
 function maxPool3dBoxes(
   x: Tensor,

@@ -2,7 +2,8 @@ import { checkOptions, type Tensor } from '@nn/tensor';
 import { adaptiveMaxPool2dWithIndices } from '../functional/pooling';
 import { Module } from '../module/module';
 import { pyOptionalSizes } from '../module/repr';
-import { ADAPTIVE_MAX_POOL_KEYS, type AdaptiveMaxPoolOptions, type MaxPoolOutput } from './pooling-1d';
+import { ADAPTIVE_MAX_POOL_KEYS } from '../utils/spatial-option-keys';
+import type { AdaptiveMaxPoolOptions, MaxPoolOutput } from './pooling-1d';
 
 /**
  * Max pooling of `[N, C, H, W]` input to a fixed `outputSize` whatever the input size

@@ -1,16 +1,7 @@
-import {
-  checkOptions,
-  type FoldOptions,
-  fold,
-  type OptionKeys,
-  type Size2,
-  type Tensor,
-  unfold,
-} from '@nn/tensor';
+import { checkOptions, type FoldOptions, fold, type Size2, type Tensor, unfold } from '@nn/tensor';
 import { Module } from '../module/module';
 import { pyIntOrTuple } from '../module/repr';
-
-const FOLD_LAYER_KEYS: OptionKeys<FoldOptions> = { dilation: true, padding: true, stride: true };
+import { FOLD_KEYS } from '../utils/spatial-option-keys';
 
 /** What Fold and Unfold share: the block geometry and its repr. */
 abstract class SlidingBlocks extends Module {
@@ -27,7 +18,7 @@ abstract class SlidingBlocks extends Module {
     readonly kernelSize: Size2,
     options: FoldOptions,
   ) {
-    checkOptions(op, options, FOLD_LAYER_KEYS);
+    checkOptions(op, options, FOLD_KEYS);
     super();
     this.dilation = options.dilation ?? 1;
     this.padding = options.padding ?? 0;

@@ -1,9 +1,8 @@
-import { checkOptions, type OptionKeys, type Size2, type Tensor } from '@nn/tensor';
+import { checkOptions, type Size2, type Tensor } from '@nn/tensor';
 import { type LpPoolOptions, lpPool1d, lpPool2d } from '../functional/lp-pool';
 import { Module } from '../module/module';
 import { pyBool, pyFloat, pyIntOrTuple } from '../module/repr';
-
-const LP_POOL_LAYER_KEYS: OptionKeys<LpPoolOptions<Size2>> = { stride: true, ceilMode: true };
+import { LP_POOL_KEYS } from '../utils/spatial-option-keys';
 
 /** What LPPool1d and LPPool2d share: the norm, window sizes and PyTorch's repr. */
 abstract class LpPoolNd<S extends Size2> extends Module {
@@ -20,7 +19,7 @@ abstract class LpPoolNd<S extends Size2> extends Module {
     readonly kernelSize: S,
     options: LpPoolOptions<S>,
   ) {
-    checkOptions(op, options, LP_POOL_LAYER_KEYS);
+    checkOptions(op, options, LP_POOL_KEYS);
     super();
     this.stride = options.stride;
     this.ceilMode = options.ceilMode ?? false;

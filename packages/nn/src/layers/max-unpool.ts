@@ -1,7 +1,9 @@
-import { checkOptions, type OptionKeys, type Size2, type Tensor } from '@nn/tensor';
+import { checkOptions, type Size2, type Tensor } from '@nn/tensor';
 import { maxUnpool2d } from '../functional/max-unpool';
+import { pairOf } from '../functional/spatial-args';
 import { Module } from '../module/module';
 import { pyTuple } from '../module/repr';
+import { MAX_UNPOOL2D_LAYER_KEYS } from '../utils/spatial-option-keys';
 
 /** Options of {@link MaxUnpool2d}: the pooling's `stride` (default: the kernel size) and `padding`. */
 export interface MaxUnpool2dLayerOptions {
@@ -10,10 +12,6 @@ export interface MaxUnpool2dLayerOptions {
   /** The pooling's padding (default 0). */
   padding?: Size2;
 }
-const MAX_UNPOOL2D_LAYER_KEYS: OptionKeys<MaxUnpool2dLayerOptions> = { stride: true, padding: true };
-
-const pairOf = (v: Size2): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
-
 /**
  * The partial inverse of {@link MaxPool2d} (`torch.nn.MaxUnpool2d`): puts each pooled value back at its
  * index, zeros elsewhere.

@@ -1,4 +1,4 @@
-import { checkOptions, type OptionKeys, type Tensor } from '@nn/tensor';
+import { checkOptions, type Tensor } from '@nn/tensor';
 import {
   type AvgPool1dOptions,
   adaptiveAvgPool1d,
@@ -10,6 +10,7 @@ import {
 } from '../functional/pooling-1d';
 import { Module } from '../module/module';
 import { pyBool, pyTuple } from '../module/repr';
+import { ADAPTIVE_MAX_POOL_KEYS, AVG_POOL1D_KEYS, MAX_POOL1D_LAYER_KEYS } from '../utils/spatial-option-keys';
 
 /** What a max-pooling layer returns: the values, or `[values, indices]` with `returnIndices: true`. */
 export type MaxPoolOutput<R extends boolean> = R extends true ? [Tensor, Tensor] : Tensor;
@@ -19,14 +20,6 @@ export interface MaxPool1dLayerOptions<R extends boolean = false> extends MaxPoo
   /** Also return the index of each maximum (int32; for {@link MaxUnpool2d}-style inversions). */
   returnIndices?: R;
 }
-const MAX_POOL1D_LAYER_KEYS: OptionKeys<MaxPool1dLayerOptions<boolean>> = {
-  stride: true,
-  padding: true,
-  dilation: true,
-  ceilMode: true,
-  returnIndices: true,
-};
-
 /**
  * Max over `kernelSize` windows of `[N, C, L]` input (`torch.nn.MaxPool1d`).
  *
@@ -85,13 +78,6 @@ export class MaxPool1d<R extends boolean = false> extends Module {
   }
 }
 
-const AVG_POOL1D_LAYER_KEYS: OptionKeys<AvgPool1dOptions> = {
-  stride: true,
-  padding: true,
-  ceilMode: true,
-  countIncludePad: true,
-};
-
 /** Mean over `kernelSize` windows of `[N, C, L]` input (`torch.nn.AvgPool1d`). */
 export class AvgPool1d extends Module {
   /** Window size. */
@@ -106,7 +92,7 @@ export class AvgPool1d extends Module {
   readonly countIncludePad: boolean;
 
   constructor(kernelSize: number, options: AvgPool1dOptions = {}) {
-    checkOptions('AvgPool1d', options, AVG_POOL1D_LAYER_KEYS);
+    checkOptions('AvgPool1d', options, AVG_POOL1D_KEYS);
     super();
     this.kernelSize = kernelSize;
     this.stride = options.stride ?? kernelSize;
@@ -152,8 +138,6 @@ export interface AdaptiveMaxPoolOptions<R extends boolean = false> {
   /** Also return the index of each maximum (int32). */
   returnIndices?: R;
 }
-export const ADAPTIVE_MAX_POOL_KEYS: OptionKeys<AdaptiveMaxPoolOptions<boolean>> = { returnIndices: true };
-
 /** Max pooling of `[N, C, L]` input to length `outputSize` (`torch.nn.AdaptiveMaxPool1d`). */
 export class AdaptiveMaxPool1d<R extends boolean = false> extends Module {
   /** Whether forward also returns the indices. */

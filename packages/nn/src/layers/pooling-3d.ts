@@ -1,4 +1,4 @@
-import { checkOptions, type OptionKeys, type Tensor } from '@nn/tensor';
+import { checkOptions, type Tensor } from '@nn/tensor';
 import {
   type AvgPool3dOptions,
   avgPool3d,
@@ -9,6 +9,7 @@ import {
 } from '../functional/pooling-3d';
 import { Module } from '../module/module';
 import { pyBool, pyIntOrTuple } from '../module/repr';
+import { AVG_POOL3D_KEYS, MAX_POOL3D_LAYER_KEYS } from '../utils/spatial-option-keys';
 import type { MaxPoolOutput } from './pooling-1d';
 
 /** Options of {@link MaxPool3d}: PyTorch's `stride`, `padding`, `dilation`, `returnIndices`, `ceilMode`. */
@@ -16,14 +17,6 @@ export interface MaxPool3dLayerOptions<R extends boolean = false> extends MaxPoo
   /** Also return the flat index of each maximum in its D*H*W volume (int32). */
   returnIndices?: R;
 }
-const MAX_POOL3D_LAYER_KEYS: OptionKeys<MaxPool3dLayerOptions<boolean>> = {
-  stride: true,
-  padding: true,
-  dilation: true,
-  ceilMode: true,
-  returnIndices: true,
-};
-
 /**
  * Max over `kernelSize` boxes of `[N, C, D, H, W]` input (`torch.nn.MaxPool3d`).
  *
@@ -80,14 +73,6 @@ export class MaxPool3d<R extends boolean = false> extends Module {
   }
 }
 
-const AVG_POOL3D_LAYER_KEYS: OptionKeys<AvgPool3dOptions> = {
-  stride: true,
-  padding: true,
-  ceilMode: true,
-  countIncludePad: true,
-  divisorOverride: true,
-};
-
 /** Mean over `kernelSize` boxes of `[N, C, D, H, W]` input (`torch.nn.AvgPool3d`). */
 export class AvgPool3d extends Module {
   /** Window size. */
@@ -104,7 +89,7 @@ export class AvgPool3d extends Module {
   readonly divisorOverride: number | undefined;
 
   constructor(kernelSize: Size3, options: AvgPool3dOptions = {}) {
-    checkOptions('AvgPool3d', options, AVG_POOL3D_LAYER_KEYS);
+    checkOptions('AvgPool3d', options, AVG_POOL3D_KEYS);
     super();
     this.kernelSize = kernelSize;
     this.stride = options.stride ?? kernelSize;

@@ -1,15 +1,8 @@
-import { checkOptions, type OptionKeys, type Tensor } from '@nn/tensor';
+import { checkOptions, type Tensor } from '@nn/tensor';
 import { type InterpolateMode, type InterpolateOptions, interpolate } from '../functional/interpolate';
 import { Module } from '../module/module';
 import { pyFloat } from '../module/repr';
-
-const UPSAMPLE_KEYS: OptionKeys<InterpolateOptions> = {
-  size: true,
-  scaleFactor: true,
-  mode: true,
-  alignCorners: true,
-  recomputeScaleFactor: true,
-};
+import { INTERPOLATE_KEYS } from '../utils/spatial-option-keys';
 
 const pySizes = (v: number | readonly number[], spell: (n: number) => string) =>
   typeof v === 'number' ? spell(v) : `(${v.map(spell).join(', ')})`;
@@ -41,7 +34,7 @@ export class Upsample extends Module {
   readonly recomputeScaleFactor: boolean | undefined;
 
   constructor(options: InterpolateOptions = {}) {
-    checkOptions('Upsample', options, UPSAMPLE_KEYS);
+    checkOptions('Upsample', options, INTERPOLATE_KEYS);
     super();
     this.size = options.size;
     this.scaleFactor = options.scaleFactor;

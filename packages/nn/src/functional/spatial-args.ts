@@ -1,4 +1,5 @@
-import { fmtShape, ShapeError, type Tensor, ValueError } from '@nn/tensor';
+// Argument helpers of the spatial functions (not part of F).
+import { fmtShape, ShapeError, type Size2, type Tensor, ValueError } from '@nn/tensor';
 
 /** A size given once for the three spatial dims or as `[d, h, w]`. */
 export type Size3 = number | readonly [number, number, number];
@@ -16,3 +17,6 @@ export function as5d(op: string, x: Tensor): [Tensor, boolean] {
   if (x.ndim === 4) return [x.unsqueeze(0), true];
   throw new ShapeError(op, `expected 4D (C, D, H, W) or 5D (N, C, D, H, W) input, got ${fmtShape(x.shape)}`);
 }
+
+/** `v` as `[h, w]`. */
+export const pairOf = (v: Size2): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
