@@ -15,6 +15,7 @@ const guide = [
   ['autograd', 'Autograd'],
   ['modules', 'Modules'],
   ['layers', 'Layers'],
+  ['spatial-layers', 'Resampling, 3-D and spatial layers'],
   ['sequence-models', 'Sequence models'],
   ['saving-and-loading', 'Saving and loading'],
   ['interop', 'Interop and scaling out'],

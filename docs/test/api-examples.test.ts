@@ -33,6 +33,16 @@ const MAIN: readonly [file: string, name: string][] = [
   ['data/src/datasets/mnist.ts', 'MNIST'],
   ['train/src/trainer.ts', 'Trainer'],
   ['train/src/fit.ts', 'fit'],
+  ['nn/src/functional/interpolate.ts', 'interpolate'],
+  ['nn/src/layers/upsample.ts', 'Upsample'],
+  ['nn/src/layers/conv.ts', 'Conv3d'],
+  ['nn/src/layers/pooling-1d.ts', 'MaxPool1d'],
+  ['nn/src/layers/pooling-3d.ts', 'MaxPool3d'],
+  ['nn/src/layers/adaptive-max-pool.ts', 'AdaptiveMaxPool2d'],
+  ['nn/src/layers/max-unpool.ts', 'MaxUnpool2d'],
+  ['nn/src/layers/lp-pool.ts', 'LPPool2d'],
+  ['nn/src/layers/pixel-shuffle.ts', 'PixelShuffle'],
+  ['nn/src/layers/fold.ts', 'Unfold'],
 ];
 
 const packagesDir = fileURLToPath(new URL('../../packages/', import.meta.url));

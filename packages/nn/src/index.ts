@@ -39,17 +39,21 @@ export {
   Tanhshrink,
   Threshold,
 } from './layers/activation';
+export { AdaptiveMaxPool2d } from './layers/adaptive-max-pool';
 export {
   Conv1d,
   Conv2d,
+  Conv3d,
   type ConvOptions,
   type ConvPaddingMode,
+  ConvTranspose1d,
   ConvTranspose2d,
   type ConvTransposeOptions,
 } from './layers/conv';
 export { Dropout, Dropout2d } from './layers/dropout';
 export { Embedding, type EmbeddingOptions } from './layers/embedding';
 export { Flatten, Unflatten } from './layers/flatten';
+export { Fold, Unfold } from './layers/fold';
 export { Bilinear, Identity, type LayerOptions, Linear } from './layers/linear';
 export {
   BCELoss,
@@ -74,6 +78,8 @@ export {
   SoftMarginLoss,
   TripletMarginLoss,
 } from './layers/loss';
+export { LPPool1d, LPPool2d } from './layers/lp-pool';
+export { MaxUnpool2d, type MaxUnpool2dLayerOptions } from './layers/max-unpool';
 export {
   MultiheadAttention,
   type MultiheadAttentionForwardOptions,
@@ -88,6 +94,7 @@ export {
   LayerNorm,
   type LayerNormOptions,
 } from './layers/normalization';
+export { PixelShuffle, PixelUnshuffle } from './layers/pixel-shuffle';
 export {
   AdaptiveAvgPool2d,
   AvgPool2d,
@@ -95,6 +102,16 @@ export {
   MaxPool2d,
   type MaxPool2dOptions,
 } from './layers/pooling';
+export {
+  AdaptiveAvgPool1d,
+  AdaptiveMaxPool1d,
+  type AdaptiveMaxPoolOptions,
+  AvgPool1d,
+  MaxPool1d,
+  type MaxPool1dLayerOptions,
+  type MaxPoolOutput,
+} from './layers/pooling-1d';
+export { AvgPool3d, MaxPool3d, type MaxPool3dLayerOptions } from './layers/pooling-3d';
 export {
   GRU,
   LSTM,
@@ -121,6 +138,7 @@ export {
   type TransformerEncoderOptions,
 } from './layers/transformer-encoder';
 export type { TransformerActivation, TransformerLayerOptions } from './layers/transformer-layer-options';
+export { Upsample, UpsamplingBilinear2d, UpsamplingNearest2d } from './layers/upsample';
 export type { FullBackwardHook } from './module/backward-hook';
 export { ModuleDict, ModuleList, Sequential } from './module/containers';
 export { LoadStateDictError, type ShapeMismatch } from './module/load-state-dict-error';

@@ -60,6 +60,7 @@ export type * from './kernel/attrs/indexing';
 export type * from './kernel/attrs/nn';
 export type * from './kernel/attrs/optimizer';
 export type * from './kernel/attrs/reduction';
+export type * from './kernel/attrs/spatial';
 export type { Backend } from './kernel/backend';
 export {
   allocate,
@@ -70,7 +71,15 @@ export {
   resultType,
   type TypedArray,
 } from './kernel/dtype';
-export { DeviceError, DTypeError, IndexError, NNError, ShapeError, ValueError } from './kernel/errors';
+export {
+  DeviceError,
+  DTypeError,
+  fmtShape,
+  IndexError,
+  NNError,
+  ShapeError,
+  ValueError,
+} from './kernel/errors';
 export { defineOp, type OpDef, type TensorMeta } from './kernel/op-def';
 export { type AttrsOf, isOpName, type OpName, opDef, opNames, opTable } from './kernel/op-table';
 export {
@@ -96,6 +105,7 @@ export {
 export { broadcastShapes, contiguousStrides, shapeSize } from './kernel/shape';
 export { Storage } from './kernel/storage';
 export type { TensorView } from './kernel/view';
+export { adaptiveMaxPool2d, adaptiveMaxPool2dWithIndices } from './ops/adaptive-max-pool';
 export { type AttentionOptions, attentionScores, scaledDotProductAttention } from './ops/attention';
 export {
   type Conv1dOptions,
@@ -130,6 +140,7 @@ export {
   where,
   xlogy,
 } from './ops/elementwise';
+export { type FoldOptions, fold, unfold } from './ops/fold';
 export {
   embedding,
   gather,

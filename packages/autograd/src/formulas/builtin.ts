@@ -9,6 +9,7 @@ import { linalgFormulas } from './linalg';
 import { poolingFormulas } from './pooling';
 import { reductionFormulas } from './reductions';
 import { shapingFormulas } from './shaping';
+import { spatialFormulas } from './spatial';
 import { viewFormulas } from './views';
 
 /** Registers the formulas of every differentiable kernel @nn/tensor ships. */
@@ -25,6 +26,7 @@ export function registerBuiltinFormulas(): void {
     poolingFormulas,
     convFormulas,
     attentionFormulas,
+    spatialFormulas,
   ]) {
     registerFormulas(table);
   }

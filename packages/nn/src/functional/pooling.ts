@@ -5,7 +5,14 @@ import type {
   Size2 as TensorSize2,
 } from '@nn/tensor';
 
-export { adaptiveAvgPool2d, avgPool2d, maxPool2d, maxPool2dWithIndices } from '@nn/tensor';
+export {
+  adaptiveAvgPool2d,
+  adaptiveMaxPool2d,
+  adaptiveMaxPool2dWithIndices,
+  avgPool2d,
+  maxPool2d,
+  maxPool2dWithIndices,
+} from '@nn/tensor';
 
 // Aliases rather than type re-exports: the declaration bundler turns types re-exported through the `F`
 // namespace into values.

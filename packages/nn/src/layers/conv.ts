@@ -1,5 +1,6 @@
 import { checkOptions, empty, pad, shapeSize, type Tensor, ValueError } from '@nn/tensor';
-import { conv1d, conv2d, convTranspose2d } from '../functional/conv';
+import { conv1d, conv2d, convTranspose1d, convTranspose2d } from '../functional/conv';
+import { conv3d } from '../functional/conv3d';
 import { Module } from '../module/module';
 import { Parameter } from '../module/parameter';
 import { pyTuple } from '../module/repr';
@@ -57,6 +58,20 @@ function tuple(op: string, name: string, v: number | readonly number[], n: numbe
 
 function pair(v: readonly number[]): [number, number] {
   return [v[0]!, v[1]!];
+}
+
+function triple(v: readonly number[]): [number, number, number] {
+  return [v[0]!, v[1]!, v[2]!];
+}
+
+/** PyTorch's check that each output padding is below its dim's stride or dilation. */
+function checkOutputPadding(op: string, conv: ConvNd): void {
+  if (conv.outputPadding.some((p, i) => p >= Math.max(conv.stride[i]!, conv.dilation[i]!))) {
+    throw new ValueError(
+      op,
+      `output_padding ${pyTuple(conv.outputPadding)} must be smaller than either stride ${pyTuple(conv.stride)} or dilation ${pyTuple(conv.dilation)}`,
+    );
+  }
 }
 
 /** What Conv1d/Conv2d/ConvTranspose2d share: sizes, weights, PyTorch's init and repr. */
@@ -250,12 +265,7 @@ export class ConvTranspose2d extends ConvNd {
   ) {
     checkOptions('ConvTranspose2d', options, CONV_TRANSPOSE_KEYS);
     super(2, true, inChannels, outChannels, kernelSize, options);
-    if (this.outputPadding.some((p, i) => p >= Math.max(this.stride[i]!, this.dilation[i]!))) {
-      throw new ValueError(
-        'ConvTranspose2d',
-        `output_padding ${pyTuple(this.outputPadding)} must be smaller than either stride ${pyTuple(this.stride)} or dilation ${pyTuple(this.dilation)}`,
-      );
-    }
+    checkOutputPadding('ConvTranspose2d', this);
   }
 
   /** Applies the transposed convolution to `[N, C, H, W]` (or unbatched `[C, H, W]`) input. */
@@ -265,6 +275,69 @@ export class ConvTranspose2d extends ConvNd {
       padding: pair(this.padding as number[]),
       outputPadding: pair(this.outputPadding),
       dilation: pair(this.dilation),
+      groups: this.groups,
+    });
+  }
+}
+
+/**
+ * Transposed 1-D convolution (the gradient of Conv1d with respect to its input;
+ * `torch.nn.ConvTranspose1d`); weight `[in, out / groups, k]`.
+ */
+export class ConvTranspose1d extends ConvNd {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: number | readonly number[],
+    options: ConvTransposeOptions = {},
+  ) {
+    checkOptions('ConvTranspose1d', options, CONV_TRANSPOSE_KEYS);
+    super(1, true, inChannels, outChannels, kernelSize, options);
+    checkOutputPadding('ConvTranspose1d', this);
+  }
+
+  /** Applies the transposed convolution to `[N, C, L]` (or unbatched `[C, L]`) input. */
+  override forward(x: Tensor): Tensor {
+    return convTranspose1d(x, this.weight, this.bias, {
+      stride: this.stride[0]!,
+      padding: (this.padding as number[])[0]!,
+      outputPadding: this.outputPadding[0]!,
+      dilation: this.dilation[0]!,
+      groups: this.groups,
+    });
+  }
+}
+
+/**
+ * 3-D convolution over `[N, C, D, H, W]` input (`torch.nn.Conv3d`); weight `[out, in / groups, kD, kH, kW]`.
+ *
+ * @example
+ * ```ts
+ * import { Conv3d } from '@nn/nn';
+ * import { randn } from '@nn/tensor';
+ *
+ * const conv = new Conv3d(1, 4, 3, { padding: 1 });
+ * console.log(conv.call(randn([2, 1, 5, 8, 8])).shape); // [ 2, 4, 5, 8, 8 ]
+ * ```
+ */
+export class Conv3d extends ConvNd {
+  constructor(
+    inChannels: number,
+    outChannels: number,
+    kernelSize: number | readonly number[],
+    options: ConvOptions = {},
+  ) {
+    checkOptions('Conv3d', options, CONV_KEYS);
+    super(3, false, inChannels, outChannels, kernelSize, options);
+  }
+
+  /** Convolves `[N, C, D, H, W]` (or unbatched `[C, D, H, W]`) input. */
+  override forward(x: Tensor): Tensor {
+    const { input, padding } = this.paddedInput(x);
+    return conv3d(input, this.weight, this.bias, {
+      stride: triple(this.stride),
+      padding: typeof padding === 'string' ? padding : triple(padding),
+      dilation: triple(this.dilation),
       groups: this.groups,
     });
   }

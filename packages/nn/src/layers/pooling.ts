@@ -1,7 +1,7 @@
 import { checkOptions, type Tensor } from '@nn/tensor';
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d, type Size2 } from '../functional/pooling';
 import { Module } from '../module/module';
-import { pyBool, pyIntOrTuple } from '../module/repr';
+import { pyBool, pyIntOrTuple, pyOptionalSizes } from '../module/repr';
 import { AVG_POOL_KEYS, MAX_POOL_KEYS } from '../utils/option-keys';
 
 /** Options of {@link MaxPool2d}: PyTorch's `stride` (default: the kernel size), `padding`, `dilation`, `ceilMode`. */
@@ -135,7 +135,6 @@ export class AdaptiveAvgPool2d extends Module {
   }
 
   override extraRepr(): string {
-    const s = this.outputSize;
-    return `output_size=${typeof s === 'number' ? s : `(${s.map((v) => (v === null ? 'None' : v)).join(', ')})`}`;
+    return `output_size=${pyOptionalSizes(this.outputSize)}`;
   }
 }

@@ -27,3 +27,8 @@ export function pyTuple(values: readonly number[]): string {
 export function pyIntOrTuple(v: number | readonly number[]): string {
   return typeof v === 'number' ? String(v) : pyTuple(v);
 }
+
+/** An output size as PyTorch echoes it: `2`, or `(2, None)` for a tuple with dims kept from the input. */
+export function pyOptionalSizes(v: number | readonly (number | null)[]): string {
+  return typeof v === 'number' ? String(v) : `(${v.map((s) => (s === null ? 'None' : s)).join(', ')})`;
+}

@@ -11,6 +11,7 @@ export type * from './attrs/indexing';
 export type * from './attrs/nn';
 export type * from './attrs/optimizer';
 export type * from './attrs/reduction';
+export type * from './attrs/spatial';
 export type { Backend } from './backend';
 export { dispatch, dispatchInplace, opaque, writeInto } from './dispatch';
 export {

@@ -6,6 +6,7 @@ import { memoryOps } from './ops/memory';
 import { nnOps } from './ops/nn';
 import { optimizerOps } from './ops/optimizer';
 import { reductionOps } from './ops/reductions';
+import { spatialOps } from './ops/spatial';
 import { viewOps } from './ops/views';
 
 /**
@@ -22,6 +23,7 @@ export const opTable = {
   ...indexingOps,
   ...optimizerOps,
   ...attentionOps,
+  ...spatialOps,
 };
 
 /** The name of an op in the table. */

@@ -6,6 +6,7 @@ import { memoryCases } from './cases/memory';
 import { nnCases } from './cases/nn';
 import { reductionCases } from './cases/reductions';
 import { shapingCases } from './cases/shaping';
+import { spatialCases } from './cases/spatial';
 import { viewCases } from './cases/views';
 import type { ConformanceCase } from './conformance-case';
 
@@ -29,6 +30,7 @@ export function conformanceCases(): ConformanceCase[] {
     ...linalgCases(),
     ...nnCases(),
     ...attentionCases(),
+    ...spatialCases(),
   ];
 }
 

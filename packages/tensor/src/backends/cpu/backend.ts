@@ -4,10 +4,12 @@ import { registerBackend, registerKernel } from '../../kernel/registry';
 import type { Storage } from '../../kernel/storage';
 import { stridedOffsets } from '../../kernel/strided-offsets';
 import { expandView, isContiguous, numel, type TensorView } from '../../kernel/view';
+import { registerCpuAdaptiveMaxPool } from './adaptive-max-pool';
 import { registerCpuAttention } from './attention';
 import { registerCpuConv } from './conv';
 import { registerCpuCtcLoss } from './ctc-loss';
 import { cloneCpu, registerCpuElementwise, runElementwise } from './elementwise';
+import { registerCpuFold } from './fold';
 import { registerCpuIndexing } from './indexing';
 import { registerCpuJoin } from './join';
 import { registerCpuMatmul } from './matmul';
@@ -60,6 +62,8 @@ export function registerCpuBackend(): void {
   registerCpuPooling();
   registerCpuAttention();
   registerCpuCtcLoss();
+  registerCpuAdaptiveMaxPool();
+  registerCpuFold();
   registerKernel('clone', 'cpu', ([x]) => cloneCpu(x!));
   registerKernel('copy_', 'cpu', ([target, source]) => {
     copyInto(target!, source!);

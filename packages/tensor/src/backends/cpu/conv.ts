@@ -12,7 +12,7 @@ import { contiguousCpu } from './elementwise';
 import type { FloatArray } from './gemm/types';
 
 /** Contiguous float data of a tensor as the conv kernels read it. */
-function dense(t: TensorView): FloatArray {
+export function dense(t: TensorView): FloatArray {
   const c = contiguousCpu(t);
   const data = c.storage.data as FloatArray;
   return c.offset === 0 && data.length === numel(c)

@@ -38,7 +38,7 @@ function windows(
 }
 
 /** torch's adaptive pooling windows: [floor(i*size/out), ceil((i+1)*size/out)). */
-function adaptiveWindows(size: number, out: number): Windows {
+export function adaptiveWindows(size: number, out: number): Windows {
   const w: Windows = { start: new Int32Array(out), end: new Int32Array(out), divisor: new Float64Array(out) };
   for (let i = 0; i < out; i++) {
     w.start[i] = Math.floor((i * size) / out);

@@ -12,7 +12,7 @@ import { tapColumns } from './tap-range';
  * infinite). Returns the final `d`. Runs are split into zero / copy / zero spans and chunks between
  * wraps, so the inner loops carry no bounds checks.
  */
-function walkTap(
+export function walkTap(
   g: ResolvedConv2d,
   image: FloatArray,
   channel: number,
