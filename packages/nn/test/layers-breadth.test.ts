@@ -1,0 +1,195 @@
+// The layers and nn.utils reparametrizations of issue 18 against PyTorch 1.13 fixtures
+// (tooling/fixtures/cases/nn_layers_breadth.py): forward, input and parameter gradients, buffers, f32 and f64.
+import '@nn/autograd';
+import {
+  AlphaDropout,
+  BatchNorm3d,
+  ConstantPad1d,
+  ConstantPad2d,
+  ConstantPad3d,
+  Conv1d,
+  Conv2d,
+  ConvTranspose2d,
+  CosineSimilarity,
+  EmbeddingBag,
+  FeatureAlphaDropout,
+  InstanceNorm1d,
+  InstanceNorm2d,
+  InstanceNorm3d,
+  Linear,
+  LocalResponseNorm,
+  Module,
+  PairwiseDistance,
+  Parameter,
+  ReflectionPad1d,
+  ReflectionPad2d,
+  ReflectionPad3d,
+  ReplicationPad1d,
+  ReplicationPad2d,
+  ReplicationPad3d,
+  utils,
+  ZeroPad2d,
+} from '@nn/nn';
+import { rand, type Tensor, tensor } from '@nn/tensor';
+import { assertClose, type FixtureTensor, fixtureArray, loadFixtures } from '@nn/tooling/test-utils';
+import { describe, expect, it } from 'vitest';
+
+interface Run {
+  output: FixtureTensor;
+  gradOutput: FixtureTensor;
+  inputGrads: (FixtureTensor | null)[];
+  paramGrads: Record<string, FixtureTensor>;
+  buffersAfter: Record<string, FixtureTensor>;
+}
+
+interface LayerCase {
+  state: Record<string, FixtureTensor>;
+  inputs: FixtureTensor[];
+  train?: Run;
+  eval?: Run;
+}
+
+const { cases } = loadFixtures<LayerCase & Record<string, FixtureTensor>>(
+  new URL('./fixtures/layers-breadth.jsonl', import.meta.url),
+);
+
+/** The parametrizations of the `parametrize_symmetric_scale` case, as the generator defines them. */
+class Symmetric extends Module {
+  override forward(x: Tensor): Tensor {
+    return x.triu().add(x.triu(1).mT);
+  }
+}
+
+class Scale extends Module {
+  gain: Parameter;
+  constructor(n: number) {
+    super();
+    this.gain = new Parameter(rand([n, 1]).add(0.5));
+  }
+  override forward(x: Tensor): Tensor {
+    return x.mul(this.gain);
+  }
+}
+
+/** The @nn module equivalent to each PyTorch case (float32; `_f64` cases reuse it in float64). */
+const builders: Record<string, () => Module> = {
+  instance_norm1d: () => new InstanceNorm1d(4),
+  instance_norm1d_affine_stats: () => new InstanceNorm1d(4, { affine: true, trackRunningStats: true }),
+  instance_norm1d_unbatched: () => new InstanceNorm1d(3, { affine: true }),
+  instance_norm2d: () => new InstanceNorm2d(3, { affine: true }),
+  instance_norm2d_stats: () => new InstanceNorm2d(3, { momentum: 0.3, trackRunningStats: true }),
+  instance_norm3d: () => new InstanceNorm3d(2, { affine: true, trackRunningStats: true }),
+  batch_norm3d: () => new BatchNorm3d(3),
+  batch_norm3d_cumulative: () => new BatchNorm3d(2, { momentum: null, affine: false }),
+  local_response_norm: () => new LocalResponseNorm(3),
+  local_response_norm_4d: () => new LocalResponseNorm(4, { alpha: 0.01, beta: 0.5, k: 2 }),
+  local_response_norm_5d: () => new LocalResponseNorm(2, { alpha: 0.1 }),
+  zero_pad2d: () => new ZeroPad2d([1, 2, 0, 3]),
+  zero_pad2d_unbatched: () => new ZeroPad2d(1),
+  zero_pad2d_crop: () => new ZeroPad2d([-1, 2, 0, -1]),
+  constant_pad1d: () => new ConstantPad1d([2, 1], 3.5),
+  constant_pad2d: () => new ConstantPad2d(1, -1),
+  constant_pad3d: () => new ConstantPad3d([1, 0, 2, 1, 0, 1], 0.5),
+  reflection_pad1d: () => new ReflectionPad1d([2, 1]),
+  reflection_pad2d: () => new ReflectionPad2d([1, 2, 2, 0]),
+  reflection_pad3d: () => new ReflectionPad3d(1),
+  replication_pad1d: () => new ReplicationPad1d(3),
+  replication_pad2d: () => new ReplicationPad2d([0, 2, 3, 1]),
+  replication_pad3d: () => new ReplicationPad3d([1, 2, 0, 1, 2, 0]),
+  embedding_bag_mean_2d: () => new EmbeddingBag(10, 3),
+  embedding_bag_sum_offsets: () => new EmbeddingBag(10, 3, { mode: 'sum' }),
+  embedding_bag_max_offsets: () => new EmbeddingBag(10, 3, { mode: 'max' }),
+  embedding_bag_per_sample_weights: () => new EmbeddingBag(10, 3, { mode: 'sum' }),
+  embedding_bag_padding_mean: () => new EmbeddingBag(10, 3, { paddingIdx: 2 }),
+  embedding_bag_padding_max_last_offset: () =>
+    new EmbeddingBag(10, 3, { mode: 'max', paddingIdx: 4, includeLastOffset: true }),
+  cosine_similarity: () => new CosineSimilarity(),
+  cosine_similarity_eps: () => new CosineSimilarity({ dim: -1, eps: 0.5 }),
+  cosine_similarity_broadcast: () => new CosineSimilarity({ dim: 0 }),
+  pairwise_distance: () => new PairwiseDistance(),
+  pairwise_distance_p1_keepdim: () => new PairwiseDistance({ p: 1, eps: 1e-3, keepdim: true }),
+  pairwise_distance_p3: () => new PairwiseDistance({ p: 3 }),
+  pairwise_distance_inf: () => new PairwiseDistance({ p: Infinity }),
+  alpha_dropout_eval: () => new AlphaDropout(0.3),
+  feature_alpha_dropout_eval: () => new FeatureAlphaDropout(0.3),
+  weight_norm_linear: () => utils.weightNorm(new Linear(5, 3)),
+  weight_norm_conv_dim1: () => utils.weightNorm(new Conv1d(2, 3, 3), { dim: 1 }),
+  weight_norm_whole: () => utils.weightNorm(new Linear(4, 3), { dim: null }),
+  spectral_norm_linear: () => utils.spectralNorm(new Linear(5, 4)),
+  spectral_norm_conv_iters: () => utils.spectralNorm(new Conv2d(2, 3, 3), { nPowerIterations: 3 }),
+  spectral_norm_conv_transpose: () => utils.spectralNorm(new ConvTranspose2d(3, 2, 2)),
+  parametrize_symmetric_scale: () => {
+    const m = new Linear(4, 4);
+    utils.parametrize.registerParametrization(m, 'weight', new Symmetric());
+    return utils.parametrize.registerParametrization(m, 'weight', new Scale(4));
+  },
+  prune_l1: () => utils.prune.l1Unstructured(new Linear(5, 3), 'weight', 0.4),
+  prune_l1_bias_count: () => utils.prune.l1Unstructured(new Linear(5, 3), 'bias', 2),
+};
+
+const tol32 = { rtol: 1e-5, atol: 1e-5 };
+const tol64 = { rtol: 1e-10, atol: 1e-12 };
+
+function decode(t: FixtureTensor): Tensor {
+  return tensor(fixtureArray(t), { dtype: t.dtype }).reshape(t.shape);
+}
+
+function check(name: string, mode: 'train' | 'eval', c: LayerCase, want: Run): void {
+  const f64 = name.endsWith('_f64');
+  const layer = builders[f64 ? name.slice(0, -4) : name]!();
+  if (f64) layer.double();
+  layer.loadStateDict(Object.fromEntries(Object.entries(c.state).map(([k, v]) => [k, decode(v)])));
+  expect(Object.keys(layer.stateDict())).toEqual(Object.keys(c.state));
+  layer.train(mode === 'train');
+  const inputs = c.inputs.map((t) => {
+    const x = decode(t);
+    return x.dtype === 'float32' || x.dtype === 'float64' ? x.requiresGrad_() : x;
+  });
+  const tol = f64 ? tol64 : tol32;
+  const out = layer.call(...(inputs as never[])) as Tensor;
+  expect(out.dtype).toBe(want.output.dtype);
+  assertClose(out, want.output, tol, `${name} ${mode} output`);
+  out.mul(decode(want.gradOutput)).sum().backward();
+  want.inputGrads.forEach((g, i) => {
+    if (g) assertClose(inputs[i]!.grad!, g, tol, `${name} ${mode} grad of input ${i}`);
+  });
+  const params = Object.fromEntries(layer.namedParameters());
+  expect(Object.keys(params)).toEqual(Object.keys(want.paramGrads));
+  for (const [k, g] of Object.entries(want.paramGrads))
+    assertClose(params[k]!.grad!, g, tol, `${name} ${mode} grad of ${k}`);
+  const buffers = Object.fromEntries(layer.namedBuffers());
+  expect(Object.keys(buffers)).toEqual(Object.keys(want.buffersAfter));
+  for (const [k, b] of Object.entries(want.buffersAfter))
+    assertClose(buffers[k]!, b, tol, `${name} ${mode} ${k} after`);
+}
+
+describe('issue-18 layers and reparametrizations match PyTorch 1.13 (f32 and f64)', () => {
+  for (const [name, c] of Object.entries(cases)) {
+    if (name === 'prune_l1_masks') continue;
+    for (const mode of ['train', 'eval'] as const) {
+      const want = c[mode];
+      if (want) it(`${name} (${mode})`, () => check(name, mode, c, want));
+    }
+  }
+
+  it('every fixture case has a builder', () => {
+    const names = Object.keys(cases).filter((n) => n !== 'prune_l1_masks');
+    expect(names.filter((n) => !builders[n.replace(/_f64$/, '')])).toEqual([]);
+  });
+});
+
+describe('prune.l1Unstructured masks', () => {
+  const c = cases.prune_l1_masks!;
+  it('match torch for a fraction, then a count among the kept entries, and round half to even', () => {
+    const layer = new Linear(6, 5);
+    layer.loadStateDict({ weight: decode(c.weight), bias: layer.bias!.detach() });
+    utils.prune.l1Unstructured(layer, 'weight', 0.3);
+    assertClose(layer.weight_mask as Tensor, c.first, { rtol: 0, atol: 0 }, 'first mask');
+    utils.prune.l1Unstructured(layer, 'weight', 4);
+    assertClose(layer.weight_mask as Tensor, c.second, { rtol: 0, atol: 0 }, 'second mask');
+    const half = new Linear(5, 1);
+    half.loadStateDict({ weight: decode(c.halfWeight), bias: half.bias!.detach() });
+    utils.prune.l1Unstructured(half, 'weight', 0.5);
+    assertClose(half.weight_mask as Tensor, c.halfMask, { rtol: 0, atol: 0 }, 'half mask');
+  });
+});
