@@ -104,7 +104,7 @@ export interface RegisterParametrizationOptions {
 /**
  * Parametrizes `module[tensorName]` (a parameter or buffer) by `parametrization`, as
  * `torch.nn.utils.parametrize.register_parametrization`: the tensor moves to
- * `module.parametrizations[tensorName].original` and reading `module[tensorName]` returns
+ * `module.parametrizations.get(tensorName).original` and reading `module[tensorName]` returns
  * `parametrization.forward(original)` (several registrations apply in order). Assigning
  * `module[tensorName]` stores it through `rightInverse`. Returns the module.
  *
@@ -129,7 +129,7 @@ export function registerParametrization<M extends Module>(
   tensorName: string,
   parametrization: Parametrization,
   options: RegisterParametrizationOptions = {},
-): M {
+): M & { parametrizations: ModuleDict } {
   checkOptions('registerParametrization', options, REGISTER_PARAMETRIZATION_KEYS);
   const unsafe = options.unsafe ?? false;
   if (!(parametrization instanceof Module)) {
@@ -151,7 +151,7 @@ export function registerParametrization<M extends Module>(
     }
     existing.append(parametrization);
     existing.unsafe ||= unsafe;
-    return module;
+    return module as M & { parametrizations: ModuleDict };
   }
   const isRegistered = [
     ...module.namedParameters({ recurse: false }),
@@ -187,7 +187,7 @@ export function registerParametrization<M extends Module>(
     get: () => list.forward(),
     set: (value: Tensor) => list.rightInverse(value),
   });
-  return module;
+  return module as M & { parametrizations: ModuleDict };
 }
 
 /** Whether `module` has a parametrization (on `tensorName` when given) (`parametrize.is_parametrized`). */

@@ -3,10 +3,16 @@
 // every call, so state-dict keys and gradients match PyTorch's.
 import { checkOptions, onesLike, randLike, type Tensor, tensor, ValueError } from '@nn/tensor';
 import type { Module, RemovableHandle } from '../module/module';
+import type { Parameter } from '../module/parameter';
 import { L1_UNSTRUCTURED_KEYS } from './option-keys';
 import { deleteField, field, HookRegistry, parameterOf, setField } from './reparametrization';
 
 const pruned = new HookRegistry<{ handle: RemovableHandle }>();
+
+/** A pruned module's type: `${name}_orig` (the parameter) and `${name}_mask` (the buffer) as fields. */
+export type Pruned<M extends Module, N extends string> = M &
+  Record<`${N}_orig`, Parameter> &
+  Record<`${N}_mask`, Tensor>;
 
 /** Options of {@link l1Unstructured}. */
 export interface L1UnstructuredOptions {
@@ -98,12 +104,12 @@ function applyPruning(
  * console.log(layer.weight.eq(0).sum().item()); // 6
  * ```
  */
-export function l1Unstructured<M extends Module>(
+export function l1Unstructured<M extends Module, N extends string>(
   module: M,
-  name: string,
+  name: N,
   amount: number,
   options: L1UnstructuredOptions = {},
-): M {
+): Pruned<M, N> {
   checkOptions('l1Unstructured', options, L1_UNSTRUCTURED_KEYS);
   const scores = options.importanceScores;
   return applyPruning(
@@ -122,15 +128,22 @@ export function l1Unstructured<M extends Module>(
       return (scores ?? orig).abs();
     },
     false,
-  ) as M;
+  ) as Pruned<M, N>;
 }
 
 /**
  * Prunes `amount` entries of `module[name]` chosen at random (`prune.random_unstructured`); `amount` is a
  * count or a fraction. Returns the module.
  */
-export function randomUnstructured<M extends Module>(module: M, name: string, amount: number): M {
-  return applyPruning('randomUnstructured', module, name, amount, (orig) => randLike(orig), true) as M;
+export function randomUnstructured<M extends Module, N extends string>(
+  module: M,
+  name: N,
+  amount: number,
+): Pruned<M, N> {
+  return applyPruning('randomUnstructured', module, name, amount, (orig) => randLike(orig), true) as Pruned<
+    M,
+    N
+  >;
 }
 
 /**

@@ -12,9 +12,9 @@ import {
 } from './reparametrization';
 
 /** Options of {@link spectralNorm}: PyTorch's `name`, `n_power_iterations`, `eps`, `dim`. */
-export interface SpectralNormOptions {
+export interface SpectralNormOptions<N extends string = string> {
   /** The parameter to normalise (default `'weight'`). */
-  name?: string;
+  name?: N;
   /** Power iterations per training call to refine the singular vectors (default 1). */
   nPowerIterations?: number;
   /** Lower bound of the norms in the power iteration (default 1e-12). */
@@ -83,7 +83,10 @@ function computeWeight(module: Module, name: string, s: Settings, powerIteration
  * layer.call(randn([4, 20])); // one power-iteration step, then the normalised weight is used
  * ```
  */
-export function spectralNorm<M extends Module>(module: M, options: SpectralNormOptions = {}): M {
+export function spectralNorm<M extends Module, N extends string = 'weight'>(
+  module: M,
+  options: SpectralNormOptions<N> = {},
+): M & Record<`${N}_orig`, Parameter> & Record<`${N}_u` | `${N}_v`, Tensor> {
   checkOptions('spectralNorm', options, SPECTRAL_NORM_KEYS);
   const name = options.name ?? 'weight';
   checkNotApplied('spectralNorm', applied.get(module, name) !== undefined, 'spectral_norm', name);
@@ -124,7 +127,7 @@ export function spectralNorm<M extends Module>(module: M, options: SpectralNormO
     eps,
   };
   applied.set(module, name, settings);
-  return module;
+  return module as M & Record<`${N}_orig`, Parameter> & Record<`${N}_u` | `${N}_v`, Tensor>;
 }
 
 /**
