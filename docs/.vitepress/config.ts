@@ -14,6 +14,7 @@ const guide = [
   ['autograd', 'Autograd'],
   ['modules', 'Modules'],
   ['layers', 'Layers'],
+  ['reparametrizations', 'Weight norm, spectral norm, pruning'],
   ['sequence-models', 'Sequence models'],
   ['saving-and-loading', 'Saving and loading'],
   ['interop', 'Interop and scaling out'],

@@ -50,8 +50,8 @@ function clampedNorm(x: Tensor, dim: number, eps: number): Tensor {
  * import { F } from '@nn/nn';
  * import { tensor } from '@nn/tensor';
  *
- * const a = tensor([[1, 0], [1, 1]]);
- * const b = tensor([[2, 0], [-1, -1]]);
+ * const a = tensor([[1, 0], [1, 1]]).float();
+ * const b = tensor([[2, 0], [-1, -1]]).float();
  * console.log(F.cosineSimilarity(a, b).tolist()); // [ 1, -1 ] (up to rounding)
  * ```
  */
