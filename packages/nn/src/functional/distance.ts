@@ -1,6 +1,6 @@
 // Distances between batches of vectors, as PyTorch 1.13's composites (same formulas, so the eps handling
 // and the gradients at the clamp agree with torch's).
-import { checkOptions, DTypeError, isFloating, ShapeError, type Tensor } from '@nn/tensor';
+import { broadcastShapes, checkOptions, DTypeError, isFloating, ShapeError, type Tensor } from '@nn/tensor';
 import { COSINE_SIMILARITY_KEYS, PAIRWISE_DISTANCE_KEYS } from '../utils/option-keys';
 
 /** Options of {@link cosineSimilarity} and `CosineSimilarity`. */
@@ -68,11 +68,9 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, options: CosineSimilari
   }
   const d = dim < 0 ? dim + ndim : dim;
   // Broadcast first (as torch's expand_outplace), so each norm is over the same vectors as the product.
-  const a = ndim > x1.ndim ? x1.reshape([...Array<number>(ndim - x1.ndim).fill(1), ...x1.shape]) : x1;
-  const b = ndim > x2.ndim ? x2.reshape([...Array<number>(ndim - x2.ndim).fill(1), ...x2.shape]) : x2;
-  const shape = a.shape.map((s, i) => Math.max(s, b.shape[i]!));
-  const e1 = a.expand(shape);
-  const e2 = b.expand(shape);
+  const shape = broadcastShapes('cosineSimilarity', x1.shape, x2.shape);
+  const e1 = x1.expand(shape);
+  const e2 = x2.expand(shape);
   return e1
     .div(clampedNorm(e1, d, eps))
     .mul(e2.div(clampedNorm(e2, d, eps)))

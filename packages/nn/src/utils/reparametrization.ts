@@ -10,11 +10,12 @@ import { Parameter } from '../module/parameter';
 export class HookRegistry<Entry extends { handle: RemovableHandle }> {
   readonly #entries = new WeakMap<Module, Map<string, Entry>>();
 
-  /** What `utility` keeps for `module.name`, or undefined. */
+  /** What the utility keeps for `module[name]`, or undefined. */
   get(module: Module, name: string): Entry | undefined {
     return this.#entries.get(module)?.get(name);
   }
 
+  /** Records that the utility now owns `module[name]`. */
   set(module: Module, name: string, entry: Entry): void {
     let byName = this.#entries.get(module);
     if (!byName) {
@@ -70,7 +71,7 @@ export function parameterOf(op: string, module: Module, name: string): Parameter
   return value;
 }
 
-/** Throws when `name` of `module` is already taken over by `utility`. */
+/** Throws when the tensor `name` is already taken over (`taken`) by the utility `what`. */
 export function checkNotApplied(op: string, taken: boolean, what: string, name: string): void {
   if (taken) {
     throw new NNError(
