@@ -30,24 +30,10 @@ import {
   utils,
   ZeroPad2d,
 } from '@nn/nn';
-import { rand, type Tensor, tensor } from '@nn/tensor';
-import { assertClose, type FixtureTensor, fixtureArray, loadFixtures } from '@nn/tooling/test-utils';
+import { rand, type Tensor } from '@nn/tensor';
+import { assertClose, type FixtureTensor, loadFixtures } from '@nn/tooling/test-utils';
 import { describe, expect, it } from 'vitest';
-
-interface Run {
-  output: FixtureTensor;
-  gradOutput: FixtureTensor;
-  inputGrads: (FixtureTensor | null)[];
-  paramGrads: Record<string, FixtureTensor>;
-  buffersAfter: Record<string, FixtureTensor>;
-}
-
-interface LayerCase {
-  state: Record<string, FixtureTensor>;
-  inputs: FixtureTensor[];
-  train?: Run;
-  eval?: Run;
-}
+import { checkLayerCase, decode, type LayerCase, type Run } from './layer-case';
 
 const { cases } = loadFixtures<LayerCase>(new URL('./fixtures/layers-breadth.jsonl', import.meta.url));
 
@@ -125,40 +111,10 @@ const builders: Record<string, () => Module> = {
   prune_l1_bias_count: () => utils.prune.l1Unstructured(new Linear(5, 3), 'bias', 2),
 };
 
-const tol32 = { rtol: 1e-5, atol: 1e-5 };
-const tol64 = { rtol: 1e-10, atol: 1e-12 };
-
-function decode(t: FixtureTensor): Tensor {
-  return tensor(fixtureArray(t), { dtype: t.dtype }).reshape(t.shape);
-}
-
 function check(name: string, mode: 'train' | 'eval', c: LayerCase, want: Run): void {
   const f64 = name.endsWith('_f64');
   const layer = builders[f64 ? name.slice(0, -4) : name]!();
-  if (f64) layer.double();
-  layer.loadStateDict(Object.fromEntries(Object.entries(c.state).map(([k, v]) => [k, decode(v)])));
-  expect(Object.keys(layer.stateDict())).toEqual(Object.keys(c.state));
-  layer.train(mode === 'train');
-  const inputs = c.inputs.map((t) => {
-    const x = decode(t);
-    return x.dtype === 'float32' || x.dtype === 'float64' ? x.requiresGrad_() : x;
-  });
-  const tol = f64 ? tol64 : tol32;
-  const out = layer.call(...(inputs as never[])) as Tensor;
-  expect(out.dtype).toBe(want.output.dtype);
-  assertClose(out, want.output, tol, `${name} ${mode} output`);
-  out.mul(decode(want.gradOutput)).sum().backward();
-  want.inputGrads.forEach((g, i) => {
-    if (g) assertClose(inputs[i]!.grad!, g, tol, `${name} ${mode} grad of input ${i}`);
-  });
-  const params = Object.fromEntries(layer.namedParameters());
-  expect(Object.keys(params)).toEqual(Object.keys(want.paramGrads));
-  for (const [k, g] of Object.entries(want.paramGrads))
-    assertClose(params[k]!.grad!, g, tol, `${name} ${mode} grad of ${k}`);
-  const buffers = Object.fromEntries(layer.namedBuffers());
-  expect(Object.keys(buffers)).toEqual(Object.keys(want.buffersAfter));
-  for (const [k, b] of Object.entries(want.buffersAfter))
-    assertClose(buffers[k]!, b, tol, `${name} ${mode} ${k} after`);
+  checkLayerCase(f64 ? layer.double() : layer, name, mode, c, want);
 }
 
 /** Cases of the file that are not layer runs (masks, printed reprs): tested below and in layers-breadth-api. */

@@ -48,24 +48,10 @@ import {
   Threshold,
   Unflatten,
 } from '@nn/nn';
-import { ones, type Tensor, tensor } from '@nn/tensor';
-import { assertClose, type FixtureTensor, fixtureArray, loadFixtures } from '@nn/tooling/test-utils';
+import { ones } from '@nn/tensor';
+import { loadFixtures } from '@nn/tooling/test-utils';
 import { describe, expect, it } from 'vitest';
-
-interface Run {
-  output: FixtureTensor;
-  gradOutput: FixtureTensor;
-  inputGrads: (FixtureTensor | null)[];
-  paramGrads: Record<string, FixtureTensor>;
-  buffersAfter: Record<string, FixtureTensor>;
-}
-
-interface LayerCase {
-  state: Record<string, FixtureTensor>;
-  inputs: FixtureTensor[];
-  train?: Run;
-  eval?: Run;
-}
+import { checkLayerCase, type LayerCase } from './layer-case';
 
 const { cases } = loadFixtures<LayerCase>(new URL('./fixtures/layers.jsonl', import.meta.url));
 
@@ -153,43 +139,11 @@ function withF64(table: Record<string, () => Module>): Record<string, () => Modu
   );
 }
 
-const tol32 = { rtol: 1e-5, atol: 1e-5 };
-const tol64 = { rtol: 1e-10, atol: 1e-12 };
-
-function decode(t: FixtureTensor): Tensor {
-  return tensor(fixtureArray(t), { dtype: t.dtype }).reshape(t.shape);
-}
-
-function check(name: string, mode: 'train' | 'eval', c: LayerCase, want: Run): void {
-  const layer = builders[name]!();
-  layer.loadStateDict(Object.fromEntries(Object.entries(c.state).map(([k, v]) => [k, decode(v)])));
-  layer.train(mode === 'train');
-  const inputs = c.inputs.map((t) => {
-    const x = decode(t);
-    return x.dtype === 'float32' || x.dtype === 'float64' ? x.requiresGrad_() : x;
-  });
-  const tol = want.output.dtype === 'float64' ? tol64 : tol32;
-  const out = layer.call(...(inputs as never[])) as Tensor;
-  assertClose(out, want.output, tol, `${name} ${mode} output`);
-  out.mul(decode(want.gradOutput)).sum().backward();
-  want.inputGrads.forEach((g, i) => {
-    if (g) assertClose(inputs[i]!.grad!, g, tol, `${name} ${mode} grad of input ${i}`);
-  });
-  const params = Object.fromEntries(layer.namedParameters());
-  expect(Object.keys(params)).toEqual(Object.keys(want.paramGrads));
-  for (const [k, g] of Object.entries(want.paramGrads))
-    assertClose(params[k]!.grad!, g, tol, `${name} ${mode} grad of ${k}`);
-  const buffers = Object.fromEntries(layer.namedBuffers());
-  expect(Object.keys(buffers)).toEqual(Object.keys(want.buffersAfter));
-  for (const [k, b] of Object.entries(want.buffersAfter))
-    assertClose(buffers[k]!, b, tol, `${name} ${mode} ${k} after`);
-}
-
 describe('layers match PyTorch (forward, input and parameter gradients, buffers)', () => {
   for (const [name, c] of Object.entries(cases)) {
     for (const mode of ['train', 'eval'] as const) {
       const want = c[mode];
-      if (want) it(`${name} (${mode})`, () => check(name, mode, c, want));
+      if (want) it(`${name} (${mode})`, () => checkLayerCase(builders[name]!(), name, mode, c, want));
     }
   }
 });
