@@ -29,7 +29,7 @@ import {
 import { SGD } from '@nn/optim';
 import { arange, Generator, manualSeed, ones, randn, type Tensor, tensor, zeros } from '@nn/tensor';
 import { loadFixtures } from '@nn/tooling/test-utils';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 const { cases } = loadFixtures<Record<string, string>>(
   new URL('./fixtures/layers-breadth.jsonl', import.meta.url),
@@ -231,8 +231,14 @@ describe('errors name the layer, the shapes and the fix', () => {
       /InstanceNorm1d.*expected 2D \(unbatched\) or 3D input \(got 1D/,
     );
     expect(() => new InstanceNorm2d(3, { affine: true }).call(ones([2, 4, 3, 3]))).toThrow(
-      /InstanceNorm2d.*dim=1 to match num_features \(3\), but got: 4/,
+      /InstanceNorm2d.*expected input's size at dim=1 \(4, input shape \[2,4,3,3\]\) to match num_features \(3\)/,
     );
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    expect(new InstanceNorm1d(3).call(randn([2, 4, 5])).shape).toEqual([2, 4, 5]);
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringMatching(/InstanceNorm1d: .* does not match num_features \(3\)/),
+    );
+    warn.mockRestore();
     expect(() => new InstanceNorm1d(3, { momentum: null as unknown as number })).toThrow(
       /InstanceNorm1d.*momentum=null/,
     );

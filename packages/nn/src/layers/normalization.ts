@@ -220,11 +220,14 @@ abstract class InstanceNormBase extends NormBase {
     const d = this.instanceDims;
     expectDims(name, x, [d, d + 1], `${d}D (unbatched) or ${d + 1}D`);
     const featureDim = x.ndim - d;
-    if (x.shape[featureDim] !== this.numFeatures && this.affine) {
-      throw new ValueError(
-        name,
-        `expected input's size at dim=${featureDim} to match num_features (${this.numFeatures}), ` +
-          `but got: ${x.shape[featureDim]} (input shape [${x.shape.join(',')}])`,
+    if (x.shape[featureDim] !== this.numFeatures) {
+      const what = `input's size at dim=${featureDim} (${x.shape[featureDim]}, input shape [${x.shape.join(',')}])`;
+      if (this.affine) {
+        throw new ValueError(name, `expected ${what} to match num_features (${this.numFeatures})`);
+      }
+      // PyTorch only warns: without affine parameters numFeatures is not used.
+      console.warn(
+        `${name}: ${what} does not match num_features (${this.numFeatures}); numFeatures is not used because affine=false`,
       );
     }
     const batched = x.ndim === d ? x.unsqueeze(0) : x;
