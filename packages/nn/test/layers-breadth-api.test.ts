@@ -280,6 +280,13 @@ describe('functional forms', () => {
     expect(runningVar.sub(varWant).abs().max().item()).toBeLessThan(1e-12);
   });
 
+  it('F.instanceNorm without input statistics needs running ones', () => {
+    expect(() => F.instanceNorm(ones([1, 2, 3]), null, null, { useInputStats: false })).toThrow(
+      /instanceNorm: runningMean and runningVar are needed when useInputStats is false/,
+    );
+    expect(() => F.instanceNorm(ones([2, 3]))).toThrow(/instanceNorm.*at least 3 dims.*unsqueeze\(0\)/);
+  });
+
   it('F.pad is torch.nn.functional.pad', () => {
     expect(F.pad(tensor([[1, 2]]), [1, 1], 'replicate').tolist()).toEqual([[1, 1, 2, 2]]);
   });

@@ -190,6 +190,12 @@ export function instanceNorm(
     );
   }
   if (!useInputStats) {
+    if (!runningMean || !runningVar) {
+      throw new ValueError(
+        'instanceNorm',
+        'runningMean and runningVar are needed when useInputStats is false; pass them or leave useInputStats true',
+      );
+    }
     return batchNorm(x, runningMean, runningVar, { weight, bias, training: false, eps });
   }
   const [n, channels] = x.shape as [number, number];
