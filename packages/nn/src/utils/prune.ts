@@ -49,8 +49,8 @@ function countToPrune(op: string, amount: number, candidates: number, name: stri
 }
 
 /**
- * Zeroes `k` more entries of `module[name]`'s mask, chosen by `pick` among those still unpruned (scores of
- * the candidates in, their positions to prune out), then installs or updates the reparametrization.
+ * Zeroes `amount` more entries of `module[name]`'s mask, those with the smallest (or, with `largest`, the
+ * largest) `scoresOf(orig)` among the entries still unpruned, then installs or updates the reparametrization.
  */
 function applyPruning(
   op: string,
@@ -67,9 +67,9 @@ function applyPruning(
   const candidates = maskValues.flatMap((m, i) => (m === 1 ? [i] : []));
   const k = countToPrune(op, amount, candidates.length, name);
   const next = maskValues.slice();
+  const scores = scoresOf(orig).detach().reshape([-1]);
   if (k > 0) {
     // Torch computes the mask among the unpruned entries only (its PruningContainer), via topk.
-    const scores = scoresOf(orig).detach().reshape([-1]);
     const candidateIndex = tensor(candidates, { dtype: 'int32', device: scores.device });
     const { indices } = scores.indexSelect(0, candidateIndex).topk(k, 0, { largest });
     for (const j of indices.dataSync()) next[candidates[Number(j)]!] = 0;
