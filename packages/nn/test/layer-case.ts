@@ -17,7 +17,8 @@ export interface Run {
 /** A layer case: the state dict to load, the inputs, and the runs. */
 export interface LayerCase {
   state: Record<string, FixtureTensor>;
-  inputs: FixtureTensor[];
+  /** The call's arguments; null for an optional one left out (offsets before perSampleWeights). */
+  inputs: (FixtureTensor | null)[];
   train?: Run;
   eval?: Run;
 }
@@ -45,6 +46,7 @@ export function checkLayerCase(
   expect(Object.keys(layer.stateDict())).toEqual(Object.keys(c.state));
   layer.train(mode === 'train');
   const inputs = c.inputs.map((t) => {
+    if (t === null) return null;
     const x = decode(t);
     return x.dtype === 'float32' || x.dtype === 'float64' ? x.requiresGrad_() : x;
   });

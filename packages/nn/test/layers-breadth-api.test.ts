@@ -152,6 +152,25 @@ describe('EmbeddingBag', () => {
     ]);
   });
 
+  it('takes 2-D input with includeLastOffset as PyTorch: the last row only closes the bag before it', () => {
+    const table = arange(0, 30).reshape([10, 3]).float();
+    const bag = EmbeddingBag.fromPretrained(table, { mode: 'sum', includeLastOffset: true });
+    expect(
+      bag
+        .call(
+          tensor([
+            [1, 2],
+            [4, 3],
+            [0, 5],
+          ]),
+        )
+        .tolist(),
+    ).toEqual([
+      [9, 11, 13],
+      [21, 23, 25],
+    ]);
+  });
+
   it('checks offsets, modes and indices as PyTorch', () => {
     const bag = new EmbeddingBag(5, 2);
     expect(() => bag.call(tensor([1, 2]), tensor([1]))).toThrow(/offsets\[0\] has to be 0/);

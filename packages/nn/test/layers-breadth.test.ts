@@ -87,6 +87,7 @@ const builders: Record<string, () => Module> = {
   embedding_bag_padding_mean: () => new EmbeddingBag(10, 3, { paddingIdx: 2 }),
   embedding_bag_padding_max_last_offset: () =>
     new EmbeddingBag(10, 3, { mode: 'max', paddingIdx: 4, includeLastOffset: true }),
+  embedding_bag_2d_per_sample_weights: () => new EmbeddingBag(10, 3, { mode: 'sum', paddingIdx: -1 }),
   cosine_similarity: () => new CosineSimilarity(),
   cosine_similarity_eps: () => new CosineSimilarity({ dim: -1, eps: 0.5 }),
   cosine_similarity_broadcast: () => new CosineSimilarity({ dim: 0 }),
