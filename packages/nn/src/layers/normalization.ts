@@ -19,7 +19,7 @@ import {
 } from '../utils/option-keys';
 import { type FactoryOptions, factoryOptions } from './linear';
 
-/** Options of {@link BatchNorm1d} / {@link BatchNorm2d}, PyTorch's keyword arguments. */
+/** Options of {@link BatchNorm1d} / {@link BatchNorm2d} / {@link BatchNorm3d}, PyTorch's keyword arguments. */
 export interface BatchNormOptions extends FactoryOptions {
   /** Added to the variance for stability (default 1e-5). */
   eps?: number;
