@@ -16,6 +16,7 @@ const guide = [
   ['modules', 'Modules'],
   ['layers', 'Layers'],
   ['spatial-layers', 'Resampling, 3-D and spatial layers'],
+  ['reparametrizations', 'Weight norm, spectral norm, pruning'],
   ['sequence-models', 'Sequence models'],
   ['saving-and-loading', 'Saving and loading'],
   ['interop', 'Interop and scaling out'],

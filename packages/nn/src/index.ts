@@ -5,6 +5,8 @@
  */
 // The public face of @nn/nn: re-exports only.
 /** The stateless forms of the layers and losses, as `torch.nn.functional` (`F.relu`, `F.crossEntropy`, ...). */
+
+export type { CosineSimilarityOptions, PairwiseDistanceOptions } from './functional/distance';
 export * as F from './functional/index';
 /** In-place weight initialisers, as `torch.nn.init` (`init.kaimingUniform_`, `init.orthogonal_`, ...). */
 export * as init from './init';
@@ -50,8 +52,14 @@ export {
   ConvTranspose2d,
   type ConvTransposeOptions,
 } from './layers/conv';
-export { Dropout, Dropout2d } from './layers/dropout';
+export { CosineSimilarity, PairwiseDistance } from './layers/distance';
+export { AlphaDropout, Dropout, Dropout2d, FeatureAlphaDropout } from './layers/dropout';
 export { Embedding, type EmbeddingOptions } from './layers/embedding';
+export {
+  EmbeddingBag,
+  type EmbeddingBagModuleOptions,
+  type EmbeddingBagPretrainedOptions,
+} from './layers/embedding-bag';
 export { Flatten, Unflatten } from './layers/flatten';
 export { Fold, Unfold } from './layers/fold';
 export { Bilinear, Identity, type LayerOptions, Linear } from './layers/linear';
@@ -88,13 +96,32 @@ export {
 export {
   BatchNorm1d,
   BatchNorm2d,
+  BatchNorm3d,
   type BatchNormOptions,
   GroupNorm,
   type GroupNormOptions,
+  InstanceNorm1d,
+  InstanceNorm2d,
+  InstanceNorm3d,
+  type InstanceNormOptions,
   LayerNorm,
   type LayerNormOptions,
+  LocalResponseNorm,
 } from './layers/normalization';
 export { PixelShuffle, PixelUnshuffle } from './layers/pixel-shuffle';
+export {
+  ConstantPad1d,
+  ConstantPad2d,
+  ConstantPad3d,
+  type PaddingSize,
+  ReflectionPad1d,
+  ReflectionPad2d,
+  ReflectionPad3d,
+  ReplicationPad1d,
+  ReplicationPad2d,
+  ReplicationPad3d,
+  ZeroPad2d,
+} from './layers/padding';
 export {
   AdaptiveAvgPool2d,
   AvgPool2d,
@@ -152,6 +179,7 @@ export {
   type ToTarget,
 } from './module/module';
 export { Parameter } from './module/parameter';
+export { ParameterDict, ParameterList } from './module/parameter-containers';
 export { type SummaryOptions, summary } from './module/summary';
 export {
   PackedSequence,

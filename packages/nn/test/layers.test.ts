@@ -51,7 +51,7 @@ import {
 import { ones } from '@nn/tensor';
 import { loadFixtures } from '@nn/tooling/test-utils';
 import { describe, expect, it } from 'vitest';
-import { checkLayerCase, type LayerCase, type Run } from './layer-fixture-check';
+import { checkLayerCase, type LayerCase } from './layer-case';
 
 const { cases } = loadFixtures<LayerCase>(new URL('./fixtures/layers.jsonl', import.meta.url));
 
@@ -139,15 +139,11 @@ function withF64(table: Record<string, () => Module>): Record<string, () => Modu
   );
 }
 
-function check(name: string, mode: 'train' | 'eval', c: LayerCase, want: Run): void {
-  checkLayerCase(name, builders[name]!(), mode, c, want);
-}
-
 describe('layers match PyTorch (forward, input and parameter gradients, buffers)', () => {
   for (const [name, c] of Object.entries(cases)) {
     for (const mode of ['train', 'eval'] as const) {
       const want = c[mode];
-      if (want) it(`${name} (${mode})`, () => check(name, mode, c, want));
+      if (want) it(`${name} (${mode})`, () => checkLayerCase(builders[name]!(), name, mode, c, want));
     }
   }
 });

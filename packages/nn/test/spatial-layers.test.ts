@@ -23,7 +23,7 @@ import {
 import type { DType } from '@nn/tensor';
 import { loadFixtures } from '@nn/tooling/test-utils';
 import { describe, it } from 'vitest';
-import { checkLayerCase, type LayerCase } from './layer-fixture-check';
+import { checkLayerCase, type LayerCase } from './layer-case';
 
 const { cases } = loadFixtures<LayerCase>(new URL('./fixtures/spatial-layers.jsonl', import.meta.url));
 
@@ -112,7 +112,7 @@ describe('spatial layers match PyTorch (forward, indices, input and weight gradi
     const build = builders[f64 ? name.slice(0, -4) : name];
     it(name, () => {
       if (!build) throw new Error(`no @nn builder for fixture case ${name}`);
-      checkLayerCase(name, build(f64 ? 'float64' : 'float32'), 'train', c, c.train!);
+      checkLayerCase(build(f64 ? 'float64' : 'float32'), name, 'train', c, c.train!);
     });
   }
 });

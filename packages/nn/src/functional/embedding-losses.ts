@@ -7,6 +7,7 @@ import {
   REDUCTION_KEYS,
   TRIPLET_MARGIN_KEYS,
 } from '../utils/option-keys';
+import { pairwiseDistance } from './distance';
 import type { ReductionOptions } from './loss';
 import { reduce } from './reduction';
 
@@ -114,14 +115,6 @@ export interface TripletMarginOptions extends MarginOptions {
   swap?: boolean;
 }
 
-/** `F.pairwise_distance`: the p-norm of `x1 - x2 + eps` over the last dim. */
-function pairwiseDistance(x1: Tensor, x2: Tensor, p: number, eps: number): Tensor {
-  return x1
-    .sub(x2)
-    .add(eps)
-    .norm(p, Math.max(x1.ndim, x2.ndim) - 1);
-}
-
 /**
  * `max(d(a, p) - d(a, n) + margin, 0)` with `d` the pairwise p-norm distance (`F.triplet_margin_loss`,
  * margin 1, p 2, eps 1e-6): anchor, positive and negative `[N, D]` (or `[D]`).
@@ -141,9 +134,9 @@ export function tripletMarginLoss(
         `anchor ${anchor.ndim}D, positive ${positive.ndim}D, and negative ${negative.ndim}D inputs (${shapes([anchor, positive, negative])})`,
     );
   }
-  const distPos = pairwiseDistance(anchor, positive, p, eps);
-  let distNeg = pairwiseDistance(anchor, negative, p, eps);
-  if (swap) distNeg = distNeg.minimum(pairwiseDistance(positive, negative, p, eps));
+  const distPos = pairwiseDistance(anchor, positive, { p, eps });
+  let distNeg = pairwiseDistance(anchor, negative, { p, eps });
+  if (swap) distNeg = distNeg.minimum(pairwiseDistance(positive, negative, { p, eps }));
   const loss = distPos.add(margin).sub(distNeg).clamp(0);
   return reduce('tripletMarginLoss', loss, options.reduction);
 }

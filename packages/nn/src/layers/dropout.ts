@@ -1,5 +1,5 @@
 import { type Tensor, ValueError } from '@nn/tensor';
-import { dropout, dropout2d } from '../functional/dropout';
+import { alphaDropout, dropout, dropout2d, featureAlphaDropout } from '../functional/dropout';
 import { Module } from '../module/module';
 import { pyBool, pyFloat } from '../module/repr';
 
@@ -59,5 +59,31 @@ export class Dropout2d extends DropoutBase {
 
   override forward(x: Tensor): Tensor {
     return dropout2d(x, this.p, this.training);
+  }
+}
+
+/**
+ * Alpha dropout for self-normalising (SELU) networks (`torch.nn.AlphaDropout`): in training mode drops
+ * elements with probability `p` (default 0.5) to SELU's saturation value and rescales so that the input's
+ * mean and variance are kept; the identity in eval mode.
+ */
+export class AlphaDropout extends DropoutBase {
+  constructor(p = 0.5) {
+    super(p);
+  }
+
+  override forward(x: Tensor): Tensor {
+    return alphaDropout(x, this.p, this.training);
+  }
+}
+
+/** Alpha dropout of whole channels of `[N, C, ...]` input (`torch.nn.FeatureAlphaDropout`). */
+export class FeatureAlphaDropout extends DropoutBase {
+  constructor(p = 0.5) {
+    super(p);
+  }
+
+  override forward(x: Tensor): Tensor {
+    return featureAlphaDropout(x, this.p, this.training);
   }
 }

@@ -1,13 +1,25 @@
 import { checkOptions, empty, ShapeError, type Tensor, ValueError, zeros } from '@nn/tensor';
-import { batchNorm, groupNorm, layerNorm } from '../functional/normalization';
+import {
+  batchNorm,
+  groupNorm,
+  instanceNorm,
+  type LocalResponseNormOptions,
+  layerNorm,
+  localResponseNorm,
+} from '../functional/normalization';
 import { ones_, zeros_ } from '../init';
 import { Module } from '../module/module';
 import { Parameter } from '../module/parameter';
 import { pyBool, pyFloat, pyTuple } from '../module/repr';
-import { BATCH_NORM_KEYS, GROUP_NORM_KEYS, LAYER_NORM_KEYS } from '../utils/option-keys';
+import {
+  BATCH_NORM_KEYS,
+  GROUP_NORM_KEYS,
+  LAYER_NORM_KEYS,
+  LOCAL_RESPONSE_NORM_KEYS,
+} from '../utils/option-keys';
 import { type FactoryOptions, factoryOptions } from './linear';
 
-/** Options of {@link BatchNorm1d} / {@link BatchNorm2d}, PyTorch's keyword arguments. */
+/** Options of {@link BatchNorm1d} / {@link BatchNorm2d} / {@link BatchNorm3d}, PyTorch's keyword arguments. */
 export interface BatchNormOptions extends FactoryOptions {
   /** Added to the variance for stability (default 1e-5). */
   eps?: number;
@@ -20,10 +32,11 @@ export interface BatchNormOptions extends FactoryOptions {
 }
 
 /**
- * Batch normalisation shared by BatchNorm1d/2d. Buffers keep PyTorch's names (`running_mean`,
- * `running_var`, `num_batches_tracked`) so state-dict keys match; `runningMean` etc. read them.
+ * The state shared by batch and instance normalisation (PyTorch's `_NormBase`). Buffers keep PyTorch's
+ * names (`running_mean`, `running_var`, `num_batches_tracked`) so state-dict keys match; `runningMean`
+ * etc. read them.
  */
-abstract class BatchNormBase extends Module {
+abstract class NormBase extends Module {
   /** Channels `C` of the input. */
   readonly numFeatures: number;
   /** Added to the variance for stability. */
@@ -45,14 +58,19 @@ abstract class BatchNormBase extends Module {
   /** Batches seen in training (an int32 buffer), or null without `trackRunningStats`. */
   declare num_batches_tracked: Tensor | null;
 
-  constructor(numFeatures: number, options: BatchNormOptions = {}) {
-    checkOptions('None', options, BATCH_NORM_KEYS);
+  /** `defaults` are the layer family's `affine` / `trackRunningStats` (true for batch norm, false for instance norm). */
+  constructor(
+    numFeatures: number,
+    options: BatchNormOptions,
+    defaults: { affine: boolean; trackRunningStats: boolean },
+  ) {
+    checkOptions(new.target.name, options, BATCH_NORM_KEYS);
     super();
     this.numFeatures = numFeatures;
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    this.affine = options.affine ?? true;
-    this.trackRunningStats = options.trackRunningStats ?? true;
+    this.affine = options.affine ?? defaults.affine;
+    this.trackRunningStats = options.trackRunningStats ?? defaults.trackRunningStats;
     const f = factoryOptions(options);
     this.weight = this.affine ? new Parameter(ones_(empty([numFeatures], f))) : null;
     this.bias = this.affine ? new Parameter(zeros([numFeatures], f)) : null;
@@ -94,6 +112,21 @@ abstract class BatchNormBase extends Module {
     if (this.bias) zeros_(this.bias);
   }
 
+  override extraRepr(): string {
+    const momentum = this.momentum === null ? 'None' : pyFloat(this.momentum);
+    return (
+      `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${momentum}, affine=${pyBool(this.affine)}, ` +
+      `track_running_stats=${pyBool(this.trackRunningStats)}`
+    );
+  }
+}
+
+/** Batch normalisation over `[N, C, ...]` input: the shared forward of BatchNorm1d/2d/3d. */
+abstract class BatchNormBase extends NormBase {
+  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+    super(numFeatures, options, { affine: true, trackRunningStats: true });
+  }
+
   /** Throws ShapeError for input of the wrong rank for this layer. */
   protected abstract checkInput(x: Tensor): void;
 
@@ -113,14 +146,6 @@ abstract class BatchNormBase extends Module {
       momentum: factor,
       eps: this.eps,
     });
-  }
-
-  override extraRepr(): string {
-    const momentum = this.momentum === null ? 'None' : pyFloat(this.momentum);
-    return (
-      `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${momentum}, affine=${pyBool(this.affine)}, ` +
-      `track_running_stats=${pyBool(this.trackRunningStats)}`
-    );
   }
 }
 
@@ -156,6 +181,130 @@ export class BatchNorm1d extends BatchNormBase {
 export class BatchNorm2d extends BatchNormBase {
   protected override checkInput(x: Tensor): void {
     expectDims('BatchNorm2d', x, [4], '4D');
+  }
+}
+
+/** Batch normalisation of `[N, C, D, H, W]` volumes per channel (`torch.nn.BatchNorm3d`). */
+export class BatchNorm3d extends BatchNormBase {
+  protected override checkInput(x: Tensor): void {
+    expectDims('BatchNorm3d', x, [5], '5D');
+  }
+}
+
+/** Options of {@link InstanceNorm1d} / 2d / 3d: batch norm's, with a numeric `momentum`. */
+export interface InstanceNormOptions extends Omit<BatchNormOptions, 'momentum'> {
+  /** Weight of each new batch in the running averages (default 0.1). */
+  momentum?: number;
+}
+
+/**
+ * Instance normalisation shared by InstanceNorm1d/2d/3d (PyTorch's `_InstanceNorm`): `affine` and
+ * `trackRunningStats` default to false; input without the batch dim is accepted, as PyTorch.
+ */
+abstract class InstanceNormBase extends NormBase {
+  /** Dims of one instance `[C, ...spatial]` (input without the batch dim). */
+  protected abstract readonly instanceDims: number;
+
+  constructor(numFeatures: number, options: InstanceNormOptions = {}) {
+    if (options.momentum === null) {
+      throw new ValueError(
+        new.target.name,
+        'momentum=null (a cumulative average) is not supported by instance norm; give a number such as 0.1',
+      );
+    }
+    super(numFeatures, options, { affine: false, trackRunningStats: false });
+  }
+
+  override forward(x: Tensor): Tensor {
+    const name = this.constructor.name;
+    const d = this.instanceDims;
+    expectDims(name, x, [d, d + 1], `${d}D (unbatched) or ${d + 1}D`);
+    const featureDim = x.ndim - d;
+    if (x.shape[featureDim] !== this.numFeatures) {
+      const what = `input's size at dim=${featureDim} (${x.shape[featureDim]}, input shape [${x.shape.join(',')}])`;
+      if (this.affine) {
+        throw new ValueError(name, `expected ${what} to match num_features (${this.numFeatures})`);
+      }
+      // PyTorch only warns: without affine parameters numFeatures is not used.
+      console.warn(
+        `${name}: ${what} does not match num_features (${this.numFeatures}); numFeatures is not used because affine=false`,
+      );
+    }
+    const batched = x.ndim === d ? x.unsqueeze(0) : x;
+    const y = instanceNorm(batched, this.running_mean, this.running_var, {
+      weight: this.weight,
+      bias: this.bias,
+      useInputStats: this.training || !this.trackRunningStats,
+      momentum: this.momentum ?? 0.1,
+      eps: this.eps,
+    });
+    return x.ndim === d ? y.squeeze(0) : y;
+  }
+}
+
+/**
+ * Normalises each channel of each sample of `[N, C, L]` (or unbatched `[C, L]`) input over its length
+ * (`torch.nn.InstanceNorm1d`).
+ */
+export class InstanceNorm1d extends InstanceNormBase {
+  protected readonly instanceDims = 2;
+}
+
+/**
+ * Normalises each channel of each image of `[N, C, H, W]` (or `[C, H, W]`) input over its pixels
+ * (`torch.nn.InstanceNorm2d`), as style-transfer networks do.
+ *
+ * @example
+ * ```ts
+ * import { InstanceNorm2d } from '@nn/nn';
+ * import { randn } from '@nn/tensor';
+ *
+ * const norm = new InstanceNorm2d(3, { affine: true });
+ * console.log(Object.keys(norm.stateDict())); // [ 'weight', 'bias' ]
+ * console.log(norm.call(randn([2, 3, 16, 16])).shape); // [ 2, 3, 16, 16 ]
+ * ```
+ */
+export class InstanceNorm2d extends InstanceNormBase {
+  protected readonly instanceDims = 3;
+}
+
+/** Normalises each channel of each volume of `[N, C, D, H, W]` (or `[C, D, H, W]`) input (`torch.nn.InstanceNorm3d`). */
+export class InstanceNorm3d extends InstanceNormBase {
+  protected readonly instanceDims = 4;
+}
+
+/**
+ * Local response normalisation across neighbouring channels of `[N, C, ...]` input
+ * (`torch.nn.LocalResponseNorm`, as in AlexNet): `x / (k + alpha / size * sum of squares) ** beta`.
+ */
+export class LocalResponseNorm extends Module {
+  /** Channels in the window. */
+  readonly size: number;
+  /** Multiplier of the mean of squares. */
+  readonly alpha: number;
+  /** Exponent. */
+  readonly beta: number;
+  /** Additive constant. */
+  readonly k: number;
+
+  constructor(size: number, options: LocalResponseNormOptions = {}) {
+    checkOptions('LocalResponseNorm', options, LOCAL_RESPONSE_NORM_KEYS);
+    super();
+    if (!Number.isInteger(size) || size < 1) {
+      throw new ValueError('LocalResponseNorm', `size must be a positive integer, got ${size}`);
+    }
+    this.size = size;
+    this.alpha = options.alpha ?? 1e-4;
+    this.beta = options.beta ?? 0.75;
+    this.k = options.k ?? 1;
+  }
+
+  override forward(x: Tensor): Tensor {
+    return localResponseNorm(x, this.size, { alpha: this.alpha, beta: this.beta, k: this.k });
+  }
+
+  override extraRepr(): string {
+    return `${this.size}, alpha=${pyFloat(this.alpha)}, beta=${pyFloat(this.beta)}, k=${pyFloat(this.k)}`;
   }
 }
 

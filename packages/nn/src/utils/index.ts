@@ -1,5 +1,9 @@
-// `utils`: gradient clipping and parameter/vector conversion, as torch.nn.utils.
+// `utils`: gradient clipping, parameter/vector conversion and reparametrizations, as torch.nn.utils.
 export { type ClipGradNormOptions, clipGradNorm_, clipGradValue_ } from './clip-grad';
 export { parametersToVector, vectorToParameters } from './convert-parameters';
 /** Gradient checkpointing (torch.utils.checkpoint.checkpoint), from @nn/autograd. */
 export { checkpoint } from '@nn/autograd';
+export * as parametrize from './parametrize';
+export * as prune from './prune';
+export { removeSpectralNorm, type SpectralNormOptions, spectralNorm } from './spectral-norm';
+export { removeWeightNorm, type WeightNormOptions, weightNorm } from './weight-norm';

@@ -9,7 +9,9 @@ import type {
 } from '../functional/activation';
 import type { ScaledDotProductAttentionOptions } from '../functional/attention';
 import type { CtcLossOptions } from '../functional/ctc-loss';
+import type { CosineSimilarityOptions, PairwiseDistanceOptions } from '../functional/distance';
 import type { DropoutOptions } from '../functional/dropout';
+import type { EmbeddingBagOptions } from '../functional/embedding-bag';
 import type { MarginOptions, TripletMarginOptions } from '../functional/embedding-losses';
 import type { GaussianNllOptions, PoissonNllOptions } from '../functional/likelihood-losses';
 import type {
@@ -20,11 +22,16 @@ import type {
   ReductionOptions,
 } from '../functional/loss';
 import type { MultilabelSoftMarginOptions, MultiMarginOptions } from '../functional/multi-class-losses';
-import type { BatchNormOptions as BatchNormFunctionalOptions } from '../functional/normalization';
+import type {
+  BatchNormOptions as BatchNormFunctionalOptions,
+  InstanceNormOptions as InstanceNormFunctionalOptions,
+  LocalResponseNormOptions,
+} from '../functional/normalization';
 import type { InitOptions, KaimingOptions } from '../init';
 import type { ToPyTorchOptions } from '../interop/to-pytorch';
 import type { ConvOptions, ConvTransposeOptions } from '../layers/conv';
 import type { EmbeddingOptions } from '../layers/embedding';
+import type { EmbeddingBagModuleOptions, EmbeddingBagPretrainedOptions } from '../layers/embedding-bag';
 import type { FactoryOptions, LayerOptions } from '../layers/linear';
 import type { ClassLossModuleOptions } from '../layers/loss';
 import type {
@@ -45,6 +52,10 @@ import type { SummaryOptions } from '../module/summary';
 import type { SaveOptions } from '../serialization/state-dict-io';
 import type { LoadTorchOptions } from '../serialization/torch-file';
 import type { ClipGradNormOptions } from './clip-grad';
+import type { RegisterParametrizationOptions, RemoveParametrizationsOptions } from './parametrize';
+import type { L1UnstructuredOptions } from './prune';
+import type { SpectralNormOptions } from './spectral-norm';
+import type { WeightNormOptions } from './weight-norm';
 
 const FACTORY = { dtype: true, device: true } as const;
 const REDUCTION = { reduction: true } as const;
@@ -117,6 +128,18 @@ export const BATCH_NORM_FUNCTIONAL_KEYS: OptionKeys<BatchNormFunctionalOptions> 
   momentum: true,
   eps: true,
 };
+export const INSTANCE_NORM_FUNCTIONAL_KEYS: OptionKeys<InstanceNormFunctionalOptions> = {
+  weight: true,
+  bias: true,
+  useInputStats: true,
+  momentum: true,
+  eps: true,
+};
+export const LOCAL_RESPONSE_NORM_KEYS: OptionKeys<LocalResponseNormOptions> = {
+  alpha: true,
+  beta: true,
+  k: true,
+};
 export const FACTORY_KEYS: OptionKeys<FactoryOptions> = FACTORY;
 export const LAYER_KEYS: OptionKeys<LayerOptions> = { ...FACTORY, bias: true };
 export const CONV_KEYS: OptionKeys<ConvOptions> = {
@@ -137,6 +160,30 @@ export const CONV_TRANSPOSE_KEYS: OptionKeys<ConvTransposeOptions> = {
   paddingMode: true,
 };
 export const EMBEDDING_KEYS: OptionKeys<EmbeddingOptions> = { ...FACTORY, paddingIdx: true };
+export const EMBEDDING_BAG_FUNCTIONAL_KEYS: OptionKeys<EmbeddingBagOptions> = {
+  mode: true,
+  perSampleWeights: true,
+  paddingIdx: true,
+  includeLastOffset: true,
+};
+export const EMBEDDING_BAG_KEYS: OptionKeys<EmbeddingBagModuleOptions> = {
+  ...FACTORY,
+  mode: true,
+  paddingIdx: true,
+  includeLastOffset: true,
+};
+export const EMBEDDING_BAG_PRETRAINED_KEYS: OptionKeys<EmbeddingBagPretrainedOptions> = {
+  freeze: true,
+  mode: true,
+  paddingIdx: true,
+  includeLastOffset: true,
+};
+export const COSINE_SIMILARITY_KEYS: OptionKeys<CosineSimilarityOptions> = { dim: true, eps: true };
+export const PAIRWISE_DISTANCE_KEYS: OptionKeys<PairwiseDistanceOptions> = {
+  p: true,
+  eps: true,
+  keepdim: true,
+};
 export const BATCH_NORM_KEYS: OptionKeys<BatchNormOptions> = {
   ...FACTORY,
   eps: true,
@@ -150,6 +197,18 @@ export const LAYER_NORM_KEYS: OptionKeys<LayerNormOptions> = {
   elementwiseAffine: true,
 };
 export const GROUP_NORM_KEYS: OptionKeys<GroupNormOptions> = { ...FACTORY, eps: true, affine: true };
+export const WEIGHT_NORM_KEYS: OptionKeys<WeightNormOptions> = { name: true, dim: true };
+export const SPECTRAL_NORM_KEYS: OptionKeys<SpectralNormOptions> = {
+  name: true,
+  nPowerIterations: true,
+  eps: true,
+  dim: true,
+};
+export const REGISTER_PARAMETRIZATION_KEYS: OptionKeys<RegisterParametrizationOptions> = { unsafe: true };
+export const REMOVE_PARAMETRIZATIONS_KEYS: OptionKeys<RemoveParametrizationsOptions> = {
+  leaveParametrized: true,
+};
+export const L1_UNSTRUCTURED_KEYS: OptionKeys<L1UnstructuredOptions> = { importanceScores: true };
 export const INIT_KEYS: OptionKeys<InitOptions> = { generator: true } as OptionKeys<{
   generator?: Generator;
 }>;
