@@ -36,7 +36,11 @@ export const FEATURES: Readonly<Record<string, readonly FeatureRow[]>> = {
     {
       torch: 'nn.Upsample, F.interpolate',
       provides: ['nn:Upsample', 'nn:F.interpolate'],
-      fixtures: ['#interpolate'],
+      fixtures: [
+        'nn/spatial-layers#upsample_bilinear',
+        'nn/spatial-layers#upsample_bicubic',
+        'nn/spatial-layers#upsample_nearest_exact',
+      ],
     },
     {
       torch: 'nn.ConvTranspose1d',
