@@ -1,6 +1,6 @@
 import { defaultGenerator, NNError, Tensor } from '@nn/tensor';
 import { backward } from './backward';
-import { Function, type FunctionCtx, type FunctionGrad } from './function';
+import { Function as AutogradFunction, type FunctionCtx, type FunctionGrad } from './function';
 import { withGradEnabled } from './grad-state';
 
 type Segment = (...args: never[]) => Tensor | Tensor[];
@@ -20,7 +20,7 @@ function outputsOf(op: string, out: unknown): Tensor[] {
   return list as Tensor[];
 }
 
-class CheckpointFunction extends Function {
+class CheckpointFunction extends AutogradFunction {
   static override forward(ctx: CheckpointCtx, run: Segment, ...args: unknown[]): Tensor | Tensor[] {
     ctx.run = run;
     ctx.args = args;
