@@ -11,7 +11,7 @@ export type FullBackwardHook<M extends Module = Module> = (
   module: M,
   gradInput: (Tensor | undefined)[],
   gradOutput: (Tensor | undefined)[],
-) => (Tensor | undefined)[] | undefined | void;
+) => (Tensor | undefined)[] | undefined;
 
 /** One call's bookkeeping: which arguments were wrapped, and the output gradients once known. */
 interface CallState {
