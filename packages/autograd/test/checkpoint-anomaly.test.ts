@@ -1,6 +1,6 @@
 import { backward, checkpoint, detectAnomaly, isAnomalyEnabled, setDetectAnomaly } from '@nn/autograd';
 import { manualSeed, randLike, randn, type Tensor, tensor } from '@nn/tensor';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 describe('checkpoint recomputes in backward with the same gradients', () => {
   // a block with a parameter used inside (not an argument) and a random dropout-like mask
@@ -39,6 +39,17 @@ describe('checkpoint recomputes in backward with the same gradients', () => {
     expect(String(a!.gradFn)).toBe('<CheckpointFunctionBackward>');
     backward([a!.sum(), b!.sum()]);
     expect(x.grad!.tolist()).toEqual(x.exp().add(x.cos()).tolist());
+  });
+
+  it('warns, as torch, when no input requires grad (nothing inside would get a gradient)', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const weight = w.clone().requiresGrad_();
+    const out = checkpoint((t: Tensor) => t.matmul(weight), randn([2, 8], { dtype: 'float64' }));
+    expect(out.requiresGrad).toBe(false);
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringContaining('checkpoint: none of the inputs requires grad'),
+    );
+    warn.mockRestore();
   });
 
   it('rejects a non-function and non-tensor outputs', () => {
