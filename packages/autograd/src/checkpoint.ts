@@ -1,7 +1,7 @@
 import { defaultGenerator, NNError, Tensor } from '@nn/tensor';
 import { backward } from './backward';
-import { Function, type FunctionCtx, type FunctionGrad } from './function';
-import { withGradEnabled } from './grad-state';
+import { Function as AutogradFunction, type FunctionCtx, type FunctionGrad } from './function';
+import { isGradEnabled, withGradEnabled } from './grad-state';
 
 type Segment = (...args: never[]) => Tensor | Tensor[];
 
@@ -20,7 +20,7 @@ function outputsOf(op: string, out: unknown): Tensor[] {
   return list as Tensor[];
 }
 
-class CheckpointFunction extends Function {
+class CheckpointFunction extends AutogradFunction {
   static override forward(ctx: CheckpointCtx, run: Segment, ...args: unknown[]): Tensor | Tensor[] {
     ctx.run = run;
     ctx.args = args;
@@ -73,7 +73,8 @@ class CheckpointFunction extends Function {
  * including those of parameters used inside `fn`. The default random generator's state is saved and
  * restored for the recomputation, so dropout draws the same masks (torch's `preserve_rng_state=True`).
  *
- * As in torch, at least one tensor argument must require grad, or nothing inside gets a gradient (pass
+ * As in torch, at least one tensor argument must require grad, or nothing inside gets a gradient (a
+ * warning says so; pass
  * the input of the first segment, or use checkpointing from the second segment on); and it does not
  * support `grad()` or `backward({ inputs })` through the checkpoint, nor `createGraph`.
  *
@@ -92,6 +93,12 @@ export function checkpoint<A extends unknown[], R extends Tensor | Tensor[]>(
     throw new NNError(
       'checkpoint',
       `the first argument must be the function to checkpoint, got ${typeof fn}`,
+    );
+  }
+  if (isGradEnabled() && !args.some((a) => a instanceof Tensor && a.requiresGrad)) {
+    console.warn(
+      'checkpoint: none of the inputs requires grad, so no gradient will reach anything inside the ' +
+        'checkpointed function, its parameters included (as torch warns); pass an input that requires grad',
     );
   }
   return CheckpointFunction.apply(fn as unknown as Segment, ...(args as unknown[])) as R;

@@ -6,6 +6,7 @@ import {
   stack,
   Tensor,
   ValueError,
+  zeros,
   zerosLike,
 } from '@nn/tensor';
 import { grad } from './backward';
@@ -249,10 +250,7 @@ export function jacobian(
         );
       }
       const shape = [...out.shape, ...x.shape];
-      if (n === 0)
-        return zerosLike(x)
-          .reshape([0, ...x.shape])
-          .reshape(shape);
+      if (n === 0) return zeros(shape, { dtype: x.dtype, device: x.device });
       const J = stack(rows.map((r) => r[k] ?? zerosLike(x))).reshape(shape);
       return createGraph ? J : J.detach();
     });

@@ -47,6 +47,7 @@ describe('functional autograd matches torch.autograd.functional', () => {
     const J = jacobian(g, [a, b]) as Tensor[][];
     closeAll(J, c.jacG);
     expect(jacobian(f, x, { vectorize: true }).toString()).toBe(jacobian(f, x).toString());
+    expect((jacobian((t: Tensor) => t.narrow(0, 0, 0), a) as Tensor).shape).toEqual([0, 3]);
   });
 
   it('hessian of one input and of two inputs', () => {

@@ -32,18 +32,19 @@ function toRgb(data: Uint8Array, pixels: number, stride: number): Uint8Array {
 export function decodeImage(bytes: Uint8Array, name?: string, maxPixels = 2 ** 26): ImageBytes {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (startsWith(bytes, PNG_MAGIC)) {
+    // the IHDR chunk comes first: width and height at bytes 16 and 20
+    if (bytes.length >= 24 && buffer.readUInt32BE(16) * buffer.readUInt32BE(20) > maxPixels) {
+      throw new DataFormatError(
+        'decodeImage',
+        `${buffer.readUInt32BE(16)}x${buffer.readUInt32BE(20)} exceeds maxPixels ${maxPixels}`,
+        name,
+      );
+    }
     let png: PNG;
     try {
       png = PNG.sync.read(buffer);
     } catch (error) {
       throw new DataFormatError('decodeImage', `corrupt PNG: ${(error as Error).message}`, name);
-    }
-    if (png.width * png.height > maxPixels) {
-      throw new DataFormatError(
-        'decodeImage',
-        `${png.width}x${png.height} exceeds maxPixels ${maxPixels}`,
-        name,
-      );
     }
     // pngjs always gives RGBA, expanding greyscale and palettes
     const data = toRgb(png.data, png.width * png.height, 4);

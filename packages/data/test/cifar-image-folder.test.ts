@@ -106,6 +106,9 @@ describe('ImageFolder and decodeImage', () => {
     expect(() => decodeImage(png(4, 3).subarray(0, 40), 'cut.png')).toThrow(
       'decodeImage(cut.png): corrupt PNG',
     );
+    expect(() => decodeImage(png(4, 3), 'big.png', 11)).toThrow(
+      'decodeImage(big.png): 4x3 exceeds maxPixels 11',
+    );
   });
 
   it('lists classes and samples as torchvision does and decodes items on demand', () => {
@@ -130,7 +133,7 @@ describe('ImageFolder and decodeImage', () => {
     const empty = join(dir, 'empty-class');
     mkdirSync(join(empty, 'a'), { recursive: true });
     expect(() => new ImageFolder(empty)).toThrow(
-      'ImageFolder(' + empty + '): Found no valid file for the classes a.',
+      `ImageFolder(${empty}): Found no valid file for the classes a.`,
     );
     expect(() => new ImageFolder(join(dir, 'nope'))).toThrow(
       'ImageFolder: cannot read the root folder'.slice(0, 11),

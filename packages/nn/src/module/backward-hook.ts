@@ -1,4 +1,4 @@
-import { Function, type FunctionCtx, type FunctionGrad } from '@nn/autograd';
+import { Function as AutogradFunction, type FunctionCtx, type FunctionGrad } from '@nn/autograd';
 import { NNError, Tensor } from '@nn/tensor';
 import type { Module } from './module';
 
@@ -11,7 +11,7 @@ export type FullBackwardHook<M extends Module = Module> = (
   module: M,
   gradInput: (Tensor | undefined)[],
   gradOutput: (Tensor | undefined)[],
-) => (Tensor | undefined)[] | undefined | void;
+) => (Tensor | undefined)[] | undefined;
 
 /** One call's bookkeeping: which arguments were wrapped, and the output gradients once known. */
 interface CallState {
@@ -43,7 +43,7 @@ function runHooks(state: CallState, gradInput: (Tensor | undefined)[]): (Tensor 
 }
 
 /** Identity on the module's outputs; its backward records the output gradients (torch's BackwardHookFunction). */
-class OutputHook extends Function {
+class OutputHook extends AutogradFunction {
   static override forward(ctx: HookCtx, state: CallState, ...outputs: Tensor[]): Tensor[] {
     ctx.state = state;
     return outputs;
@@ -63,7 +63,7 @@ class OutputHook extends Function {
 }
 
 /** Identity on the module's inputs; its backward calls the hooks with the input gradients. */
-class InputHook extends Function {
+class InputHook extends AutogradFunction {
   static override forward(ctx: HookCtx, state: CallState, ...inputs: Tensor[]): Tensor[] {
     ctx.state = state;
     return inputs;

@@ -45,7 +45,8 @@ export class SWALR extends LRScheduler {
       annealStrategy = 'cos',
       lastEpoch = -1,
     } = checkOptions('SWALR', options, SWALR_KEYS);
-    if (swaLr === undefined) throw new ValueError('SWALR', 'swaLr is required: new SWALR(optimizer, { swaLr: 0.05 })');
+    if (swaLr === undefined)
+      throw new ValueError('SWALR', 'swaLr is required: new SWALR(optimizer, { swaLr: 0.05 })');
     const lrs = perGroup('SWALR', optimizer, 'swaLr', swaLr);
     groupsOf(optimizer).forEach((group, i) => {
       group.swaLr = lrs[i]!;
