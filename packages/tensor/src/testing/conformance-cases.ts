@@ -1,10 +1,13 @@
 import { attentionCases } from './cases/attention';
+import { countingCases } from './cases/counting';
+import { decompositionCases } from './cases/decompositions';
 import { elementwiseCases, inplaceElementwiseCases } from './cases/elementwise';
 import { indexingCases } from './cases/indexing';
 import { linalgCases } from './cases/linalg';
 import { memoryCases } from './cases/memory';
 import { nnCases } from './cases/nn';
 import { reductionCases } from './cases/reductions';
+import { runningCases } from './cases/running';
 import { shapingCases } from './cases/shaping';
 import { viewCases } from './cases/views';
 import type { ConformanceCase } from './conformance-case';
@@ -29,6 +32,9 @@ export function conformanceCases(): ConformanceCase[] {
     ...linalgCases(),
     ...nnCases(),
     ...attentionCases(),
+    ...countingCases(),
+    ...runningCases(),
+    ...decompositionCases(),
   ];
 }
 
