@@ -91,3 +91,17 @@ describe('gradcheck at the float64 fixture inputs', () => {
     });
   }
 });
+
+describe('advanced assignment in place', () => {
+  it('sends the gradient of overwritten positions to the written values, not to the old ones', () => {
+    const x = tensor([1, 2, 3, 4], { dtype: 'float64' }).requiresGrad_();
+    const v = tensor([10, 20], { dtype: 'float64' }).requiresGrad_();
+    const y = x.mul(1);
+    y.set([tensor([3, 0])], v);
+    y.mul(tensor([1, 2, 3, 4], { dtype: 'float64' }))
+      .sum()
+      .backward();
+    expect(x.grad!.tolist()).toEqual([0, 2, 3, 0]);
+    expect(v.grad!.tolist()).toEqual([4, 1]);
+  });
+});
