@@ -10,6 +10,7 @@ const guide = [
   ['getting-started', 'Getting started'],
   ['coming-from-pytorch', 'Coming from PyTorch'],
   ['tensors', 'Tensors'],
+  ['tensor-ops', 'Tensor ops and linalg'],
   ['op-table', 'The op table and backends'],
   ['autograd', 'Autograd'],
   ['modules', 'Modules'],
