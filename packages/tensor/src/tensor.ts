@@ -1344,12 +1344,12 @@ export class Tensor implements TensorView {
   }
 
   /** torch.Tensor.quantile (see {@link statistics.quantile}). */
-  quantile(q: number | Tensor, dim?: number, options: statistics.QuantileOptions = {}): Tensor {
+  quantile(q: number | Tensor, dim?: number | null, options: statistics.QuantileOptions = {}): Tensor {
     return statistics.quantile(this, q, dim, options);
   }
 
   /** torch.Tensor.nanquantile (see {@link statistics.nanquantile}). */
-  nanquantile(q: number | Tensor, dim?: number, options: statistics.QuantileOptions = {}): Tensor {
+  nanquantile(q: number | Tensor, dim?: number | null, options: statistics.QuantileOptions = {}): Tensor {
     return statistics.nanquantile(this, q, dim, options);
   }
 

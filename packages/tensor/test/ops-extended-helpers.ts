@@ -13,9 +13,9 @@ const helpers = {
     const { U, S, Vh } = linalg.svd(a, { fullMatrices: false });
     return [U.square(), S, Vh.square()];
   },
-  lstsqSolutionRank: (a: Tensor, b: Tensor) => {
-    const { solution, rank } = linalg.lstsq(a, b);
-    return [solution, rank];
+  lstsq: (a: Tensor, b: Tensor, driver?: linalg.LstsqDriver) => {
+    const { solution, residuals, rank, singularValues } = linalg.lstsq(a, b, driver ? { driver } : {});
+    return [solution, residuals, rank, singularValues];
   },
   indexAfterColon: (x: Tensor, ...indices: Tensor[]) => nn.index(x, [null, ...indices]),
 };

@@ -1,4 +1,4 @@
-import { eye, linalg, matmul, type Tensor } from '@nn/tensor';
+import { eye, linalg, matmul, NNError, type Tensor } from '@nn/tensor';
 import type { FormulaTable } from '../formula';
 
 // The formulas of PyTorch 1.13 (FunctionsManual.cpp) for real matrices; triangular solves are written
@@ -61,13 +61,15 @@ export const decompositionFormulas: FormulaTable = {
     return ([gQ, gR]) => [
       () => {
         if (mode === 'r') {
-          throw new Error(
-            "linalg.qr: the derivative depends on Q, which is not computed when mode='r'; use mode='reduced'",
+          throw new NNError(
+            'linalg.qr',
+            "the derivative depends on Q, which is not computed when mode='r'; use mode='reduced'",
           );
         }
         if (m < n || (mode === 'complete' && m > n)) {
-          throw new Error(
-            `linalg.qr: the derivative is implemented for inputs with at least as many rows as columns ` +
+          throw new NNError(
+            'linalg.qr',
+            `the derivative is implemented for inputs with at least as many rows as columns ` +
               `(mode 'reduced', or 'complete' when square), got ${m} x ${n} with mode '${mode}'`,
           );
         }

@@ -23,10 +23,9 @@ export function nonzero(x: Tensor): Tensor;
 export function nonzero(x: Tensor, options: { asTuple: true }): Tensor[];
 export function nonzero(x: Tensor, options: { asTuple?: boolean } = {}): Tensor | Tensor[] {
   checkOptions('nonzero', options, NONZERO_KEYS);
-  const out = runKernel('nonzero', [x]);
-  if (!options.asTuple) return out;
+  if (!options.asTuple) return runKernel('nonzero', [x]);
   // A 0-d input answers like a 1-d one of one element, as PyTorch.
-  return x.ndim === 0 ? [out.reshape([-1])] : out.unbind(1);
+  return runKernel('nonzero', [x.ndim === 0 ? x.reshape([1]) : x]).unbind(1);
 }
 
 /** torch.argwhere: the same as {@link nonzero} (`[count, ndim]` int32 indices). */

@@ -148,7 +148,7 @@ function quantiles(
   op: string,
   x: Tensor,
   q: number | Tensor,
-  dim: number | undefined,
+  dim: number | null | undefined,
   options: QuantileOptions,
   ignoreNan: boolean,
 ): Tensor {
@@ -178,7 +178,7 @@ function quantiles(
   if (x.numel() === 0) throw new IndexError(op, 'input tensor must be non-empty');
   const keepdim = options.keepdim ?? false;
   // Every lane moved to the last dim (the flattened input for dim undefined).
-  const d = dim === undefined ? undefined : normalizeDim(op, dim, x.ndim);
+  const d = dim === undefined || dim === null ? undefined : normalizeDim(op, dim, x.ndim);
   const lanes = d === undefined ? x.reshape([-1]) : x.ndim === 0 ? x.reshape([1]) : x.transpose(d, -1);
   const sorted = sort(lanes, -1).values;
   const n = sorted.shape[sorted.ndim - 1]!;
@@ -231,9 +231,14 @@ function quantiles(
 
 /**
  * torch.quantile: the q-th quantiles (q a number or a 1-d tensor in [0, 1]) of every lane along `dim`
- * (of all elements without it); a 1-d q adds a leading dim. NaN in a lane gives NaN.
+ * (of all elements without it, or with null); a 1-d q adds a leading dim. NaN in a lane gives NaN.
  */
-export function quantile(x: Tensor, q: number | Tensor, dim?: number, options: QuantileOptions = {}): Tensor {
+export function quantile(
+  x: Tensor,
+  q: number | Tensor,
+  dim?: number | null,
+  options: QuantileOptions = {},
+): Tensor {
   return quantiles('quantile', x, q, dim, options, false);
 }
 

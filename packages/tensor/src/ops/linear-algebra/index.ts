@@ -13,4 +13,12 @@
 export { linalgCross as cross } from '../distances';
 export { cholesky, det, eigh, eigvalsh, inv, qr, slogdet, svd, svdvals, type Uplo } from './decompositions';
 export { type LinalgNormOptions, type MatrixNormOrder, matrixNorm, norm, vectorNorm } from './norms';
-export { type LstsqResult, lstsq, matrixPower, type PinvOptions, pinv, solve } from './solvers';
+export {
+  type LstsqDriver,
+  type LstsqResult,
+  lstsq,
+  matrixPower,
+  type PinvOptions,
+  pinv,
+  solve,
+} from './solvers';

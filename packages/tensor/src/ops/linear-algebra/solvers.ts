@@ -81,33 +81,49 @@ export function pinv(a: Tensor, options: PinvOptions = {}): Tensor {
   return matmul(Vh.mT.mul(sInv.unsqueeze(-2)), U.mT);
 }
 
-/** What {@link lstsq} returns, as torch.linalg.lstsq with its default driver 'gelsy'. */
+/** The LAPACK driver torch.linalg.lstsq would call; it decides which extra results are filled in. */
+export type LstsqDriver = 'gelsy' | 'gelsd' | 'gelss' | 'gels';
+
+/** What {@link lstsq} returns, as torch.linalg.lstsq. */
 export interface LstsqResult {
-  /** The least-squares solution `[..., n, k]`. */
+  /** The least-squares solution `[..., n, k]` (`[..., n]` for a vector B). */
   solution: Tensor;
-  /** Empty, as PyTorch's gelsy driver returns. */
+  /**
+   * The squared residual norms `[..., k]` when m > n (and, for 'gelsd'/'gelss', every A has full rank);
+   * otherwise empty. Always empty for 'gelsy', as PyTorch's.
+   */
   residuals: Tensor;
-  /** The effective rank of each A (int32). */
+  /** The effective rank of each A (int32); empty for 'gels'. */
   rank: Tensor;
-  /** Empty, as PyTorch's gelsy driver returns. */
+  /** The singular values of each A for 'gelsd' and 'gelss'; otherwise empty. */
   singularValues: Tensor;
 }
 
+const DRIVERS: readonly string[] = ['gelsy', 'gelsd', 'gelss', 'gels'];
+
 /**
- * torch.linalg.lstsq: the minimum-norm least-squares solution of `A X = B` (through the pseudo-inverse),
- * with the rank; `rcond` (default `eps * max(m, n)`) sets which singular values count.
+ * torch.linalg.lstsq: the minimum-norm least-squares solution of `A X = B`, computed through the SVD
+ * (singular values at or below `rcond * σ_max` count as zero; default `eps * max(m, n)`). `driver`
+ * (default 'gelsy') picks which of residuals, rank and singular values come back, as in PyTorch.
  */
 export function lstsq(
   a: Tensor,
   b: Tensor,
-  options: { rcond?: number; driver?: 'gelsy' | 'gelsd' | 'gelss' | 'gels' } = {},
+  options: { rcond?: number; driver?: LstsqDriver } = {},
 ): LstsqResult {
   checkOptions('linalg.lstsq', options, { rcond: true, driver: true });
   checkMatrices('linalg.lstsq', a);
+  const driver = options.driver ?? 'gelsy';
+  if (!DRIVERS.includes(driver)) {
+    throw new ValueError(
+      'linalg.lstsq',
+      `parameter \`driver\` should be one of (gels, gelsy, gelsd, gelss), got '${driver}'`,
+    );
+  }
   const m = a.shape[a.ndim - 2]!;
   const n = a.shape[a.ndim - 1]!;
   const vector = b.ndim === a.ndim - 1;
-  const rhs = vector ? b.unsqueeze(-1) : b;
+  const rhs = (vector ? b.unsqueeze(-1) : b).to(a.dtype);
   if (rhs.shape[rhs.ndim - 2] !== m) {
     throw new ShapeError(
       'linalg.lstsq',
@@ -116,15 +132,19 @@ export function lstsq(
   }
   const rcond = options.rcond ?? Math.max(m, n) * EPS[a.dtype as 'float32' | 'float64'];
   const { U, S, Vh } = svd(a, { fullMatrices: false });
-  const largest = S.amax(-1, { keepdim: true });
-  const cutoff = largest.mul(rcond);
+  const cutoff = S.amax(-1, { keepdim: true }).mul(rcond);
   const sInv = invertAbove(S, cutoff);
-  const solution = matmul(Vh.mT.mul(sInv.unsqueeze(-2)), matmul(U.mT, rhs.to(a.dtype)));
+  const solution = matmul(Vh.mT.mul(sInv.unsqueeze(-2)), matmul(U.mT, rhs));
+  const rank = S.gt(cutoff).sum(-1, { dtype: 'int32' });
   const empty = a.reshape([-1]).narrow(0, 0, 0);
+  // Residuals exist only for overdetermined full-rank systems (PyTorch checks the ranks on the host too).
+  const fullRank = driver === 'gels' || (driver !== 'gelsy' && rank.eq(n).all().item() === true);
+  const residuals =
+    m > n && driver !== 'gelsy' && fullRank ? matmul(a, solution).sub(rhs).square().sum(-2) : empty;
   return {
     solution: vector ? solution.squeeze(-1) : solution,
-    residuals: empty,
-    rank: S.gt(cutoff).sum(-1, { dtype: 'int32' }),
-    singularValues: empty,
+    residuals: vector && residuals.numel() > 0 ? residuals.squeeze(-1) : residuals,
+    rank: driver === 'gels' ? rank.reshape([-1]).narrow(0, 0, 0) : rank,
+    singularValues: driver === 'gelsd' || driver === 'gelss' ? S : empty,
   };
 }
