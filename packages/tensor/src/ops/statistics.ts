@@ -246,7 +246,7 @@ export function quantile(
 export function nanquantile(
   x: Tensor,
   q: number | Tensor,
-  dim?: number,
+  dim?: number | null,
   options: QuantileOptions = {},
 ): Tensor {
   return quantiles('nanquantile', x, q, dim, options, true);
