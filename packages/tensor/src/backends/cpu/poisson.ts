@@ -1,8 +1,8 @@
 import { allocate } from '../../kernel/dtype';
 import { ValueError } from '../../kernel/errors';
+import { Generator } from '../../kernel/generator';
 import { registerKernel } from '../../kernel/registry';
 import { hostView } from '../../kernel/view';
-import { Generator } from '../../random';
 import { denseValues } from './dense';
 
 /** log(k!) by Stirling's series past the table (the PTRS acceptance test needs it for every k). */
