@@ -74,6 +74,16 @@ describe('data-dependent shapes', () => {
     expect(nonzero(tensor([0, 4]), { asTuple: true }).map((t) => t.tolist())).toEqual([[1]]);
   });
 
+  it('unique counts each NaN as its own value, sorted last (PyTorch 2; 1.13 mis-assigns the inverse)', () => {
+    const [values, inverse, counts] = unique(tensor([2, Number.NaN, 1, Number.NaN, 2]).float(), {
+      returnInverse: true,
+      returnCounts: true,
+    });
+    expect(values!.tolist()).toEqual([1, 2, Number.NaN, Number.NaN]);
+    expect(inverse!.tolist()).toEqual([1, 2, 0, 3, 1]);
+    expect(counts!.tolist()).toEqual([1, 2, 1, 1]);
+  });
+
   it('median of a 0-d tensor and of int32', () => {
     expect(median(tensor(2.5)).item()).toBe(2.5);
     expect(median(tensor([4, 1, 3, 2])).item()).toBe(2);

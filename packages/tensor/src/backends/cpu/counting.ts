@@ -1,5 +1,5 @@
 import type { UniqueAttrs } from '../../kernel/attrs/counting';
-import { allocate } from '../../kernel/dtype';
+import { allocate, type TypedArray } from '../../kernel/dtype';
 import { IndexError, ValueError } from '../../kernel/errors';
 import { registerKernel } from '../../kernel/registry';
 import { contiguousStrides, shapeSize } from '../../kernel/shape';
@@ -21,6 +21,7 @@ function compareValues(va: number, vb: number): number {
  */
 function unique(x: TensorView, { dim, consecutive }: UniqueAttrs): TensorView[] {
   const src = denseValues(x);
+  if (dim === null && !consecutive) return uniqueValues(x, src);
   const shape = dim === null ? [shapeSize(x.shape)] : x.shape;
   const d = dim ?? 0;
   const count = shape[d] ?? 1;
@@ -68,6 +69,49 @@ function unique(x: TensorView, { dim, consecutive }: UniqueAttrs): TensorView[] 
     hostView(values, outShape, x.dtype),
     hostView(inverse, dim === null ? x.shape : [count], 'int32'),
     hostView(Int32Array.from(counts), [k], 'int32'),
+  ];
+}
+
+/**
+ * unique of single values, the common case, without a comparator: a native sort of the values, the
+ * distinct ones kept (NaNs each their own, last, in input order), and every element found by binary search.
+ */
+function uniqueValues(x: TensorView, src: TypedArray): TensorView[] {
+  const sorted = Float64Array.from(src).sort(); // NaN sorts last
+  const distinct: number[] = [];
+  let nans = 0;
+  for (const v of sorted) {
+    if (Number.isNaN(v)) nans++;
+    else if (distinct.length === 0 || distinct[distinct.length - 1] !== v) distinct.push(v);
+  }
+  const k = distinct.length;
+  const inverse = new Int32Array(src.length);
+  const counts = new Int32Array(k + nans);
+  let nanSeen = 0;
+  for (let i = 0; i < src.length; i++) {
+    const v = src[i]!;
+    let at: number;
+    if (Number.isNaN(v)) at = k + nanSeen++;
+    else {
+      let lo = 0;
+      let hi = k - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (distinct[mid]! < v) lo = mid + 1;
+        else hi = mid;
+      }
+      at = lo;
+    }
+    inverse[i] = at;
+    counts[at]!++;
+  }
+  const values = allocate(x.dtype, k + nans);
+  values.set(distinct);
+  values.fill(Number.NaN, k);
+  return [
+    hostView(values, [k + nans], x.dtype),
+    hostView(inverse, x.shape, 'int32'),
+    hostView(counts, [k + nans], 'int32'),
   ];
 }
 

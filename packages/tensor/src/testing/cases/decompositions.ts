@@ -2,7 +2,8 @@ import { eye, linalg, type Tensor } from '../..';
 import { type ConformanceCase, defineCase } from '../conformance-case';
 
 /** A well-conditioned batch of matrices: x + 4 I. */
-const conditioned = (x: Tensor) => x.add(eye(x.shape[x.ndim - 1]!, undefined, { dtype: x.dtype, device: x.device }).mul(4));
+const conditioned = (x: Tensor) =>
+  x.add(eye(x.shape[x.ndim - 1]!, undefined, { dtype: x.dtype, device: x.device }).mul(4));
 
 /** A symmetric positive-definite batch: x xᵀ + n I. */
 const spd = (x: Tensor) =>
