@@ -18,6 +18,8 @@ const helpers = {
     return [solution, residuals, rank, singularValues];
   },
   indexAfterColon: (x: Tensor, ...indices: Tensor[]) => nn.index(x, [null, ...indices]),
+  indexNonAdjacent: (x: Tensor, i: Tensor, j: Tensor) => nn.index(x, [i, null, j]),
+  indexPutNonAdjacent: (x: Tensor, i: Tensor, j: Tensor, v: Tensor) => nn.indexPut(x, [i, null, j], v),
 };
 
 /** The namespace `callFixture` resolves case function names in. */

@@ -225,10 +225,14 @@ export function maskedScatter(x: Tensor, mask: Tensor, source: Tensor): Tensor {
   return where(m.reshape(shape), values, x.expand(shape));
 }
 
-function wrapIndex(op: string, index: Tensor, size: number): Tensor {
+function checkIntIndex(op: string, index: Tensor): void {
   if (index.dtype !== 'int32') {
     throw new DTypeError(op, `index must be an int32 tensor, got ${index.dtype}; convert it with .int()`);
   }
+}
+
+function wrapIndex(op: string, index: Tensor, size: number): Tensor {
+  checkIntIndex(op, index);
   return where(index.lt(0), index.add(size), index);
 }
 
@@ -241,10 +245,12 @@ export function take(x: Tensor, index: Tensor): Tensor {
 
 /**
  * torch.take_along_dim: `gather` with `x` and `indices` broadcast against each other except along `dim`;
- * without `dim`, both are flattened.
+ * without `dim`, both are flattened. Indices must be in [0, size) (gather's rule).
  */
 export function takeAlongDim(x: Tensor, indices: Tensor, dim?: number): Tensor {
-  if (dim === undefined) return take(x, wrapIndex('takeAlongDim', indices, x.numel()).reshape([-1]));
+  checkIntIndex('takeAlongDim', indices);
+  // No negative indices here (gather's rule), unlike take.
+  if (dim === undefined) return indexSelect(x.reshape([-1]), 0, indices.reshape([-1]));
   const d = normalizeDim('takeAlongDim', dim, x.ndim);
   if (indices.ndim !== x.ndim) {
     throw new ShapeError(
@@ -256,8 +262,6 @@ export function takeAlongDim(x: Tensor, indices: Tensor, dim?: number): Tensor {
   const shapeI = indices.shape.map((s, i) => (i === d ? 1 : s));
   const common = broadcastShapes('takeAlongDim', shapeX, shapeI);
   const xb = x.expand(common.map((s, i) => (i === d ? x.shape[d]! : s)));
-  const ib = wrapIndex('takeAlongDim', indices, x.shape[d]!).expand(
-    common.map((s, i) => (i === d ? indices.shape[d]! : s)),
-  );
+  const ib = indices.expand(common.map((s, i) => (i === d ? indices.shape[d]! : s)));
   return gather(xb, d, ib);
 }

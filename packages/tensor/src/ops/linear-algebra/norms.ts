@@ -30,14 +30,14 @@ function floatInput(op: string, x: Tensor, dtype: DType | undefined): Tensor {
 
 /**
  * torch.linalg.vector_norm: `(sum |x|^ord)^(1/ord)` over `dim` (every element by default); ord ±Infinity
- * is the max/min of |x|, 0 the count of non-zeros.
+ * is the max/min of |x|, 0 the count of non-zeros. `dim` null means every element, as omitting it.
  */
-export function vectorNorm(x: Tensor, ord = 2, dim?: Dims, options: LinalgNormOptions = {}): Tensor {
+export function vectorNorm(x: Tensor, ord = 2, dim?: Dims | null, options: LinalgNormOptions = {}): Tensor {
   checkOptions('linalg.vector_norm', options, NORM_KEYS);
   if (typeof ord !== 'number' || Number.isNaN(ord)) {
     throw new ValueError('linalg.vector_norm', `ord must be a number, got ${String(ord)}`);
   }
-  return pNorm(floatInput('linalg.vector_norm', x, options.dtype), ord, dim, {
+  return pNorm(floatInput('linalg.vector_norm', x, options.dtype), ord, dim ?? undefined, {
     keepdim: options.keepdim ?? false,
   });
 }
@@ -94,11 +94,11 @@ export function matrixNorm(
 export function norm(
   a: Tensor,
   ord?: MatrixNormOrder,
-  dim?: number | readonly number[],
+  dim?: number | readonly number[] | null,
   options: LinalgNormOptions = {},
 ): Tensor {
   checkOptions('linalg.norm', options, NORM_KEYS);
-  const dims = dim === undefined ? undefined : typeof dim === 'number' ? [dim] : [...dim];
+  const dims = dim === undefined || dim === null ? undefined : typeof dim === 'number' ? [dim] : [...dim];
   if (ord === undefined) return vectorNorm(a, 2, dims, options);
   const matrix = dims ? dims.length === 2 : a.ndim === 2;
   if (matrix) return matrixNorm(a, ord, (dims ?? [-2, -1]) as [number, number], options);
