@@ -2,9 +2,10 @@ import { eye } from '../../creation';
 import { fmtShape, ShapeError, ValueError } from '../../kernel/errors';
 import { checkOptions } from '../../options';
 import type { Tensor } from '../../tensor';
+import { where } from '../elementwise';
 import { matmul } from '../linalg';
 import { checkMatrices, checkSquare } from './checks';
-import { inv, invertAbove, svd } from './decompositions';
+import { eigh, inv, invertAbove, svd } from './decompositions';
 
 /**
  * torch.linalg.solve: X with `A X = B` for square `A` `[..., n, n]`; B is `[..., n, k]` or a vector `[..., n]`
@@ -56,15 +57,15 @@ export interface PinvOptions {
   atol?: number;
   /** Cutoff relative to the largest singular value (default `max(m, n) * eps` when atol is not given, else 0). */
   rtol?: number;
-  /** Whether A is Hermitian (accepted; the SVD path serves both). */
+  /** A is symmetric: only its lower triangle is read, through eigh (as PyTorch). */
   hermitian?: boolean;
 }
 
 const EPS = { float32: 1.1920928955078125e-7, float64: 2.220446049250313e-16 } as const;
 
 /**
- * torch.linalg.pinv: the Moore-Penrose pseudo-inverse through the SVD, singular values at or below
- * `max(atol, rtol * σ_max)` treated as zero.
+ * torch.linalg.pinv: the Moore-Penrose pseudo-inverse through the SVD (the eigendecomposition for
+ * `hermitian`), singular values at or below `max(atol, rtol * σ_max)` treated as zero.
  */
 export function pinv(a: Tensor, options: PinvOptions = {}): Tensor {
   checkOptions('linalg.pinv', options, { atol: true, rtol: true, hermitian: true });
@@ -74,9 +75,18 @@ export function pinv(a: Tensor, options: PinvOptions = {}): Tensor {
   const atol = options.atol ?? 0;
   const rtol =
     options.rtol ?? (options.atol === undefined ? Math.max(m, n) * EPS[a.dtype as 'float32' | 'float64'] : 0);
+  if (options.hermitian) {
+    checkSquare('linalg.pinv', a);
+    // |eigenvalues| play the singular values' part: V diag(1 / λ) Vᵀ over the eigenvalues kept.
+    const { eigenvalues, eigenvectors } = eigh(a);
+    const magnitude = eigenvalues.abs();
+    const cutoff = magnitude.amax(-1, { keepdim: true }).mul(rtol).clamp(atol);
+    const keep = magnitude.gt(cutoff);
+    const inverse = where(keep, where(keep, eigenvalues, 1).reciprocal(), 0);
+    return matmul(eigenvectors.mul(inverse.unsqueeze(-2)), eigenvectors.mT);
+  }
   const { U, S, Vh } = svd(a, { fullMatrices: false });
-  const largest = S.narrow(-1, 0, Math.min(1, S.shape[S.ndim - 1]!)).amax(-1, { keepdim: true });
-  const cutoff = largest.mul(rtol).clamp(atol);
+  const cutoff = S.amax(-1, { keepdim: true }).mul(rtol).clamp(atol);
   const sInv = invertAbove(S, cutoff);
   return matmul(Vh.mT.mul(sInv.unsqueeze(-2)), U.mT);
 }
