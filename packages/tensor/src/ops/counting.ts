@@ -1,5 +1,5 @@
 import type { DType } from '../kernel/dtype';
-import { isFloating } from '../kernel/dtype';
+import { isFloating, resultType } from '../kernel/dtype';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../kernel/errors';
 import { normalizeDim } from '../kernel/shape';
 import { checkOptions, type OptionKeys } from '../options';
@@ -133,7 +133,10 @@ export function searchsorted(
       'boundaries/sortedSequence must have at least one dimension, got a 0-d tensor',
     );
   }
-  const v = isTensor(values) ? values : scalarTensor(values, sortedSequence.dtype, sortedSequence.device);
+  // Both sides compare in their promoted dtype (an int32 sequence searched for 2.5 compares as floats).
+  const common = resultType(sortedSequence.dtype, isTensor(values) ? values.dtype : values);
+  const v = isTensor(values) ? values.to(common) : scalarTensor(values, common, sortedSequence.device);
+  const sequence = sortedSequence.to(common);
   if (sortedSequence.ndim > 1) {
     const lead = sortedSequence.shape.slice(0, -1);
     if (v.ndim !== sortedSequence.ndim || lead.some((s, i) => s !== v.shape[i])) {
@@ -155,10 +158,7 @@ export function searchsorted(
       );
     }
   }
-  const common = v.dtype === sortedSequence.dtype ? v : v.to(sortedSequence.dtype);
-  return runKernel('searchsorted', sorter ? [sortedSequence, common, sorter] : [sortedSequence, common], {
-    right,
-  });
+  return runKernel('searchsorted', sorter ? [sequence, v, sorter] : [sequence, v], { right });
 }
 
 /** torch.bucketize: the bucket of each value among 1-d `boundaries` ({@link searchsorted} with the roles swapped). */
