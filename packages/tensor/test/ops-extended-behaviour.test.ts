@@ -86,6 +86,7 @@ describe('data-dependent shapes', () => {
 
   it('median of a 0-d tensor and of int32', () => {
     expect(median(tensor(2.5)).item()).toBe(2.5);
+    expect(median(zeros([0])).item()).toBeNaN();
     expect(median(tensor([4, 1, 3, 2])).item()).toBe(2);
   });
 });

@@ -64,7 +64,10 @@ function lowerMedian(
   const op = ignoreNan ? 'nanmedian' : 'median';
   checkOptions(op, options, REDUCE_KEYS);
   if (dim === undefined) {
-    if (x.numel() === 0) throw new IndexError(op, 'median() input tensor cannot be empty');
+    // PyTorch answers NaN for an empty float input (there is no middle value).
+    if (x.numel() === 0 && isFloating(x.dtype)) return scalarTensor(Number.NaN, x.dtype, x.device);
+    if (x.numel() === 0)
+      throw new IndexError(op, `median() input tensor cannot be empty (got ${x.dtype} ${fmtShape(x.shape)})`);
     return (lowerMedian(x.reshape([-1]), 0, {}, ignoreNan) as ValuesIndices).values;
   }
   const d = laneDim(op, x, dim);
