@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DTypeError,
+  eye,
   IndexError,
   linalg,
   median,
@@ -88,6 +89,44 @@ describe('data-dependent shapes', () => {
     expect(median(tensor(2.5)).item()).toBe(2.5);
     expect(median(zeros([0])).item()).toBeNaN();
     expect(median(tensor([4, 1, 3, 2])).item()).toBe(2);
+  });
+});
+
+describe('decompositions on degenerate inputs', () => {
+  it('eigh of matrices with repeated eigenvalues, of 1x1 and of empty batches', () => {
+    const { eigenvalues, eigenvectors } = linalg.eigh(eye(3, 3, { dtype: 'float64' }).mul(2));
+    expect(eigenvalues.tolist()).toEqual([2, 2, 2]);
+    expect(
+      eigenvectors.mT
+        .matmul(eigenvectors)
+        .sub(eye(3, 3, { dtype: 'float64' }))
+        .abs()
+        .amax()
+        .item(),
+    ).toBeLessThan(1e-15);
+    expect(linalg.eigvalsh(tensor([[[-3]]]).double()).tolist()).toEqual([[-3]]);
+    expect(linalg.eigh(zeros([0, 2, 2])).eigenvalues.shape).toEqual([0, 2]);
+  });
+
+  it('svd and qr of rank-deficient matrices still give orthonormal factors', () => {
+    const a = tensor([
+      [1, 2],
+      [2, 4],
+      [3, 6],
+    ]).double();
+    const { U, S, Vh } = linalg.svd(a);
+    expect(U.shape).toEqual([3, 3]);
+    expect(
+      U.mT
+        .matmul(U)
+        .sub(eye(3, 3, { dtype: 'float64' }))
+        .abs()
+        .amax()
+        .item(),
+    ).toBeLessThan(1e-12);
+    expect(U.narrow(1, 0, 2).mul(S.unsqueeze(0)).matmul(Vh).sub(a).abs().amax().item()).toBeLessThan(1e-12);
+    const { Q, R } = linalg.qr(a, { mode: 'complete' });
+    expect(Q.matmul(R).sub(a).abs().amax().item()).toBeLessThan(1e-12);
   });
 });
 

@@ -3,7 +3,7 @@ import { registerKernel } from '../../../kernel/registry';
 import type { TensorView } from '../../../kernel/view';
 import { luInPlace, luSolveInPlace } from './lu';
 import { BatchWriter, batchLabel, readMatrices } from './matrices';
-import { completeColumns, jacobiEigh, jacobiSvd } from './symmetric';
+import { completeColumns, jacobiSvd, symmetricEigen } from './symmetric';
 
 function inv(x: TensorView): TensorView {
   const { batch, rows: n, count, matrix } = readMatrices(x);
@@ -151,7 +151,7 @@ function eigh(x: TensorView, upper: boolean): TensorView[] {
         else a[i * n + j] = a[j * n + i]!;
       }
     }
-    const result = jacobiEigh(a, n);
+    const result = symmetricEigen(a, n);
     values.put(b, result.values);
     vectors.put(b, result.vectors);
   }

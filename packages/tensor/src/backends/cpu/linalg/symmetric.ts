@@ -1,57 +1,154 @@
 /**
- * Eigen-decomposition of a symmetric n x n row-major matrix by cyclic Jacobi rotations (accurate to
- * float64 rounding; O(n^3) per sweep, a handful of sweeps). `a` is destroyed. Returns the eigenvalues
- * ascending and the eigenvectors as the columns of a row-major n x n matrix.
+ * Eigen-decomposition of a symmetric n x n row-major matrix (`a` is overwritten): Householder reduction
+ * to tridiagonal form, then the implicit QL algorithm (EISPACK's tred2/tql2, as in JAMA), O(n^3) in float64.
+ * Returns the eigenvalues ascending and the eigenvectors as the columns of a row-major n x n matrix.
  */
-export function jacobiEigh(a: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
-  const v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) v[i * n + i] = 1;
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        const x = a[i * n + j]! ** 2;
-        total += x;
-        if (i !== j) off += x;
-      }
-    }
-    // Converged when the off-diagonal mass is at rounding level (a tighter test may never be met).
-    if (off <= 1e-30 * total) break;
-    for (let p = 0; p < n - 1; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p * n + q]!;
-        if (apq === 0) continue;
-        const theta = (a[q * n + q]! - a[p * n + p]!) / (2 * apq);
-        const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p]!;
-          const akq = a[k * n + q]!;
-          a[k * n + p] = c * akp - s * akq;
-          a[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k]!;
-          const aqk = a[q * n + k]!;
-          a[p * n + k] = c * apk - s * aqk;
-          a[q * n + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p]!;
-          const vkq = v[k * n + q]!;
-          v[k * n + p] = c * vkp - s * vkq;
-          v[k * n + q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => a[i * n + i]! - a[j * n + j]!);
-  const values = Float64Array.from(order, (i) => a[i * n + i]!);
+export function symmetricEigen(a: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+  const v = a;
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  if (n > 0) tridiagonalize(v, d, e, n);
+  tridiagonalQl(v, d, e, n);
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => d[i]! - d[j]!);
+  const values = Float64Array.from(order, (i) => d[i]!);
   const vectors = new Float64Array(n * n);
   for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) vectors[r * n + c] = v[r * n + order[c]!]!;
   return { values, vectors };
+}
+
+/** tred2: v becomes the orthogonal transform, d the diagonal and e the subdiagonal (in e[1..n)). */
+function tridiagonalize(v: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+  const at = (i: number, j: number) => i * n + j;
+  for (let j = 0; j < n; j++) d[j] = v[at(n - 1, j)]!;
+  for (let i = n - 1; i > 0; i--) {
+    let scale = 0;
+    let h = 0;
+    for (let k = 0; k < i; k++) scale += Math.abs(d[k]!);
+    if (scale === 0) {
+      e[i] = d[i - 1]!;
+      for (let j = 0; j < i; j++) {
+        d[j] = v[at(i - 1, j)]!;
+        v[at(i, j)] = 0;
+        v[at(j, i)] = 0;
+      }
+    } else {
+      for (let k = 0; k < i; k++) {
+        d[k]! /= scale;
+        h += d[k]! * d[k]!;
+      }
+      let f = d[i - 1]!;
+      let g = Math.sqrt(h);
+      if (f > 0) g = -g;
+      e[i] = scale * g;
+      h -= f * g;
+      d[i - 1] = f - g;
+      for (let j = 0; j < i; j++) e[j] = 0;
+      for (let j = 0; j < i; j++) {
+        f = d[j]!;
+        v[at(j, i)] = f;
+        g = e[j]! + v[at(j, j)]! * f;
+        for (let k = j + 1; k <= i - 1; k++) {
+          g += v[at(k, j)]! * d[k]!;
+          e[k]! += v[at(k, j)]! * f;
+        }
+        e[j] = g;
+      }
+      f = 0;
+      for (let j = 0; j < i; j++) {
+        e[j]! /= h;
+        f += e[j]! * d[j]!;
+      }
+      const hh = f / (h + h);
+      for (let j = 0; j < i; j++) e[j]! -= hh * d[j]!;
+      for (let j = 0; j < i; j++) {
+        f = d[j]!;
+        g = e[j]!;
+        for (let k = j; k <= i - 1; k++) v[at(k, j)]! -= f * e[k]! + g * d[k]!;
+        d[j] = v[at(i - 1, j)]!;
+        v[at(i, j)] = 0;
+      }
+    }
+    d[i] = h;
+  }
+  for (let i = 0; i < n - 1; i++) {
+    v[at(n - 1, i)] = v[at(i, i)]!;
+    v[at(i, i)] = 1;
+    const h = d[i + 1]!;
+    if (h !== 0) {
+      for (let k = 0; k <= i; k++) d[k] = v[at(k, i + 1)]! / h;
+      for (let j = 0; j <= i; j++) {
+        let g = 0;
+        for (let k = 0; k <= i; k++) g += v[at(k, i + 1)]! * v[at(k, j)]!;
+        for (let k = 0; k <= i; k++) v[at(k, j)]! -= g * d[k]!;
+      }
+    }
+    for (let k = 0; k <= i; k++) v[at(k, i + 1)] = 0;
+  }
+  for (let j = 0; j < n; j++) {
+    d[j] = v[at(n - 1, j)]!;
+    v[at(n - 1, j)] = 0;
+  }
+  v[at(n - 1, n - 1)] = 1;
+  e[0] = 0;
+}
+
+/** tql2: diagonalizes the tridiagonal (d, e) by implicit QL shifts, accumulating the rotations into v. */
+function tridiagonalQl(v: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+  for (let i = 1; i < n; i++) e[i - 1] = e[i]!;
+  if (n > 0) e[n - 1] = 0;
+  let f = 0;
+  let tst1 = 0;
+  const eps = 2 ** -52;
+  for (let l = 0; l < n; l++) {
+    tst1 = Math.max(tst1, Math.abs(d[l]!) + Math.abs(e[l]!));
+    let m = l;
+    while (m < n - 1 && Math.abs(e[m]!) > eps * tst1) m++;
+    if (m > l) {
+      for (let iter = 0; iter < 100; iter++) {
+        let g = d[l]!;
+        let p = (d[l + 1]! - g) / (2 * e[l]!);
+        let r = Math.hypot(p, 1);
+        if (p < 0) r = -r;
+        d[l] = e[l]! / (p + r);
+        d[l + 1] = e[l]! * (p + r);
+        const dl1 = d[l + 1]!;
+        let h = g - d[l]!;
+        for (let i = l + 2; i < n; i++) d[i]! -= h;
+        f += h;
+        p = d[m]!;
+        let c = 1;
+        let c2 = c;
+        let c3 = c;
+        const el1 = e[l + 1]!;
+        let s = 0;
+        let s2 = 0;
+        for (let i = m - 1; i >= l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          g = c * e[i]!;
+          h = c * p;
+          r = Math.hypot(p, e[i]!);
+          e[i + 1] = s * r;
+          s = e[i]! / r;
+          c = p / r;
+          p = c * d[i]! - s * g;
+          d[i + 1] = h + s * (c * g + s * d[i]!);
+          for (let k = 0; k < n; k++) {
+            h = v[k * n + i + 1]!;
+            v[k * n + i + 1] = s * v[k * n + i]! + c * h;
+            v[k * n + i] = c * v[k * n + i]! - s * h;
+          }
+        }
+        p = (-s * s2 * c3 * el1 * e[l]!) / dl1;
+        e[l] = s * p;
+        d[l] = c * p;
+        if (!(Math.abs(e[l]!) > eps * tst1)) break;
+      }
+    }
+    d[l]! += f;
+    e[l] = 0;
+  }
 }
 
 /**
