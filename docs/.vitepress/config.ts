@@ -11,6 +11,7 @@ const guide = [
   ['coming-from-pytorch', 'Coming from PyTorch'],
   ['features', 'PyTorch features'],
   ['tensors', 'Tensors'],
+  ['tensor-ops', 'Tensor ops and linalg'],
   ['op-table', 'The op table and backends'],
   ['autograd', 'Autograd'],
   ['modules', 'Modules'],

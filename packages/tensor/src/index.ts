@@ -55,6 +55,8 @@ export {
   zerosLike,
 } from './creation';
 export type * from './kernel/attrs/attention';
+export type * from './kernel/attrs/counting';
+export type * from './kernel/attrs/decompositions';
 export type * from './kernel/attrs/elementwise';
 export type * from './kernel/attrs/indexing';
 export type * from './kernel/attrs/nn';
@@ -106,7 +108,19 @@ export { broadcastShapes, contiguousStrides, shapeSize } from './kernel/shape';
 export { Storage } from './kernel/storage';
 export type { TensorView } from './kernel/view';
 export { adaptiveMaxPool2d, adaptiveMaxPool2dWithIndices } from './ops/adaptive-max-pool';
+export {
+  argwhere,
+  type IndexEntry,
+  index,
+  indexPut,
+  indexPut_,
+  maskedScatter,
+  nonzero,
+  take,
+  takeAlongDim,
+} from './ops/advanced-indexing';
 export { type AttentionOptions, attentionScores, scaledDotProductAttention } from './ops/attention';
+export { allclose, type CloseOptions, equal, isclose } from './ops/comparison';
 export {
   type Conv1dOptions,
   type Conv2dOptions,
@@ -116,7 +130,19 @@ export {
   convAttrs,
   convTranspose2d,
 } from './ops/conv';
+export {
+  bincount,
+  bucketize,
+  histc,
+  type SearchsortedOptions,
+  searchsorted,
+  type UniqueConsecutiveOptions,
+  type UniqueOptions,
+  unique,
+  uniqueConsecutive,
+} from './ops/counting';
 export { type CtcLossOptions, ctcLoss } from './ops/ctc-loss';
+export { type CdistOptions, cdist, cross } from './ops/distances';
 export {
   add,
   addcdiv,
@@ -142,6 +168,15 @@ export {
 } from './ops/elementwise';
 export { type FoldOptions, fold, unfold } from './ops/fold';
 export {
+  blockDiag,
+  cartesianProd,
+  kron,
+  type MeshgridOptions,
+  meshgrid,
+  trilIndices,
+  triuIndices,
+} from './ops/grids';
+export {
   embedding,
   gather,
   indexAdd,
@@ -158,6 +193,7 @@ export {
 } from './ops/indexing';
 export { cat, stack } from './ops/join';
 export { addmm, bmm, dot, einsum, matmul, mm, outer } from './ops/linalg';
+export * as linalg from './ops/linear-algebra';
 export {
   type AvgPool2dOptions,
   adaptiveAvgPool2d,
@@ -191,9 +227,30 @@ export {
   type VarOptions,
   variance,
 } from './ops/reductions';
+export { cummax, cummin, type DiffOptions, diff, logcumsumexp } from './ops/running';
+export {
+  bernoulli,
+  type MultinomialOptions,
+  multinomial,
+  normal,
+  poisson,
+  type SamplingOptions,
+} from './ops/sampling';
 export { flip, pad, repeat, roll, tile, tril, triu } from './ops/shaping';
 export { type CrossEntropyLossOptions, crossEntropyLoss, logSoftmax, softmax } from './ops/softmax';
 export { argsort, type SortOptions, sort, type TopkOptions, topk } from './ops/sorting';
+export {
+  kthvalue,
+  median,
+  mode,
+  nanmean,
+  nanmedian,
+  nanquantile,
+  nansum,
+  type QuantileInterpolation,
+  type QuantileOptions,
+  quantile,
+} from './ops/statistics';
 export {
   chunk,
   diagonal,

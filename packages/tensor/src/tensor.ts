@@ -7,6 +7,10 @@ import { contiguousStrides, normalizeDim, shapeSize } from './kernel/shape';
 import { Storage } from './kernel/storage';
 import type { TensorView } from './kernel/view';
 import * as activations from './ops/activations';
+import * as advanced from './ops/advanced-indexing';
+import * as comparison from './ops/comparison';
+import * as counting from './ops/counting';
+import * as distances from './ops/distances';
 import {
   add,
   addcdiv,
@@ -32,12 +36,17 @@ import {
   where,
   xlogy,
 } from './ops/elementwise';
+import * as grids from './ops/grids';
 import * as indexing from './ops/indexing';
 import * as linalg from './ops/linalg';
+import * as linearAlgebra from './ops/linear-algebra';
 import * as reductions from './ops/reductions';
+import * as running from './ops/running';
+import * as sampling from './ops/sampling';
 import * as shaping from './ops/shaping';
 import { logSoftmax, softmax } from './ops/softmax';
 import * as sorting from './ops/sorting';
+import * as statistics from './ops/statistics';
 import * as views from './ops/views';
 import { runInplace, runKernel } from './run-kernel';
 import { isTensor, scalarTensor, TENSOR_BRAND } from './wrap';
@@ -1291,6 +1300,208 @@ export class Tensor implements TensorView {
   /** Fills with zeros. */
   zero_(): this {
     return this.fill_(0);
+  }
+
+  // ---- counting, order statistics, advanced indexing and linear algebra (ops/counting.ts, ...) ----
+
+  /** torch.Tensor.unique (see {@link counting.unique}). */
+  unique(options?: counting.UniqueOptions & { returnInverse?: false; returnCounts?: false }): Tensor;
+  unique(options: counting.UniqueOptions): Tensor[];
+  unique(options: counting.UniqueOptions = {}): Tensor | Tensor[] {
+    return counting.unique(this, options);
+  }
+
+  /** torch.Tensor.unique_consecutive (see {@link counting.uniqueConsecutive}). */
+  uniqueConsecutive(
+    options?: counting.UniqueConsecutiveOptions & { returnInverse?: false; returnCounts?: false },
+  ): Tensor;
+  uniqueConsecutive(options: counting.UniqueConsecutiveOptions): Tensor[];
+  uniqueConsecutive(options: counting.UniqueConsecutiveOptions = {}): Tensor | Tensor[] {
+    return counting.uniqueConsecutive(this, options);
+  }
+
+  /** torch.Tensor.bincount (see {@link counting.bincount}). */
+  bincount(options: { weights?: Tensor; minlength?: number } = {}): Tensor {
+    return counting.bincount(this, options);
+  }
+
+  /** torch.Tensor.histc (see {@link counting.histc}). */
+  histc(options: { bins?: number; min?: number; max?: number } = {}): Tensor {
+    return counting.histc(this, options);
+  }
+
+  /** torch.Tensor.median: the lower median of all elements, or `{ values, indices }` along `dim`. */
+  median(): Tensor;
+  median(dim: number, options?: reductions.ReduceOptions): reductions.ValuesIndices;
+  median(dim?: number, options: reductions.ReduceOptions = {}): Tensor | reductions.ValuesIndices {
+    return dim === undefined ? statistics.median(this) : statistics.median(this, dim, options);
+  }
+
+  /** torch.Tensor.nanmedian: {@link Tensor.median} ignoring NaN. */
+  nanmedian(): Tensor;
+  nanmedian(dim: number, options?: reductions.ReduceOptions): reductions.ValuesIndices;
+  nanmedian(dim?: number, options: reductions.ReduceOptions = {}): Tensor | reductions.ValuesIndices {
+    return dim === undefined ? statistics.nanmedian(this) : statistics.nanmedian(this, dim, options);
+  }
+
+  /** torch.Tensor.quantile (see {@link statistics.quantile}). */
+  quantile(q: number | Tensor, dim?: number | null, options: statistics.QuantileOptions = {}): Tensor {
+    return statistics.quantile(this, q, dim, options);
+  }
+
+  /** torch.Tensor.nanquantile (see {@link statistics.nanquantile}). */
+  nanquantile(q: number | Tensor, dim?: number | null, options: statistics.QuantileOptions = {}): Tensor {
+    return statistics.nanquantile(this, q, dim, options);
+  }
+
+  /** torch.Tensor.mode: the most frequent value along `dim` and its index. */
+  mode(dim = -1, options: reductions.ReduceOptions = {}): reductions.ValuesIndices {
+    return statistics.mode(this, dim, options);
+  }
+
+  /** torch.Tensor.kthvalue: the k-th smallest value along `dim` and its index. */
+  kthvalue(k: number, dim = -1, options: reductions.ReduceOptions = {}): reductions.ValuesIndices {
+    return statistics.kthvalue(this, k, dim, options);
+  }
+
+  /** torch.Tensor.nansum: the sum treating NaN as zero. */
+  nansum(dim?: reductions.Dims, options: reductions.ReduceOptions & { dtype?: DType } = {}): Tensor {
+    return statistics.nansum(this, dim, options);
+  }
+
+  /** torch.Tensor.nanmean: the mean of the non-NaN elements. */
+  nanmean(dim?: reductions.Dims, options: reductions.ReduceOptions & { dtype?: DType } = {}): Tensor {
+    return statistics.nanmean(this, dim, options);
+  }
+
+  /** torch.Tensor.cummax: running maximum along `dim` with indices. */
+  cummax(dim: number): reductions.ValuesIndices {
+    return running.cummax(this, dim);
+  }
+
+  /** torch.Tensor.cummin: running minimum along `dim` with indices. */
+  cummin(dim: number): reductions.ValuesIndices {
+    return running.cummin(this, dim);
+  }
+
+  /** torch.Tensor.logcumsumexp along `dim`. */
+  logcumsumexp(dim: number): Tensor {
+    return running.logcumsumexp(this, dim);
+  }
+
+  /** torch.Tensor.diff: forward differences (see {@link running.diff}). */
+  diff(options: running.DiffOptions = {}): Tensor {
+    return running.diff(this, options);
+  }
+
+  /** torch.Tensor.multinomial: category indices drawn from these weights. */
+  multinomial(numSamples: number, options: sampling.MultinomialOptions = {}): Tensor {
+    return sampling.multinomial(this, numSamples, options);
+  }
+
+  /** torch.Tensor.bernoulli: 0/1 draws with these probabilities (or `p` for all). */
+  bernoulli(p?: number, options: sampling.SamplingOptions = {}): Tensor {
+    return sampling.bernoulli(this, p, options);
+  }
+
+  /** torch.Tensor.nonzero: `[count, ndim]` int32 indices of the nonzero elements. */
+  nonzero(): Tensor;
+  nonzero(options: { asTuple: true }): Tensor[];
+  nonzero(options: { asTuple?: boolean } = {}): Tensor | Tensor[] {
+    return options.asTuple ? advanced.nonzero(this, { asTuple: true }) : advanced.nonzero(this);
+  }
+
+  /** torch.Tensor.argwhere: the same as {@link Tensor.nonzero}. */
+  argwhere(): Tensor {
+    return advanced.argwhere(this);
+  }
+
+  /** Advanced indexing, `x[index]` with tensors, masks, integers and null for `:` (a copy). */
+  index(indices: advanced.IndexEntry | readonly advanced.IndexEntry[]): Tensor {
+    return advanced.index(this, indices);
+  }
+
+  /** torch.Tensor.index_put: a copy with `values` at the advanced index (added with `accumulate`). */
+  indexPut(
+    indices: advanced.IndexEntry | readonly advanced.IndexEntry[],
+    values: Tensor | number,
+    options: { accumulate?: boolean } = {},
+  ): Tensor {
+    return advanced.indexPut(this, indices, values, options);
+  }
+
+  /** torch.Tensor.index_put_: {@link Tensor.indexPut} in place. */
+  indexPut_(
+    indices: advanced.IndexEntry | readonly advanced.IndexEntry[],
+    values: Tensor | number,
+    options: { accumulate?: boolean } = {},
+  ): this {
+    advanced.indexPut_(this, indices, values, options);
+    return this;
+  }
+
+  /**
+   * Advanced assignment, PyTorch's `x[index] = value`: writes `value` (a number or a tensor broadcast to
+   * the indexed shape) in place at tensor, mask, integer or null (`:`) indices; returns this tensor.
+   */
+  set(indices: advanced.IndexEntry | readonly advanced.IndexEntry[], value: Tensor | number): this {
+    advanced.indexPut_(this, indices, value);
+    return this;
+  }
+
+  /** torch.Tensor.masked_scatter: source elements written where the mask is true. */
+  maskedScatter(mask: Tensor, source: Tensor): Tensor {
+    return advanced.maskedScatter(this, mask, source);
+  }
+
+  /** torch.Tensor.take: elements at flat indices. */
+  take(index: Tensor): Tensor {
+    return advanced.take(this, index);
+  }
+
+  /** torch.Tensor.take_along_dim: gather with broadcasting. */
+  takeAlongDim(indices: Tensor, dim?: number): Tensor {
+    return advanced.takeAlongDim(this, indices, dim);
+  }
+
+  /** torch.Tensor.isclose (see {@link comparison.isclose}). */
+  isclose(other: Tensor, options: comparison.CloseOptions = {}): Tensor {
+    return comparison.isclose(this, other, options);
+  }
+
+  /** torch.Tensor.allclose (see {@link comparison.allclose}). */
+  allclose(other: Tensor, options: comparison.CloseOptions = {}): boolean {
+    return comparison.allclose(this, other, options);
+  }
+
+  /** torch.Tensor.equal: same shape and values. */
+  equal(other: Tensor): boolean {
+    return comparison.equal(this, other);
+  }
+
+  /** torch.Tensor.cross (see {@link distances.cross}). */
+  cross(other: Tensor, dim?: number): Tensor {
+    return distances.cross(this, other, dim);
+  }
+
+  /** torch.Tensor.kron: the Kronecker product. */
+  kron(other: Tensor): Tensor {
+    return grids.kron(this, other);
+  }
+
+  /** torch.Tensor.det: the determinant of each square matrix. */
+  det(): Tensor {
+    return linearAlgebra.det(this);
+  }
+
+  /** torch.Tensor.inverse: the inverse of each square matrix. */
+  inverse(): Tensor {
+    return linearAlgebra.inv(this);
+  }
+
+  /** torch.Tensor.matrix_power. */
+  matrixPower(n: number): Tensor {
+    return linearAlgebra.matrixPower(this, n);
   }
 }
 

@@ -59,7 +59,7 @@ function productOfOthers(x: Tensor): Tensor {
 }
 
 /** Values picked by an index along `dim` (max/min with dim, sort, topk): scatter the gradient back. */
-function indexedValues(): Formula<{ dim: number; keepdim?: boolean }> {
+export function indexedValues(): Formula<{ dim: number; keepdim?: boolean }> {
   return (ctx) => {
     const x = ctx.inputs[0]!;
     const { dim, keepdim } = ctx.attrs;

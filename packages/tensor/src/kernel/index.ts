@@ -6,6 +6,8 @@
 // '@nn/tensor/kernel': the backend-author API. It imports nothing above src/kernel/, so a backend (or a tool
 // reading the op table) can use it without pulling in the CPU backend or the Tensor facade.
 export type * from './attrs/attention';
+export type * from './attrs/counting';
+export type * from './attrs/decompositions';
 export type * from './attrs/elementwise';
 export type * from './attrs/indexing';
 export type * from './attrs/nn';

@@ -1,11 +1,15 @@
 import type { OpDef } from './op-def';
 import { attentionOps } from './ops/attention';
+import { countingOps } from './ops/counting';
+import { decompositionOps } from './ops/decompositions';
 import { elementwiseOps } from './ops/elementwise';
 import { indexingOps } from './ops/indexing';
 import { memoryOps } from './ops/memory';
 import { nnOps } from './ops/nn';
 import { optimizerOps } from './ops/optimizer';
 import { reductionOps } from './ops/reductions';
+import { runningOps } from './ops/running';
+import { samplingOps } from './ops/sampling';
 import { spatialOps } from './ops/spatial';
 import { viewOps } from './ops/views';
 
@@ -24,6 +28,10 @@ export const opTable = {
   ...optimizerOps,
   ...attentionOps,
   ...spatialOps,
+  ...countingOps,
+  ...runningOps,
+  ...samplingOps,
+  ...decompositionOps,
 };
 
 /** The name of an op in the table. */

@@ -1,10 +1,13 @@
 import { attentionCases } from './cases/attention';
+import { countingCases } from './cases/counting';
+import { decompositionCases } from './cases/decompositions';
 import { elementwiseCases, inplaceElementwiseCases } from './cases/elementwise';
 import { indexingCases } from './cases/indexing';
 import { linalgCases } from './cases/linalg';
 import { memoryCases } from './cases/memory';
 import { nnCases } from './cases/nn';
 import { reductionCases } from './cases/reductions';
+import { runningCases } from './cases/running';
 import { shapingCases } from './cases/shaping';
 import { spatialCases } from './cases/spatial';
 import { viewCases } from './cases/views';
@@ -31,6 +34,9 @@ export function conformanceCases(): ConformanceCase[] {
     ...nnCases(),
     ...attentionCases(),
     ...spatialCases(),
+    ...countingCases(),
+    ...runningCases(),
+    ...decompositionCases(),
   ];
 }
 

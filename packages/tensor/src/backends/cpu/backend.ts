@@ -7,14 +7,18 @@ import { expandView, isContiguous, numel, type TensorView } from '../../kernel/v
 import { registerCpuAdaptiveMaxPool } from './adaptive-max-pool';
 import { registerCpuAttention } from './attention';
 import { registerCpuConv } from './conv';
+import { registerCpuCounting } from './counting';
 import { registerCpuCtcLoss } from './ctc-loss';
 import { cloneCpu, registerCpuElementwise, runElementwise } from './elementwise';
 import { registerCpuFold } from './fold';
 import { registerCpuIndexing } from './indexing';
 import { registerCpuJoin } from './join';
+import { registerCpuDecompositions } from './linalg/decompositions';
 import { registerCpuMatmul } from './matmul';
+import { registerCpuPoisson } from './poisson';
 import { registerCpuPooling } from './pooling';
 import { registerCpuReductions } from './reductions';
+import { registerCpuRunning } from './running';
 import { registerCpuShaping } from './shaping';
 
 /** The default device: plain typed arrays, garbage collected like any JS object. */
@@ -64,6 +68,10 @@ export function registerCpuBackend(): void {
   registerCpuCtcLoss();
   registerCpuAdaptiveMaxPool();
   registerCpuFold();
+  registerCpuCounting();
+  registerCpuRunning();
+  registerCpuPoisson();
+  registerCpuDecompositions();
   registerKernel('clone', 'cpu', ([x]) => cloneCpu(x!));
   registerKernel('copy_', 'cpu', ([target, source]) => {
     copyInto(target!, source!);
