@@ -6,6 +6,7 @@ import {
   AvgPool3d,
   Conv3d,
   ConvTranspose1d,
+  ConvTranspose2d,
   F,
   Fold,
   LPPool1d,
@@ -116,6 +117,27 @@ describe('Conv3d and ConvTranspose1d', () => {
     );
     expect(() => new ConvTranspose1d(2, 3, 3).call(randn([1, 3, 5]))).toThrow(/^convTranspose1d: /);
     expect(() => new Conv3d(2, 3, 3, { stride: 2, padding: 'same' })).toThrow(/not supported for strided/);
+  });
+});
+
+describe('transposed convolutions with an output size (PyTorch forward(input, output_size))', () => {
+  it('pick the output padding that gives the size, and reject sizes out of reach', () => {
+    const up = new ConvTranspose1d(2, 3, 3, { stride: 3 });
+    const x = randn([1, 2, 4]);
+    const sized = up.call(x, [14]);
+    expect(sized.shape).toEqual([1, 3, 14]);
+    const padded = new ConvTranspose1d(2, 3, 3, { stride: 3, outputPadding: 2 });
+    padded.loadStateDict(up.stateDict());
+    expect(sized.sub(padded.call(x)).abs().max().item()).toBe(0);
+    expect(up.call(x, [1, 3, 12]).shape).toEqual([1, 3, 12]);
+    expect(() => up.call(x, [15])).toThrow(
+      'ConvTranspose1d: requested an output size of (15,), but valid sizes range from (12,) to (14,) (for an input of (4,))',
+    );
+    expect(() => up.call(x, [1, 2, 3, 4])).toThrow(
+      'for 3D input, output_size must have 1 or 3 elements (got 4)',
+    );
+    const up2 = new ConvTranspose2d(2, 3, 3, { stride: 2, padding: 1 });
+    expect(up2.call(randn([1, 2, 4, 4]), [1, 3, 8, 8]).shape).toEqual([1, 3, 8, 8]);
   });
 });
 
