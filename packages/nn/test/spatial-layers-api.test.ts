@@ -62,7 +62,8 @@ describe('interpolate', () => {
     expect(() => F.interpolate(x, { size: 3, recomputeScaleFactor: true })).toThrow(
       'recompute_scale_factor is not meaningful with an explicit size.',
     );
-    expect(() => F.interpolate(x, { scaleFactor: 0.1 })).toThrow(/sizes should be greater than 0/);
+    expect(() => F.interpolate(x, { scaleFactor: 0.1 })).toThrow(/sizes should be positive integers/);
+    expect(() => F.interpolate(x, { size: 2.5 })).toThrow(/sizes should be positive integers.*\[2.5,2.5\]/);
     expect(() => F.interpolate(x, { size: 3, mode: 'cubic' as never })).toThrow(ValueError);
     expect(() => F.interpolate(x.int(), { size: 3, mode: 'bilinear' })).toThrow(DTypeError);
     expect(F.interpolate(x.int(), { size: 3 }).dtype).toBe('int32');
@@ -117,6 +118,13 @@ describe('Conv3d and ConvTranspose1d', () => {
     );
     expect(() => new ConvTranspose1d(2, 3, 3).call(randn([1, 3, 5]))).toThrow(/^convTranspose1d: /);
     expect(() => new Conv3d(2, 3, 3, { stride: 2, padding: 'same' })).toThrow(/not supported for strided/);
+    const w = randn([3, 2, 3, 3, 3]);
+    expect(() => F.conv3d(randn([1, 2, 4, 4, 4]), w, null, { stride: [1, 0, 1] })).toThrow(
+      /conv3d: stride and dilation must be positive/,
+    );
+    expect(() => F.conv3d(randn([1, 2, 4, 4, 4]), w, null, { padding: [1, 1] as never })).toThrow(
+      'conv3d: padding must be a non-negative integer or 3 of them, got 1,1',
+    );
   });
 });
 
