@@ -6,6 +6,7 @@ import {
   AvgPool3d,
   Conv3d,
   ConvTranspose1d,
+  ConvTranspose2d,
   F,
   Fold,
   LPPool1d,
@@ -61,7 +62,8 @@ describe('interpolate', () => {
     expect(() => F.interpolate(x, { size: 3, recomputeScaleFactor: true })).toThrow(
       'recompute_scale_factor is not meaningful with an explicit size.',
     );
-    expect(() => F.interpolate(x, { scaleFactor: 0.1 })).toThrow(/sizes should be greater than 0/);
+    expect(() => F.interpolate(x, { scaleFactor: 0.1 })).toThrow(/sizes should be positive integers/);
+    expect(() => F.interpolate(x, { size: 2.5 })).toThrow(/sizes should be positive integers.*\[2.5,2.5\]/);
     expect(() => F.interpolate(x, { size: 3, mode: 'cubic' as never })).toThrow(ValueError);
     expect(() => F.interpolate(x.int(), { size: 3, mode: 'bilinear' })).toThrow(DTypeError);
     expect(F.interpolate(x.int(), { size: 3 }).dtype).toBe('int32');
@@ -116,6 +118,34 @@ describe('Conv3d and ConvTranspose1d', () => {
     );
     expect(() => new ConvTranspose1d(2, 3, 3).call(randn([1, 3, 5]))).toThrow(/^convTranspose1d: /);
     expect(() => new Conv3d(2, 3, 3, { stride: 2, padding: 'same' })).toThrow(/not supported for strided/);
+    const w = randn([3, 2, 3, 3, 3]);
+    expect(() => F.conv3d(randn([1, 2, 4, 4, 4]), w, null, { stride: [1, 0, 1] })).toThrow(
+      /conv3d: stride and dilation must be positive/,
+    );
+    expect(() => F.conv3d(randn([1, 2, 4, 4, 4]), w, null, { padding: [1, 1] as never })).toThrow(
+      'conv3d: padding must be a non-negative integer or 3 of them, got 1,1',
+    );
+  });
+});
+
+describe('transposed convolutions with an output size (PyTorch forward(input, output_size))', () => {
+  it('pick the output padding that gives the size, and reject sizes out of reach', () => {
+    const up = new ConvTranspose1d(2, 3, 3, { stride: 3 });
+    const x = randn([1, 2, 4]);
+    const sized = up.call(x, [14]);
+    expect(sized.shape).toEqual([1, 3, 14]);
+    const padded = new ConvTranspose1d(2, 3, 3, { stride: 3, outputPadding: 2 });
+    padded.loadStateDict(up.stateDict());
+    expect(sized.sub(padded.call(x)).abs().max().item()).toBe(0);
+    expect(up.call(x, [1, 3, 12]).shape).toEqual([1, 3, 12]);
+    expect(() => up.call(x, [15])).toThrow(
+      'ConvTranspose1d: requested an output size of (15,), but valid sizes range from (12,) to (14,) (for an input of (4,))',
+    );
+    expect(() => up.call(x, [1, 2, 3, 4])).toThrow(
+      'for 3D input, output_size must have 1 or 3 elements (got 4)',
+    );
+    const up2 = new ConvTranspose2d(2, 3, 3, { stride: 2, padding: 1 });
+    expect(up2.call(randn([1, 2, 4, 4]), [1, 3, 8, 8]).shape).toEqual([1, 3, 8, 8]);
   });
 });
 

@@ -34,6 +34,12 @@ export function conv3d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   const [outChannels, , kd] = weight.shape as [number, number, number];
   const stride = triple('conv3d', 'stride', options.stride ?? 1);
   const dilation = triple('conv3d', 'dilation', options.dilation ?? 1);
+  if ([...stride, ...dilation].some((v) => v === 0)) {
+    throw new ValueError(
+      'conv3d',
+      `stride and dilation must be positive, got stride ${fmtShape(stride)}, dilation ${fmtShape(dilation)}`,
+    );
+  }
   const padding = options.padding ?? 0;
   let depthPad: [number, number];
   let planePadding: [number, number] | 'same' | 'valid';

@@ -245,7 +245,7 @@ export function interpolate(x: Tensor, options: InterpolateOptions = {}): Tensor
   if (output.some((s) => !Number.isInteger(s) || s <= 0) || input.some((s) => s <= 0)) {
     throw new ValueError(
       'interpolate',
-      `Input and output sizes should be greater than 0, but got input ${fmtShape(input)} output ${fmtShape(output)}`,
+      `Input and output sizes should be positive integers, but got input ${fmtShape(input)} output ${fmtShape(output)}`,
     );
   }
   if (mode === 'area') return asOp('interpolate', () => area(x, output));

@@ -7,7 +7,9 @@ export type Size3 = number | readonly [number, number, number];
 /** `v` as `[d, h, w]`. */
 export function triple(op: string, name: string, v: Size3): [number, number, number] {
   const t: number[] = typeof v === 'number' ? [v, v, v] : [...v];
-  if (t.length !== 3) throw new ValueError(op, `${name} must be one number or 3 of them, got ${String(v)}`);
+  if (t.length !== 3 || !t.every((x) => Number.isInteger(x) && x >= 0)) {
+    throw new ValueError(op, `${name} must be a non-negative integer or 3 of them, got ${String(v)}`);
+  }
   return t as [number, number, number];
 }
 

@@ -180,6 +180,38 @@ abstract class ConvNd extends Module {
     return { input: pad(x, perDim.reverse().flat(), mode), padding: perDim.map(() => 0) };
   }
 
+  /**
+   * A transposed convolution's output padding: the configured one, or the one giving `outputSize` (spatial
+   * sizes, optionally with the batch and channel dims in front), checked as PyTorch's `_output_padding`.
+   */
+  protected outputPaddingFor(x: Tensor, outputSize: readonly number[] | undefined): number[] {
+    if (outputSize === undefined) return this.outputPadding;
+    const op = this.constructor.name;
+    const dims = this.kernelSize.length;
+    const spatial = x.shape.slice(-dims);
+    const sizes = outputSize.length > dims ? outputSize.slice(x.ndim - dims) : [...outputSize];
+    if (sizes.length !== dims || (outputSize.length > dims && outputSize.length !== x.ndim)) {
+      throw new ValueError(
+        op,
+        `for ${x.ndim}D input, output_size must have ${dims} or ${x.ndim} elements (got ${outputSize.length})`,
+      );
+    }
+    const padding = this.padding as number[];
+    const min = spatial.map(
+      (n, d) =>
+        (n - 1) * this.stride[d]! - 2 * padding[d]! + this.dilation[d]! * (this.kernelSize[d]! - 1) + 1,
+    );
+    const max = min.map((m, d) => m + this.stride[d]! - 1);
+    if (sizes.some((size, d) => size < min[d]! || size > max[d]!)) {
+      throw new ValueError(
+        op,
+        `requested an output size of ${pyTuple(sizes)}, but valid sizes range from ${pyTuple(min)} to ` +
+          `${pyTuple(max)} (for an input of ${pyTuple(spatial)})`,
+      );
+    }
+    return sizes.map((size, d) => size - min[d]!);
+  }
+
   override extraRepr(): string {
     let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyTuple(this.kernelSize)}, stride=${pyTuple(this.stride)}`;
     if (typeof this.padding === 'string') s += `, padding=${this.padding}`;
@@ -268,12 +300,15 @@ export class ConvTranspose2d extends ConvNd {
     checkOutputPadding('ConvTranspose2d', this);
   }
 
-  /** Applies the transposed convolution to `[N, C, H, W]` (or unbatched `[C, H, W]`) input. */
-  override forward(x: Tensor): Tensor {
+  /**
+   * Applies the transposed convolution to `[N, C, H, W]` (or unbatched `[C, H, W]`) input; `outputSize`
+   * (`[H, W]`) picks among the sizes a strided convolution maps to the input's, as PyTorch's `output_size`.
+   */
+  override forward(x: Tensor, outputSize?: readonly number[]): Tensor {
     return convTranspose2d(x, this.weight, this.bias, {
       stride: pair(this.stride),
       padding: pair(this.padding as number[]),
-      outputPadding: pair(this.outputPadding),
+      outputPadding: pair(this.outputPaddingFor(x, outputSize)),
       dilation: pair(this.dilation),
       groups: this.groups,
     });
@@ -296,12 +331,15 @@ export class ConvTranspose1d extends ConvNd {
     checkOutputPadding('ConvTranspose1d', this);
   }
 
-  /** Applies the transposed convolution to `[N, C, L]` (or unbatched `[C, L]`) input. */
-  override forward(x: Tensor): Tensor {
+  /**
+   * Applies the transposed convolution to `[N, C, L]` (or unbatched `[C, L]`) input; `outputSize` (`[L]`)
+   * picks among the lengths a strided convolution maps to the input's, as PyTorch's `output_size`.
+   */
+  override forward(x: Tensor, outputSize?: readonly number[]): Tensor {
     return convTranspose1d(x, this.weight, this.bias, {
       stride: this.stride[0]!,
       padding: (this.padding as number[])[0]!,
-      outputPadding: this.outputPadding[0]!,
+      outputPadding: this.outputPaddingFor(x, outputSize)[0]!,
       dilation: this.dilation[0]!,
       groups: this.groups,
     });
