@@ -4,9 +4,8 @@
  * @module @nn/nn
  */
 // The public face of @nn/nn: re-exports only.
-/** The stateless forms of the layers and losses, as `torch.nn.functional` (`F.relu`, `F.crossEntropy`, ...). */
-
 export type { CosineSimilarityOptions, PairwiseDistanceOptions } from './functional/distance';
+/** The stateless forms of the layers and losses, as `torch.nn.functional` (`F.relu`, `F.crossEntropy`, ...). */
 export * as F from './functional/index';
 /** In-place weight initialisers, as `torch.nn.init` (`init.kaimingUniform_`, `init.orthogonal_`, ...). */
 export * as init from './init';
@@ -108,7 +107,6 @@ export {
   type LayerNormOptions,
   LocalResponseNorm,
 } from './layers/normalization';
-export { PixelShuffle, PixelUnshuffle } from './layers/pixel-shuffle';
 export {
   ConstantPad1d,
   ConstantPad2d,
@@ -122,6 +120,7 @@ export {
   ReplicationPad3d,
   ZeroPad2d,
 } from './layers/padding';
+export { PixelShuffle, PixelUnshuffle } from './layers/pixel-shuffle';
 export {
   AdaptiveAvgPool2d,
   AvgPool2d,
