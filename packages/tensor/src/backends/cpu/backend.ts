@@ -7,7 +7,7 @@ import { expandView, isContiguous, numel, type TensorView } from '../../kernel/v
 import { registerCpuAttention } from './attention';
 import { registerCpuConv } from './conv';
 import { registerCpuCtcLoss } from './ctc-loss';
-import { cloneCpu, registerCpuElementwise, runElementwise } from './elementwise';
+import { cloneCpu, registerCpuElementwise, runCopy } from './elementwise';
 import { registerCpuIndexing } from './indexing';
 import { registerCpuJoin } from './join';
 import { registerCpuMatmul } from './matmul';
@@ -34,11 +34,10 @@ function copyInto(target: TensorView, source: TensorView): void {
   // A contiguous target that shares no memory with the source is written directly, without a dense copy.
   if (isContiguous(target) && source.storage !== target.storage) {
     const destination = out.subarray(target.offset, target.offset + numel(target)) as TypedArray;
-    runElementwise('copy_', 'x0', [expanded], { dtype: target.dtype }, destination);
+    runCopy('copy_', [expanded], target.dtype, destination);
     return;
   }
-  const values = runElementwise('copy_', 'x0', [expanded], { dtype: target.dtype }).storage
-    .data as TypedArray;
+  const values = runCopy('copy_', [expanded], target.dtype).storage.data as TypedArray;
   if (isContiguous(target)) {
     out.set(values, target.offset);
     return;
@@ -60,9 +59,14 @@ export function registerCpuBackend(): void {
   registerCpuPooling();
   registerCpuAttention();
   registerCpuCtcLoss();
-  registerKernel('clone', 'cpu', ([x]) => cloneCpu(x!));
-  registerKernel('copy_', 'cpu', ([target, source]) => {
-    copyInto(target!, source!);
-    return target!;
-  });
+  registerKernel('clone', 'cpu', ([x]) => cloneCpu(x!), { encodedDTypes: true });
+  registerKernel(
+    'copy_',
+    'cpu',
+    ([target, source]) => {
+      copyInto(target!, source!);
+      return target!;
+    },
+    { encodedDTypes: true },
+  );
 }
