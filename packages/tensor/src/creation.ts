@@ -4,8 +4,8 @@ import {
   dtypeOfArray,
   encodeArray,
   encodeElement,
-  setElement,
   type StorageArray,
+  setElement,
   type TypedArray,
 } from './kernel/dtype';
 import { DTypeError, fmtShape, ShapeError, ValueError } from './kernel/errors';
@@ -79,7 +79,9 @@ export function tensor(data: NestedInput | StorageArray, options: TensorOptions 
       throw new DTypeError(
         'tensor',
         `a ${source.constructor.name} has no matching dtype; pass { dtype } (e.g. 'float32' or 'int32')` +
-          (source instanceof Uint16Array ? ", or Tensor.fromArray(bits, shape, 'float16') for float16 bits" : ''),
+          (source instanceof Uint16Array
+            ? ", or Tensor.fromArray(bits, shape, 'float16') for float16 bits"
+            : ''),
       );
     }
     const dtype = options.dtype ?? sourceType!;

@@ -57,14 +57,23 @@ export type * from './kernel/attrs/reduction';
 export type { Backend } from './kernel/backend';
 export {
   allocate,
+  castScalar,
   type DType,
   dtypes,
   isFloating,
+  isIntegral,
   promoteTypes,
   resultType,
+  type StorageArray,
   type TypedArray,
 } from './kernel/dtype';
 export { DeviceError, DTypeError, IndexError, NNError, ShapeError, ValueError } from './kernel/errors';
+export {
+  bfloat16BitsToNumber,
+  halfBitsToNumber,
+  numberToBfloat16Bits,
+  numberToHalfBits,
+} from './kernel/half';
 export { defineOp, type OpDef, type TensorMeta } from './kernel/op-def';
 export { type AttrsOf, isOpName, type OpName, opDef, opNames, opTable } from './kernel/op-table';
 export {
@@ -124,6 +133,7 @@ export {
   where,
   xlogy,
 } from './ops/elementwise';
+export { int32Index } from './ops/index-dtype';
 export {
   embedding,
   gather,

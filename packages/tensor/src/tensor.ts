@@ -1,6 +1,13 @@
 import { type AutogradHook, autogradHook } from './autograd-hook';
 import { formatTensor } from './format';
-import { type DType, dtypeOfArray, dtypes, isFloating, type StorageArray, type TypedArray } from './kernel/dtype';
+import {
+  type DType,
+  dtypeOfArray,
+  dtypes,
+  isFloating,
+  type StorageArray,
+  type TypedArray,
+} from './kernel/dtype';
 import { DTypeError, NNError, ValueError } from './kernel/errors';
 import { getBackend } from './kernel/registry';
 import { contiguousStrides, normalizeDim, shapeSize } from './kernel/shape';
@@ -380,7 +387,9 @@ export class Tensor implements TensorView {
     }
     const x = this.contiguous();
     const values = sliceOut(await getBackend(x.device, 'dataBigInt').read(x.storage), x);
-    return values instanceof BigInt64Array ? values : BigInt64Array.from(values as TypedArray, (v) => BigInt(v));
+    return values instanceof BigInt64Array
+      ? values
+      : BigInt64Array.from(values as TypedArray, (v) => BigInt(v));
   }
 
   /**
@@ -961,7 +970,7 @@ export class Tensor implements TensorView {
 
   // ---- reductions, scans, softmax, sorting ----
 
-  /** torch.sum over `dim` (every dim when omitted); integers and bools give int32. */
+  /** torch.sum over `dim` (every dim when omitted); integers and bools give int64, as PyTorch. */
   sum(dim?: reductions.Dims, options?: reductions.ReduceOptions & { dtype?: DType }): Tensor {
     return reductions.sum(this, dim, options);
   }
@@ -971,7 +980,7 @@ export class Tensor implements TensorView {
     return reductions.mean(this, dim, options);
   }
 
-  /** torch.prod over `dim` (every dim when omitted); integers and bools give int32. */
+  /** torch.prod over `dim` (every dim when omitted); integers and bools give int64, as PyTorch. */
   prod(dim?: reductions.Dims, options?: reductions.ReduceOptions & { dtype?: DType }): Tensor {
     return reductions.prod(this, dim, options);
   }
@@ -1034,12 +1043,12 @@ export class Tensor implements TensorView {
     return reductions.norm(this, p, dim, options);
   }
 
-  /** Cumulative sum along `dim` (integers and bools give int32 unless `dtype` is given). */
+  /** Cumulative sum along `dim` (integers and bools give int64 unless `dtype` is given). */
   cumsum(dim: number, options?: { dtype?: DType }): Tensor {
     return reductions.cumsum(this, dim, options);
   }
 
-  /** Cumulative product along `dim` (integers and bools give int32 unless `dtype` is given). */
+  /** Cumulative product along `dim` (integers and bools give int64 unless `dtype` is given). */
   cumprod(dim: number, options?: { dtype?: DType }): Tensor {
     return reductions.cumprod(this, dim, options);
   }
@@ -1367,7 +1376,8 @@ function sliceOut(all: StorageArray, x: Tensor): StorageArray {
 
 /** Stored elements as JS numbers: 16-bit floats decoded, int64 checked to be exact in a float64. */
 function asNumbers(op: string, raw: StorageArray, dtype: DType): TypedArray {
-  if (dtype === 'float16' || dtype === 'bfloat16') return decodeView(op, hostView(raw as TypedArray, [raw.length], dtype));
+  if (dtype === 'float16' || dtype === 'bfloat16')
+    return decodeView(op, hostView(raw as TypedArray, [raw.length], dtype));
   if (!(raw instanceof BigInt64Array)) return raw;
   const out = new Float64Array(raw.length);
   for (let i = 0; i < raw.length; i++) {

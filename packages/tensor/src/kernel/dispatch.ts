@@ -2,8 +2,8 @@ import { DeviceError, NNError } from './errors';
 import type { AttrsOf, OpName } from './op-table';
 import { ANY_DEVICE, type DispatchEvent, getBackend, type KernelEntry, lookupOp, registry } from './registry';
 import { transfer } from './transfer';
-import { needsWidening, runWidened } from './widen';
 import type { TensorView } from './view';
+import { needsWidening, runWidened } from './widen';
 
 // Attributes as the dispatcher passes them on: op-specific interfaces, read only by kernels and observers.
 type Attrs = object;
@@ -55,7 +55,8 @@ function invoke(
       )(i, a, backend);
       return Array.isArray(out) ? out : [out];
     };
-    const widen = device === 'cpu' && !entry.encodedDTypes && !entry.composite && needsWidening(inputs, attrs);
+    const widen =
+      device === 'cpu' && !entry.encodedDTypes && !entry.composite && needsWidening(inputs, attrs);
     const list = widen
       ? runWidened(op, lookupOp(op), inputs, attrs, call, (target, source) => writeInto(target, source))
       : call(inputs, attrs);
@@ -94,7 +95,9 @@ function run(op: string, device: string, inputs: readonly TensorView[], attrs: A
   for (const o of observers) o.enter?.(op, device);
   let outputs: TensorView[];
   try {
-    outputs = fallback ? runOnCpu(op, entry, device, inputs, attrs) : invoke(op, entry, device, inputs, attrs);
+    outputs = fallback
+      ? runOnCpu(op, entry, device, inputs, attrs)
+      : invoke(op, entry, device, inputs, attrs);
   } catch (error) {
     for (const o of observers) o.abort?.(op, error);
     throw error;
@@ -167,4 +170,26 @@ export function opaque<T>(fn: () => T): T {
   } finally {
     r.opaqueDepth--;
   }
+}
+
+/**
+ * A CPU kernel that handles some int64/float16/bfloat16 cases itself (`native` returns a result) and
+ * leaves the others to `fn` on widened float64/float32 copies, as the dispatcher does for kernels without
+ * encoded-dtype support. Register it with `{ encodedDTypes: true }`.
+ */
+export function withWidening<A extends object>(
+  op: string,
+  native: (inputs: readonly TensorView[], attrs: A) => TensorView | undefined,
+  fn: (inputs: readonly TensorView[], attrs: A) => TensorView | TensorView[],
+): (inputs: readonly TensorView[], attrs: A) => TensorView | TensorView[] {
+  const call = (inputs: readonly TensorView[], attrs: object): TensorView[] => {
+    const out = fn(inputs, attrs as A);
+    return Array.isArray(out) ? out : [out];
+  };
+  return (inputs, attrs) => {
+    const exact = native(inputs, attrs);
+    if (exact) return exact;
+    if (!needsWidening(inputs, attrs)) return fn(inputs, attrs);
+    return runWidened(op, lookupOp(op), inputs, attrs, call, (target, source) => writeInto(target, source));
+  };
 }

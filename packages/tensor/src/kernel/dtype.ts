@@ -22,7 +22,14 @@ export type DType =
  * The typed arrays kernels compute on (bool and uint8 as bytes, float16/bfloat16 as raw bits). int64 is
  * stored in a `BigInt64Array` (see {@link StorageArray}); kernels that do not handle it receive float64.
  */
-export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array | Int8Array | Int16Array | Uint16Array;
+export type TypedArray =
+  | Float32Array
+  | Float64Array
+  | Int32Array
+  | Uint8Array
+  | Int8Array
+  | Int16Array
+  | Uint16Array;
 
 /** Every array a CPU storage may hold: the {@link TypedArray}s and int64's `BigInt64Array`. */
 export type StorageArray = TypedArray | BigInt64Array;
@@ -103,11 +110,11 @@ const UNINITIALIZED_MIN_BYTES = 1 << 16;
 export function allocateUninitialized(dtype: DType, size: number): TypedArray {
   const ArrayType = ARRAY_TYPE[dtype];
   const bytes = size * ArrayType.BYTES_PER_ELEMENT;
-  if (allocUnsafeSlow === undefined || bytes < UNINITIALIZED_MIN_BYTES) return new ArrayType(size) as TypedArray;
+  if (allocUnsafeSlow === undefined || bytes < UNINITIALIZED_MIN_BYTES)
+    return new ArrayType(size) as TypedArray;
   // "Slow" means unpooled: an ArrayBuffer of exactly `bytes`, owned by this array alone.
   return new ArrayType(allocUnsafeSlow(bytes).buffer, 0, size) as TypedArray;
 }
-
 
 /**
  * The dtype a typed array stores: Uint8Array is uint8 (as `torch.from_numpy`), BigInt64Array int64;
@@ -216,7 +223,9 @@ const SCRATCH = {
 export function castScalar(value: number | boolean | bigint, dtype: DType): number {
   if (typeof value === 'bigint') {
     if (dtype === 'bool') return value !== 0n ? 1 : 0;
-    return isIntegral(dtype) ? Number(BigInt.asIntN(INTEGER[dtype as 'int64'].bytes * 8, value)) : castScalar(Number(value), dtype);
+    return isIntegral(dtype)
+      ? Number(BigInt.asIntN(INTEGER[dtype as 'int64'].bytes * 8, value))
+      : castScalar(Number(value), dtype);
   }
   const v = Number(value);
   switch (dtype) {
@@ -268,7 +277,12 @@ export function decodeElement(stored: number | bigint, dtype: DType): number {
 }
 
 /** Writes `value` as element `index` of a `dtype` array, encoded as {@link encodeElement} says. */
-export function setElement(array: StorageArray, index: number, value: number | boolean | bigint, dtype: DType): void {
+export function setElement(
+  array: StorageArray,
+  index: number,
+  value: number | boolean | bigint,
+  dtype: DType,
+): void {
   (array as { [i: number]: number | bigint })[index] = encodeElement(value, dtype);
 }
 

@@ -194,12 +194,7 @@ export function registerKernel<K extends OpName>(
   options?: KernelOptions,
 ): void;
 /** Registers a kernel of an op added with {@link registerOp}. */
-export function registerKernel<A>(
-  op: string,
-  device: string,
-  fn: KernelFn<A>,
-  options?: KernelOptions,
-): void;
+export function registerKernel<A>(op: string, device: string, fn: KernelFn<A>, options?: KernelOptions): void;
 export function registerKernel(
   op: string,
   device: string,

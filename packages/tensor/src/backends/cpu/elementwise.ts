@@ -153,9 +153,20 @@ export function runElementwise(
  * {@link runElementwise} for a fixed expression, also where an input or the result is int64, float16 or
  * bfloat16 (copies and casts: `x0`).
  */
-export function runCopy(name: string, inputs: readonly TensorView[], dtype: DType, into?: TypedArray): TensorView {
+export function runCopy(
+  name: string,
+  inputs: readonly TensorView[],
+  dtype: DType,
+  into?: TypedArray,
+): TensorView {
   if (!involvesEncoded(inputs, dtype)) return runElementwise(name, 'x0', inputs, { dtype }, into);
-  return runEncodedElementwise(name, inputs, { dtype }, (plain, attrs, dest) => runElementwise(name, 'x0', plain, attrs, dest), into);
+  return runEncodedElementwise(
+    name,
+    inputs,
+    { dtype },
+    (plain, attrs, dest) => runElementwise(name, 'x0', plain, attrs, dest),
+    into,
+  );
 }
 
 /** A fresh contiguous copy: one native copy of the storage range when x is contiguous, the loop otherwise. */

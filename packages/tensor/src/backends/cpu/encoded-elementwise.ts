@@ -2,12 +2,19 @@
 // integers is exact (bigints); everything else decodes to plain numbers, runs the number kernel and encodes
 // the result (16-bit floats round to nearest even from float32, as torch computes them).
 import type { ElementwiseAttrs } from '../../kernel/attrs/elementwise';
-import { type DType, isEncoded, isIntegral, numberToInt64, type StorageArray, type TypedArray } from '../../kernel/dtype';
+import {
+  type DType,
+  isEncoded,
+  isIntegral,
+  numberToInt64,
+  type StorageArray,
+  type TypedArray,
+} from '../../kernel/dtype';
 import { DTypeError, ValueError } from '../../kernel/errors';
 import { broadcastShapes, broadcastStrides, shapeSize } from '../../kernel/shape';
 import { stridedOffsets } from '../../kernel/strided-offsets';
-import { computeDType, decodeView, encodeNumbers } from '../../kernel/widen';
 import { hostView, isContiguous, numel, type TensorView } from '../../kernel/view';
+import { computeDType, decodeView, encodeNumbers } from '../../kernel/widen';
 import * as int64Math from './int64-math';
 import { arraySignature, compileLoop, type LoopHelpers } from './strided-loop';
 
@@ -61,7 +68,11 @@ export function involvesEncoded(inputs: readonly TensorView[], dtype: DType): bo
 }
 
 /** A number kernel: computes `attrs.dtype` from plain-number inputs, into `into` when given. */
-export type NumberKernel = (inputs: readonly TensorView[], attrs: ElementwiseAttrs, into?: TypedArray) => TensorView;
+export type NumberKernel = (
+  inputs: readonly TensorView[],
+  attrs: ElementwiseAttrs,
+  into?: TypedArray,
+) => TensorView;
 
 /** `x`'s elements (row-major) as a contiguous int64 view. */
 function asInt64(x: TensorView): TensorView {
@@ -84,7 +95,10 @@ function hasZero(x: TensorView): boolean {
 
 function bigScalar(op: string, value: number): bigint {
   if (!Number.isInteger(value))
-    throw new DTypeError(op, `for integral input tensors, the scalar argument must be an integer (got ${value})`);
+    throw new DTypeError(
+      op,
+      `for integral input tensors, the scalar argument must be an integer (got ${value})`,
+    );
   return BigInt(value);
 }
 
@@ -127,7 +141,12 @@ export function runEncodedElementwise(
   const size = shapeSize(shape);
   const exact = INT64[name];
   // Integer inputs, one of them int64, an int64 (or bool) result: exact bigint arithmetic.
-  if (exact !== undefined && integers && inputs.some((t) => t.dtype === 'int64') && (dtype === 'int64' || dtype === 'bool')) {
+  if (
+    exact !== undefined &&
+    integers &&
+    inputs.some((t) => t.dtype === 'int64') &&
+    (dtype === 'int64' || dtype === 'bool')
+  ) {
     const wide = inputs.map(asInt64);
     const division = DIVISIONS[name];
     if (division !== undefined && hasZero(wide[1]!))
@@ -139,7 +158,15 @@ export function runEncodedElementwise(
   }
   // int64 to a narrower integer or bool keeps the low bits exactly, as a C++ conversion does.
   if (COPIES.has(name) && inputs[0]!.dtype === 'int64' && isIntegral(dtype, true)) {
-    const out = into ?? new (dtype === 'int8' ? Int8Array : dtype === 'int16' ? Int16Array : dtype === 'int32' ? Int32Array : Uint8Array)(size);
+    const out =
+      into ??
+      new (dtype === 'int8'
+        ? Int8Array
+        : dtype === 'int16'
+          ? Int16Array
+          : dtype === 'int32'
+            ? Int32Array
+            : Uint8Array)(size);
     loop(name, dtype === 'bool' ? '(isZeroI64(x0) ? 0 : 1)' : 'lowBitsI64(x0)', inputs, out, []);
     return hostView(out as TypedArray, shape, dtype);
   }
