@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
  */
 export interface FixtureTensor {
   shape: number[];
-  dtype: 'float32' | 'float64' | 'int32' | 'bool';
+  dtype: 'float32' | 'float64' | 'int32' | 'int64' | 'bool';
   data: (number | boolean | 'nan' | 'inf' | '-inf')[];
 }
 

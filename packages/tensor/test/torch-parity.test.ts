@@ -1,16 +1,7 @@
 // Expected values were produced with PyTorch 1.13 (Debian's python3-torch); each case says what torch gives.
 import '@nn/autograd';
 import { describe, expect, it } from 'vitest';
-import {
-  conv1d,
-  conv2d,
-  convTranspose2d,
-  linspace,
-  ones,
-  tensor,
-  ValueError,
-  zeros,
-} from '../src';
+import { conv1d, conv2d, convTranspose2d, linspace, ones, tensor, ValueError, zeros } from '../src';
 
 const float = (values: number[] | number[][]) => tensor(values, { dtype: 'float32', requiresGrad: true });
 

@@ -145,7 +145,7 @@ export function runEncodedElementwise(
     exact !== undefined &&
     integers &&
     inputs.some((t) => t.dtype === 'int64') &&
-    (dtype === 'int64' || dtype === 'bool')
+    (dtype === 'int64' || (dtype === 'bool' && !COPIES.has(name)))
   ) {
     const wide = inputs.map(asInt64);
     const division = DIVISIONS[name];
