@@ -75,6 +75,7 @@ export function fixtureArray(t: FixtureTensor): Float32Array | Float64Array | In
     case 'float32':
       return Float32Array.from(values);
     case 'float64':
+    case 'int64': // exact below 2^53, which fixtures written this way stay under
       return values;
     case 'int32':
       return Int32Array.from(values);
