@@ -1,6 +1,6 @@
 import type { ScanAttrs } from '../../kernel/attrs/reduction';
 import { withWidening } from '../../kernel/dispatch';
-import { allocate, type DType, type TypedArray } from '../../kernel/dtype';
+import { allocate, type TypedArray } from '../../kernel/dtype';
 import { registerKernel } from '../../kernel/registry';
 import { hostView, numel, type TensorView } from '../../kernel/view';
 import { scanInt64 } from './int64-folds';
