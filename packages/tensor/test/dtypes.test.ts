@@ -1,6 +1,15 @@
 import { loadFixtures } from '@nn/tooling/test-utils';
 import { describe, expect, it } from 'vitest';
-import { type DType, DTypeError, dtypes, promoteTypes, type Tensor, tensor, zeros } from '../src';
+import {
+  codegenSettings,
+  type DType,
+  DTypeError,
+  dtypes,
+  promoteTypes,
+  type Tensor,
+  tensor,
+  zeros,
+} from '../src';
 
 interface FixtureValues {
   dtype: DType;
@@ -144,6 +153,18 @@ describe('integer arithmetic', () => {
       await expectSame(a.sum(), c.sum, `${name} sum`);
       await expectSame(a.cumsum(0), c.cumsum, `${name} cumsum`);
       await expectSame(a.prod(), c.prod, `${name} prod`);
+    }
+  });
+
+  it('runs the bigint loops under the eval-free compiler too (strict Content-Security-Policy pages)', () => {
+    codegenSettings({ functions: 'closures' });
+    try {
+      const b = tensor([2n ** 60n + 1n, 5n]);
+      expect(String(b.mul(b))).toBe('tensor([2305843009213693953,                  25], dtype=int64)');
+      expect(b.lt(tensor([6n])).tolist()).toEqual([false, true]);
+      expect(b.to('int32').tolist()).toEqual([1, 5]);
+    } finally {
+      codegenSettings({ functions: 'auto' });
     }
   });
 

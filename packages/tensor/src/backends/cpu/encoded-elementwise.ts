@@ -3,6 +3,7 @@
 // the result (16-bit floats round to nearest even from float32, as torch computes them).
 import type { ElementwiseAttrs } from '../../kernel/attrs/elementwise';
 import {
+  allocate,
   type DType,
   isEncoded,
   isIntegral,
@@ -109,7 +110,7 @@ function loop(
   inputs: readonly TensorView[],
   out: StorageArray,
   params: readonly (number | bigint)[],
-): readonly number[] {
+): void {
   const shape = broadcastShapes(name, ...inputs.map((t) => t.shape));
   const arrays = inputs.map((t) => t.storage.data as TypedArray);
   const compiled = compileLoop(inputs.length, expr, helpers, arraySignature(out, arrays));
@@ -121,7 +122,6 @@ function loop(
     shape,
     params as number[],
   );
-  return shape;
 }
 
 /**
@@ -151,28 +151,20 @@ export function runEncodedElementwise(
     const division = DIVISIONS[name];
     if (division !== undefined && hasZero(wide[1]!))
       throw new ValueError(division, 'ZeroDivisionError: integer division or remainder by zero');
-    const out = into ?? (dtype === 'int64' ? new BigInt64Array(size) : new Uint8Array(size));
+    const out = into ?? allocate(dtype, size);
     const params = [bigScalar(name, attrs.scalar ?? 1), bigScalar(name, attrs.scalar2 ?? 0)];
     loop(name, exact, wide, out, params);
     return hostView(out as TypedArray, shape, dtype);
   }
   // int64 to a narrower integer or bool keeps the low bits exactly, as a C++ conversion does.
   if (COPIES.has(name) && inputs[0]!.dtype === 'int64' && isIntegral(dtype, true)) {
-    const out =
-      into ??
-      new (dtype === 'int8'
-        ? Int8Array
-        : dtype === 'int16'
-          ? Int16Array
-          : dtype === 'int32'
-            ? Int32Array
-            : Uint8Array)(size);
+    const out = into ?? allocate(dtype, size);
     loop(name, dtype === 'bool' ? '(isZeroI64(x0) ? 0 : 1)' : 'lowBitsI64(x0)', inputs, out, []);
     return hostView(out as TypedArray, shape, dtype);
   }
   // Plain integers to int64: exact.
   if (COPIES.has(name) && dtype === 'int64' && integers) {
-    const out = into ?? new BigInt64Array(size);
+    const out = into ?? allocate(dtype, size);
     loop(name, 'intToI64(x0)', inputs, out, []);
     return hostView(out as TypedArray, shape, dtype);
   }
