@@ -6,7 +6,17 @@ import { readFileSync } from 'node:fs';
  */
 export interface FixtureTensor {
   shape: number[];
-  dtype: 'float32' | 'float64' | 'int32' | 'bool';
+  dtype:
+    | 'float32'
+    | 'float64'
+    | 'int32'
+    | 'int64'
+    | 'bool'
+    | 'uint8'
+    | 'int8'
+    | 'int16'
+    | 'float16'
+    | 'bfloat16';
   data: (number | boolean | 'nan' | 'inf' | '-inf')[];
 }
 
@@ -74,11 +84,12 @@ export function fixtureArray(t: FixtureTensor): Float32Array | Float64Array | In
   switch (t.dtype) {
     case 'float32':
       return Float32Array.from(values);
-    case 'float64':
-      return values;
     case 'int32':
       return Int32Array.from(values);
     case 'bool':
       return Uint8Array.from(values);
+    default:
+      // float64, and dtypes whose values float64 holds exactly: 16-bit floats, narrow integers, int64 below 2^53
+      return values;
   }
 }

@@ -14,7 +14,7 @@ describe('errors point at what the user called', () => {
 
   it('float labels to crossEntropy name the dtype, not a size mismatch', () => {
     expect(() => F.crossEntropy(tensor([[1.5, 2, 3]]), tensor([2], { dtype: 'float32' }))).toThrow(
-      'crossEntropy: got float32 target [1] for input [1,3]: class indices must be int32 (convert with .int()), ' +
+      'crossEntropy: got float32 target [1] for input [1,3]: class indices must be int64 or int32 (convert with .long()), ' +
         "class probabilities must have the input's shape",
     );
   });

@@ -134,7 +134,7 @@ describe('encodeSafetensors', () => {
       'encodeSafetensors: tensor "t": shape [2,2] has 4 elements but data has 2',
     );
     expect(() => enc({ dtype: 'F8', shape: [1], data: Uint8Array.of(1) })).toThrow(
-      'tensor "t": unknown dtype "F8"; expected one of BOOL, U8, F16, BF16, I32, F32, F64, I64',
+      'tensor "t": unknown dtype "F8"; expected one of BOOL, U8, I8, I16, F16, BF16, I32, F32, F64, I64',
     );
     expect(() => enc({ dtype: 'U8', shape: [-1], data: Uint8Array.of(1) })).toThrow(
       'tensor "t": shape [-1] is not a list of non-negative integers',
@@ -281,8 +281,8 @@ describe('decodeSafetensors', () => {
     );
     rejects(file({ t: { ...f32([1]), dtype: 7 } }, 4), 'tensor "t": unknown dtype 7');
     rejects(
-      file({ t: { dtype: 'I16', shape: [1], data_offsets: [0, 2] } }, 2),
-      'tensor "t": dtype I16 is not supported by @nn yet (supported: BOOL, U8, F16, BF16, I32, F32, F64, I64)',
+      file({ t: { dtype: 'U16', shape: [1], data_offsets: [0, 2] } }, 2),
+      'tensor "t": dtype U16 is not supported by @nn yet (supported: BOOL, U8, I8, I16, F16, BF16, I32, F32, F64, I64)',
     );
   });
 

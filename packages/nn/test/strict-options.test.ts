@@ -34,8 +34,9 @@ describe('@nn/nn rejects unknown options', () => {
     expect(() => utils.clipGradNorm_([w], { maxNorm: 1 } as never)).toThrow(
       'clipGradNorm_: maxNorm must be a number',
     );
+    expect(() => save({ w }, { dtpye: 'float16' } as never)).toThrow("save: unknown option 'dtpye'");
     expect(() => save({ w }, { dtype: 'F16' } as never)).toThrow(
-      "save: unknown option 'dtype'; valid options are { metadata }",
+      "save: dtype must be a floating dtype ('float16', 'bfloat16', 'float32' or 'float64'), got F16",
     );
     expect(() => summary(new Linear(2, 3), [1, 2], true as never)).toThrow(
       'summary: expected an options object',

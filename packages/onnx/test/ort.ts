@@ -1,14 +1,25 @@
 import { Conv2d, Flatten, Linear, MaxPool2d, type Module, ReLU, Sequential } from '@nn/nn';
-import { randn, type Tensor } from '@nn/tensor';
+import { type DType, randn, type Tensor } from '@nn/tensor';
 import * as ort from 'onnxruntime-node';
 
-const ORT_TYPES = { float32: 'float32', float64: 'float64', int32: 'int32', bool: 'bool' } as const;
+/** ONNX Runtime's name of each dtype it has (no bfloat16). */
+const ORT_TYPES: Partial<Record<DType, ort.Tensor.Type>> = {
+  float32: 'float32',
+  float64: 'float64',
+  float16: 'float16',
+  int64: 'int64',
+  int32: 'int32',
+  int16: 'int16',
+  int8: 'int8',
+  uint8: 'uint8',
+  bool: 'bool',
+};
 
-/** An @nn tensor as an ONNX Runtime tensor. */
+/** An @nn tensor as an ONNX Runtime tensor (its stored elements: int64 as bigints, float16 as bits). */
 export function toOrt(t: Tensor): ort.Tensor {
-  const data = t.contiguous().dataSync();
-  const values = t.dtype === 'bool' ? Uint8Array.from(data as ArrayLike<number>) : data;
-  return new ort.Tensor(ORT_TYPES[t.dtype], values as Float32Array, [...t.shape]);
+  const type = ORT_TYPES[t.dtype];
+  if (type === undefined) throw new Error(`toOrt: onnxruntime has no ${t.dtype}`);
+  return new ort.Tensor(type, t.rawDataSync() as Float32Array, [...t.shape]);
 }
 
 /** Runs ONNX bytes in onnxruntime-node with `feeds` (by input name); returns the outputs in graph order. */

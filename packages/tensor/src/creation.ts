@@ -1,4 +1,13 @@
-import { allocate, castScalar, type DType, dtypeOfArray, type TypedArray } from './kernel/dtype';
+import {
+  allocate,
+  type DType,
+  dtypeOfArray,
+  encodeArray,
+  encodeElement,
+  type StorageArray,
+  setElement,
+  type TypedArray,
+} from './kernel/dtype';
 import { DTypeError, fmtShape, ShapeError, ValueError } from './kernel/errors';
 import { checkShape, shapeSize } from './kernel/shape';
 import { checkOptions, type OptionKeys } from './options';
@@ -6,8 +15,8 @@ import { defaultGenerator, type Generator } from './random';
 import type { Tensor, TensorOptions } from './tensor';
 import { fromArray, transfer } from './wrap';
 
-/** Nested arrays of numbers or booleans, as accepted by {@link tensor}. */
-export type NestedInput = number | boolean | readonly NestedInput[];
+/** Nested arrays of numbers, bigints or booleans, as accepted by {@link tensor}. */
+export type NestedInput = number | boolean | bigint | readonly NestedInput[];
 
 /** Options of random factories: an explicit {@link Generator} instead of the default one. */
 export interface RandomOptions extends TensorOptions {
@@ -25,7 +34,7 @@ function finish(data: TypedArray, shape: readonly number[], dtype: DType, option
   return t;
 }
 
-function inferNested(data: NestedInput): { shape: number[]; flat: (number | boolean)[] } {
+function inferNested(data: NestedInput): { shape: number[]; flat: (number | boolean | bigint)[] } {
   const shape: number[] = [];
   let probe: NestedInput = data;
   while (Array.isArray(probe)) {
@@ -33,13 +42,13 @@ function inferNested(data: NestedInput): { shape: number[]; flat: (number | bool
     probe = (probe as readonly NestedInput[])[0] as NestedInput;
     if (probe === undefined) break;
   }
-  const flat: (number | boolean)[] = [];
+  const flat: (number | boolean | bigint)[] = [];
   const walk = (node: NestedInput, dim: number) => {
     if (dim === shape.length) {
-      if (typeof node !== 'number' && typeof node !== 'boolean') {
+      if (typeof node !== 'number' && typeof node !== 'boolean' && typeof node !== 'bigint') {
         throw new ShapeError(
           'tensor',
-          `expected a number or boolean at depth ${dim}, got ${Array.isArray(node) ? 'an array' : typeof node}`,
+          `expected a number, bigint or boolean at depth ${dim}, got ${Array.isArray(node) ? 'an array' : typeof node}`,
         );
       }
       flat.push(node);
@@ -57,44 +66,43 @@ function inferNested(data: NestedInput): { shape: number[]; flat: (number | bool
 
 /**
  * Creates a tensor from nested arrays, a typed array (copied; 1-D) or a number (0-d). The dtype is
- * inferred as PyTorch does (bool for booleans, int32 for integers, float32 otherwise) unless given.
+ * inferred as PyTorch does (bool for booleans, int32 for integers, int64 where a bigint is present, float32
+ * otherwise) unless given; a typed array keeps its element type (`Uint8Array` is uint8, `Int8Array` int8,
+ * `Int16Array` int16, `BigInt64Array` int64), as `torch.from_numpy`.
  */
-export function tensor(data: NestedInput | TypedArray, options: TensorOptions = {}): Tensor {
+export function tensor(data: NestedInput | StorageArray, options: TensorOptions = {}): Tensor {
   checkOptions('tensor', options, TENSOR_KEYS);
   if (ArrayBuffer.isView(data)) {
-    const source = data as TypedArray;
-    if (source instanceof Uint8Array && options.dtype === undefined) {
-      // There is no uint8 dtype yet; reading bytes as bool would turn pixels 2..255 into `true`.
+    const source = data as StorageArray;
+    const sourceType = dtypeOfArray(source);
+    if (sourceType === undefined && options.dtype === undefined) {
       throw new DTypeError(
         'tensor',
-        "a Uint8Array has no matching dtype (uint8 is not supported yet); pass { dtype: 'int32' } or " +
-          "{ dtype: 'float32' } for byte values (pixels), or { dtype: 'bool' } for a mask",
+        `a ${source.constructor.name} has no matching dtype; pass { dtype } (e.g. 'float32' or 'int32')` +
+          (source instanceof Uint16Array
+            ? ", or Tensor.fromArray(bits, shape, 'float16') for float16 bits"
+            : ''),
       );
     }
-    const sourceType = dtypeOfArray(source);
-    const dtype = options.dtype ?? sourceType ?? 'float32';
-    let out: TypedArray;
-    if (sourceType === dtype && dtype !== 'bool') {
-      out = source.slice(); // same element type: one native copy (bool bytes still need 0/1)
-    } else {
-      out = allocate(dtype, source.length);
-      for (let i = 0; i < source.length; i++) out[i] = castScalar(source[i]!, dtype);
-    }
+    const dtype = options.dtype ?? sourceType!;
+    // Same element type: one native copy (bool bytes still need 0/1).
+    const out =
+      sourceType === dtype && dtype !== 'bool'
+        ? (source.slice() as TypedArray)
+        : encodeArray(source as ArrayLike<number | bigint>, dtype);
     return finish(out, [source.length], dtype, options);
   }
   const { shape, flat } = inferNested(data as NestedInput);
-  const dtype =
-    options.dtype ??
-    (flat.length > 0 && flat.every((v) => typeof v === 'boolean')
-      ? 'bool'
-      : flat.every((v) => typeof v !== 'number' || Number.isInteger(v))
-        ? flat.length === 0
-          ? 'float32'
-          : 'int32'
-        : 'float32');
-  const out = allocate(dtype, flat.length);
-  for (let i = 0; i < flat.length; i++) out[i] = castScalar(flat[i]!, dtype);
-  return finish(out, shape, dtype, options);
+  const dtype = options.dtype ?? inferDType(flat);
+  return finish(encodeArray(flat, dtype), shape, dtype, options);
+}
+
+/** PyTorch's inference from Python values, with int32 as the default integer and bigints as int64. */
+function inferDType(flat: readonly (number | boolean | bigint)[]): DType {
+  if (flat.length === 0) return 'float32';
+  if (flat.every((v) => typeof v === 'boolean')) return 'bool';
+  if (flat.some((v) => typeof v === 'number' && !Number.isInteger(v))) return 'float32';
+  return flat.some((v) => typeof v === 'bigint') ? 'int64' : 'int32';
 }
 
 function sizes(op: string, shape: readonly number[]): number[] {
@@ -137,7 +145,7 @@ function filled(
     defaultDtype ??
     (typeof value === 'boolean' ? 'bool' : Number.isInteger(value) ? 'int32' : 'float32');
   const out = allocateFor(op, dtype, dims);
-  out.fill(castScalar(value, dtype));
+  (out as { fill(v: number | bigint): unknown }).fill(encodeElement(value, dtype));
   return finish(out, dims, dtype, options);
 }
 
@@ -202,7 +210,7 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
   const dtype = options.dtype ?? ([from, to, step].every(Number.isInteger) ? 'int32' : 'float32');
   const n = Math.ceil((to - from) / step);
   const out = allocate(dtype, n);
-  for (let i = 0; i < n; i++) out[i] = castScalar(from + i * step, dtype);
+  for (let i = 0; i < n; i++) setElement(out, i, from + i * step, dtype);
   return finish(out, [n], dtype, options);
 }
 
@@ -214,11 +222,11 @@ export function linspace(start: number, end: number, steps: number, options: Ten
   const dtype = options.dtype ?? 'float32';
   const out = allocate(dtype, steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
-  if (steps === 1) return finish(allocate(dtype, 1).fill(castScalar(start, dtype)), [1], dtype, options);
+  if (steps === 1) return finish(encodeArray([start], dtype), [1], dtype, options);
   // Symmetric evaluation from both ends, as PyTorch, so the last value is exactly `end`.
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++)
-    out[i] = castScalar(i < half ? start + step * i : end - step * (steps - 1 - i), dtype);
+    setElement(out, i, i < half ? start + step * i : end - step * (steps - 1 - i), dtype);
   return finish(out, [steps], dtype, options);
 }
 
@@ -243,7 +251,7 @@ function randomTensor(
   const dtype = options.dtype ?? 'float32';
   const g = options.generator ?? defaultGenerator;
   const out = allocateFor(op, dtype, dims);
-  for (let i = 0; i < out.length; i++) out[i] = castScalar(sample(g), dtype);
+  for (let i = 0; i < out.length; i++) setElement(out, i, sample(g), dtype);
   const { generator: _, ...rest } = options;
   return finish(out, dims, dtype, rest);
 }

@@ -1,3 +1,4 @@
+import { isIntegral } from './kernel/dtype';
 import { contiguousStrides } from './kernel/shape';
 import type { Tensor } from './tensor';
 
@@ -20,27 +21,29 @@ function special(v: number): string | undefined {
 }
 
 /** Chooses one format for all printed values, as torch's _Formatter does. */
-function formatterFor(dtype: string, values: number[]): (v: number) => string {
+function formatterFor(dtype: Tensor['dtype'], shown: (number | bigint)[]): (v: number | bigint) => string {
   if (dtype === 'bool') return (v) => (v ? 'True' : 'False');
-  if (dtype === 'int32') return (v) => String(v);
+  if (isIntegral(dtype)) return (v) => String(v); // int64 values are bigints: printed exactly
+  const values = shown as number[];
   const finite = values.filter((v) => Number.isFinite(v) && v !== 0).map(Math.abs);
-  if (finite.length === 0) return (v) => special(v) ?? `${v.toFixed(0)}.`;
+  const float = (f: (v: number) => string) => (v: number | bigint) => special(v as number) ?? f(v as number);
+  if (finite.length === 0) return float((v) => `${v.toFixed(0)}.`);
   const max = Math.max(...finite);
   const min = Math.min(...finite);
   const integral = finite.every((v) => Math.ceil(v) === v);
   if (integral) {
-    if (max / min > 1000 || max > 1e8) return (v) => special(v) ?? exponential(v, 4);
-    return (v) => special(v) ?? `${v.toFixed(0)}.`;
+    if (max / min > 1000 || max > 1e8) return float((v) => exponential(v, 4));
+    return float((v) => `${v.toFixed(0)}.`);
   }
-  if (max / min > 1000 || max > 1e8 || min < 1e-4) return (v) => special(v) ?? exponential(v, 4);
-  return (v) => special(v) ?? v.toFixed(4);
+  if (max / min > 1000 || max > 1e8 || min < 1e-4) return float((v) => exponential(v, 4));
+  return float((v) => v.toFixed(4));
 }
 
 /** PyTorch-style text of a tensor: `tensor([[1.0000, 2.0000]], dtype=float64)`. */
 export function formatTensor(t: Tensor): string {
-  let values: ArrayLike<number>;
+  let values: ArrayLike<number | bigint>;
   try {
-    values = t.dataSync();
+    values = t.dtype === 'int64' ? t.rawDataSync('toString') : t.dataSync();
   } catch {
     return `tensor(<${t.shape.join('x')} ${t.dtype} on ${t.device}; read with await data()>)`;
   }
@@ -54,7 +57,7 @@ export function formatTensor(t: Tensor): string {
           ...Array.from({ length: edgeItems }, (_, i) => size - edgeItems + i),
         ]
       : Array.from({ length: size }, (_, i) => i);
-  const shown: number[] = [];
+  const shown: (number | bigint)[] = [];
   const collect = (dim: number, base: number) => {
     if (dim === t.ndim) shown.push(values[base]!);
     else for (const i of indices(t.shape[dim]!)) if (i >= 0) collect(dim + 1, base + i * strides[dim]!);

@@ -66,11 +66,14 @@ export type * from './kernel/attrs/spatial';
 export type { Backend } from './kernel/backend';
 export {
   allocate,
+  castScalar,
   type DType,
   dtypes,
   isFloating,
+  isIntegral,
   promoteTypes,
   resultType,
+  type StorageArray,
   type TypedArray,
 } from './kernel/dtype';
 export {
@@ -82,6 +85,12 @@ export {
   ShapeError,
   ValueError,
 } from './kernel/errors';
+export {
+  bfloat16BitsToNumber,
+  halfBitsToNumber,
+  numberToBfloat16Bits,
+  numberToHalfBits,
+} from './kernel/half';
 export { defineOp, type OpDef, type TensorMeta } from './kernel/op-def';
 export { type AttrsOf, isOpName, type OpName, opDef, opNames, opTable } from './kernel/op-table';
 export {
@@ -176,6 +185,7 @@ export {
   trilIndices,
   triuIndices,
 } from './ops/grids';
+export { int32Index } from './ops/index-dtype';
 export {
   embedding,
   gather,

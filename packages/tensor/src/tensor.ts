@@ -1,11 +1,19 @@
 import { type AutogradHook, autogradHook, type TensorBackwardOptions } from './autograd-hook';
 import { formatTensor } from './format';
-import { type DType, dtypeOfArray, type TypedArray } from './kernel/dtype';
-import { NNError, ValueError } from './kernel/errors';
+import {
+  type DType,
+  dtypeOfArray,
+  dtypes,
+  isFloating,
+  type StorageArray,
+  type TypedArray,
+} from './kernel/dtype';
+import { DTypeError, NNError, ValueError } from './kernel/errors';
 import { getBackend } from './kernel/registry';
 import { contiguousStrides, normalizeDim, shapeSize } from './kernel/shape';
 import { Storage } from './kernel/storage';
-import type { TensorView } from './kernel/view';
+import { hostView, type TensorView } from './kernel/view';
+import { decodeView } from './kernel/widen';
 import * as activations from './ops/activations';
 import * as advanced from './ops/advanced-indexing';
 import * as comparison from './ops/comparison';
@@ -133,12 +141,15 @@ export class Tensor implements TensorView {
   }
 
   /** Wraps a CPU typed array (not copied) as a contiguous tensor. */
-  static fromArray(
-    data: TypedArray,
-    shape: readonly number[],
-    dtype: DType = dtypeOfArray(data) ?? 'float32',
-  ): Tensor {
-    return new Tensor(new Storage('cpu', dtype, data.length, data), shape);
+  static fromArray(data: StorageArray, shape: readonly number[], dtype?: DType): Tensor {
+    const type = dtype ?? dtypeOfArray(data);
+    if (type === undefined) {
+      throw new DTypeError(
+        'fromArray',
+        `a ${data.constructor.name} has no dtype of its own; pass one (float16/bfloat16 bits live in a Uint16Array)`,
+      );
+    }
+    return new Tensor(new Storage('cpu', type, data.length, data), shape);
   }
 
   /** A new tensor sharing this one's storage with another layout (used by view kernels). */
@@ -320,6 +331,36 @@ export class Tensor implements TensorView {
     return this.to('bool');
   }
 
+  /** This tensor as int64 (`to('int64')`; exact 64-bit integers, floats truncate toward zero). */
+  long(): Tensor {
+    return this.to('int64');
+  }
+
+  /** This tensor as uint8 (`to('uint8')`; integers wrap modulo 256, as PyTorch). */
+  byte(): Tensor {
+    return this.to('uint8');
+  }
+
+  /** This tensor as int8 (`to('int8')`; integers wrap modulo 256). */
+  char(): Tensor {
+    return this.to('int8');
+  }
+
+  /** This tensor as int16 (`to('int16')`; integers wrap modulo 65536). */
+  short(): Tensor {
+    return this.to('int16');
+  }
+
+  /** This tensor as float16 (`to('float16')`; rounds to nearest even, beyond ±65504 is ±Infinity). */
+  half(): Tensor {
+    return this.to('float16');
+  }
+
+  /** This tensor as bfloat16 (`to('bfloat16')`; rounds to nearest even). */
+  bfloat16(): Tensor {
+    return this.to('bfloat16');
+  }
+
   /** A copy with its own storage (differentiable). */
   clone(): Tensor {
     return runKernel('clone', [this]);
@@ -330,22 +371,46 @@ export class Tensor implements TensorView {
     return this.isContiguous() ? this : this.clone();
   }
 
-  /** Values in row-major order, read from any device (the portable way to read data). */
+  /**
+   * Values in row-major order, read from any device (the portable way to read data), as JS numbers:
+   * float16/bfloat16 as a Float32Array (exact), int64 as a Float64Array (an error for a value beyond
+   * ±2^53, which no JS number holds exactly: read those with {@link Tensor.dataBigInt}).
+   */
   async data(): Promise<TypedArray> {
     const x = this.contiguous();
     const all = await getBackend(x.device, 'data').read(x.storage);
-    return sliceOut(all, x);
+    return asNumbers('data', sliceOut(all, x), x.dtype);
   }
 
-  /** Values in row-major order, synchronously (not on devices that only read asynchronously). */
+  /** {@link Tensor.data}, synchronously (not on devices that only read asynchronously). */
   dataSync(): TypedArray {
+    return asNumbers('dataSync', this.rawDataSync('dataSync'), this.dtype);
+  }
+
+  /**
+   * Exact values of an integer or bool tensor as a `BigInt64Array` (int64 beyond ±2^53 included), as
+   * PyTorch's Python ints are exact.
+   */
+  async dataBigInt(): Promise<BigInt64Array> {
+    if (isFloating(this.dtype)) {
+      throw new DTypeError('dataBigInt', `expected an integer or bool tensor, got ${this.dtype}; use data()`);
+    }
     const x = this.contiguous();
-    const backend = getBackend(x.device, 'dataSync');
+    const values = sliceOut(await getBackend(x.device, 'dataBigInt').read(x.storage), x);
+    return values instanceof BigInt64Array
+      ? values
+      : BigInt64Array.from(values as TypedArray, (v) => BigInt(v));
+  }
+
+  /**
+   * The stored elements in row-major order, synchronously: int64 as a `BigInt64Array`, float16/bfloat16 as
+   * their bits in a `Uint16Array`, other dtypes as {@link Tensor.dataSync} (for writers of file formats).
+   */
+  rawDataSync(op = 'dataSync'): StorageArray {
+    const x = this.contiguous();
+    const backend = getBackend(x.device, op);
     if (!backend.readSync) {
-      throw new NNError(
-        'dataSync',
-        `device '${x.device}' reads asynchronously only; use await tensor.data()`,
-      );
+      throw new NNError(op, `device '${x.device}' reads asynchronously only; use await tensor.data()`);
     }
     return sliceOut(backend.readSync(x.storage), x);
   }
@@ -358,13 +423,13 @@ export class Tensor implements TensorView {
     if (this.numel() !== 1) {
       throw new ValueError('item', `a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
     }
-    const value = this.dataSync()[0]!;
+    const value = asNumbers('item', this.rawDataSync('item'), this.dtype)[0]!;
     return this.dtype === 'bool' ? value !== 0 : value;
   }
 
   /** Nested arrays of numbers (booleans for bool tensors), as torch's `tolist()`. */
   tolist(): NestedList {
-    const values = this.dataSync();
+    const values = asNumbers('tolist', this.rawDataSync('tolist'), this.dtype);
     const read = (i: number): number | boolean => (this.dtype === 'bool' ? values[i] !== 0 : values[i]!);
     const build = (dim: number, base: number): NestedList => {
       if (dim === this.ndim) return read(base);
@@ -915,7 +980,7 @@ export class Tensor implements TensorView {
 
   // ---- reductions, scans, softmax, sorting ----
 
-  /** torch.sum over `dim` (every dim when omitted); integers and bools give int32. */
+  /** torch.sum over `dim` (every dim when omitted); integers and bools give int64, as PyTorch. */
   sum(dim?: reductions.Dims, options?: reductions.ReduceOptions & { dtype?: DType }): Tensor {
     return reductions.sum(this, dim, options);
   }
@@ -925,7 +990,7 @@ export class Tensor implements TensorView {
     return reductions.mean(this, dim, options);
   }
 
-  /** torch.prod over `dim` (every dim when omitted); integers and bools give int32. */
+  /** torch.prod over `dim` (every dim when omitted); integers and bools give int64, as PyTorch. */
   prod(dim?: reductions.Dims, options?: reductions.ReduceOptions & { dtype?: DType }): Tensor {
     return reductions.prod(this, dim, options);
   }
@@ -988,12 +1053,12 @@ export class Tensor implements TensorView {
     return reductions.norm(this, p, dim, options);
   }
 
-  /** Cumulative sum along `dim` (integers and bools give int32 unless `dtype` is given). */
+  /** Cumulative sum along `dim` (integers and bools give int64 unless `dtype` is given). */
   cumsum(dim: number, options?: { dtype?: DType }): Tensor {
     return reductions.cumsum(this, dim, options);
   }
 
-  /** Cumulative product along `dim` (integers and bools give int32 unless `dtype` is given). */
+  /** Cumulative product along `dim` (integers and bools give int64 unless `dtype` is given). */
   cumprod(dim: number, options?: { dtype?: DType }): Tensor {
     return reductions.cumprod(this, dim, options);
   }
@@ -1509,14 +1574,34 @@ export class Tensor implements TensorView {
 export type NestedList = number | boolean | NestedList[];
 
 function isDType(s: string): boolean {
-  return s === 'float32' || s === 'float64' || s === 'int32' || s === 'bool';
+  return (dtypes as readonly string[]).includes(s);
 }
 
 function flatShape(args: number[] | [readonly number[]]): number[] {
   return Array.isArray(args[0]) ? [...(args[0] as readonly number[])] : (args as number[]);
 }
 
-function sliceOut(all: TypedArray, x: Tensor): TypedArray {
+function sliceOut(all: StorageArray, x: Tensor): StorageArray {
   // Always a copy: callers may keep or modify what they read without touching the tensor.
-  return all.slice(x.offset, x.offset + x.numel()) as TypedArray;
+  return all.slice(x.offset, x.offset + x.numel()) as StorageArray;
+}
+
+/** Stored elements as JS numbers: 16-bit floats decoded, int64 checked to be exact in a float64. */
+function asNumbers(op: string, raw: StorageArray, dtype: DType): TypedArray {
+  if (dtype === 'float16' || dtype === 'bfloat16')
+    return decodeView(op, hostView(raw as TypedArray, [raw.length], dtype));
+  if (!(raw instanceof BigInt64Array)) return raw;
+  const out = new Float64Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const v = Number(raw[i]!);
+    if (!Number.isSafeInteger(v)) {
+      throw new DTypeError(
+        op,
+        `int64 value ${raw[i]} (flat index ${i}) is beyond ±(2^53 - 1), where JS numbers are not exact; ` +
+          'read int64 tensors exactly with await x.dataBigInt()',
+      );
+    }
+    out[i] = v;
+  }
+  return out;
 }

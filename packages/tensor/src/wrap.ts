@@ -1,7 +1,7 @@
 // Making and recognising tensors without importing the Tensor class: ops and factories go through the
 // view wrapper the facade registers, so no module below tensor.ts needs it at run time (no import cycle),
 // and tensors of another copy of @nn/tensor are recognised by their brand.
-import { allocate, castScalar, type DType, type TypedArray } from './kernel/dtype';
+import { type DType, encodeArray, type StorageArray, type TypedArray } from './kernel/dtype';
 import { registry } from './kernel/registry';
 import { transfer as transferView } from './kernel/transfer';
 import { hostView, type TensorView } from './kernel/view';
@@ -21,14 +21,13 @@ export function tensorOf(view: TensorView): Tensor {
 }
 
 /** A contiguous CPU tensor over a typed array (not copied). */
-export function fromArray(data: TypedArray, shape: readonly number[], dtype?: DType): Tensor {
-  return tensorOf(hostView(data, shape, dtype));
+export function fromArray(data: StorageArray, shape: readonly number[], dtype?: DType): Tensor {
+  return tensorOf(hostView(data as TypedArray, shape, dtype));
 }
 
 /** A 0-d tensor holding `value` as `dtype` on `device` (scalars taking part in ops). */
-export function scalarTensor(value: number | boolean, dtype: DType, device = 'cpu'): Tensor {
-  const data = allocate(dtype, 1);
-  data[0] = castScalar(value, dtype);
+export function scalarTensor(value: number | boolean | bigint, dtype: DType, device = 'cpu'): Tensor {
+  const data = encodeArray([value], dtype);
   const t = fromArray(data, [], dtype);
   return device === 'cpu' ? t : transfer(t, device);
 }

@@ -72,7 +72,7 @@ describe('crossEntropyLoss errors', () => {
   it('refuses bad dtypes, shapes and ignoreIndex', () => {
     expect(() => crossEntropyLoss(target, target)).toThrow(DTypeError);
     expect(() => crossEntropyLoss(logits, logits.select(1, 0))).toThrow(
-      'crossEntropyLoss: expected int32 class indices as target, got logits float64 [4,4], target float64 [4]',
+      'crossEntropyLoss: expected int64 or int32 class indices as target, got logits float64 [4,4], target float64 [4]',
     );
     expect(() => crossEntropyLoss(logits.reshape([2, 2, 4]), target)).toThrow(ShapeError);
     expect(() => crossEntropyLoss(logits, target.narrow(0, 0, 3))).toThrow(

@@ -123,14 +123,16 @@ describe('indexing errors name the op, dim, index and size', () => {
 
   it('rejects non-int32 index tensors', () => {
     expect(() => gather(x, 1, tensor([[0.5]]))).toThrow(DTypeError);
-    expect(() => gather(x, 1, tensor([[0.5]]))).toThrow(/gather: index must be an int32 tensor, got float32/);
+    expect(() => gather(x, 1, tensor([[0.5]]))).toThrow(
+      /gather: index must be an int64 or int32 tensor, got float32/,
+    );
     expect(() => indexSelect(x, 0, tensor([true]))).toThrow(
-      /indexSelect: index must be an int32 tensor, got bool/,
+      /indexSelect: index must be an int64 or int32 tensor, got bool/,
     );
     expect(() => embedding(x, tensor([1], { dtype: 'float32' }))).toThrow(
-      /embedding: index must be an int32/,
+      /embedding: index must be an int64 or int32/,
     );
-    expect(() => oneHot(tensor([1.5]))).toThrow(/oneHot: index must be an int32/);
+    expect(() => oneHot(tensor([1.5]))).toThrow(/oneHot: index must be an int64 or int32/);
   });
 
   it('out-of-range index values raise IndexError naming dim, index and size', () => {

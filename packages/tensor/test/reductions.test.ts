@@ -55,8 +55,8 @@ describe('reduction accuracy', () => {
 });
 
 describe('reduction dtypes, options and errors', () => {
-  it('sums ints and bools to int32 and honours dtype', () => {
-    expect(tensor([true, false, true]).sum().dtype).toBe('int32');
+  it('sums ints and bools to int64 (as PyTorch) and honours dtype', () => {
+    expect(tensor([true, false, true]).sum().dtype).toBe('int64');
     expect(tensor([1, 2, 3]).sum(undefined, { dtype: 'float32' }).dtype).toBe('float32');
     expect(tensor([1, 2]).mean(undefined, { dtype: 'float64' }).item()).toBe(1.5);
     expect(

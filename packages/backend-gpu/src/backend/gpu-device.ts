@@ -3,7 +3,7 @@ import type { BufferPoolStats } from '../runtime/buffer-pool';
 import type { KernelSpec } from '../runtime/cached-kernel';
 import { DeviceBuffer } from '../runtime/device-buffer';
 import type { GpuRuntime, KernelArg } from '../runtime/gpu-runtime';
-import { keepsHostValues, toDeviceValues } from './dtype-values';
+import { checkGpuDType, hostNumbers, keepsHostValues, toDeviceValues } from './dtype-values';
 import { type BufferCell, type BufferValue, GpuData } from './gpu-data';
 
 /** A kernel argument at launch: a storage's data, host values (shape/stride tables) or a number. */
@@ -85,7 +85,8 @@ export class GpuDevice {
    * (see {@link keepsHostValues}).
    */
   fromHost(values: TypedArray, dtype: DType): GpuData {
-    const uploaded = this.upload(values);
+    checkGpuDType('to', dtype);
+    const uploaded = this.upload(hostNumbers(values));
     if (keepsHostValues(dtype)) uploaded.host = values.slice();
     return uploaded;
   }

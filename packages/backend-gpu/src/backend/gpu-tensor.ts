@@ -1,5 +1,6 @@
 import type { DType } from '@nn/tensor';
 import { DeviceError, Storage, Tensor } from '@nn/tensor';
+import { checkGpuDType } from './dtype-values';
 import { GpuData } from './gpu-data';
 import type { GpuDevice } from './gpu-device';
 
@@ -14,5 +15,6 @@ export function dataOf(t: Tensor, op: string): GpuData {
 
 /** A contiguous tensor on `device` over `data`. */
 export function gpuTensor(device: GpuDevice, data: GpuData, shape: readonly number[], dtype: DType): Tensor {
+  checkGpuDType(device.name, dtype);
   return new Tensor(new Storage(device.name, dtype, data.length, data), shape);
 }

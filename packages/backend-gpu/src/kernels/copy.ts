@@ -6,11 +6,15 @@ import type { DefineGpuKernel } from './define-kernel';
 import { runDeviceElementwise } from './elementwise';
 import { MAX_RANK, stridesFor } from './layout';
 
-/** A value converted to the stored dtype, as copy_ casts: integers truncate, bools become 0/1. */
-const STORE: Record<DType, string> = {
+/**
+ * A value converted to the stored dtype, as copy_ casts: integers truncate, bools become 0/1 (the dtypes a
+ * gpu storage may have; see checkGpuDType).
+ */
+const STORE: Partial<Record<DType, string>> = {
   float32: 'v',
   float64: 'v',
   int32: 'Math.trunc(v)',
+  int64: 'Math.trunc(v)',
   bool: '(v !== 0.0 ? 1.0 : 0.0)',
 };
 
@@ -52,7 +56,7 @@ function scatterSpec(dtype: DType): KernelSpec {
       op: 'copy_',
       rank: 1,
       shapeClass: `strided-${dtype}`,
-      source: `function (old, src, t) {\n${body}\nif (covered > 0.0 && r === 0.0) {\nconst v = src[so];\nreturn ${STORE[dtype]};\n}\nreturn old[this.thread.x];\n}`,
+      source: `function (old, src, t) {\n${body}\nif (covered > 0.0 && r === 0.0) {\nconst v = src[so];\nreturn ${STORE[dtype] ?? 'v'};\n}\nreturn old[this.thread.x];\n}`,
     };
     scatterSpecs.set(dtype, spec);
   }

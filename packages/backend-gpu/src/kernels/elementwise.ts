@@ -96,7 +96,7 @@ const EXPRESSIONS: Readonly<Record<string, string>> = {
  * are kept as they are.
  */
 function converted(expr: string, dtype: DType, name: string): string {
-  if (dtype === 'int32') {
+  if (dtype === 'int32' || dtype === 'int64') {
     return name === 'cast'
       ? `Math.trunc(${expr})`
       : `(Math.abs(${expr}) >= 8388608.0 ? (${expr}) : Math.round(${expr}))`;

@@ -6,6 +6,7 @@ import {
   gather,
   IndexError,
   indexSelect,
+  int32Index,
   isFloating,
   NNError,
   ShapeError,
@@ -95,6 +96,11 @@ export function huberLoss(
 }
 
 /** The class dim of a `[C]` or `[N, C, ...]` input. */
+/** int64 class indices (PyTorch's) as the int32 the kernels take; other targets stay as they are. */
+export function int32Targets(op: string, target: Tensor): Tensor {
+  return target.dtype === 'int64' ? int32Index(op, target, 'target') : target;
+}
+
 function classDim(input: Tensor): number {
   return input.ndim === 1 ? 0 : 1;
 }
@@ -123,7 +129,7 @@ function checkClassTarget(
   if (target.dtype !== 'int32') {
     throw new NNError(
       op,
-      `class-index targets must be int32, got ${target.dtype}; for probabilities pass a float target shaped like the input`,
+      `class-index targets must be int64 or int32, got ${target.dtype}; for probabilities pass a float target shaped like the input`,
     );
   }
   if (weight && (weight.ndim !== 1 || weight.shape[0] !== input.shape[dim])) {
@@ -189,8 +195,9 @@ function reduceWeighted(op: string, loss: Tensor, w: Tensor, reduction: Reductio
  * Negative log-likelihood of class-index targets (`F.nll_loss`): `input` holds log-probabilities, `[N, C]`,
  * `[N, C, d1, ...]` or `[C]`; `target` the int32 classes, `[N]`, `[N, d1, ...]` or `[]`.
  */
-export function nllLoss(input: Tensor, target: Tensor, options: ClassLossOptions = {}): Tensor {
+export function nllLoss(input: Tensor, targets: Tensor, options: ClassLossOptions = {}): Tensor {
   checkOptions('nllLoss', options, CLASS_LOSS_KEYS);
+  const target = int32Targets('nllLoss', targets);
   checkClassTarget('nllLoss', input, target, options.weight);
   return freeTemporaries(input.device, () => {
     const { loss, w } = nllTerms('nllLoss', input, target, options.weight, options.ignoreIndex ?? -100);
@@ -208,8 +215,9 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   return freeTemporaries(input.device, () => crossEntropyOf(input, target, options));
 }
 
-function crossEntropyOf(input: Tensor, target: Tensor, options: CrossEntropyOptions): Tensor {
+function crossEntropyOf(input: Tensor, targets: Tensor, options: CrossEntropyOptions): Tensor {
   checkOptions('crossEntropy', options, CROSS_ENTROPY_KEYS);
+  const target = int32Targets('crossEntropy', targets);
   const { weight, reduction } = options;
   const smoothing = options.labelSmoothing ?? 0;
   if (!(smoothing >= 0 && smoothing <= 1)) {
@@ -222,7 +230,7 @@ function crossEntropyOf(input: Tensor, target: Tensor, options: CrossEntropyOpti
       throw new DTypeError(
         'crossEntropy',
         `got ${target.dtype} target [${target.shape.join(',')}] for input [${input.shape.join(',')}]: class indices must be ` +
-          "int32 (convert with .int()), class probabilities must have the input's shape",
+          "int64 or int32 (convert with .long()), class probabilities must have the input's shape",
       );
     }
     sameShape('crossEntropy', input, target);

@@ -11,7 +11,7 @@ import {
 } from '@nn/tensor';
 import { MULTI_MARGIN_KEYS, MULTILABEL_SOFT_MARGIN_KEYS, REDUCTION_KEYS } from '../utils/option-keys';
 import { logsigmoid } from './activation';
-import type { ReductionOptions } from './loss';
+import { int32Targets, type ReductionOptions } from './loss';
 import { reduce } from './reduction';
 
 /** Options of {@link multilabelSoftMarginLoss}. */
@@ -51,7 +51,7 @@ function checkScores(op: string, input: Tensor, target: Tensor, targetNdim: (n: 
   if (target.dtype !== 'int32') {
     throw new DTypeError(
       op,
-      `target must hold int32 class indices, got ${target.dtype}; convert with .int()`,
+      `target must hold int64 or int32 class indices, got ${target.dtype}; convert with .long()`,
     );
   }
   if (target.ndim !== targetNdim(input.ndim)) {
@@ -86,8 +86,13 @@ export interface MultiMarginOptions extends ReductionOptions {
  * `sum_{i != y} w[y] * max(0, margin - x[y] + x[i])^p / C`, for scores `[N, C]` (or `[C]`) and int32
  * targets `[N]` (or 0-d).
  */
-export function multiMarginLoss(input: Tensor, target: Tensor, options: MultiMarginOptions = {}): Tensor {
+export function multiMarginLoss(
+  input: Tensor,
+  classIndices: Tensor,
+  options: MultiMarginOptions = {},
+): Tensor {
   const op = 'multiMarginLoss';
+  const target = int32Targets(op, classIndices);
   checkOptions(op, options, MULTI_MARGIN_KEYS);
   const { p = 1, margin = 1, weight } = options;
   if (p !== 1 && p !== 2) throw new ValueError(op, `only p == 1 and p == 2 supported, got ${p}`);
@@ -124,8 +129,9 @@ export function multiMarginLoss(input: Tensor, target: Tensor, options: MultiMar
  * sample's classes, ended by the first -1; per sample,
  * `sum_{j listed} sum_{i not listed} max(0, 1 - (x[j] - x[i])) / C`.
  */
-export function multilabelMarginLoss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+export function multilabelMarginLoss(input: Tensor, labels: Tensor, options: ReductionOptions = {}): Tensor {
   const op = 'multilabelMarginLoss';
+  const target = int32Targets(op, labels);
   checkOptions(op, options, REDUCTION_KEYS);
   checkScores(op, input, target, (n) => n);
   if (target.shape.some((d, i) => d !== input.shape[i])) {

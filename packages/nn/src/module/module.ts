@@ -2,6 +2,7 @@ import {
   checkOptions,
   type DType,
   DTypeError,
+  dtypes,
   isFloating,
   NNError,
   Tensor,
@@ -48,8 +49,6 @@ export type ToTarget =
       /** Floating dtype to cast floating tensors to. */
       dtype?: DType;
     };
-
-const DTYPES: readonly string[] = ['float32', 'float64', 'int32', 'bool'];
 
 /** How a value reads in an assignment error: its class name, or its JS type. */
 function describe(value: unknown): string {
@@ -499,13 +498,13 @@ export class Module extends FieldGuard {
     const spec =
       typeof target === 'object'
         ? target
-        : DTYPES.includes(target)
+        : (dtypes as readonly string[]).includes(target)
           ? { dtype: target as DType }
           : { device: target };
     if (spec.dtype !== undefined && !isFloating(spec.dtype)) {
       throw new DTypeError(
         `${this.constructor.name}.to`,
-        `Module.to only casts to floating dtypes, got ${spec.dtype}; use 'float32' or 'float64'`,
+        `Module.to only casts to floating dtypes, got ${spec.dtype}; use 'float32', 'float64', 'float16' or 'bfloat16'`,
       );
     }
     const convert = (t: Tensor): Tensor =>
@@ -532,6 +531,16 @@ export class Module extends FieldGuard {
   /** `to('float64')`. */
   double(): this {
     return this.to('float64');
+  }
+
+  /** `to('float16')`: weights stored in half precision; ops compute in float32 and round back. */
+  half(): this {
+    return this.to('float16');
+  }
+
+  /** `to('bfloat16')`. */
+  bfloat16(): this {
+    return this.to('bfloat16');
   }
 
   /** `to('cpu')`. */

@@ -1,7 +1,7 @@
 import { SafetensorsError } from './safetensors-error';
 
 /** The safetensors element types that `@nn` reads and writes. */
-export type SafetensorsDtype = 'F32' | 'F64' | 'I32' | 'I64' | 'BOOL' | 'U8' | 'F16' | 'BF16';
+export type SafetensorsDtype = 'F32' | 'F64' | 'I32' | 'I64' | 'I16' | 'I8' | 'BOOL' | 'U8' | 'F16' | 'BF16';
 
 /**
  * The typed array holding each dtype's elements. `BOOL` is one byte per element (0 or 1); `F16` and `BF16`
@@ -16,6 +16,10 @@ export interface SafetensorsArrays {
   I32: Int32Array;
   /** 64-bit integers (BigInt). */
   I64: BigInt64Array;
+  /** 16-bit integers. */
+  I16: Int16Array;
+  /** Signed bytes. */
+  I8: Int8Array;
   /** Booleans, one byte each (0 or 1). */
   BOOL: Uint8Array;
   /** Unsigned bytes. */
@@ -55,6 +59,8 @@ type ArrayConstructor =
   | Int32ArrayConstructor
   | BigInt64ArrayConstructor
   | Uint8ArrayConstructor
+  | Int8ArrayConstructor
+  | Int16ArrayConstructor
   | Uint16ArrayConstructor;
 
 /**
@@ -64,6 +70,8 @@ type ArrayConstructor =
 const DTYPES: Record<SafetensorsDtype, { size: number; rank: number; array: ArrayConstructor }> = {
   BOOL: { size: 1, rank: 0, array: Uint8Array },
   U8: { size: 1, rank: 1, array: Uint8Array },
+  I8: { size: 1, rank: 2, array: Int8Array },
+  I16: { size: 2, rank: 5, array: Int16Array },
   F16: { size: 2, rank: 7, array: Uint16Array },
   BF16: { size: 2, rank: 8, array: Uint16Array },
   I32: { size: 4, rank: 9, array: Int32Array },
@@ -74,8 +82,6 @@ const DTYPES: Record<SafetensorsDtype, { size: number; rank: number; array: Arra
 
 /** Dtypes the safetensors spec defines that @nn does not read yet. */
 const UNSUPPORTED_SPEC_DTYPES = new Set([
-  'I8',
-  'I16',
   'U16',
   'U32',
   'U64',

@@ -1,7 +1,6 @@
-import { checkOptions, type DType, Tensor, type TypedArray } from '@nn/tensor';
+import { allocate, checkOptions, type DType, type StorageArray, Tensor, type TypedArray } from '@nn/tensor';
 import type { StateDict } from '../module/module';
 import { LOAD_TORCH_KEYS } from '../utils/option-keys';
-import { bfloat16ToFloat, fitsInt32, halfToFloat, int64RangeError } from './dtype-conversions';
 import { describe, isTuple, type PickleValue, unpickle } from './pickle';
 import { readTorchArchive, type TorchArchive } from './torch-archive';
 import { TorchFileError } from './torch-file-error';
@@ -19,13 +18,13 @@ export interface LoadTorchOptions {
 const STORAGES = {
   FloatStorage: { torch: 'float32', size: 4, into: 'float32' },
   DoubleStorage: { torch: 'float64', size: 8, into: 'float64' },
-  HalfStorage: { torch: 'float16', size: 2, into: 'float32' },
-  BFloat16Storage: { torch: 'bfloat16', size: 2, into: 'float32' },
-  LongStorage: { torch: 'int64', size: 8, into: 'int32' },
+  HalfStorage: { torch: 'float16', size: 2, into: 'float16' },
+  BFloat16Storage: { torch: 'bfloat16', size: 2, into: 'bfloat16' },
+  LongStorage: { torch: 'int64', size: 8, into: 'int64' },
   IntStorage: { torch: 'int32', size: 4, into: 'int32' },
-  ShortStorage: { torch: 'int16', size: 2, into: 'int32' },
-  CharStorage: { torch: 'int8', size: 1, into: 'int32' },
-  ByteStorage: { torch: 'uint8', size: 1, into: 'int32' },
+  ShortStorage: { torch: 'int16', size: 2, into: 'int16' },
+  CharStorage: { torch: 'int8', size: 1, into: 'int8' },
+  ByteStorage: { torch: 'uint8', size: 1, into: 'uint8' },
   BoolStorage: { torch: 'bool', size: 1, into: 'bool' },
 } as const satisfies Record<string, { torch: string; size: number; into: DType }>;
 
@@ -238,32 +237,18 @@ function rebuildTensor(args: readonly unknown[], fail: (problem: string) => neve
   return new TensorRef(storage, offset, [...shape], [...strides]);
 }
 
-const ARRAYS = { float32: Float32Array, float64: Float64Array, int32: Int32Array, bool: Uint8Array } as const;
-
-/** How one stored element becomes an @nn element (`i` is its flat index, for errors). */
-function converter(op: string, kind: StorageKind, name: string): (v: number | bigint, i: number) => number {
-  switch (kind.torch) {
-    case 'float16':
-      return (v) => halfToFloat(v as number);
-    case 'bfloat16':
-      return (v) => bfloat16ToFloat(v as number);
-    case 'int64':
-      return (v, i) => {
-        if (!fitsInt32(v as bigint)) throw int64RangeError(op, name, 'int64', v as bigint, i);
-        return Number(v);
-      };
-    case 'bool':
-      return (v, i) => {
-        if ((v as number) > 1)
-          throw new TorchFileError(
-            op,
-            `tensor "${name}" (bool) holds byte ${v} at flat index ${i}, not 0 or 1`,
-          );
-        return v as number;
-      };
-    default:
-      return (v) => v as number;
-  }
+/** How one stored element becomes an @nn element (`i` is its flat index, for errors): bools are checked. */
+function converter(
+  op: string,
+  kind: StorageKind,
+  name: string,
+): (v: number | bigint, i: number) => number | bigint {
+  if (kind.torch !== 'bool') return (v) => v;
+  return (v, i) => {
+    if ((v as number) > 1)
+      throw new TorchFileError(op, `tensor "${name}" (bool) holds byte ${v} at flat index ${i}, not 0 or 1`);
+    return v;
+  };
 }
 
 /** Copies a tensor view out of its storage into a contiguous @nn tensor, converting the dtype. */
@@ -275,25 +260,22 @@ function materialize(op: string, ref: TensorRef, name: string): Tensor {
   for (let d = shape.length - 1, step = 1; d >= 0; step *= shape[d]!, d--) {
     if (shape[d]! > 1 && strides[d] !== step) contiguous = false;
   }
-  if (
-    contiguous &&
-    (source instanceof Float32Array || source instanceof Float64Array || source instanceof Int32Array)
-  ) {
+  if (contiguous && storage.kind.torch !== 'bool') {
     // The record was extracted into its own buffer: a tensor that is all of it, alone, can keep it.
     const whole =
       storage.views === 1 &&
       offset === 0 &&
       numel === source.length &&
       source.byteLength === source.buffer.byteLength;
-    return Tensor.fromArray(whole ? source : source.slice(offset, offset + numel), shape);
+    return Tensor.fromArray(whole ? source : source.slice(offset, offset + numel), shape, storage.kind.into);
   }
   const convert = converter(op, storage.kind, name);
-  const out = new ARRAYS[storage.kind.into](numel);
+  const out = allocate(storage.kind.into, numel) as StorageArray;
   // Walks the view in row-major order, stepping the storage index by the strides (an odometer over dims).
   const counter = new Array<number>(shape.length).fill(0);
   let at = offset;
   for (let i = 0; i < numel; i++) {
-    out[i] = convert(source[at]!, i);
+    (out as { [i: number]: number | bigint })[i] = convert(source[at]!, i);
     for (let d = shape.length - 1; d >= 0; d--) {
       if (++counter[d]! < shape[d]!) {
         at += strides[d]!;
@@ -322,8 +304,7 @@ class Materializer {
     const known = this.#done.get(ref);
     if (known !== undefined) return known as Tensor;
     const numel = ref.shape.reduce((n, d) => n * d, 1);
-    this.#bytes +=
-      numel * (ref.storage.kind.into === 'float64' ? 8 : ref.storage.kind.into === 'bool' ? 1 : 4);
+    this.#bytes += numel * ref.storage.kind.size;
     if (this.#bytes > this.#budget) {
       throw new TorchFileError(
         this.op,
@@ -369,8 +350,8 @@ class Materializer {
  * values, as `torch.load(path, weights_only=True)`: dicts become `Map`s (ordered, keys as in Python), lists
  * arrays, tuples frozen arrays, ints numbers (bigint beyond 2^53), and tensors @nn tensors, each a contiguous
  * copy (views with offsets and strides are resolved; two views of one storage share nothing afterwards).
- * float16/bfloat16 tensors load as float32; int64/int16/int8/uint8 as int32 (an int64 value outside int32 is
- * an error). Browser-safe.
+ * Every storage dtype loads as the same @nn dtype, exactly (int64 as int64, float16 as float16, ...).
+ * Browser-safe.
  *
  * The pickle is read by a restricted unpickler that never runs or imports anything: it accepts tensors,
  * storages, `OrderedDict`s, lists, tuples, dicts, numbers, strings, booleans and None — PyTorch's

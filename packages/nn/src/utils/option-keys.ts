@@ -219,7 +219,7 @@ export const KAIMING_KEYS: OptionKeys<KaimingOptions> = {
   nonlinearity: true,
 };
 export const SUMMARY_KEYS: OptionKeys<SummaryOptions> = FACTORY;
-export const SAVE_KEYS: OptionKeys<SaveOptions> = { metadata: true };
+export const SAVE_KEYS: OptionKeys<SaveOptions> = { metadata: true, dtype: true };
 export const CLIP_GRAD_NORM_KEYS: OptionKeys<ClipGradNormOptions> = {
   normType: true,
   errorIfNonfinite: true,

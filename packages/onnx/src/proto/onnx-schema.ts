@@ -165,11 +165,13 @@ export const OnnxDataType = {
   FLOAT: 1,
   UINT8: 2,
   INT8: 3,
+  INT16: 5,
   INT32: 6,
   INT64: 7,
   BOOL: 9,
   FLOAT16: 10,
   DOUBLE: 11,
+  BFLOAT16: 16,
 } as const;
 
 /** ONNX's `AttributeProto.AttributeType` values. */

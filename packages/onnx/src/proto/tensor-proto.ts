@@ -1,4 +1,12 @@
-import { type DType, DTypeError, type Tensor, tensor, ValueError } from '@nn/tensor';
+import {
+  bfloat16BitsToNumber,
+  type DType,
+  DTypeError,
+  halfBitsToNumber,
+  type Tensor,
+  tensor,
+  ValueError,
+} from '@nn/tensor';
 import { OnnxDataType, type TensorProto } from './onnx-schema';
 
 const TO_ONNX: Record<DType, number> = {
@@ -6,6 +14,12 @@ const TO_ONNX: Record<DType, number> = {
   float64: OnnxDataType.DOUBLE,
   int32: OnnxDataType.INT32,
   bool: OnnxDataType.BOOL,
+  int64: OnnxDataType.INT64,
+  int16: OnnxDataType.INT16,
+  int8: OnnxDataType.INT8,
+  uint8: OnnxDataType.UINT8,
+  float16: OnnxDataType.FLOAT16,
+  bfloat16: OnnxDataType.BFLOAT16,
 };
 
 /** The ONNX element type of an @nn dtype. */
@@ -13,8 +27,13 @@ export function onnxDataType(dtype: DType): number {
   return TO_ONNX[dtype];
 }
 
-/** ONNX element type -> the @nn dtype its values load as (int64/int8/uint8 as int32, as @nn's indices). */
+/**
+ * ONNX element type -> the @nn dtype its values load as: integers as int32, as the imported graph's index
+ * and shape arithmetic runs; 16-bit float weights keep their dtype (ops compute in float32).
+ */
 const FROM_ONNX: Record<number, DType> = {
+  [OnnxDataType.FLOAT16]: 'float16',
+  [OnnxDataType.BFLOAT16]: 'bfloat16',
   [OnnxDataType.FLOAT]: 'float32',
   [OnnxDataType.DOUBLE]: 'float64',
   [OnnxDataType.INT32]: 'int32',
@@ -30,8 +49,8 @@ export function nnDtype(dataType: number, where: string): DType {
   if (!dtype) {
     throw new DTypeError(
       'importOnnx',
-      `${where}: ONNX element type ${dataType} is not supported (float, double, int8/uint8/int32/int64 and ` +
-        'bool are); convert the model to float32 first',
+      `${where}: ONNX element type ${dataType} is not supported (float, double, float16, bfloat16, ` +
+        'int8/uint8/int32/int64 and bool are); convert the model to float32 first',
     );
   }
   return dtype;
@@ -61,7 +80,8 @@ export function int64Proto(name: string, values: readonly number[], dims = [valu
 
 /** A tensor's values as an ONNX initializer (little-endian raw data, as ONNX Runtime expects). */
 export function tensorToProto(name: string, t: Tensor): TensorProto {
-  const values = t.contiguous().dataSync();
+  // The stored elements: int64 as bigints and 16-bit floats as bits are exactly ONNX's raw layout.
+  const values = t.rawDataSync('tensorToProto');
   const bytes =
     t.dtype === 'bool'
       ? Uint8Array.from(values as ArrayLike<number>, (v) => (v ? 1 : 0))
@@ -82,7 +102,7 @@ export function tensorToProto(name: string, t: Tensor): TensorProto {
 
 /** Reads `count` elements of ONNX type `dataType` from raw little-endian bytes. */
 function fromRaw(raw: Uint8Array, dataType: number, count: number, where: string): ArrayLike<number> {
-  const width: Record<number, number> = { 1: 4, 2: 1, 3: 1, 6: 4, 7: 8, 9: 1, 11: 8 };
+  const width: Record<number, number> = { 1: 4, 2: 1, 3: 1, 6: 4, 7: 8, 9: 1, 10: 2, 11: 8, 16: 2 };
   const size = width[dataType]!;
   if (raw.byteLength !== count * size) {
     throw new ValueError(
@@ -105,7 +125,9 @@ function fromRaw(raw: Uint8Array, dataType: number, count: number, where: string
               ? Number(view.getBigInt64(at, true))
               : dataType === OnnxDataType.INT8
                 ? view.getInt8(at)
-                : view.getUint8(at);
+                : size === 2
+                  ? view.getUint16(at, true) // 16-bit float bits, decoded below
+                  : view.getUint8(at);
   }
   return out;
 }
@@ -135,6 +157,9 @@ export function protoToTensor(proto: TensorProto, where: string): Tensor {
       `${where}: tensor '${proto.name ?? ''}' has ${values.length} values for dims [${shape.join(',')}] (${count})`,
     );
   }
-  const flat = Array.from(values, (v) => (dtype === 'bool' ? v !== 0 : v));
+  // 16-bit floats arrive as bits (raw data, or int32_data as the ONNX spec stores them)
+  const decode =
+    dtype === 'float16' ? halfBitsToNumber : dtype === 'bfloat16' ? bfloat16BitsToNumber : undefined;
+  const flat = Array.from(values, (v) => (dtype === 'bool' ? v !== 0 : decode ? decode(v) : v));
   return tensor(flat, { dtype }).reshape(shape);
 }

@@ -3,6 +3,7 @@ import type { AttrsOf, OpName } from './op-table';
 import { ANY_DEVICE, type DispatchEvent, getBackend, type KernelEntry, lookupOp, registry } from './registry';
 import { transfer } from './transfer';
 import type { TensorView } from './view';
+import { needsWidening, runWidened } from './widen';
 
 // Attributes as the dispatcher passes them on: op-specific interfaces, read only by kernels and observers.
 type Attrs = object;
@@ -38,6 +39,7 @@ function resolve(op: string, device: string): { entry: KernelEntry; fallback: bo
 }
 
 function invoke(
+  op: string,
   entry: KernelEntry,
   device: string,
   inputs: readonly TensorView[],
@@ -47,10 +49,17 @@ function invoke(
   const backend = getBackend(device);
   if (!entry.composite) r.opaqueDepth++;
   try {
-    const out = (
-      entry.fn as (i: readonly TensorView[], a: Attrs, b: typeof backend) => TensorView | TensorView[]
-    )(inputs, attrs, backend);
-    const list = Array.isArray(out) ? out : [out];
+    const call = (i: readonly TensorView[], a: Attrs): TensorView[] => {
+      const out = (
+        entry.fn as (i: readonly TensorView[], a: Attrs, b: typeof backend) => TensorView | TensorView[]
+      )(i, a, backend);
+      return Array.isArray(out) ? out : [out];
+    };
+    const widen =
+      device === 'cpu' && !entry.encodedDTypes && !entry.composite && needsWidening(inputs, attrs);
+    const list = widen
+      ? runWidened(op, lookupOp(op), inputs, attrs, call, (target, source) => writeInto(target, source))
+      : call(inputs, attrs);
     return list.map(r.wrap);
   } finally {
     if (!entry.composite) r.opaqueDepth--;
@@ -68,7 +77,7 @@ function runOnCpu(
   inputs: readonly TensorView[],
   attrs: Attrs,
 ) {
-  const compute = (hostInputs: readonly TensorView[]) => invoke(entry, 'cpu', hostInputs, attrs);
+  const compute = (hostInputs: readonly TensorView[]) => invoke(op, entry, 'cpu', hostInputs, attrs);
   const backend = getBackend(device, op);
   if (!backend.readSync && backend.runOnHost) {
     // The op table says what the outputs look like: the device allocates them without running anything.
@@ -86,7 +95,9 @@ function run(op: string, device: string, inputs: readonly TensorView[], attrs: A
   for (const o of observers) o.enter?.(op, device);
   let outputs: TensorView[];
   try {
-    outputs = fallback ? runOnCpu(op, entry, device, inputs, attrs) : invoke(entry, device, inputs, attrs);
+    outputs = fallback
+      ? runOnCpu(op, entry, device, inputs, attrs)
+      : invoke(op, entry, device, inputs, attrs);
   } catch (error) {
     for (const o of observers) o.abort?.(op, error);
     throw error;
@@ -146,7 +157,7 @@ export function dispatchInplace(
 /** Copies `source` (broadcast to `target`'s shape, cast to its dtype) into `target`'s memory. */
 export function writeInto(target: TensorView, source: TensorView): void {
   const { entry } = resolve('copy_', target.device);
-  invoke(entry, target.device, [target, source], {});
+  invoke('copy_', entry, target.device, [target, source], {});
   target.storage.version++;
 }
 
@@ -159,4 +170,26 @@ export function opaque<T>(fn: () => T): T {
   } finally {
     r.opaqueDepth--;
   }
+}
+
+/**
+ * A CPU kernel that handles some int64/float16/bfloat16 cases itself (`native` returns a result) and
+ * leaves the others to `fn` on widened float64/float32 copies, as the dispatcher does for kernels without
+ * encoded-dtype support. Register it with `{ encodedDTypes: true }`.
+ */
+export function withWidening<A extends object>(
+  op: string,
+  native: (inputs: readonly TensorView[], attrs: A) => TensorView | undefined,
+  fn: (inputs: readonly TensorView[], attrs: A) => TensorView | TensorView[],
+): (inputs: readonly TensorView[], attrs: A) => TensorView | TensorView[] {
+  const call = (inputs: readonly TensorView[], attrs: object): TensorView[] => {
+    const out = fn(inputs, attrs as A);
+    return Array.isArray(out) ? out : [out];
+  };
+  return (inputs, attrs) => {
+    const exact = native(inputs, attrs);
+    if (exact) return exact;
+    if (!needsWidening(inputs, attrs)) return fn(inputs, attrs);
+    return runWidened(op, lookupOp(op), inputs, attrs, call, (target, source) => writeInto(target, source));
+  };
 }

@@ -15,17 +15,23 @@ export type * from './attrs/optimizer';
 export type * from './attrs/reduction';
 export type * from './attrs/spatial';
 export type { Backend } from './backend';
-export { dispatch, dispatchInplace, opaque, writeInto } from './dispatch';
+export { dispatch, dispatchInplace, opaque, withWidening, writeInto } from './dispatch';
 export {
   allocate,
   allocateUninitialized,
   castScalar,
   type DType,
+  dtypeCategory,
   dtypeOfArray,
   dtypes,
+  elementSize,
+  encodeArray,
+  isEncoded,
   isFloating,
+  isIntegral,
   promoteTypes,
   resultType,
+  type StorageArray,
   type TypedArray,
 } from './dtype';
 export { DeviceError, DTypeError, fmtShape, IndexError, NNError, ShapeError, ValueError } from './errors';
@@ -69,3 +75,4 @@ export { nextStorageSerial, Storage } from './storage';
 export { stridedOffsets } from './strided-offsets';
 export { gatherStrided, transfer } from './transfer';
 export { expandView, hostView, isContiguous, makeView, numel, relayout, type TensorView } from './view';
+export { computeDType, decodeView, encodeNumbers } from './widen';

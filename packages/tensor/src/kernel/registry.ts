@@ -29,6 +29,11 @@ export interface KernelEntry {
    * formula of its own. Non-composite kernels are recorded as one node under their op's name.
    */
   composite: boolean;
+  /**
+   * Reads and writes int64 (`BigInt64Array`) and float16/bfloat16 (bit) storage itself. On the CPU other
+   * kernels receive float64/float32 copies of such inputs and their outputs are narrowed back.
+   */
+  encodedDTypes: boolean;
 }
 
 /** Everything an observer sees of one dispatched op. */
@@ -172,6 +177,12 @@ export function lookupOp(name: string): OpDef<never> | undefined {
   return isOpName(name) ? (opTable[name] as OpDef<never>) : registry().extraOps.get(name);
 }
 
+/** How a kernel is registered: see {@link KernelEntry}. */
+export interface KernelOptions {
+  composite?: boolean;
+  encodedDTypes?: boolean;
+}
+
 /**
  * Registers `fn` as op `op`'s kernel on `device` (a device name, or {@link ANY_DEVICE} for a default
  * implementation that works everywhere). Attributes are typed by the op table.
@@ -180,20 +191,15 @@ export function registerKernel<K extends OpName>(
   op: K,
   device: string,
   fn: KernelFn<AttrsOf<K>>,
-  options?: { composite?: boolean },
+  options?: KernelOptions,
 ): void;
 /** Registers a kernel of an op added with {@link registerOp}. */
-export function registerKernel<A>(
-  op: string,
-  device: string,
-  fn: KernelFn<A>,
-  options?: { composite?: boolean },
-): void;
+export function registerKernel<A>(op: string, device: string, fn: KernelFn<A>, options?: KernelOptions): void;
 export function registerKernel(
   op: string,
   device: string,
   fn: KernelFn<never>,
-  options: { composite?: boolean } = {},
+  options: KernelOptions = {},
 ): void {
   const def = lookupOp(op);
   if (!def) {
@@ -208,7 +214,9 @@ export function registerKernel(
     byDevice = new Map();
     r.kernels.set(op, byDevice);
   }
-  byDevice.set(device, { fn, composite: options.composite ?? false });
+  // Default implementations work on views or through other ops, never on elements: any dtype is theirs.
+  const encodedDTypes = options.encodedDTypes ?? device === ANY_DEVICE;
+  byDevice.set(device, { fn, composite: options.composite ?? false, encodedDTypes });
 }
 
 /** Adds an observer of every dispatched op (after those added before); returns its remover. */

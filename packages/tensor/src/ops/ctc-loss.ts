@@ -6,6 +6,7 @@ import { runKernel } from '../run-kernel';
 import type { Tensor } from '../tensor';
 import { isTensor } from '../wrap';
 import { where } from './elementwise';
+import { int32Index } from './index-dtype';
 
 /** Options of {@link ctcLoss}. */
 export interface CtcLossOptions {
@@ -18,10 +19,7 @@ const CTC_KEYS: OptionKeys<CtcLossOptions> = { blank: true, zeroInfinity: true }
 
 /** Lengths as an int32 tensor on `device` (JS arrays are accepted, as torch's tuples). */
 function lengths(name: string, v: Tensor | readonly number[], batch: number, device: string): Tensor {
-  const t = isTensor(v) ? v : tensor([...v], { dtype: 'int32', device });
-  if (t.dtype !== 'int32') {
-    throw new DTypeError('ctcLoss', `${name} must be int32, got ${t.dtype}; convert it with .int()`);
-  }
+  const t = int32Index('ctcLoss', isTensor(v) ? v : tensor([...v], { dtype: 'int32', device }), name);
   if (t.ndim !== 1 || t.shape[0] !== batch) {
     throw new ShapeError(
       'ctcLoss',
@@ -54,10 +52,13 @@ export function ctcLoss(
       `expected floating-point log_probs [T, N, C], got ${logProbs.dtype} ${fmtShape(logProbs.shape)}`,
     );
   }
-  if (targets.dtype !== 'int32' || (targets.ndim !== 1 && targets.ndim !== 2)) {
+  if (
+    (targets.dtype !== 'int32' && targets.dtype !== 'int64') ||
+    (targets.ndim !== 1 && targets.ndim !== 2)
+  ) {
     throw new DTypeError(
       'ctcLoss',
-      `expected int32 targets [N, S] (padded) or [sum(target_lengths)] (concatenated), got ${targets.dtype} ${fmtShape(targets.shape)}`,
+      `expected int64 or int32 targets [N, S] (padded) or [sum(target_lengths)] (concatenated), got ${targets.dtype} ${fmtShape(targets.shape)}`,
     );
   }
   const batch = logProbs.shape[1]!;
@@ -70,7 +71,7 @@ export function ctcLoss(
   const device = logProbs.device;
   const inputs = [
     logProbs,
-    targets,
+    int32Index('ctcLoss', targets, 'targets'),
     lengths('input_lengths', inputLengths, batch, device),
     lengths('target_lengths', targetLengths, batch, device),
   ];

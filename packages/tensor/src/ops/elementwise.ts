@@ -1,4 +1,4 @@
-import { type DType, isFloating, promoteTypes, resultType } from '../kernel/dtype';
+import { type DType, dtypeCategory, isFloating, promoteTypes, resultType } from '../kernel/dtype';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../kernel/errors';
 import { elementwiseSpecByName } from '../kernel/ops/elementwise-specs';
 import { broadcastShapes, sameShape } from '../kernel/shape';
@@ -26,11 +26,8 @@ function firstTensor(op: string, operands: readonly Operand[]): Tensor {
 
 /** PyTorch's can_cast: an in-place result may not move to a lower category (float -> int, int -> bool). */
 function canCast(from: DType, to: DType): boolean {
-  const rank = { bool: 0, int32: 1, float32: 2, float64: 2 };
-  return rank[from] <= rank[to];
+  return dtypeCategory(from) <= dtypeCategory(to);
 }
-
-const CATEGORY: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 2 };
 
 /**
  * PyTorch's result_type: tensors with dims decide the dtype; 0-d tensors (like JS numbers) only raise its
@@ -43,7 +40,7 @@ function operandsType(operands: readonly Operand[]): DType {
     return resultType(...operands.map(operandType));
   let type = resultType(...dimmed.map((t) => t.dtype));
   const zeroDim = resultType(...tensors.filter((t) => t.ndim === 0).map((t) => t.dtype));
-  if (CATEGORY[zeroDim] > CATEGORY[type]) type = zeroDim;
+  if (dtypeCategory(zeroDim) > dtypeCategory(type)) type = zeroDim;
   return resultType(type, ...operands.filter((x): x is number | boolean => !isTensor(x)));
 }
 

@@ -6,6 +6,7 @@ import { checkOptions, type OptionKeys } from '../options';
 import { runInplace, runKernel } from '../run-kernel';
 import type { Tensor } from '../tensor';
 import { isTensor, scalarTensor } from '../wrap';
+import { int32Index } from './index-dtype';
 import { reshape } from './views';
 
 const ALPHA_KEYS: OptionKeys<{ alpha?: number }> = { alpha: true };
@@ -14,14 +15,7 @@ const SCATTER_KEYS: OptionKeys<{ reduce?: ScatterReduce }> = { reduce: true };
 // Index values are range-checked inside the kernels (they may live on a device); ops check only
 // dtypes and shapes, which are known on the host.
 
-function checkIndex(op: string, index: Tensor): void {
-  if (index.dtype !== 'int32') {
-    throw new DTypeError(
-      op,
-      `index must be an int32 tensor, got ${index.dtype} (shape ${fmtShape(index.shape)}); convert it with .int()`,
-    );
-  }
-}
+const checkIndex = (op: string, index: Tensor): Tensor => int32Index(op, index);
 
 function checkSameDtype(op: string, x: Tensor, source: Tensor, what: string): void {
   if (source.dtype !== x.dtype) {
@@ -56,16 +50,16 @@ function checkIndexFits(op: string, index: Tensor, x: Tensor, dim: number, what:
   }
 }
 
-function checkVectorIndex(op: string, index: Tensor): void {
-  checkIndex(op, index);
+function checkVectorIndex(op: string, index: Tensor): Tensor {
   if (index.ndim > 1) {
     throw new ShapeError(op, `index must be a vector (0-d or 1-d), got shape ${fmtShape(index.shape)}`);
   }
+  return checkIndex(op, index);
 }
 
 /** torch.gather: `out[i][j][k] = x[i][index[i][j][k]][k]` for dim 1; the result has index's shape. */
-export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
-  checkIndex('gather', index);
+export function gather(x: Tensor, dim: number, indices: Tensor): Tensor {
+  const index = checkIndex('gather', indices);
   const d = normalizeDim('gather', dim, x.ndim);
   checkSameNdim('gather', x, index);
   checkIndexFits('gather', index, x, d, 'self');
@@ -74,6 +68,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
 
 interface ScatterPlan {
   dim: number;
+  index: Tensor;
   src: Tensor;
 }
 
@@ -81,20 +76,20 @@ function planScatter(
   op: string,
   x: Tensor,
   dim: number,
-  index: Tensor,
+  indices: Tensor,
   src: Tensor | number | boolean,
 ): ScatterPlan {
-  checkIndex(op, index);
+  const index = checkIndex(op, indices);
   const d = normalizeDim(op, dim, x.ndim);
   checkSameNdim(op, x, index);
   checkIndexFits(op, index, x, d, 'self');
   if (!isTensor(src)) {
-    return { dim: d, src: scalarTensor(src, x.dtype, x.device).expand(index.shape) };
+    return { dim: d, index, src: scalarTensor(src, x.dtype, x.device).expand(index.shape) };
   }
   checkSameDtype(op, x, src, 'src');
   checkSameNdim(op, src, index);
   checkIndexFits(op, index, src, -1, 'src');
-  return { dim: d, src };
+  return { dim: d, index, src };
 }
 
 /**
@@ -110,7 +105,7 @@ export function scatter(
 ): Tensor {
   checkOptions('scatter', options, SCATTER_KEYS);
   const plan = planScatter('scatter', x, dim, index, src);
-  return runKernel('scatter', [x, index, plan.src], scatterAttrs(plan.dim, options.reduce));
+  return runKernel('scatter', [x, plan.index, plan.src], scatterAttrs(plan.dim, options.reduce));
 }
 
 /** In-place {@link scatter}. */
@@ -123,7 +118,7 @@ export function scatter_(
 ): Tensor {
   checkOptions('scatter_', options, SCATTER_KEYS);
   const plan = planScatter('scatter_', x, dim, index, src);
-  return runInplace('scatter', x, [x, index, plan.src], scatterAttrs(plan.dim, options.reduce));
+  return runInplace('scatter', x, [x, plan.index, plan.src], scatterAttrs(plan.dim, options.reduce));
 }
 
 function scatterAttrs(dim: number, reduce: ScatterReduce | undefined) {
@@ -136,21 +131,21 @@ function scatterAttrs(dim: number, reduce: ScatterReduce | undefined) {
 /** torch.scatter_add: a copy of `x` with `src` summed into the positions `index` picks along `dim`. */
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   const plan = planScatter('scatterAdd', x, dim, index, src);
-  return runKernel('scatterAdd', [x, index, plan.src], { dim: plan.dim });
+  return runKernel('scatterAdd', [x, plan.index, plan.src], { dim: plan.dim });
 }
 
 /** In-place {@link scatterAdd}. */
 export function scatterAdd_(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   const plan = planScatter('scatterAdd_', x, dim, index, src);
-  return runInplace('scatterAdd', x, [x, index, plan.src], { dim: plan.dim });
+  return runInplace('scatterAdd', x, [x, plan.index, plan.src], { dim: plan.dim });
 }
 
 /**
  * torch.index_select: the slices of `x` along `dim` at the positions listed by a 0-d or 1-d `index`.
  * A 0-d `x` takes a single index (0 or -1's position, as in PyTorch 2) and stays 0-d.
  */
-export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
-  checkVectorIndex('indexSelect', index);
+export function indexSelect(x: Tensor, dim: number, indices: Tensor): Tensor {
+  const index = checkVectorIndex('indexSelect', indices);
   const d = normalizeDim('indexSelect', dim, x.ndim);
   if (x.ndim === 0) {
     if (index.numel() !== 1) {
@@ -164,8 +159,8 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   return runKernel('indexSelect', [x, index], { dim: d });
 }
 
-function planIndexAdd(op: string, x: Tensor, dim: number, index: Tensor, source: Tensor, alpha: number) {
-  checkVectorIndex(op, index);
+function planIndexAdd(op: string, x: Tensor, dim: number, indices: Tensor, source: Tensor, alpha: number) {
+  const index = checkVectorIndex(op, indices);
   const d = normalizeDim(op, dim, x.ndim);
   checkSameDtype(op, x, source, 'source');
   const expected = x.shape.map((s, i) => (i === d ? index.numel() : s));
@@ -179,7 +174,7 @@ function planIndexAdd(op: string, x: Tensor, dim: number, index: Tensor, source:
   if (!isFloating(x.dtype) && !Number.isInteger(alpha)) {
     throw new ValueError(op, `alpha must be an integer for ${x.dtype} tensors, got ${alpha}`);
   }
-  return { dim: d, source: alpha === 1 ? source : source.mul(alpha) };
+  return { dim: d, index, source: alpha === 1 ? source : source.mul(alpha) };
 }
 
 /** torch.index_add: a copy of `x` with `alpha * source` slices summed into the slices `index` lists along `dim`. */
@@ -192,7 +187,7 @@ export function indexAdd(
 ): Tensor {
   checkOptions('indexAdd', options, ALPHA_KEYS);
   const plan = planIndexAdd('indexAdd', x, dim, index, source, options.alpha ?? 1);
-  return runKernel('indexAdd', [x, index, plan.source], { dim: plan.dim });
+  return runKernel('indexAdd', [x, plan.index, plan.source], { dim: plan.dim });
 }
 
 /** In-place {@link indexAdd}. */
@@ -205,7 +200,7 @@ export function indexAdd_(
 ): Tensor {
   checkOptions('indexAdd_', options, ALPHA_KEYS);
   const plan = planIndexAdd('indexAdd_', x, dim, index, source, options.alpha ?? 1);
-  return runInplace('indexAdd', x, [x, index, plan.source], { dim: plan.dim });
+  return runInplace('indexAdd', x, [x, plan.index, plan.source], { dim: plan.dim });
 }
 
 function checkMask(op: string, mask: Tensor): void {
@@ -263,8 +258,8 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
  * Rows of a 2-d `weight` picked by an int32 tensor of any shape (torch.nn.functional.embedding):
  * the result has shape `[...indices.shape, weight.shape[1]]`.
  */
-export function embedding(weight: Tensor, indices: Tensor): Tensor {
-  checkIndex('embedding', indices);
+export function embedding(weight: Tensor, index: Tensor): Tensor {
+  const indices = checkIndex('embedding', index);
   if (weight.ndim !== 2) {
     throw new ShapeError(
       'embedding',
@@ -279,8 +274,8 @@ export function embedding(weight: Tensor, indices: Tensor): Tensor {
  * torch.nn.functional.one_hot: an int32 tensor of shape `[...indices.shape, numClasses]` with a 1 at each
  * index. `numClasses = -1` uses the largest index + 1.
  */
-export function oneHot(indices: Tensor, numClasses = -1): Tensor {
-  checkIndex('oneHot', indices);
+export function oneHot(index: Tensor, numClasses = -1): Tensor {
+  const indices = checkIndex('oneHot', index);
   if (!Number.isInteger(numClasses) || numClasses < -1) {
     throw new ValueError('oneHot', `numClasses must be a non-negative integer or -1, got ${numClasses}`);
   }

@@ -68,13 +68,13 @@ function requireFloat(op: string, x: Tensor, what: string): void {
   }
 }
 
-/** Integers and bools accumulate as int32 (PyTorch's int64); floats keep their dtype. */
+/** Integers and bools accumulate as int64 (exactly, as PyTorch); floats keep their dtype. */
 function accumulateType(x: Tensor, dtype: DType | undefined): DType {
-  return dtype ?? (isFloating(x.dtype) ? x.dtype : 'int32');
+  return dtype ?? (isFloating(x.dtype) ? x.dtype : 'int64');
 }
 
 /**
- * torch.sum over `dim` (every dim when omitted). Integers and bools sum to int32 (PyTorch: int64);
+ * torch.sum over `dim` (every dim when omitted). Integers and bools sum to int64, as PyTorch;
  * `dtype` sets the result type. Floats accumulate in float64, so float32 sums of millions of elements
  * stay accurate. The sum of nothing is 0.
  */
@@ -88,7 +88,7 @@ export function sum(x: Tensor, dim?: Dims, options: ReduceOptions & { dtype?: DT
   });
 }
 
-/** torch.prod over `dim` (every dim when omitted); integers and bools give int32. The product of nothing is 1. */
+/** torch.prod over `dim` (every dim when omitted); integers and bools give int64. The product of nothing is 1. */
 export function prod(x: Tensor, dim?: Dims, options: ReduceOptions & { dtype?: DType } = {}): Tensor {
   checkOptions('prod', options, REDUCE_DTYPE_KEYS);
   const dims = reduceDims('prod', x, dim);
@@ -243,7 +243,7 @@ function scan(op: 'cumsum' | 'cumprod', x: Tensor, dim: number, dtype: DType | u
   return runKernel(op, [x], { dim: d, dtype: accumulateType(x, dtype) });
 }
 
-/** torch.cumsum along `dim`; integers and bools give int32 unless `dtype` is given. */
+/** torch.cumsum along `dim`; integers and bools give int64 unless `dtype` is given. */
 export function cumsum(x: Tensor, dim: number, options: { dtype?: DType } = {}): Tensor {
   checkOptions('cumsum', options, DTYPE_KEYS);
   return scan('cumsum', x, dim, options.dtype);

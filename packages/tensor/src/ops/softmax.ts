@@ -4,6 +4,7 @@ import { normalizeDim } from '../kernel/shape';
 import { checkOptions, type OptionKeys } from '../options';
 import { runKernel } from '../run-kernel';
 import type { Tensor } from '../tensor';
+import { int32Index } from './index-dtype';
 
 function softmaxFamily(op: 'softmax' | 'logSoftmax', x: Tensor, dim: number): Tensor {
   if (!isFloating(x.dtype)) {
@@ -44,8 +45,11 @@ function checkCrossEntropy(logits: Tensor, target: Tensor, ignoreIndex: number):
       `expected floating point logits, got ${shapes}; convert them first, e.g. logits.float()`,
     );
   }
-  if (target.dtype !== 'int32') {
-    throw new DTypeError(op, `expected int32 class indices as target, got ${shapes}; convert it with .int()`);
+  if (target.dtype !== 'int32' && target.dtype !== 'int64') {
+    throw new DTypeError(
+      op,
+      `expected int64 or int32 class indices as target, got ${shapes}; convert it with .long()`,
+    );
   }
   if (logits.ndim !== 2 || target.ndim !== 1 || target.shape[0] !== logits.shape[0]) {
     throw new ShapeError(
@@ -78,5 +82,7 @@ export function crossEntropyLoss(
   checkOptions('crossEntropyLoss', options, CROSS_ENTROPY_KEYS);
   const ignoreIndex = options.ignoreIndex ?? -100;
   checkCrossEntropy(logits, target, ignoreIndex);
-  return runKernel('crossEntropyLoss', [logits, target], { ignoreIndex });
+  return runKernel('crossEntropyLoss', [logits, int32Index('crossEntropyLoss', target, 'target')], {
+    ignoreIndex,
+  });
 }

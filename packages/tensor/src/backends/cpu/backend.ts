@@ -9,7 +9,7 @@ import { registerCpuAttention } from './attention';
 import { registerCpuConv } from './conv';
 import { registerCpuCounting } from './counting';
 import { registerCpuCtcLoss } from './ctc-loss';
-import { cloneCpu, registerCpuElementwise, runElementwise } from './elementwise';
+import { cloneCpu, registerCpuElementwise, runCopy } from './elementwise';
 import { registerCpuFold } from './fold';
 import { registerCpuIndexing } from './indexing';
 import { registerCpuJoin } from './join';
@@ -40,11 +40,10 @@ function copyInto(target: TensorView, source: TensorView): void {
   // A contiguous target that shares no memory with the source is written directly, without a dense copy.
   if (isContiguous(target) && source.storage !== target.storage) {
     const destination = out.subarray(target.offset, target.offset + numel(target)) as TypedArray;
-    runElementwise('copy_', 'x0', [expanded], { dtype: target.dtype }, destination);
+    runCopy('copy_', [expanded], target.dtype, destination);
     return;
   }
-  const values = runElementwise('copy_', 'x0', [expanded], { dtype: target.dtype }).storage
-    .data as TypedArray;
+  const values = runCopy('copy_', [expanded], target.dtype).storage.data as TypedArray;
   if (isContiguous(target)) {
     out.set(values, target.offset);
     return;
@@ -72,9 +71,14 @@ export function registerCpuBackend(): void {
   registerCpuRunning();
   registerCpuPoisson();
   registerCpuDecompositions();
-  registerKernel('clone', 'cpu', ([x]) => cloneCpu(x!));
-  registerKernel('copy_', 'cpu', ([target, source]) => {
-    copyInto(target!, source!);
-    return target!;
-  });
+  registerKernel('clone', 'cpu', ([x]) => cloneCpu(x!), { encodedDTypes: true });
+  registerKernel(
+    'copy_',
+    'cpu',
+    ([target, source]) => {
+      copyInto(target!, source!);
+      return target!;
+    },
+    { encodedDTypes: true },
+  );
 }

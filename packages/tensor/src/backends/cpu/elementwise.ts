@@ -1,11 +1,12 @@
 import type { ElementwiseAttrs } from '../../kernel/attrs/elementwise';
-import { allocateUninitialized, type DType, type TypedArray } from '../../kernel/dtype';
+import { allocateUninitialized, type DType, isIntegral, type TypedArray } from '../../kernel/dtype';
 import { ValueError } from '../../kernel/errors';
 import { elementwiseSpecs } from '../../kernel/ops/elementwise-specs';
 import { registerKernel } from '../../kernel/registry';
 import { broadcastShapes, broadcastStrides, shapeSize } from '../../kernel/shape';
 import { gatherStrided } from '../../kernel/transfer';
 import { hostView, isContiguous, numel, type TensorView } from '../../kernel/view';
+import { involvesEncoded, runEncodedElementwise } from './encoded-elementwise';
 import { expF32, sigmoidF32, tanhF32 } from './float32-math';
 import * as scalarMath from './scalar-math';
 import { hasSimdFloat32, runSimdFloat32 } from './simd/elementwise';
@@ -148,9 +149,29 @@ export function runElementwise(
   return hostView(out, shape, attrs.dtype);
 }
 
+/**
+ * {@link runElementwise} for a fixed expression, also where an input or the result is int64, float16 or
+ * bfloat16 (copies and casts: `x0`).
+ */
+export function runCopy(
+  name: string,
+  inputs: readonly TensorView[],
+  dtype: DType,
+  into?: TypedArray,
+): TensorView {
+  if (!involvesEncoded(inputs, dtype)) return runElementwise(name, 'x0', inputs, { dtype }, into);
+  return runEncodedElementwise(
+    name,
+    inputs,
+    { dtype },
+    (plain, attrs, dest) => runElementwise(name, 'x0', plain, attrs, dest),
+    into,
+  );
+}
+
 /** A fresh contiguous copy: one native copy of the storage range when x is contiguous, the loop otherwise. */
 export function cloneCpu(x: TensorView): TensorView {
-  if (!isContiguous(x)) return runElementwise('clone', 'x0', [x], { dtype: x.dtype });
+  if (!isContiguous(x)) return runCopy('clone', [x], x.dtype);
   const data = x.storage.data as TypedArray;
   return hostView(data.slice(x.offset, x.offset + numel(x)), x.shape, x.dtype);
 }
@@ -162,7 +183,7 @@ export function contiguousCpu(x: TensorView): TensorView {
 
 /** `x` converted to `dtype` (itself when it already has it). */
 export function castCpu(x: TensorView, dtype: DType): TensorView {
-  return x.dtype === dtype ? x : runElementwise('cast', 'x0', [x], { dtype });
+  return x.dtype === dtype ? x : runCopy('cast', [x], dtype);
 }
 
 /** Integer division kernels, by the op name users call them through. */
@@ -189,15 +210,22 @@ export function registerCpuElementwise(): void {
     const expression = expressions[spec.name];
     if (expression === undefined)
       throw new Error(`cpu backend: no expression for elementwise kernel ${spec.name}`);
-    registerKernel(spec.name, 'cpu', (inputs, attrs: ElementwiseAttrs) => {
-      // Integer-specific arithmetic applies when the computation itself is on integers.
-      const computeType = inputs.every((t) => t.dtype === 'int32' || t.dtype === 'bool')
-        ? 'int32'
-        : attrs.dtype;
+    const numberKernel = (inputs: readonly TensorView[], attrs: ElementwiseAttrs): TensorView => {
+      // Integer-specific arithmetic applies when the computation itself is on integers (int32 or narrower).
+      const computeType = inputs.every((t) => isIntegral(t.dtype, true)) ? 'int32' : attrs.dtype;
       const expr = typeof expression === 'string' ? expression : expression(computeType, attrs.dtype);
       const divisionOp = INTEGER_DIVISION[spec.name];
       if (computeType === 'int32' && divisionOp !== undefined) checkDivisor(divisionOp, inputs[1]!);
       return runElementwise(spec.name, expr, inputs, attrs);
-    });
+    };
+    registerKernel(
+      spec.name,
+      'cpu',
+      (inputs, attrs: ElementwiseAttrs) =>
+        involvesEncoded(inputs, attrs.dtype)
+          ? runEncodedElementwise(spec.name, inputs, attrs, numberKernel)
+          : numberKernel(inputs, attrs),
+      { encodedDTypes: true },
+    );
   }
 }

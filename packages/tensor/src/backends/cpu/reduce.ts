@@ -1,7 +1,10 @@
+import type { TypedReduceAttrs } from '../../kernel/attrs/reduction';
+import { withWidening } from '../../kernel/dispatch';
 import { allocate, type DType, isFloating, type TypedArray } from '../../kernel/dtype';
 import { registerKernel } from '../../kernel/registry';
 import { hostView, type TensorView } from '../../kernel/view';
 import { generatedCache, generateFunction } from './codegen/generate-function';
+import { foldInt64 } from './int64-folds';
 import { planWalk, reducedShape } from './reduce-walker';
 
 /**
@@ -115,11 +118,29 @@ function reduce(
 
 /** Registers the fold-based CPU reduction kernels. */
 export function registerCpuFolds(): void {
-  registerKernel('sum', 'cpu', ([x], a) => reduce('sum', x!, a.dims, a.keepdim, a.dtype!)[0]!);
-  registerKernel('prod', 'cpu', ([x], a) => {
-    const name = a.dtype === 'int32' && !isFloating(x!.dtype) ? 'prodInt' : 'prod';
-    return reduce(name, x!, a.dims, a.keepdim, a.dtype!)[0]!;
-  });
+  registerKernel(
+    'sum',
+    'cpu',
+    withWidening<TypedReduceAttrs>(
+      'sum',
+      ([x], a) => foldInt64(x!, a, false),
+      ([x], a) => reduce('sum', x!, a.dims, a.keepdim, a.dtype!)[0]!,
+    ),
+    { encodedDTypes: true },
+  );
+  registerKernel(
+    'prod',
+    'cpu',
+    withWidening<TypedReduceAttrs>(
+      'prod',
+      ([x], a) => foldInt64(x!, a, true),
+      ([x], a) => {
+        const name = a.dtype === 'int32' && !isFloating(x!.dtype) ? 'prodInt' : 'prod';
+        return reduce(name, x!, a.dims, a.keepdim, a.dtype!)[0]!;
+      },
+    ),
+    { encodedDTypes: true },
+  );
   for (const name of ['amax', 'amin'] as const) {
     registerKernel(name, 'cpu', ([x], a) => reduce(name, x!, a.dims, a.keepdim, x!.dtype)[0]!);
   }

@@ -1,7 +1,9 @@
 import type { ScanAttrs } from '../../kernel/attrs/reduction';
-import { allocate, type DType, type TypedArray } from '../../kernel/dtype';
+import { withWidening } from '../../kernel/dispatch';
+import { allocate, type TypedArray } from '../../kernel/dtype';
 import { registerKernel } from '../../kernel/registry';
 import { hostView, numel, type TensorView } from '../../kernel/view';
+import { scanInt64 } from './int64-folds';
 import { forEachLane } from './reduce-walker';
 
 /** Running sum or product along `dim`, accumulated in float64 (as PyTorch's CPU kernels do for float32). */
@@ -24,6 +26,15 @@ function scan(x: TensorView, { dim, dtype }: ScanAttrs, product: boolean): Tenso
 
 /** Registers the CPU cumsum and cumprod kernels. */
 export function registerCpuScans(): void {
-  registerKernel('cumsum', 'cpu', ([x], attrs) => scan(x!, attrs, false));
-  registerKernel('cumprod', 'cpu', ([x], attrs) => scan(x!, attrs, true));
+  for (const [op, product] of [
+    ['cumsum', false],
+    ['cumprod', true],
+  ] as const) {
+    const kernel = withWidening<ScanAttrs>(
+      op,
+      ([x], attrs) => scanInt64(x!, attrs, product),
+      ([x], attrs) => scan(x!, attrs, product),
+    );
+    registerKernel(op, 'cpu', kernel, { encodedDTypes: true });
+  }
 }

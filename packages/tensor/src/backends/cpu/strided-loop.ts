@@ -1,4 +1,4 @@
-import { type DType, dtypeOfArray, type TypedArray } from '../../kernel/dtype';
+import type { TypedArray } from '../../kernel/dtype';
 import { generatedCache, generateFunction } from './codegen/generate-function';
 
 /**
@@ -23,17 +23,29 @@ export interface LoopHelpers {
 /** Compiled loops by helper set, expression, then array signature: lookups build no strings per call. */
 const cache = generatedCache<LoopHelpers, Map<string, Map<number, StridedLoop>>>();
 
-/** A base-4 digit per CPU storage type. */
-const KIND: Record<DType, number> = { float32: 0, float64: 1, int32: 2, bool: 3 };
-const kindOf = (a: TypedArray): number => KIND[dtypeOfArray(a)!];
+/** The array classes of CPU storages, each a base-8 digit of a signature. */
+const KINDS = [
+  Float32Array,
+  Float64Array,
+  Int32Array,
+  Uint8Array,
+  Int8Array,
+  Int16Array,
+  Uint16Array,
+  BigInt64Array,
+] as const;
+const kindOf = (a: TypedArray | BigInt64Array): number => KINDS.findIndex((k) => a instanceof k);
 
 /**
- * A number naming the array types (and count) a loop is specialised for: the arity, then a base-4 digit
+ * A number naming the array types (and count) a loop is specialised for: the arity, then a base-8 digit
  * per array, output first. Cheap enough to compute on every call.
  */
-export function arraySignature(out: TypedArray, inputs: readonly TypedArray[]): number {
-  let code = inputs.length * 4 + kindOf(out);
-  for (const a of inputs) code = code * 4 + kindOf(a);
+export function arraySignature(
+  out: TypedArray | BigInt64Array,
+  inputs: readonly (TypedArray | BigInt64Array)[],
+): number {
+  let code = inputs.length * 8 + kindOf(out);
+  for (const a of inputs) code = code * 8 + kindOf(a);
   return code;
 }
 

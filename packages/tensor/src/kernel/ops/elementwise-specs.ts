@@ -54,8 +54,11 @@ const noBool = (op: string) => ({
   why: `${op} is not supported for bool tensors; convert with .to('float32') or .to('int32') first`,
 });
 
+/** Integer and bool dtypes: what float-only kernels refuse. */
+const NOT_FLOAT: DType[] = ['uint8', 'int8', 'int16', 'int32', 'int64', 'bool'];
+
 const floatOnly = (op: string) => ({
-  dtypes: ['int32', 'bool'] as DType[],
+  dtypes: NOT_FLOAT,
   why: `${op} is only implemented for floating-point tensors (as PyTorch's ${op}_cpu); convert with .to('float32') first`,
 });
 
@@ -112,7 +115,7 @@ export const elementwiseSpecs = [
   binary('atan2', 'float'),
   binary('xlogy', 'float'),
   binary('hypot', 'same', {
-    dtypes: ['int32', 'bool'],
+    dtypes: NOT_FLOAT,
     why: "hypot is only implemented for floating-point tensors (as PyTorch's hypot_cpu); convert with .to('float32') first",
   }),
   binary('copysign', 'float'),
