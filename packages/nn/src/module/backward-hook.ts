@@ -5,13 +5,15 @@ import type { Module } from './module';
 /**
  * A full backward hook (torch's `register_full_backward_hook`): called with the gradients of the
  * module's inputs and outputs once the inputs' gradients are computed; returning an array replaces the
- * inputs' gradients. Entries are `undefined` for arguments that are not tensors requiring grad.
+ * inputs' gradients (returning nothing keeps them, as torch's `None`). Entries are `undefined` for
+ * arguments that are not tensors requiring grad.
  */
 export type FullBackwardHook<M extends Module = Module> = (
   module: M,
   gradInput: (Tensor | undefined)[],
   gradOutput: (Tensor | undefined)[],
-) => (Tensor | undefined)[] | undefined;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a hook that returns nothing, as torch's returning None
+) => (Tensor | undefined)[] | undefined | void;
 
 /** One call's bookkeeping: which arguments were wrapped, and the output gradients once known. */
 interface CallState {
