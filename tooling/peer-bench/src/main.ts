@@ -94,7 +94,7 @@ for (const row of rows) {
 /** How many times slower @nn is than `other` (below 1: faster). */
 function ratio(row: Row, nn: number | string | undefined, other: number | string | undefined): string {
   if (typeof nn !== 'number' || typeof other !== 'number') return '—';
-  return (row.higherIsBetter ? other / nn : nn / other).toFixed(2);
+  return (row.higherIsBetter ? other / nn : nn / other).toPrecision(2);
 }
 const format = (value: number | string | undefined) =>
   typeof value === 'number' ? value.toPrecision(3) : (value ?? '—');
