@@ -26,6 +26,7 @@ const guide = [
   ['training-with-fit', 'Training with fit'],
   ['examples', 'Examples'],
   ['gpu-backend', 'GPU backend'],
+  ['performance', 'Performance'],
   ['releasing', 'Releasing'],
 ]
   .filter(([page]) => existsSync(new URL(`../guide/${page}.md`, import.meta.url)))

@@ -40,6 +40,12 @@ function copyInto(target: TensorView, source: TensorView): void {
   // A contiguous target that shares no memory with the source is written directly, without a dense copy.
   if (isContiguous(target) && source.storage !== target.storage) {
     const destination = out.subarray(target.offset, target.offset + numel(target)) as TypedArray;
+    // Same dtype, dense and unbroadcast (an in-place op's fresh result): one native copy, not the JS loop.
+    if (source.dtype === target.dtype && isContiguous(expanded) && numel(source) === numel(target)) {
+      const data = expanded.storage.data as TypedArray;
+      destination.set(data.subarray(expanded.offset, expanded.offset + numel(target)) as never);
+      return;
+    }
     runCopy('copy_', [expanded], target.dtype, destination);
     return;
   }

@@ -1,3 +1,4 @@
+import { gemv, gemvApplies } from './gemv';
 import { multiply } from './multiply';
 import { columnsOf, rowsOf } from './panel-source';
 import type { BatchedGemmParams, FloatArray, GemmParams } from './types';
@@ -11,7 +12,8 @@ import type { BatchedGemmParams, FloatArray, GemmParams } from './types';
  */
 export function batchedGemm<T extends FloatArray>(params: BatchedGemmParams<T>): void {
   const { m, n, k, batch, a, b, c, alpha = 1, beta = 0, rowBias, colBias } = params;
-  multiply({ m, n, k, batch, a: rowsOf(a, k), b: columnsOf(b, k), c, alpha, beta, rowBias, colBias });
+  if (k > 0 && gemvApplies(params)) gemv(params);
+  else multiply({ m, n, k, batch, a: rowsOf(a, k), b: columnsOf(b, k), c, alpha, beta, rowBias, colBias });
 }
 
 /** Single product `C = alpha * op(A) @ op(B) + beta * C`; see {@link batchedGemm}. */

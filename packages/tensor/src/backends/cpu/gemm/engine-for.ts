@@ -21,3 +21,12 @@ export function engineFor(out: FloatArray): GemmEngine {
   }
   return single ? (f32Js ??= createJsEngine(Float32Array)) : (f64Js ??= createJsEngine(Float64Array));
 }
+
+/**
+ * Whether `engineFor(out)` accumulates in the output's float type, rounding every product and sum (the
+ * WebAssembly kernels); the JS kernels accumulate each k block in float64.
+ */
+export function accumulatesInOutputType(out: FloatArray): boolean {
+  const engine = engineFor(out);
+  return engine === f32 || engine === f64;
+}

@@ -10,6 +10,11 @@ const MC = 128;
 /** Bytes of packed B per column block: bounds L2 traffic and lets threads start before all of B is packed. */
 const NC_BYTES = 1 << 19;
 
+/** The depth of each k block the kernels sum separately (the last may be shorter): blocks as even as KC allows. */
+export function kBlockDepth(k: number): number {
+  return Math.ceil(k / Math.max(1, Math.ceil(k / KC)));
+}
+
 /** A batched product over operands that pack themselves; see {@link multiply}. */
 export interface Product<T extends FloatArray> {
   readonly m: number;
@@ -79,7 +84,7 @@ export function multiply<T extends FloatArray>(p: Product<T>): void {
   }
   const nBlocks = Math.ceil(nTiles / ncTiles);
   const kBlocks = Math.max(1, Math.ceil(k / KC));
-  const kc = Math.ceil(k / kBlocks);
+  const kc = kBlockDepth(k);
   const units = k === 0 || alpha === 0 ? 0 : batch * mBlocks * nBlocks;
 
   const { view, base, commands } = engine.reserve(

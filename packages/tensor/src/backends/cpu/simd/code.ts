@@ -17,7 +17,12 @@ export const i32Splat = (value: number): Code => simd(0x11, op.i32(value));
 
 /** f32x4 opcodes. */
 export const f32x4 = {
+  eq: 0x41,
+  lt: 0x43,
   gt: 0x44,
+  abs: 0xe0,
+  neg: 0xe1,
+  sqrt: 0xe3,
   add: 0xe4,
   sub: 0xe5,
   mul: 0xe6,

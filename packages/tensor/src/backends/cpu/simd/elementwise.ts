@@ -1,3 +1,4 @@
+import { ACTIVATIONS } from './activations';
 import { needsFullRange } from './exp';
 import { BINARY, CHUNK, OUT_AT, PAD, SLOT_BYTES, simdKernels, UNARY } from './module';
 
@@ -9,6 +10,7 @@ const ARITY: Record<string, 1 | 2> = {
   ...Object.fromEntries(Object.keys(BINARY).map((n) => [n, 2])),
   ...Object.fromEntries(Object.keys(UNARY).map((n) => [n, 1])),
   exp: 1,
+  ...Object.fromEntries(ACTIVATIONS.map((n) => [n, 1])),
 };
 
 /** Whether kernel `name` (with add/sub's `alpha`) has a float32 SIMD implementation here. */
@@ -20,7 +22,8 @@ export function hasSimdFloat32(name: string, alpha: number): boolean {
 /**
  * Runs SIMD kernel `name` (checked with {@link hasSimdFloat32}) on contiguous float32 inputs of `out`'s
  * length starting at `offsets`, writing `out`. Results equal the JS path's: float32 + - * / are correctly
- * rounded either way, relu and reluBackward are exact, and exp is within 1 ulp.
+ * rounded either way, as are neg, abs, sqrt, square and reciprocal; relu and reluBackward are exact; exp
+ * is within 1 ulp, sigmoid, silu and tanh within 1 ulp of the float64 result.
  */
 export function runSimdFloat32(
   name: string,

@@ -23,7 +23,8 @@ import {
 // the same arithmetic on in-range lanes, so their bits agree.
 
 const ROUNDER = 12582912; // 1.5 * 2^23
-const ROUNDER_BITS = 0x4b400000;
+/** The bits of 1.5 * 2^23: t's bits minus these are k. */
+export const ROUNDER_BITS = 0x4b400000;
 /** c6 .. c2 of e^r ~ 1 + r + r^2 (c2 + c3 r + ... + c6 r^4), fitted (Lawson's minimax) on [-ln2/2, ln2/2]. */
 const COEFFICIENTS = [1.381454058e-3, 8.368745446e-3, 4.166838899e-2, 1.666652113e-1, 4.999999404e-1];
 /** Largest |k| whose 2^k scaling by an exponent-field add keeps every e^r * 2^k a normal float32. */
@@ -60,6 +61,21 @@ const mulAdd = (a: Code, b: Code, c: Code) => simd(f32x4.add, simd(f32x4.mul, a,
 /** Statements leaving e^r in `p` and k in `t`, for x already in `x`. */
 export function expSteps(lanesOf: (vector: number) => Lanes): Step[] {
   const { get, set } = op;
+  return [
+    ...expPolynomialSteps(lanesOf),
+    (vector) => {
+      const v = lanesOf(vector);
+      return set(v.p, mulAdd(get(v.q), get(v.p), simd(f32x4.add, get(v.r), f32Splat(1))));
+    },
+  ];
+}
+
+/**
+ * {@link expSteps} but the last: r in `r`, r^2 in `q` and P(r) in `p`, so e^r = 1 + r + r^2 P(r) can be
+ * summed in float64 without float32's two final roundings.
+ */
+export function expPolynomialSteps(lanesOf: (vector: number) => Lanes): Step[] {
+  const { get, set } = op;
   const on =
     (statement: (v: Lanes) => Code): Step =>
     (vector) =>
@@ -76,7 +92,6 @@ export function expSteps(lanesOf: (vector: number) => Lanes): Step[] {
     on((v) => set(v.p, mulAdd(f32Splat(c6!), get(v.r), f32Splat(c5!)))),
     ...rest.map((c) => on((v) => set(v.p, mulAdd(get(v.p), get(v.r), f32Splat(c))))),
     on((v) => set(v.q, simd(f32x4.mul, get(v.r), get(v.r)))),
-    on((v) => set(v.p, mulAdd(get(v.q), get(v.p), simd(f32x4.add, get(v.r), f32Splat(1))))),
   ];
 }
 

@@ -1,6 +1,7 @@
 import { wasmApi } from '../gemm/wasm-api';
 import type { Code } from '../gemm/wasm-emitter';
 import { emitModule } from '../gemm/wasm-emitter';
+import { activationFunctions } from './activations';
 import { f32Splat, f32x4, lanewise, simd, v128 } from './code';
 import { EXP_VECTORS, expFunctions } from './exp';
 import { softmaxExpFunction } from './softmax-exp';
@@ -37,6 +38,12 @@ export const BINARY: Record<string, (a: Code, b: Code) => Code> = {
 export const UNARY: Record<string, (x: Code) => Code> = {
   // pmax(x, 0) is `x < 0 ? 0 : x`: PyTorch's relu exactly (NaN and -0 pass through).
   relu: (x) => simd(f32x4.pmax, x, f32Splat(0)),
+  // One correctly rounded float32 operation each: the same bits as the JS loop's float64 op rounded once.
+  neg: (x) => simd(f32x4.neg, x),
+  abs: (x) => simd(f32x4.abs, x),
+  sqrt: (x) => simd(f32x4.sqrt, x),
+  square: (x) => simd(f32x4.mul, x, x),
+  reciprocal: (x) => simd(f32x4.div, f32Splat(1), x),
 };
 
 export interface SimdKernels {
@@ -54,6 +61,7 @@ function instantiate(): SimdKernels | undefined {
     ...Object.entries(UNARY).map(([name, body]) => lanewise(name, body)),
     ...expFunctions(),
     softmaxExpFunction(),
+    ...activationFunctions(),
   ];
   try {
     const module = new wasm.Module(emitModule(functions, false, PAGES));

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { linspace, manualSeed, matmul, randn } from '../src';
+import { gemm } from '../src/backends/cpu/gemm/batched-gemm';
+import { gemvApplies } from '../src/backends/cpu/gemm/gemv';
+
+// One-row float32 products skip the blocked GEMM's packing (gemv.ts) yet must give its exact bits: row 0
+// of a two-row product (which takes the blocked path) is the reference.
+
+const bits = (values: ArrayLike<number>) => Buffer.from(Float32Array.from(values).buffer).toString('hex');
+
+describe('one-row float32 products (gemv)', () => {
+  // k across the 256-deep block boundary (784: four blocks of 196), n not a multiple of 4.
+  for (const [k, n] of [
+    [1, 1],
+    [7, 5],
+    [257, 130],
+    [784, 128],
+    [1000, 3],
+  ] as const) {
+    it(`[1,${k}] @ [${k},${n}] equals the blocked GEMM's row bit for bit, B plain and transposed`, () => {
+      manualSeed(k * 31 + n);
+      const x = randn([1, k]).mul(3);
+      const w = randn([n, k]); // a Linear weight: B = w.t() is strided
+      const b = randn([k, n]);
+      for (const right of [w.t(), b]) {
+        const one = matmul(x, right).dataSync();
+        const two = matmul(x.expand([2, k]).contiguous(), right)
+          .select(0, 0)
+          .dataSync();
+        expect(bits(one)).toBe(bits(two));
+      }
+    });
+  }
+
+  it('is taken only where its arithmetic is the blocked path’s', () => {
+    const operand = { data: new Float32Array(4), offset: 0, rowStride: 2, colStride: 1 };
+    const c = { data: new Float32Array(2), offset: 0, rowStride: 2 };
+    const params = { m: 1, n: 2, k: 2, a: operand, b: operand, c };
+    expect(gemvApplies(params)).toBe(true);
+    expect(gemvApplies({ ...params, m: 2 })).toBe(false);
+    expect(gemvApplies({ ...params, alpha: 2 })).toBe(false);
+    expect(gemvApplies({ ...params, beta: 1 })).toBe(false);
+    expect(gemvApplies({ ...params, colBias: { data: new Float32Array(2), offset: 0 } })).toBe(false);
+    expect(gemvApplies({ ...params, c: { ...c, data: new Float64Array(2) } })).toBe(false);
+  });
+
+  it('writes only its row of C, at the output offset', () => {
+    const x = linspace(-1, 1, 6).dataSync() as Float32Array;
+    const out = new Float32Array(10).fill(7);
+    gemm({
+      m: 1,
+      n: 2,
+      k: 3,
+      a: { data: x, offset: 3, rowStride: 3, colStride: 1 },
+      b: { data: x, offset: 0, rowStride: 2, colStride: 1 },
+      c: { data: out, offset: 4, rowStride: 2 },
+    });
+    const [a, b] = [x.subarray(3, 6), x];
+    const expected = [0, 1].map((j) =>
+      Math.fround(
+        Math.fround(Math.fround(a[0]! * b[j]!) + Math.fround(a[1]! * b[2 + j]!)) +
+          Math.fround(a[2]! * b[4 + j]!),
+      ),
+    );
+    expect([...out]).toEqual([7, 7, 7, 7, ...expected, 7, 7, 7, 7]);
+  });
+});

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { type Tensor, tensor } from '../src';
+
+// The float32 SIMD kernels of sigmoid, tanh and silu (large contiguous tensors) and the JS loop (small or
+// strided ones) against float64 references, in float32 ulps of the reference, over the whole float32
+// range: zeros, subnormals, the tails where results underflow or saturate, huge and non-finite inputs.
+
+const F32_MAX = 3.4028234663852886e38;
+const SUBNORMAL_MIN = 1.401298464324817e-45;
+
+/** float64 references (NaN where PyTorch's float64 result is NaN). */
+const sigmoid = (x: number) => {
+  const e = Math.exp(-Math.abs(x));
+  return x < 0 ? e / (1 + e) : 1 / (1 + e);
+};
+const references: Record<string, [(x: Tensor) => Tensor, (x: number) => number]> = {
+  sigmoid: [(x) => x.sigmoid(), sigmoid],
+  tanh: [(x) => x.tanh(), Math.tanh],
+  silu: [(x) => x.silu(), (x) => (x === -Infinity ? Number.NaN : x * sigmoid(x))],
+};
+
+/** The float32 ulp at float64 value v (subnormal spacing near 0). */
+function ulp(v: number): number {
+  const a = Math.abs(v);
+  if (a < 2 ** -126) return 2 ** -149;
+  return 2 ** (Math.floor(Math.log2(a)) - 23);
+}
+
+/** Largest error of `got` against `reference`, in ulps; non-finite values must match exactly. */
+function maxUlpError(inputs: Float32Array, got: ArrayLike<number>, reference: (x: number) => number) {
+  let worst = 0;
+  let worstAt = Number.NaN;
+  for (let i = 0; i < inputs.length; i++) {
+    const want = reference(inputs[i]!);
+    const have = got[i]!;
+    if (!Number.isFinite(want) || !Number.isFinite(have)) {
+      if (!Object.is(want, have) && !(Number.isNaN(want) && Number.isNaN(have))) {
+        throw new Error(`f(${inputs[i]}) = ${have}, expected ${want}`);
+      }
+      continue;
+    }
+    // The float32 neighbourhood of the exact value: |have - want| measured in ulps of want.
+    const error = Math.abs(have - want) / ulp(want);
+    if (error > worst) [worst, worstAt] = [error, inputs[i]!];
+  }
+  return { worst, worstAt };
+}
+
+/** Specials, subnormals, huge values, dense sweeps and log-uniform samples of both signs. */
+function wideInputs(): Float32Array {
+  const values: number[] = [0, -0, Number.NaN, Infinity, -Infinity, F32_MAX, -F32_MAX, SUBNORMAL_MIN];
+  values.push(-SUBNORMAL_MIN, 1e-40, -1e-40, 1.1754942e-38, -1.1754942e-38, 1e30, -1e30);
+  for (let x = -120; x <= 120; x += 1 / 64) values.push(x); // both tails and everything between
+  for (let x = -0.2; x <= 0.2; x += 1 / 4096) values.push(x); // tanh's series/exp switch at 0.05
+  let seed = 12345;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  for (let i = 0; i < 40_000; i++) {
+    const magnitude = 2 ** (random() * 280 - 149); // 2^-149 .. 2^131 (Infinity above the max)
+    values.push(random() < 0.5 ? -magnitude : magnitude);
+  }
+  return Float32Array.from(values);
+}
+
+describe('float32 sigmoid, tanh and silu', () => {
+  const inputs = wideInputs();
+  const x = tensor(inputs);
+  for (const [name, [f, reference]] of Object.entries(references)) {
+    it(`${name}: SIMD path within 1 ulp of the float64 result over the float32 range`, () => {
+      const { worst, worstAt } = maxUlpError(inputs, f(x).dataSync(), reference);
+      expect(worst, `worst at x = ${worstAt}`).toBeLessThanOrEqual(1);
+    });
+
+    it(`${name}: JS path (strided) within 2 ulp`, () => {
+      const strided = x.slice(0, undefined, undefined, 2); // not contiguous: the JS loop
+      const { worst, worstAt } = maxUlpError(
+        strided.dataSync() as Float32Array,
+        f(strided).dataSync(),
+        reference,
+      );
+      expect(worst, `worst at x = ${worstAt}`).toBeLessThanOrEqual(2);
+    });
+  }
+
+  it('keeps the signs of zero and exact saturation', () => {
+    const big = new Float32Array(8192).fill(0);
+    big.set([-0, 0, 30, -30, 200, -200, 1e-30, -1e-30]);
+    const t = tensor(big);
+    const tanh = t.tanh().dataSync();
+    expect(Object.is(tanh[0], -0)).toBe(true);
+    expect([...tanh.subarray(1, 6)]).toEqual([0, 1, -1, 1, -1]);
+    expect([...tanh.subarray(6, 8)]).toEqual([Math.fround(1e-30), Math.fround(-1e-30)]);
+    const sig = t.sigmoid().dataSync();
+    expect([...sig.subarray(0, 6)]).toEqual([0.5, 0.5, 1, Math.fround(sigmoid(-30)), 1, 0]);
+    const silu = t.silu().dataSync();
+    expect(Object.is(silu[0], -0)).toBe(true);
+    expect([silu[4], silu[5]]).toEqual([200, -0]);
+  });
+});
+
+describe('float32 single-operation unaries take SIMD with the same bits', () => {
+  const inputs = wideInputs();
+  const ops: Record<string, [(x: Tensor) => Tensor, (x: number) => number]> = {
+    neg: [(x) => x.neg(), (v) => -v],
+    abs: [(x) => x.abs(), Math.abs],
+    sqrt: [(x) => x.sqrt(), Math.sqrt],
+    square: [(x) => x.square(), (v) => v * v],
+    reciprocal: [(x) => x.reciprocal(), (v) => 1 / v],
+  };
+  for (const [name, [f, reference]] of Object.entries(ops)) {
+    it(`${name} is the float64 result rounded once to float32`, () => {
+      const got = f(tensor(inputs)).dataSync();
+      const want = Float32Array.from(inputs, reference);
+      expect(Buffer.from(got.buffer, got.byteOffset, got.byteLength).equals(Buffer.from(want.buffer))).toBe(
+        true,
+      );
+    });
+  }
+});

@@ -1,0 +1,128 @@
+// `pnpm bench:peers`: @nn against tfjs-wasm and tfjs-cpu on issue #21's rows, in one process. Each row
+// runs its peers in turn (A B C A B C ...) for a few rounds and reports medians, so the ratios compare
+// the same stretch of machine time. With --torch=<json> (written by torch_rows.py, see `pnpm
+// bench:peers:torch`) PyTorch's figures from the same session join the table.
+//   tsx src/main.ts [--rows=mlp64,add,...] [--rounds=3] [--torch=torch.json] [--json=out.json]
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { nnPeer } from './nn-peer';
+import { tfjsPeer } from './tfjs-peer';
+import { type Peer, ROWS, type Row } from './workloads';
+
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: 'string' },
+    rounds: { type: 'string', default: '3' },
+    torch: { type: 'string' },
+    json: { type: 'string' },
+  },
+});
+const rows = args.rows ? ROWS.filter((row) => args.rows!.split(',').includes(row.id)) : ROWS;
+const rounds = Number(args.rounds);
+const peers: Peer[] = [nnPeer, tfjsPeer('wasm'), tfjsPeer('cpu')];
+const torch: Record<string, number> = args.torch ? JSON.parse(readFileSync(args.torch, 'utf8')) : {};
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/**
+ * Milliseconds per call: warm-up, then calls for at least `minMs`, the median of 5 samples; a call
+ * slower than a second (tfjs-cpu's CNN step) is timed once more after its warm-up call.
+ */
+function time(run: () => void, minMs = 60): number {
+  let started = performance.now();
+  run();
+  if (performance.now() - started > 1000) {
+    started = performance.now();
+    run();
+    return performance.now() - started;
+  }
+  for (let i = 0; i < 2; i++) run();
+  started = performance.now();
+  run();
+  const once = Math.max(performance.now() - started, 1e-3);
+  const calls = Math.max(1, Math.ceil(minMs / 5 / once));
+  const samples: number[] = [];
+  for (let s = 0; s < 5; s++) {
+    started = performance.now();
+    for (let i = 0; i < calls; i++) run();
+    samples.push((performance.now() - started) / calls);
+  }
+  return median(samples);
+}
+
+let active: Peer | undefined;
+/** Milliseconds per call of `row` on `peer`, or the reason it cannot run it. */
+async function measure(peer: Peer, row: Row): Promise<number | string> {
+  if (active !== peer) {
+    await peer.activate?.();
+    active = peer;
+  }
+  try {
+    const prepared = peer.prepare(row.id);
+    if (!prepared) return 'n/a';
+    try {
+      return time(prepared.run);
+    } finally {
+      prepared.dispose?.();
+    }
+  } catch (error) {
+    return `fails (${String(error).split('\n')[0]!.slice(0, 60)})`;
+  }
+}
+
+const results: Record<string, Record<string, number | string>> = {};
+for (const row of rows) {
+  process.stderr.write(`${row.id}: `);
+  const samples = new Map<Peer, (number | string)[]>(peers.map((peer) => [peer, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const peer of peers) {
+      samples.get(peer)!.push(await measure(peer, row));
+      process.stderr.write(`${peer.name} `);
+    }
+  }
+  results[row.id] = {};
+  for (const peer of peers) {
+    const values = samples.get(peer)!;
+    const numbers = values.filter((value): value is number => typeof value === 'number');
+    results[row.id]![peer.name] = numbers.length === values.length ? row.fromMs(median(numbers)) : values[0]!;
+  }
+  if (torch[row.id] !== undefined) results[row.id]!.PyTorch = torch[row.id]!;
+  process.stderr.write('\n');
+}
+
+/** How many times slower @nn is than `other` (below 1: faster). */
+function ratio(row: Row, nn: number | string | undefined, other: number | string | undefined): string {
+  if (typeof nn !== 'number' || typeof other !== 'number') return '—';
+  return (row.higherIsBetter ? other / nn : nn / other).toPrecision(2);
+}
+const format = (value: number | string | undefined) =>
+  typeof value === 'number' ? value.toPrecision(3) : (value ?? '—');
+
+const columns = ['@nn', 'tfjs-wasm', 'tfjs-cpu', ...(args.torch ? ['PyTorch'] : [])];
+const header = [
+  'workload',
+  'unit',
+  ...columns,
+  '@nn/tfjs-wasm',
+  '@nn/tfjs-cpu',
+  ...(args.torch ? ['@nn/PyTorch'] : []),
+];
+const lines = rows.map((row) => {
+  const r = results[row.id]!;
+  return [
+    row.label,
+    row.unit,
+    ...columns.map((column) => format(r[column])),
+    ratio(row, r['@nn'], r['tfjs-wasm']),
+    ratio(row, r['@nn'], r['tfjs-cpu']),
+    ...(args.torch ? [ratio(row, r['@nn'], r.PyTorch)] : []),
+  ];
+});
+console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
+for (const line of lines) console.log(`| ${line.join(' | ')} |`);
+console.log(
+  `\nmedians of ${rounds} interleaved rounds; ratios: how many times slower @nn is (time rows @nn/peer, ` +
+    `GFLOP/s rows peer/@nn). ${os.cpus()[0]?.model ?? 'CPU'} x${os.availableParallelism()}, Node ${process.version}`,
+);
+if (args.json) writeFileSync(args.json, JSON.stringify(results, null, 1));

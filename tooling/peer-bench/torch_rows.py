@@ -1,0 +1,102 @@
+"""PyTorch's figures for `pnpm bench:peers` (issue #21's rows), as JSON {row id: value in the row's unit}.
+
+Not run by CI: it needs Debian's PyTorch 1.13 (/usr/bin/python3, `apt-get install -y python3-torch`).
+Usage: /usr/bin/python3 torch_rows.py [--threads 1] [--json torch.json]
+Same workloads, shapes and timing as src/nn-peer.ts / src/main.ts: 3 warm-up calls, then 5 samples of
+calls lasting >= 60 ms together, the median per call; rounds and their median as --rounds says.
+"""
+import argparse
+import json
+import statistics
+import time
+
+import torch
+from torch import nn
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--threads", type=int, default=1)
+ap.add_argument("--rounds", type=int, default=3)
+ap.add_argument("--json")
+args = ap.parse_args()
+torch.set_num_threads(args.threads)
+torch.manual_seed(1)
+
+
+def per_call_ms(fn, min_ms=60):
+    for _ in range(3):
+        fn()
+    t0 = time.perf_counter()
+    fn()
+    once = max((time.perf_counter() - t0) * 1e3, 1e-3)
+    calls = max(1, int(-(-min_ms / 5 // once)))
+    samples = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        samples.append((time.perf_counter() - t0) * 1e3 / calls)
+    return statistics.median(samples)
+
+
+def mlp():
+    return nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10))
+
+
+def cnn():
+    return nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, 10))
+
+
+def train_step(model, shape):
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    batches = [(torch.rand(shape), torch.randint(0, 10, (shape[0],))) for _ in range(8)]
+    state = {"i": 0}
+
+    def run():
+        x, y = batches[state["i"] % 8]
+        state["i"] += 1
+        opt.zero_grad()
+        loss = nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+        loss.item()
+    return run
+
+
+def infer():
+    model = mlp().eval()
+    x = torch.rand(1, 784)
+
+    def run():
+        with torch.no_grad():
+            model(x).numpy()
+    return run
+
+
+x6, y6, n6 = torch.rand(1_000_000), torch.rand(1_000_000), torch.randn(1_000_000)
+s = torch.randn(1000, 1000)
+ci, cw, cb = torch.randn(32, 1, 28, 28), torch.randn(32, 1, 3, 3), torch.randn(32)
+ma, mb = torch.rand(1024, 1024), torch.rand(1024, 1024)
+workloads = {
+    "mlp64": lambda: train_step(mlp(), (64, 784)),
+    "mlp256": lambda: train_step(mlp(), (256, 784)),
+    "cnn32": lambda: train_step(cnn(), (32, 1, 28, 28)),
+    "infer1": infer,
+    "conv1": lambda: lambda: torch.conv2d(ci, cw, cb, padding=1),
+    "add": lambda: lambda: torch.add(x6, y6),
+    "exp": lambda: lambda: torch.exp(n6),
+    "sigmoid": lambda: lambda: torch.sigmoid(n6),
+    "tanh": lambda: lambda: torch.tanh(n6),
+    "softmax": lambda: lambda: torch.softmax(s, 1),
+    "matmul1024": lambda: lambda: torch.matmul(ma, mb),
+}
+units = {"infer1": lambda ms: ms * 1000, "matmul1024": lambda ms: 2 * 1024 ** 3 / (ms * 1e6)}
+out = {}
+for row, make in workloads.items():
+    ms = statistics.median(per_call_ms(make()) for _ in range(args.rounds))
+    out[row] = units.get(row, lambda v: v)(ms)
+print(json.dumps(out))
+if args.json:
+    with open(args.json, "w") as f:
+        json.dump(out, f, indent=1)
