@@ -25,12 +25,41 @@ export interface FeatureRow {
 /** Rows by category, in the order of the breadth issue. */
 export const FEATURES: Readonly<Record<string, readonly FeatureRow[]>> = {
   dtypes: [
-    { torch: 'torch.uint8', provides: ['Tensor#byte'], fixtures: ['#dtype_uint8'] },
-    { torch: 'torch.int8', provides: ['Tensor#char'], fixtures: ['#dtype_int8'] },
-    { torch: 'torch.int16', provides: ['Tensor#short'], fixtures: ['#dtype_int16'] },
-    { torch: 'torch.int64', provides: ['Tensor#long'], fixtures: ['#dtype_int64'] },
-    { torch: 'torch.float16', provides: ['Tensor#half'], fixtures: ['#dtype_float16'] },
-    { torch: 'torch.bfloat16', provides: ['Tensor#bfloat16'], fixtures: ['#dtype_bfloat16'] },
+    {
+      torch: 'torch.uint8',
+      provides: ['Tensor#byte'],
+      fixtures: ['tensor/dtypes#promotion', 'tensor/dtypes#conversions', 'tensor/dtypes#narrowArithmetic'],
+    },
+    {
+      torch: 'torch.int8',
+      provides: ['Tensor#char'],
+      fixtures: ['tensor/dtypes#promotion', 'tensor/dtypes#conversions', 'tensor/dtypes#narrowArithmetic'],
+    },
+    {
+      torch: 'torch.int16',
+      provides: ['Tensor#short'],
+      fixtures: ['tensor/dtypes#promotion', 'tensor/dtypes#conversions', 'tensor/dtypes#narrowArithmetic'],
+    },
+    {
+      torch: 'torch.int64',
+      provides: ['Tensor#long'],
+      fixtures: [
+        'tensor/dtypes#promotion',
+        'tensor/dtypes#conversions',
+        'tensor/dtypes#int64Arithmetic',
+        'tensor/dtypes#sums',
+      ],
+    },
+    {
+      torch: 'torch.float16',
+      provides: ['Tensor#half'],
+      fixtures: ['tensor/dtypes#promotion', 'tensor/dtypes#conversions'],
+    },
+    {
+      torch: 'torch.bfloat16',
+      provides: ['Tensor#bfloat16'],
+      fixtures: ['tensor/dtypes#promotion', 'tensor/dtypes#conversions'],
+    },
   ],
   layers: [
     {
