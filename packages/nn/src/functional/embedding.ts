@@ -26,8 +26,8 @@ export interface EmbeddingFunctionalOptions extends EmbeddingNormOptions {
  * import { tensor } from '@nn/tensor';
  *
  * const weight = tensor([[3, 4], [0.3, 0.4]]);
- * console.log(F.embedding(tensor([0, 1]), weight, { maxNorm: 1 }).tolist()); // rows scaled to norm <= 1
- * console.log(weight.tolist()); // [ [ 0.6, 0.8 ], [ 0.3, 0.4 ] ] (approximately): renormalised in place
+ * console.log(F.embedding(tensor([1, 0, 1]), weight, { maxNorm: 1 }).shape); // [ 3, 2 ]
+ * console.log(weight.norm(2, 1).tolist()); // [ 1, 0.5 ]: row 0 was renormalised in place
  * ```
  */
 export function embedding(
