@@ -298,6 +298,9 @@ describe('Embedding / EmbeddingBag maxNorm, scaleGradByFreq and sparse', () => {
     expect(() => F.embedding(tensor([7]), ones([5, 2]), { maxNorm: 1 })).toThrow(
       /embedding: index 7 is out of range for an embedding of 5 rows/,
     );
+    expect(() => F.embedding(tensor([1.5]), ones([5, 2]), { maxNorm: 1 })).toThrow(
+      /embedding: indices must be an integer tensor, got float32/,
+    );
   });
 
   it('Embedding.fromPretrained keeps the table, frozen unless freeze: false', () => {

@@ -1,4 +1,12 @@
-import { checkOptions, IndexError, isFloating, embedding as lookup, type Tensor, where } from '@nn/tensor';
+import {
+  checkOptions,
+  DTypeError,
+  IndexError,
+  isFloating,
+  embedding as lookup,
+  type Tensor,
+  where,
+} from '@nn/tensor';
 import { EMBEDDING_FUNCTIONAL_KEYS } from '../utils/option-keys';
 import {
   checkNormOptions,
@@ -57,7 +65,7 @@ export function embedding(
 /** The values of an integer index tensor on the host. */
 function indexValues(indices: Tensor): number[] {
   if (isFloating(indices.dtype) || indices.dtype === 'bool') {
-    throw new IndexError(
+    throw new DTypeError(
       'embedding',
       `indices must be an integer tensor, got ${indices.dtype}; use .to('int32')`,
     );
