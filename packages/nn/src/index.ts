@@ -5,6 +5,7 @@
  */
 // The public face of @nn/nn: re-exports only.
 export type { CosineSimilarityOptions, PairwiseDistanceOptions } from './functional/distance';
+export type { EmbeddingNormOptions } from './functional/embedding-options';
 /** The stateless forms of the layers and losses, as `torch.nn.functional` (`F.relu`, `F.crossEntropy`, ...). */
 export * as F from './functional/index';
 /** In-place weight initialisers, as `torch.nn.init` (`init.kaimingUniform_`, `init.orthogonal_`, ...). */
@@ -53,7 +54,7 @@ export {
 } from './layers/conv';
 export { CosineSimilarity, PairwiseDistance } from './layers/distance';
 export { AlphaDropout, Dropout, Dropout2d, FeatureAlphaDropout } from './layers/dropout';
-export { Embedding, type EmbeddingOptions } from './layers/embedding';
+export { Embedding, type EmbeddingOptions, type EmbeddingPretrainedOptions } from './layers/embedding';
 export {
   EmbeddingBag,
   type EmbeddingBagModuleOptions,

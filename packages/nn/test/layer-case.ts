@@ -13,6 +13,8 @@ export interface Run {
   inputGrads: (FixtureTensor | null)[];
   paramGrads: Record<string, FixtureTensor>;
   buffersAfter: Record<string, FixtureTensor>;
+  /** Parameters the call changed in place (Embedding's maxNorm renormalisation); absent when none did. */
+  paramsAfter?: Record<string, FixtureTensor>;
   /** The indices of a layer built with return_indices=True (its call returns [output, indices]). */
   indices?: FixtureTensor;
 }
@@ -70,6 +72,8 @@ export function checkLayerCase(
     if (g) assertClose(inputs[i]!.grad!, g, tol, `${label} ${mode} grad of input ${i}`);
   });
   const params = Object.fromEntries(layer.namedParameters());
+  for (const [k, p] of Object.entries(want.paramsAfter ?? {}))
+    assertClose(params[k]!, p, tol, `${label} ${mode} ${k} after (changed in place)`);
   expect(Object.keys(params)).toEqual(Object.keys(want.paramGrads));
   for (const [k, g] of Object.entries(want.paramGrads))
     assertClose(params[k]!.grad!, g, tol, `${label} ${mode} grad of ${k}`);

@@ -7,6 +7,7 @@ import {
   ConstantPad1d,
   ConstantPad3d,
   CosineSimilarity,
+  Embedding,
   EmbeddingBag,
   F,
   FeatureAlphaDropout,
@@ -60,6 +61,10 @@ describe('toString() prints what PyTorch 1.13 prints', () => {
     parameter_dict: () => new ParameterDict({ a: zeros([2]), b: zeros([3], f64) }),
     embedding_bag: () => new EmbeddingBag(10, 3),
     embedding_bag_max: () => new EmbeddingBag(10, 3, { mode: 'max', paddingIdx: 2, includeLastOffset: true }),
+    embedding_options: () =>
+      new Embedding(10, 3, { paddingIdx: 1, maxNorm: 1, normType: 1, scaleGradByFreq: true }),
+    embedding_bag_options: () =>
+      new EmbeddingBag(10, 3, { maxNorm: 2, normType: 3, scaleGradByFreq: true, paddingIdx: 0 }),
     alpha_dropout: () => new AlphaDropout(0.2),
     feature_alpha_dropout: () => new FeatureAlphaDropout(0.3),
     cosine_similarity: () => new CosineSimilarity(),
@@ -189,7 +194,122 @@ describe('EmbeddingBag', () => {
       /only supported for mode='sum' \(got mode='mean'\)/,
     );
     expect(() => new EmbeddingBag(5, 2, { mode: 'min' as 'max' })).toThrow(/mode has to be one of/);
-    expect(() => new EmbeddingBag(5, 2, { maxNorm: 1 } as never)).toThrow(/EmbeddingBag.*maxNorm/);
+    expect(() => new EmbeddingBag(5, 2, { maxNorms: 1 } as never)).toThrow(/EmbeddingBag.*maxNorms/);
+  });
+});
+
+describe('Embedding / EmbeddingBag maxNorm, scaleGradByFreq and sparse', () => {
+  it('renormalises only the rows looked up, in place, with one version bump per call', () => {
+    const weight = tensor([
+      [3, 4],
+      [0.3, 0.4],
+      [6, 8],
+    ]).requiresGrad_();
+    const before = weight.version;
+    const out = F.embedding(tensor([0, 1, 0]), weight, { maxNorm: 1 });
+    expect(weight.version).toBe(before + 1);
+    const rows = weight.tolist() as number[][];
+    // 5 / (5 + 1e-7) scaled: norm just under 1; row 1 already short; row 2 never looked up.
+    expect(rows[0]![0]).toBeCloseTo(0.6, 6);
+    expect(rows[0]![1]).toBeCloseTo(0.8, 6);
+    expect(rows[1]).toEqual([Math.fround(0.3), Math.fround(0.4)]);
+    expect(rows[2]).toEqual([6, 8]);
+    expect(out.tolist()).toEqual([rows[0], rows[1], rows[0]]);
+    // The renorm is not recorded: the gradient is the plain lookup's.
+    out.sum().backward();
+    expect(weight.grad!.tolist()).toEqual([
+      [2, 2],
+      [1, 1],
+      [0, 0],
+    ]);
+  });
+
+  it('takes paddingIdx positionally or in the options object', () => {
+    const weight = arange(0, 6).reshape([3, 2]).float().requiresGrad_();
+    F.embedding(tensor([1, 2]), weight, 1)
+      .sum()
+      .backward();
+    const positional = weight.grad!.tolist();
+    weight.grad = null;
+    F.embedding(tensor([1, 2]), weight, { paddingIdx: 1 })
+      .sum()
+      .backward();
+    expect(weight.grad!.tolist()).toEqual(positional);
+    expect(positional).toEqual([
+      [0, 0],
+      [0, 0],
+      [1, 1],
+    ]);
+  });
+
+  it('divides each row gradient by its index frequency, padding rows still getting none', () => {
+    const embed = Embedding.fromPretrained(ones([4, 2]), {
+      freeze: false,
+      paddingIdx: 3,
+      scaleGradByFreq: true,
+    });
+    embed
+      .call(tensor([[2, 2, 2, 0, 3, 3]]))
+      .sum()
+      .backward();
+    expect(embed.weight.grad!.tolist()).toEqual([
+      [1, 1],
+      [0, 0],
+      [1, 1],
+      [0, 0],
+    ]);
+    const bag = EmbeddingBag.fromPretrained(ones([4, 2]), {
+      freeze: false,
+      mode: 'mean',
+      scaleGradByFreq: true,
+    });
+    bag
+      .call(tensor([1, 1, 1, 1, 2]), tensor([0, 4]))
+      .sum()
+      .backward();
+    // Row 1: four hits of 1/4 (mean of bag 0) each divided by 4; row 2: one hit of 1 (bag 1).
+    expect(bag.weight.grad!.tolist()).toEqual([
+      [0, 0],
+      [0.25, 0.25],
+      [1, 1],
+      [0, 0],
+    ]);
+  });
+
+  it("refuses scaleGradByFreq with mode 'max' and sparse gradients, as PyTorch (sparse: no sparse tensors)", () => {
+    expect(() => new EmbeddingBag(5, 2, { mode: 'max', scaleGradByFreq: true })).toThrow(
+      /EmbeddingBag: max mode does not support scaling the gradient by the frequency/,
+    );
+    expect(() =>
+      F.embeddingBag(tensor([[1, 2]]), ones([5, 2]), null, { mode: 'max', scaleGradByFreq: true }),
+    ).toThrow(/embeddingBag: max mode does not support scaling the gradient/);
+    for (const make of [
+      () => new Embedding(5, 2, { sparse: true }),
+      () => new EmbeddingBag(5, 2, { sparse: true }),
+      () => Embedding.fromPretrained(ones([5, 2]), { sparse: true }),
+      () => F.embedding(tensor([1]), ones([5, 2]), { sparse: true }),
+    ]) {
+      expect(make).toThrow(/sparse: true is not supported: @nn has no sparse tensors.*always dense/);
+    }
+    expect(new Embedding(5, 2, { sparse: false }).call(tensor([1])).shape).toEqual([1, 2]);
+    expect(() => new Embedding(5, 2, { normType: 'fro' as never })).toThrow(
+      /Embedding: normType must be a number/,
+    );
+    expect(() => F.embedding(tensor([7]), ones([5, 2]), { maxNorm: 1 })).toThrow(
+      /embedding: index 7 is out of range for an embedding of 5 rows/,
+    );
+    expect(() => F.embedding(tensor([1.5]), ones([5, 2]), { maxNorm: 1 })).toThrow(
+      /embedding: indices must be an integer tensor, got float32/,
+    );
+  });
+
+  it('Embedding.fromPretrained keeps the table, frozen unless freeze: false', () => {
+    const table = arange(0, 6).reshape([3, 2]).float();
+    const embed = Embedding.fromPretrained(table);
+    expect(embed.weight.requiresGrad).toBe(false);
+    expect(embed.call(tensor([2])).tolist()).toEqual([[4, 5]]);
+    expect(Embedding.fromPretrained(table, { freeze: false }).weight.requiresGrad).toBe(true);
+    expect(() => Embedding.fromPretrained(ones([3]))).toThrow(/Embedding.fromPretrained.*2-dimensional/);
   });
 });
 

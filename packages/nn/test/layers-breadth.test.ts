@@ -11,6 +11,7 @@ import {
   Conv2d,
   ConvTranspose2d,
   CosineSimilarity,
+  Embedding,
   EmbeddingBag,
   FeatureAlphaDropout,
   InstanceNorm1d,
@@ -30,7 +31,7 @@ import {
   utils,
   ZeroPad2d,
 } from '@nn/nn';
-import { rand, type Tensor } from '@nn/tensor';
+import { rand, type Tensor, zeros } from '@nn/tensor';
 import { assertClose, type FixtureTensor, loadFixtures } from '@nn/tooling/test-utils';
 import { describe, expect, it } from 'vitest';
 import { checkLayerCase, decode, type LayerCase, type Run } from './layer-case';
@@ -88,6 +89,34 @@ const builders: Record<string, () => Module> = {
   embedding_bag_padding_max_last_offset: () =>
     new EmbeddingBag(10, 3, { mode: 'max', paddingIdx: 4, includeLastOffset: true }),
   embedding_bag_2d_per_sample_weights: () => new EmbeddingBag(10, 3, { mode: 'sum', paddingIdx: -1 }),
+  embedding_max_norm: () => new Embedding(10, 3, { maxNorm: 1 }),
+  embedding_max_norm_p1_padding: () => new Embedding(10, 4, { paddingIdx: 2, maxNorm: 1.5, normType: 1 }),
+  embedding_scale_grad_by_freq: () => new Embedding(10, 3, { paddingIdx: 0, scaleGradByFreq: true }),
+  embedding_max_norm_inf_scale_freq: () =>
+    new Embedding(8, 3, { maxNorm: 0.8, normType: Infinity, scaleGradByFreq: true }),
+  embedding_pretrained_options: () =>
+    Embedding.fromPretrained(zeros([6, 3]), {
+      freeze: false,
+      paddingIdx: 5,
+      maxNorm: 1,
+      scaleGradByFreq: true,
+    }),
+  embedding_bag_max_norm_mean: () => new EmbeddingBag(10, 3, { maxNorm: 1 }),
+  embedding_bag_scale_freq_sum_padding: () =>
+    new EmbeddingBag(10, 3, { mode: 'sum', scaleGradByFreq: true, paddingIdx: 2 }),
+  embedding_bag_scale_freq_per_sample_weights: () =>
+    new EmbeddingBag(10, 3, { mode: 'sum', scaleGradByFreq: true }),
+  embedding_bag_scale_freq_mean_2d_max_norm: () =>
+    new EmbeddingBag(10, 3, { maxNorm: 1, scaleGradByFreq: true }),
+  embedding_bag_max_norm_max_p3: () => new EmbeddingBag(10, 3, { mode: 'max', maxNorm: 1.2, normType: 3 }),
+  embedding_bag_pretrained_options: () =>
+    EmbeddingBag.fromPretrained(zeros([6, 3]), {
+      freeze: false,
+      mode: 'sum',
+      maxNorm: 1,
+      scaleGradByFreq: true,
+      includeLastOffset: true,
+    }),
   cosine_similarity: () => new CosineSimilarity(),
   cosine_similarity_eps: () => new CosineSimilarity({ dim: -1, eps: 0.5 }),
   cosine_similarity_broadcast: () => new CosineSimilarity({ dim: 0 }),

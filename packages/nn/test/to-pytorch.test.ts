@@ -158,6 +158,9 @@ describe('toPyTorch: the generated source', () => {
     expect(toPyTorch(new Embedding(10, 3, { paddingIdx: 0 })).source).toContain(
       'class Model(nn.Embedding):\n    def __init__(self):\n        super().__init__(10, 3, padding_idx=0)\n',
     );
+    expect(
+      toPyTorch(new Embedding(10, 3, { maxNorm: 1, normType: 1, scaleGradByFreq: true })).source,
+    ).toContain('super().__init__(10, 3, max_norm=1.0, norm_type=1.0, scale_grad_by_freq=True)\n');
   });
 
   it("writes a custom module's forward from the child calls it traced", () => {

@@ -14,12 +14,18 @@ import {
   zeros,
 } from '@nn/tensor';
 import { EMBEDDING_BAG_FUNCTIONAL_KEYS } from '../utils/option-keys';
+import {
+  checkNormOptions,
+  type EmbeddingNormOptions,
+  embeddingRenorm_,
+  scaleGradByFreq,
+} from './embedding-options';
 
 /** How {@link embeddingBag} reduces each bag. */
 export type EmbeddingBagMode = 'sum' | 'mean' | 'max';
 
 /** Options of {@link embeddingBag}: PyTorch's keyword arguments of `F.embedding_bag`. */
-export interface EmbeddingBagOptions {
+export interface EmbeddingBagOptions extends EmbeddingNormOptions {
   /** How each bag is reduced (default `'mean'`). */
   mode?: EmbeddingBagMode;
   /** A weight per index, same shape as `input`, multiplying its row (only with mode `'sum'`). */
@@ -93,9 +99,17 @@ export function embeddingBag(
   options: EmbeddingBagOptions = {},
 ): Tensor {
   checkOptions(OP, options, EMBEDDING_BAG_FUNCTIONAL_KEYS);
+  checkNormOptions(OP, options);
   const { mode = 'mean', perSampleWeights = null, includeLastOffset = false } = options;
+  const { maxNorm = null, normType = 2, scaleGradByFreq: byFreq = false } = options;
   if (mode !== 'sum' && mode !== 'mean' && mode !== 'max') {
     throw new ValueError(OP, `mode has to be one of 'sum', 'mean' or 'max', got '${String(mode)}'`);
+  }
+  if (byFreq && mode === 'max') {
+    throw new ValueError(
+      OP,
+      "max mode does not support scaling the gradient by the frequency: use mode 'sum' or 'mean', or scaleGradByFreq: false",
+    );
   }
   if (weight.ndim !== 2) {
     throw new ShapeError(
@@ -161,6 +175,8 @@ export function embeddingBag(
       );
     }
   }
+  // PyTorch renormalises (under no_grad) before validating offsets; every index of the input counts.
+  if (maxNorm !== null) embeddingRenorm_(OP, weight, indexList, maxNorm, normType);
   const bounds = bagBounds(offsetList, total, includeLastOffset);
   const members = bounds.map(([start, end]) => {
     const kept: number[] = [];
@@ -173,6 +189,7 @@ export function embeddingBag(
   const flatIndices = input.reshape([total]);
   // The embedding op, not indexSelect: its backward accumulates rows directly (several times faster).
   let picked = lookup(weight, flatIndices);
+  if (byFreq) picked = scaleGradByFreq(picked, indexList);
   if (perSampleWeights) picked = picked.mul(perSampleWeights.reshape([total, 1]));
   let gathered: Tensor;
   if (positions.length === total && positions.every((p, i) => p === i)) {

@@ -119,11 +119,8 @@ const LAYERS = new Map<unknown, (m: any) => string>([
   ],
   [Dropout, (m: Dropout) => `nn.Dropout(p=${fmtF(m.p)})`],
   [Dropout2d, (m: Dropout2d) => `nn.Dropout2d(p=${fmtF(m.p)})`],
-  [
-    Embedding,
-    (m: Embedding) =>
-      `nn.Embedding(${m.numEmbeddings}, ${m.embeddingDim}${m.paddingIdx === undefined ? '' : `, padding_idx=${m.paddingIdx}`})`,
-  ],
+  // Embedding's repr is its constructor call (padding_idx, max_norm, norm_type, scale_grad_by_freq), as PyTorch's.
+  [Embedding, (m: Embedding) => `nn.Embedding(${m.extraRepr()})`],
   [Flatten, (m: Flatten) => `nn.Flatten(start_dim=${m.startDim}, end_dim=${m.endDim})`],
   [Unflatten, (m: Unflatten) => `nn.Unflatten(${m.dim}, ${pyTuple(m.unflattenedSize)})`],
   [

@@ -1,13 +1,15 @@
 import { checkOptions, empty, type Tensor, ValueError, writeInto, zeros } from '@nn/tensor';
 import { type EmbeddingBagMode, embeddingBag } from '../functional/embedding-bag';
+import { checkNormOptions, type EmbeddingNormOptions } from '../functional/embedding-options';
 import { normal_ } from '../init';
 import { Module } from '../module/module';
 import { Parameter } from '../module/parameter';
 import { EMBEDDING_BAG_KEYS, EMBEDDING_BAG_PRETRAINED_KEYS } from '../utils/option-keys';
+import { normRepr, resolvePaddingIdx } from './embedding';
 import { type FactoryOptions, factoryOptions } from './linear';
 
 /** Options of {@link EmbeddingBag}: PyTorch's keyword arguments. */
-export interface EmbeddingBagModuleOptions extends FactoryOptions {
+export interface EmbeddingBagModuleOptions extends FactoryOptions, EmbeddingNormOptions {
   /** How each bag is reduced (default `'mean'`). */
   mode?: EmbeddingBagMode;
   /** This row is initialised to zeros and left out of every bag (negative counts from the end). */
@@ -17,7 +19,7 @@ export interface EmbeddingBagModuleOptions extends FactoryOptions {
 }
 
 /** Options of {@link EmbeddingBag.fromPretrained}. */
-export interface EmbeddingBagPretrainedOptions {
+export interface EmbeddingBagPretrainedOptions extends EmbeddingNormOptions {
   /** Keep the table fixed (`requiresGrad` false; default true). */
   freeze?: boolean;
   /** How each bag is reduced (default `'mean'`). */
@@ -54,11 +56,18 @@ export class EmbeddingBag extends Module {
   readonly paddingIdx: number | undefined;
   /** Whether `offsets` includes the end of the last bag. */
   readonly includeLastOffset: boolean;
+  /** Rows looked up are renormalised in place to at most this norm (null: never). */
+  readonly maxNorm: number | null;
+  /** The p of the p-norm used with `maxNorm`. */
+  readonly normType: number;
+  /** Whether weight gradients are divided by the frequency of each index in the batch (not with mode `'max'`). */
+  readonly scaleGradByFreq: boolean;
   /** The table `[numEmbeddings, embeddingDim]`. */
   weight: Parameter;
 
   constructor(numEmbeddings: number, embeddingDim: number, options: EmbeddingBagModuleOptions = {}) {
     checkOptions('EmbeddingBag', options, EMBEDDING_BAG_KEYS);
+    checkNormOptions('EmbeddingBag', options);
     super();
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
@@ -69,18 +78,17 @@ export class EmbeddingBag extends Module {
         `mode has to be one of 'sum', 'mean' or 'max', got '${this.mode}'`,
       );
     }
-    let pad = options.paddingIdx;
-    if (pad !== undefined) {
-      if (!Number.isInteger(pad) || pad >= numEmbeddings || pad < -numEmbeddings) {
-        throw new ValueError(
-          'EmbeddingBag',
-          `padding_idx ${pad} must be within num_embeddings (${numEmbeddings})`,
-        );
-      }
-      if (pad < 0) pad += numEmbeddings;
-    }
-    this.paddingIdx = pad;
+    this.paddingIdx = resolvePaddingIdx('EmbeddingBag', options.paddingIdx, numEmbeddings);
     this.includeLastOffset = options.includeLastOffset ?? false;
+    this.maxNorm = options.maxNorm ?? null;
+    this.normType = options.normType ?? 2;
+    this.scaleGradByFreq = options.scaleGradByFreq ?? false;
+    if (this.scaleGradByFreq && this.mode === 'max') {
+      throw new ValueError(
+        'EmbeddingBag',
+        "max mode does not support scaling the gradient by the frequency: use mode 'sum' or 'mean', or scaleGradByFreq: false",
+      );
+    }
     this.weight = new Parameter(empty([numEmbeddings, embeddingDim], factoryOptions(options)));
     this.resetParameters();
   }
@@ -123,13 +131,16 @@ export class EmbeddingBag extends Module {
       mode: this.mode,
       perSampleWeights,
       includeLastOffset: this.includeLastOffset,
+      maxNorm: this.maxNorm,
+      normType: this.normType,
+      scaleGradByFreq: this.scaleGradByFreq,
       ...(this.paddingIdx === undefined ? {} : { paddingIdx: this.paddingIdx }),
     });
   }
 
   override extraRepr(): string {
     return (
-      `${this.numEmbeddings}, ${this.embeddingDim}, mode=${this.mode}` +
+      `${this.numEmbeddings}, ${this.embeddingDim}${normRepr(this)}, mode=${this.mode}` +
       (this.paddingIdx === undefined ? '' : `, padding_idx=${this.paddingIdx}`)
     );
   }

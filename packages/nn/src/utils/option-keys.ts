@@ -11,8 +11,10 @@ import type { ScaledDotProductAttentionOptions } from '../functional/attention';
 import type { CtcLossOptions } from '../functional/ctc-loss';
 import type { CosineSimilarityOptions, PairwiseDistanceOptions } from '../functional/distance';
 import type { DropoutOptions } from '../functional/dropout';
+import type { EmbeddingFunctionalOptions } from '../functional/embedding';
 import type { EmbeddingBagOptions } from '../functional/embedding-bag';
 import type { MarginOptions, TripletMarginOptions } from '../functional/embedding-losses';
+import type { EmbeddingNormOptions } from '../functional/embedding-options';
 import type { GaussianNllOptions, PoissonNllOptions } from '../functional/likelihood-losses';
 import type {
   ClassLossOptions,
@@ -30,7 +32,7 @@ import type {
 import type { InitOptions, KaimingOptions } from '../init';
 import type { ToPyTorchOptions } from '../interop/to-pytorch';
 import type { ConvOptions, ConvTransposeOptions } from '../layers/conv';
-import type { EmbeddingOptions } from '../layers/embedding';
+import type { EmbeddingOptions, EmbeddingPretrainedOptions } from '../layers/embedding';
 import type { EmbeddingBagModuleOptions, EmbeddingBagPretrainedOptions } from '../layers/embedding-bag';
 import type { FactoryOptions, LayerOptions } from '../layers/linear';
 import type { ClassLossModuleOptions } from '../layers/loss';
@@ -159,8 +161,28 @@ export const CONV_TRANSPOSE_KEYS: OptionKeys<ConvTransposeOptions> = {
   groups: true,
   paddingMode: true,
 };
-export const EMBEDDING_KEYS: OptionKeys<EmbeddingOptions> = { ...FACTORY, paddingIdx: true };
+const EMBEDDING_NORM: OptionKeys<EmbeddingNormOptions> = {
+  maxNorm: true,
+  normType: true,
+  scaleGradByFreq: true,
+  sparse: true,
+};
+export const EMBEDDING_KEYS: OptionKeys<EmbeddingOptions> = {
+  ...FACTORY,
+  ...EMBEDDING_NORM,
+  paddingIdx: true,
+};
+export const EMBEDDING_FUNCTIONAL_KEYS: OptionKeys<EmbeddingFunctionalOptions> = {
+  ...EMBEDDING_NORM,
+  paddingIdx: true,
+};
+export const EMBEDDING_PRETRAINED_KEYS: OptionKeys<EmbeddingPretrainedOptions> = {
+  ...EMBEDDING_NORM,
+  freeze: true,
+  paddingIdx: true,
+};
 export const EMBEDDING_BAG_FUNCTIONAL_KEYS: OptionKeys<EmbeddingBagOptions> = {
+  ...EMBEDDING_NORM,
   mode: true,
   perSampleWeights: true,
   paddingIdx: true,
@@ -168,11 +190,13 @@ export const EMBEDDING_BAG_FUNCTIONAL_KEYS: OptionKeys<EmbeddingBagOptions> = {
 };
 export const EMBEDDING_BAG_KEYS: OptionKeys<EmbeddingBagModuleOptions> = {
   ...FACTORY,
+  ...EMBEDDING_NORM,
   mode: true,
   paddingIdx: true,
   includeLastOffset: true,
 };
 export const EMBEDDING_BAG_PRETRAINED_KEYS: OptionKeys<EmbeddingBagPretrainedOptions> = {
+  ...EMBEDDING_NORM,
   freeze: true,
   mode: true,
   paddingIdx: true,
