@@ -1,5 +1,6 @@
 import { checkOptions, DTypeError, fmtShape, ShapeError, type Tensor, tensor, ValueError } from '@nn/tensor';
 import { INTERPOLATE_KEYS } from '../utils/spatial-option-keys';
+import { antialiasResample } from './antialias';
 import { asOp } from './as-op';
 import { adaptiveAvgPool2d } from './pooling';
 
@@ -31,6 +32,12 @@ export interface InterpolateOptions {
    * with the given scale (the default), as PyTorch.
    */
   recomputeScaleFactor?: boolean;
+  /**
+   * `'bilinear'` and `'bicubic'` on 4-D input only: when downsampling, widen the filter by the downscale
+   * factor so every input pixel contributes (as Pillow's resize; bicubic then uses A = -0.5), instead of
+   * sampling and aliasing (`false`, the default). PyTorch's `antialias`.
+   */
+  antialias?: boolean;
 }
 const MODES: readonly InterpolateMode[] = [
   'nearest',
@@ -211,6 +218,13 @@ export function interpolate(x: Tensor, options: InterpolateOptions = {}): Tensor
         `nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got ${mode}); add a batch dim with unsqueeze(0)`,
     );
   }
+  if (options.antialias && !((mode === 'bilinear' || mode === 'bicubic') && x.ndim === 4)) {
+    throw new ValueError(
+      'interpolate',
+      `Anti-alias option is only supported for bilinear and bicubic modes (got mode '${mode}' with ${x.ndim}D ` +
+        `input ${fmtShape(x.shape)}; they need 4D [N, C, H, W] input)`,
+    );
+  }
   const needs = SPATIAL_DIMS[mode];
   if (needs !== undefined && needs !== dims) {
     throw new ShapeError(
@@ -250,6 +264,10 @@ export function interpolate(x: Tensor, options: InterpolateOptions = {}): Tensor
   }
   if (mode === 'area') return asOp('interpolate', () => area(x, output));
   const round = x.dtype === 'float32' ? Math.fround : (v: number) => v;
+  if (options.antialias && (mode === 'bilinear' || mode === 'bicubic')) {
+    const scaleOf = (d: number) => round(areaScale(input[d]!, output[d]!, alignCorners, scales?.[d]));
+    return asOp('interpolate', () => antialiasResample(x, mode, output, scaleOf, round));
+  }
   let out = x;
   for (let d = 0; d < dims; d++) {
     if (output[d] === input[d] && (mode === 'nearest' || (scales === undefined && !alignCorners))) continue;

@@ -4,6 +4,7 @@ import type { FoldOptions, OptionKeys } from '@nn/tensor';
 import type { ConvTranspose1dOptions } from '../functional/conv';
 import type { Conv3dOptions } from '../functional/conv3d';
 import type { InterpolateOptions } from '../functional/interpolate';
+import type { UpsampleOptions } from '../layers/upsample';
 import type { LpPoolOptions } from '../functional/lp-pool';
 import type { MaxUnpool2dOptions } from '../functional/max-unpool';
 import type { AvgPool1dOptions, MaxPool1dOptions } from '../functional/pooling-1d';
@@ -12,13 +13,14 @@ import type { MaxUnpool2dLayerOptions } from '../layers/max-unpool';
 import type { AdaptiveMaxPoolOptions, MaxPool1dLayerOptions } from '../layers/pooling-1d';
 import type { MaxPool3dLayerOptions } from '../layers/pooling-3d';
 
-export const INTERPOLATE_KEYS: OptionKeys<InterpolateOptions> = {
+export const UPSAMPLE_KEYS: OptionKeys<UpsampleOptions> = {
   size: true,
   scaleFactor: true,
   mode: true,
   alignCorners: true,
   recomputeScaleFactor: true,
 };
+export const INTERPOLATE_KEYS: OptionKeys<InterpolateOptions> = { ...UPSAMPLE_KEYS, antialias: true };
 export const CONV_TRANSPOSE1D_KEYS: OptionKeys<ConvTranspose1dOptions> = {
   stride: true,
   padding: true,
