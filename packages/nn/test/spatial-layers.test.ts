@@ -74,6 +74,8 @@ const builders: Record<string, (dtype: DType) => Module> = {
   interpolate_aa_bilinear_mixed: () => aa({ size: [9, 4], mode: 'bilinear' }),
   interpolate_aa_bilinear_align: () => aa({ size: [3, 5], mode: 'bilinear', alignCorners: true }),
   interpolate_aa_bilinear_align_up: () => aa({ scaleFactor: 2, mode: 'bilinear', alignCorners: true }),
+  interpolate_aa_bilinear_one_axis: () => aa({ scaleFactor: [0.5, 1.05], mode: 'bilinear' }),
+  interpolate_aa_bicubic_same_size: () => aa({ scaleFactor: 1.05, mode: 'bicubic' }),
   interpolate_aa_bilinear_to_1: () => aa({ size: [1, 2], mode: 'bilinear' }),
   interpolate_aa_bicubic_down2: () => aa({ scaleFactor: 0.5, mode: 'bicubic' }),
   interpolate_aa_bicubic_down3: () => aa({ size: [3, 4], mode: 'bicubic' }),

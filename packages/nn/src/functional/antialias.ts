@@ -63,13 +63,17 @@ export function antialiasResample(
   round: (v: number) => number,
 ): Tensor {
   const [h, w] = x.shape.slice(2) as [number, number];
-  const matrix = (input: number, size: number, dim: number) =>
-    tensor(weights(mode, input, size, scaleOf(dim), round), { dtype: x.dtype, device: x.device }).reshape([
-      input,
-      size,
-    ]);
-  let out = x;
-  if (output[1] !== w) out = out.matmul(matrix(w, output[1]!, 1));
-  if (output[0] !== h) out = matrix(h, output[0]!, 0).transpose(0, 1).matmul(out);
+  // torch resamples an axis whose size is kept too (a scale of 1.05 on 10 px still blurs); only a scale
+  // of exactly 1 is the identity.
+  const matrix = (input: number, size: number, dim: number) => {
+    const scale = scaleOf(dim);
+    if (size === input && scale === 1) return undefined;
+    const m = weights(mode, input, size, scale, round);
+    return tensor(m, { dtype: x.dtype, device: x.device }).reshape([input, size]);
+  };
+  const ww = matrix(w, output[1]!, 1);
+  const wh = matrix(h, output[0]!, 0);
+  let out = ww ? x.matmul(ww) : x;
+  if (wh) out = wh.transpose(0, 1).matmul(out);
   return out;
 }
