@@ -77,15 +77,19 @@ describe('interpolate', () => {
     expect(a).toBeCloseTo(5 / 7, 6);
     expect(b).toBeCloseTo(16 / 7, 6);
     // antialias: false is the plain mode, which only samples the two middle pixels of each pair.
-    expect(F.interpolate(row, { size: [1, 2], mode: 'bilinear', antialias: false }).squeeze().tolist()).toEqual([
-      0.5, 2.5,
-    ]);
+    expect(
+      F.interpolate(row, { size: [1, 2], mode: 'bilinear', antialias: false })
+        .squeeze()
+        .tolist(),
+    ).toEqual([0.5, 2.5]);
   });
 
   it('antialias passes gradgradcheck (its backward is differentiable too)', () => {
     const img = randn([1, 2, 7, 6], { dtype: 'float64' }).requiresGrad_();
     for (const mode of ['bilinear', 'bicubic'] as const) {
-      expect(gradgradcheck((t) => F.interpolate(t, { size: [3, 4], mode, antialias: true }), [img])).toBe(true);
+      expect(gradgradcheck((t) => F.interpolate(t, { size: [3, 4], mode, antialias: true }), [img])).toBe(
+        true,
+      );
     }
   });
 
@@ -96,9 +100,9 @@ describe('interpolate', () => {
     expect(() => F.interpolate(randn([1, 1, 4]), { size: 2, mode: 'linear', antialias: true })).toThrow(
       /mode 'linear' with 3D input \[1,1,4\]/,
     );
-    expect(() => F.interpolate(randn([1, 1, 4, 4, 4]), { size: 2, mode: 'bilinear', antialias: true })).toThrow(
-      message,
-    );
+    expect(() =>
+      F.interpolate(randn([1, 1, 4, 4, 4]), { size: 2, mode: 'bilinear', antialias: true }),
+    ).toThrow(message);
     expect(() => F.interpolate(x.int(), { size: 1, mode: 'bicubic', antialias: true })).toThrow(DTypeError);
     // torch.nn.Upsample has no antialias argument either.
     expect(() => new Upsample({ size: 1, mode: 'bilinear', antialias: true } as never)).toThrow(

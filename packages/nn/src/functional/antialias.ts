@@ -7,7 +7,10 @@ export type AntialiasMode = 'bilinear' | 'bicubic';
  * torch's antialias filters: the triangle (bilinear, 2 px wide) and Keys' cubic with A = -0.5 (bicubic,
  * 4 px wide; Pillow's, not the -0.75 of plain bicubic), evaluated in the input's precision.
  */
-const FILTERS: Record<AntialiasMode, { width: number; at: (x: number, round: (v: number) => number) => number }> = {
+const FILTERS: Record<
+  AntialiasMode,
+  { width: number; at: (x: number, round: (v: number) => number) => number }
+> = {
   bilinear: { width: 2, at: (x, round) => (Math.abs(x) < 1 ? round(1 - Math.abs(x)) : 0) },
   bicubic: {
     width: 4,
@@ -45,7 +48,8 @@ function weights(
     const w: number[] = [];
     for (let j = xmin; j < xmax; j++) w.push(at(round(round(round(j) - center) + 0.5) * invScale, round));
     const total = w.reduce((a, b) => round(a + b), 0);
-    for (let j = xmin; j < xmax; j++) matrix[j * output + i] = total !== 0 ? round(w[j - xmin]! / total) : w[j - xmin]!;
+    for (let j = xmin; j < xmax; j++)
+      matrix[j * output + i] = total !== 0 ? round(w[j - xmin]! / total) : w[j - xmin]!;
   }
   return matrix;
 }

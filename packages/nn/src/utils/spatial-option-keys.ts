@@ -4,7 +4,6 @@ import type { FoldOptions, OptionKeys } from '@nn/tensor';
 import type { ConvTranspose1dOptions } from '../functional/conv';
 import type { Conv3dOptions } from '../functional/conv3d';
 import type { InterpolateOptions } from '../functional/interpolate';
-import type { UpsampleOptions } from '../layers/upsample';
 import type { LpPoolOptions } from '../functional/lp-pool';
 import type { MaxUnpool2dOptions } from '../functional/max-unpool';
 import type { AvgPool1dOptions, MaxPool1dOptions } from '../functional/pooling-1d';
@@ -12,6 +11,7 @@ import type { AvgPool3dOptions, MaxPool3dOptions } from '../functional/pooling-3
 import type { MaxUnpool2dLayerOptions } from '../layers/max-unpool';
 import type { AdaptiveMaxPoolOptions, MaxPool1dLayerOptions } from '../layers/pooling-1d';
 import type { MaxPool3dLayerOptions } from '../layers/pooling-3d';
+import type { UpsampleOptions } from '../layers/upsample';
 
 export const UPSAMPLE_KEYS: OptionKeys<UpsampleOptions> = {
   size: true,
