@@ -31,7 +31,7 @@ class AntialiasedResize extends Module {
   }
 }
 
-// These layers are composites of mapped ops (gathers, matmuls, 2-D convolutions and pools, reshapes), so they export
+// These layers are composites of mapped ops (gathers, 2-D convolutions and pools, reshapes), so they export
 // as those ops and ONNX Runtime reproduces them.
 const exported: [string, () => Module, number[]][] = [
   ['Upsample nearest', () => new Upsample({ scaleFactor: 2 }), [1, 2, 3, 4]],

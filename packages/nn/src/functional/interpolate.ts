@@ -1,6 +1,6 @@
 import { checkOptions, DTypeError, fmtShape, ShapeError, type Tensor, tensor, ValueError } from '@nn/tensor';
 import { INTERPOLATE_KEYS } from '../utils/spatial-option-keys';
-import { antialiasResample } from './antialias';
+import { antialiasTaps } from './antialias';
 import { asOp } from './as-op';
 import { adaptiveAvgPool2d } from './pooling';
 
@@ -134,7 +134,7 @@ function taps(
 
 /**
  * `x` resampled along `dim` by `steps`: index selects, combined by fused elementwise ops (one `lerp` for the
- * two linear taps, `addcmul` for the cubic ones) so each dim costs few passes; autograd differentiates them.
+ * two linear taps, `addcmul` for more: cubic, antialiased) so each dim costs few passes; autograd differentiates them.
  */
 function resample(x: Tensor, dim: number, steps: readonly Tap[]): Tensor {
   const trailing = Array<number>(x.ndim - dim - 1).fill(1);
@@ -265,8 +265,14 @@ export function interpolate(x: Tensor, options: InterpolateOptions = {}): Tensor
   if (mode === 'area') return asOp('interpolate', () => area(x, output));
   const round = x.dtype === 'float32' ? Math.fround : (v: number) => v;
   if (options.antialias && (mode === 'bilinear' || mode === 'bicubic')) {
-    const scaleOf = (d: number) => round(areaScale(input[d]!, output[d]!, alignCorners, scales?.[d]));
-    return asOp('interpolate', () => antialiasResample(x, mode, output, scaleOf, round));
+    // Width first, as torch; an axis whose size is kept is still filtered unless its scale is exactly 1.
+    let out = x;
+    for (const d of [1, 0]) {
+      const scale = round(areaScale(input[d]!, output[d]!, alignCorners, scales?.[d]));
+      if (output[d] === input[d] && scale === 1) continue;
+      out = resample(out, 2 + d, antialiasTaps(mode, input[d]!, output[d]!, scale, round));
+    }
+    return out;
   }
   let out = x;
   for (let d = 0; d < dims; d++) {
