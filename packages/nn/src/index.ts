@@ -165,7 +165,7 @@ export {
   type TransformerEncoderOptions,
 } from './layers/transformer-encoder';
 export type { TransformerActivation, TransformerLayerOptions } from './layers/transformer-layer-options';
-export { Upsample, UpsamplingBilinear2d, UpsamplingNearest2d } from './layers/upsample';
+export { Upsample, type UpsampleOptions, UpsamplingBilinear2d, UpsamplingNearest2d } from './layers/upsample';
 export type { FullBackwardHook } from './module/backward-hook';
 export { ModuleDict, ModuleList, Sequential } from './module/containers';
 export { LoadStateDictError, type ShapeMismatch } from './module/load-state-dict-error';

@@ -69,6 +69,47 @@ describe('interpolate', () => {
     expect(F.interpolate(x.int(), { size: 3 }).dtype).toBe('int32');
   });
 
+  it('antialiases downscaling as PyTorch: the filter widened by the scale, weights normalised', () => {
+    // Halving [0, 1, 2, 3]: the triangle filter stretched to 4 px gives weights (3, 3, 1) / 7 and (1, 3, 3) / 7.
+    const row = arange(4).reshape([1, 1, 1, 4]).float();
+    const got = F.interpolate(row, { size: [1, 2], mode: 'bilinear', antialias: true });
+    const [a, b] = got.squeeze().tolist() as number[];
+    expect(a).toBeCloseTo(5 / 7, 6);
+    expect(b).toBeCloseTo(16 / 7, 6);
+    // antialias: false is the plain mode, which only samples the two middle pixels of each pair.
+    expect(
+      F.interpolate(row, { size: [1, 2], mode: 'bilinear', antialias: false })
+        .squeeze()
+        .tolist(),
+    ).toEqual([0.5, 2.5]);
+  });
+
+  it('antialias passes gradgradcheck (its backward is differentiable too)', () => {
+    const img = randn([1, 2, 7, 6], { dtype: 'float64' }).requiresGrad_();
+    for (const mode of ['bilinear', 'bicubic'] as const) {
+      expect(gradgradcheck((t) => F.interpolate(t, { size: [3, 4], mode, antialias: true }), [img])).toBe(
+        true,
+      );
+    }
+  });
+
+  it('rejects antialias outside bilinear and bicubic on 4-D input, as PyTorch', () => {
+    const message = /interpolate: Anti-alias option is only supported for bilinear and bicubic modes/;
+    expect(() => F.interpolate(x, { size: 1, antialias: true })).toThrow(message);
+    expect(() => F.interpolate(x, { size: 1, mode: 'area', antialias: true })).toThrow(ValueError);
+    expect(() => F.interpolate(randn([1, 1, 4]), { size: 2, mode: 'linear', antialias: true })).toThrow(
+      /mode 'linear' with 3D input \[1,1,4\]/,
+    );
+    expect(() =>
+      F.interpolate(randn([1, 1, 4, 4, 4]), { size: 2, mode: 'bilinear', antialias: true }),
+    ).toThrow(message);
+    expect(() => F.interpolate(x.int(), { size: 1, mode: 'bicubic', antialias: true })).toThrow(DTypeError);
+    // torch.nn.Upsample has no antialias argument either.
+    expect(() => new Upsample({ size: 1, mode: 'bilinear', antialias: true } as never)).toThrow(
+      /Upsample.*antialias/,
+    );
+  });
+
   it('Upsample is strict about options and prints as PyTorch', () => {
     expect(() => new Upsample({ scale: 2 } as never)).toThrow(/Upsample.*scale/);
     expect(String(new Upsample({ scaleFactor: 2, mode: 'bilinear' }))).toBe(

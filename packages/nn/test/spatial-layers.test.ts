@@ -6,13 +6,14 @@ import {
   AvgPool3d,
   Conv3d,
   ConvTranspose1d,
+  F,
   Fold,
   LPPool1d,
   LPPool2d,
   MaxPool1d,
   MaxPool3d,
   MaxUnpool2d,
-  type Module,
+  Module,
   PixelShuffle,
   PixelUnshuffle,
   Unfold,
@@ -20,12 +21,23 @@ import {
   UpsamplingBilinear2d,
   UpsamplingNearest2d,
 } from '@nn/nn';
-import type { DType } from '@nn/tensor';
+import type { DType, Tensor } from '@nn/tensor';
 import { loadFixtures } from '@nn/tooling/test-utils';
 import { describe, it } from 'vitest';
 import { checkLayerCase, type LayerCase } from './layer-case';
 
 const { cases } = loadFixtures<LayerCase>(new URL('./fixtures/spatial-layers.jsonl', import.meta.url));
+
+/** `F.interpolate` with fixed options, as the fixtures' `Interpolate` module (for `antialias`). */
+class Interpolate extends Module {
+  constructor(private readonly options: F.InterpolateOptions) {
+    super();
+  }
+  override forward(x: Tensor): Tensor {
+    return F.interpolate(x, this.options);
+  }
+}
+const aa = (options: F.InterpolateOptions) => new Interpolate({ ...options, antialias: true });
 
 /** The @nn layer of each case of tooling/fixtures/cases/nn_spatial.py (each also run as `<name>_f64`). */
 const builders: Record<string, (dtype: DType) => Module> = {
@@ -54,6 +66,23 @@ const builders: Record<string, (dtype: DType) => Module> = {
   upsample_area_3d: () => new Upsample({ size: [2, 3, 2], mode: 'area' }),
   upsampling_nearest2d: () => new UpsamplingNearest2d({ scaleFactor: 3 }),
   upsampling_bilinear2d: () => new UpsamplingBilinear2d({ size: [4, 5] }),
+  interpolate_aa_bilinear_down2: () => aa({ scaleFactor: 0.5, mode: 'bilinear' }),
+  interpolate_aa_bilinear_down3: () => aa({ size: [3, 4], mode: 'bilinear' }),
+  interpolate_aa_bilinear_frac: () => aa({ size: [4, 3], mode: 'bilinear' }),
+  interpolate_aa_bilinear_frac_scale: () => aa({ scaleFactor: [0.4, 0.7], mode: 'bilinear' }),
+  interpolate_aa_bilinear_up: () => aa({ size: [7, 9], mode: 'bilinear' }),
+  interpolate_aa_bilinear_mixed: () => aa({ size: [9, 4], mode: 'bilinear' }),
+  interpolate_aa_bilinear_align: () => aa({ size: [3, 5], mode: 'bilinear', alignCorners: true }),
+  interpolate_aa_bilinear_align_up: () => aa({ scaleFactor: 2, mode: 'bilinear', alignCorners: true }),
+  interpolate_aa_bilinear_one_axis: () => aa({ scaleFactor: [0.5, 1.05], mode: 'bilinear' }),
+  interpolate_aa_bicubic_same_size: () => aa({ scaleFactor: 1.05, mode: 'bicubic' }),
+  interpolate_aa_bilinear_to_1: () => aa({ size: [1, 2], mode: 'bilinear' }),
+  interpolate_aa_bicubic_down2: () => aa({ scaleFactor: 0.5, mode: 'bicubic' }),
+  interpolate_aa_bicubic_down3: () => aa({ size: [3, 4], mode: 'bicubic' }),
+  interpolate_aa_bicubic_frac_scale: () =>
+    aa({ scaleFactor: 0.45, mode: 'bicubic', recomputeScaleFactor: true }),
+  interpolate_aa_bicubic_up: () => aa({ scaleFactor: [2, 1.5], mode: 'bicubic' }),
+  interpolate_aa_bicubic_align: () => aa({ size: [4, 6], mode: 'bicubic', alignCorners: true }),
   conv_transpose1d: (dtype) =>
     new ConvTranspose1d(3, 4, 3, { stride: 2, padding: 1, outputPadding: 1, dtype }),
   conv_transpose1d_groups: (dtype) =>

@@ -5,20 +5,31 @@ import {
   AvgPool3d,
   Conv3d,
   ConvTranspose1d,
+  F,
   Fold,
   LPPool2d,
   MaxPool1d,
   MaxPool3d,
-  type Module,
+  Module,
   PixelShuffle,
   PixelUnshuffle,
   Unfold,
   Upsample,
 } from '@nn/nn';
-import { manualSeed, randn } from '@nn/tensor';
+import { manualSeed, randn, type Tensor } from '@nn/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportOnnx } from '../src/index';
 import { callModel, maxAbsDiff, runOrt } from './ort';
+
+/** A model resizing with `F.interpolate(..., antialias: true)` (nn.Upsample has no antialias option). */
+class AntialiasedResize extends Module {
+  constructor(private readonly mode: 'bilinear' | 'bicubic') {
+    super();
+  }
+  override forward(x: Tensor): Tensor {
+    return F.interpolate(x, { size: [3, 5], mode: this.mode, antialias: true });
+  }
+}
 
 // These layers are composites of mapped ops (gathers, 2-D convolutions and pools, reshapes), so they export
 // as those ops and ONNX Runtime reproduces them.
@@ -30,6 +41,8 @@ const exported: [string, () => Module, number[]][] = [
     [1, 2, 3, 4],
   ],
   ['Upsample bicubic', () => new Upsample({ scaleFactor: 1.5, mode: 'bicubic' }), [1, 1, 4, 4]],
+  ['antialiased bilinear interpolate', () => new AntialiasedResize('bilinear'), [1, 2, 7, 9]],
+  ['antialiased bicubic interpolate', () => new AntialiasedResize('bicubic'), [1, 1, 6, 11]],
   ['Conv3d', () => new Conv3d(2, 3, 3, { padding: 1, stride: [2, 1, 1] }), [1, 2, 4, 5, 5]],
   ['ConvTranspose1d', () => new ConvTranspose1d(2, 3, 3, { stride: 2 }), [1, 2, 5]],
   ['MaxPool1d', () => new MaxPool1d(2), [1, 2, 6]],

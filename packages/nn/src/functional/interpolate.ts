@@ -1,5 +1,6 @@
 import { checkOptions, DTypeError, fmtShape, ShapeError, type Tensor, tensor, ValueError } from '@nn/tensor';
 import { INTERPOLATE_KEYS } from '../utils/spatial-option-keys';
+import { antialiasTaps } from './antialias';
 import { asOp } from './as-op';
 import { adaptiveAvgPool2d } from './pooling';
 
@@ -31,6 +32,12 @@ export interface InterpolateOptions {
    * with the given scale (the default), as PyTorch.
    */
   recomputeScaleFactor?: boolean;
+  /**
+   * `'bilinear'` and `'bicubic'` on 4-D input only: when downsampling, widen the filter by the downscale
+   * factor so every input pixel contributes (as Pillow's resize; bicubic then uses A = -0.5), instead of
+   * sampling and aliasing (`false`, the default). PyTorch's `antialias`.
+   */
+  antialias?: boolean;
 }
 const MODES: readonly InterpolateMode[] = [
   'nearest',
@@ -127,7 +134,7 @@ function taps(
 
 /**
  * `x` resampled along `dim` by `steps`: index selects, combined by fused elementwise ops (one `lerp` for the
- * two linear taps, `addcmul` for the cubic ones) so each dim costs few passes; autograd differentiates them.
+ * two linear taps, `addcmul` for more: cubic, antialiased) so each dim costs few passes; autograd differentiates them.
  */
 function resample(x: Tensor, dim: number, steps: readonly Tap[]): Tensor {
   const trailing = Array<number>(x.ndim - dim - 1).fill(1);
@@ -211,6 +218,13 @@ export function interpolate(x: Tensor, options: InterpolateOptions = {}): Tensor
         `nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got ${mode}); add a batch dim with unsqueeze(0)`,
     );
   }
+  if (options.antialias && !((mode === 'bilinear' || mode === 'bicubic') && x.ndim === 4)) {
+    throw new ValueError(
+      'interpolate',
+      `Anti-alias option is only supported for bilinear and bicubic modes (got mode '${mode}' with ${x.ndim}D ` +
+        `input ${fmtShape(x.shape)}; they need 4D [N, C, H, W] input)`,
+    );
+  }
   const needs = SPATIAL_DIMS[mode];
   if (needs !== undefined && needs !== dims) {
     throw new ShapeError(
@@ -250,6 +264,16 @@ export function interpolate(x: Tensor, options: InterpolateOptions = {}): Tensor
   }
   if (mode === 'area') return asOp('interpolate', () => area(x, output));
   const round = x.dtype === 'float32' ? Math.fround : (v: number) => v;
+  if (options.antialias && (mode === 'bilinear' || mode === 'bicubic')) {
+    // Width first, as torch; an axis whose size is kept is still filtered unless its scale is exactly 1.
+    let out = x;
+    for (const d of [1, 0]) {
+      const scale = round(areaScale(input[d]!, output[d]!, alignCorners, scales?.[d]));
+      if (output[d] === input[d] && scale === 1) continue;
+      out = resample(out, 2 + d, antialiasTaps(mode, input[d]!, output[d]!, scale, round));
+    }
+    return out;
+  }
   let out = x;
   for (let d = 0; d < dims; d++) {
     if (output[d] === input[d] && (mode === 'nearest' || (scales === undefined && !alignCorners))) continue;

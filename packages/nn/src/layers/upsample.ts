@@ -2,10 +2,13 @@ import { checkOptions, type Tensor } from '@nn/tensor';
 import { type InterpolateMode, type InterpolateOptions, interpolate } from '../functional/interpolate';
 import { Module } from '../module/module';
 import { pyFloat } from '../module/repr';
-import { INTERPOLATE_KEYS } from '../utils/spatial-option-keys';
+import { UPSAMPLE_KEYS } from '../utils/spatial-option-keys';
 
 const pySizes = (v: number | readonly number[], spell: (n: number) => string) =>
   typeof v === 'number' ? spell(v) : `(${v.map(spell).join(', ')})`;
+
+/** Options of {@link Upsample}: {@link interpolate}'s but `antialias`, which `torch.nn.Upsample` lacks too. */
+export type UpsampleOptions = Omit<InterpolateOptions, 'antialias'>;
 
 /**
  * Resizes `[N, C, ...spatial]` input to `size` or by `scaleFactor` (`torch.nn.Upsample`; see
@@ -33,8 +36,8 @@ export class Upsample extends Module {
   /** Whether the output size is computed first and the scale recomputed from it. */
   readonly recomputeScaleFactor: boolean | undefined;
 
-  constructor(options: InterpolateOptions = {}) {
-    checkOptions('Upsample', options, INTERPOLATE_KEYS);
+  constructor(options: UpsampleOptions = {}) {
+    checkOptions('Upsample', options, UPSAMPLE_KEYS);
     super();
     this.size = options.size;
     this.scaleFactor = options.scaleFactor;

@@ -11,14 +11,16 @@ import type { AvgPool3dOptions, MaxPool3dOptions } from '../functional/pooling-3
 import type { MaxUnpool2dLayerOptions } from '../layers/max-unpool';
 import type { AdaptiveMaxPoolOptions, MaxPool1dLayerOptions } from '../layers/pooling-1d';
 import type { MaxPool3dLayerOptions } from '../layers/pooling-3d';
+import type { UpsampleOptions } from '../layers/upsample';
 
-export const INTERPOLATE_KEYS: OptionKeys<InterpolateOptions> = {
+export const UPSAMPLE_KEYS: OptionKeys<UpsampleOptions> = {
   size: true,
   scaleFactor: true,
   mode: true,
   alignCorners: true,
   recomputeScaleFactor: true,
 };
+export const INTERPOLATE_KEYS: OptionKeys<InterpolateOptions> = { ...UPSAMPLE_KEYS, antialias: true };
 export const CONV_TRANSPOSE1D_KEYS: OptionKeys<ConvTranspose1dOptions> = {
   stride: true,
   padding: true,
