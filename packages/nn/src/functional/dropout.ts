@@ -50,12 +50,18 @@ function masked(
 ): Tensor {
   if (!training || p === 0) return x;
   if (p === 1) return x.mul(0);
-  const keep = rand(maskShape, {
+  return x.mul(keepMask(x, maskShape, p, options).div(1 - p));
+}
+
+/** 1 where an element (or plane) of `x` is kept, with probability `1 - p`, else 0, in `x`'s dtype. */
+function keepMask(x: Tensor, maskShape: readonly number[], p: number, options: DropoutOptions): Tensor {
+  return rand(maskShape, {
     dtype: x.dtype,
     device: x.device,
     ...(options.generator ? { generator: options.generator } : {}),
-  }).lt(1 - p);
-  return x.mul(keep.to(x.dtype).div(1 - p));
+  })
+    .lt(1 - p)
+    .to(x.dtype);
 }
 
 /** SELU's saturation value `-scale * alpha` in magnitude: where alpha dropout sends dropped units. */
@@ -118,13 +124,7 @@ function alphaMasked(
 ): Tensor {
   if (!training || p === 0) return x;
   if (p === 1) return x.mul(0);
-  const keep = rand(maskShape, {
-    dtype: x.dtype,
-    device: x.device,
-    ...(options.generator ? { generator: options.generator } : {}),
-  })
-    .lt(1 - p)
-    .to(x.dtype);
+  const keep = keepMask(x, maskShape, p, options);
   const a = 1 / Math.sqrt((SELU_SATURATION * SELU_SATURATION * p + 1) * (1 - p));
   const shift = keep
     .sub(1)
