@@ -69,6 +69,28 @@ export interface TensorOptions {
   requiresGrad?: boolean;
 }
 
+/**
+ * `dims` as a frozen array: a frozen one is shared as is (most layouts come from another tensor's frozen
+ * shape or strides), anything else is copied once so later changes to the caller's array cannot reach us.
+ */
+function frozenDims(dims: readonly number[]): readonly number[] {
+  return Object.isFrozen(dims) ? dims : Object.freeze([...dims]);
+}
+
+/**
+ * Row-major strides of a frozen `shape`, remembering the last answer: tensors are usually made in runs of
+ * one shape (an op's outputs, a loaded state dict), which then share one strides array.
+ */
+let lastShape: readonly number[] = Object.freeze([]);
+let lastStrides: readonly number[] = Object.freeze([]);
+function contiguousStridesOf(shape: readonly number[]): readonly number[] {
+  if (shape !== lastShape) {
+    lastStrides = Object.freeze(contiguousStrides(shape));
+    lastShape = shape;
+  }
+  return lastStrides;
+}
+
 function requireHook(what: string): AutogradHook {
   const hook = autogradHook();
   if (!hook) {
@@ -135,8 +157,8 @@ export class Tensor implements TensorView {
    */
   constructor(storage: Storage, shape: readonly number[], strides?: readonly number[], offset = 0) {
     this.storage = storage;
-    this.shape = Object.freeze([...shape]);
-    this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape));
+    this.shape = frozenDims(shape);
+    this.strides = strides ? frozenDims(strides) : contiguousStridesOf(this.shape);
     this.offset = offset;
   }
 

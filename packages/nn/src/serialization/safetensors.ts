@@ -42,6 +42,9 @@ export type SafetensorsTensor = {
   };
 }[SafetensorsDtype];
 
+/** A tensor as {@link readSafetensors} hands it over: its frozen shape may be shared with other entries. */
+export type ReadTensor = Omit<SafetensorsTensor, 'shape'> & { shape: readonly number[] };
+
 /** A decoded safetensors file. Both records have no prototype, so any tensor name is safe as a key. */
 export interface SafetensorsFile {
   /** The tensors by name. */
@@ -252,7 +255,8 @@ export function encodeSafetensors(
 export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
   const tensors: Record<string, SafetensorsTensor> = Object.create(null);
   const metadata = readSafetensors(bytes, (name, tensor) => {
-    tensors[name] = tensor;
+    // Each entry gets its own mutable shape, as SafetensorsTensor promises (readSafetensors shares them).
+    tensors[name] = { ...tensor, shape: [...tensor.shape] } as SafetensorsTensor;
   });
   return { tensors, metadata };
 }
@@ -264,7 +268,7 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
  */
 export function readSafetensors(
   bytes: Uint8Array,
-  onTensor: (name: string, tensor: SafetensorsTensor) => void,
+  onTensor: (name: string, tensor: ReadTensor) => void,
 ): Record<string, string> | null {
   const fail: (problem: string, tensor?: string) => never = (problem, tensor) => {
     throw new SafetensorsError('decodeSafetensors', problem, tensor);
@@ -316,7 +320,7 @@ export function readSafetensors(
       const bad = (data as Uint8Array).findIndex((v) => v > 1);
       if (bad >= 0) fail(`BOOL element ${bad} is ${data[bad]}, not 0 or 1`, name);
     }
-    onTensor(name, { dtype, shape: shapes[i]!, data } as SafetensorsTensor);
+    onTensor(name, { dtype, shape: shapes[i]!, data } as ReadTensor);
   }
   return metadata;
 }
@@ -328,7 +332,8 @@ export function readSafetensors(
 interface Layout {
   names: string[];
   dtypes: SafetensorsDtype[];
-  shapes: number[][];
+  /** Frozen, and shared between entries of the same shape (see {@link internShape}). */
+  shapes: (readonly number[])[];
   begins: number[];
   ends: number[];
 }
@@ -445,6 +450,7 @@ function readHeader(
 
   let metadata: Record<string, string> | null = null;
   const layout: Layout = { names: [], dtypes: [], shapes: [], begins: [], ends: [] };
+  const shapes = new Map<string, readonly number[]>();
   scanHeader(text, fail, (name, info) => {
     if (name === '__metadata__') {
       metadata = readMetadata(info, fail);
@@ -481,11 +487,28 @@ function readHeader(
     }
     layout.names.push(name);
     layout.dtypes.push(dtype);
-    layout.shapes.push(shape);
+    layout.shapes.push(internShape(shapes, shape));
     layout.begins.push(begin);
     layout.ends.push(end);
   });
   return { metadata, layout };
+}
+
+/** How many distinct shapes one header shares (beyond that, each entry keeps its own frozen shape). */
+const MAX_SHARED_SHAPES = 4096;
+
+/**
+ * `shape` frozen, or the frozen array of an earlier entry with the same dimensions: a state dict repeats a
+ * few shapes many times, and a tensor keeps a frozen shape without copying it, so a header of millions of
+ * entries costs one shape array per distinct shape instead of one per tensor.
+ */
+function internShape(seen: Map<string, readonly number[]>, shape: number[]): readonly number[] {
+  const key = shape.join(',');
+  const shared = seen.get(key);
+  if (shared !== undefined) return shared;
+  const frozen = Object.freeze(shape);
+  if (seen.size < MAX_SHARED_SHAPES) seen.set(key, frozen);
+  return frozen;
 }
 
 /**
