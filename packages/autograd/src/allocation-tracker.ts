@@ -1,6 +1,12 @@
-import { addDispatchObserver, getBackend, nextStorageSerial, type Storage } from '@nn/tensor/kernel';
+import {
+  addDispatchObserver,
+  disposalPays,
+  getBackend,
+  nextStorageSerial,
+  type Storage,
+} from '@nn/tensor/kernel';
 
-/** Whether `device` frees its memory only when told to (a backend with `dispose`), unlike the CPU's. */
+/** Whether `device` takes memory back when told to (a backend with `dispose`: 'gpu', and the CPU's pool). */
 export function managesMemory(device: string): boolean {
   return getBackend(device, 'dispose').dispose !== undefined;
 }
@@ -12,7 +18,8 @@ export function disposeStorage(storage: Storage): void {
 
 /**
  * Collects the storages made while it runs that the ops dispatched in that time read or returned: op
- * outputs, and the inputs made on the way (a number operand put on the device, a transfer).
+ * outputs, and the inputs made on the way (a number operand put on the device, a transfer). Only those
+ * whose disposal gives memory back are kept (on the CPU, small arrays are the garbage collector's).
  */
 export class AllocationTracker {
   readonly allocated = new Set<Storage>();
@@ -23,7 +30,7 @@ export class AllocationTracker {
     this.#stop = addDispatchObserver({
       exit: ({ inputs, outputs }) => {
         for (const { storage } of [...inputs, ...outputs]) {
-          if (storage.serial >= first) this.allocated.add(storage);
+          if (storage.serial >= first && disposalPays(storage)) this.allocated.add(storage);
         }
       },
     });

@@ -10,9 +10,9 @@ import { AccumulateGrad, type Node } from './node';
  * their device memory is freed there and then, as PyTorch's reference counts would, instead of waiting
  * for the garbage collector, which a training loop that never yields to the event loop never lets run.
  *
- * Only devices that manage memory themselves are tracked; CPU memory is the garbage collector's, and a
- * CPU backward pays nothing. A graph that runs user code during backward (custom Functions, tensor
- * hooks) could keep any gradient, so nothing is freed for it.
+ * On the CPU the freed arrays go to the memory pool for the next step's gradients (only those big enough
+ * for the pool are tracked). A graph that runs user code during backward (custom Functions, tensor hooks)
+ * could keep any gradient, so nothing is freed for it.
  */
 export class BackwardTemporaries {
   readonly #tracker = new AllocationTracker();
@@ -23,8 +23,8 @@ export class BackwardTemporaries {
 
   /**
    * Starts tracking for a pass over `nodes` from `roots`, or returns undefined when there is nothing to
-   * free (the devices' memory is garbage collected, the pass records a graph of its own, or user code
-   * runs inside it).
+   * free (no device can take memory back, the pass records a graph of its own, or user code runs inside
+   * it).
    */
   static start(
     nodes: readonly Node[],

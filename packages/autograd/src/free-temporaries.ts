@@ -27,7 +27,8 @@ function savesSince(result: Tensor, since: number): Map<Storage, number> {
  * keep a tensor), and frees the device memory of the intermediates it made as soon as nothing can reach
  * them: at once for those only `fn` used, and when backward releases the graph for those the graph saved.
  * A training loop on a device that manages its memory (`'gpu'`) then leaves no garbage behind but the
- * tensors the user holds, even when it never yields to the garbage collector. On the CPU it only runs `fn`.
+ * tensors the user holds, even when it never yields to the garbage collector; on the CPU the large
+ * intermediates go back to the memory pool for the next call's outputs.
  *
  * @example
  * ```ts

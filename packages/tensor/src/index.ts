@@ -91,6 +91,7 @@ export {
   numberToBfloat16Bits,
   numberToHalfBits,
 } from './kernel/half';
+export { type CpuPoolInfo, cpuPoolInfo, emptyCpuCache } from './kernel/host-pool';
 export { defineOp, type OpDef, type TensorMeta } from './kernel/op-def';
 export { type AttrsOf, isOpName, type OpName, opDef, opNames, opTable } from './kernel/op-table';
 export {

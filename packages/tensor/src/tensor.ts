@@ -321,8 +321,10 @@ export class Tensor implements TensorView {
   }
 
   /**
-   * Frees the device memory of this tensor's storage now instead of when it is garbage collected. Every
-   * view of the storage is freed with it and may not be used afterwards. A no-op on the CPU.
+   * Frees this tensor's memory now instead of when it is garbage collected: device memory on 'gpu'; on the
+   * CPU, the next output of the same size reuses it (no fresh pages to fault in). Every view of the
+   * storage is freed with it and may not be used afterwards (using one is a clear error). An array read
+   * out before (`dataSync()`, `data()`) stays valid: such memory is never reused.
    */
   dispose(): void {
     getBackend(this.device, 'dispose').dispose?.(this.storage);

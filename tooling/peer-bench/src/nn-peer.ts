@@ -5,6 +5,8 @@ import { add, conv2d, matmul, softmax, type Tensor, tensor } from '@nn/tensor';
 import { type Peer, type Prepared, randomArrays } from './workloads';
 
 // @nn's side of each row, written as a user would: modules, F.crossEntropy, Adam, loss.item() per step.
+// A single op's result is disposed as soon as it is made, as the tfjs rows dispose theirs (and as PyTorch's
+// reference count frees it): the memory goes back to @nn's CPU pool for the next call.
 
 const data = randomArrays(1);
 const floats = (values: Float32Array, shape: number[]) => tensor(values).reshape(shape);
@@ -46,10 +48,13 @@ function trainStep(model: Sequential, shape: number[]): Prepared {
   };
 }
 
+/** A row that calls `op` and disposes its result. */
+const disposing = (op: () => Tensor): Prepared => ({ run: () => op().dispose() });
+
 /** A call applying `f` to fresh 1e6-element normals. */
 const unary = (f: (x: Tensor) => Tensor): Prepared => {
   const x = floats(data.normal(1e6), [1e6]);
-  return { run: () => f(x) };
+  return disposing(() => f(x));
 };
 
 export const nnPeer: Peer = {
@@ -72,11 +77,11 @@ export const nnPeer: Peer = {
         const x = floats(data.normal(32 * 784), [32, 1, 28, 28]);
         const w = floats(data.normal(32 * 9), [32, 1, 3, 3]);
         const b = floats(data.normal(32), [32]);
-        return { run: () => conv2d(x, w, b, { padding: 1 }) };
+        return disposing(() => conv2d(x, w, b, { padding: 1 }));
       }
       case 'add': {
         const [a, b] = [floats(data.uniform(1e6), [1e6]), floats(data.uniform(1e6), [1e6])];
-        return { run: () => add(a, b) };
+        return disposing(() => add(a, b));
       }
       case 'exp':
         return unary((x) => x.exp());
@@ -86,14 +91,14 @@ export const nnPeer: Peer = {
         return unary((x) => x.tanh());
       case 'softmax': {
         const x = floats(data.normal(1e6), [1000, 1000]);
-        return { run: () => softmax(x, 1) };
+        return disposing(() => softmax(x, 1));
       }
       case 'matmul1024': {
         const [a, b] = [
           floats(data.uniform(1024 ** 2), [1024, 1024]),
           floats(data.uniform(1024 ** 2), [1024, 1024]),
         ];
-        return { run: () => matmul(a, b) };
+        return disposing(() => matmul(a, b));
       }
       default:
         return undefined;

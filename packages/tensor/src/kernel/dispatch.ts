@@ -1,6 +1,7 @@
 import { DeviceError, NNError } from './errors';
 import type { AttrsOf, OpName } from './op-table';
 import { ANY_DEVICE, type DispatchEvent, getBackend, type KernelEntry, lookupOp, registry } from './registry';
+import { liveData } from './storage';
 import { transfer } from './transfer';
 import type { TensorView } from './view';
 import { needsWidening, runWidened } from './widen';
@@ -90,6 +91,8 @@ function runOnCpu(
 /** Runs `op` for `inputs`, telling observers; `inplace` marks the tensor an in-place op will overwrite. */
 function run(op: string, device: string, inputs: readonly TensorView[], attrs: Attrs, inplace?: TensorView) {
   const { entry, fallback } = resolve(op, device);
+  for (const input of inputs) liveData(op, input.storage);
+  if (inplace) liveData(op, inplace.storage);
   const r = registry();
   const observers = r.opaqueDepth === 0 ? r.observers : [];
   for (const o of observers) o.enter?.(op, device);

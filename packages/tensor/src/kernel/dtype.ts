@@ -1,4 +1,5 @@
 import { bfloat16BitsToNumber, halfBitsToNumber, numberToBfloat16Bits, numberToHalfBits } from './half';
+import { POOLED_MIN_BYTES, takeIdleBuffer, trackNewBuffer } from './host-pool';
 
 /**
  * Element types, as PyTorch's. PyTorch's default integer is int64; here integers made from JS numbers
@@ -91,7 +92,15 @@ export function elementSize(dtype: DType): number {
  * kernels that never see int64 (the dispatcher widens it for them); for int64 it is a `BigInt64Array`.
  */
 export function allocate(dtype: DType, size: number): TypedArray {
-  return new ARRAY_TYPE[dtype](size) as TypedArray;
+  const ArrayType = ARRAY_TYPE[dtype];
+  const reused = takeIdleBuffer(size * ArrayType.BYTES_PER_ELEMENT);
+  if (reused !== undefined) {
+    new Uint8Array(reused).fill(0);
+    return new ArrayType(reused) as TypedArray;
+  }
+  const array = new ArrayType(size) as TypedArray;
+  if (array.byteLength >= POOLED_MIN_BYTES) trackNewBuffer(array.buffer as ArrayBuffer);
+  return array;
 }
 
 /** Node's allocator of uninitialised memory; browsers have none, and {@link allocateUninitialized} zero-fills there. */
@@ -110,10 +119,13 @@ const UNINITIALIZED_MIN_BYTES = 1 << 16;
 export function allocateUninitialized(dtype: DType, size: number): TypedArray {
   const ArrayType = ARRAY_TYPE[dtype];
   const bytes = size * ArrayType.BYTES_PER_ELEMENT;
-  if (allocUnsafeSlow === undefined || bytes < UNINITIALIZED_MIN_BYTES)
-    return new ArrayType(size) as TypedArray;
-  // "Slow" means unpooled: an ArrayBuffer of exactly `bytes`, owned by this array alone.
-  return new ArrayType(allocUnsafeSlow(bytes).buffer, 0, size) as TypedArray;
+  const reused = takeIdleBuffer(bytes);
+  if (reused !== undefined) return new ArrayType(reused) as TypedArray;
+  if (allocUnsafeSlow === undefined || bytes < UNINITIALIZED_MIN_BYTES) return allocate(dtype, size);
+  // "Slow" means unpooled by Node: an ArrayBuffer of exactly `bytes`, owned by this array alone.
+  const buffer = allocUnsafeSlow(bytes).buffer;
+  trackNewBuffer(buffer);
+  return new ArrayType(buffer, 0, size) as TypedArray;
 }
 
 /**

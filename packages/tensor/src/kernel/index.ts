@@ -71,7 +71,7 @@ export {
   normalizeDims,
   shapeSize,
 } from './shape';
-export { nextStorageSerial, Storage } from './storage';
+export { disposalPays, nextStorageSerial, Storage } from './storage';
 export { stridedOffsets } from './strided-offsets';
 export { gatherStrided, transfer } from './transfer';
 export { expandView, hostView, isContiguous, makeView, numel, relayout, type TensorView } from './view';

@@ -1,4 +1,6 @@
-import type { DType } from './dtype';
+import { type DType, elementSize } from './dtype';
+import { DeviceError } from './errors';
+import { claimBuffer, POOLED_MIN_BYTES } from './host-pool';
 
 /**
  * The memory behind one or more tensors (views share it). `data` is the backend's handle: a typed array
@@ -25,7 +27,31 @@ export class Storage {
     readonly dtype: DType,
     /** Number of elements. */
     readonly size: number,
-    /** Backend handle: a TypedArray for 'cpu'. */
+    /** Backend handle: a TypedArray for 'cpu'; `null` once `dispose()` released it. */
     public data: unknown,
-  ) {}
+  ) {
+    claimBuffer(data, this);
+  }
+}
+
+/**
+ * `storage.data`, or a clear error when `dispose()` released it (a CPU kernel would otherwise read a
+ * missing array).
+ */
+export function liveData(op: string, storage: Storage): unknown {
+  if (storage.data === null) {
+    throw new DeviceError(
+      op,
+      `a ${storage.device} tensor was used after dispose() released its memory; keep the tensor (or a clone()) until you are done with it`,
+    );
+  }
+  return storage.data;
+}
+
+/**
+ * Whether disposing `storage` gives memory back at once: always for a device that manages its memory, on
+ * the CPU only for arrays the pool takes (small ones are cheaper left to the garbage collector).
+ */
+export function disposalPays(storage: Storage): boolean {
+  return storage.device !== 'cpu' || storage.size * elementSize(storage.dtype) >= POOLED_MIN_BYTES;
 }

@@ -1,7 +1,8 @@
 import type { Backend } from '../../kernel/backend';
 import { allocate, type TypedArray } from '../../kernel/dtype';
+import { markEscaped, releaseBuffer } from '../../kernel/host-pool';
 import { registerBackend, registerKernel } from '../../kernel/registry';
-import type { Storage } from '../../kernel/storage';
+import { liveData, type Storage } from '../../kernel/storage';
 import { stridedOffsets } from '../../kernel/strided-offsets';
 import { expandView, isContiguous, numel, type TensorView } from '../../kernel/view';
 import { registerCpuAdaptiveMaxPool } from './adaptive-max-pool';
@@ -21,13 +22,28 @@ import { registerCpuReductions } from './reductions';
 import { registerCpuRunning } from './running';
 import { registerCpuShaping } from './shaping';
 
-/** The default device: plain typed arrays, garbage collected like any JS object. */
+/** The array a read hands to user code, which may keep it: it never goes back to the memory pool. */
+function readOut(storage: Storage): TypedArray {
+  const data = liveData('dataSync', storage);
+  markEscaped(data);
+  return data as TypedArray;
+}
+
+/**
+ * The default device: plain typed arrays, garbage collected like any JS object, except that memory the
+ * framework knows is dead (`dispose()`, autograd's freed intermediates) is reused at once (see host-pool).
+ */
 export const cpuBackend: Backend = {
   name: 'cpu',
   fromHost: (values: TypedArray) => values.slice(),
   allocate,
-  read: async (storage: Storage) => storage.data as TypedArray,
-  readSync: (storage: Storage) => storage.data as TypedArray,
+  read: async (storage: Storage) => readOut(storage),
+  readSync: readOut,
+  dispose: (storage: Storage) => {
+    const data = storage.data;
+    storage.data = null;
+    releaseBuffer(data, storage);
+  },
 };
 
 /**
