@@ -33,3 +33,47 @@ describe('softmax stability and errors', () => {
     expect(softmax(tensor([[], []]), 1).shape).toEqual([2, 0]);
   });
 });
+
+describe('float32 softmax rows in SIMD', () => {
+  /** Seeded logits in [-10, 10) with a NaN in row 0 and -Infinity in row 1 (when there are two rows). */
+  const logits = (rows: number, length: number) => {
+    let seed = rows * 7919 + length;
+    const values = Float32Array.from({ length: rows * length }, () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return (seed / 2 ** 31) * 20 - 10;
+    });
+    values[3] = Number.NaN;
+    if (rows > 1) values[length + 1] = Number.NEGATIVE_INFINITY;
+    return values;
+  };
+
+  // At least 1024 elements each, the SIMD path's threshold.
+  it.each([
+    [512, 4],
+    [300, 5],
+    [200, 7],
+    [40, 1000],
+    [20, 1001],
+    [2, 16380],
+  ])('%i rows of %i: within 2 ulp of the float64 softmax, NaN rows NaN', (rows, length) => {
+    const x = tensor(logits(rows, length)).reshape([rows, length]);
+    const got = softmax(x, 1).dataSync();
+    const reference = softmax(x.double(), 1).dataSync();
+    let worst = 0;
+    for (let i = 0; i < got.length; i++) {
+      const want = Math.fround(reference[i]!);
+      if (Number.isNaN(want)) {
+        expect(got[i]).toBeNaN();
+        continue;
+      }
+      worst = Math.max(worst, Math.abs(got[i]! - want) / Math.max(Math.abs(want) * 2 ** -23, 2 ** -149));
+    }
+    expect(worst).toBeLessThanOrEqual(2);
+    // Row 1 holds -Infinity and finite values: finite probabilities summing to 1.
+    if (rows > 1) {
+      const row = Array.from(got.subarray(length, 2 * length));
+      expect(row[1]).toBe(0);
+      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    }
+  });
+});

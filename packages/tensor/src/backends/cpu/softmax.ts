@@ -3,7 +3,7 @@ import { registerKernel } from '../../kernel/registry';
 import { hostView, isContiguous, numel, type TensorView } from '../../kernel/view';
 import { expF32 } from './float32-math';
 import { forEachLane } from './reduce-walker';
-import { expShiftedRows, hasSimdSoftmax } from './simd/softmax';
+import { expShiftedRows, hasSimdSoftmax, softmaxRows, softmaxRowsApply } from './simd/softmax';
 
 /** Below this many elements the SIMD path's set-up costs more than the JS loops. */
 const SIMD_MIN_ELEMENTS = 1024;
@@ -105,6 +105,10 @@ function softmaxRowsFloat32(x: TensorView, log: boolean): TensorView {
   const length = x.shape[x.shape.length - 1]!;
   const rows = numel(x) / length;
   const out = allocateUninitialized('float32', numel(x)) as Float32Array;
+  if (!log && softmaxRowsApply(length)) {
+    softmaxRows(src, x.offset, rows, length, out);
+    return hostView(out, x.shape, 'float32');
+  }
   const maxes = new Float64Array(rows);
   const shifts = new Float32Array(rows);
   for (let r = 0; r < rows; r++) {

@@ -4,6 +4,7 @@ import { emitModule } from '../gemm/wasm-emitter';
 import { activationFunctions } from './activations';
 import { f32Splat, f32x4, lanewise, simd, v128 } from './code';
 import { EXP_VECTORS, expFunctions } from './exp';
+import { rowReductionFunctions } from './row-reductions';
 import { softmaxExpFunction } from './softmax-exp';
 
 // The WebAssembly module behind the float32 SIMD kernels and the layout of its small, fixed memory:
@@ -61,6 +62,7 @@ function instantiate(): SimdKernels | undefined {
     ...Object.entries(UNARY).map(([name, body]) => lanewise(name, body)),
     ...expFunctions(),
     softmaxExpFunction(),
+    ...rowReductionFunctions(),
     ...activationFunctions(),
   ];
   try {

@@ -44,3 +44,67 @@ export function expShiftedRows(
     pass(start + r * length, outStart + r * length, count, length);
   }
 }
+
+/** Rows per pass of {@link softmaxRows}: their scratch fits beside the shifts in the second slot. */
+const ROWS_PER_PASS = 1024;
+/** Byte addresses in the second slot: each row's shift, its four lane maxima or float64 partial sums, its 1 / sum. */
+const SHIFTS_AT = SLOT_BYTES;
+const PARTIALS_AT = SHIFTS_AT + 4 * ROWS_PER_PASS;
+const FACTORS_AT = PARTIALS_AT + 32 * ROWS_PER_PASS;
+
+/** Whether {@link softmaxRows} takes rows of `length` floats. */
+export const softmaxRowsApply = (length: number): boolean => length >= 4 && length <= SEGMENT;
+
+/**
+ * softmax of `rows` contiguous rows of `length` float32 values from `src[start]` (checked with
+ * {@link softmaxRowsApply}) into `out[0...]`, entirely in the SIMD kernels' memory: row maxima, e^(x - max)
+ * (as {@link expShiftedRows}), float64 row sums, and e * (1 / sum) in float64 rounded once to float32 (as
+ * PyTorch's vectorised softmax multiplies by the reciprocal; within 2 ulp overall). A row with a
+ * non-finite max is NaN, as the JS loop.
+ */
+export function softmaxRows(
+  src: Float32Array,
+  start: number,
+  rows: number,
+  length: number,
+  out: Float32Array,
+): void {
+  const { memory, run } = simdKernels()!;
+  const wide = new Float64Array(memory.buffer);
+  const vectors = length - (length % 4);
+  const [vectorBytes, rowBytes] = [vectors * 4, length * 4];
+  const perPass = Math.min(ROWS_PER_PASS, Math.floor(SEGMENT / length));
+  const maxes = new Float64Array(perPass);
+  const [shifts, partials, factors, o] = [SHIFTS_AT / 4, PARTIALS_AT / 4, FACTORS_AT / 8, OUT_AT / 4];
+  for (let r = 0; r < rows; r += perPass) {
+    const count = Math.min(perPass, rows - r);
+    memory.set(src.subarray(start + r * length, start + (r + count) * length), 0);
+    run.rowMax!(0, count, vectorBytes, rowBytes, PARTIALS_AT);
+    for (let i = 0; i < count; i++) {
+      const lane = partials + 4 * i;
+      // A NaN the lanes skipped still makes the row NaN: its exponential turns the sum NaN.
+      let max = Math.max(memory[lane]!, memory[lane + 1]!, memory[lane + 2]!, memory[lane + 3]!);
+      for (let j = i * length + vectors; j < (i + 1) * length; j++) max = Math.max(max, memory[j]!);
+      maxes[i] = max;
+      memory[shifts + i] = Number.isFinite(max) ? -max : 0; // rows with a non-finite max are NaN below
+    }
+    run.softmaxExp!(0, SLOT_BYTES, OUT_AT, count, length);
+    run.rowSum!(OUT_AT, count, vectorBytes, rowBytes, PARTIALS_AT);
+    for (let i = 0; i < count; i++) {
+      const at = PARTIALS_AT / 8 + 4 * i;
+      let sum = wide[at]! + wide[at + 1]! + wide[at + 2]! + wide[at + 3]!;
+      for (let j = o + i * length + vectors; j < o + (i + 1) * length; j++) sum += memory[j]!;
+      wide[factors + i] = 1 / sum;
+    }
+    run.rowScale!(OUT_AT, count, vectorBytes, rowBytes, FACTORS_AT);
+    for (let i = 0; i < count; i++) {
+      const row = o + i * length;
+      if (!Number.isFinite(maxes[i]!)) {
+        memory.fill(Number.NaN, row, row + length);
+        continue;
+      }
+      for (let j = row + vectors; j < row + length; j++) memory[j] = memory[j]! * wide[factors + i]!;
+    }
+    out.set(memory.subarray(o, o + count * length), r * length);
+  }
+}

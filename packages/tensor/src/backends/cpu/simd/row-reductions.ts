@@ -1,0 +1,112 @@
+import { type Code, type FunctionSpec, I32, op, V128 } from '../gemm/wasm-emitter';
+import { f32Splat, simd } from './code';
+
+// Per-row passes over `rows` float32 rows packed back to back in the kernels' memory, for softmax: the
+// rows' maxima, their float64 sums, and the scaling of each element by its row's float64 factor. Each pass
+// covers the first `vectorBytes` of every row (its whole f32x4 vectors); the caller finishes the last
+// (length mod 4) elements, so no vector reads into the next row. Rows must hold at least one vector.
+
+/** Parameters of every pass: the first row's address, the row count, bytes of whole vectors per row, bytes per row, and the per-row results' address. */
+const [DATA, ROWS, VECTOR_BYTES, ROW_BYTES, RESULTS] = [0, 1, 2, 3, 4];
+/** Locals: the vector cursor, the row's vector end, then two v128 accumulators. */
+const [CURSOR, END, ACC, ACC2] = [5, 6, 7, 8];
+
+// pmax (one instruction; f32x4.max's NaN rules take V8 several) may skip a NaN: softmax does not need
+// it in the max, since a NaN's exponential makes its row's sum, and so the whole row, NaN anyway.
+const F32X4_PMAX = 0xeb;
+const F64X2 = { add: 0xf0, mul: 0xf2 };
+const PROMOTE_LOW = 0x5f; // f64x2.promote_low_f32x4
+const DEMOTE_ZERO = 0x5e; // f32x4.demote_f64x2_zero
+
+/** i8x16.shuffle of x (bytes 0-15) and y (16-31). */
+const shuffle = (x: Code, y: Code, bytes: readonly number[]): Code => [...x, ...y, 0xfd, 0x0d, ...bytes];
+const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+/** The low and high halves of an f32x4 as f64x2. */
+const lowHalf = (v: Code) => simd(PROMOTE_LOW, v);
+const highHalf = (v: Code) => simd(PROMOTE_LOW, shuffle(v, v, [...range(8, 8), ...range(8, 8)]));
+
+/**
+ * A pass: for each row, `start` sets the accumulators, `step` runs on each vector (its address in
+ * CURSOR), and `finish` stores the row's results at RESULTS, which then advances by `resultBytes`.
+ */
+function rowPass(name: string, start: Code, step: Code, finish: Code, resultBytes: number): FunctionSpec {
+  const { get, set } = op;
+  return {
+    name,
+    params: 5,
+    locals: [
+      [2, I32],
+      [2, V128],
+    ],
+    body: op.doWhile(
+      [
+        ...set(CURSOR, get(DATA)),
+        ...set(END, op.add(get(DATA), get(VECTOR_BYTES))),
+        ...start,
+        ...op.doWhile(
+          [...step, ...set(CURSOR, op.add(get(CURSOR), op.i32(16)))],
+          op.ltU(get(CURSOR), get(END)),
+        ),
+        ...finish,
+        ...set(DATA, op.add(get(DATA), get(ROW_BYTES))),
+        ...set(RESULTS, op.add(get(RESULTS), op.i32(resultBytes))),
+        ...set(ROWS, op.sub(get(ROWS), op.i32(1))),
+      ],
+      op.ne(get(ROWS), op.i32(0)),
+    ),
+  };
+}
+
+/** rowMax: each row's four lane maxima (16 bytes per row; NaN may be skipped); the caller takes the largest and the tail's. */
+function rowMax(): FunctionSpec {
+  const { get, set } = op;
+  return rowPass(
+    'rowMax',
+    set(ACC, f32Splat(Number.NEGATIVE_INFINITY)),
+    set(ACC, simd(F32X4_PMAX, get(ACC), op.v128Load(get(CURSOR), 0))),
+    op.v128Store(get(RESULTS), 0, get(ACC)),
+    16,
+  );
+}
+
+/** rowSum: each row's sum as four float64 partial sums (32 bytes per row); the caller adds them and the tail. */
+function rowSum(): FunctionSpec {
+  const { get, set } = op;
+  const x = op.v128Load(get(CURSOR), 0);
+  return rowPass(
+    'rowSum',
+    [...set(ACC, op.v128Zero()), ...set(ACC2, op.v128Zero())],
+    [
+      ...set(ACC, simd(F64X2.add, get(ACC), lowHalf(x))),
+      ...set(ACC2, simd(F64X2.add, get(ACC2), highHalf(x))),
+    ],
+    [...op.v128Store(get(RESULTS), 0, get(ACC)), ...op.v128Store(get(RESULTS), 16, get(ACC2))],
+    32,
+  );
+}
+
+/**
+ * rowScale: each element times its row's float64 factor (8 bytes per row at RESULTS), in float64, then
+ * rounded once to float32 (softmax's e * (1 / sum): a division per element would cost several times more).
+ */
+function rowScale(): FunctionSpec {
+  const { get, set } = op;
+  const x = op.v128Load(get(CURSOR), 0);
+  const product = (half: Code) => simd(DEMOTE_ZERO, simd(F64X2.mul, half, get(ACC)));
+  return rowPass(
+    'rowScale',
+    set(ACC, op.splat(8, get(RESULTS), 0)),
+    op.v128Store(
+      get(CURSOR),
+      0,
+      shuffle(product(lowHalf(x)), product(highHalf(x)), [...range(0, 8), ...range(16, 8)]),
+    ),
+    [],
+    8,
+  );
+}
+
+/** The row passes, for the kernels' module. */
+export function rowReductionFunctions(): FunctionSpec[] {
+  return [rowMax(), rowSum(), rowScale()];
+}
