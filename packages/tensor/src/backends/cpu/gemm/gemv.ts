@@ -1,3 +1,4 @@
+import { simdKernels } from '../simd/module';
 import { accumulatesInOutputType } from './engine-for';
 import { kBlockDepth } from './multiply';
 import type { GemmParams } from './types';
@@ -26,13 +27,61 @@ export function gemvApplies(params: GemmParams & { batch?: number }): boolean {
 
 const f = Math.fround;
 
+/** Byte addresses in the SIMD kernels' memory: x, a chunk of B's columns (as rows), the groups' sums. */
+const [X_AT, COLUMNS_AT, SUMS_AT] = [0, 1 << 16, 3 << 16];
+/** Floats of B's columns one chunk holds. */
+const CHUNK_FLOATS = 1 << 15;
+
+/**
+ * Columns `[0, 4g)` of `c = x @ B` with WebAssembly SIMD, four at a time, where B's columns are contiguous
+ * (a Linear weight's rows) and x is too; returns how many columns it computed (0 where it does not
+ * apply). Same arithmetic and order as the JS loop below, so the same bits.
+ */
+function gemvSimd({ n, k, a, b, c }: GemmParams): number {
+  const { data: x, offset: xAt, colStride: xStep } = a;
+  const { data: w, offset: wAt, rowStride: wRow, colStride: wCol } = b;
+  const kernels = simdKernels();
+  const groupsPerChunk = Math.floor(CHUNK_FLOATS / (4 * k));
+  if (!kernels || wRow !== 1 || xStep !== 1 || n < 4 || groupsPerChunk === 0) return 0;
+  if (!(x instanceof Float32Array) || !(w instanceof Float32Array)) return 0;
+  const { memory, run } = kernels;
+  const out = c.data;
+  const [columns, sums] = [COLUMNS_AT / 4, SUMS_AT / 4];
+  memory.set(x.subarray(xAt, xAt + k), X_AT / 4);
+  const kc = kBlockDepth(k);
+  const allGroups = Math.floor(n / 4);
+  for (let g0 = 0; g0 < allGroups; g0 += groupsPerChunk) {
+    const groups = Math.min(groupsPerChunk, allGroups - g0);
+    for (let j = 4 * g0; j < 4 * (g0 + groups); j++) {
+      memory.set(w.subarray(wAt + j * wCol, wAt + j * wCol + k), columns + (j - 4 * g0) * k);
+    }
+    for (let p0 = 0; p0 < k; p0 += kc) {
+      const end = Math.min(k, p0 + kc);
+      const vectors = (end - p0) & ~3;
+      if (vectors > 0)
+        run.gemvBlock!(COLUMNS_AT + 4 * p0, 4 * k, X_AT + 4 * p0, SUMS_AT, 4 * vectors, groups);
+      for (let i = 0; i < 4 * groups; i++) {
+        // The block's last (length mod 4) products, then the block sum into C as the JS loop does.
+        let s = vectors > 0 ? (memory[sums + i] as number) : 0;
+        for (let p = p0 + vectors; p < end; p++) {
+          s = f(s + f((memory[X_AT / 4 + p] as number) * (memory[columns + i * k + p] as number)));
+        }
+        const o = c.offset + 4 * g0 + i;
+        out[o] = p0 === 0 ? s : f((out[o] as number) + s);
+      }
+    }
+  }
+  return 4 * allGroups;
+}
+
 /** `c[0, :] = a[0, :] @ B` for a float32 product {@link gemvApplies} accepts. */
-export function gemv({ n, k, a, b, c }: GemmParams): void {
+export function gemv(params: GemmParams): void {
+  const { n, k, a, b, c } = params;
   const { data: x, offset: xAt, colStride: xStep } = a;
   const { data: w, offset: wAt, rowStride: wRow, colStride: wCol } = b;
   const out = c.data;
   const kc = kBlockDepth(k);
-  let j = 0;
+  let j = gemvSimd(params);
   for (; j + 4 <= n; j += 4) {
     let c0 = 0;
     let c1 = 0;

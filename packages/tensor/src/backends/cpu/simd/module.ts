@@ -4,6 +4,7 @@ import { emitModule } from '../gemm/wasm-emitter';
 import { activationFunctions } from './activations';
 import { f32Splat, f32x4, lanewise, simd, v128 } from './code';
 import { EXP_VECTORS, expFunctions } from './exp';
+import { gemvBlockFunction } from './gemv-block';
 import { rowReductionFunctions } from './row-reductions';
 import { softmaxExpFunction } from './softmax-exp';
 
@@ -63,6 +64,7 @@ function instantiate(): SimdKernels | undefined {
     ...expFunctions(),
     softmaxExpFunction(),
     ...rowReductionFunctions(),
+    gemvBlockFunction(),
     ...activationFunctions(),
   ];
   try {
