@@ -27,8 +27,9 @@ function savesSince(result: Tensor, since: number): Map<Storage, number> {
  * keep a tensor), and frees the device memory of the intermediates it made as soon as nothing can reach
  * them: at once for those only `fn` used, and when backward releases the graph for those the graph saved.
  * A training loop on a device that manages its memory (`'gpu'`) then leaves no garbage behind but the
- * tensors the user holds, even when it never yields to the garbage collector; on the CPU the large
- * intermediates go back to the memory pool for the next call's outputs.
+ * tensors the user holds, even when it never yields to the garbage collector. On the CPU it only runs
+ * `fn`: tracking there gained no speed and cost the MNIST example 35 MB more peak memory (backward's
+ * temporaries, which are larger, do go back to the CPU pool).
  *
  * @example
  * ```ts
@@ -36,7 +37,7 @@ function savesSince(result: Tensor, since: number): Map<Storage, number> {
  * ```
  */
 export function freeTemporaries(device: string, fn: () => Tensor): Tensor {
-  if (!managesMemory(device)) return fn();
+  if (device === 'cpu' || !managesMemory(device)) return fn();
   const since = nextSequence();
   const tracker = new AllocationTracker();
   let result: Tensor;

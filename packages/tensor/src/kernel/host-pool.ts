@@ -4,8 +4,8 @@
  * A fresh large typed array costs page faults on every page (about 12 µs per 4 KiB on a shared Linux
  * machine: 12 ms for a 4 MB output, thirty times the SIMD add that fills it), and JavaScript cannot tell
  * that a tensor is dead before the garbage collector does. So memory is reused only where the framework
- * knows: `dispose()` (and `using`), the carrier of an in-place op's result, and the intermediates autograd
- * frees when backward releases the graph. That is PyTorch's caching allocator fed by exact knowledge
+ * knows: `dispose()` (and `using`), the carrier of an in-place op's result, and the gradients a backward
+ * pass makes and uses up. That is PyTorch's caching allocator fed by exact knowledge
  * instead of reference counts.
  *
  * A buffer is reused only if nothing outside the framework can still see it: it was made by
