@@ -54,7 +54,13 @@ async function loadSplit(train: boolean, limit?: number): Promise<[Tensor, Tenso
 
 /** A batch of uint8 pixels as normalised float32 on `device`; float64 arithmetic, as `(p / 255 - MEAN) / STD` in JS. */
 function normalize(pixels: Tensor, device: string): Tensor {
-  return pixels.double().div(255).sub(MEAN).div(STD).float().to(device);
+  // One float64 scratch, normalised in place and disposed once narrowed to float32: its memory (and the
+  // in-place steps' scratch) goes back to the CPU pool for the next batch instead of piling up as garbage.
+  const wide = pixels.dtype === 'float64' ? pixels.clone() : pixels.double();
+  wide.div_(255).sub_(MEAN).div_(STD);
+  const x = wide.float();
+  wide.dispose();
+  return x.to(device);
 }
 
 /**
