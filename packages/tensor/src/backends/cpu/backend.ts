@@ -31,7 +31,8 @@ function readOut(storage: Storage): TypedArray {
 
 /**
  * The default device: plain typed arrays, garbage collected like any JS object, except that memory the
- * framework knows is dead (`dispose()`, autograd's freed intermediates) is reused at once (see host-pool).
+ * framework knows is dead (`dispose()`, in-place scratch, backward's used-up gradients) is reused at once
+ * (see host-pool).
  */
 export const cpuBackend: Backend = {
   name: 'cpu',
