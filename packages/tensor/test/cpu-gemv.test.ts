@@ -17,12 +17,14 @@ describe('one-row float32 products (gemv)', () => {
     [784, 128],
     [1000, 3],
   ] as const) {
-    it(`[1,${k}] @ [${k},${n}] equals the blocked GEMM's row bit for bit, B plain and transposed`, () => {
+    it(`[1,${k}] @ [${k},${n}] equals the blocked GEMM's row bit for bit, B plain, transposed and sliced`, () => {
       manualSeed(k * 31 + n);
       const x = randn([1, k]).mul(3);
       const w = randn([n, k]); // a Linear weight: B = w.t() is strided
       const b = randn([k, n]);
-      for (const right of [w.t(), b]) {
+      // A weight whose rows are not back to back (a slice of a wider one): B's columns strided apart.
+      const sliced = randn([n, k + 3]).narrow(1, 0, k);
+      for (const right of [w.t(), b, sliced.t()]) {
         const one = matmul(x, right).dataSync();
         const two = matmul(x.expand([2, k]).contiguous(), right)
           .select(0, 0)

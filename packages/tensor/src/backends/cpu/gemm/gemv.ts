@@ -52,8 +52,14 @@ function gemvSimd({ n, k, a, b, c }: GemmParams): number {
   const allGroups = Math.floor(n / 4);
   for (let g0 = 0; g0 < allGroups; g0 += groupsPerChunk) {
     const groups = Math.min(groupsPerChunk, allGroups - g0);
-    for (let j = 4 * g0; j < 4 * (g0 + groups); j++) {
-      memory.set(w.subarray(wAt + j * wCol, wAt + j * wCol + k), columns + (j - 4 * g0) * k);
+    const first = wAt + 4 * g0 * wCol;
+    if (wCol === k) {
+      // A contiguous weight: the chunk's rows in one copy.
+      memory.set(w.subarray(first, first + 4 * groups * k), columns);
+    } else {
+      for (let i = 0; i < 4 * groups; i++) {
+        memory.set(w.subarray(first + i * wCol, first + i * wCol + k), columns + i * k);
+      }
     }
     for (let p0 = 0; p0 < k; p0 += kc) {
       const end = Math.min(k, p0 + kc);
