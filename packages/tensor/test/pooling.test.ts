@@ -2,7 +2,10 @@ import { assertClose, type FixtureTensor, fixtureArray, loadFixtures } from '@nn
 import { describe, expect, it } from 'vitest';
 import {
   adaptiveAvgPool2d,
+  adaptiveMaxPool2d,
+  arange,
   avgPool2d,
+  maxPool2d,
   maxPool2dWithIndices,
   runKernel,
   type Tensor,
@@ -92,5 +95,16 @@ describe('pooling errors', () => {
     expect(() => maxPool2dWithIndices(zeros([1, 4, 4], { dtype: 'int32' }), 2)).toThrow(
       'maxPool2d: not implemented for int32',
     );
+  });
+});
+
+describe('pooling a contiguous view that starts past its storage’s beginning', () => {
+  it('reads the view, not the storage from its start (max, average, adaptive max)', () => {
+    const big = arange(0, 32).reshape([2, 1, 4, 4]).float();
+    const view = big.narrow(0, 1, 1); // contiguous, offset 16
+    const copy = view.clone();
+    expect(Array.from(maxPool2d(view, 2).dataSync())).toEqual([21, 23, 29, 31]);
+    expect(Array.from(avgPool2d(view, 2).dataSync())).toEqual(Array.from(avgPool2d(copy, 2).dataSync()));
+    expect(Array.from(adaptiveMaxPool2d(view, [1, 2]).dataSync())).toEqual([29, 31]);
   });
 });

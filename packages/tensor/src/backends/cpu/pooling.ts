@@ -3,7 +3,7 @@ import { allocate, type TypedArray } from '../../kernel/dtype';
 import { registerKernel } from '../../kernel/registry';
 import { shapeSize } from '../../kernel/shape';
 import { hostView, type TensorView } from '../../kernel/view';
-import { contiguousCpu } from './elementwise';
+import { dense } from './conv';
 
 /**
  * The pooling windows of one spatial dim, as PyTorch computes them: output i covers input
@@ -90,7 +90,7 @@ function adaptivePlan(x: { shape: readonly number[] }, outputSize: readonly [num
 
 /** Average over each window; shared by avgPool2d and adaptiveAvgPool2d. */
 function averageForward(x: TensorView, p: Plan, divisorOverride?: number): TensorView {
-  const src = contiguousCpu(x).storage.data as TypedArray;
+  const src = dense(x) as TypedArray;
   const out = allocate(x.dtype, p.planes * p.oh * p.ow);
   let o = 0;
   for (let plane = 0; plane < p.planes; plane++) {
@@ -117,7 +117,7 @@ function averageBackward(
   p: Plan,
   divisorOverride?: number,
 ): TensorView {
-  const g = contiguousCpu(grad).storage.data as TypedArray;
+  const g = dense(grad) as TypedArray;
   const out = allocate(grad.dtype, p.planes * p.h * p.w);
   let o = 0;
   for (let plane = 0; plane < p.planes; plane++) {
@@ -134,11 +134,24 @@ function averageBackward(
   return hostView(out, inputShape, grad.dtype);
 }
 
+/** The in-bounds taps of each output position along one dim: the first input index and how many. */
+export interface Taps {
+  first: Int32Array;
+  count: Int32Array;
+}
+
 /**
- * The in-bounds taps of each output position along one dim: the first input index and how many taps
- * (`dilation` apart) fall inside the input. A valid max pool window always has at least one.
+ * The taps of a max pool window along one dim (`dilation` apart) that fall inside the input. A valid max
+ * pool window always has at least one.
  */
-function taps(size: number, out: number, kernel: number, stride: number, pad: number, dilation: number) {
+function taps(
+  size: number,
+  out: number,
+  kernel: number,
+  stride: number,
+  pad: number,
+  dilation: number,
+): Taps {
   const first = new Int32Array(out);
   const count = new Int32Array(out);
   for (let i = 0; i < out; i++) {
@@ -151,13 +164,15 @@ function taps(size: number, out: number, kernel: number, stride: number, pad: nu
   return { first, count };
 }
 
-function maxForward(x: TensorView, attrs: PoolAttrs): TensorView[] {
+/**
+ * Max over each output position's window of every `[H, W]` plane of NCHW `x` (`rows` and `cols` its taps,
+ * `dh` and `dw` apart), with the flat index of the winner in its plane: the first largest in row-major
+ * order; a NaN wins and stays, as in PyTorch. Shared by max pooling and adaptive max pooling.
+ */
+export function windowMax(x: TensorView, rows: Taps, cols: Taps, dh = 1, dw = 1): TensorView[] {
   const [n, c, h, w] = x.shape as [number, number, number, number];
-  const [oh, ow] = attrs.outputSize;
-  const [dh, dw] = attrs.dilation;
-  const rows = taps(h, oh, attrs.kernelSize[0], attrs.stride[0], attrs.padding[0], dh);
-  const cols = taps(w, ow, attrs.kernelSize[1], attrs.stride[1], attrs.padding[1], dw);
-  const src = contiguousCpu(x).storage.data as TypedArray;
+  const [oh, ow] = [rows.first.length, cols.first.length];
+  const src = dense(x) as TypedArray;
   const values = allocate(x.dtype, n * c * oh * ow);
   const indices = new Int32Array(values.length);
   let o = 0;
@@ -170,7 +185,6 @@ function maxForward(x: TensorView, attrs: PoolAttrs): TensorView[] {
         const cCount = cols.count[j]!;
         let at = r0 * w + c0;
         let best = src[base + at]!;
-        // The first largest wins; NaN wins and stays, as in PyTorch.
         window: for (let a = 0, rowAt = at; a < rCount && !Number.isNaN(best); a++, rowAt += dh * w) {
           for (let b = 0, q = rowAt; b < cCount; b++, q += dw) {
             const v = src[base + q]!;
@@ -189,9 +203,18 @@ function maxForward(x: TensorView, attrs: PoolAttrs): TensorView[] {
   return [hostView(values, [n, c, oh, ow], x.dtype), hostView(indices, [n, c, oh, ow], 'int32')];
 }
 
+function maxForward(x: TensorView, attrs: PoolAttrs): TensorView[] {
+  const [h, w] = [x.shape[2]!, x.shape[3]!];
+  const [oh, ow] = attrs.outputSize;
+  const [dh, dw] = attrs.dilation;
+  const rows = taps(h, oh, attrs.kernelSize[0], attrs.stride[0], attrs.padding[0], dh);
+  const cols = taps(w, ow, attrs.kernelSize[1], attrs.stride[1], attrs.padding[1], dw);
+  return windowMax(x, rows, cols, dh, dw);
+}
+
 function maxBackward(grad: TensorView, indices: TensorView, inputShape: readonly number[]): TensorView {
-  const g = contiguousCpu(grad).storage.data as TypedArray;
-  const idx = contiguousCpu(indices).storage.data as Int32Array;
+  const g = dense(grad) as TypedArray;
+  const idx = dense(indices) as unknown as Int32Array;
   const plane = inputShape[2]! * inputShape[3]!;
   const perPlaneOut = grad.shape[2]! * grad.shape[3]!;
   const out = allocate(grad.dtype, shapeSize(inputShape));
