@@ -38,6 +38,12 @@ export interface OpDef<A> {
 /** Declares an op with attribute type `A` (the table's entries carry their attribute types this way). */
 export const defineOp = <A = Record<string, never>>(def: OpDef<A>): OpDef<A> => def;
 
+/** The outputs of an op giving values and their int32 indices, both of the input's shape (sort, cummax). */
+export const valuesAndIndicesMeta = ([x]: readonly TensorMeta[]): TensorMeta[] => [
+  { shape: x!.shape, dtype: x!.dtype },
+  { shape: x!.shape, dtype: 'int32' },
+];
+
 /** `shape` with `dims` removed (or set to 1 with `keepdim`). */
 export function reducedShape(shape: readonly number[], dims: readonly number[], keepdim: boolean): number[] {
   const reduced = new Set(dims);

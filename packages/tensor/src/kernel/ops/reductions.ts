@@ -10,7 +10,7 @@ import type {
   VarianceAttrs,
 } from '../attrs/reduction';
 import type { DType } from '../dtype';
-import { defineOp, type OpDef, reducedShape, withDim } from '../op-def';
+import { defineOp, type OpDef, reducedShape, valuesAndIndicesMeta, withDim } from '../op-def';
 
 const one = { inputs: ['input'], outputs: ['out'] };
 
@@ -121,10 +121,7 @@ export const reductionOps = {
     inputs: ['input'],
     outputs: ['values', 'indices'],
     dtypeRule: 'the input dtype; indices int32',
-    meta: ([x]) => [
-      { shape: x!.shape, dtype: x!.dtype },
-      { shape: x!.shape, dtype: 'int32' },
-    ],
+    meta: valuesAndIndicesMeta,
     differentiable: true,
   }),
   topk: defineOp<TopkAttrs>({

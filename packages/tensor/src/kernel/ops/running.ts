@@ -1,5 +1,5 @@
 import type { DimReduceAttrs } from '../attrs/reduction';
-import { defineOp, reducedShape } from '../op-def';
+import { defineOp, reducedShape, valuesAndIndicesMeta } from '../op-def';
 
 const runningExtreme = (summary: string) =>
   defineOp<{ dim: number }>({
@@ -7,10 +7,7 @@ const runningExtreme = (summary: string) =>
     inputs: ['input'],
     outputs: ['values', 'indices'],
     dtypeRule: 'the input dtype; indices int32',
-    meta: ([x]) => [
-      { shape: x!.shape, dtype: x!.dtype },
-      { shape: x!.shape, dtype: 'int32' },
-    ],
+    meta: valuesAndIndicesMeta,
     differentiable: true,
   });
 
