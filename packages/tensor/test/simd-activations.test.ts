@@ -68,9 +68,9 @@ describe('float32 sigmoid, tanh and silu', () => {
   const inputs = wideInputs();
   const x = tensor(inputs);
   for (const [name, [f, reference]] of Object.entries(references)) {
-    it(`${name}: SIMD path within 1 ulp of the float64 result over the float32 range`, () => {
+    it(`${name}: SIMD path within 2 ulp of the float64 result over the float32 range`, () => {
       const { worst, worstAt } = maxUlpError(inputs, f(x).dataSync(), reference);
-      expect(worst, `worst at x = ${worstAt}`).toBeLessThanOrEqual(1);
+      expect(worst, `worst at x = ${worstAt}`).toBeLessThanOrEqual(2);
     });
 
     it(`${name}: JS path (strided) within 2 ulp`, () => {

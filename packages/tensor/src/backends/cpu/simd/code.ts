@@ -32,7 +32,7 @@ export const f32x4 = {
 } as const;
 
 /** Whole-vector bitwise opcodes. */
-export const v128 = { and: 0x4e } as const;
+export const v128 = { and: 0x4e, or: 0x50 } as const;
 
 /** i32x4 opcodes. */
 export const i32x4 = { shl: 0xab, shrS: 0xac, add: 0xae, sub: 0xb1, maxU: 0xb9 } as const;

@@ -1,4 +1,4 @@
-import { ACTIVATIONS } from './activations';
+import { ACTIVATIONS, FULL_RANGE } from './activations';
 import { needsFullRange } from './exp';
 import { BINARY, CHUNK, OUT_AT, PAD, SLOT_BYTES, simdKernels, UNARY } from './module';
 
@@ -23,7 +23,7 @@ export function hasSimdFloat32(name: string, alpha: number): boolean {
  * Runs SIMD kernel `name` (checked with {@link hasSimdFloat32}) on contiguous float32 inputs of `out`'s
  * length starting at `offsets`, writing `out`. Results equal the JS path's: float32 + - * / are correctly
  * rounded either way, as are neg, abs, sqrt, square and reciprocal; relu and reluBackward are exact; exp
- * is within 1 ulp, sigmoid, silu and tanh within 1 ulp of the float64 result.
+ * is within 1 ulp, sigmoid, silu and tanh within 2 ulp of the float64 result.
  */
 export function runSimdFloat32(
   name: string,
@@ -42,7 +42,9 @@ export function runSimdFloat32(
     // Whole iterations of the widest loop; the padding lanes compute on stale scratch and aren't copied.
     const end = OUT_AT + Math.ceil(count / PAD) * PAD * 4;
     fn(0, SLOT_BYTES, OUT_AT, end);
-    if (name === 'exp' && needsFullRange(flags, end / 4)) run.expFullRange!(0, SLOT_BYTES, OUT_AT, end);
+    const fullRange = FULL_RANGE[name];
+    if (fullRange !== undefined && needsFullRange(flags, end / 4))
+      run[fullRange]!(0, SLOT_BYTES, OUT_AT, end);
     out.set(memory.subarray(OUT_AT / 4, OUT_AT / 4 + count), start);
   }
 }

@@ -96,6 +96,19 @@ export function expPolynomialSteps(lanesOf: (vector: number) => Lanes): Step[] {
 }
 
 /**
+ * Max-accumulates the lanes' k + 125 (one subtraction), read unsigned, into local `flags`: in range while
+ * <= 250, see {@link needsFullRange}. NaN and infinities land far outside the range.
+ */
+export function rangeFlagStatement(flags: number, v: Lanes): Code {
+  const { get, set } = op;
+  return set(flags, simd(i32x4.maxU, get(flags), simd(i32x4.sub, get(v.t), i32Splat(ROUNDER_BITS - FAST_K))));
+}
+
+/** 2^k as float32 lanes, k from `t` (|k| <= 126). */
+export const pow2OfK = (t: Code): Code =>
+  simd(i32x4.shl, simd(i32x4.sub, t, i32Splat(ROUNDER_BITS - 127)), op.i32(23));
+
+/**
  * e^x for |k| <= 125, `EXP_VECTORS` vectors per iteration: 2^k is applied by adding k to the exponent
  * field, which is only right while the result stays normal. Every lane's k + 125, read unsigned, is
  * max-accumulated and stored at END, for {@link needsFullRange}; NaN and infinities land far outside the
@@ -116,10 +129,7 @@ function expFunction(): FunctionSpec {
     steps: [
       on((v, offset) => set(v.x, op.v128Load(get(A), offset))),
       ...expSteps(lanesOf),
-      // k + 125 in one subtraction: in range while <= 250 as unsigned.
-      on((v) =>
-        set(flags, simd(i32x4.maxU, get(flags), simd(i32x4.sub, get(v.t), i32Splat(ROUNDER_BITS - FAST_K)))),
-      ),
+      on((v) => rangeFlagStatement(flags, v)),
       on((v, offset) =>
         op.v128Store(get(OUT), offset, simd(i32x4.add, get(v.p), simd(i32x4.shl, get(v.t), op.i32(23)))),
       ),
@@ -166,7 +176,10 @@ function expFullRangeFunction(): FunctionSpec {
 /** The exp kernels, exported by name: `exp` and `expFullRange`. */
 export const expFunctions = (): FunctionSpec[] => [expFunction(), expFullRangeFunction()];
 
-/** Whether the range flags `exp` stored at `flags[at .. at + 3]` report a lane that needs `expFullRange`. */
+/**
+ * Whether the range flags a fast kernel (`exp`, `sigmoid`, `silu`) stored at `flags[at .. at + 3]` report a
+ * lane that needs its full-range kernel.
+ */
 export function needsFullRange(flags: Uint32Array, at: number): boolean {
   return Math.max(flags[at]!, flags[at + 1]!, flags[at + 2]!, flags[at + 3]!) > 2 * FAST_K;
 }
