@@ -1,4 +1,5 @@
 import { NNError, ShapeError, type Tensor, zeros } from '@nn/tensor';
+import { nextStorageSerial, type Storage } from '@nn/tensor/kernel';
 import { isAnomalyEnabled } from './anomaly-mode';
 import { BackwardTemporaries } from './backward-temporaries';
 import { withGradEnabled } from './grad-state';
@@ -85,13 +86,17 @@ function accumulate(previous: Tensor | undefined, g: Tensor): Tensor {
   return previous ? previous.add(g) : g;
 }
 
-/** Adds `g` into `variable.grad`: a fresh tensor the first time, in place afterwards (unless recording). */
-export function accumulateIntoLeaf(variable: Tensor, g: Tensor, createGraph: boolean): void {
+/**
+ * Adds `g` into `variable.grad`: a fresh tensor the first time, in place afterwards (unless recording).
+ * The first time, `g` itself becomes the gradient when nothing else can see it (`owned`), as PyTorch's
+ * AccumulateGrad steals a gradient nobody else references; otherwise a copy.
+ */
+export function accumulateIntoLeaf(variable: Tensor, g: Tensor, createGraph: boolean, owned = false): void {
   const current = variable.grad;
   if (createGraph) {
     variable.grad = current ? current.add(g) : g;
   } else if (!current) {
-    variable.grad = g.clone();
+    variable.grad = owned ? g : g.clone();
   } else if (current.requiresGrad) {
     variable.grad = current.add(g);
   } else {
@@ -150,10 +155,26 @@ function execute(
     }
   }
 
+  // A gradient the pass made, handed to one place only and laid out densely, can become a leaf's .grad
+  // without a copy; user code in the graph (hooks, custom Functions) could keep one, so then none can.
+  const firstSerial = nextStorageSerial();
+  const deliveries = new Map<Storage, number>();
+  const userCode = order.some((node) => node.runsUserCode || node.preHooks.size > 0);
+  const ownedByPass = (g: Tensor) =>
+    !userCode &&
+    g.storage.serial >= firstSerial &&
+    deliveries.get(g.storage) === 1 &&
+    g.offset === 0 &&
+    g.numel() === g.storage.size &&
+    g.isContiguous();
+
   const buffers = new Map<Node, (Tensor | undefined)[]>();
   const addTo = (edge: Edge, g: Tensor) => {
+    deliveries.set(g.storage, (deliveries.get(g.storage) ?? 0) + 1);
     const buffer = buffers.get(edge.node) ?? [];
-    buffer[edge.index] = accumulate(buffer[edge.index], g);
+    const sum = accumulate(buffer[edge.index], g);
+    if (sum !== g) deliveries.set(sum.storage, 1); // a fresh sum, held by this buffer alone
+    buffer[edge.index] = sum;
     buffers.set(edge.node, buffer);
   };
   for (const root of roots) if (needed.has(root.edge.node)) addTo(root.edge, root.grad);
@@ -174,7 +195,8 @@ function execute(
     for (const { index, slot } of captureAt.get(node) ?? []) captured[slot] = buffer[index];
 
     if (node instanceof AccumulateGrad) {
-      if (!capture && buffer[0]) accumulateIntoLeaf(node.variable, buffer[0], createGraph);
+      const g = buffer[0];
+      if (!capture && g) accumulateIntoLeaf(node.variable, g, createGraph, ownedByPass(g));
       continue;
     }
     const wanted = node.next.map((e) => e !== undefined && needed.has(e.node));
