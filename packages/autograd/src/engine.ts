@@ -155,8 +155,9 @@ function execute(
     }
   }
 
-  // A gradient the pass made, handed to one place only and laid out densely, can become a leaf's .grad
-  // without a copy; user code in the graph (hooks, custom Functions) could keep one, so then none can.
+  // A gradient the pass made, held by one buffer only (counting deliveries to nodes that have not run
+  // yet) and laid out densely, can become a leaf's .grad without a copy; user code in the graph (hooks,
+  // custom Functions) could keep one, so then none can.
   const firstSerial = nextStorageSerial();
   const deliveries = new Map<Storage, number>();
   const userCode = order.some((node) => node.runsUserCode || node.preHooks.size > 0);
@@ -212,6 +213,11 @@ function execute(
         if (anomaly) checkAnomaly(node, i, g);
         addTo(edge, g);
       });
+    }
+    // The node is done with its gradients: only later deliveries can still see them.
+    for (const g of buffer) {
+      const count = g && deliveries.get(g.storage);
+      if (count) deliveries.set(g!.storage, count - 1);
     }
     if (!retainGraph) node.release();
     node.next.forEach((edge, i) => {

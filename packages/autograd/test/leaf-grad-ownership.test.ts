@@ -17,6 +17,24 @@ describe("a leaf's first gradient", () => {
     expect(b.grad!.shape).toEqual([4]);
   });
 
+  it("is the fresh gradient itself through a view (a linear layer's W.t())", () => {
+    const x = randn([16, 8]);
+    const w = randn([4, 8], { requiresGrad: true });
+    expect(clones(() => x.matmul(w.t()).relu().sum().backward())).toBe(0);
+    expect(w.grad!.shape).toEqual([4, 8]);
+    expect(w.grad!.isContiguous()).toBe(true);
+  });
+
+  it('is a copy when a node passes one gradient on to a leaf and to another node', () => {
+    const a = randn([5], { requiresGrad: true });
+    const h = a.mul(3); // add hands the same gradient to `a` and to h's node, which runs after
+    a.add(h)
+      .mul(tensor([1, 2, 3, 4, 5]))
+      .sum()
+      .backward();
+    expect([...(a.grad as Tensor).dataSync()]).toEqual([4, 8, 12, 16, 20]);
+  });
+
   it('is a copy when the same gradient reaches two leaves, so they never alias', () => {
     const a = randn([5], { requiresGrad: true });
     const b = randn([5], { requiresGrad: true });
