@@ -1,9 +1,10 @@
 import type { PoolAttrs } from '../../kernel/attrs/nn';
-import { allocate, type TypedArray } from '../../kernel/dtype';
+import { allocate, allocateUninitialized, type TypedArray } from '../../kernel/dtype';
 import { registerKernel } from '../../kernel/registry';
 import { shapeSize } from '../../kernel/shape';
 import { hostView, type TensorView } from '../../kernel/view';
 import { dense } from './conv';
+import { maxPool2x2Simd } from './simd/max-pool';
 
 /**
  * The pooling windows of one spatial dim, as PyTorch computes them: output i covers input
@@ -207,9 +208,28 @@ function maxForward(x: TensorView, attrs: PoolAttrs): TensorView[] {
   const [h, w] = [x.shape[2]!, x.shape[3]!];
   const [oh, ow] = attrs.outputSize;
   const [dh, dw] = attrs.dilation;
+  if (isPlainHalving(attrs, h, w) && x.dtype === 'float32') {
+    const [n, c] = [x.shape[0]!, x.shape[1]!];
+    const values = allocateUninitialized('float32', n * c * oh * ow) as Float32Array;
+    const indices = new Int32Array(values.length);
+    if (maxPool2x2Simd(dense(x) as Float32Array, n * c, h, w, values, indices)) {
+      return [hostView(values, [n, c, oh, ow], 'float32'), hostView(indices, [n, c, oh, ow], 'int32')];
+    }
+  }
   const rows = taps(h, oh, attrs.kernelSize[0], attrs.stride[0], attrs.padding[0], dh);
   const cols = taps(w, ow, attrs.kernelSize[1], attrs.stride[1], attrs.padding[1], dw);
   return windowMax(x, rows, cols, dh, dw);
+}
+
+/** A 2x2 window with stride 2, no padding or dilation, flooring: MaxPool2d(2). */
+function isPlainHalving(attrs: PoolAttrs, h: number, w: number): boolean {
+  const pairs = [attrs.kernelSize, attrs.stride, attrs.padding, attrs.dilation];
+  const expected = [2, 2, 0, 1];
+  return (
+    pairs.every(([a, b], i) => a === expected[i] && b === expected[i]) &&
+    attrs.outputSize[0] === h >> 1 &&
+    attrs.outputSize[1] === w >> 1
+  );
 }
 
 function maxBackward(grad: TensorView, indices: TensorView, inputShape: readonly number[]): TensorView {
@@ -218,9 +238,9 @@ function maxBackward(grad: TensorView, indices: TensorView, inputShape: readonly
   const plane = inputShape[2]! * inputShape[3]!;
   const perPlaneOut = grad.shape[2]! * grad.shape[3]!;
   const out = allocate(grad.dtype, shapeSize(inputShape));
-  for (let o = 0; o < g.length; o++) {
-    const planeIndex = Math.floor(o / perPlaneOut);
-    out[planeIndex * plane + idx[o]!]! += g[o]!;
+  // Plane by plane: a division per gradient to find its plane cost more than the scatter itself.
+  for (let o = 0, base = 0; o < g.length; base += plane) {
+    for (const end = o + perPlaneOut; o < end; o++) out[base + idx[o]!]! += g[o]!;
   }
   return hostView(out, inputShape, grad.dtype);
 }

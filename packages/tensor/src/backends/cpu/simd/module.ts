@@ -5,6 +5,7 @@ import { activationFunctions } from './activations';
 import { f32Splat, f32x4, lanewise, simd, v128 } from './code';
 import { EXP_VECTORS, expFunctions } from './exp';
 import { gemvBlockFunction } from './gemv-block';
+import { maxPool2x2Function } from './max-pool-kernel';
 import { rowReductionFunctions } from './row-reductions';
 import { softmaxExpFunction } from './softmax-exp';
 
@@ -23,6 +24,8 @@ export const SLOT_BYTES = CHUNK * 4;
  */
 export const OUT_AT = 2 * SLOT_BYTES + 2048;
 const PAGES = 4;
+/** Bytes of the module's memory. */
+export const MEMORY_BYTES = PAGES * 65536;
 /** Floats a kernel call covers a multiple of: exp's iteration (CHUNK is a multiple of it). */
 export const PAD = 4 * EXP_VECTORS;
 
@@ -65,6 +68,7 @@ function instantiate(): SimdKernels | undefined {
     softmaxExpFunction(),
     ...rowReductionFunctions(),
     gemvBlockFunction(),
+    maxPool2x2Function(),
     ...activationFunctions(),
   ];
   try {
