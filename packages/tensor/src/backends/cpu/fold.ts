@@ -42,7 +42,7 @@ function im2col(x: TensorView, a: SlidingBlockAttrs): TensorView {
       const channel = (b * c + ci) * g.inHeight * g.inWidth;
       for (let kh = 0; kh < g.kernelHeight; kh++) {
         for (let kw = 0; kw < g.kernelWidth; kw++) {
-          d = walkTap(g, image, channel, kh, kw, 0, g.pixels, out, d, 1, Number.POSITIVE_INFINITY, 0);
+          d = walkTap(g, image, channel, kh, kw, 0, g.pixels, out, d, 1);
         }
       }
     }

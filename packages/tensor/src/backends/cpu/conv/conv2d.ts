@@ -3,9 +3,9 @@ import { type AccumulatorSink, multiply } from '../gemm/multiply';
 import { columnsOf, rowsOf } from '../gemm/panel-source';
 import type { FloatArray } from '../gemm/types';
 import { type Conv2dGeometry, type ResolvedConv2d, resolveConv2d } from './geometry';
-import { pixelPanels } from './im2col-panels';
 import { imagesPerRun, isPointwise } from './image-chunks';
 import { paddedImage, paddedWidth } from './padded-image';
+import { pixelPanels } from './pixel-panels';
 import { allFinite, usesWinograd, winogradConv2d } from './winograd';
 
 /**

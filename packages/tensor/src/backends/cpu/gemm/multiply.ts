@@ -182,6 +182,15 @@ function storeOutput(
   const rowBias = biasInKernel ? undefined : p.rowBias;
   const colBias = biasInKernel ? undefined : p.colBias;
   const plain = alpha === 1 && beta === 0 && !rowBias && !colBias;
+  if (plain && ldc === n && c.rowStride === n) {
+    // Rows back to back on both sides: one copy per item. Copies out of the (shared) GEMM memory cost
+    // twice a private one's, and a thousand row-sized ones as much again.
+    for (let item = 0; item < batch; item++) {
+      const s = accBase + item * accItem;
+      out.set(acc.subarray(s, s + m * n), c.offset + item * outBatchStride);
+    }
+    return;
+  }
   for (let item = 0; item < batch; item++) {
     for (let i = 0; i < m; i++) {
       const o = c.offset + item * outBatchStride + i * c.rowStride;
