@@ -191,9 +191,9 @@ describe('gemm', () => {
       it(`${name}, ${label}: matches the float64 reference over shapes, strides, alpha/beta, bias, batches`, () => {
         gemmSettings(settings);
         for (const cs of shapes) runCase(Ctor, cs);
-        // Large enough for helper threads and several row/column/depth blocks.
+        // Large enough for helper threads (2^24 flops and up) and several row/column/depth blocks.
         runCase(Ctor, { m: 203, n: 197, k: 300, pad: 1, bias: 'both' });
-        runCase(Ctor, { m: 150, n: 140, k: 130, batch: 3, broadcastB: true, transA: true });
+        runCase(Ctor, { m: 150, n: 140, k: 130, batch: 4, broadcastB: true, transA: true });
       });
     }
   }
