@@ -1,5 +1,5 @@
 import type { PoolAttrs } from '../../kernel/attrs/nn';
-import { allocate, allocateUninitialized, type TypedArray } from '../../kernel/dtype';
+import { allocate, type TypedArray } from '../../kernel/dtype';
 import { registerKernel } from '../../kernel/registry';
 import { shapeSize } from '../../kernel/shape';
 import { hostView, type TensorView } from '../../kernel/view';
@@ -210,10 +210,10 @@ function maxForward(x: TensorView, attrs: PoolAttrs): TensorView[] {
   const [dh, dw] = attrs.dilation;
   if (isPlainHalving(attrs, h, w) && x.dtype === 'float32') {
     const [n, c] = [x.shape[0]!, x.shape[1]!];
-    const values = allocateUninitialized('float32', n * c * oh * ow) as Float32Array;
-    const indices = new Int32Array(values.length);
-    if (maxPool2x2Simd(dense(x) as Float32Array, n * c, h, w, values, indices)) {
-      return [hostView(values, [n, c, oh, ow], 'float32'), hostView(indices, [n, c, oh, ow], 'int32')];
+    const pooled = maxPool2x2Simd(dense(x) as Float32Array, n * c, h, w);
+    if (pooled) {
+      const shape = [n, c, oh, ow];
+      return [hostView(pooled.values, shape, 'float32'), hostView(pooled.indices, shape, 'int32')];
     }
   }
   const rows = taps(h, oh, attrs.kernelSize[0], attrs.stride[0], attrs.padding[0], dh);

@@ -1,3 +1,4 @@
+import { allocateUninitialized } from '../../../kernel/dtype';
 import { MEMORY_BYTES, OUT_AT, simdKernels } from './module';
 
 // The driver of max-pool-kernel.ts: planes stream through the SIMD module's memory (a kernel call per
@@ -12,22 +13,22 @@ const OUTPUT_FLOATS = CODES_BYTES / 4 - 4;
 
 /**
  * Max pooling with a 2x2 window and stride 2 (no padding or dilation, outputs floor(h / 2) x floor(w / 2))
- * of `planes` float32 `[h, w]` planes of `src` into `values`, with each winner's flat index in its plane in
- * `indices`: PyTorch's first largest in row-major order, a NaN winning. Returns false (writing nothing)
- * where WebAssembly SIMD is missing or a plane is too large for one call.
+ * of `planes` float32 `[h, w]` planes of `src`: the maxima, and each winner's flat index in its plane
+ * (PyTorch's first largest in row-major order, a NaN winning). Undefined where WebAssembly SIMD is missing
+ * or a plane is too large for one call.
  */
 export function maxPool2x2Simd(
   src: Float32Array,
   planes: number,
   h: number,
   w: number,
-  values: Float32Array,
-  indices: Int32Array,
-): boolean {
+): { values: Float32Array; indices: Int32Array } | undefined {
   const kernels = simdKernels();
   const [oh, ow] = [h >> 1, w >> 1];
   const perCall = Math.min(Math.floor(INPUT_FLOATS / (h * w)), Math.floor(OUTPUT_FLOATS / (oh * ow)));
-  if (kernels === undefined || perCall === 0 || ow === 0) return false;
+  if (kernels === undefined || perCall === 0 || ow === 0) return undefined;
+  const values = allocateUninitialized('float32', planes * oh * ow) as Float32Array;
+  const indices = new Int32Array(values.length);
   const { memory, lanes: codes, run } = kernels;
   const outFloats = oh * ow;
   for (let first = 0; first < planes; first += perCall) {
@@ -48,5 +49,5 @@ export function maxPool2x2Simd(
       }
     }
   }
-  return true;
+  return { values, indices };
 }
