@@ -60,6 +60,7 @@ describe("a leaf's first gradient", () => {
     const kept: Tensor[] = [];
     a.registerHook((g) => {
       kept.push(g);
+      return undefined;
     });
     a.mul(tensor([1, 2, 3, 4]))
       .sum()
