@@ -52,9 +52,21 @@ function isLargeArray(data: unknown): data is ArrayBufferView {
   return ArrayBuffer.isView(data) && data.byteLength >= POOLED_MIN_BYTES;
 }
 
+/** Views a kernel wraps in a storage only while it writes into them (see {@link markTransientView}). */
+const transient = new WeakSet<object>();
+
+/**
+ * `view` (of an array some storage owns) is wrapped in a storage only for the kernel call writing into it
+ * and dropped right after, so that storage is not a second owner: `copy_` writing through its target's
+ * array would otherwise make every parameter that `nn.init` fills look aliased.
+ */
+export function markTransientView(view: object): void {
+  transient.add(view);
+}
+
 /** Records that `storage` wraps `data`; a second storage over the same buffer makes it ineligible. */
 export function claimBuffer(data: unknown, storage: object): void {
-  if (!isLargeArray(data)) return;
+  if (!isLargeArray(data) || transient.has(data)) return;
   const buffer = data.buffer as ArrayBuffer;
   const owner = eligible.get(buffer);
   if (owner === null && data.byteOffset === 0 && data.byteLength === buffer.byteLength) {
@@ -62,6 +74,15 @@ export function claimBuffer(data: unknown, storage: object): void {
   } else if (owner !== undefined) {
     eligible.delete(buffer);
   }
+}
+
+/**
+ * Whether `data` is the whole of a pooled-size array the allocator made for `storage` alone and never
+ * handed to user code: only in-place ops (which bump `storage.version`) can change it, so a copy of it
+ * stays valid while the version does.
+ */
+export function isPrivateArray(data: unknown, storage: object): boolean {
+  return isLargeArray(data) && eligible.get(data.buffer as ArrayBuffer) === storage;
 }
 
 /** `data` was handed to user code (a read): it may be kept, so it never returns to the pool. */

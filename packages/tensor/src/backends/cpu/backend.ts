@@ -1,6 +1,6 @@
 import type { Backend } from '../../kernel/backend';
 import { allocate, type TypedArray } from '../../kernel/dtype';
-import { markEscaped, releaseBuffer } from '../../kernel/host-pool';
+import { markEscaped, markTransientView, releaseBuffer } from '../../kernel/host-pool';
 import { registerBackend, registerKernel } from '../../kernel/registry';
 import { liveData, type Storage } from '../../kernel/storage';
 import { stridedOffsets } from '../../kernel/strided-offsets';
@@ -63,6 +63,7 @@ function copyInto(target: TensorView, source: TensorView): void {
       destination.set(data.subarray(expanded.offset, expanded.offset + numel(target)) as never);
       return;
     }
+    markTransientView(destination); // the view runCopy wraps is not a second owner of the array
     runCopy('copy_', [expanded], target.dtype, destination);
     return;
   }
