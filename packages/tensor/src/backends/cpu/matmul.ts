@@ -28,6 +28,7 @@ function matmulCpu(a: TensorView, b: TensorView): TensorView {
     rowStride: t.strides[t.shape.length - 2]!,
     colStride: t.strides[t.shape.length - 1]!,
     batchStride: batched ? t.strides[0]! : 0,
+    storage: t.storage,
   });
   batchedGemm({
     batch,

@@ -1,4 +1,5 @@
-import { simdKernels } from '../simd/module';
+import { MEMORY_BYTES, simdKernels } from '../simd/module';
+import { residentWeight } from '../simd/weight-cache';
 import { accumulatesInOutputType } from './engine-for';
 import { kBlockDepth } from './multiply';
 import type { GemmParams } from './types';
@@ -31,11 +32,14 @@ const f = Math.fround;
 const [X_AT, COLUMNS_AT, SUMS_AT] = [0, 1 << 16, 3 << 16];
 /** Floats of B's columns one chunk holds. */
 const CHUNK_FLOATS = 1 << 15;
+/** Groups of four columns whose sums fit between SUMS_AT and the end of the fixed memory. */
+const SUMS_GROUPS = (MEMORY_BYTES - SUMS_AT) / 16;
 
 /**
  * Columns `[0, 4g)` of `c = x @ B` with WebAssembly SIMD, four at a time, where B's columns are contiguous
  * (a Linear weight's rows) and x is too; returns how many columns it computed (0 where it does not
- * apply). Same arithmetic and order as the JS loop below, so the same bits.
+ * apply). Same arithmetic and order as the JS loop below, so the same bits. A weight the framework owns
+ * stays in the kernels' memory between calls (weight-cache); any other is copied in chunk by chunk.
  */
 function gemvSimd({ n, k, a, b, c }: GemmParams): number {
   const { data: x, offset: xAt, colStride: xStep } = a;
@@ -44,38 +48,47 @@ function gemvSimd({ n, k, a, b, c }: GemmParams): number {
   const groupsPerChunk = Math.floor(CHUNK_FLOATS / (4 * k));
   if (!kernels || wRow !== 1 || xStep !== 1 || n < 4 || groupsPerChunk === 0) return 0;
   if (!(x instanceof Float32Array) || !(w instanceof Float32Array)) return 0;
-  const { memory, run } = kernels;
-  const out = c.data;
-  const [columns, sums] = [COLUMNS_AT / 4, SUMS_AT / 4];
+  const allGroups = Math.floor(n / 4);
+  const resident = wCol === k ? residentWeight(w, b.storage, wAt, 4 * allGroups * k) : undefined;
+  const { memory, run } = kernels; // after residentWeight, which may grow the memory
   memory.set(x.subarray(xAt, xAt + k), X_AT / 4);
   const kc = kBlockDepth(k);
-  const allGroups = Math.floor(n / 4);
+  /** Groups `[g0, g0 + groups)`, their columns as rows of k floats from byte `columnsAt`. */
+  const accumulate = (columnsAt: number, g0: number, groups: number) => {
+    const columns = columnsAt / 4;
+    for (let p0 = 0; p0 < k; p0 += kc) {
+      const end = Math.min(k, p0 + kc);
+      const vectors = (end - p0) & ~3;
+      if (vectors > 0) run.gemvBlock!(columnsAt + 4 * p0, 4 * k, X_AT + 4 * p0, SUMS_AT, 4 * vectors, groups);
+      for (let i = 0; i < 4 * groups; i++) {
+        // The block's last (length mod 4) products, then the block sum into C as the JS loop does.
+        let s = vectors > 0 ? (memory[SUMS_AT / 4 + i] as number) : 0;
+        for (let p = p0 + vectors; p < end; p++) {
+          s = f(s + f((memory[X_AT / 4 + p] as number) * (memory[columns + i * k + p] as number)));
+        }
+        const o = c.offset + 4 * g0 + i;
+        c.data[o] = p0 === 0 ? s : f((c.data[o] as number) + s);
+      }
+    }
+  };
+  if (resident !== undefined) {
+    for (let g0 = 0; g0 < allGroups; g0 += SUMS_GROUPS) {
+      accumulate(resident + 16 * g0 * k, g0, Math.min(SUMS_GROUPS, allGroups - g0));
+    }
+    return 4 * allGroups;
+  }
   for (let g0 = 0; g0 < allGroups; g0 += groupsPerChunk) {
     const groups = Math.min(groupsPerChunk, allGroups - g0);
     const first = wAt + 4 * g0 * wCol;
     if (wCol === k) {
       // A contiguous weight: the chunk's rows in one copy.
-      memory.set(w.subarray(first, first + 4 * groups * k), columns);
+      memory.set(w.subarray(first, first + 4 * groups * k), COLUMNS_AT / 4);
     } else {
       for (let i = 0; i < 4 * groups; i++) {
-        memory.set(w.subarray(first + i * wCol, first + i * wCol + k), columns + i * k);
+        memory.set(w.subarray(first + i * wCol, first + i * wCol + k), COLUMNS_AT / 4 + i * k);
       }
     }
-    for (let p0 = 0; p0 < k; p0 += kc) {
-      const end = Math.min(k, p0 + kc);
-      const vectors = (end - p0) & ~3;
-      if (vectors > 0)
-        run.gemvBlock!(COLUMNS_AT + 4 * p0, 4 * k, X_AT + 4 * p0, SUMS_AT, 4 * vectors, groups);
-      for (let i = 0; i < 4 * groups; i++) {
-        // The block's last (length mod 4) products, then the block sum into C as the JS loop does.
-        let s = vectors > 0 ? (memory[sums + i] as number) : 0;
-        for (let p = p0 + vectors; p < end; p++) {
-          s = f(s + f((memory[X_AT / 4 + p] as number) * (memory[columns + i * k + p] as number)));
-        }
-        const o = c.offset + 4 * g0 + i;
-        out[o] = p0 === 0 ? s : f((out[o] as number) + s);
-      }
-    }
+    accumulate(COLUMNS_AT, g0, groups);
   }
   return 4 * allGroups;
 }

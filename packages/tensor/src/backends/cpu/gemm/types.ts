@@ -1,3 +1,4 @@
+import type { Storage } from '../../../kernel/storage';
 /** The float storage the kernels work on. */
 export type FloatArray = Float32Array | Float64Array;
 
@@ -13,6 +14,8 @@ export interface MatrixOperand {
   readonly colStride: number;
   /** Distance between consecutive batch items; 0 broadcasts one matrix to the whole batch. Default 0. */
   readonly batchStride?: number;
+  /** The storage `data` belongs to, where known: lets a kernel keep a copy until its version changes. */
+  readonly storage?: Storage;
 }
 
 /** The output matrix, contiguous along columns: element (i, j) of item b is at `offset + b * batchStride + i * rowStride + j`. */

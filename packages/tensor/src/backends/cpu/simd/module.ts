@@ -24,8 +24,12 @@ export const SLOT_BYTES = CHUNK * 4;
  */
 export const OUT_AT = 2 * SLOT_BYTES + 2048;
 const PAGES = 4;
-/** Bytes of the module's memory. */
+/** Bytes of the module's fixed memory (the slots); weights kept between calls follow (see weight-cache). */
 export const MEMORY_BYTES = PAGES * 65536;
+/** Pages past the fixed memory the memory may grow by, for weights kept between calls: 16 MiB. */
+const CACHE_PAGES = 256;
+/** Bytes the weight cache may use, from MEMORY_BYTES. */
+export const CACHE_BYTES = CACHE_PAGES * 65536;
 /** Floats a kernel call covers a multiple of: exp's iteration (CHUNK is a multiple of it). */
 export const PAD = 4 * EXP_VECTORS;
 
@@ -52,10 +56,13 @@ export const UNARY: Record<string, (x: Code) => Code> = {
 };
 
 export interface SimdKernels {
-  readonly memory: Float32Array;
+  /** The memory as floats. Replaced when {@link SimdKernels.reserve} grows it: read it after reserving. */
+  memory: Float32Array;
   /** The same memory as unsigned lanes, to read exp's range flags. */
-  readonly lanes: Uint32Array;
+  lanes: Uint32Array;
   readonly run: Record<string, (...addresses: number[]) => void>;
+  /** Grows the memory to at least `bytes` (at most MEMORY_BYTES + CACHE_BYTES). */
+  reserve(bytes: number): void;
 }
 
 function instantiate(): SimdKernels | undefined {
@@ -72,14 +79,23 @@ function instantiate(): SimdKernels | undefined {
     ...activationFunctions(),
   ];
   try {
-    const module = new wasm.Module(emitModule(functions, false, PAGES));
-    const memory = new wasm.Memory({ initial: PAGES, maximum: PAGES, shared: false });
+    const module = new wasm.Module(emitModule(functions, false, PAGES + CACHE_PAGES));
+    const memory = new wasm.Memory({ initial: PAGES, maximum: PAGES + CACHE_PAGES, shared: false });
     const { exports } = new wasm.Instance(module, { env: { memory } });
-    return {
+    const kernels: SimdKernels = {
       memory: new Float32Array(memory.buffer),
       lanes: new Uint32Array(memory.buffer),
       run: exports as SimdKernels['run'],
+      reserve(bytes) {
+        const missing = bytes - memory.buffer.byteLength;
+        if (missing <= 0) return;
+        memory.grow(Math.ceil(missing / 65536));
+        // Growing detaches the old views.
+        kernels.memory = new Float32Array(memory.buffer);
+        kernels.lanes = new Uint32Array(memory.buffer);
+      },
     };
+    return kernels;
   } catch {
     return undefined; // no WebAssembly SIMD: the JS loops serve every case
   }
