@@ -27,12 +27,38 @@ export const f32x4 = {
   sub: 0xe5,
   mul: 0xe6,
   div: 0xe7,
+  ne: 0x42,
   pmin: 0xea,
   pmax: 0xeb,
+  /** f32x4.demote_f64x2_zero: two float64 lanes rounded into the low two float32 lanes. */
+  demoteF64x2: 0x5e,
 } as const;
 
-/** Whole-vector bitwise opcodes. */
-export const v128 = { and: 0x4e, or: 0x50 } as const;
+/** f64x2 opcodes. */
+export const f64x2 = {
+  lt: 0x49,
+  add: 0xf0,
+  mul: 0xf2,
+  div: 0xf3,
+  /** f64x2.promote_low_f32x4: the low two float32 lanes widened. */
+  promoteLowF32x4: 0x5f,
+} as const;
+
+/** Whole-vector bitwise opcodes; bitselect(a, b, mask) takes a's bits where mask's are set, else b's. */
+export const v128 = { and: 0x4e, andNot: 0x4f, or: 0x50, bitselect: 0x52 } as const;
+
+/** i8x16.shuffle of x (bytes 0-15) and y (16-31): its byte picks follow the opcode. */
+export const shuffle = (x: Code, y: Code, bytes: readonly number[]): Code => [
+  ...x,
+  ...y,
+  0xfd,
+  0x0d,
+  ...bytes,
+];
+/** `count` consecutive byte picks from `from`, for {@link shuffle}. */
+export const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+/** The high two f32 lanes of v moved to the low two (for promote_low). */
+export const highLanes = (v: Code): Code => shuffle(v, v, [...range(8, 8), ...range(8, 8)]);
 
 /** i32x4 opcodes. */
 export const i32x4 = { shl: 0xab, shrS: 0xac, add: 0xae, sub: 0xb1, maxU: 0xb9 } as const;

@@ -1,5 +1,5 @@
 import { type Code, type FunctionSpec, I32, op, V128 } from '../gemm/wasm-emitter';
-import { f32x4, simd } from './code';
+import { f32x4, shuffle, simd } from './code';
 
 // gemvBlock(rows, rowBytes, x, out, blockBytes, groups): for each group of four consecutive rows of a
 // row-major matrix (a Linear weight: the columns of B in `c = x @ B`), the four dot products of the
@@ -14,8 +14,6 @@ const [CURSOR, X_CURSOR] = [6, 7];
 /** v128 locals: the group's sums (lane r: row r), its four row vectors, and their interleaved pairs. */
 const [SUM, R0, R1, R2, R3, T0, T1, T2, T3] = [8, 9, 10, 11, 12, 13, 14, 15, 16];
 
-/** i8x16.shuffle of x (bytes 0-15) and y (16-31). */
-const shuffle = (x: Code, y: Code, bytes: readonly number[]): Code => [...x, ...y, 0xfd, 0x0d, ...bytes];
 const lanes32 = (...picks: number[]) => picks.flatMap((lane) => [0, 1, 2, 3].map((b) => lane * 4 + b));
 
 /** The kernel, for the SIMD module. */

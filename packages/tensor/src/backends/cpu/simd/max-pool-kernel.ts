@@ -19,17 +19,15 @@ const [T0, T1, B0, B1, TOP_MAX, TOP_MASK, BOTTOM_MAX, BOTTOM_MASK, PICK] = [7, 8
 
 const evenLanes = (x: Code, y: Code) => op.shuffle32(x, y, [0, 2, 4, 6]);
 const oddLanes = (x: Code, y: Code) => op.shuffle32(x, y, [1, 3, 5, 7]);
-const F32_NE = 0x42;
-const BITSELECT = 0x52;
 
 /** Lanes where `later` replaces `first` in row-major order: larger, or a first NaN (which then stays). */
 const replaces = (later: Code, first: Code): Code =>
   simd(
     v128.or,
     simd(f32x4.gt, later, first),
-    simd(v128.and, simd(F32_NE, later, later), simd(f32x4.eq, first, first)),
+    simd(v128.and, simd(f32x4.ne, later, later), simd(f32x4.eq, first, first)),
   );
-const select = (ifSet: Code, otherwise: Code, mask: Code) => simd(BITSELECT, ifSet, otherwise, mask);
+const select = (ifSet: Code, otherwise: Code, mask: Code) => simd(v128.bitselect, ifSet, otherwise, mask);
 
 /** The kernel, for the SIMD module. */
 export function maxPool2x2Function(): FunctionSpec {

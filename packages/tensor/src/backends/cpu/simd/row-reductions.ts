@@ -1,5 +1,5 @@
 import { type Code, type FunctionSpec, I32, op, V128 } from '../gemm/wasm-emitter';
-import { f32Splat, simd } from './code';
+import { f32Splat, f32x4, f64x2, highLanes, range, shuffle, simd } from './code';
 
 // Per-row passes over `rows` float32 rows packed back to back in the kernels' memory, for softmax: the
 // rows' maxima, their float64 sums, and the scaling of each element by its row's float64 factor. Each pass
@@ -13,17 +13,10 @@ const [CURSOR, END, ACC, ACC2] = [5, 6, 7, 8];
 
 // pmax (one instruction; f32x4.max's NaN rules take V8 several) may skip a NaN: softmax does not need
 // it in the max, since a NaN's exponential makes its row's sum, and so the whole row, NaN anyway.
-const F32X4_PMAX = 0xeb;
-const F64X2 = { add: 0xf0, mul: 0xf2 };
-const PROMOTE_LOW = 0x5f; // f64x2.promote_low_f32x4
-const DEMOTE_ZERO = 0x5e; // f32x4.demote_f64x2_zero
 
-/** i8x16.shuffle of x (bytes 0-15) and y (16-31). */
-const shuffle = (x: Code, y: Code, bytes: readonly number[]): Code => [...x, ...y, 0xfd, 0x0d, ...bytes];
-const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
 /** The low and high halves of an f32x4 as f64x2. */
-const lowHalf = (v: Code) => simd(PROMOTE_LOW, v);
-const highHalf = (v: Code) => simd(PROMOTE_LOW, shuffle(v, v, [...range(8, 8), ...range(8, 8)]));
+const lowHalf = (v: Code) => simd(f64x2.promoteLowF32x4, v);
+const highHalf = (v: Code) => simd(f64x2.promoteLowF32x4, highLanes(v));
 
 /**
  * A pass: for each row, `start` sets the accumulators, `step` runs on each vector (its address in
@@ -63,7 +56,7 @@ function rowMax(): FunctionSpec {
   return rowPass(
     'rowMax',
     set(ACC, f32Splat(Number.NEGATIVE_INFINITY)),
-    set(ACC, simd(F32X4_PMAX, get(ACC), op.v128Load(get(CURSOR), 0))),
+    set(ACC, simd(f32x4.pmax, get(ACC), op.v128Load(get(CURSOR), 0))),
     op.v128Store(get(RESULTS), 0, get(ACC)),
     16,
   );
@@ -77,8 +70,8 @@ function rowSum(): FunctionSpec {
     'rowSum',
     [...set(ACC, op.v128Zero()), ...set(ACC2, op.v128Zero())],
     [
-      ...set(ACC, simd(F64X2.add, get(ACC), lowHalf(x))),
-      ...set(ACC2, simd(F64X2.add, get(ACC2), highHalf(x))),
+      ...set(ACC, simd(f64x2.add, get(ACC), lowHalf(x))),
+      ...set(ACC2, simd(f64x2.add, get(ACC2), highHalf(x))),
     ],
     [...op.v128Store(get(RESULTS), 0, get(ACC)), ...op.v128Store(get(RESULTS), 16, get(ACC2))],
     32,
@@ -92,7 +85,7 @@ function rowSum(): FunctionSpec {
 function rowScale(): FunctionSpec {
   const { get, set } = op;
   const x = op.v128Load(get(CURSOR), 0);
-  const product = (half: Code) => simd(DEMOTE_ZERO, simd(F64X2.mul, half, get(ACC)));
+  const product = (half: Code) => simd(f32x4.demoteF64x2, simd(f64x2.mul, half, get(ACC)));
   return rowPass(
     'rowScale',
     set(ACC, op.splat(8, get(RESULTS), 0)),

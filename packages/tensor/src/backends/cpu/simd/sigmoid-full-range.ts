@@ -1,5 +1,21 @@
 import { type Code, type FunctionSpec, op } from '../gemm/wasm-emitter';
-import { A, FIRST_LOCAL, f32Splat, f32x4, i32Splat, i32x4, OUT, type Step, simd, vectorLoop } from './code';
+import {
+  A,
+  FIRST_LOCAL,
+  f32Splat,
+  f32x4,
+  f64x2,
+  highLanes,
+  i32Splat,
+  i32x4,
+  OUT,
+  range,
+  type Step,
+  shuffle,
+  simd,
+  v128,
+  vectorLoop,
+} from './code';
 import { EXP_VECTORS, expPolynomialSteps, LANE_LOCALS, type Lanes, lanes, ROUNDER_BITS } from './exp';
 
 // sigmoid and silu over the whole float32 range, for the chunks the fast kernels (activations.ts) flag:
@@ -7,24 +23,14 @@ import { EXP_VECTORS, expPolynomialSteps, LANE_LOCALS, type Lanes, lanes, ROUNDE
 // exp.ts's float32 reduction and polynomial; the tail runs in float64, two lanes at a time, so nothing
 // overflows or flushes.
 
-/** f64x2, i64x2 and whole-vector opcodes these kernels use. */
-const F64 = { lt: 0x49, add: 0xf0, mul: 0xf2, div: 0xf3 };
+/** i64x2 opcodes these kernels use. */
 const I64 = { shl: 0xcb, add: 0xce };
-const V128 = { andNot: 0x4f, bitselect: 0x52 };
-const PROMOTE_LOW = 0x5f;
-const DEMOTE_ZERO = 0x5e;
 /** i64x2 from the low / high two i32x4 lanes, sign-extended. */
 const I64_EXTEND = { low: 0xc7, high: 0xc8 };
 
 const f64Splat = (value: number): Code =>
   simd(0x14, [0x44, ...new Uint8Array(new Float64Array([value]).buffer)]);
 const f64 = (opcode: number, ...operands: Code[]) => simd(opcode, ...operands);
-
-/** i8x16.shuffle of x (bytes 0-15) and y (16-31): its lane immediates follow the opcode. */
-const shuffle = (x: Code, y: Code, bytes: readonly number[]): Code => [...x, ...y, 0xfd, 0x0d, ...bytes];
-const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
-/** The high two f32 lanes of v in the low two, for promote_low. */
-const highLanes = (v: Code) => shuffle(v, v, [...range(8, 8), ...range(8, 8)]);
 
 /** sigmoid's lowest argument: |x| e^x is below half float32's smallest subnormal there (silu rounds to -0). */
 const SIGMOID_FLOOR = -120;
@@ -48,17 +54,17 @@ function fullRangeFunction(name: 'sigmoid' | 'silu'): FunctionSpec {
       statement(first(vector), lanesOf(vector), 16 * vector);
   /** The float64 result for the low or high two lanes. */
   const half = (x: number, v: Lanes, part: 'low' | 'high'): Code => {
-    const lanesOfPart = (u: Code) => simd(PROMOTE_LOW, part === 'low' ? u : highLanes(u));
+    const lanesOfPart = (u: Code) => simd(f64x2.promoteLowF32x4, part === 'low' ? u : highLanes(u));
     const k = simd(I64_EXTEND[part], simd(i32x4.sub, get(v.t), i32Splat(ROUNDER_BITS)));
     // e^r = (1 + r) + r^2 P(r), the small last term (in p) rounded in float32.
-    const expR = f64(F64.add, f64(F64.add, lanesOfPart(get(v.r)), f64Splat(1)), lanesOfPart(get(v.p)));
-    const scaled = f64(F64.mul, expR, simd(I64.shl, simd(I64.add, k, i64Splat1023), op.i32(52)));
+    const expR = f64(f64x2.add, f64(f64x2.add, lanesOfPart(get(v.r)), f64Splat(1)), lanesOfPart(get(v.p)));
+    const scaled = f64(f64x2.mul, expR, simd(I64.shl, simd(I64.add, k, i64Splat1023), op.i32(52)));
     const xs = lanesOfPart(get(x));
     // Below the floor e is 0: the clamped exponential would make silu's x e nonzero. NaN keeps its NaN.
-    const e = f64(V128.andNot, scaled, f64(F64.lt, xs, f64Splat(SIGMOID_FLOOR)));
-    const numerator = f64(V128.bitselect, e, f64Splat(1), f64(F64.lt, xs, f64Splat(0)));
-    const sigmoid = f64(F64.div, numerator, f64(F64.add, e, f64Splat(1)));
-    return simd(DEMOTE_ZERO, name === 'sigmoid' ? sigmoid : f64(F64.mul, xs, sigmoid));
+    const e = f64(v128.andNot, scaled, f64(f64x2.lt, xs, f64Splat(SIGMOID_FLOOR)));
+    const numerator = f64(v128.bitselect, e, f64Splat(1), f64(f64x2.lt, xs, f64Splat(0)));
+    const sigmoid = f64(f64x2.div, numerator, f64(f64x2.add, e, f64Splat(1)));
+    return simd(f32x4.demoteF64x2, name === 'sigmoid' ? sigmoid : f64(f64x2.mul, xs, sigmoid));
   };
   const result = (x: number, v: Lanes) =>
     shuffle(half(x, v, 'low'), half(x, v, 'high'), [...range(0, 8), ...range(16, 8)]);
