@@ -164,7 +164,7 @@ export function winogradConv2d(
     for (const size of [...sizes, count * O * g.pixels, threads * slotFloats]) {
       starts.push(starts[starts.length - 1]! + align16(size));
     }
-    const { view, base, commands } = engine.reserve(starts.pop()!, units, units);
+    const { view, base, commands } = engine.reserve(starts.pop()!, units, units, threads);
     const f32 = view as Float32Array;
     const [paramsAt, slotsAt, biasAt, weightsAt, inputAt, outputAt, slotBase] = starts.map(
       (at) => base + at,

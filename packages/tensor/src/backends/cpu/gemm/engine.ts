@@ -58,12 +58,15 @@ export interface GemmEngine {
   /**
    * A view over scratch holding at least `elements` elements from index `base`, and room for `calls`
    * macro-kernel commands in `units` units, to be filled before {@link GemmEngine.execute}. Valid until
-   * the next `reserve` (the memory may move when it grows).
+   * the next `reserve` (the memory may move when it grows). `threads` is what
+   * {@link GemmEngine.threadsFor} gave the job: scratch only helper threads can see is slower to copy
+   * out of, so single-thread jobs may get other scratch.
    */
   reserve(
     elements: number,
     calls: number,
     units: number,
+    threads: number,
   ): { view: FloatArray; base: number; commands: Int32Array };
   /** Runs the job's steps and the reserved commands, on `threads` threads (see {@link GemmEngine.threadsFor}). */
   execute(job: GemmJob, threads: number): void;

@@ -91,6 +91,7 @@ export function multiply<T extends FloatArray>(p: Product<T>): void {
     mTiles * mr + ldc + tableElements + aCount * aItem + bCount * bItem + batch * cItem,
     units * kBlocks,
     units,
+    threads,
   );
   // Biases are added by the kernel when it stores the first k block, unless alpha would scale them.
   const biasInKernel = units > 0 && alpha === 1;

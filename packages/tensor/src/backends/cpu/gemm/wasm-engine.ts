@@ -2,7 +2,7 @@ import { threadHost } from '../parallel/thread-support';
 import { WorkerPool } from '../parallel/worker-pool';
 import { COMMAND_SIZE, type GemmEngine } from './engine';
 import { gemmSettings } from './settings';
-import { type WasmMemory, wasmApi } from './wasm-api';
+import { type WasmMemory, type WasmModule, wasmApi } from './wasm-api';
 import {
   F32_TILE,
   F64_TILE,
@@ -24,23 +24,54 @@ const PAGE = 65536;
  */
 const THREAD_MIN_FLOPS = 1 << 24;
 
-/** The kernel module instantiated on the calling thread, its memory, and (where allowed) a helper pool. */
-interface WasmKernels {
+/** The kernel module instantiated on one memory. */
+interface KernelInstance {
+  readonly module: WasmModule;
   readonly memory: WasmMemory;
   readonly exports: KernelExports;
+}
+
+/**
+ * Scratch of the single-thread instance: 64 MiB of address space, committed only where a job touches it.
+ * Fixed, because growing an unshared memory detaches its old buffer, and after the first detached
+ * ArrayBuffer of a process V8 checks for detachment on every typed-array access in all code (a JS
+ * packing loop measured 1.7x slower from then on). Larger single-thread jobs use the shared memory.
+ */
+const PRIVATE_PAGES = 1024;
+
+/**
+ * The kernels on the calling thread: over a growable memory, shared with a helper pool where threads are
+ * allowed, and (with threads) over a fixed private memory for the jobs that stay on the calling thread.
+ * V8 copies out of a SharedArrayBuffer with relaxed-atomic word copies at half memcpy's speed (3.2 MB:
+ * 0.137 ms against 0.064), a sixth of a 1-channel convolution. Without threads the one memory is
+ * unshared, and growing it detaches (see PRIVATE_PAGES): unavoidable there.
+ */
+interface WasmKernels {
+  readonly shared: KernelInstance;
+  /** The fixed private instance, made on first use; undefined where `shared` is itself unshared. */
+  readonly single: (() => KernelInstance) | undefined;
   readonly pool: WorkerPool | undefined;
 }
 
+/** The module on a memory growing to 4 GiB (`shared` or not), or on a fixed one of `fixedPages`. */
+function instantiateOn(shared: boolean, fixedPages?: number): KernelInstance {
+  const wasm = wasmApi()!;
+  const pages = fixedPages ?? MAX_PAGES;
+  const module = new wasm.Module(kernelModuleBytes(shared, pages));
+  const memory = new wasm.Memory({ initial: fixedPages ?? 1, maximum: pages, shared });
+  const exports = new wasm.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+  return { module, memory, exports };
+}
+
 function instantiate(): WasmKernels | undefined {
-  const wasm = wasmApi();
-  if (!wasm) return undefined;
+  if (!wasmApi()) return undefined;
   const host = threadHost();
   try {
-    const module = new wasm.Module(kernelModuleBytes(host !== undefined, MAX_PAGES));
-    const memory = new wasm.Memory({ initial: 1, maximum: MAX_PAGES, shared: host !== undefined });
-    const exports = new wasm.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
-    const pool = host && host.cores > 1 ? new WorkerPool(host, module, memory, RUNNERS) : undefined;
-    return { memory, exports, pool };
+    if (!host) return { shared: instantiateOn(false), single: undefined, pool: undefined };
+    const shared = instantiateOn(true);
+    const pool = host.cores > 1 ? new WorkerPool(host, shared.module, shared.memory, RUNNERS) : undefined;
+    let single: KernelInstance | undefined;
+    return { shared, single: () => (single ??= instantiateOn(false, PRIVATE_PAGES)), pool };
   } catch {
     return undefined; // no SIMD support: the caller falls back to the JS engine
   }
@@ -63,25 +94,30 @@ export function gemmThreads(): number {
 
 /**
  * The WebAssembly SIMD engine for f32 or f64 panels, or undefined where WebAssembly (with SIMD) is
- * unavailable. Both engines share one memory, so one pool of helper threads serves both; the scratch
+ * unavailable. Both engines share the memories, so one pool of helper threads serves both; the scratch
  * starts with the command list, followed by 64-byte aligned float panels.
  */
 export function createWasmEngine(bytes: 4 | 8): GemmEngine | undefined {
   const loaded = loadKernels();
   if (!loaded) return undefined;
-  const { memory, exports, pool } = loaded;
+  const { pool } = loaded;
   const tile: TileShape = bytes === 4 ? F32_TILE : F64_TILE;
   let commandCount = 0;
   let tableAddress = 0;
+  /** The instance the reserved job runs on: the private one for single-thread jobs that fit in it. */
+  let active = loaded.shared;
   return {
     mr: tile.mr,
     nr: tile.nr,
     indirect: true,
     winograd: bytes === 4,
-    reserve(elements, calls, units) {
+    reserve(elements, calls, units, threads) {
       tableAddress = calls * COMMAND_SIZE * 4;
       const floatsAt = Math.ceil((tableAddress + units * 12) / 64) * 64;
       const needed = floatsAt + elements * bytes;
+      active =
+        threads <= 1 && loaded.single && needed <= PRIVATE_PAGES * PAGE ? loaded.single() : loaded.shared;
+      const { memory } = active;
       const have = memory.buffer.byteLength;
       if (needed > have) {
         if (needed > MAX_PAGES * PAGE)
@@ -95,14 +131,14 @@ export function createWasmEngine(bytes: 4 | 8): GemmEngine | undefined {
     },
     execute({ kernel, steps, unitBounds, unitNeeds }, threads) {
       const fn = runnerIndex(bytes, kernel);
-      const run = exports[RUNNERS[fn] as (typeof RUNNERS)[number]];
+      const run = active.exports[RUNNERS[fn] as (typeof RUNNERS)[number]];
       if (!pool || threads <= 1 || unitNeeds.length < 2) {
         for (const step of steps) step();
         if (commandCount > 0) run(0, commandCount);
         return;
       }
       const units = unitNeeds.length;
-      const table = new Int32Array(memory.buffer, tableAddress, 3 * units);
+      const table = new Int32Array(active.memory.buffer, tableAddress, 3 * units);
       for (let u = 0; u < units; u++) {
         const first = unitBounds[u] as number;
         table[3 * u] = unitNeeds[u] as number;

@@ -26,7 +26,7 @@ export const OUT_AT = 2 * SLOT_BYTES + 2048;
 const PAGES = 4;
 /** Bytes of the module's fixed memory (the slots); weights kept between calls follow (see weight-cache). */
 export const MEMORY_BYTES = PAGES * 65536;
-/** Pages past the fixed memory the memory may grow by, for weights kept between calls: 16 MiB. */
+/** Pages past the fixed memory for weights kept between calls: 16 MiB. */
 const CACHE_PAGES = 256;
 /** Bytes the weight cache may use, from MEMORY_BYTES. */
 export const CACHE_BYTES = CACHE_PAGES * 65536;
@@ -56,13 +56,11 @@ export const UNARY: Record<string, (x: Code) => Code> = {
 };
 
 export interface SimdKernels {
-  /** The memory as floats. Replaced when {@link SimdKernels.reserve} grows it: read it after reserving. */
-  memory: Float32Array;
+  /** The memory as floats. */
+  readonly memory: Float32Array;
   /** The same memory as unsigned lanes, to read exp's range flags. */
-  lanes: Uint32Array;
+  readonly lanes: Uint32Array;
   readonly run: Record<string, (...addresses: number[]) => void>;
-  /** Grows the memory to at least `bytes` (at most MEMORY_BYTES + CACHE_BYTES). */
-  reserve(bytes: number): void;
 }
 
 function instantiate(): SimdKernels | undefined {
@@ -80,22 +78,17 @@ function instantiate(): SimdKernels | undefined {
   ];
   try {
     const module = new wasm.Module(emitModule(functions, false, PAGES + CACHE_PAGES));
-    const memory = new wasm.Memory({ initial: PAGES, maximum: PAGES + CACHE_PAGES, shared: false });
+    // Full size from the start (untouched pages cost no physical memory) and never grown: growing an
+    // unshared memory detaches its old buffer, and the first detached ArrayBuffer of a process makes V8
+    // check for detachment on every typed-array access from then on, in all code (measured: a JS gather
+    // loop 1.7x slower for the rest of the process).
+    const memory = new wasm.Memory({ initial: PAGES + CACHE_PAGES, maximum: PAGES + CACHE_PAGES, shared: false });
     const { exports } = new wasm.Instance(module, { env: { memory } });
-    const kernels: SimdKernels = {
+    return {
       memory: new Float32Array(memory.buffer),
       lanes: new Uint32Array(memory.buffer),
       run: exports as SimdKernels['run'],
-      reserve(bytes) {
-        const missing = bytes - memory.buffer.byteLength;
-        if (missing <= 0) return;
-        memory.grow(Math.ceil(missing / 65536));
-        // Growing detaches the old views.
-        kernels.memory = new Float32Array(memory.buffer);
-        kernels.lanes = new Uint32Array(memory.buffer);
-      },
     };
-    return kernels;
   } catch {
     return undefined; // no WebAssembly SIMD: the JS loops serve every case
   }

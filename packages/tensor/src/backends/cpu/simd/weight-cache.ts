@@ -49,11 +49,6 @@ export function residentWeight(
     top = MEMORY_BYTES;
   }
   const address = top;
-  try {
-    kernels.reserve(address + bytes);
-  } catch {
-    return undefined; // the engine could not grow the memory: copy in per call, as without the cache
-  }
   top += Math.ceil(bytes / 16) * 16;
   kernels.memory.set(data.subarray(first, first + floats), address / 4);
   entries.set(data, { generation, version: storage.version, first, floats, address });
