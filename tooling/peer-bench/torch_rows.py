@@ -2,8 +2,8 @@
 
 Not run by CI: it needs Debian's PyTorch 1.13 (/usr/bin/python3, `apt-get install -y python3-torch`).
 Usage: /usr/bin/python3 torch_rows.py [--threads 1] [--json torch.json]
-Same workloads, shapes and timing as src/nn-peer.ts / src/main.ts: 3 warm-up calls, then 5 samples of
-calls lasting >= 60 ms together, the median per call; rounds and their median as --rounds says.
+Same workloads, shapes and timing as src/nn-peer.ts / src/main.ts: 300 ms of warm-up calls, then 5 samples
+of calls lasting >= 60 ms together, the median per call; rounds and their median as --rounds says.
 """
 import argparse
 import json
@@ -22,12 +22,24 @@ torch.set_num_threads(args.threads)
 torch.manual_seed(1)
 
 
+WARM_UP_MS = 300
+
+
 def per_call_ms(fn, min_ms=60):
-    for _ in range(3):
-        fn()
     t0 = time.perf_counter()
     fn()
-    once = max((time.perf_counter() - t0) * 1e3, 1e-3)
+    if (time.perf_counter() - t0) * 1e3 > 1000:
+        t0 = time.perf_counter()
+        fn()
+        return (time.perf_counter() - t0) * 1e3
+    t0 = time.perf_counter()
+    warm_up_calls = 0
+    while True:
+        fn()
+        warm_up_calls += 1
+        if (time.perf_counter() - t0) * 1e3 >= WARM_UP_MS:
+            break
+    once = max((time.perf_counter() - t0) * 1e3 / warm_up_calls, 1e-3)
     calls = max(1, int(-(-min_ms / 5 // once)))
     samples = []
     for _ in range(5):

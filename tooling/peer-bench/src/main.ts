@@ -26,8 +26,15 @@ const torch: Record<string, number> = args.torch ? JSON.parse(readFileSync(args.
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /**
- * Milliseconds per call: warm-up, then calls for at least `minMs`, the median of 5 samples; a call
- * slower than a second (tfjs-cpu's CNN step) is timed once more after its warm-up call.
+ * Calls run before sampling, for at least this long: V8 tiers a call path up over its first ~1000 calls
+ * (@nn's batch-1 inference measured 4x slower over its first 500 than from its 2000th on), and a training
+ * loop runs at steady state, so every peer is timed there.
+ */
+const WARM_UP_MS = 300;
+
+/**
+ * Milliseconds per call: warm-up for WARM_UP_MS, then calls for at least `minMs`, the median of 5 samples;
+ * a call slower than a second (tfjs-cpu's CNN step) is timed once more after its warm-up call.
  */
 function time(run: () => void, minMs = 60): number {
   let started = performance.now();
@@ -37,10 +44,13 @@ function time(run: () => void, minMs = 60): number {
     run();
     return performance.now() - started;
   }
-  for (let i = 0; i < 2; i++) run();
   started = performance.now();
-  run();
-  const once = Math.max(performance.now() - started, 1e-3);
+  let warmUpCalls = 0;
+  do {
+    run();
+    warmUpCalls++;
+  } while (performance.now() - started < WARM_UP_MS);
+  const once = Math.max((performance.now() - started) / warmUpCalls, 1e-3);
   const calls = Math.max(1, Math.ceil(minMs / 5 / once));
   const samples: number[] = [];
   for (let s = 0; s < 5; s++) {
