@@ -6,17 +6,23 @@ import { conv2d, manualSeed, matmul, randn, softmax } from '../src';
 // slower for the rest of the process). The CPU kernels must therefore only ever grow shared memories
 // (threads available, as in Node) — this spy fails the test on any other growth.
 
+interface GrowableMemory {
+  readonly buffer: ArrayBufferLike;
+  grow(delta: number): number;
+}
+const memoryPrototype = (globalThis as unknown as { WebAssembly: { Memory: { prototype: GrowableMemory } } })
+  .WebAssembly.Memory.prototype;
 const grown: string[] = [];
-const original = WebAssembly.Memory.prototype.grow;
+const original = memoryPrototype.grow;
 
 beforeAll(() => {
-  WebAssembly.Memory.prototype.grow = function (this: WebAssembly.Memory, delta: number) {
+  memoryPrototype.grow = function (this: GrowableMemory, delta: number) {
     if (!(this.buffer instanceof SharedArrayBuffer)) grown.push(`unshared memory grown by ${delta} pages`);
     return original.call(this, delta);
   };
 });
 afterAll(() => {
-  WebAssembly.Memory.prototype.grow = original;
+  memoryPrototype.grow = original;
 });
 
 describe('CPU kernel memory', () => {

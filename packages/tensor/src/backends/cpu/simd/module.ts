@@ -7,7 +7,7 @@ import { EXP_VECTORS, expFunctions } from './exp';
 import { gemvBlockFunction } from './gemv-block';
 import { maxPool2x2Function } from './max-pool-kernel';
 import { rowReductionFunctions } from './row-reductions';
-import { softmaxExpFunction } from './softmax-exp';
+import { softmaxExpFunction, softmaxExpSumFunction } from './softmax-exp';
 
 // The WebAssembly module behind the float32 SIMD kernels and the layout of its small, fixed memory:
 // operands stream through it in chunks, so it stays at a few pages however large the tensors.
@@ -71,6 +71,7 @@ function instantiate(): SimdKernels | undefined {
     ...Object.entries(UNARY).map(([name, body]) => lanewise(name, body)),
     ...expFunctions(),
     softmaxExpFunction(),
+    softmaxExpSumFunction(),
     ...rowReductionFunctions(),
     gemvBlockFunction(),
     maxPool2x2Function(),

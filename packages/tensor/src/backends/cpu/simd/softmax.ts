@@ -1,3 +1,4 @@
+import { needsFullRange } from './exp';
 import { CHUNK, OUT_AT, PAD, SLOT_BYTES, simdKernels } from './module';
 
 /** Rows longer than this go through the kernel in segments (the slot keeps PAD floats of slack). */
@@ -47,10 +48,14 @@ export function expShiftedRows(
 
 /** Rows per pass of {@link softmaxRows}: their scratch fits beside the shifts in the second slot. */
 const ROWS_PER_PASS = 1024;
-/** Byte addresses in the second slot: each row's shift, its four lane maxima or float64 partial sums, its 1 / sum. */
+/**
+ * Byte addresses in the second slot: each row's shift, its four lane maxima or float64 partial sums, its
+ * 1 / sum, and softmaxExpSum's range flags.
+ */
 const SHIFTS_AT = SLOT_BYTES;
 const PARTIALS_AT = SHIFTS_AT + 4 * ROWS_PER_PASS;
 const FACTORS_AT = PARTIALS_AT + 32 * ROWS_PER_PASS;
+const FLAGS_AT = FACTORS_AT + 8 * ROWS_PER_PASS;
 
 /** Whether {@link softmaxRows} takes rows of `length` floats. */
 export const softmaxRowsApply = (length: number): boolean => length >= 4 && length <= SEGMENT;
@@ -58,9 +63,10 @@ export const softmaxRowsApply = (length: number): boolean => length >= 4 && leng
 /**
  * softmax of `rows` contiguous rows of `length` float32 values from `src[start]` (checked with
  * {@link softmaxRowsApply}) into `out[0...]`, entirely in the SIMD kernels' memory: row maxima, e^(x - max)
- * (as {@link expShiftedRows}), float64 row sums, and e * (1 / sum) in float64 rounded once to float32 (as
- * PyTorch's vectorised softmax multiplies by the reciprocal; within 2 ulp overall). A row with a
- * non-finite max is NaN, as the JS loop.
+ * (as {@link expShiftedRows}) and float64 row sums in one pass, and e * (1 / sum) in float64 rounded once
+ * to float32 (as PyTorch's vectorised softmax multiplies by the reciprocal; within 2 ulp overall). A row
+ * with a non-finite max is NaN, as the JS loop. Rows where some e^(x - max) is subnormal or zero, or some
+ * x is infinite or NaN, are redone by the full-range exp and a separate sum.
  */
 export function softmaxRows(
   src: Float32Array,
@@ -69,9 +75,10 @@ export function softmaxRows(
   length: number,
   out: Float32Array,
 ): void {
-  const { memory, run } = simdKernels()!;
+  const { memory, lanes, run } = simdKernels()!;
   const wide = new Float64Array(memory.buffer);
   const vectors = length - (length % 4);
+  const iterations = length - (length % PAD); // the floats of a row softmaxExpSum sums
   const [vectorBytes, rowBytes] = [vectors * 4, length * 4];
   const perPass = Math.min(ROWS_PER_PASS, Math.floor(SEGMENT / length));
   const maxes = new Float64Array(perPass);
@@ -88,12 +95,17 @@ export function softmaxRows(
       maxes[i] = max;
       memory[shifts + i] = Number.isFinite(max) ? -max : 0; // rows with a non-finite max are NaN below
     }
-    run.softmaxExp!(0, SLOT_BYTES, OUT_AT, count, length);
-    run.rowSum!(OUT_AT, count, vectorBytes, rowBytes, PARTIALS_AT);
+    run.softmaxExpSum!(0, SLOT_BYTES, OUT_AT, count, length, PARTIALS_AT, FLAGS_AT);
+    let summed = iterations;
+    if (needsFullRange(lanes, FLAGS_AT / 4)) {
+      run.softmaxExp!(0, SLOT_BYTES, OUT_AT, count, length);
+      run.rowSum!(OUT_AT, count, vectorBytes, rowBytes, PARTIALS_AT);
+      summed = vectors;
+    }
     for (let i = 0; i < count; i++) {
       const at = PARTIALS_AT / 8 + 4 * i;
       let sum = wide[at]! + wide[at + 1]! + wide[at + 2]! + wide[at + 3]!;
-      for (let j = o + i * length + vectors; j < o + (i + 1) * length; j++) sum += memory[j]!;
+      for (let j = o + i * length + summed; j < o + (i + 1) * length; j++) sum += memory[j]!;
       wide[factors + i] = 1 / sum;
     }
     run.rowScale!(OUT_AT, count, vectorBytes, rowBytes, FACTORS_AT);
