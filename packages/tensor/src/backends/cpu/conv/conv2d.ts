@@ -97,7 +97,11 @@ export function directConv2d<T extends FloatArray>(
   }
 }
 
-/** Copies the valid columns of `count` products computed on the padded grid into the NCHW output at `offset`. */
+/**
+ * Copies the valid columns of `count` products computed on the padded grid into the NCHW output at
+ * `offset`: squeezed to the output's width inside the scratch by the engine (WebAssembly), then one copy
+ * per image; element by element where the engine cannot.
+ */
 function paddedGridSink<T extends FloatArray>(
   g: ResolvedConv2d,
   out: T,
@@ -106,13 +110,22 @@ function paddedGridSink<T extends FloatArray>(
 ): AccumulatorSink<T> {
   const { outHeight: OH, outWidth: OW, groupOut, pixels } = g;
   const Wp = paddedWidth(g);
+  const engine = engineFor(out);
   return {
     like: out,
     consume(acc, base, ldc, itemStride) {
       for (let item = 0, image = offset; item < count; item++, image += g.outChannels * pixels) {
+        const from = base + item * itemStride;
+        if (engine.copyRows) {
+          // Every output element moves to an index at or before its own: pixels <= ldc, OW <= Wp.
+          const strides = { fromRow: Wp, toRow: OW, fromPlane: ldc, toPlane: pixels };
+          engine.copyRows(from, from, groupOut, OH, OW, strides);
+          out.set(acc.subarray(from, from + groupOut * pixels), image);
+          continue;
+        }
         for (let o = 0; o < groupOut; o++) {
           for (let oh = 0; oh < OH; oh++) {
-            const s = base + item * itemStride + o * ldc + oh * Wp;
+            const s = from + o * ldc + oh * Wp;
             const d = image + o * pixels + oh * OW;
             for (let ow = 0; ow < OW; ow++) out[d + ow] = acc[s + ow] as number;
           }

@@ -72,6 +72,20 @@ export interface GemmEngine {
   execute(job: GemmJob, threads: number): void;
   /** How many threads a product of `flops` floating-point operations should use (1 = calling thread only). */
   threadsFor(flops: number): number;
+  /**
+   * Copies, within the scratch of the last job, `planes` planes of `rows` rows of `width` elements from
+   * `from` to `to` (element indices; rows `fromRow` / `toRow` apart, planes `fromPlane` / `toPlane`),
+   * front to back, so in place where every destination lies at or before its source. WebAssembly engines
+   * only; without it a caller copies element by element.
+   */
+  readonly copyRows?: (
+    from: number,
+    to: number,
+    planes: number,
+    rows: number,
+    width: number,
+    strides: { fromRow: number; toRow: number; fromPlane: number; toPlane: number },
+  ) => void;
 }
 
 /** Calls `tiles` for each command of `commands[from, to)` — the single-threaded loop of the JS engine. */

@@ -147,6 +147,11 @@ export function createWasmEngine(bytes: 4 | 8): GemmEngine | undefined {
       }
       pool.run({ steps, table, tableAddress, units, fn }, threads, run);
     },
+    copyRows(from, to, planes, rows, width, { fromRow, toRow, fromPlane, toPlane }) {
+      if (planes <= 0 || rows <= 0 || width <= 0) return;
+      const b = bytes;
+      active.exports.copyRows(from * b, to * b, planes, rows, width * b, fromRow * b, toRow * b, fromPlane * b, toPlane * b);
+    },
     threadsFor(flops) {
       const limit = gemmSettings().maxThreads;
       return pool && limit > 1 && flops >= THREAD_MIN_FLOPS ? Math.min(limit, pool.threads()) : 1;

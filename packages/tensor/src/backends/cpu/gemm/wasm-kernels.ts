@@ -1,4 +1,5 @@
 import { COMMAND_SIZE, type JobKernel } from './engine';
+import { copyRowsFunction } from './wasm-copy-rows';
 import { type Code, emitModule, type FunctionSpec, I32, op, V128 } from './wasm-emitter';
 import { WINOGRAD_TILE, winogradFunction } from './wasm-winograd';
 
@@ -168,8 +169,10 @@ export const RUNNERS = ['run32', 'run64', 'runIndirect32', 'runIndirect64', 'run
 export const runnerIndex = (bytes: 4 | 8, kernel: JobKernel) =>
   kernel === 'winograd' ? 4 : (bytes === 4 ? 0 : 1) + (kernel === 'indirect' ? 2 : 0);
 
-/** Exports of the kernel module: a command runner per entry of {@link RUNNERS}. */
-export type KernelExports = Record<(typeof RUNNERS)[number], (commands: number, count: number) => void>;
+/** Exports of the kernel module: a command runner per entry of {@link RUNNERS}, and copyRows. */
+export type KernelExports = Record<(typeof RUNNERS)[number], (commands: number, count: number) => void> & {
+  readonly copyRows: (...args: number[]) => void;
+};
 
 /** The kernel module's bytes, importing `env.memory` (shared when the kernels run on several threads). */
 export function kernelModuleBytes(sharedMemory: boolean, maxPages: number): Uint8Array {
@@ -185,5 +188,6 @@ export function kernelModuleBytes(sharedMemory: boolean, maxPages: number): Uint
     }
     functions.push(runFunction(functions.length - 1, name));
   }
+  functions.push(copyRowsFunction());
   return emitModule(functions, sharedMemory, maxPages);
 }
