@@ -62,25 +62,28 @@ describe('float32 softmax rows in SIMD', () => {
     [64, 17, 20],
     [40, 1000, 120],
     [64, 33, 170],
-  ])('%i rows of %i, spread %i: within 2 ulp of the float64 softmax, NaN rows NaN', (rows, length, spread) => {
-    const x = tensor(logits(rows, length, spread)).reshape([rows, length]);
-    const got = softmax(x, 1).dataSync();
-    const reference = softmax(x.double(), 1).dataSync();
-    let worst = 0;
-    for (let i = 0; i < got.length; i++) {
-      const want = Math.fround(reference[i]!);
-      if (Number.isNaN(want)) {
-        expect(got[i]).toBeNaN();
-        continue;
+  ])(
+    '%i rows of %i, spread %i: within 2 ulp of the float64 softmax, NaN rows NaN',
+    (rows, length, spread) => {
+      const x = tensor(logits(rows, length, spread)).reshape([rows, length]);
+      const got = softmax(x, 1).dataSync();
+      const reference = softmax(x.double(), 1).dataSync();
+      let worst = 0;
+      for (let i = 0; i < got.length; i++) {
+        const want = Math.fround(reference[i]!);
+        if (Number.isNaN(want)) {
+          expect(got[i]).toBeNaN();
+          continue;
+        }
+        worst = Math.max(worst, Math.abs(got[i]! - want) / Math.max(Math.abs(want) * 2 ** -23, 2 ** -149));
       }
-      worst = Math.max(worst, Math.abs(got[i]! - want) / Math.max(Math.abs(want) * 2 ** -23, 2 ** -149));
-    }
-    expect(worst).toBeLessThanOrEqual(2);
-    // Row 1 holds -Infinity and finite values: finite probabilities summing to 1.
-    if (rows > 1) {
-      const row = Array.from(got.subarray(length, 2 * length));
-      expect(row[1]).toBe(0);
-      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
-    }
-  });
+      expect(worst).toBeLessThanOrEqual(2);
+      // Row 1 holds -Infinity and finite values: finite probabilities summing to 1.
+      if (rows > 1) {
+        const row = Array.from(got.subarray(length, 2 * length));
+        expect(row[1]).toBe(0);
+        expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      }
+    },
+  );
 });

@@ -1,6 +1,8 @@
 import { type FunctionSpec, I32, op } from './wasm-emitter';
 
-const [FROM, TO, PLANES, ROWS, ROW_BYTES, FROM_ROW, TO_ROW, FROM_PLANE, TO_PLANE] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+const [FROM, TO, PLANES, ROWS, ROW_BYTES, FROM_ROW, TO_ROW, FROM_PLANE, TO_PLANE] = [
+  0, 1, 2, 3, 4, 5, 6, 7, 8,
+];
 const [AT, VECTOR_END, ROWS_LEFT, ROW_FROM, ROW_TO] = [9, 10, 11, 12, 13];
 
 /**
@@ -23,7 +25,11 @@ export function copyRowsFunction(): FunctionSpec {
   };
   const row = [
     ...set(AT, op.i32(0)),
-    ...op.ifElse(op.ltU(get(AT), get(VECTOR_END)), op.doWhile(copy(16), op.ltU(get(AT), get(VECTOR_END))), []),
+    ...op.ifElse(
+      op.ltU(get(AT), get(VECTOR_END)),
+      op.doWhile(copy(16), op.ltU(get(AT), get(VECTOR_END))),
+      [],
+    ),
     ...op.ifElse(op.ltU(get(AT), get(ROW_BYTES)), op.doWhile(copy(4), op.ltU(get(AT), get(ROW_BYTES))), []),
     ...set(ROW_FROM, add(get(ROW_FROM), get(FROM_ROW))),
     ...set(ROW_TO, add(get(ROW_TO), get(TO_ROW))),

@@ -150,7 +150,17 @@ export function createWasmEngine(bytes: 4 | 8): GemmEngine | undefined {
     copyRows(from, to, planes, rows, width, { fromRow, toRow, fromPlane, toPlane }) {
       if (planes <= 0 || rows <= 0 || width <= 0) return;
       const b = bytes;
-      active.exports.copyRows(from * b, to * b, planes, rows, width * b, fromRow * b, toRow * b, fromPlane * b, toPlane * b);
+      active.exports.copyRows(
+        from * b,
+        to * b,
+        planes,
+        rows,
+        width * b,
+        fromRow * b,
+        toRow * b,
+        fromPlane * b,
+        toPlane * b,
+      );
     },
     threadsFor(flops) {
       const limit = gemmSettings().maxThreads;

@@ -83,7 +83,11 @@ function instantiate(): SimdKernels | undefined {
     // unshared memory detaches its old buffer, and the first detached ArrayBuffer of a process makes V8
     // check for detachment on every typed-array access from then on, in all code (measured: a JS gather
     // loop 1.7x slower for the rest of the process).
-    const memory = new wasm.Memory({ initial: PAGES + CACHE_PAGES, maximum: PAGES + CACHE_PAGES, shared: false });
+    const memory = new wasm.Memory({
+      initial: PAGES + CACHE_PAGES,
+      maximum: PAGES + CACHE_PAGES,
+      shared: false,
+    });
     const { exports } = new wasm.Instance(module, { env: { memory } });
     return {
       memory: new Float32Array(memory.buffer),

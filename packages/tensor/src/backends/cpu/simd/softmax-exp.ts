@@ -52,7 +52,9 @@ function expShiftedSteps(l: Locals, fullRange: boolean): Step[] {
   return [
     // x, parked in p; on the full-range path -Infinity (a masked logit) as the lowest finite float, so
     // TwoSum stays finite (the fast path flags infinities and NaN instead).
-    on((v, _, offset) => set(v.p, fullRange ? simd(f32x4.pmax, load(offset), f32Splat(-F32_MAX)) : load(offset))),
+    on((v, _, offset) =>
+      set(v.p, fullRange ? simd(f32x4.pmax, load(offset), f32Splat(-F32_MAX)) : load(offset)),
+    ),
     on((v) => set(v.x, simd(f32x4.add, get(v.p), get(l.shift)))), // s = x + shift
     // TwoSum: err = (x - (s - b')) + (shift - b') with b' = s - x.
     on((v) => set(v.t, simd(f32x4.sub, get(v.x), get(v.p)))),
@@ -177,6 +179,10 @@ export function softmaxExpSumFunction(): FunctionSpec {
     name: 'softmaxExpSum',
     params: 7,
     locals: LOCALS,
-    body: [...set(l.flags, op.v128Zero()), ...eachRow(l, row), ...op.v128Store(get(FLAGS_AT), 0, get(l.flags))],
+    body: [
+      ...set(l.flags, op.v128Zero()),
+      ...eachRow(l, row),
+      ...op.v128Store(get(FLAGS_AT), 0, get(l.flags)),
+    ],
   };
 }
