@@ -3,6 +3,7 @@ import { type AccumulatorSink, multiply } from '../gemm/multiply';
 import { columnsOf, rowsOf } from '../gemm/panel-source';
 import type { FloatArray } from '../gemm/types';
 import { type Conv2dGeometry, type ResolvedConv2d, resolveConv2d } from './geometry';
+import { im2colRows, im2colRowsApply } from './im2col-rows';
 import { imagesPerRun, isPointwise } from './image-chunks';
 import { paddedImage, paddedWidth } from './padded-image';
 import { pixelPanels } from './pixel-panels';
@@ -47,8 +48,9 @@ export function directConv2d<T extends FloatArray>(
   const run = imagesPerRun(g);
   // The shifted view saves packing patch x pixels values but costs a compaction pass over groupOut x
   // pixels outputs (and ~(kernelWidth - 1) / paddedWidth wasted columns): worth it for deep patches.
+  const engine = engineFor(out);
   const shifted =
-    !isPointwise(g) && g.strideH === 1 && g.strideW === 1 && patch >= groupOut && engineFor(out).indirect;
+    !isPointwise(g) && g.strideH === 1 && g.strideW === 1 && patch >= groupOut && engine.indirect;
   for (let group = 0; group < g.groups; group++) {
     const a = rowsOf(
       { data: weight, offset: group * groupOut * patch, rowStride: patch, colStride: 1 },
@@ -90,6 +92,13 @@ export function directConv2d<T extends FloatArray>(
           patch,
         );
         multiply({ ...common, n: pixels, b, c });
+      } else if (engine.indirect && engine.copyRows && im2colRowsApply(g)) {
+        multiply({
+          ...common,
+          n: pixels,
+          b: im2colRows(g, input, first, group, engine.copyRows, engine.nr),
+          c,
+        });
       } else {
         multiply({ ...common, n: pixels, b: pixelPanels(g, input, first, group), c });
       }
