@@ -2,7 +2,7 @@ import { wasmApi } from '../gemm/wasm-api';
 import type { Code } from '../gemm/wasm-emitter';
 import { emitModule } from '../gemm/wasm-emitter';
 import { activationFunctions } from './activations';
-import { f32Splat, f32x4, lanewise, simd, v128 } from './code';
+import { f32Splat, f32x4, LANEWISE_VECTORS, lanewise, simd, v128 } from './code';
 import { EXP_VECTORS, expFunctions } from './exp';
 import { gemvBlockFunction } from './gemv-block';
 import { maxPool2x2Function } from './max-pool-kernel';
@@ -30,8 +30,9 @@ export const MEMORY_BYTES = PAGES * 65536;
 const CACHE_PAGES = 256;
 /** Bytes the weight cache may use, from MEMORY_BYTES. */
 export const CACHE_BYTES = CACHE_PAGES * 65536;
-/** Floats a kernel call covers a multiple of: exp's iteration (CHUNK is a multiple of it). */
-export const PAD = 4 * EXP_VECTORS;
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+/** Floats a kernel call covers a multiple of: exp's and lanewise kernels' iterations (CHUNK is a multiple). */
+export const PAD = (4 * EXP_VECTORS * LANEWISE_VECTORS) / gcd(EXP_VECTORS, LANEWISE_VECTORS);
 
 /** Binary float32 kernels besides exp, by name. */
 export const BINARY: Record<string, (a: Code, b: Code) => Code> = {
