@@ -7,9 +7,11 @@ import {
   logSoftmax,
   manualSeed,
   mul,
+  pow,
   randn,
   reluBackward,
   softmax,
+  stack,
   sub,
   type Tensor,
   tensor,
@@ -197,5 +199,63 @@ describe('float32 fast paths', () => {
     expect(masked.select(0, 2).isnan().all().item()).toBe(true);
     expect(masked.select(0, 3).isnan().all().item()).toBe(true);
     expect(masked.select(0, 1).narrow(0, 0, 150).eq(0).all().item()).toBe(true);
+  });
+});
+
+describe('float32 SIMD with number operands and bounds', () => {
+  // The same values as a stride-2 view: the JS loop's results, to compare the SIMD path's with.
+  const strided = (t: Tensor) => stack([t, t], 1).select(1, 0);
+  const both = (f: (x: Tensor) => Tensor, a: Tensor) => [[...f(a).dataSync()], [...f(strided(a)).dataSync()]];
+  // 3.3 is not a float32: as an operand it is rounded to one (a 0-d float32 tensor), as a bound it is not.
+  const numbers = [2, -0.5, 3.3, 0, -0, Number.NaN, Infinity, -Infinity, 1e-40, 3e38];
+
+  it('x op number and number op x: add, sub, mul, div, maximum, minimum give the JS loop\'s values', () => {
+    const [a] = inputs();
+    const zeroD = (v: number) => tensor(v).float();
+    const ops: Record<string, (x: Tensor, v: number) => Tensor[]> = {
+      add: (x, v) => [add(x, v), add(v, x)],
+      sub: (x, v) => [sub(x, v), sub(v, x)],
+      mul: (x, v) => [mul(x, v), mul(v, x)],
+      div: (x, v) => [div(x, v), div(v, x)],
+      maximum: (x, v) => [x.maximum(zeroD(v)), zeroD(v).maximum(x)],
+      minimum: (x, v) => [x.minimum(zeroD(v)), zeroD(v).minimum(x)],
+    };
+    for (const [name, f] of Object.entries(ops)) {
+      for (const v of numbers) {
+        for (const side of [0, 1]) {
+          const [simd, js] = both((x) => f(x, v)[side]!, a);
+          expect(simd, `${name} ${side === 0 ? `x, ${v}` : `${v}, x`}`).toEqual(js);
+        }
+      }
+    }
+  });
+
+  it('maximum and minimum of two tensors propagate NaN and order -0 below +0, as the JS loop', () => {
+    const [a, b] = inputs();
+    // Against a's leading specials (0, -0, NaN, Infinity, -Infinity): zeros of the other sign, NaN beside numbers.
+    const c = cat([tensor([-0, 0, 1, Number.NaN, Number.NaN]).float(), b.narrow(0, 5, b.numel() - 5)]);
+    for (const f of [(x: Tensor, y: Tensor) => x.maximum(y), (x: Tensor, y: Tensor) => x.minimum(y)]) {
+      expect([...f(a, c).dataSync()]).toEqual([...f(strided(a), strided(c)).dataSync()]);
+    }
+  });
+
+  it('clamp, hardtanh and pow(x, 2) give the JS loop\'s values', () => {
+    const [a] = inputs();
+    const cases: [string, (x: Tensor) => Tensor][] = [
+      ['clamp(-1.5, 2.25)', (x) => x.clamp(-1.5, 2.25)],
+      ['clamp(0.1, 0.3)', (x) => x.clamp(0.1, 0.3)], // bounds that are not float32s
+      ['clamp(max 0)', (x) => x.clamp(undefined, 0)],
+      ['clamp(min -0)', (x) => x.clamp(-0)],
+      ['clamp(NaN, 1)', (x) => x.clamp(Number.NaN, 1)],
+      ['clamp(2, 1)', (x) => x.clamp(2, 1)],
+      ['hardtanh()', (x) => x.hardtanh()],
+      ['hardtanh(0, 6)', (x) => x.hardtanh(0, 6)],
+      ['hardtanh(-0.1, 0.1)', (x) => x.hardtanh(-0.1, 0.1)],
+      ['pow(2)', (x) => pow(x, 2)],
+    ];
+    for (const [label, f] of cases) {
+      const [simd, js] = both(f, a);
+      expect(simd, label).toEqual(js);
+    }
   });
 });

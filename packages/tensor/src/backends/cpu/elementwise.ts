@@ -9,7 +9,7 @@ import { hostView, isContiguous, numel, type TensorView } from '../../kernel/vie
 import { involvesEncoded, runEncodedElementwise } from './encoded-elementwise';
 import { expF32, sigmoidF32, tanhF32 } from './float32-math';
 import * as scalarMath from './scalar-math';
-import { hasSimdFloat32, runSimdFloat32 } from './simd/elementwise';
+import { type InputLayout, planSimdFloat32, runSimdFloat32, type SimdPlan } from './simd/elementwise';
 import { arraySignature, compileLoop, isContiguousLayout } from './strided-loop';
 
 // Every scalar-math function is callable by name from the expressions.
@@ -134,19 +134,39 @@ export function runElementwise(
   const strides = inputs.map((t) => broadcastStrides(t.shape, t.strides, shape));
   const scalar = attrs.scalar ?? 1;
   const scalar2 = attrs.scalar2 ?? 0;
-  if (
-    out instanceof Float32Array &&
-    out.length >= SIMD_MIN_ELEMENTS &&
-    arrays.every((a) => a instanceof Float32Array) &&
-    strides.every((s) => isContiguousLayout(s, shape)) &&
-    hasSimdFloat32(name, scalar)
-  ) {
-    runSimdFloat32(name, out, arrays as Float32Array[], offsets);
+  const plan =
+    out instanceof Float32Array && out.length >= SIMD_MIN_ELEMENTS
+      ? simdPlan(name, arrays, offsets, strides, shape, [scalar, scalar2])
+      : undefined;
+  if (plan) {
+    runSimdFloat32(plan, out as Float32Array, arrays as ArrayLike<number>[], offsets);
   } else {
     const loop = compileLoop(inputs.length, body, helpers, arraySignature(out, arrays));
     loop(out, arrays, offsets, strides, shape, [scalar, scalar2]);
   }
   return hostView(out, shape, attrs.dtype);
+}
+
+/**
+ * The SIMD plan for a float32 result when every input is a contiguous float32 array or a single number
+ * broadcast over the output (all strides 0); `params` are alpha (add/sub) or the op's scalars.
+ */
+function simdPlan(
+  name: string,
+  arrays: readonly TypedArray[],
+  offsets: readonly number[],
+  strides: readonly (readonly number[])[],
+  shape: readonly number[],
+  params: [number, number],
+): SimdPlan | undefined {
+  const layouts: InputLayout[] = [];
+  for (const [i, array] of arrays.entries()) {
+    if (array instanceof Float32Array && isContiguousLayout(strides[i]!, shape)) layouts.push('dense');
+    else if (strides[i]!.every((s) => s === 0) && typeof array[offsets[i]!] === 'number')
+      layouts.push('single');
+    else return undefined;
+  }
+  return planSimdFloat32(name, layouts, (i) => arrays[i]![offsets[i]!] as number, params[0], params);
 }
 
 /**

@@ -28,6 +28,10 @@ export const f32x4 = {
   mul: 0xe6,
   div: 0xe7,
   ne: 0x42,
+  /** IEEE 754-2019 minimum / maximum: NaN if either lane is NaN, -0 below +0 (JS's Math.min / max). */
+  min: 0xe8,
+  max: 0xe9,
+  /** `b < a ? b : a` / `a < b ? b : a`, one instruction each. */
   pmin: 0xea,
   pmax: 0xeb,
   /** f32x4.demote_f64x2_zero: two float64 lanes rounded into the low two float32 lanes. */
@@ -114,6 +118,31 @@ export function vectorLoop({ name, vectors, locals, steps, epilogue = [] }: Vect
 
 /** Vectors per iteration of {@link lanewise} kernels: one vector's loop overhead doubled `add`'s time. */
 export const LANEWISE_VECTORS = 4;
+
+/**
+ * `out[i] = body(a[i], s0, s1, ...)` with `splats` single float32 values read from B, B + 4, ... once and
+ * held in every lane (a tensor-scalar product, clamp's bounds), {@link LANEWISE_VECTORS} vectors per
+ * iteration; B does not advance.
+ */
+export function lanewiseWithSplats(
+  name: string,
+  splats: number,
+  body: (a: Code, ...s: Code[]) => Code,
+): FunctionSpec {
+  const { get, set } = op;
+  const locals = Array.from({ length: splats }, (_, i) => FIRST_LOCAL + i);
+  const step: Step = (vector) =>
+    op.v128Store(get(OUT), 16 * vector, body(op.v128Load(get(A), 16 * vector), ...locals.map((l) => get(l))));
+  return {
+    name,
+    params: 4,
+    locals: [[splats, V128]],
+    body: [
+      ...locals.flatMap((local, i) => set(local, op.splat(4, get(B), 4 * i))),
+      ...interleavedLoop(LANEWISE_VECTORS, [step], [A, OUT], OUT, get(END)),
+    ],
+  };
+}
 
 /** `out[i] = body(a[i], b[i])`, {@link LANEWISE_VECTORS} vectors per iteration. */
 export function lanewise(name: string, body: (a: Code, b: Code) => Code): FunctionSpec {

@@ -1,11 +1,12 @@
 import { ACTIVATIONS, FULL_RANGE } from './activations';
 import { needsFullRange } from './exp';
-import { BINARY, CHUNK, OUT_AT, PAD, SLOT_BYTES, simdKernels, UNARY } from './module';
+import { BINARY, CHUNK, OUT_AT, PAD, SCALAR_OPERAND, SLOT_BYTES, simdKernels, UNARY } from './module';
 
-// WebAssembly SIMD (f32x4) for contiguous float32 elementwise kernels: the JS loops pay V8's per-element
-// typed-array checks, 128-bit lanes don't. exp's range flags land just past the output of each chunk.
+// WebAssembly SIMD (f32x4) for float32 elementwise kernels over contiguous inputs and single values (a
+// number operand, clamp's bounds): the JS loops pay V8's per-element typed-array checks, 128-bit lanes
+// don't. exp's range flags land just past the output of each chunk.
 
-/** The kernels the SIMD path serves: name -> arity. */
+/** The kernels the SIMD path serves over dense inputs only: name -> arity. */
 const ARITY: Record<string, 1 | 2> = {
   ...Object.fromEntries(Object.keys(BINARY).map((n) => [n, 2])),
   ...Object.fromEntries(Object.keys(UNARY).map((n) => [n, 1])),
@@ -13,36 +14,85 @@ const ARITY: Record<string, 1 | 2> = {
   ...Object.fromEntries(ACTIVATIONS.map((n) => [n, 1])),
 };
 
-/** Whether kernel `name` (with add/sub's `alpha`) has a float32 SIMD implementation here. */
-export function hasSimdFloat32(name: string, alpha: number): boolean {
-  if (ARITY[name] === undefined || ((name === 'add' || name === 'sub') && alpha !== 1)) return false;
-  return simdKernels() !== undefined;
+/**
+ * How an input covers the output: every element in order (`dense`, a float32 array), or one value for all
+ * (`single`: a broadcast number, a 0-d tensor).
+ */
+export type InputLayout = 'dense' | 'single';
+
+/** A SIMD run: the kernel, the inputs it streams (A, then B), and the values it holds in every lane. */
+export interface SimdPlan {
+  readonly kernel: string;
+  readonly dense: readonly number[];
+  readonly splats: readonly number[];
+}
+
+/** Whether `value` is a float32 (so arithmetic with it in float32 equals the JS loop's in float64). */
+const isFloat32 = (value: number) => Math.fround(value) === value || Number.isNaN(value);
+
+/**
+ * The SIMD kernel for elementwise kernel `name` over inputs laid out as `layouts` (a single input's value
+ * from `valueOf`), with add/sub's `alpha` and the op's parameters, or undefined where the JS loop must
+ * run. Results equal the JS loop's: float32 + - * / with float32 operands are correctly rounded either way,
+ * as are neg, abs, sqrt, square, reciprocal and pow(x, 2); relu, its gradient, maximum, minimum, clamp and
+ * hardtanh are exact (clamp's and hardtanh's bounds may be rounded to float32 first: comparing a float32
+ * with a bound or with its rounding picks the same value); exp is within 1 ulp, sigmoid, silu and tanh
+ * within 2 ulp of the float64 result.
+ */
+export function planSimdFloat32(
+  name: string,
+  layouts: readonly InputLayout[],
+  valueOf: (input: number) => number,
+  alpha: number,
+  params: readonly [number, number],
+): SimdPlan | undefined {
+  if (simdKernels() === undefined || ((name === 'add' || name === 'sub') && alpha !== 1)) return undefined;
+  const dense = layouts.flatMap((layout, i) => (layout === 'dense' ? [i] : []));
+  const singles = layouts.flatMap((layout, i) => (layout === 'single' ? [i] : []));
+  if (singles.length === 0) {
+    // hardtanh's bounds are its parameters; lo > hi would make it differ from the JS loop's test order.
+    if (name === 'hardtanh' && !(params[0] > params[1]))
+      return { kernel: name, dense, splats: params.map(Math.fround) };
+    return ARITY[name] === layouts.length ? { kernel: name, dense, splats: [] } : undefined;
+  }
+  if (SCALAR_OPERAND.includes(name as (typeof SCALAR_OPERAND)[number]) && layouts.length === 2) {
+    const value = valueOf(singles[0]!);
+    if (dense.length !== 1 || !isFloat32(value)) return undefined;
+    return { kernel: `${name}Scalar${singles[0] === 1 ? 'B' : 'A'}`, dense, splats: [value] };
+  }
+  if (layouts[0] !== 'dense') return undefined;
+  if (name === 'pow' && singles.length === 1 && valueOf(1) === 2)
+    return { kernel: 'square', dense, splats: [] };
+  if (name === 'clamp' && singles.length === 2) {
+    return { kernel: name, dense, splats: singles.map((i) => Math.fround(valueOf(i))) };
+  }
+  return undefined;
 }
 
 /**
- * Runs SIMD kernel `name` (checked with {@link hasSimdFloat32}) on contiguous float32 inputs of `out`'s
- * length starting at `offsets`, writing `out`. Results equal the JS path's: float32 + - * / are correctly
- * rounded either way, as are neg, abs, sqrt, square and reciprocal; relu and reluBackward are exact; exp
- * is within 1 ulp, sigmoid, silu and tanh within 2 ulp of the float64 result.
+ * Runs `plan` (from {@link planSimdFloat32}) on float32 `inputs` starting at `offsets`, writing all of
+ * `out`: the dense inputs (float32 arrays) stream through the kernels' memory in chunks, the single values sit in B.
  */
 export function runSimdFloat32(
-  name: string,
+  plan: SimdPlan,
   out: Float32Array,
-  inputs: readonly Float32Array[],
+  inputs: readonly ArrayLike<number>[],
   offsets: readonly number[],
 ): void {
   const { memory, lanes: flags, run } = simdKernels()!;
-  const fn = run[name]!;
-  const [a, b] = inputs;
+  const fn = run[plan.kernel]!;
+  const [a, b] = plan.dense.map((i) => inputs[i] as Float32Array);
+  const [aAt, bAt] = plan.dense.map((i) => offsets[i]!);
+  memory.set(plan.splats, SLOT_BYTES / 4);
   const n = out.length;
   for (let start = 0; start < n; start += CHUNK) {
     const count = Math.min(CHUNK, n - start);
-    memory.set(a!.subarray(offsets[0]! + start, offsets[0]! + start + count), 0);
-    if (b) memory.set(b.subarray(offsets[1]! + start, offsets[1]! + start + count), CHUNK);
+    memory.set(a!.subarray(aAt! + start, aAt! + start + count), 0);
+    if (b) memory.set(b.subarray(bAt! + start, bAt! + start + count), CHUNK);
     // Whole iterations of the widest loop; the padding lanes compute on stale scratch and aren't copied.
     const end = OUT_AT + Math.ceil(count / PAD) * PAD * 4;
     fn(0, SLOT_BYTES, OUT_AT, end);
-    const fullRange = FULL_RANGE[name];
+    const fullRange = FULL_RANGE[plan.kernel];
     if (fullRange !== undefined && needsFullRange(flags, end / 4))
       run[fullRange]!(0, SLOT_BYTES, OUT_AT, end);
     out.set(memory.subarray(OUT_AT / 4, OUT_AT / 4 + count), start);

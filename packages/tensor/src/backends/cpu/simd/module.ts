@@ -2,7 +2,7 @@ import { wasmApi } from '../gemm/wasm-api';
 import type { Code } from '../gemm/wasm-emitter';
 import { emitModule } from '../gemm/wasm-emitter';
 import { activationFunctions } from './activations';
-import { f32Splat, f32x4, LANEWISE_VECTORS, lanewise, simd, v128 } from './code';
+import { f32Splat, f32x4, LANEWISE_VECTORS, lanewise, lanewiseWithSplats, simd, v128 } from './code';
 import { EXP_VECTORS, expFunctions } from './exp';
 import { gemvBlockFunction } from './gemv-block';
 import { maxPool2x2Function } from './max-pool-kernel';
@@ -42,6 +42,23 @@ export const BINARY: Record<string, (a: Code, b: Code) => Code> = {
   div: (a, b) => simd(f32x4.div, a, b),
   // (output > 0 ? grad : 0) as a lane mask: NaN outputs give 0, as PyTorch's threshold_backward.
   reluBackward: (grad, output) => simd(v128.and, grad, simd(f32x4.gt, output, f32Splat(0))),
+  // NaN if either is NaN, -0 below +0: the JS loop's `x0 !== x0 || x1 !== x1 ? NaN : Math.max(x0, x1)`.
+  maximum: (a, b) => simd(f32x4.max, a, b),
+  minimum: (a, b) => simd(f32x4.min, a, b),
+};
+
+/**
+ * Binary kernels that also run with one operand a single value held in every lane (`x.mul(2)`, `1 - x`):
+ * `${name}ScalarB` takes it as the second operand, `${name}ScalarA` as the first.
+ */
+export const SCALAR_OPERAND = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'] as const;
+
+/** Kernels clamping x to two bounds read from B: (x, lo, hi). */
+export const BOUNDED: Record<string, (x: Code, lo: Code, hi: Code) => Code> = {
+  // min(max(x, lo), hi) with NaN-propagating max and min: the JS loop's Math.min(Math.max(x0, x1), x2).
+  clamp: (x, lo, hi) => simd(f32x4.min, simd(f32x4.max, x, lo), hi),
+  // `x < lo ? lo : x > hi ? hi : x` (NaN passes) exactly, for lo <= hi.
+  hardtanh: (x, lo, hi) => simd(f32x4.pmin, simd(f32x4.pmax, x, lo), hi),
 };
 
 /** Unary float32 kernels besides exp, by name. */
@@ -70,6 +87,13 @@ function instantiate(): SimdKernels | undefined {
   const functions = [
     ...Object.entries(BINARY).map(([name, body]) => lanewise(name, body)),
     ...Object.entries(UNARY).map(([name, body]) => lanewise(name, body)),
+    ...SCALAR_OPERAND.flatMap((name) => [
+      lanewiseWithSplats(`${name}ScalarB`, 1, (a, s) => BINARY[name]!(a, s!)),
+      lanewiseWithSplats(`${name}ScalarA`, 1, (a, s) => BINARY[name]!(s!, a)),
+    ]),
+    ...Object.entries(BOUNDED).map(([name, body]) =>
+      lanewiseWithSplats(name, 2, (x, lo, hi) => body(x, lo!, hi!)),
+    ),
     ...expFunctions(),
     softmaxExpFunction(),
     softmaxExpSumFunction(),
