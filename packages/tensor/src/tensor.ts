@@ -890,6 +890,11 @@ export class Tensor implements TensorView {
     return activations.celu(this, alpha);
   }
 
+  /** `x` above 0, `negativeSlope * x` otherwise (F.leaky_relu, slope 0.01). */
+  leakyRelu(negativeSlope = 0.01): Tensor {
+    return activations.leakyRelu(this, negativeSlope);
+  }
+
   /** 0 inside [-lambd, lambd], itself outside (torch.hardshrink, lambd 0.5). */
   hardshrink(lambd = 0.5): Tensor {
     return activations.hardshrink(this, lambd);
@@ -1330,6 +1335,12 @@ export class Tensor implements TensorView {
   /** In-place {@link Tensor.celu}; returns this tensor. */
   celu_(alpha = 1): this {
     activations.celu_(this, alpha);
+    return this;
+  }
+
+  /** In-place {@link Tensor.leakyRelu}; returns this tensor. */
+  leakyRelu_(negativeSlope = 0.01): this {
+    activations.leakyRelu_(this, negativeSlope);
     return this;
   }
 

@@ -239,7 +239,7 @@ describe('float32 SIMD with number operands and bounds', () => {
     }
   });
 
-  it('clamp, hardtanh and pow(x, 2) give the JS loop\'s values', () => {
+  it('clamp, hardtanh, pow(x, 2) and leakyRelu give the JS loop\'s values', () => {
     const [a] = inputs();
     const cases: [string, (x: Tensor) => Tensor][] = [
       ['clamp(-1.5, 2.25)', (x) => x.clamp(-1.5, 2.25)],
@@ -252,6 +252,8 @@ describe('float32 SIMD with number operands and bounds', () => {
       ['hardtanh(0, 6)', (x) => x.hardtanh(0, 6)],
       ['hardtanh(-0.1, 0.1)', (x) => x.hardtanh(-0.1, 0.1)],
       ['pow(2)', (x) => pow(x, 2)],
+      ['leakyRelu()', (x) => x.leakyRelu()],
+      ['leakyRelu(0.3)', (x) => x.leakyRelu(0.3)],
     ];
     for (const [label, f] of cases) {
       const [simd, js] = both(f, a);

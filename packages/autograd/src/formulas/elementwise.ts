@@ -97,6 +97,8 @@ const activationFormulas: FormulaTable = {
     const scale = 1 / Math.fround(alpha);
     return where(x.gt(0), g, g.mul(scale * alpha).mul(x.mul(scale).exp()));
   }),
+  // leaky_relu_backward: g where x > 0, g * slope elsewhere (at 0 too)
+  leakyRelu: withScalars((g, x, slope) => where(x.gt(0), g, g.mul(slope))),
   hardshrink: shrinkGrad,
   softshrink: shrinkGrad,
   // d/dx log(sigmoid(x)) = sigmoid(-x), finite everywhere

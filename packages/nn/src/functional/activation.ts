@@ -22,11 +22,6 @@ export function relu(x: Tensor): Tensor {
   return x.relu();
 }
 
-/** x for x > 0, `negativeSlope * x` otherwise (default slope 0.01). */
-export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
-  return where(x.gt(0), x, x.mul(negativeSlope));
-}
-
 /** x for x > 0, `alpha * (exp(x) - 1)` otherwise. */
 export function elu(x: Tensor, alpha = 1): Tensor {
   return where(x.gt(0), x, x.expm1().mul(alpha));
@@ -100,6 +95,16 @@ export function softplus(x: Tensor, options: SoftplusOptions = {}): Tensor {
   // Clamped so the branch `where` discards never overflows (its gradient would be 0 * inf = NaN).
   const smooth = scaled.clamp(undefined, threshold).exp().log1p().div(beta);
   return where(scaled.gt(threshold), x, smooth);
+}
+
+/** x for x > 0, `negativeSlope * x` otherwise (default slope 0.01), one kernel; its gradient at 0 is the slope. */
+export function leakyRelu(x: Tensor, negativeSlope = 0.01, options: InplaceOptions = {}): Tensor {
+  return maybeInplace(
+    'leakyRelu',
+    options,
+    () => x.leakyRelu(negativeSlope),
+    () => x.leakyRelu_(negativeSlope),
+  );
 }
 
 /** `x * tanh(softplus(x))`, one kernel. */

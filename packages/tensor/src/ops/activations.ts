@@ -73,6 +73,16 @@ export function celu_(x: Tensor, alpha = 1): Tensor {
   return elementwiseInplace('celu', x, [], alpha);
 }
 
+/** `x` above 0, `negativeSlope * x` otherwise (F.leaky_relu, slope 0.01); the gradient at 0 is the slope. */
+export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  return elementwise('leakyRelu', [x], asDtype(x, negativeSlope));
+}
+
+/** In-place {@link leakyRelu}. */
+export function leakyRelu_(x: Tensor, negativeSlope = 0.01): Tensor {
+  return elementwiseInplace('leakyRelu', x, [], asDtype(x, negativeSlope));
+}
+
 /** 0 for `-lambd <= x <= lambd`, else `x` (torch.hardshrink, lambd 0.5). */
 export function hardshrink(x: Tensor, lambd = 0.5): Tensor {
   return elementwise('hardshrink', [x], asDtype(x, lambd));

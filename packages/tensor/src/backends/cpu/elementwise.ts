@@ -101,6 +101,7 @@ const expressions: Record<string, string | ((compute: DType, out: DType) => stri
   tanhshrink: 'x0 - Math.tanh(x0)',
   // exp - 1 rather than expm1, as PyTorch 1.13 (celu(-0) is +0)
   celu: '(x0 > 0 ? x0 : p0 * (Math.exp(x0 * (1 / p0)) - 1))',
+  leakyRelu: '(x0 > 0 ? x0 : x0 * p0)',
   hardshrink: '(x0 >= -p0 && x0 <= p0 ? 0 : x0)',
   // NaN gives 0, as PyTorch 1.13
   softshrink: '(x0 > p0 ? x0 - p0 : x0 < -p0 ? x0 + p0 : 0)',

@@ -1,6 +1,16 @@
 import { ACTIVATIONS, FULL_RANGE } from './activations';
 import { needsFullRange } from './exp';
-import { BINARY, CHUNK, OUT_AT, PAD, SCALAR_OPERAND, SLOT_BYTES, simdKernels, UNARY } from './module';
+import {
+  BINARY,
+  CHUNK,
+  OUT_AT,
+  PAD,
+  SCALAR_OPERAND,
+  SLOT_BYTES,
+  simdKernels,
+  UNARY,
+  WITH_SPLATS,
+} from './module';
 
 // WebAssembly SIMD (f32x4) for float32 elementwise kernels over contiguous inputs and single values (a
 // number operand, clamp's bounds): the JS loops pay V8's per-element typed-array checks, 128-bit lanes
@@ -50,9 +60,10 @@ export function planSimdFloat32(
   const dense = layouts.flatMap((layout, i) => (layout === 'dense' ? [i] : []));
   const singles = layouts.flatMap((layout, i) => (layout === 'single' ? [i] : []));
   if (singles.length === 0) {
-    // hardtanh's bounds are its parameters; lo > hi would make it differ from the JS loop's test order.
-    if (name === 'hardtanh' && !(params[0] > params[1]))
-      return { kernel: name, dense, splats: params.map(Math.fround) };
+    const withParams = name !== 'clamp' ? WITH_SPLATS[name] : undefined;
+    // (hardtanh with lo > hi would differ from the JS loop's order of tests.)
+    if (withParams && !(name === 'hardtanh' && params[0] > params[1]))
+      return { kernel: name, dense, splats: params.slice(0, withParams.count).map(Math.fround) };
     return ARITY[name] === layouts.length ? { kernel: name, dense, splats: [] } : undefined;
   }
   if (SCALAR_OPERAND.includes(name as (typeof SCALAR_OPERAND)[number]) && layouts.length === 2) {

@@ -53,12 +53,23 @@ export const BINARY: Record<string, (a: Code, b: Code) => Code> = {
  */
 export const SCALAR_OPERAND = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'] as const;
 
-/** Kernels clamping x to two bounds read from B: (x, lo, hi). */
-export const BOUNDED: Record<string, (x: Code, lo: Code, hi: Code) => Code> = {
+/**
+ * One-input kernels with values held in every lane, read from B: clamp's bounds (its second and third
+ * inputs) and the scalar parameters of hardtanh and leakyRelu. name -> how many, and the body.
+ */
+export const WITH_SPLATS: Record<
+  string,
+  { readonly count: 1 | 2; readonly body: (x: Code, ...s: Code[]) => Code }
+> = {
   // min(max(x, lo), hi) with NaN-propagating max and min: the JS loop's Math.min(Math.max(x0, x1), x2).
-  clamp: (x, lo, hi) => simd(f32x4.min, simd(f32x4.max, x, lo), hi),
+  clamp: { count: 2, body: (x, lo, hi) => simd(f32x4.min, simd(f32x4.max, x, lo!), hi!) },
   // `x < lo ? lo : x > hi ? hi : x` (NaN passes) exactly, for lo <= hi.
-  hardtanh: (x, lo, hi) => simd(f32x4.pmin, simd(f32x4.pmax, x, lo), hi),
+  hardtanh: { count: 2, body: (x, lo, hi) => simd(f32x4.pmin, simd(f32x4.pmax, x, lo!), hi!) },
+  // `x > 0 ? x : x * slope` (NaN and -0 take the product).
+  leakyRelu: {
+    count: 1,
+    body: (x, slope) => simd(v128.bitselect, x, simd(f32x4.mul, x, slope!), simd(f32x4.gt, x, f32Splat(0))),
+  },
 };
 
 /** Unary float32 kernels besides exp, by name. */
@@ -91,9 +102,7 @@ function instantiate(): SimdKernels | undefined {
       lanewiseWithSplats(`${name}ScalarB`, 1, (a, s) => BINARY[name]!(a, s!)),
       lanewiseWithSplats(`${name}ScalarA`, 1, (a, s) => BINARY[name]!(s!, a)),
     ]),
-    ...Object.entries(BOUNDED).map(([name, body]) =>
-      lanewiseWithSplats(name, 2, (x, lo, hi) => body(x, lo!, hi!)),
-    ),
+    ...Object.entries(WITH_SPLATS).map(([name, { count, body }]) => lanewiseWithSplats(name, count, body)),
     ...expFunctions(),
     softmaxExpFunction(),
     softmaxExpSumFunction(),
