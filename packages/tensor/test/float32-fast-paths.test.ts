@@ -209,7 +209,7 @@ describe('float32 SIMD with number operands and bounds', () => {
   // 3.3 is not a float32: as an operand it is rounded to one (a 0-d float32 tensor), as a bound it is not.
   const numbers = [2, -0.5, 3.3, 0, -0, Number.NaN, Infinity, -Infinity, 1e-40, 3e38];
 
-  it('x op number and number op x: add, sub, mul, div, maximum, minimum give the JS loop\'s values', () => {
+  it("x op number and number op x: add, sub, mul, div, maximum, minimum give the JS loop's values", () => {
     const [a] = inputs();
     const zeroD = (v: number) => tensor(v).float();
     const ops: Record<string, (x: Tensor, v: number) => Tensor[]> = {
@@ -239,7 +239,7 @@ describe('float32 SIMD with number operands and bounds', () => {
     }
   });
 
-  it('clamp, hardtanh, pow(x, 2) and leakyRelu give the JS loop\'s values', () => {
+  it("clamp, hardtanh, pow(x, 2) and leakyRelu give the JS loop's values", () => {
     const [a] = inputs();
     const cases: [string, (x: Tensor) => Tensor][] = [
       ['clamp(-1.5, 2.25)', (x) => x.clamp(-1.5, 2.25)],

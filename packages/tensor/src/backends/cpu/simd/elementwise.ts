@@ -42,7 +42,7 @@ const isFloat32 = (value: number) => Math.fround(value) === value || Number.isNa
 
 /**
  * The SIMD kernel for elementwise kernel `name` over inputs laid out as `layouts` (a single input's value
- * from `valueOf`), with add/sub's `alpha` and the op's parameters, or undefined where the JS loop must
+ * from `valueAt`), with add/sub's `alpha` and the op's parameters, or undefined where the JS loop must
  * run. Results equal the JS loop's: float32 + - * / with float32 operands are correctly rounded either way,
  * as are neg, abs, sqrt, square, reciprocal and pow(x, 2); relu, its gradient, maximum, minimum, clamp and
  * hardtanh are exact (clamp's and hardtanh's bounds may be rounded to float32 first: comparing a float32
@@ -52,7 +52,7 @@ const isFloat32 = (value: number) => Math.fround(value) === value || Number.isNa
 export function planSimdFloat32(
   name: string,
   layouts: readonly InputLayout[],
-  valueOf: (input: number) => number,
+  valueAt: (input: number) => number,
   alpha: number,
   params: readonly [number, number],
 ): SimdPlan | undefined {
@@ -67,15 +67,15 @@ export function planSimdFloat32(
     return ARITY[name] === layouts.length ? { kernel: name, dense, splats: [] } : undefined;
   }
   if (SCALAR_OPERAND.includes(name as (typeof SCALAR_OPERAND)[number]) && layouts.length === 2) {
-    const value = valueOf(singles[0]!);
+    const value = valueAt(singles[0]!);
     if (dense.length !== 1 || !isFloat32(value)) return undefined;
     return { kernel: `${name}Scalar${singles[0] === 1 ? 'B' : 'A'}`, dense, splats: [value] };
   }
   if (layouts[0] !== 'dense') return undefined;
-  if (name === 'pow' && singles.length === 1 && valueOf(1) === 2)
+  if (name === 'pow' && singles.length === 1 && valueAt(1) === 2)
     return { kernel: 'square', dense, splats: [] };
   if (name === 'clamp' && singles.length === 2) {
-    return { kernel: name, dense, splats: singles.map((i) => Math.fround(valueOf(i))) };
+    return { kernel: name, dense, splats: singles.map((i) => Math.fround(valueAt(i))) };
   }
   return undefined;
 }
