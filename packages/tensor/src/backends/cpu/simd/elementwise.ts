@@ -44,8 +44,8 @@ const isFloat32 = (value: number) => Math.fround(value) === value || Number.isNa
  * The SIMD kernel for elementwise kernel `name` over inputs laid out as `layouts` (a single input's value
  * from `valueAt`), with add/sub's `alpha` and the op's parameters, or undefined where the JS loop must
  * run. Results equal the JS loop's: float32 + - * / with float32 operands are correctly rounded either way,
- * as are neg, abs, sqrt, square, reciprocal and pow(x, 2); relu, its gradient, maximum, minimum, clamp and
- * hardtanh are exact (clamp's and hardtanh's bounds may be rounded to float32 first: comparing a float32
+ * as are neg, abs, sqrt, square, reciprocal, pow(x, 2) and leakyRelu (its slope a float32 parameter);
+ * relu, its gradient, maximum, minimum, clamp and hardtanh are exact (clamp's and hardtanh's bounds may be rounded to float32 first: comparing a float32
  * with a bound or with its rounding picks the same value); exp is within 1 ulp, sigmoid, silu and tanh
  * within 2 ulp of the float64 result.
  */
