@@ -230,6 +230,25 @@ describe('float32 SIMD with number operands and bounds', () => {
     }
   });
 
+  it("comparisons of two tensors or with a number give the JS loop's bools (NaN, signed zeros)", () => {
+    const [a, b] = inputs();
+    // Against a's leading specials (0, -0, NaN, Infinity, -Infinity): equal zeros, NaN against NaN and numbers.
+    const c = cat([
+      tensor([-0, 0, Number.NaN, Number.NaN, -Infinity]).float(),
+      b.narrow(0, 5, b.numel() - 5),
+    ]);
+    const bools = (t: Tensor) => [...t.dataSync()];
+    for (const name of ['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const) {
+      const f = (x: Tensor, y: Tensor | number) => x[name](y) as Tensor;
+      expect(bools(f(a, c)), `${name} tensors`).toEqual(bools(f(strided(a), strided(c))));
+      for (const v of [0, -0, 1.5, 3.3, Number.NaN, Infinity, 0.1]) {
+        expect(bools(f(a, v)), `${name} x, ${v}`).toEqual(bools(f(strided(a), v)));
+        const zeroD = tensor(v).float();
+        expect(bools(f(zeroD, a)), `${name} ${v}, x`).toEqual(bools(f(zeroD, strided(a))));
+      }
+    }
+  });
+
   it('maximum and minimum of two tensors propagate NaN and order -0 below +0, as the JS loop', () => {
     const [a, b] = inputs();
     // Against a's leading specials (0, -0, NaN, Infinity, -Infinity): zeros of the other sign, NaN beside numbers.

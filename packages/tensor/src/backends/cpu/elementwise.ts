@@ -135,12 +135,14 @@ export function runElementwise(
   const strides = inputs.map((t) => broadcastStrides(t.shape, t.strides, shape));
   const scalar = attrs.scalar ?? 1;
   const scalar2 = attrs.scalar2 ?? 0;
-  const plan =
-    out instanceof Float32Array && out.length >= SIMD_MIN_ELEMENTS
-      ? simdPlan(name, arrays, offsets, strides, shape, [scalar, scalar2])
-      : undefined;
-  if (plan) {
-    runSimdFloat32(plan, out as Float32Array, arrays as ArrayLike<number>[], offsets);
+  const candidate =
+    (out instanceof Float32Array || (out instanceof Uint8Array && attrs.dtype === 'bool')) &&
+    out.length >= SIMD_MIN_ELEMENTS;
+  const plan = candidate ? simdPlan(name, arrays, offsets, strides, shape, [scalar, scalar2]) : undefined;
+  // A plan writes float32 or, for comparisons, bool bytes: it must match the output's type.
+  const writesBytes = Boolean(plan?.toBool);
+  if (plan && writesBytes === out instanceof Uint8Array) {
+    runSimdFloat32(plan, out as Float32Array | Uint8Array, arrays as ArrayLike<number>[], offsets);
   } else {
     const loop = compileLoop(inputs.length, body, helpers, arraySignature(out, arrays));
     loop(out, arrays, offsets, strides, shape, [scalar, scalar2]);

@@ -20,6 +20,8 @@ export const f32x4 = {
   eq: 0x41,
   lt: 0x43,
   gt: 0x44,
+  le: 0x45,
+  ge: 0x46,
   abs: 0xe0,
   neg: 0xe1,
   sqrt: 0xe3,
@@ -140,6 +142,47 @@ export function lanewiseWithSplats(
     body: [
       ...locals.flatMap((local, i) => set(local, op.splat(4, get(B), 4 * i))),
       ...interleavedLoop(LANEWISE_VECTORS, [step], [A, OUT], OUT, get(END)),
+    ],
+  };
+}
+
+/** i16x8.narrow_i32x4_s and i8x16.narrow_i16x8_s: lanes halved in width, saturating (-1 stays -1). */
+const NARROW = { i32ToI16: 0x85, i16ToI8: 0x65 } as const;
+
+/**
+ * `out[i] = compare(a[i], b[i]) ? 1 : 0` as bytes (a bool tensor), 16 floats per iteration: the four lane
+ * masks are narrowed to one vector of 16 bytes and masked to 0 / 1. A and B advance 64 bytes, OUT 16.
+ * With `splat`, b is one value read from B (`ScalarB`), or a is (`ScalarA`, a value compared with x[i]).
+ */
+export function compareToBytes(
+  name: string,
+  compare: (a: Code, b: Code) => Code,
+  splat?: 'a' | 'b',
+): FunctionSpec {
+  const { get, set } = op;
+  const value = FIRST_LOCAL;
+  const x = (vector: number) => op.v128Load(get(A), 16 * vector);
+  const y = (vector: number) => (splat ? get(value) : op.v128Load(get(B), 16 * vector));
+  const mask = (vector: number) =>
+    splat === 'a' ? compare(get(value), x(vector)) : compare(x(vector), y(vector));
+  const halves = [0, 2].map((v) => simd(NARROW.i32ToI16, mask(v), mask(v + 1)));
+  const bytes = simd(v128.and, simd(NARROW.i16ToI8, halves[0]!, halves[1]!), simd(0x0f, op.i32(1)));
+  const advance = (local: number, by: number) => set(local, op.add(get(local), op.i32(by)));
+  return {
+    name,
+    params: 4,
+    locals: [[1, V128]],
+    body: [
+      ...(splat ? set(value, op.splat(4, get(B), 0)) : []),
+      ...op.doWhile(
+        [
+          ...op.v128Store(get(OUT), 0, bytes),
+          ...advance(A, 64),
+          ...(splat ? [] : advance(B, 64)),
+          ...advance(OUT, 16),
+        ],
+        op.ltU(get(OUT), get(END)),
+      ),
     ],
   };
 }

@@ -3,6 +3,7 @@ import { needsFullRange } from './exp';
 import {
   BINARY,
   CHUNK,
+  COMPARE,
   OUT_AT,
   PAD,
   SCALAR_OPERAND,
@@ -35,6 +36,8 @@ export interface SimdPlan {
   readonly kernel: string;
   readonly dense: readonly number[];
   readonly splats: readonly number[];
+  /** Whether the kernel writes bool bytes (a comparison) rather than float32 values. */
+  readonly toBool?: boolean;
 }
 
 /** Whether `value` is a float32 (so arithmetic with it in float32 equals the JS loop's in float64). */
@@ -59,6 +62,7 @@ export function planSimdFloat32(
   if (simdKernels() === undefined || ((name === 'add' || name === 'sub') && alpha !== 1)) return undefined;
   const dense = layouts.flatMap((layout, i) => (layout === 'dense' ? [i] : []));
   const singles = layouts.flatMap((layout, i) => (layout === 'single' ? [i] : []));
+  if (COMPARE[name] !== undefined) return planComparison(name, layouts, dense, singles, valueAt);
   if (singles.length === 0) {
     const withParams = name !== 'clamp' ? WITH_SPLATS[name] : undefined;
     // (hardtanh with lo > hi would differ from the JS loop's order of tests.)
@@ -80,17 +84,32 @@ export function planSimdFloat32(
   return undefined;
 }
 
+/** {@link planSimdFloat32} for a comparison (bool bytes out): two dense inputs, or one and a float32 value. */
+function planComparison(
+  name: string,
+  layouts: readonly InputLayout[],
+  dense: number[],
+  singles: number[],
+  valueAt: (input: number) => number,
+): SimdPlan | undefined {
+  if (layouts.length !== 2 || dense.length === 0) return undefined;
+  if (singles.length === 0) return { kernel: name, dense, splats: [], toBool: true };
+  const value = valueAt(singles[0]!);
+  if (!isFloat32(value)) return undefined; // x < 0.1 differs from x < fround(0.1)
+  return { kernel: `${name}Scalar${singles[0] === 1 ? 'B' : 'A'}`, dense, splats: [value], toBool: true };
+}
+
 /**
  * Runs `plan` (from {@link planSimdFloat32}) on float32 `inputs` starting at `offsets`, writing all of
  * `out`: the dense inputs (float32 arrays) stream through the kernels' memory in chunks, the single values sit in B.
  */
 export function runSimdFloat32(
   plan: SimdPlan,
-  out: Float32Array,
+  out: Float32Array | Uint8Array,
   inputs: readonly ArrayLike<number>[],
   offsets: readonly number[],
 ): void {
-  const { memory, lanes: flags, run } = simdKernels()!;
+  const { memory, lanes: flags, bytes, run } = simdKernels()!;
   const fn = run[plan.kernel]!;
   const [a, b] = plan.dense.map((i) => inputs[i] as Float32Array);
   const [aAt, bAt] = plan.dense.map((i) => offsets[i]!);
@@ -101,8 +120,12 @@ export function runSimdFloat32(
     memory.set(a!.subarray(aAt! + start, aAt! + start + count), 0);
     if (b) memory.set(b.subarray(bAt! + start, bAt! + start + count), CHUNK);
     // Whole iterations of the widest loop; the padding lanes compute on stale scratch and aren't copied.
-    const end = OUT_AT + Math.ceil(count / PAD) * PAD * 4;
+    const end = OUT_AT + Math.ceil(count / PAD) * PAD * (plan.toBool ? 1 : 4);
     fn(0, SLOT_BYTES, OUT_AT, end);
+    if (plan.toBool) {
+      out.set(bytes.subarray(OUT_AT, OUT_AT + count), start);
+      continue;
+    }
     const fullRange = FULL_RANGE[plan.kernel];
     if (fullRange !== undefined && needsFullRange(flags, end / 4))
       run[fullRange]!(0, SLOT_BYTES, OUT_AT, end);

@@ -2,7 +2,16 @@ import { wasmApi } from '../gemm/wasm-api';
 import type { Code } from '../gemm/wasm-emitter';
 import { emitModule } from '../gemm/wasm-emitter';
 import { activationFunctions } from './activations';
-import { f32Splat, f32x4, LANEWISE_VECTORS, lanewise, lanewiseWithSplats, simd, v128 } from './code';
+import {
+  compareToBytes,
+  f32Splat,
+  f32x4,
+  LANEWISE_VECTORS,
+  lanewise,
+  lanewiseWithSplats,
+  simd,
+  v128,
+} from './code';
 import { EXP_VECTORS, expFunctions } from './exp';
 import { gemvBlockFunction } from './gemv-block';
 import { maxPool2x2Function } from './max-pool-kernel';
@@ -48,6 +57,19 @@ export const BINARY: Record<string, (a: Code, b: Code) => Code> = {
 };
 
 /**
+ * Comparisons of float32 tensors into bool bytes, also with a single value on either side (`${name}ScalarB`,
+ * `${name}ScalarA`). IEEE compares: false with NaN but for `ne`, -0 equal to +0, as JS's === and <.
+ */
+export const COMPARE: Record<string, (a: Code, b: Code) => Code> = {
+  eq: (a, b) => simd(f32x4.eq, a, b),
+  ne: (a, b) => simd(f32x4.ne, a, b),
+  lt: (a, b) => simd(f32x4.lt, a, b),
+  le: (a, b) => simd(f32x4.le, a, b),
+  gt: (a, b) => simd(f32x4.gt, a, b),
+  ge: (a, b) => simd(f32x4.ge, a, b),
+};
+
+/**
  * Binary kernels that also run with one operand a single value held in every lane (`x.mul(2)`, `1 - x`):
  * `${name}ScalarB` takes it as the second operand, `${name}ScalarA` as the first.
  */
@@ -89,6 +111,8 @@ export interface SimdKernels {
   readonly memory: Float32Array;
   /** The same memory as unsigned lanes, to read exp's range flags. */
   readonly lanes: Uint32Array;
+  /** The same memory as bytes, for bool results. */
+  readonly bytes: Uint8Array;
   readonly run: Record<string, (...addresses: number[]) => void>;
 }
 
@@ -101,6 +125,11 @@ function instantiate(): SimdKernels | undefined {
     ...SCALAR_OPERAND.flatMap((name) => [
       lanewiseWithSplats(`${name}ScalarB`, 1, (a, s) => BINARY[name]!(a, s!)),
       lanewiseWithSplats(`${name}ScalarA`, 1, (a, s) => BINARY[name]!(s!, a)),
+    ]),
+    ...Object.entries(COMPARE).flatMap(([name, compare]) => [
+      compareToBytes(name, compare),
+      compareToBytes(`${name}ScalarB`, compare, 'b'),
+      compareToBytes(`${name}ScalarA`, compare, 'a'),
     ]),
     ...Object.entries(WITH_SPLATS).map(([name, { count, body }]) => lanewiseWithSplats(name, count, body)),
     ...expFunctions(),
@@ -126,6 +155,7 @@ function instantiate(): SimdKernels | undefined {
     return {
       memory: new Float32Array(memory.buffer),
       lanes: new Uint32Array(memory.buffer),
+      bytes: new Uint8Array(memory.buffer),
       run: exports as SimdKernels['run'],
     };
   } catch {
