@@ -48,9 +48,9 @@ const isFloat32 = (value: number) => Math.fround(value) === value || Number.isNa
  * from `valueAt`), with add/sub's `alpha` and the op's parameters, or undefined where the JS loop must
  * run. Results equal the JS loop's: float32 + - * / with float32 operands are correctly rounded either way,
  * as are neg, abs, sqrt, square, reciprocal, pow(x, 2) and leakyRelu (its slope a float32 parameter);
- * relu, its gradient, maximum, minimum, clamp and hardtanh are exact (clamp's and hardtanh's bounds may be rounded to float32 first: comparing a float32
- * with a bound or with its rounding picks the same value); exp is within 1 ulp, sigmoid, silu and tanh
- * within 2 ulp of the float64 result.
+ * relu, its gradient, maximum, minimum, clamp, hardtanh and the comparisons are exact (clamp's and
+ * hardtanh's bounds may be rounded to float32 first: comparing a float32 with a bound or with its rounding
+ * picks the same value); exp is within 1 ulp, sigmoid, silu and tanh within 2 ulp of the float64 result.
  */
 export function planSimdFloat32(
   name: string,
@@ -84,7 +84,7 @@ export function planSimdFloat32(
   return undefined;
 }
 
-/** {@link planSimdFloat32} for a comparison (bool bytes out): two dense inputs, or one and a float32 value. */
+/** {@link planSimdFloat32} for a comparison (bool bytes out): two dense inputs, or one and a float32. */
 function planComparison(
   name: string,
   layouts: readonly InputLayout[],
@@ -100,8 +100,9 @@ function planComparison(
 }
 
 /**
- * Runs `plan` (from {@link planSimdFloat32}) on float32 `inputs` starting at `offsets`, writing all of
- * `out`: the dense inputs (float32 arrays) stream through the kernels' memory in chunks, the single values sit in B.
+ * Runs `plan` (from {@link planSimdFloat32}) on `inputs` starting at `offsets`, writing all of `out`
+ * (float32 values, or bool bytes for a comparison): the dense inputs (float32 arrays) stream through the
+ * kernels' memory in chunks, the single values sit in B.
  */
 export function runSimdFloat32(
   plan: SimdPlan,

@@ -40,7 +40,7 @@ const CACHE_PAGES = 256;
 /** Bytes the weight cache may use, from MEMORY_BYTES. */
 export const CACHE_BYTES = CACHE_PAGES * 65536;
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-/** Floats a kernel call covers a multiple of: exp's and lanewise kernels' iterations (CHUNK is a multiple). */
+/** Floats a kernel call covers a multiple of: exp's and lanewise iterations (CHUNK is a multiple). */
 export const PAD = (4 * EXP_VECTORS * LANEWISE_VECTORS) / gcd(EXP_VECTORS, LANEWISE_VECTORS);
 
 /** Binary float32 kernels besides exp, by name. */
