@@ -48,7 +48,10 @@ const PRIVATE_PAGES = 1024;
  */
 interface WasmKernels {
   readonly shared: KernelInstance;
-  /** The fixed private instance, made on first use; undefined where `shared` is itself unshared. */
+  /**
+   * The fixed private instance (or `shared` where it cannot be made), made on first use; undefined where
+   * `shared` is itself unshared.
+   */
   readonly single: (() => KernelInstance) | undefined;
   readonly pool: WorkerPool | undefined;
 }
@@ -71,7 +74,14 @@ function instantiate(): WasmKernels | undefined {
     const shared = instantiateOn(true);
     const pool = host.cores > 1 ? new WorkerPool(host, shared.module, shared.memory, RUNNERS) : undefined;
     let single: KernelInstance | undefined;
-    return { shared, single: () => (single ??= instantiateOn(false, PRIVATE_PAGES)), pool };
+    const privateOrShared = () => {
+      try {
+        return instantiateOn(false, PRIVATE_PAGES);
+      } catch {
+        return shared; // 64 MiB of address space refused: single-thread jobs share the growable memory
+      }
+    };
+    return { shared, single: () => (single ??= privateOrShared()), pool };
   } catch {
     return undefined; // no SIMD support: the caller falls back to the JS engine
   }
