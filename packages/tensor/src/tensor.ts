@@ -895,6 +895,11 @@ export class Tensor implements TensorView {
     return activations.leakyRelu(this, negativeSlope);
   }
 
+  /** `x` above 0, `alpha * (exp(x) - 1)` otherwise (F.elu, alpha 1). */
+  elu(alpha = 1): Tensor {
+    return activations.elu(this, alpha);
+  }
+
   /** 0 inside [-lambd, lambd], itself outside (torch.hardshrink, lambd 0.5). */
   hardshrink(lambd = 0.5): Tensor {
     return activations.hardshrink(this, lambd);
@@ -1341,6 +1346,12 @@ export class Tensor implements TensorView {
   /** In-place {@link Tensor.leakyRelu}; returns this tensor. */
   leakyRelu_(negativeSlope = 0.01): this {
     activations.leakyRelu_(this, negativeSlope);
+    return this;
+  }
+
+  /** In-place {@link Tensor.elu}; returns this tensor. */
+  elu_(alpha = 1): this {
+    activations.elu_(this, alpha);
     return this;
   }
 

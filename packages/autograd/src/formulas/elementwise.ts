@@ -99,6 +99,8 @@ const activationFormulas: FormulaTable = {
   }),
   // leaky_relu_backward: g where x > 0, g * slope elsewhere (at 0 too)
   leakyRelu: withScalars((g, x, slope) => where(x.gt(0), g, g.mul(slope))),
+  // elu_backward: g where x > 0, g * alpha * exp(x) elsewhere (so NaN at NaN)
+  elu: withScalars((g, x, alpha) => where(x.gt(0), g, g.mul(alpha).mul(x.exp()))),
   hardshrink: shrinkGrad,
   softshrink: shrinkGrad,
   // d/dx log(sigmoid(x)) = sigmoid(-x), finite everywhere

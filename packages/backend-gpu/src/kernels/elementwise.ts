@@ -70,7 +70,7 @@ const EXPRESSIONS: Readonly<Record<string, string>> = {
   addcdiv: 'v0 + p0 * v1 / v2',
   clamp: 'Math.min(Math.max(v0, v1), v2)',
   cast: 'v0',
-  // activations (p0, p1: hardtanh's bounds, threshold's threshold and value, celu's alpha, leakyRelu's slope, the shrinks' lambd)
+  // activations (p0, p1: hardtanh's bounds, threshold's threshold and value, celu's and elu's alpha, leakyRelu's slope, the shrinks' lambd)
   hardtanh: '(v0 < p0 ? p0 : (v0 > p1 ? p1 : v0))',
   threshold: '(v0 <= p0 ? p1 : v0)',
   hardswish: '(v0 * Math.min(Math.max(v0 + 3.0, 0.0), 6.0)) / 6.0',
@@ -79,6 +79,7 @@ const EXPRESSIONS: Readonly<Record<string, string>> = {
   tanhshrink: 'v0 - Math.tanh(v0)',
   celu: '(v0 > 0.0 ? v0 : p0 * (Math.exp(v0 / p0) - 1.0))',
   leakyRelu: '(v0 > 0.0 ? v0 : v0 * p0)',
+  elu: '(v0 > 0.0 ? v0 : (Math.exp(v0) - 1.0) * p0)',
   hardshrink: '(v0 >= -p0 && v0 <= p0 ? 0.0 : v0)',
   softshrink: '(v0 > p0 ? v0 - p0 : (v0 < -p0 ? v0 + p0 : 0.0))',
   logsigmoid: 'Math.min(v0, 0.0) - Math.log1p(Math.exp(-Math.abs(v0)))',

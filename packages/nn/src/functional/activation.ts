@@ -22,9 +22,14 @@ export function relu(x: Tensor): Tensor {
   return x.relu();
 }
 
-/** x for x > 0, `alpha * (exp(x) - 1)` otherwise. */
-export function elu(x: Tensor, alpha = 1): Tensor {
-  return where(x.gt(0), x, x.expm1().mul(alpha));
+/** x for x > 0, `alpha * (exp(x) - 1)` otherwise, one kernel computing as PyTorch does. */
+export function elu(x: Tensor, alpha = 1, options: InplaceOptions = {}): Tensor {
+  return maybeInplace(
+    'elu',
+    options,
+    () => x.elu(alpha),
+    () => x.elu_(alpha),
+  );
 }
 
 /** `scale * elu(x, alpha)` with the self-normalising constants of SELU. */

@@ -206,6 +206,7 @@ export const opExporters: Partial<Record<OpName, OpExporter>> = {
   hardsigmoid: withFloats('HardSigmoid', () => ({ alpha: 1 / 6, beta: 0.5 })),
   celu: withFloats('Celu', (alpha) => ({ alpha })),
   leakyRelu: withFloats('LeakyRelu', (alpha) => ({ alpha })),
+  elu: withFloats('Elu', (alpha) => ({ alpha })),
   hardshrink: withFloats('Shrink', (lambd) => ({ lambd, bias: 0 })),
   softshrink: withFloats('Shrink', (lambd) => ({ lambd, bias: lambd })),
   hardtanh: composed((g, [x], dtype, lo = -1, hi = 1) =>

@@ -83,6 +83,16 @@ export function leakyRelu_(x: Tensor, negativeSlope = 0.01): Tensor {
   return elementwiseInplace('leakyRelu', x, [], asDtype(x, negativeSlope));
 }
 
+/** `x` above 0, `alpha * (exp(x) - 1)` otherwise (F.elu, alpha 1), computed as PyTorch does. */
+export function elu(x: Tensor, alpha = 1): Tensor {
+  return elementwise('elu', [x], asDtype(x, alpha));
+}
+
+/** In-place {@link elu}. */
+export function elu_(x: Tensor, alpha = 1): Tensor {
+  return elementwiseInplace('elu', x, [], asDtype(x, alpha));
+}
+
 /** 0 for `-lambd <= x <= lambd`, else `x` (torch.hardshrink, lambd 0.5). */
 export function hardshrink(x: Tensor, lambd = 0.5): Tensor {
   return elementwise('hardshrink', [x], asDtype(x, lambd));

@@ -102,6 +102,12 @@ const expressions: Record<string, string | ((compute: DType, out: DType) => stri
   // exp - 1 rather than expm1, as PyTorch 1.13 (celu(-0) is +0)
   celu: '(x0 > 0 ? x0 : p0 * (Math.exp(x0 * (1 / p0)) - 1))',
   leakyRelu: '(x0 > 0 ? x0 : x0 * p0)',
+  // (exp(x) - 1) * alpha in the result's precision, as PyTorch 1.13 (not expm1: elu(-1e-7) is -1.19e-7 in
+  // float32, and elu(-0) is +0)
+  elu: float32Fast(
+    '(x0 > 0 ? x0 : Math.fround(Math.fround(expF32(x0)) - 1) * p0)',
+    '(x0 > 0 ? x0 : (Math.exp(x0) - 1) * p0)',
+  ),
   hardshrink: '(x0 >= -p0 && x0 <= p0 ? 0 : x0)',
   // NaN gives 0, as PyTorch 1.13
   softshrink: '(x0 > p0 ? x0 - p0 : x0 < -p0 ? x0 + p0 : 0)',

@@ -136,7 +136,7 @@ export const elementwiseSpecs = [
   ternary('addcdiv', 'float'),
   ternary('clamp', 'same'),
   // Activations (torch.nn.functional), with PyTorch's gradients at the kinks. `scalar`/`scalar2` carry
-  // hardtanh's min/max, threshold's threshold/value, celu's alpha, leakyRelu's slope and the shrinks' lambd.
+  // hardtanh's min/max, threshold's threshold/value, celu's and elu's alpha, leakyRelu's slope and the shrinks' lambd.
   unary('hardtanh', 'same', noBool('hardtanh')),
   unary('threshold', 'same', noBool('threshold')),
   unary('hardswish', 'same', floatOnly('hardswish')),
@@ -145,6 +145,7 @@ export const elementwiseSpecs = [
   unary('tanhshrink', 'float'),
   unary('celu', 'same', floatOnly('celu')),
   unary('leakyRelu', 'same', floatOnly('leakyRelu')),
+  unary('elu', 'same', floatOnly('elu')),
   unary('hardshrink', 'same', floatOnly('hardshrink')),
   unary('softshrink', 'same', floatOnly('softshrink')),
   unary('logsigmoid', 'same', floatOnly('logsigmoid')),
