@@ -136,7 +136,8 @@ export const elementwiseSpecs = [
   ternary('addcdiv', 'float'),
   ternary('clamp', 'same'),
   // Activations (torch.nn.functional), with PyTorch's gradients at the kinks. `scalar`/`scalar2` carry
-  // hardtanh's min/max, threshold's threshold/value, celu's and elu's alpha, leakyRelu's slope and the shrinks' lambd.
+  // hardtanh's min/max, threshold's threshold/value, celu's and elu's alpha, leakyRelu's slope and the
+  // shrinks' lambd.
   unary('hardtanh', 'same', noBool('hardtanh')),
   unary('threshold', 'same', noBool('threshold')),
   unary('hardswish', 'same', floatOnly('hardswish')),
