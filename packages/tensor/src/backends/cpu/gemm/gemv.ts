@@ -50,7 +50,7 @@ function gemvSimd({ n, k, a, b, c }: GemmParams): number {
   if (!(x instanceof Float32Array) || !(w instanceof Float32Array)) return 0;
   const allGroups = Math.floor(n / 4);
   const resident = wCol === k ? residentWeight(w, b.storage, wAt, 4 * allGroups * k) : undefined;
-  const { memory, run } = kernels; // after residentWeight, which may grow the memory
+  const { memory, run } = kernels;
   memory.set(x.subarray(xAt, xAt + k), X_AT / 4);
   const kc = kBlockDepth(k);
   /** Groups `[g0, g0 + groups)`, their columns as rows of k floats from byte `columnsAt`. */

@@ -63,11 +63,11 @@ export function planSimdFloat32(
   const dense = layouts.flatMap((layout, i) => (layout === 'dense' ? [i] : []));
   const singles = layouts.flatMap((layout, i) => (layout === 'single' ? [i] : []));
   if (COMPARE[name] !== undefined) return planComparison(name, layouts, dense, singles, valueAt);
+  const withSplats = WITH_SPLATS[name];
   if (singles.length === 0) {
-    const withParams = name !== 'clamp' ? WITH_SPLATS[name] : undefined;
     // (hardtanh with lo > hi would differ from the JS loop's order of tests.)
-    if (withParams && !(name === 'hardtanh' && params[0] > params[1]))
-      return { kernel: name, dense, splats: params.slice(0, withParams.count).map(Math.fround) };
+    if (withSplats?.from === 'params' && !(name === 'hardtanh' && params[0] > params[1]))
+      return { kernel: name, dense, splats: params.slice(0, withSplats.count).map(Math.fround) };
     return ARITY[name] === layouts.length ? { kernel: name, dense, splats: [] } : undefined;
   }
   if (SCALAR_OPERAND.includes(name as (typeof SCALAR_OPERAND)[number]) && layouts.length === 2) {
@@ -78,7 +78,7 @@ export function planSimdFloat32(
   if (layouts[0] !== 'dense') return undefined;
   if (name === 'pow' && singles.length === 1 && valueAt(1) === 2)
     return { kernel: 'square', dense, splats: [] };
-  if (name === 'clamp' && singles.length === 2) {
+  if (withSplats?.from === 'inputs' && singles.length === withSplats.count) {
     return { kernel: name, dense, splats: singles.map((i) => Math.fround(valueAt(i))) };
   }
   return undefined;

@@ -77,18 +77,28 @@ export const SCALAR_OPERAND = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum']
 
 /**
  * One-input kernels with values held in every lane, read from B: clamp's bounds (its second and third
- * inputs) and the scalar parameters of hardtanh and leakyRelu. name -> how many, and the body.
+ * inputs: `from: 'inputs'`) and the scalar parameters of hardtanh and leakyRelu (`from: 'params'`).
+ * name -> where the values come from, how many, and the body.
  */
 export const WITH_SPLATS: Record<
   string,
-  { readonly count: 1 | 2; readonly body: (x: Code, ...s: Code[]) => Code }
+  {
+    readonly from: 'inputs' | 'params';
+    readonly count: 1 | 2;
+    readonly body: (x: Code, ...s: Code[]) => Code;
+  }
 > = {
   // min(max(x, lo), hi) with NaN-propagating max and min: the JS loop's Math.min(Math.max(x0, x1), x2).
-  clamp: { count: 2, body: (x, lo, hi) => simd(f32x4.min, simd(f32x4.max, x, lo!), hi!) },
+  clamp: { from: 'inputs', count: 2, body: (x, lo, hi) => simd(f32x4.min, simd(f32x4.max, x, lo!), hi!) },
   // `x < lo ? lo : x > hi ? hi : x` (NaN passes) exactly, for lo <= hi.
-  hardtanh: { count: 2, body: (x, lo, hi) => simd(f32x4.pmin, simd(f32x4.pmax, x, lo!), hi!) },
+  hardtanh: {
+    from: 'params',
+    count: 2,
+    body: (x, lo, hi) => simd(f32x4.pmin, simd(f32x4.pmax, x, lo!), hi!),
+  },
   // `x > 0 ? x : x * slope` (NaN and -0 take the product).
   leakyRelu: {
+    from: 'params',
     count: 1,
     body: (x, slope) => simd(v128.bitselect, x, simd(f32x4.mul, x, slope!), simd(f32x4.gt, x, f32Splat(0))),
   },
