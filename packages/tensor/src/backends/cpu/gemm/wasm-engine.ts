@@ -102,6 +102,45 @@ export function gemmThreads(): number {
   return loadKernels()?.pool?.threads() ?? 1;
 }
 
+/** The kernels on shared memory with their helper threads, for jobs other than GEMM's (see threadedKernels). */
+export interface ThreadedKernels {
+  readonly exports: KernelExports;
+  readonly pool: WorkerPool;
+  /** Threads a job may use now, the caller included: setNumThreads' limit and the helpers booted. */
+  threads(): number;
+  /** The shared memory's buffer, grown to at least `bytes` (RangeError past 4 GiB). */
+  reserve(bytes: number): ArrayBufferLike;
+}
+
+/**
+ * The shared-memory instance and its helper pool, where helper threads exist (else undefined). Jobs run
+ * one at a time on the calling thread's schedule, so a job may use the scratch from address 0 as the GEMM
+ * does.
+ */
+export function threadedKernels(): ThreadedKernels | undefined {
+  const loaded = loadKernels();
+  if (!loaded?.pool) return undefined;
+  const { shared, pool } = loaded;
+  return {
+    exports: shared.exports,
+    pool,
+    threads: () => Math.min(gemmSettings().maxThreads, pool.threads()),
+    reserve(bytes) {
+      growTo(shared.memory, bytes);
+      return shared.memory.buffer;
+    },
+  };
+}
+
+/** Grows `memory` to hold at least `bytes`. */
+function growTo(memory: WasmMemory, bytes: number): void {
+  const have = memory.buffer.byteLength;
+  if (bytes <= have) return;
+  if (bytes > MAX_PAGES * PAGE)
+    throw new RangeError(`cpu kernels: need ${bytes} bytes of scratch, over 4 GiB`);
+  memory.grow(Math.ceil((bytes - have) / PAGE));
+}
+
 /**
  * The WebAssembly SIMD engine for f32 or f64 panels, or undefined where WebAssembly (with SIMD) is
  * unavailable. Both engines share the memories, so one pool of helper threads serves both; the scratch
@@ -127,21 +166,15 @@ export function createWasmEngine(bytes: 4 | 8): GemmEngine | undefined {
       const needed = floatsAt + elements * bytes;
       active =
         threads <= 1 && loaded.single && needed <= PRIVATE_PAGES * PAGE ? loaded.single() : loaded.shared;
-      const { memory } = active;
-      const have = memory.buffer.byteLength;
-      if (needed > have) {
-        if (needed > MAX_PAGES * PAGE)
-          throw new RangeError(`gemm: needs ${needed} bytes of scratch, over 4 GiB`);
-        memory.grow(Math.ceil((needed - have) / PAGE));
-      }
+      growTo(active.memory, needed);
       commandCount = calls;
-      const buffer = memory.buffer;
+      const buffer = active.memory.buffer;
       const view = bytes === 4 ? new Float32Array(buffer) : new Float64Array(buffer);
       return { view, base: floatsAt / bytes, commands: new Int32Array(buffer, 0, calls * COMMAND_SIZE) };
     },
     execute({ kernel, steps, unitBounds, unitNeeds }, threads) {
       const fn = runnerIndex(bytes, kernel);
-      const run = active.exports[RUNNERS[fn] as (typeof RUNNERS)[number]];
+      const run = active.exports[RUNNERS[fn]!]!;
       if (!pool || threads <= 1 || unitNeeds.length < 2) {
         for (const step of steps) step();
         if (commandCount > 0) run(0, commandCount);

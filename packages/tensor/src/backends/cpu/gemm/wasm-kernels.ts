@@ -1,3 +1,4 @@
+import { THREADED_UNARY, threadedUnitFunctions, unitRunnerName } from '../simd/threaded-units';
 import { COMMAND_SIZE, type JobKernel } from './engine';
 import { copyRowsFunction } from './wasm-copy-rows';
 import { type Code, emitModule, type FunctionSpec, I32, op, V128 } from './wasm-emitter';
@@ -159,26 +160,28 @@ function runFunction(tiles: number, name: string): FunctionSpec {
   };
 }
 
+/** Names of the GEMM's command runners: tiles by element size and B layout, float32 Winograd units. */
+const GEMM_RUNNERS = ['run32', 'run64', 'runIndirect32', 'runIndirect64', 'runWinograd32'] as const;
+
 /**
- * Names of the exported command runners — GEMM tiles by element size and B layout, and float32 Winograd
- * convolution units — also the worker pool's export list.
+ * The worker pool's export list: the GEMM's command runners, then the threaded elementwise kernels' unit
+ * runners (see threaded-units.ts).
  */
-export const RUNNERS = ['run32', 'run64', 'runIndirect32', 'runIndirect64', 'runWinograd32'] as const;
+export const RUNNERS: readonly string[] = [...GEMM_RUNNERS, ...THREADED_UNARY.map(unitRunnerName)];
 
 /** Index into {@link RUNNERS}; Winograd units exist for float32 only. */
 export const runnerIndex = (bytes: 4 | 8, kernel: JobKernel) =>
   kernel === 'winograd' ? 4 : (bytes === 4 ? 0 : 1) + (kernel === 'indirect' ? 2 : 0);
 
 /** Exports of the kernel module: a command runner per entry of {@link RUNNERS}, and copyRows. */
-export type KernelExports = Record<(typeof RUNNERS)[number], (commands: number, count: number) => void> & {
-  readonly copyRows: (...args: number[]) => void;
-};
+export type KernelExports = Record<string, (...args: number[]) => void> &
+  Record<(typeof GEMM_RUNNERS)[number] | 'copyRows', (...args: number[]) => void>;
 
 /** The kernel module's bytes, importing `env.memory` (shared when the kernels run on several threads). */
 export function kernelModuleBytes(sharedMemory: boolean, maxPages: number): Uint8Array {
   // The strided float32 tiles are called by the Winograd units only, so they have no runner.
   const functions: FunctionSpec[] = [tilesFunction(WINOGRAD_TILE, 'strided', 'tilesStrided32')];
-  for (const name of RUNNERS) {
+  for (const name of GEMM_RUNNERS) {
     if (name === 'runWinograd32') {
       functions.push(winogradFunction(0, 'winograd32'));
     } else {
@@ -189,5 +192,6 @@ export function kernelModuleBytes(sharedMemory: boolean, maxPages: number): Uint
     functions.push(runFunction(functions.length - 1, name));
   }
   functions.push(copyRowsFunction());
+  functions.push(...threadedUnitFunctions(functions.length));
   return emitModule(functions, sharedMemory, maxPages);
 }

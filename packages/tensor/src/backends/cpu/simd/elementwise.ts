@@ -12,6 +12,7 @@ import {
   UNARY,
   WITH_SPLATS,
 } from './module';
+import { runUnaryThreaded, splitsAcrossThreads } from './threaded-unary';
 
 // WebAssembly SIMD (f32x4) for float32 elementwise kernels over contiguous inputs and single values (a
 // number operand, clamp's bounds): the JS loops pay V8's per-element typed-array checks, 128-bit lanes
@@ -102,7 +103,8 @@ function planComparison(
 /**
  * Runs `plan` (from {@link planSimdFloat32}) on `inputs` starting at `offsets`, writing all of `out`
  * (float32 values, or bool bytes for a comparison): the dense inputs (float32 arrays) stream through the
- * kernels' memory in chunks, the single values sit in B.
+ * kernels' memory in chunks, the single values sit in B. exp and the activations over large tensors are
+ * split across the helper threads too (see threaded-unary.ts).
  */
 export function runSimdFloat32(
   plan: SimdPlan,
@@ -110,15 +112,33 @@ export function runSimdFloat32(
   inputs: readonly ArrayLike<number>[],
   offsets: readonly number[],
 ): void {
-  const { memory, lanes: flags, bytes, run } = simdKernels()!;
-  const fn = run[plan.kernel]!;
   const [a, b] = plan.dense.map((i) => inputs[i] as Float32Array);
   const [aAt, bAt] = plan.dense.map((i) => offsets[i]!);
+  const run = (from: number, to: number) => runChunks(plan, out, a!, aAt!, b, bAt, from, to);
+  if (out instanceof Float32Array && b === undefined && splitsAcrossThreads(plan.kernel, out.length)) {
+    runUnaryThreaded(plan.kernel, out, a!, aAt!, run);
+  } else {
+    run(0, out.length);
+  }
+}
+
+/** {@link runSimdFloat32} for `out[from .. to)`, on the calling thread. */
+function runChunks(
+  plan: SimdPlan,
+  out: Float32Array | Uint8Array,
+  a: Float32Array,
+  aAt: number,
+  b: Float32Array | undefined,
+  bAt: number | undefined,
+  from: number,
+  to: number,
+): void {
+  const { memory, lanes: flags, bytes, run } = simdKernels()!;
+  const fn = run[plan.kernel]!;
   memory.set(plan.splats, SLOT_BYTES / 4);
-  const n = out.length;
-  for (let start = 0; start < n; start += CHUNK) {
-    const count = Math.min(CHUNK, n - start);
-    memory.set(a!.subarray(aAt! + start, aAt! + start + count), 0);
+  for (let start = from; start < to; start += CHUNK) {
+    const count = Math.min(CHUNK, to - start);
+    memory.set(a.subarray(aAt + start, aAt + start + count), 0);
     if (b) memory.set(b.subarray(bAt! + start, bAt! + start + count), CHUNK);
     // Whole iterations of the widest loop; the padding lanes compute on stale scratch and aren't copied.
     const end = OUT_AT + Math.ceil(count / PAD) * PAD * (plan.toBool ? 1 : 4);
