@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type Tensor, tensor } from '../src';
+import { erf } from '../src/backends/cpu/scalar-math';
 
-// The float32 SIMD kernels of sigmoid, tanh and silu (large contiguous tensors) and the JS loop (small or
+// The float32 SIMD kernels of sigmoid, tanh, silu and erf (large contiguous tensors) and the JS loop (small or
 // strided ones) against float64 references, in float32 ulps of the reference, over the whole float32
 // range: zeros, subnormals, the tails where results underflow or saturate, huge and non-finite inputs.
 
@@ -17,6 +18,7 @@ const references: Record<string, [(x: Tensor) => Tensor, (x: number) => number]>
   sigmoid: [(x) => x.sigmoid(), sigmoid],
   tanh: [(x) => x.tanh(), Math.tanh],
   silu: [(x) => x.silu(), (x) => (x === -Infinity ? Number.NaN : x * sigmoid(x))],
+  erf: [(x) => x.erf(), erf], // W. J. Cody's float64 erf (the JS loop's)
 };
 
 /** The float32 ulp at float64 value v (subnormal spacing near 0). */
@@ -52,6 +54,7 @@ function wideInputs(): Float32Array {
   values.push(-SUBNORMAL_MIN, 1e-40, -1e-40, 1.1754942e-38, -1.1754942e-38, 1e30, -1e30);
   for (let x = -120; x <= 120; x += 1 / 64) values.push(x); // both tails and everything between
   for (let x = -0.2; x <= 0.2; x += 1 / 4096) values.push(x); // tanh's series/exp switch at 0.05
+  for (let x = -4.5; x <= 4.5; x += 1 / 8192) values.push(x); // erf's branches meet at +-1, saturate at 3.92
   let seed = 12345;
   const random = () => {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -64,7 +67,7 @@ function wideInputs(): Float32Array {
   return Float32Array.from(values);
 }
 
-describe('float32 sigmoid, tanh and silu', () => {
+describe('float32 sigmoid, tanh, silu and erf', () => {
   const inputs = wideInputs();
   const x = tensor(inputs);
   for (const [name, [f, reference]] of Object.entries(references)) {
@@ -94,6 +97,9 @@ describe('float32 sigmoid, tanh and silu', () => {
     expect([...tanh.subarray(6, 8)]).toEqual([Math.fround(1e-30), Math.fround(-1e-30)]);
     const sig = t.sigmoid().dataSync();
     expect([...sig.subarray(0, 6)]).toEqual([0.5, 0.5, 1, Math.fround(sigmoid(-30)), 1, 0]);
+    const erfs = t.erf().dataSync();
+    expect(Object.is(erfs[0], -0)).toBe(true);
+    expect([...erfs.subarray(1, 6)]).toEqual([0, 1, -1, 1, -1]);
     const silu = t.silu().dataSync();
     expect(Object.is(silu[0], -0)).toBe(true);
     expect([silu[4], silu[5]]).toEqual([200, -0]);

@@ -1,5 +1,6 @@
 import { type Code, type FunctionSpec, op } from '../gemm/wasm-emitter';
 import { A, END, FIRST_LOCAL, f32Splat, f32x4, OUT, type Step, simd, v128, vectorLoop } from './code';
+import { erfFunction } from './erf';
 import {
   EXP_VECTORS,
   expPolynomialSteps,
@@ -131,8 +132,8 @@ function tanhFunction(): FunctionSpec {
   });
 }
 
-/** The activation kernels, by kernel name. */
-export const ACTIVATIONS = ['sigmoid', 'silu', 'tanh'] as const;
+/** The exp-based one-input kernels (activations and erf), by kernel name. */
+export const ACTIVATIONS = ['sigmoid', 'silu', 'tanh', 'erf'] as const;
 
 /** The kernel that redoes a chunk whose range flags ask for it, by fast kernel. */
 export const FULL_RANGE: Readonly<Record<string, string>> = {
@@ -146,5 +147,6 @@ export const activationFunctions = (): FunctionSpec[] => [
   sigmoidFunction('sigmoid'),
   sigmoidFunction('silu'),
   tanhFunction(),
+  erfFunction(),
   ...sigmoidFullRangeFunctions(),
 ];

@@ -51,7 +51,7 @@ const isFloat32 = (value: number) => Math.fround(value) === value || Number.isNa
  * as are neg, abs, sqrt, square, reciprocal, pow(x, 2) and leakyRelu (its slope a float32 parameter);
  * relu, its gradient, maximum, minimum, clamp, hardtanh and the comparisons are exact (clamp's and
  * hardtanh's bounds may be rounded to float32 first: comparing a float32 with a bound or with its rounding
- * picks the same value); exp is within 1 ulp, sigmoid, silu and tanh within 2 ulp of the float64 result.
+ * picks the same value); exp is within 1 ulp, sigmoid, silu, tanh and erf within 2 ulp of the float64 result.
  */
 export function planSimdFloat32(
   name: string,

@@ -12,6 +12,7 @@ import {
   simd,
   v128,
 } from './code';
+import { ERF_VECTORS } from './erf';
 import { EXP_VECTORS, expFunctions } from './exp';
 import { gemvBlockFunction } from './gemv-block';
 import { maxPool2x2Function } from './max-pool-kernel';
@@ -40,8 +41,9 @@ const CACHE_PAGES = 256;
 /** Bytes the weight cache may use, from MEMORY_BYTES. */
 export const CACHE_BYTES = CACHE_PAGES * 65536;
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-/** Floats a kernel call covers a multiple of: exp's and lanewise iterations (CHUNK is a multiple). */
-export const PAD = (4 * EXP_VECTORS * LANEWISE_VECTORS) / gcd(EXP_VECTORS, LANEWISE_VECTORS);
+/** Floats a kernel call covers a multiple of: every kernel's iteration (CHUNK is a multiple). */
+const lcm = (a: number, b: number) => (a * b) / gcd(a, b);
+export const PAD = 4 * [EXP_VECTORS, LANEWISE_VECTORS, ERF_VECTORS].reduce(lcm);
 
 /** Binary float32 kernels besides exp, by name. */
 export const BINARY: Record<string, (a: Code, b: Code) => Code> = {

@@ -5,7 +5,7 @@ import { needsFullRange } from './exp';
 import { CHUNK, PAD } from './module';
 import { THREADED_UNARY, UNIT_OUT, UNIT_STRIDE, unitRunnerName } from './threaded-units';
 
-// exp, sigmoid, silu and tanh over large tensors on the GEMM's helper threads too. Helpers can't read JS
+// sigmoid, silu, tanh and erf over large tensors on the GEMM's helper threads too. Helpers can't read JS
 // arrays, so the caller copies the helpers' share into slots of the shared memory chunk by chunk (each
 // copy is a pool step; a helper starts on a chunk as soon as it's in), then computes its own share on
 // its unshared memory, where copies cost half, joins the helpers on whatever chunks are left, and finally
