@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Tensor, tensor } from '../src';
-import { erf } from '../src/backends/cpu/scalar-math';
+import { erf, roundHalfEven } from '../src/backends/cpu/scalar-math';
 
 // The float32 SIMD kernels of sigmoid, tanh, silu and erf (large contiguous tensors) and the JS loop (small or
 // strided ones) against float64 references, in float32 ulps of the reference, over the whole float32
@@ -55,6 +55,7 @@ function wideInputs(): Float32Array {
   for (let x = -120; x <= 120; x += 1 / 64) values.push(x); // both tails and everything between
   for (let x = -0.2; x <= 0.2; x += 1 / 4096) values.push(x); // tanh's series/exp switch at 0.05
   for (let x = -4.5; x <= 4.5; x += 1 / 8192) values.push(x); // erf's branches meet at +-1, saturate at 3.92
+  for (let x = -8.5; x <= 8.5; x += 0.25) values.push(x); // halves: round's ties to even
   let seed = 12345;
   const random = () => {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -114,6 +115,10 @@ describe('float32 single-operation unaries take SIMD with the same bits', () => 
     sqrt: [(x) => x.sqrt(), Math.sqrt],
     square: [(x) => x.square(), (v) => v * v],
     reciprocal: [(x) => x.reciprocal(), (v) => 1 / v],
+    floor: [(x) => x.floor(), Math.floor],
+    ceil: [(x) => x.ceil(), Math.ceil],
+    trunc: [(x) => x.trunc(), Math.trunc],
+    round: [(x) => x.round(), roundHalfEven],
   };
   for (const [name, [f, reference]] of Object.entries(ops)) {
     it(`${name} is the float64 result rounded once to float32`, () => {

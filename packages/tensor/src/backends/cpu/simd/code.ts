@@ -36,6 +36,11 @@ export const f32x4 = {
   /** `b < a ? b : a` / `a < b ? b : a`, one instruction each. */
   pmin: 0xea,
   pmax: 0xeb,
+  /** Rounding to an integral value: up, down, toward zero, to nearest even (IEEE, -0 and NaN kept). */
+  ceil: 0x67,
+  floor: 0x68,
+  trunc: 0x69,
+  nearest: 0x6a,
   /** f32x4.demote_f64x2_zero: two float64 lanes rounded into the low two float32 lanes. */
   demoteF64x2: 0x5e,
 } as const;

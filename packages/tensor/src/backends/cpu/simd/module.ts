@@ -116,6 +116,11 @@ export const UNARY: Record<string, (x: Code) => Code> = {
   sqrt: (x) => simd(f32x4.sqrt, x),
   square: (x) => simd(f32x4.mul, x, x),
   reciprocal: (x) => simd(f32x4.div, f32Splat(1), x),
+  // Exact, as Math.floor / ceil / trunc and roundHalfEven (torch.round) on a float32.
+  floor: (x) => simd(f32x4.floor, x),
+  ceil: (x) => simd(f32x4.ceil, x),
+  trunc: (x) => simd(f32x4.trunc, x),
+  round: (x) => simd(f32x4.nearest, x),
 };
 
 export interface SimdKernels {
