@@ -900,6 +900,11 @@ export class Tensor implements TensorView {
     return activations.elu(this, alpha);
   }
 
+  /** `x * Phi(x)`, exact or with PyTorch's tanh approximation (F.gelu). */
+  gelu(approximate: activations.GeluApproximate = 'none'): Tensor {
+    return activations.gelu(this, approximate);
+  }
+
   /** 0 inside [-lambd, lambd], itself outside (torch.hardshrink, lambd 0.5). */
   hardshrink(lambd = 0.5): Tensor {
     return activations.hardshrink(this, lambd);

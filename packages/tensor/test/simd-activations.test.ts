@@ -107,6 +107,51 @@ describe('float32 sigmoid, tanh, silu and erf', () => {
   });
 });
 
+describe('float32 gelu', () => {
+  const inputs = wideInputs();
+  // PyTorch's formula in float64; float32 gelu is x / 2 (1 + erf(x / sqrt 2)) there too, so below 0 it
+  // inherits 1 + erf's cancellation: the bound is 2 ulp of the result plus erf's 2 ulp of 1 times |x| / 2.
+  const exact = (x: number) => 0.5 * x * (1 + erf(x * Math.SQRT1_2));
+  const tanhForm = (x: number) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
+  const check = (xs: Float32Array, got: ArrayLike<number>, reference = exact) => {
+    let worst = 0;
+    for (let i = 0; i < xs.length; i++) {
+      const want = reference(xs[i]!);
+      if (!Number.isFinite(want)) {
+        expect(got[i], `gelu(${xs[i]})`).toBe(want);
+        continue;
+      }
+      worst = Math.max(worst, Math.abs(got[i]! - want) / (2 * ulp(want) + 2 ** -23 * Math.abs(xs[i]!)));
+    }
+    return worst;
+  };
+
+  it('SIMD path within 2 ulp + 2^-23 |x| of the float64 formula', () => {
+    expect(check(inputs, tensor(inputs).gelu().dataSync())).toBeLessThanOrEqual(1);
+  });
+
+  it('JS path (strided) and the tanh form (JS) likewise', () => {
+    const strided = tensor(inputs).slice(0, undefined, undefined, 2);
+    const xs = strided.dataSync() as Float32Array;
+    expect(check(xs, strided.gelu().dataSync())).toBeLessThanOrEqual(1);
+    const all = tensor(inputs);
+    expect(check(inputs, all.gelu('tanh').dataSync(), tanhForm)).toBeLessThanOrEqual(1);
+  });
+
+  it('gives +0 at -0 in float32, as PyTorch 1.13', () => {
+    const big = new Float32Array(8192).fill(1);
+    big.set([-0, 0, Number.NaN, Infinity, -Infinity]);
+    const y = tensor(big).gelu().dataSync();
+    expect([Object.is(y[0], 0), Object.is(y[1], 0), Number.isNaN(y[2]), y[3], Number.isNaN(y[4])]).toEqual([
+      true,
+      true,
+      true,
+      Infinity,
+      true,
+    ]);
+  });
+});
+
 describe('float32 single-operation unaries take SIMD with the same bits', () => {
   const inputs = wideInputs();
   const ops: Record<string, [(x: Tensor) => Tensor, (x: number) => number]> = {

@@ -71,6 +71,37 @@ function withScalars(f: (g: Tensor, x: Tensor, p0: number, p1: number) => Tensor
 /** The shrinks' gradient: `g` outside [-lambd, lambd], 0 on it (ends included) and at NaN. */
 const shrinkGrad = withScalars((g, x, lambd) => where(x.lt(-lambd).logicalOr(x.gt(lambd)), g, 0));
 
+/** 1 / sqrt(2 pi): the standard normal density's factor. */
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+/** sqrt(2 / pi) and the cubic's coefficient of GELU's tanh approximation. */
+const GELU_BETA = Math.sqrt(2 / Math.PI);
+const GELU_KAPPA = 0.044715;
+
+/**
+ * gelu_backward as PyTorch computes it: g (Phi(x) + x phi(x)) for the exact form (`form` 0), and for the
+ * tanh approximation with u = tanh(beta (x + kappa x^3)): g (0.5 (1 + u) + 0.5 x (1 - u^2) beta (1 + 3 kappa x^2)).
+ */
+function geluGrad(g: Tensor, x: Tensor, form: number): Tensor {
+  if (form === 0) {
+    const cdf = x.mul(Math.SQRT1_2).erf().add(1).mul(0.5);
+    const pdf = x.square().mul(-0.5).exp().mul(INV_SQRT_2PI);
+    return g.mul(cdf.add(x.mul(pdf)));
+  }
+  const xSquared = x.square();
+  const u = x.add(x.mul(xSquared).mul(GELU_KAPPA)).mul(GELU_BETA).tanh();
+  const left = u.add(1).mul(0.5);
+  const right = x
+    .mul(0.5)
+    .mul(sub(1, u.square()))
+    .mul(
+      xSquared
+        .mul(3 * GELU_KAPPA)
+        .add(1)
+        .mul(GELU_BETA),
+    );
+  return g.mul(left.add(right));
+}
+
 /** hardsigmoid_backward's 1/6 is a float constant, even for float64 tensors (PyTorch 1.13). */
 const ONE_SIXTH = Math.fround(1 / 6);
 
@@ -101,6 +132,7 @@ const activationFormulas: FormulaTable = {
   leakyRelu: withScalars((g, x, slope) => where(x.gt(0), g, g.mul(slope))),
   // elu_backward: g where x > 0, g * alpha * exp(x) elsewhere (so NaN at NaN)
   elu: withScalars((g, x, alpha) => where(x.gt(0), g, g.mul(alpha).mul(x.exp()))),
+  gelu: withScalars(geluGrad),
   hardshrink: shrinkGrad,
   softshrink: shrinkGrad,
   // d/dx log(sigmoid(x)) = sigmoid(-x), finite everywhere

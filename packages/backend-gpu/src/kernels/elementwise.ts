@@ -5,6 +5,12 @@ import type { KernelSpec } from '../runtime/cached-kernel';
 import type { DefineGpuKernel } from './define-kernel';
 import { collapse, stridesFor, walkSource, walkTable, walkTableLength } from './layout';
 
+/** gelu's z = x / sqrt(2) and t = 1 / (1 + p |z|) of Abramowitz & Stegun 7.1.26, inline (no locals). */
+const GELU_Z = '(v0 * 0.7071067811865476)';
+const GELU_T = `(1.0 / (1.0 + 0.3275911 * Math.abs(${GELU_Z})))`;
+/** erfc(|z|) by A&S 7.1.26 (absolute error <= 1.5e-7, as PyTorch's vectorized erf). */
+const GELU_ERFC = `(${GELU_T} * (0.254829592 + ${GELU_T} * (-0.284496736 + ${GELU_T} * (1.421413741 + ${GELU_T} * (-1.453152027 + ${GELU_T} * 1.061405429)))) * Math.exp(-${GELU_Z} * ${GELU_Z}))`;
+
 /**
  * The arithmetic of the elementwise kernels the device runs, as gpu.js kernel expressions over the
  * operand values `v0..v2` and the scalars `p0` (alpha/value) and `p1`. All float32. GLSL and WGSL leave `pow` of a
@@ -70,7 +76,7 @@ const EXPRESSIONS: Readonly<Record<string, string>> = {
   addcdiv: 'v0 + p0 * v1 / v2',
   clamp: 'Math.min(Math.max(v0, v1), v2)',
   cast: 'v0',
-  // activations (p0, p1: hardtanh's bounds, threshold's threshold and value, celu's and elu's alpha, leakyRelu's slope, the shrinks' lambd)
+  // activations (p0, p1: hardtanh's bounds, threshold's threshold and value, celu's and elu's alpha, leakyRelu's slope, the shrinks' lambd, gelu's form)
   hardtanh: '(v0 < p0 ? p0 : (v0 > p1 ? p1 : v0))',
   threshold: '(v0 <= p0 ? p1 : v0)',
   hardswish: '(v0 * Math.min(Math.max(v0 + 3.0, 0.0), 6.0)) / 6.0',
@@ -80,6 +86,8 @@ const EXPRESSIONS: Readonly<Record<string, string>> = {
   celu: '(v0 > 0.0 ? v0 : p0 * (Math.exp(v0 / p0) - 1.0))',
   leakyRelu: '(v0 > 0.0 ? v0 : v0 * p0)',
   elu: '(v0 > 0.0 ? v0 : (Math.exp(v0) - 1.0) * p0)',
+  // x Phi(x): Phi = erfc(|z|) / 2 below 0, 1 - erfc(|z|) / 2 above; p0 1: PyTorch's tanh approximation
+  gelu: `(p0 > 0.5 ? 0.5 * v0 * (1.0 + Math.tanh(0.7978845608028654 * (v0 + 0.044715 * v0 * v0 * v0))) : (v0 < 0.0 ? 0.5 * v0 * ${GELU_ERFC} : v0 * (1.0 - 0.5 * ${GELU_ERFC})))`,
   hardshrink: '(v0 >= -p0 && v0 <= p0 ? 0.0 : v0)',
   softshrink: '(v0 > p0 ? v0 - p0 : (v0 < -p0 ? v0 + p0 : 0.0))',
   logsigmoid: 'Math.min(v0, 0.0) - Math.log1p(Math.exp(-Math.abs(v0)))',

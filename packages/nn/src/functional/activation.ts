@@ -40,16 +40,10 @@ export function selu(x: Tensor): Tensor {
 /** How GELU is computed: exactly with erf (`'none'`, the default) or with PyTorch's tanh approximation. */
 export type GeluApproximate = 'none' | 'tanh';
 
-/** Gaussian error linear unit: `x * Phi(x)`, exact or with the tanh approximation. */
+/** Gaussian error linear unit: `x * Phi(x)`, exact or with the tanh approximation, one kernel. */
 export function gelu(x: Tensor, options: { approximate?: GeluApproximate } = {}): Tensor {
   checkOptions('gelu', options, GELU_KEYS);
-  const approximate = options.approximate ?? 'none';
-  if (approximate === 'none') return x.mul(x.mul(Math.SQRT1_2).erf().add(1)).mul(0.5);
-  if (approximate === 'tanh') {
-    const inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
-    return x.mul(inner.tanh().add(1)).mul(0.5);
-  }
-  throw new ValueError('gelu', `approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
+  return x.gelu(options.approximate ?? 'none');
 }
 
 /**

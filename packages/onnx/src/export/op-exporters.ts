@@ -216,6 +216,20 @@ export const opExporters: Partial<Record<OpName, OpExporter>> = {
     g.node1('Where', [g.node1('LessOrEqual', [x!, g.scalar(threshold, dtype)]), g.scalar(value, dtype), x!]),
   ),
   tanhshrink: composed((g, [x]) => g.node1('Sub', [x!, g.node1('Tanh', [x!])])),
+  // 0.5 x (1 + erf(x / sqrt 2)), or the tanh approximation (form 1); ONNX's own Gelu needs opset 20
+  gelu: composed((g, [x], dtype, form = 0) => {
+    const mul = (a: string, b: string) => g.node1('Mul', [a, b]);
+    const inner =
+      form === 0
+        ? g.node1('Erf', [mul(x!, g.scalar(Math.SQRT1_2, dtype))])
+        : g.node1('Tanh', [
+            mul(
+              g.node1('Add', [x!, mul(mul(mul(x!, x!), x!), g.scalar(0.044715, dtype))]),
+              g.scalar(Math.sqrt(2 / Math.PI), dtype),
+            ),
+          ]);
+    return mul(mul(x!, g.scalar(0.5, dtype)), g.node1('Add', [inner, g.scalar(1, dtype)]));
+  }),
   logsigmoid: composed((g, [x]) => g.node1('Neg', [g.node1('Softplus', [g.node1('Neg', [x!])])])),
   silu: composed((g, [x]) => g.node1('Mul', [x!, g.node1('Sigmoid', [x!])])),
   mish: composed((g, [x]) => g.node1('Mul', [x!, g.node1('Tanh', [g.node1('Softplus', [x!])])])),

@@ -93,6 +93,20 @@ export function elu_(x: Tensor, alpha = 1): Tensor {
   return elementwiseInplace('elu', x, [], asDtype(x, alpha));
 }
 
+/** How GELU is computed: exactly with erf (`'none'`, the default) or with PyTorch's tanh approximation. */
+export type GeluApproximate = 'none' | 'tanh';
+
+/**
+ * Gaussian error linear unit `x * Phi(x)` (Hendrycks & Gimpel 2016), Phi the standard normal CDF, one
+ * kernel; `'tanh'` is PyTorch's approximation `0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))`.
+ */
+export function gelu(x: Tensor, approximate: GeluApproximate = 'none'): Tensor {
+  if (approximate !== 'none' && approximate !== 'tanh') {
+    throw new ValueError('gelu', `approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
+  }
+  return elementwise('gelu', [x], approximate === 'tanh' ? 1 : 0);
+}
+
 /** 0 for `-lambd <= x <= lambd`, else `x` (torch.hardshrink, lambd 0.5). */
 export function hardshrink(x: Tensor, lambd = 0.5): Tensor {
   return elementwise('hardshrink', [x], asDtype(x, lambd));

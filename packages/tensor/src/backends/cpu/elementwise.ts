@@ -21,6 +21,9 @@ const float32Fast =
   (_compute: DType, out: DType): string =>
     out === 'float32' ? fast : exact;
 
+/** GELU's tanh approximation, PyTorch's `0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))`. */
+const GELU_TANH = '0.5 * x0 * (1 + Math.tanh(0.7978845608028654 * (x0 + 0.044715 * x0 * x0 * x0)))';
+
 /**
  * The arithmetic of each elementwise kernel as a JS expression over x0..x2 (inputs) and p0 (alpha/value),
  * or a function of the compute and result dtypes choosing one.
@@ -107,6 +110,12 @@ const expressions: Record<string, string | ((compute: DType, out: DType) => stri
   elu: float32Fast(
     '(x0 > 0 ? x0 : Math.fround(Math.fround(expF32(x0)) - 1) * p0)',
     '(x0 > 0 ? x0 : (Math.exp(x0) - 1) * p0)',
+  ),
+  // PyTorch's x / 2 (1 + erf(x / sqrt 2)), or its tanh approximation (p0 1); float32 as h + h erf with h =
+  // x / 2, the multiply-add PyTorch's vectorized loop does (so gelu(-0) is +0 in float32, -0 in float64)
+  gelu: float32Fast(
+    `(p0 === 0 ? 0.5 * x0 + 0.5 * x0 * erf(x0 * Math.SQRT1_2) : ${GELU_TANH})`,
+    `(p0 === 0 ? 0.5 * x0 * (1 + erf(x0 * Math.SQRT1_2)) : ${GELU_TANH})`,
   ),
   hardshrink: '(x0 >= -p0 && x0 <= p0 ? 0 : x0)',
   // NaN gives 0, as PyTorch 1.13

@@ -136,8 +136,8 @@ export const elementwiseSpecs = [
   ternary('addcdiv', 'float'),
   ternary('clamp', 'same'),
   // Activations (torch.nn.functional), with PyTorch's gradients at the kinks. `scalar`/`scalar2` carry
-  // hardtanh's min/max, threshold's threshold/value, celu's and elu's alpha, leakyRelu's slope and the
-  // shrinks' lambd.
+  // hardtanh's min/max, threshold's threshold/value, celu's and elu's alpha, leakyRelu's slope, the
+  // shrinks' lambd and gelu's form (0 exact, 1 tanh approximation).
   unary('hardtanh', 'same', noBool('hardtanh')),
   unary('threshold', 'same', noBool('threshold')),
   unary('hardswish', 'same', floatOnly('hardswish')),
@@ -147,6 +147,7 @@ export const elementwiseSpecs = [
   unary('celu', 'same', floatOnly('celu')),
   unary('leakyRelu', 'same', floatOnly('leakyRelu')),
   unary('elu', 'same', floatOnly('elu')),
+  unary('gelu', 'same', floatOnly('gelu')),
   unary('hardshrink', 'same', floatOnly('hardshrink')),
   unary('softshrink', 'same', floatOnly('softshrink')),
   unary('logsigmoid', 'same', floatOnly('logsigmoid')),

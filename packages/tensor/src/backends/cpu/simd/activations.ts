@@ -1,6 +1,6 @@
 import { type Code, type FunctionSpec, op } from '../gemm/wasm-emitter';
 import { A, END, FIRST_LOCAL, f32Splat, f32x4, OUT, type Step, simd, v128, vectorLoop } from './code';
-import { erfFunction } from './erf';
+import { erfFunction, geluFunction } from './erf';
 import {
   EXP_VECTORS,
   expPolynomialSteps,
@@ -132,8 +132,8 @@ function tanhFunction(): FunctionSpec {
   });
 }
 
-/** The exp-based one-input kernels (activations and erf), by kernel name. */
-export const ACTIVATIONS = ['sigmoid', 'silu', 'tanh', 'erf'] as const;
+/** The exp-based one-input kernels (activations, erf and gelu's exact form), by kernel name. */
+export const ACTIVATIONS = ['sigmoid', 'silu', 'tanh', 'erf', 'gelu'] as const;
 
 /** The kernel that redoes a chunk whose range flags ask for it, by fast kernel. */
 export const FULL_RANGE: Readonly<Record<string, string>> = {
@@ -148,5 +148,6 @@ export const activationFunctions = (): FunctionSpec[] => [
   sigmoidFunction('silu'),
   tanhFunction(),
   erfFunction(),
+  geluFunction(),
   ...sigmoidFullRangeFunctions(),
 ];

@@ -39,6 +39,8 @@ const ERFC_CLAMP = 4;
 
 /** Per vector: input, the branches' temporaries, the small branch's result, and the exp's lanes. */
 interface ErfLocals {
+  /** The kernel's input; x is erf's argument. */
+  input: number;
   x: number;
   /** x^2, then x's low half. */
   s: number;
@@ -57,13 +59,13 @@ interface ErfLocals {
   nrOdd: number;
   e: Lanes;
 }
-const LOCALS = 10 + LANE_LOCALS;
+const LOCALS = 11 + LANE_LOCALS;
 const localsOf = (vector: number): ErfLocals => {
   const first = FIRST_LOCAL + vector * LOCALS;
   return {
     ...{ x: first, s: first + 1, y: first + 2, z: first + 3, t: first + 4, p: first + 5 },
-    ...{ s2: first + 6, qOdd: first + 7, t2: first + 8, nrOdd: first + 9 },
-    e: lanes(first + 10),
+    ...{ s2: first + 6, qOdd: first + 7, t2: first + 8, nrOdd: first + 9, input: first + 10 },
+    e: lanes(first + 11),
   };
 };
 
@@ -118,17 +120,24 @@ const sideBySide = (...lists: Step[][]): Step[] =>
     (_, i) => (vector: number) => lists.flatMap((list) => (list[i] ? [...list[i]!(vector)] : [])),
   );
 
-/** Vectors per iteration of the erf kernel (fifteen locals each; 1 and 4 measured slower). */
+/** Vectors per iteration of the erf kernel (sixteen locals each; 1 and 4 measured slower). */
 export const ERF_VECTORS = 2;
 
-/** erf, {@link ERF_VECTORS} vectors per iteration. */
-export function erfFunction(): FunctionSpec {
+/**
+ * A kernel computing erf of `argument(input)` for each input vector: `result(input, erf)` is stored. The
+ * input stays in its own local; erf's argument and result sit in `x` and `y`.
+ */
+function erfKernel(
+  name: string,
+  argument: (input: Code) => Code,
+  result: (input: Code, erf: Code) => Code,
+): FunctionSpec {
   return vectorLoop({
-    name: 'erf',
+    name,
     vectors: ERF_VECTORS,
     locals: ERF_VECTORS * LOCALS,
     steps: [
-      on((l, offset) => set(l.x, op.v128Load(get(A), offset))),
+      on((l, offset) => [...set(l.input, op.v128Load(get(A), offset)), ...set(l.x, argument(get(l.input)))]),
       on((l) => [
         ...set(l.s, mul(get(l.x), get(l.x))),
         ...set(l.z, simd(f32x4.min, simd(f32x4.abs, get(l.x)), c(ERFC_CLAMP))),
@@ -179,8 +188,29 @@ export function erfFunction(): FunctionSpec {
         const small = simd(f32x4.abs, get(l.y));
         const large = sub(c(1), get(l.e.p));
         const magnitude = simd(v128.bitselect, small, large, simd(f32x4.lt, simd(f32x4.abs, get(l.x)), c(1)));
-        return op.v128Store(get(OUT), offset, simd(v128.or, magnitude, simd(v128.and, get(l.x), c(-0))));
+        const erf = simd(v128.or, magnitude, simd(v128.and, get(l.x), c(-0)));
+        return op.v128Store(get(OUT), offset, result(get(l.input), erf));
       }),
     ],
   });
 }
+
+/** erf, {@link ERF_VECTORS} vectors per iteration. */
+export const erfFunction = () =>
+  erfKernel(
+    'erf',
+    (x) => x,
+    (_, erf) => erf,
+  );
+
+/**
+ * gelu (exact form) in float32 as PyTorch's vectorized kernel computes it: h + h erf(x sqrt(1/2)), h = x / 2,
+ * so below 0 it carries 1 + erf's cancellation as PyTorch's does (absolute error up to ~1.2e-7 |x|), and
+ * gelu(-0) is +0.
+ */
+export const geluFunction = () =>
+  erfKernel(
+    'gelu',
+    (x) => mul(x, c(Math.SQRT1_2)),
+    (x, erf) => add(mul(x, c(0.5)), mul(mul(x, c(0.5)), erf)),
+  );
