@@ -41,6 +41,8 @@ export const f32x4 = {
   floor: 0x68,
   trunc: 0x69,
   nearest: 0x6a,
+  /** f32x4.convert_i32x4_s: signed integer lanes to float32. */
+  fromI32: 0xfa,
   /** f32x4.demote_f64x2_zero: two float64 lanes rounded into the low two float32 lanes. */
   demoteF64x2: 0x5e,
 } as const;
@@ -72,7 +74,7 @@ export const range = (from: number, count: number) => Array.from({ length: count
 export const highLanes = (v: Code): Code => shuffle(v, v, [...range(8, 8), ...range(8, 8)]);
 
 /** i32x4 opcodes. */
-export const i32x4 = { shl: 0xab, shrS: 0xac, add: 0xae, sub: 0xb1, maxU: 0xb9 } as const;
+export const i32x4 = { shl: 0xab, shrS: 0xac, shrU: 0xad, add: 0xae, sub: 0xb1, maxU: 0xb9 } as const;
 
 /** Parameters of every kernel: input byte addresses a and b, output address, output end address. */
 export const [A, B, OUT, END] = [0, 1, 2, 3];

@@ -15,6 +15,7 @@ import {
 import { ERF_VECTORS } from './erf';
 import { EXP_VECTORS, expFunctions } from './exp';
 import { gemvBlockFunction } from './gemv-block';
+import { LOG_VECTORS, logFunction } from './log';
 import { maxPool2x2Function } from './max-pool-kernel';
 import { rowReductionFunctions } from './row-reductions';
 import { softmaxExpFunction, softmaxExpSumFunction } from './softmax-exp';
@@ -43,7 +44,7 @@ export const CACHE_BYTES = CACHE_PAGES * 65536;
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 /** Floats a kernel call covers a multiple of: every kernel's iteration (CHUNK is a multiple). */
 const lcm = (a: number, b: number) => (a * b) / gcd(a, b);
-export const PAD = 4 * [EXP_VECTORS, LANEWISE_VECTORS, ERF_VECTORS].reduce(lcm);
+export const PAD = 4 * [EXP_VECTORS, LANEWISE_VECTORS, ERF_VECTORS, LOG_VECTORS].reduce(lcm);
 
 /** Binary float32 kernels besides exp, by name. */
 export const BINARY: Record<string, (a: Code, b: Code) => Code> = {
@@ -150,6 +151,7 @@ function instantiate(): SimdKernels | undefined {
     ]),
     ...Object.entries(WITH_SPLATS).map(([name, { count, body }]) => lanewiseWithSplats(name, count, body)),
     ...expFunctions(),
+    logFunction(),
     softmaxExpFunction(),
     softmaxExpSumFunction(),
     ...rowReductionFunctions(),
