@@ -161,6 +161,7 @@ describe('float32 single-operation unaries take SIMD with the same bits', () => 
     sqrt: [(x) => x.sqrt(), Math.sqrt],
     square: [(x) => x.square(), (v) => v * v],
     reciprocal: [(x) => x.reciprocal(), (v) => 1 / v],
+    sign: [(x) => x.sign(), Math.sign],
     floor: [(x) => x.floor(), Math.floor],
     ceil: [(x) => x.ceil(), Math.ceil],
     trunc: [(x) => x.trunc(), Math.trunc],
