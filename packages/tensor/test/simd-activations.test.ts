@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type Tensor, tensor } from '../src';
 import { erf, roundHalfEven } from '../src/backends/cpu/scalar-math';
 
-// The float32 SIMD kernels of sigmoid, tanh, silu, erf and log (large contiguous tensors) and the JS loop (small or
+// The float32 SIMD kernels of sigmoid, tanh, silu, erf, log and log1p (large contiguous tensors) and the JS loop (small or
 // strided ones) against float64 references, in float32 ulps of the reference, over the whole float32
 // range: zeros, subnormals, the tails where results underflow or saturate, huge and non-finite inputs.
 
@@ -20,6 +20,7 @@ const references: Record<string, [(x: Tensor) => Tensor, (x: number) => number]>
   silu: [(x) => x.silu(), (x) => (x === -Infinity ? Number.NaN : x * sigmoid(x))],
   erf: [(x) => x.erf(), erf], // W. J. Cody's float64 erf (the JS loop's)
   log: [(x) => x.log(), Math.log],
+  log1p: [(x) => x.log1p(), Math.log1p],
 };
 
 /** The float32 ulp at float64 value v (subnormal spacing near 0). */
@@ -69,7 +70,7 @@ function wideInputs(): Float32Array {
   return Float32Array.from(values);
 }
 
-describe('float32 sigmoid, tanh, silu, erf and log', () => {
+describe('float32 sigmoid, tanh, silu, erf, log and log1p', () => {
   const inputs = wideInputs();
   const x = tensor(inputs);
   for (const [name, [f, reference]] of Object.entries(references)) {

@@ -24,6 +24,7 @@ const ARITY: Record<string, 1 | 2> = {
   ...Object.fromEntries(Object.keys(UNARY).map((n) => [n, 1])),
   exp: 1,
   log: 1,
+  log1p: 1,
   ...Object.fromEntries(ACTIVATIONS.map((n) => [n, 1])),
 };
 
@@ -52,7 +53,7 @@ const isFloat32 = (value: number) => Math.fround(value) === value || Number.isNa
  * as are neg, abs, sqrt, square, reciprocal, pow(x, 2) and leakyRelu (its slope a float32 parameter);
  * relu, its gradient, maximum, minimum, clamp, hardtanh and the comparisons are exact (clamp's and
  * hardtanh's bounds may be rounded to float32 first: comparing a float32 with a bound or with its rounding
- * picks the same value); exp and log are within 1 ulp, sigmoid, silu, tanh and erf within 2 ulp of the float64 result.
+ * picks the same value); exp and log are within 1 ulp, log1p, sigmoid, silu, tanh and erf within 2 ulp of the float64 result.
  */
 export function planSimdFloat32(
   name: string,

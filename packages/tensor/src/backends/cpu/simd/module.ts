@@ -15,7 +15,7 @@ import {
 import { ERF_VECTORS } from './erf';
 import { EXP_VECTORS, expFunctions } from './exp';
 import { gemvBlockFunction } from './gemv-block';
-import { LOG_VECTORS, logFunction } from './log';
+import { LOG_VECTORS, log1pFunction, logFunction } from './log';
 import { maxPool2x2Function } from './max-pool-kernel';
 import { rowReductionFunctions } from './row-reductions';
 import { softmaxExpFunction, softmaxExpSumFunction } from './softmax-exp';
@@ -160,6 +160,7 @@ function instantiate(): SimdKernels | undefined {
     ...Object.entries(WITH_SPLATS).map(([name, { count, body }]) => lanewiseWithSplats(name, count, body)),
     ...expFunctions(),
     logFunction(),
+    log1pFunction(),
     softmaxExpFunction(),
     softmaxExpSumFunction(),
     ...rowReductionFunctions(),
