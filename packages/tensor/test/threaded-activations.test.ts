@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { setNumThreads, tensor } from '../src';
+import { setNumThreads, type Tensor, tensor } from '../src';
 import { gemmSettings } from '../src/backends/cpu/gemm/settings';
 import { threadedKernels } from '../src/backends/cpu/gemm/wasm-engine';
 import { WorkerPool } from '../src/backends/cpu/parallel/worker-pool';
@@ -16,6 +16,16 @@ async function helperReady(ms = 10_000): Promise<boolean> {
   }
   return false;
 }
+
+/** Each threaded kernel through the op that reaches it. */
+const CALLS: Record<string, (x: Tensor) => Tensor> = {
+  sigmoid: (x) => x.sigmoid(),
+  silu: (x) => x.silu(),
+  tanh: (x) => x.tanh(),
+  erf: (x) => x.erf(),
+  gelu: (x) => x.gelu(),
+  geluTanh: (x) => x.gelu('tanh'),
+};
 
 /** The float32 bits of `values`. */
 const bits = (values: ArrayLike<number>) => new Uint32Array(Float32Array.from(values).buffer);
@@ -43,8 +53,9 @@ describe('exp-based activations split across helper threads', () => {
     const size = THREADED_MIN_ELEMENTS + 70_001; // not a whole number of chunks
     const x = tensor(inputs(size));
     const run = vi.spyOn(WorkerPool.prototype, 'run');
+    expect(Object.keys(CALLS).sort()).toEqual([...THREADED_UNARY].sort());
     for (const kernel of THREADED_UNARY) {
-      const apply = () => (x as unknown as Record<string, () => typeof x>)[kernel]!().dataSync();
+      const apply = () => CALLS[kernel]!(x).dataSync();
       setNumThreads(1);
       expect(splitsAcrossThreads(kernel, size)).toBe(false);
       const oneThread = bits(apply());

@@ -20,7 +20,8 @@ export function whereFloat32(
   if (!(cond instanceof Uint8Array && a instanceof Float32Array && b instanceof Float32Array)) return false;
   if (!strides.every((s) => isContiguousLayout(s, shape))) return false;
   const n = out.length;
-  const bits = (array: Float32Array, at: number) => new Int32Array(array.buffer, array.byteOffset + 4 * at, n);
+  const bits = (array: Float32Array, at: number) =>
+    new Int32Array(array.buffer, array.byteOffset + 4 * at, n);
   const [o, x, y] = [bits(out, 0), bits(a, aAt!), bits(b, bAt!)];
   const c = cond.subarray(condAt!, condAt! + n);
   for (let i = 0; i < n; i++) {

@@ -101,17 +101,28 @@ const SIGN_BIT = f32Splat(-0);
  * tanh(x) = sign(x) (1 - e) / (1 + e), e = e^-2|x|, `EXP_VECTORS` vectors per iteration. Near 0, where
  * 1 - e cancels, e's pair keeps what fl(1 + p) dropped: n = nh + nl is -p itself, so the relative error
  * stays that of the polynomial. n and d = 1 + e by Fast2Sum (1 >= e), then n/d = q + (nl - q dl) / dh
- * with q = fl(nh / dh). NaN stays NaN; +-0 keep their sign.
+ * with q = fl(nh / dh). NaN stays NaN; +-0 keep their sign. With `argument`, the kernel stores
+ * `argument.result(input, tanh(argument.of(input)))` instead (gelu's tanh form).
  */
-function tanhFunction(): FunctionSpec {
+function tanhKernel(
+  name: string,
+  argument?: { of: (input: Code) => Code; result: (input: Code, tanh: Code) => Code },
+): FunctionSpec {
   const clamped = (x: Code) =>
     simd(f32x4.pmax, mul(simd(f32x4.abs, x), f32Splat(-2)), f32Splat(-2 * TANH_CLAMP));
+  // With `argument`, the input sits in a local of its own past the lanes and x is the argument.
+  const input = (vector: number) => FIRST_LOCAL + 1 + EXP_VECTORS * LOCALS + vector;
   return vectorLoop({
-    name: 'tanh',
+    name,
     vectors: EXP_VECTORS,
-    locals: 1 + EXP_VECTORS * LOCALS, // the first unused: sigmoid's flags
+    locals: 1 + EXP_VECTORS * LOCALS + (argument ? EXP_VECTORS : 0), // the first unused: sigmoid's flags
     steps: [
-      on((x, _, offset) => set(x, op.v128Load(get(A), offset))),
+      argument
+        ? (vector) => [
+            ...set(input(vector), op.v128Load(get(A), 16 * vector)),
+            ...set(first(vector), argument.of(get(input(vector)))),
+          ]
+        : on((x, _, offset) => set(x, op.v128Load(get(A), offset))),
       on((x, v) => set(v.x, clamped(get(x)))),
       ...expPolynomialSteps(lanesOf),
       ...expPairSteps(true),
@@ -121,19 +132,35 @@ function tanhFunction(): FunctionSpec {
       on((_, v) => set(v.p, add(sub(get(v.q), sub(get(v.r), one)), get(v.p)))), // dl
       on((_, v) => set(v.q, div(get(v.t), get(v.r)))), // q
       on((_, v) => set(v.t, div(sub(get(v.x), mul(get(v.q), get(v.p))), get(v.r)))), // correction
-      on((x, v, offset) =>
-        op.v128Store(
+      (vector) => {
+        const [x, v] = [first(vector), lanesOf(vector)];
+        const tanh = simd(v128.or, add(get(v.q), get(v.t)), simd(v128.and, get(x), SIGN_BIT));
+        return op.v128Store(
           get(OUT),
-          offset,
-          simd(v128.or, add(get(v.q), get(v.t)), simd(v128.and, get(x), SIGN_BIT)),
-        ),
-      ),
+          16 * vector,
+          argument ? argument.result(get(input(vector)), tanh) : tanh,
+        );
+      },
     ],
   });
 }
 
-/** The exp-based one-input kernels (activations, erf and gelu's exact form), by kernel name. */
-export const ACTIVATIONS = ['sigmoid', 'silu', 'tanh', 'erf', 'gelu'] as const;
+/** sqrt(2 / pi) and the cubic's coefficient of GELU's tanh approximation. */
+const GELU_BETA = Math.sqrt(2 / Math.PI);
+const GELU_KAPPA = 0.044715;
+
+/**
+ * gelu's tanh approximation as PyTorch's float32 kernel computes it: 0.5 x (1 + tanh(beta (x + kappa x^3))),
+ * each operation rounded to float32.
+ */
+const geluTanhFunction = () =>
+  tanhKernel('geluTanh', {
+    of: (x) => mul(f32Splat(GELU_BETA), add(x, mul(f32Splat(GELU_KAPPA), mul(mul(x, x), x)))),
+    result: (x, tanh) => mul(mul(x, f32Splat(0.5)), add(one, tanh)),
+  });
+
+/** The exp-based one-input kernels (activations, erf and both forms of gelu), by kernel name. */
+export const ACTIVATIONS = ['sigmoid', 'silu', 'tanh', 'erf', 'gelu', 'geluTanh'] as const;
 
 /** The kernel that redoes a chunk whose range flags ask for it, by fast kernel. */
 export const FULL_RANGE: Readonly<Record<string, string>> = {
@@ -146,7 +173,8 @@ export const FULL_RANGE: Readonly<Record<string, string>> = {
 export const activationFunctions = (): FunctionSpec[] => [
   sigmoidFunction('sigmoid'),
   sigmoidFunction('silu'),
-  tanhFunction(),
+  tanhKernel('tanh'),
+  geluTanhFunction(),
   erfFunction(),
   geluFunction(),
   ...sigmoidFullRangeFunctions(),

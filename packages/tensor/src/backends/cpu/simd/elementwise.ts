@@ -67,7 +67,10 @@ export function planSimdFloat32(
   const singles = layouts.flatMap((layout, i) => (layout === 'single' ? [i] : []));
   if (COMPARE[name] !== undefined) return planComparison(name, layouts, dense, singles, valueAt);
   const withSplats = WITH_SPLATS[name];
-  if (name === 'gelu' && params[0] !== 0) return undefined; // the tanh approximation runs the JS loop
+  if (name === 'gelu') {
+    if (layouts.length !== 1 || singles.length > 0) return undefined;
+    return { kernel: params[0] === 0 ? 'gelu' : 'geluTanh', dense, splats: [] };
+  }
   if (singles.length === 0) {
     // (hardtanh with lo > hi would differ from the JS loop's order of tests.)
     if (withSplats?.from === 'params' && !(name === 'hardtanh' && params[0] > params[1]))
