@@ -102,7 +102,7 @@ export function gemmThreads(): number {
   return loadKernels()?.pool?.threads() ?? 1;
 }
 
-/** The kernels on shared memory with their helper threads, for jobs other than GEMM's (see threadedKernels). */
+/** The kernels on shared memory with their helper threads, for jobs other than GEMM's (threaded-unary.ts). */
 export interface ThreadedKernels {
   readonly exports: KernelExports;
   readonly pool: WorkerPool;

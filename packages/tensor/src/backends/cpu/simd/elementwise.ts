@@ -53,7 +53,8 @@ const isFloat32 = (value: number) => Math.fround(value) === value || Number.isNa
  * as are neg, abs, sqrt, square, reciprocal, pow(x, 2) and leakyRelu (its slope a float32 parameter);
  * relu, its gradient, maximum, minimum, clamp, hardtanh and the comparisons are exact (clamp's and
  * hardtanh's bounds may be rounded to float32 first: comparing a float32 with a bound or with its rounding
- * picks the same value); exp and log are within 1 ulp, log1p, sigmoid, silu, tanh and erf within 2 ulp of the float64 result.
+ * picks the same value); exp and log are within 1 ulp, log1p, sigmoid, silu, tanh and erf within 2 ulp
+ * of the float64 result, gelu as PyTorch's float32 kernel (see erf.ts).
  */
 export function planSimdFloat32(
   name: string,
@@ -109,8 +110,8 @@ function planComparison(
 /**
  * Runs `plan` (from {@link planSimdFloat32}) on `inputs` starting at `offsets`, writing all of `out`
  * (float32 values, or bool bytes for a comparison): the dense inputs (float32 arrays) stream through the
- * kernels' memory in chunks, the single values sit in B. exp and the activations over large tensors are
- * split across the helper threads too (see threaded-unary.ts).
+ * kernels' memory in chunks, the single values sit in B. The exp-based activations over large tensors
+ * are split across the helper threads too (see threaded-unary.ts).
  */
 export function runSimdFloat32(
   plan: SimdPlan,

@@ -5,11 +5,11 @@ import { needsFullRange } from './exp';
 import { CHUNK, PAD } from './module';
 import { THREADED_UNARY, UNIT_OUT, UNIT_STRIDE, unitRunnerName } from './threaded-units';
 
-// sigmoid, silu, tanh and erf over large tensors on the GEMM's helper threads too. Helpers can't read JS
-// arrays, so the caller copies the helpers' share into slots of the shared memory chunk by chunk (each
-// copy is a pool step; a helper starts on a chunk as soon as it's in), then computes its own share on
-// its unshared memory, where copies cost half, joins the helpers on whatever chunks are left, and finally
-// copies their results out.
+// The exp-based kernels (sigmoid, silu, tanh, erf, gelu) over large tensors on the GEMM's helper threads
+// too. Helpers can't read JS arrays, so the caller copies the helpers' share into slots of the shared
+// memory chunk by chunk (each copy is a pool step; a helper starts on a chunk as soon as it's in), then
+// computes its own share on its unshared memory, where copies cost half, joins the helpers on whatever
+// chunks are left, and finally copies their results out.
 
 /**
  * Below this many elements the one-thread kernel runs: waking a helper and the slower copies through

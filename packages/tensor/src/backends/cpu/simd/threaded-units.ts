@@ -1,6 +1,5 @@
 import { type FunctionSpec, op } from '../gemm/wasm-emitter';
 import { ACTIVATIONS, activationFunctions, FULL_RANGE } from './activations';
-import { expFunctions } from './exp';
 import { CHUNK } from './module';
 
 // The float32 kernels whose arithmetic outweighs copying their operands through shared memory, built a
@@ -29,7 +28,7 @@ export const unitRunnerName = (kernel: string) => `${kernel}Units`;
  */
 export function threadedUnitFunctions(first: number): FunctionSpec[] {
   const wanted = new Set([...THREADED_UNARY, ...THREADED_UNARY.map((k) => FULL_RANGE[k]).filter(Boolean)]);
-  const kernels = [...expFunctions(), ...activationFunctions()].filter((f) => wanted.has(f.name));
+  const kernels = activationFunctions().filter((f) => wanted.has(f.name));
   const index = new Map(kernels.map((f, i) => [f.name, first + i]));
   const [at, bytes] = [0, 1];
   const out = op.add(op.get(at), op.i32(UNIT_OUT));
