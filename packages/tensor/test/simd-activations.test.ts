@@ -155,6 +155,46 @@ describe('float32 gelu', () => {
   });
 });
 
+describe('float32 elu', () => {
+  const inputs = wideInputs();
+  // PyTorch 1.13's formula, (e^x - 1) alpha, not expm1: near 0 the result carries e^x's last rounding, so
+  // the bound is 2 ulp of the result plus 2^-23 alpha (an ulp of e^x near 1).
+  const check = (xs: Float32Array, got: ArrayLike<number>, alpha: number) => {
+    let worst = 0;
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i]!;
+      const want = x > 0 ? x : (Math.exp(x) - 1) * alpha;
+      if (!Number.isFinite(want)) {
+        expect(got[i], `elu(${x})`).toBe(want);
+        continue;
+      }
+      worst = Math.max(worst, Math.abs(got[i]! - want) / (2 * ulp(want) + 2 ** -23 * alpha));
+    }
+    return worst;
+  };
+
+  it.each([1, 0.5, 2])('alpha %d: SIMD and JS paths within 2 ulp + 2^-23 alpha', (alpha) => {
+    const x = tensor(inputs);
+    expect(check(inputs, x.elu(alpha).dataSync(), Math.fround(alpha))).toBeLessThanOrEqual(1);
+    const strided = x.slice(0, undefined, undefined, 2);
+    const xs = strided.dataSync() as Float32Array;
+    expect(check(xs, strided.elu(alpha).dataSync(), Math.fround(alpha))).toBeLessThanOrEqual(1);
+  });
+
+  it('keeps PyTorch 1.13 special values: elu(-0) = +0, -inf gives -alpha, NaN stays', () => {
+    const big = new Float32Array(8192).fill(1);
+    big.set([-0, Number.NaN, Number.NEGATIVE_INFINITY, Infinity, -100]);
+    const y = tensor(big).elu(0.5).dataSync();
+    expect([Object.is(y[0], 0), Number.isNaN(y[1]), y[2], y[3], y[4]]).toEqual([
+      true,
+      true,
+      -0.5,
+      Infinity,
+      -0.5,
+    ]);
+  });
+});
+
 describe('float32 single-operation unaries take SIMD with the same bits', () => {
   const inputs = wideInputs();
   const ops: Record<string, [(x: Tensor) => Tensor, (x: number) => number]> = {

@@ -1,5 +1,5 @@
 import { wasmApi } from '../gemm/wasm-api';
-import type { Code } from '../gemm/wasm-emitter';
+import type { Code, FunctionSpec } from '../gemm/wasm-emitter';
 import { emitModule } from '../gemm/wasm-emitter';
 import { activationFunctions } from './activations';
 import {
@@ -12,6 +12,7 @@ import {
   simd,
   v128,
 } from './code';
+import { eluFunction } from './elu';
 import { ERF_VECTORS } from './erf';
 import { EXP_VECTORS, expFunctions } from './exp';
 import { gemvBlockFunction } from './gemv-block';
@@ -80,16 +81,15 @@ export const SCALAR_OPERAND = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum']
 
 /**
  * One-input kernels with values held in every lane, read from B: clamp's bounds (its second and third
- * inputs: `from: 'inputs'`) and the scalar parameters of hardtanh and leakyRelu (`from: 'params'`).
- * name -> where the values come from, how many, and the body.
+ * inputs: `from: 'inputs'`) and the scalar parameters of hardtanh, leakyRelu and elu (`from: 'params'`).
+ * name -> where the values come from, how many, and the lanewise body or (elu) a kernel of its own.
  */
 export const WITH_SPLATS: Record<
   string,
-  {
-    readonly from: 'inputs' | 'params';
-    readonly count: 1 | 2;
-    readonly body: (x: Code, ...s: Code[]) => Code;
-  }
+  { readonly from: 'inputs' | 'params'; readonly count: 1 | 2 } & (
+    | { readonly body: (x: Code, ...s: Code[]) => Code }
+    | { readonly kernel: () => FunctionSpec }
+  )
 > = {
   // min(max(x, lo), hi) with NaN-propagating max and min: the JS loop's Math.min(Math.max(x0, x1), x2).
   clamp: { from: 'inputs', count: 2, body: (x, lo, hi) => simd(f32x4.min, simd(f32x4.max, x, lo!), hi!) },
@@ -105,6 +105,8 @@ export const WITH_SPLATS: Record<
     count: 1,
     body: (x, slope) => simd(v128.bitselect, x, simd(f32x4.mul, x, slope!), simd(f32x4.gt, x, f32Splat(0))),
   },
+  // `x > 0 ? x : (fl(e^x) - 1) * alpha`, with exp's steps (see elu.ts).
+  elu: { from: 'params', count: 1, kernel: eluFunction },
 };
 
 /** Unary float32 kernels besides exp, by name. */
@@ -157,7 +159,9 @@ function instantiate(): SimdKernels | undefined {
       compareToBytes(`${name}ScalarB`, compare, 'b'),
       compareToBytes(`${name}ScalarA`, compare, 'a'),
     ]),
-    ...Object.entries(WITH_SPLATS).map(([name, { count, body }]) => lanewiseWithSplats(name, count, body)),
+    ...Object.entries(WITH_SPLATS).map(([name, splats]) =>
+      'kernel' in splats ? splats.kernel() : lanewiseWithSplats(name, splats.count, splats.body),
+    ),
     ...expFunctions(),
     logFunction(),
     log1pFunction(),
