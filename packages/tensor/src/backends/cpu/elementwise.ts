@@ -11,7 +11,6 @@ import { expF32, sigmoidF32, tanhF32 } from './float32-math';
 import * as scalarMath from './scalar-math';
 import { type InputLayout, planSimdFloat32, runSimdFloat32, type SimdPlan } from './simd/elementwise';
 import { arraySignature, compileLoop, isContiguousLayout } from './strided-loop';
-import { whereFloat32 } from './where-float32';
 
 // Every scalar-math function is callable by name from the expressions.
 const helpers = { ...scalarMath, expF32, sigmoidF32, tanhF32 };
@@ -159,9 +158,7 @@ export function runElementwise(
   const writesBytes = Boolean(plan?.toBool);
   if (plan && writesBytes === out instanceof Uint8Array) {
     runSimdFloat32(plan, out as Float32Array | Uint8Array, arrays as ArrayLike<number>[], offsets);
-  } else if (
-    !(name === 'where' && out instanceof Float32Array && whereFloat32(out, arrays, offsets, strides, shape))
-  ) {
+  } else {
     const loop = compileLoop(inputs.length, body, helpers, arraySignature(out, arrays));
     loop(out, arrays, offsets, strides, shape, [scalar, scalar2]);
   }
@@ -183,6 +180,7 @@ function simdPlan(
   const layouts: InputLayout[] = [];
   for (const [i, array] of arrays.entries()) {
     if (array instanceof Float32Array && isContiguousLayout(strides[i]!, shape)) layouts.push('dense');
+    else if (array instanceof Uint8Array && isContiguousLayout(strides[i]!, shape)) layouts.push('mask');
     else if (strides[i]!.every((s) => s === 0) && typeof array[offsets[i]!] === 'number')
       layouts.push('single');
     else return undefined;

@@ -4,6 +4,7 @@ import {
   BINARY,
   CHUNK,
   COMPARE,
+  MASK_AT,
   OUT_AT,
   PAD,
   SCALAR_OPERAND,
@@ -29,10 +30,10 @@ const ARITY: Record<string, 1 | 2> = {
 };
 
 /**
- * How an input covers the output: every element in order (`dense`, a float32 array), or one value for all
- * (`single`: a broadcast number, a 0-d tensor).
+ * How an input covers the output: every element in order (`dense`, a float32 array; `mask`, bool bytes),
+ * or one value for all (`single`: a broadcast number, a 0-d tensor).
  */
-export type InputLayout = 'dense' | 'single';
+export type InputLayout = 'dense' | 'mask' | 'single';
 
 /** A SIMD run: the kernel, the inputs it streams (A, then B), and the values it holds in every lane. */
 export interface SimdPlan {
@@ -41,6 +42,8 @@ export interface SimdPlan {
   readonly splats: readonly number[];
   /** Whether the kernel writes bool bytes (a comparison) rather than float32 values. */
   readonly toBool?: boolean;
+  /** The input whose bool bytes go to MASK_AT (where's condition). */
+  readonly mask?: number;
 }
 
 /** Whether `value` is a float32 (so arithmetic with it in float32 equals the JS loop's in float64). */
@@ -64,6 +67,11 @@ export function planSimdFloat32(
   params: readonly [number, number],
 ): SimdPlan | undefined {
   if (simdKernels() === undefined || ((name === 'add' || name === 'sub') && alpha !== 1)) return undefined;
+  if (layouts.includes('mask')) {
+    // where(mask, a, b) with both values dense; bool bytes feed no other kernel
+    const whereShape = name === 'where' && layouts.join() === 'mask,dense,dense';
+    return whereShape ? { kernel: 'where', dense: [1, 2], splats: [], mask: 0 } : undefined;
+  }
   const dense = layouts.flatMap((layout, i) => (layout === 'dense' ? [i] : []));
   const singles = layouts.flatMap((layout, i) => (layout === 'single' ? [i] : []));
   if (COMPARE[name] !== undefined) return planComparison(name, layouts, dense, singles, valueAt);
@@ -119,11 +127,14 @@ export function runSimdFloat32(
   inputs: readonly ArrayLike<number>[],
   offsets: readonly number[],
 ): void {
-  const [a, b] = plan.dense.map((i) => inputs[i] as Float32Array);
-  const [aAt, bAt] = plan.dense.map((i) => offsets[i]!);
-  const run = (from: number, to: number) => runChunks(plan, out, a!, aAt!, b, bAt, from, to);
-  if (out instanceof Float32Array && b === undefined && splitsAcrossThreads(plan.kernel, out.length)) {
-    runUnaryThreaded(plan.kernel, out, a!, aAt!, run);
+  const run = (from: number, to: number) => runChunks(plan, out, inputs, offsets, from, to);
+  const [a] = plan.dense;
+  if (
+    out instanceof Float32Array &&
+    plan.dense.length === 1 &&
+    splitsAcrossThreads(plan.kernel, out.length)
+  ) {
+    runUnaryThreaded(plan.kernel, out, inputs[a!] as Float32Array, offsets[a!]!, run);
   } else {
     run(0, out.length);
   }
@@ -133,20 +144,23 @@ export function runSimdFloat32(
 function runChunks(
   plan: SimdPlan,
   out: Float32Array | Uint8Array,
-  a: Float32Array,
-  aAt: number,
-  b: Float32Array | undefined,
-  bAt: number | undefined,
+  inputs: readonly ArrayLike<number>[],
+  offsets: readonly number[],
   from: number,
   to: number,
 ): void {
   const { memory, lanes: flags, bytes, run } = simdKernels()!;
   const fn = run[plan.kernel]!;
+  const [a, b] = plan.dense.map((i) => inputs[i] as Float32Array);
+  const [aAt, bAt] = plan.dense.map((i) => offsets[i]!);
+  const mask = plan.mask === undefined ? undefined : (inputs[plan.mask] as Uint8Array);
+  const maskAt = plan.mask === undefined ? 0 : offsets[plan.mask]!;
   memory.set(plan.splats, SLOT_BYTES / 4);
   for (let start = from; start < to; start += CHUNK) {
     const count = Math.min(CHUNK, to - start);
-    memory.set(a.subarray(aAt + start, aAt + start + count), 0);
+    memory.set(a!.subarray(aAt! + start, aAt! + start + count), 0);
     if (b) memory.set(b.subarray(bAt! + start, bAt! + start + count), CHUNK);
+    if (mask) bytes.set(mask.subarray(maskAt + start, maskAt + start + count), MASK_AT);
     // Whole iterations of the widest loop; the padding lanes compute on stale scratch and aren't copied.
     const end = OUT_AT + Math.ceil(count / PAD) * PAD * (plan.toBool ? 1 : 4);
     fn(0, SLOT_BYTES, OUT_AT, end);

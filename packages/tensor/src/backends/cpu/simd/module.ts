@@ -20,6 +20,7 @@ import { LOG_VECTORS, log1pFunction, logFunction } from './log';
 import { maxPool2x2Function } from './max-pool-kernel';
 import { rowReductionFunctions } from './row-reductions';
 import { softmaxExpFunction, softmaxExpSumFunction } from './softmax-exp';
+import { whereFunction } from './where';
 
 // The WebAssembly module behind the float32 SIMD kernels and the layout of its small, fixed memory:
 // operands stream through it in chunks, so it stays at a few pages however large the tensors.
@@ -35,6 +36,8 @@ export const SLOT_BYTES = CHUNK * 4;
  * (2 ms instead of 0.13 ms for 1e6 floats).
  */
 export const OUT_AT = 2 * SLOT_BYTES + 2048;
+/** Byte address of a bool mask's bytes for the chunk (where's first input), past the output and its flags. */
+export const MASK_AT = OUT_AT + SLOT_BYTES + 64;
 const PAGES = 4;
 /** Bytes of the module's fixed memory (the slots); weights kept between calls follow (see weight-cache). */
 export const MEMORY_BYTES = PAGES * 65536;
@@ -164,6 +167,7 @@ function instantiate(): SimdKernels | undefined {
     ),
     ...expFunctions(),
     logFunction(),
+    whereFunction(MASK_AT, OUT_AT),
     log1pFunction(),
     softmaxExpFunction(),
     softmaxExpSumFunction(),

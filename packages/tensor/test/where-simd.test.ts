@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { tensor, where } from '../src';
 
-// where over float32 values and a bool mask, all contiguous, picks bit patterns without a branch
-// (backends/cpu/where-float32.ts); anything else runs the JS loop. Both must pick the same bits.
+// where over float32 values and a bool mask, all contiguous and 4096 elements or more, runs a SIMD
+// bitselect (backends/cpu/simd/where.ts); anything else runs the JS loop. Both must pick the same bits.
 
 const bitsOf = (values: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(values).buffer));
 
 describe('where over float32 with a bool mask', () => {
-  const n = 10_000;
+  const n = 10_007; // not a multiple of the kernel's 16 floats per iteration
   const a = new Float32Array(n);
   const b = new Float32Array(n);
   const mask = new Uint8Array(n);
@@ -29,6 +29,15 @@ describe('where over float32 with a bool mask', () => {
     for (let i = 0; i < n; i++) doubled[2 * i] = b[i]!;
     const strided = tensor(doubled).slice(0, undefined, undefined, 2); // every other element: a view
     expect(bitsOf(where(tensor(mask).to('bool'), tensor(a), strided).dataSync())).toEqual(bitsOf(expected));
+    // contiguous views at different offsets: the SIMD path reads each from its own start
+    const shifted = where(
+      tensor(mask).to('bool').slice(0, 7),
+      tensor(a).slice(0, 3, n - 4),
+      tensor(b).slice(0, 1, n - 6),
+    );
+    expect(bitsOf(shifted.dataSync())).toEqual(
+      bitsOf(Array.from({ length: n - 7 }, (_, i) => (mask[i + 7] ? a[i + 3]! : b[i + 1]!))),
+    );
     const scalar = where(tensor(mask).to('bool'), tensor(a), 0).dataSync();
     expect(bitsOf(scalar)).toEqual(bitsOf(Array.from({ length: n }, (_, i) => (mask[i] ? a[i]! : 0))));
   });
