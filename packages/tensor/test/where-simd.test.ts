@@ -24,7 +24,7 @@ describe('where over float32 with a bool mask', () => {
     expect(bitsOf(got)).toEqual(bitsOf(expected));
   });
 
-  it('gives the JS loop the same bits for strided and broadcast operands', () => {
+  it('gives the JS loop the same bits for strided operands, and reads views at their offsets', () => {
     const doubled = new Float32Array(2 * n);
     for (let i = 0; i < n; i++) doubled[2 * i] = b[i]!;
     const strided = tensor(doubled).slice(0, undefined, undefined, 2); // every other element: a view
@@ -38,7 +38,15 @@ describe('where over float32 with a bool mask', () => {
     expect(bitsOf(shifted.dataSync())).toEqual(
       bitsOf(Array.from({ length: n - 7 }, (_, i) => (mask[i + 7] ? a[i + 3]! : b[i + 1]!))),
     );
-    const scalar = where(tensor(mask).to('bool'), tensor(a), 0).dataSync();
-    expect(bitsOf(scalar)).toEqual(bitsOf(Array.from({ length: n }, (_, i) => (mask[i] ? a[i]! : 0))));
+  });
+
+  it('takes a single value on either side (whereScalarA / whereScalarB), rounded to float32 as stored', () => {
+    const m = tensor(mask).to('bool');
+    const scalarB = where(m, tensor(a), 0).dataSync();
+    expect(bitsOf(scalarB)).toEqual(bitsOf(Array.from({ length: n }, (_, i) => (mask[i] ? a[i]! : 0))));
+    const scalarA = where(m, -0.1, tensor(b)).dataSync();
+    expect(bitsOf(scalarA)).toEqual(bitsOf(Array.from({ length: n }, (_, i) => (mask[i] ? -0.1 : b[i]!))));
+    const negativeZero = where(m, tensor(a), -0).dataSync();
+    expect(bitsOf(negativeZero)).toEqual(bitsOf(Array.from({ length: n }, (_, i) => (mask[i] ? a[i]! : -0))));
   });
 });

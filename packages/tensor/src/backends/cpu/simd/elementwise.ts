@@ -68,9 +68,19 @@ export function planSimdFloat32(
 ): SimdPlan | undefined {
   if (simdKernels() === undefined || ((name === 'add' || name === 'sub') && alpha !== 1)) return undefined;
   if (layouts.includes('mask')) {
-    // where(mask, a, b) with both values dense; bool bytes feed no other kernel
-    const whereShape = name === 'where' && layouts.join() === 'mask,dense,dense';
-    return whereShape ? { kernel: 'where', dense: [1, 2], splats: [], mask: 0 } : undefined;
+    // where(mask, a, b) with each value dense or a single one (stored into float32 either way, so its
+    // rounding is the JS loop's); bool bytes feed no other kernel
+    if (name !== 'where' || layouts[0] !== 'mask') return undefined;
+    switch (layouts.slice(1).join()) {
+      case 'dense,dense':
+        return { kernel: 'where', dense: [1, 2], splats: [], mask: 0 };
+      case 'single,dense':
+        return { kernel: 'whereScalarA', dense: [2], splats: [valueAt(1)], mask: 0 };
+      case 'dense,single':
+        return { kernel: 'whereScalarB', dense: [1], splats: [valueAt(2)], mask: 0 };
+      default:
+        return undefined;
+    }
   }
   const dense = layouts.flatMap((layout, i) => (layout === 'dense' ? [i] : []));
   const singles = layouts.flatMap((layout, i) => (layout === 'single' ? [i] : []));

@@ -168,6 +168,8 @@ function instantiate(): SimdKernels | undefined {
     ...expFunctions(),
     logFunction(),
     whereFunction(MASK_AT, OUT_AT),
+    whereFunction(MASK_AT, OUT_AT, 'a'),
+    whereFunction(MASK_AT, OUT_AT, 'b'),
     log1pFunction(),
     softmaxExpFunction(),
     softmaxExpSumFunction(),

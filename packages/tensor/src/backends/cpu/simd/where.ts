@@ -10,11 +10,12 @@ const I32X4_NE = 0x38;
 
 /**
  * where over `OUT .. END` with a from A and b from B (float32), the mask's bytes at `maskAt` plus a
- * quarter of OUT's distance from `outAt` (one byte per float), 16 floats per iteration.
+ * quarter of OUT's distance from `outAt` (one byte per float), 16 floats per iteration. With `single`,
+ * that operand is one value read from B (`whereScalarA`, `whereScalarB`) and the other streams from A.
  */
-export function whereFunction(maskAt: number, outAt: number): FunctionSpec {
+export function whereFunction(maskAt: number, outAt: number, single?: 'a' | 'b'): FunctionSpec {
   const { get, set } = op;
-  const [mask, bytes] = [FIRST_LOCAL, FIRST_LOCAL + 1];
+  const [mask, bytes, value] = [FIRST_LOCAL, FIRST_LOCAL + 1, FIRST_LOCAL + 2];
   const laneMask = (vector: number) =>
     simd(
       I32X4_NE,
@@ -25,33 +26,30 @@ export function whereFunction(maskAt: number, outAt: number): FunctionSpec {
       ),
       op.v128Zero(),
     );
+  const stream = (pointer: number, vector: number) => op.v128Load(get(pointer), 16 * vector);
+  const [a, b] = [
+    (vector: number) => (single === 'a' ? get(value) : stream(A, vector)),
+    (vector: number) => (single === 'b' ? get(value) : stream(single ? A : B, vector)),
+  ];
   const advance = (local: number, by: number) => set(local, op.add(get(local), op.i32(by)));
   return {
-    name: 'where',
+    name: single ? `whereScalar${single.toUpperCase()}` : 'where',
     params: 4,
     locals: [
       [1, I32],
-      [1, V128],
+      [2, V128],
     ],
     body: [
       ...set(mask, op.add(op.i32(maskAt), op.shrU(op.sub(get(OUT), op.i32(outAt)), op.i32(2)))),
+      ...(single ? set(value, op.splat(4, get(B), 0)) : []),
       ...op.doWhile(
         [
           ...set(bytes, op.v128Load(get(mask), 0)),
           ...[0, 1, 2, 3].flatMap((vector) =>
-            op.v128Store(
-              get(OUT),
-              16 * vector,
-              simd(
-                v128.bitselect,
-                op.v128Load(get(A), 16 * vector),
-                op.v128Load(get(B), 16 * vector),
-                laneMask(vector),
-              ),
-            ),
+            op.v128Store(get(OUT), 16 * vector, simd(v128.bitselect, a(vector), b(vector), laneMask(vector))),
           ),
           ...advance(A, 64),
-          ...advance(B, 64),
+          ...(single ? [] : advance(B, 64)),
           ...advance(OUT, 64),
           ...advance(mask, 16),
         ],
