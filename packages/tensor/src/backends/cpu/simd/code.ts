@@ -85,6 +85,30 @@ export const FIRST_LOCAL = 4;
 /** One statement of a loop body for the vector at byte offset `16 * vector` of the iteration. */
 export type Step = (vector: number) => Code;
 
+/**
+ * Steps evaluating a polynomial by Horner's rule at local `at(vector)` into local `into(vector)`, with
+ * `coefficients` highest degree first: into = c0, then into = into * at + c for each next c, every
+ * operation rounded to float32.
+ */
+export function hornerSteps(
+  into: (vector: number) => number,
+  at: (vector: number) => number,
+  coefficients: readonly number[],
+): Step[] {
+  const [top, ...rest] = coefficients;
+  return [
+    (vector) => op.set(into(vector), f32Splat(top!)),
+    ...rest.map(
+      (c): Step =>
+        (vector) =>
+          op.set(
+            into(vector),
+            simd(f32x4.add, simd(f32x4.mul, op.get(into(vector)), op.get(at(vector))), f32Splat(c)),
+          ),
+    ),
+  ];
+}
+
 export interface VectorLoop {
   readonly name: string;
   /** f32x4 vectors per iteration: END - OUT must be a multiple of 16 bytes times this. */

@@ -1,5 +1,5 @@
 import { type Code, type FunctionSpec, op } from '../gemm/wasm-emitter';
-import { A, FIRST_LOCAL, f32Splat, f32x4, OUT, type Step, simd, v128, vectorLoop } from './code';
+import { A, FIRST_LOCAL, f32Splat, f32x4, hornerSteps, OUT, type Step, simd, v128, vectorLoop } from './code';
 import { expSteps, LANE_LOCALS, type Lanes, lanes, pow2OfK } from './exp';
 
 // float32 erf on f32x4 lanes, both branches for every lane and a select, no flags:
@@ -79,18 +79,6 @@ const on =
   (vector) =>
     statement(localsOf(vector), 16 * vector);
 
-/** The steps computing Horner's rule for `coefficients` at local `at` into local `into` (per vector). */
-function hornerSteps(into: Local, at: Local, coefficients: readonly number[]): Step[] {
-  const top = coefficients.length - 1;
-  return [
-    on((l) => set(into(l), c(coefficients[top]!))),
-    ...coefficients
-      .slice(0, top)
-      .reverse()
-      .map((k) => on((l) => set(into(l), add(mul(get(into(l)), get(at(l))), c(k))))),
-  ];
-}
-
 type Local = (l: ErfLocals) => number;
 
 /**
@@ -104,11 +92,15 @@ function evenOddSteps(
   at: Local,
   coefficients: readonly number[],
 ): Step[] {
-  const even = coefficients.filter((_, i) => i % 2 === 0);
-  const odds = coefficients.filter((_, i) => i % 2 === 1);
+  // Horner's rule in u^2 over every other coefficient, highest degree first.
+  const every = (parity: number) => coefficients.filter((_, i) => i % 2 === parity).reverse();
+  const inVector = (local: Local) => (vector: number) => local(localsOf(vector));
   return [
     on((l) => set(square(l), mul(get(at(l)), get(at(l))))),
-    ...sideBySide(hornerSteps(into, square, even), hornerSteps(odd, square, odds)),
+    ...sideBySide(
+      hornerSteps(inVector(into), inVector(square), every(0)),
+      hornerSteps(inVector(odd), inVector(square), every(1)),
+    ),
     on((l) => set(into(l), add(get(into(l)), mul(get(at(l)), get(odd(l)))))),
   ];
 }

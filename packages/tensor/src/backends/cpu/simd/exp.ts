@@ -5,6 +5,7 @@ import {
   FIRST_LOCAL,
   f32Splat,
   f32x4,
+  hornerSteps,
   i32Splat,
   i32x4,
   OUT,
@@ -80,7 +81,6 @@ export function expPolynomialSteps(lanesOf: (vector: number) => Lanes): Step[] {
     (statement: (v: Lanes) => Code): Step =>
     (vector) =>
       statement(lanesOf(vector));
-  const [c6, c5, ...rest] = COEFFICIENTS;
   return [
     on((v) => set(v.t, mulAdd(get(v.x), f32Splat(Math.LOG2E), f32Splat(ROUNDER)))),
     on((v) => set(v.r, simd(f32x4.sub, get(v.t), f32Splat(ROUNDER)))), // k, as a float
@@ -89,8 +89,11 @@ export function expPolynomialSteps(lanesOf: (vector: number) => Lanes): Step[] {
     on((v) => set(v.r, simd(f32x4.sub, get(v.x), simd(f32x4.mul, get(v.r), f32Splat(0.693359375))))),
     on((v) => set(v.r, simd(f32x4.sub, get(v.r), get(v.q)))),
     // e^r = 1 + r + r^2 P(r), P by Horner.
-    on((v) => set(v.p, mulAdd(f32Splat(c6!), get(v.r), f32Splat(c5!)))),
-    ...rest.map((c) => on((v) => set(v.p, mulAdd(get(v.p), get(v.r), f32Splat(c))))),
+    ...hornerSteps(
+      (vector) => lanesOf(vector).p,
+      (vector) => lanesOf(vector).r,
+      COEFFICIENTS,
+    ),
     on((v) => set(v.q, simd(f32x4.mul, get(v.r), get(v.r)))),
   ];
 }

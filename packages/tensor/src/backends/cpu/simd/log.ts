@@ -4,6 +4,7 @@ import {
   FIRST_LOCAL,
   f32Splat,
   f32x4,
+  hornerSteps,
   i32Splat,
   i32x4,
   OUT,
@@ -89,11 +90,12 @@ function logKernel(name: string, argument: (input: Code) => Code, result: (l: Lo
         ...set(l.f, simd(v128.bitselect, f32(f32x4.mul, get(l.f), c(0.5)), get(l.f), get(l.p))),
         ...set(l.k, f32(f32x4.fromI32, simd(i32x4.sub, get(l.k), get(l.p)))),
         ...set(l.f, f32(f32x4.sub, get(l.f), c(1))),
-        ...set(l.p, c(P[0]!)),
       ]),
       on((l) => set(l.z, f32(f32x4.mul, get(l.f), get(l.f)))),
-      ...P.slice(1).map((coefficient) =>
-        on((l) => set(l.p, f32(f32x4.add, f32(f32x4.mul, get(l.p), get(l.f)), c(coefficient)))),
+      ...hornerSteps(
+        (vector) => localsOf(vector).p,
+        (vector) => localsOf(vector).f,
+        P,
       ),
       on((l, offset) => {
         const { x, k, f, z, p } = l;
