@@ -203,7 +203,8 @@ describe('float32 single-operation unaries take SIMD with the same bits', () => 
     sqrt: [(x) => x.sqrt(), Math.sqrt],
     square: [(x) => x.square(), (v) => v * v],
     reciprocal: [(x) => x.reciprocal(), (v) => 1 / v],
-    sign: [(x) => x.sign(), Math.sign],
+    // torch's sign: +0 at +-0 and at NaN
+    sign: [(x) => x.sign(), (v) => (v > 0 ? 1 : v < 0 ? -1 : 0)],
     floor: [(x) => x.floor(), Math.floor],
     ceil: [(x) => x.ceil(), Math.ceil],
     trunc: [(x) => x.trunc(), Math.trunc],

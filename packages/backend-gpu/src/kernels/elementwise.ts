@@ -19,7 +19,7 @@ const GELU_ERFC = `(${GELU_T} * (0.254829592 + ${GELU_T} * (-0.284496736 + ${GEL
 const EXPRESSIONS: Readonly<Record<string, string>> = {
   neg: '-v0',
   abs: 'Math.abs(v0)',
-  sign: '(v0 > 0.0 ? 1.0 : (v0 < 0.0 ? -1.0 : v0))',
+  sign: '(v0 > 0.0 ? 1.0 : (v0 < 0.0 ? -1.0 : 0.0))',
   exp: 'Math.exp(v0)',
   exp2: 'Math.pow(2.0, v0)',
   log: 'Math.log(v0)',

@@ -31,7 +31,8 @@ const GELU_TANH = '0.5 * x0 * (1 + Math.tanh(0.7978845608028654 * (x0 + 0.044715
 const expressions: Record<string, string | ((compute: DType, out: DType) => string)> = {
   neg: '-x0',
   abs: 'Math.abs(x0)',
-  sign: '(x0 > 0 ? 1 : x0 < 0 ? -1 : x0)',
+  // torch's sign: 0 (not -0) at +-0, and 0 at NaN too
+  sign: '(x0 > 0 ? 1 : x0 < 0 ? -1 : 0)',
   exp: float32Fast('expF32(x0)', 'Math.exp(x0)'),
   exp2: 'Math.pow(2, x0)',
   log: 'Math.log(x0)',

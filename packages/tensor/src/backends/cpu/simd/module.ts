@@ -122,13 +122,12 @@ export const UNARY: Record<string, (x: Code) => Code> = {
   sqrt: (x) => simd(f32x4.sqrt, x),
   square: (x) => simd(f32x4.mul, x, x),
   reciprocal: (x) => simd(f32x4.div, f32Splat(1), x),
-  // 1 above 0, -1 below, x itself at +-0 and NaN: Math.sign exactly.
+  // torch's sign: 1 above 0, -1 below, +0 at +-0 and at NaN (the lanes of both masks' bits).
   sign: (x) =>
     simd(
-      v128.bitselect,
-      f32Splat(1),
-      simd(v128.bitselect, f32Splat(-1), x, simd(f32x4.lt, x, f32Splat(0))),
-      simd(f32x4.gt, x, f32Splat(0)),
+      v128.or,
+      simd(v128.and, f32Splat(1), simd(f32x4.gt, x, f32Splat(0))),
+      simd(v128.and, f32Splat(-1), simd(f32x4.lt, x, f32Splat(0))),
     ),
   // Exact, as Math.floor / ceil / trunc and roundHalfEven (torch.round) on a float32.
   floor: (x) => simd(f32x4.floor, x),
