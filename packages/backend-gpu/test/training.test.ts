@@ -12,7 +12,7 @@ import {
   ReLU,
   Sequential,
 } from '@nn/nn';
-import { Adam, SGD } from '@nn/optim';
+import { Adadelta, Adam, ASGD, RAdam, Rprop, SGD } from '@nn/optim';
 import { manualSeed, randn, type Tensor, tensor } from '@nn/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gpuBackendInfo, registerGpuBackend, synchronizeGpu, unregisterGpuBackend } from '../src';
@@ -129,6 +129,32 @@ describe.each(TEST_MODES)("training on 'gpu' (%s)", (mode) => {
       const sgd = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-3 });
       const adam = new Adam(model.parameters(), { lr: 1e-2, amsgrad: true });
       for (const optimizer of [sgd, adam, sgd, adam]) {
+        optimizer.zeroGrad();
+        F.crossEntropy(model.forward(x.to(device)), y.to(device)).backward();
+        optimizer.step();
+      }
+      results.push((await Promise.all(model.parameters().map((p) => values(p)))).flat());
+    }
+    results[0]!.forEach((want, i) => {
+      expect(Math.abs(results[1]![i]! - want), `element ${i}`).toBeLessThanOrEqual(
+        1e-4 + 1e-4 * Math.abs(want),
+      );
+    });
+  });
+
+  it.each([
+    ['Adadelta', (ps: Tensor[]) => new Adadelta(ps, { lr: 0.5, weightDecay: 1e-2, maximize: true })],
+    // 8 steps: RAdam's rectified step starts at the sixth
+    ['RAdam', (ps: Tensor[]) => new RAdam(ps, { lr: 1e-2, weightDecay: 1e-2 })],
+    ['Rprop', (ps: Tensor[]) => new Rprop(ps, { lr: 1e-2, etas: [0.4, 1.3], stepSizes: [1e-3, 0.02] })],
+    ['ASGD', (ps: Tensor[]) => new ASGD(ps, { lr: 0.05, t0: 3, weightDecay: 1e-2 })],
+  ] as const)('takes %s steps on the device like the CPU', async (_name, make) => {
+    const { x, y } = batch(2);
+    const results: number[][] = [];
+    for (const device of ['cpu', 'gpu']) {
+      const model = mlp().to(device);
+      const optimizer = make(model.parameters());
+      for (let step = 0; step < 8; step++) {
         optimizer.zeroGrad();
         F.crossEntropy(model.forward(x.to(device)), y.to(device)).backward();
         optimizer.step();

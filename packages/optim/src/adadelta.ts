@@ -1,6 +1,6 @@
-import { type Tensor, ValueError, zerosLike } from '@nn/tensor';
+import { type AdadeltaStepAttrs, type Tensor, ValueError, zerosLike } from '@nn/tensor';
 import { type BaseOptions, type ForeachOption, Optimizer, type ParamGroup, type Params } from './optimizer';
-import { updateInPlace } from './tensor-update';
+import { runUpdate } from './run-update';
 import { checkLr, checkNonNegative, withDefaults } from './validate';
 
 /** Options of {@link Adadelta}. */
@@ -52,15 +52,7 @@ export class Adadelta extends Optimizer<AdadeltaOptions, AdadeltaState> {
       this.state.set(param, (state = { step: 0, square_avg: zerosLike(param), acc_delta: zerosLike(param) }));
     state.step++;
     const { lr, rho, eps, weightDecay, maximize } = group;
-    const { square_avg: squareAvg, acc_delta: accDelta } = state;
-    updateInPlace([param, squareAvg, accDelta], () => {
-      let g = maximize ? grad.neg() : grad;
-      if (weightDecay !== 0) g = g.add(param, { alpha: weightDecay });
-      const sq = squareAvg.mul(rho).addcmul(g, g, { value: 1 - rho });
-      const std = sq.add(eps).sqrt();
-      const delta = accDelta.add(eps).sqrt().div(std).mul(g);
-      const acc = accDelta.mul(rho).addcmul(delta, delta, { value: 1 - rho });
-      return [param.add(delta, { alpha: -lr }), sq, acc];
-    });
+    const attrs: AdadeltaStepAttrs = { lr, rho, eps, weightDecay, maximize };
+    runUpdate('adadeltaStep', param, grad, [state.square_avg, state.acc_delta], attrs);
   }
 }

@@ -1,6 +1,6 @@
-import { type Tensor, zerosLike } from '@nn/tensor';
+import { type AsgdStepAttrs, type Tensor, zerosLike } from '@nn/tensor';
 import { type BaseOptions, type ForeachOption, Optimizer, type ParamGroup, type Params } from './optimizer';
-import { updateInPlace } from './tensor-update';
+import { runUpdate } from './run-update';
 import { checkLr, checkNonNegative, withDefaults } from './validate';
 
 /** Options of {@link ASGD}. */
@@ -60,13 +60,9 @@ export class ASGD extends Optimizer<ASGDOptions, ASGDState> {
       this.state.set(param, state);
     }
     const step = ++state.step;
-    const { eta, mu, ax } = state;
-    updateInPlace([param, ax], () => {
-      let g = maximize ? grad.neg() : grad;
-      if (weightDecay !== 0) g = g.add(param, { alpha: weightDecay });
-      const p = param.mul(1 - lambd * eta).add(g, { alpha: -eta });
-      return [p, mu !== 1 ? ax.add(p.sub(ax).mul(mu)) : p];
-    });
+    const { eta, mu } = state;
+    const attrs: AsgdStepAttrs = { eta, decay: 1 - lambd * eta, mu, weightDecay, maximize };
+    runUpdate('asgdStep', param, grad, [state.ax], attrs);
     state.eta = Math.fround(lr / (1 + lambd * lr * step) ** alpha);
     state.mu = Math.fround(1 / Math.max(1, step - t0));
   }

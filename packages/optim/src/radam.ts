@@ -1,6 +1,6 @@
-import { type Tensor, zerosLike } from '@nn/tensor';
+import { type RadamStepAttrs, type Tensor, zerosLike } from '@nn/tensor';
 import { type BaseOptions, type ForeachOption, Optimizer, type ParamGroup, type Params } from './optimizer';
-import { updateInPlace } from './tensor-update';
+import { runUpdate } from './run-update';
 import { checkBetas, checkLr, checkNonNegative, withDefaults } from './validate';
 
 /** Options of {@link RAdam}. */
@@ -60,27 +60,23 @@ export class RAdam extends Optimizer<RAdamOptions, RAdamState> {
     const step = ++state.step;
     const { lr, eps, weightDecay } = group;
     const [beta1, beta2] = group.betas;
-    const { exp_avg: expAvg, exp_avg_sq: expAvgSq } = state;
-    updateInPlace([param, expAvg, expAvgSq], () => {
-      const bias1 = 1 - beta1 ** step;
-      const bias2 = 1 - beta2 ** step;
-      const g = weightDecay !== 0 ? grad.add(param, { alpha: weightDecay }) : grad;
-      const m = expAvg.mul(beta1).add(g, { alpha: 1 - beta1 });
-      const v = expAvgSq.mul(beta2).addcmul(g, g, { value: 1 - beta2 });
-      const corrected = m.div(bias1);
-      // the length of the approximated simple moving average, and its limit
-      const rhoInf = 2 / (1 - beta2) - 1;
-      const rhoT = rhoInf - (2 * step * beta2 ** step) / bias2;
-      let update: Tensor;
-      if (rhoT > 5) {
-        const rect = Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
-        // torch's `scalar / tensor` is `tensor.reciprocal() * scalar`
-        const adaptiveLr = v.sqrt().add(eps).reciprocal().mul(Math.sqrt(bias2));
-        update = corrected.mul(lr).mul(adaptiveLr).mul(rect);
-      } else {
-        update = corrected.mul(lr);
-      }
-      return [param.sub(update), m, v];
-    });
+    const bias2 = 1 - beta2 ** step;
+    // the length of the approximated simple moving average, and its limit
+    const rhoInf = 2 / (1 - beta2) - 1;
+    const rhoT = rhoInf - (2 * step * beta2 ** step) / bias2;
+    const attrs: RadamStepAttrs = {
+      lr,
+      beta1,
+      beta2,
+      eps,
+      weightDecay,
+      biasCorrection1: 1 - beta1 ** step,
+      biasCorrection2Sqrt: Math.sqrt(bias2),
+      rect:
+        rhoT > 5
+          ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT))
+          : undefined,
+    };
+    runUpdate('radamStep', param, grad, [state.exp_avg, state.exp_avg_sq], attrs);
   }
 }

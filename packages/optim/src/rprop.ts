@@ -1,6 +1,6 @@
-import { fullLike, type Tensor, ValueError, where, zerosLike } from '@nn/tensor';
+import { fullLike, type RpropStepAttrs, type Tensor, ValueError, zerosLike } from '@nn/tensor';
 import { type BaseOptions, type ForeachOption, Optimizer, type ParamGroup, type Params } from './optimizer';
-import { updateInPlace } from './tensor-update';
+import { runUpdate } from './run-update';
 import { checkLr, withDefaults } from './validate';
 
 /** Options of {@link Rprop}. */
@@ -58,16 +58,7 @@ export class Rprop extends Optimizer<RpropOptions, RpropState> {
     state.step++;
     const [etaminus, etaplus] = group.etas;
     const [minStep, maxStep] = group.stepSizes;
-    const { prev, step_size: stepSize } = state;
-    updateInPlace([param, prev, stepSize], () => {
-      const g = group.maximize ? grad.neg() : grad;
-      const sign = g.mul(prev).sign();
-      const full = (v: number) => fullLike(sign, v);
-      const factor = where(sign.gt(0), full(etaplus), where(sign.lt(0), full(etaminus), full(1)));
-      const size = stepSize.mul(factor).clamp(minStep, maxStep);
-      // after a sign flip the gradient counts as 0: no step now, and no flip seen next time
-      const kept = where(factor.eq(etaminus), 0, g);
-      return [param.addcmul(kept.sign(), size, { value: -1 }), kept, size];
-    });
+    const attrs: RpropStepAttrs = { etaminus, etaplus, minStep, maxStep, maximize: group.maximize };
+    runUpdate('rpropStep', param, grad, [state.prev, state.step_size], attrs);
   }
 }

@@ -1,9 +1,13 @@
 import { registerKernel } from '@nn/tensor';
+import { adadeltaStep } from './adadelta';
 import { adagradStep } from './adagrad';
 import { adamStep } from './adam';
 import { adamaxStep } from './adamax';
+import { asgdStep } from './asgd';
 import { nadamStep } from './nadam';
+import { radamStep } from './radam';
 import { rmspropStep } from './rmsprop';
+import { rpropStep } from './rprop';
 import { sgdStep } from './sgd';
 
 let registered = false;
@@ -21,4 +25,8 @@ export function registerOptimizerKernels(): void {
   registerKernel('adagradStep', 'cpu', adagradStep);
   registerKernel('adamaxStep', 'cpu', adamaxStep);
   registerKernel('nadamStep', 'cpu', nadamStep);
+  registerKernel('adadeltaStep', 'cpu', adadeltaStep);
+  registerKernel('radamStep', 'cpu', radamStep);
+  registerKernel('rpropStep', 'cpu', rpropStep);
+  registerKernel('asgdStep', 'cpu', asgdStep);
 }

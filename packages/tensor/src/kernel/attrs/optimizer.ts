@@ -78,3 +78,51 @@ export interface RmspropStepAttrs {
   centered: boolean;
   maximize: boolean;
 }
+
+/** Attributes of the `adadeltaStep` kernel (inputs `[param, grad, squareAvg, accDelta]`). */
+export interface AdadeltaStepAttrs {
+  lr: number;
+  rho: number;
+  eps: number;
+  weightDecay: number;
+  maximize: boolean;
+}
+
+/** Attributes of the `radamStep` kernel (inputs `[param, grad, expAvg, expAvgSq]`). */
+export interface RadamStepAttrs {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** `1 - beta1^step`. */
+  biasCorrection1: number;
+  /** `sqrt(1 - beta2^step)`. */
+  biasCorrection2Sqrt: number;
+  /**
+   * The variance rectification term once the adaptive step is on (rho_t > 5), or undefined before: then
+   * the step is momentum SGD with the bias-corrected first moment.
+   */
+  rect?: number;
+}
+
+/** Attributes of the `rpropStep` kernel (inputs `[param, grad, prev, stepSize]`). */
+export interface RpropStepAttrs {
+  etaminus: number;
+  etaplus: number;
+  minStep: number;
+  maxStep: number;
+  maximize: boolean;
+}
+
+/** Attributes of the `asgdStep` kernel (inputs `[param, grad, ax]`). */
+export interface AsgdStepAttrs {
+  /** The current step size (a float32 scalar in torch). */
+  eta: number;
+  /** The parameter's decay factor `1 - lambd * eta`. */
+  decay: number;
+  /** The averaging coefficient (a float32 scalar in torch); 1 copies the parameter into `ax`. */
+  mu: number;
+  weightDecay: number;
+  maximize: boolean;
+}

@@ -1,9 +1,13 @@
 import type {
+  AdadeltaStepAttrs,
   AdagradStepAttrs,
   AdamaxStepAttrs,
   AdamStepAttrs,
+  AsgdStepAttrs,
   NadamStepAttrs,
+  RadamStepAttrs,
   RmspropStepAttrs,
+  RpropStepAttrs,
   SgdStepAttrs,
 } from '../attrs/optimizer';
 import { defineOp, type OpDef, type TensorMeta } from '../op-def';
@@ -33,4 +37,8 @@ export const optimizerOps = {
   adamaxStep: step<AdamaxStepAttrs>('Adamax', ['expAvg', 'expInf']),
   nadamStep: step<NadamStepAttrs>('NAdam', ['expAvg', 'expAvgSq']),
   rmspropStep: step<RmspropStepAttrs>('RMSprop', ['squareAvg', 'gradAvg?', 'momentumBuffer?']),
+  adadeltaStep: step<AdadeltaStepAttrs>('Adadelta', ['squareAvg', 'accDelta']),
+  radamStep: step<RadamStepAttrs>('RAdam', ['expAvg', 'expAvgSq']),
+  rpropStep: step<RpropStepAttrs>('Rprop', ['prev', 'stepSize']),
+  asgdStep: step<AsgdStepAttrs>('ASGD', ['ax']),
 };
