@@ -2,7 +2,7 @@
 // tooling/fixtures/cases/tensor_elementwise.py). Every case is run the same way, so an op added to the
 // generator is tested here without editing this file.
 import { gradcheck, gradgradcheck } from '@nn/autograd';
-import { type Operand, type Tensor, tensor } from '@nn/tensor';
+import { type Operand, sigmoidBackward, type Tensor, tanhBackward, tensor } from '@nn/tensor';
 import { assertClose, type FixtureTensor, fixtureArray, loadFixtures } from '@nn/tooling/test-utils';
 import { describe, expect, it } from 'vitest';
 
@@ -23,10 +23,14 @@ const { cases } = loadFixtures<Case>(new URL('./fixtures/elementwise-grads.jsonl
 const fromFixture = (f: FixtureTensor): Tensor =>
   tensor(fixtureArray(f), { dtype: f.dtype }).reshape(f.shape);
 
+/** Ops public as functions only (no Tensor method). */
+const functions: Record<string, (a: Tensor, b: Tensor) => Tensor> = { sigmoidBackward, tanhBackward };
+
 /** The op as users call it: the method of its name, with the other operands and then the case's args. */
 const call =
   (c: Case) =>
   (x: Tensor, ...others: Tensor[]): Tensor =>
+    functions[c.op]?.(x, others[0]!) ??
     (x[c.op as keyof Tensor] as (...args: Operand[]) => Tensor).call(x, ...others, ...(c.args ?? []));
 
 const tolerance = (dtype: string) =>

@@ -172,7 +172,9 @@ export {
   reluBackward,
   remainder,
   round,
+  sigmoidBackward,
   sub,
+  tanhBackward,
   where,
   xlogy,
 } from './ops/elementwise';

@@ -1,6 +1,15 @@
 import { assertClose, type FixtureTensor, loadFixtures } from '@nn/tooling/test-utils';
 import { describe, expect, it } from 'vitest';
-import { hypot, type Operand, type Tensor, tensor, where, zeros } from '../src';
+import {
+  hypot,
+  type Operand,
+  sigmoidBackward,
+  type Tensor,
+  tanhBackward,
+  tensor,
+  where,
+  zeros,
+} from '../src';
 import { fromFixture, type Layout, withLayout } from './layouts';
 
 interface Case {
@@ -22,6 +31,9 @@ const binary: Record<string, (a: Tensor, b: Operand) => Tensor> = {
   divTrunc: (a, b) => a.div(b, { roundingMode: 'trunc' }),
 };
 
+/** Ops public as functions only (no Tensor method). */
+const functions: Record<string, (a: Tensor, b: Tensor) => Tensor> = { sigmoidBackward, tanhBackward };
+
 function run(c: Case): Tensor {
   const inputs = c.inputs.map(fromFixture);
   const [a, b, d] = inputs as [Tensor, Tensor, Tensor];
@@ -41,6 +53,7 @@ function run(c: Case): Tensor {
       return a.clamp(1);
   }
   const x = withLayout(a, c.layout);
+  if (functions[c.op]) return functions[c.op]!(x, b);
   const special = binary[c.op];
   if (special && c.layout) return special(x, b);
   // Every other op is the method of its name, taking the other operands and then the case's args.

@@ -10,10 +10,12 @@ import {
   pow,
   randn,
   reluBackward,
+  sigmoidBackward,
   softmax,
   stack,
   sub,
   type Tensor,
+  tanhBackward,
   tensor,
 } from '../src';
 
@@ -145,6 +147,37 @@ describe('float32 fast paths', () => {
     expect(sameBits(reluBackward(smallGrad, small), tensor(expected(smallGrad.dataSync(), specials)))).toBe(
       true,
     );
+  });
+
+  it("sigmoidBackward and tanhBackward round as PyTorch's float32 loops do (1 - y * y fused), on both paths", () => {
+    const f = Math.fround;
+    const cases = [
+      {
+        op: sigmoidBackward,
+        y: (x: Tensor) => x.sigmoid(),
+        step: (g: number, y: number) => f(f(g * f(1 - y)) * y),
+      },
+      {
+        op: tanhBackward,
+        y: (x: Tensor) => x.tanh(),
+        step: (g: number, y: number) => f(g * f(1 - y * y)),
+      },
+    ];
+    const [x, grad] = inputs();
+    const small = tensor(specials).float(); // the JS loop
+    const smallGrad = tensor(specials.map((_, i) => (i % 3 ? i - 7.3 : Number.NaN))).float();
+    for (const { op, y, step } of cases) {
+      // outputs in the op's range, and the specials and wide values as they come (SIMD)
+      for (const [g, output] of [
+        [grad, y(x)],
+        [grad, x],
+        [smallGrad, small],
+      ] as const) {
+        const o = output.dataSync();
+        const want = Float32Array.from(g.dataSync(), (gi, i) => step(gi, o[i]!));
+        expect(sameBits(op(g, output), tensor(want)), op.name).toBe(true);
+      }
+    }
   });
 
   it('keeps alpha on the exact path', () => {

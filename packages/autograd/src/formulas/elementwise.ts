@@ -1,4 +1,14 @@
-import { div, type ElementwiseAttrs, reluBackward, sub, type Tensor, where, zerosLike } from '@nn/tensor';
+import {
+  div,
+  type ElementwiseAttrs,
+  reluBackward,
+  sigmoidBackward,
+  sub,
+  type Tensor,
+  tanhBackward,
+  where,
+  zerosLike,
+} from '@nn/tensor';
 import type { Formula, FormulaTable } from '../formula';
 import { fromInput, fromOutput, saveIf, zeroGradient } from './helpers';
 
@@ -17,6 +27,22 @@ function extremumGrad(
   wins: (a: Tensor, b: Tensor) => Tensor,
 ): Tensor {
   return where(wins(self, other), g, where(self.eq(other), g.div(2), 0));
+}
+
+/**
+ * The formula of an activation's gradient op `backward(grad, y)` (linear in grad): the incoming gradient
+ * goes through `backward` again for grad, and times `dOutput(grad, y)`, its derivative in y, for y.
+ */
+function gradientFromOutput(
+  backward: (grad: Tensor, output: Tensor) => Tensor,
+  dOutput: (grad: Tensor, output: Tensor) => Tensor,
+): Formula {
+  return (ctx) => {
+    const needOutput = ctx.needsInputGrad[1];
+    const grad = saveIf(ctx, needOutput, ctx.inputs[0]!);
+    const y = ctx.save(ctx.inputs[1]!);
+    return ([g]) => [() => backward(g!, y()), grad && (() => g!.mul(dOutput(grad(), y())))];
+  };
 }
 
 function extremum(wins: (a: Tensor, b: Tensor) => Tensor): Formula {
@@ -175,8 +201,11 @@ export const elementwiseFormulas: FormulaTable = {
   sin: fromInput((g, x) => g.mul(x.cos())),
   cos: fromInput((g, x) => g.mul(x.sin()).neg()),
   tan: fromOutput((g, y) => g.mul(y.square().add(1))),
-  tanh: fromOutput((g, y) => g.mul(sub(1, y.square()))),
-  sigmoid: fromOutput((g, y) => g.mul(y.mul(sub(1, y)))),
+  tanh: fromOutput((g, y) => tanhBackward(g, y)),
+  sigmoid: fromOutput((g, y) => sigmoidBackward(g, y)),
+  // Linear in grad; d/dy of g (1 - y) y is g (1 - 2y), of g (1 - y^2) is -2 g y (PyTorch's derivatives).
+  sigmoidBackward: gradientFromOutput(sigmoidBackward, (g, y) => g.mul(sub(1, y.mul(2)))),
+  tanhBackward: gradientFromOutput(tanhBackward, (g, y) => g.mul(y).mul(-2)),
   relu: fromOutput((g, y) => reluBackward(g, y)),
   // Linear in grad; piecewise constant in the output (no gradient flows to it).
   reluBackward: (ctx) => {

@@ -37,6 +37,8 @@ const EXPRESSIONS: Readonly<Record<string, string>> = {
   sigmoid: '1.0 / (1.0 + Math.exp(-v0))',
   relu: '(v0 > 0.0 ? v0 : 0.0)',
   reluBackward: '(v1 > 0.0 ? v0 : 0.0)',
+  sigmoidBackward: 'v0 * (1.0 - v1) * v1',
+  tanhBackward: 'v0 * (1.0 - v1 * v1)',
   floor: 'Math.floor(v0)',
   ceil: 'Math.ceil(v0)',
   // half to even: a tie rounds to the even neighbour, 2 * round(v / 2)

@@ -147,6 +147,23 @@ export function reluBackward(grad: Tensor, output: Tensor): Tensor {
   return elementwise('reluBackward', [grad, output]);
 }
 
+/**
+ * The gradient of {@link Tensor.sigmoid} from its output: `grad * (1 - output) * output` in one pass
+ * (PyTorch's `sigmoid_backward`, rounded step by step as its float32 loop is). Autograd's sigmoid formula
+ * uses it.
+ */
+export function sigmoidBackward(grad: Tensor, output: Tensor): Tensor {
+  return elementwise('sigmoidBackward', [grad, output]);
+}
+
+/**
+ * The gradient of {@link Tensor.tanh} from its output: `grad * (1 - output * output)` in one pass
+ * (PyTorch's `tanh_backward`). Autograd's tanh formula uses it.
+ */
+export function tanhBackward(grad: Tensor, output: Tensor): Tensor {
+  return elementwise('tanhBackward', [grad, output]);
+}
+
 /** `input - alpha * other`. */
 export function sub(input: Operand, other: Operand, options: { alpha?: number } = {}): Tensor {
   checkOptions('sub', options, ALPHA_KEYS);

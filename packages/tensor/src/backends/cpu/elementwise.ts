@@ -50,6 +50,12 @@ const expressions: Record<string, string | ((compute: DType, out: DType) => stri
   sigmoid: float32Fast('sigmoidF32(x0)', '1 / (1 + Math.exp(-x0))'),
   relu: '(x0 < 0 ? 0 : x0)', // as PyTorch: NaN stays NaN, -0 stays -0
   reluBackward: '(x1 > 0 ? x0 : 0)',
+  // PyTorch's float32 loops: grad * (1 - y) * y rounding each step, grad * (1 - y * y) with 1 - y * y fused
+  sigmoidBackward: float32Fast(
+    'Math.fround(Math.fround(x0 * Math.fround(1 - x1)) * x1)',
+    'x0 * (1 - x1) * x1',
+  ),
+  tanhBackward: float32Fast('Math.fround(x0 * Math.fround(1 - x1 * x1))', 'x0 * (1 - x1 * x1)'),
   erf: 'erf(x0)',
   erfinv: 'erfinv(x0)',
   asin: 'Math.asin(x0)',

@@ -103,6 +103,9 @@ export const elementwiseSpecs = [
   unary('logicalNot', 'bool'),
   // relu's gradient from its output (PyTorch's threshold_backward at 0): one pass instead of gt + where.
   binary('reluBackward', 'same', noBool('reluBackward')),
+  // sigmoid's and tanh's gradients from their output (PyTorch's sigmoid_backward, tanh_backward): one pass each.
+  binary('sigmoidBackward', 'same', floatOnly('sigmoidBackward')),
+  binary('tanhBackward', 'same', floatOnly('tanhBackward')),
   binary('add', 'same'),
   binary('sub', 'same', noBool('sub (subtracting bools)')),
   binary('mul', 'same'),

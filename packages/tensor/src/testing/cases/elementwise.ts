@@ -6,7 +6,9 @@ import {
   type Operand,
   reluBackward,
   resultType,
+  sigmoidBackward,
   type Tensor,
+  tanhBackward,
   tensor,
   where,
 } from '../..';
@@ -35,6 +37,9 @@ const DOMAINS: Readonly<Record<string, readonly Domain[]>> = {
 
 type Method = (this: Tensor, ...args: Operand[]) => Tensor;
 
+/** The activation gradients taken from the forward output, public as functions rather than methods. */
+const GRADIENTS_FROM_OUTPUT = { reluBackward, sigmoidBackward, tanhBackward };
+
 /**
  * Calls elementwise kernel `name` through its public op, the way users reach it (`a.add(b, {alpha})`,
  * `div(a, b, {roundingMode})`, `where(cond, a, b)`), so each call also exercises the op's dtype rules.
@@ -53,7 +58,9 @@ export function callElementwise(name: string, [a, ...rest]: readonly Operand[]):
     case 'where':
       return where(x, b, c);
     case 'reluBackward':
-      return reluBackward(x, typeof b === 'object' ? b : tensor(b, { device: x.device }));
+    case 'sigmoidBackward':
+    case 'tanhBackward':
+      return GRADIENTS_FROM_OUTPUT[name](x, typeof b === 'object' ? b : tensor(b, { device: x.device }));
     case 'addcmul':
     case 'addcdiv':
       return x[name](b, c, { value: 2 });

@@ -51,11 +51,16 @@ export const f32x4 = {
 export const f64x2 = {
   lt: 0x49,
   add: 0xf0,
+  sub: 0xf1,
   mul: 0xf2,
   div: 0xf3,
   /** f64x2.promote_low_f32x4: the low two float32 lanes widened. */
   promoteLowF32x4: 0x5f,
 } as const;
+
+/** `value` in both float64 lanes (f64x2.splat of an f64.const). */
+export const f64Splat = (value: number): Code =>
+  simd(0x14, [0x44, ...new Uint8Array(new Float64Array([value]).buffer)]);
 
 /** Whole-vector bitwise opcodes; bitselect(a, b, mask) takes a's bits where mask's are set, else b's. */
 export const v128 = { and: 0x4e, andNot: 0x4f, or: 0x50, bitselect: 0x52 } as const;

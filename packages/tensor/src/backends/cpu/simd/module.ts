@@ -6,9 +6,14 @@ import {
   compareToBytes,
   f32Splat,
   f32x4,
+  f64Splat,
+  f64x2,
+  highLanes,
   LANEWISE_VECTORS,
   lanewise,
   lanewiseWithSplats,
+  range,
+  shuffle,
   simd,
   v128,
 } from './code';
@@ -58,6 +63,21 @@ export const BINARY: Record<string, (a: Code, b: Code) => Code> = {
   div: (a, b) => simd(f32x4.div, a, b),
   // (output > 0 ? grad : 0) as a lane mask: NaN outputs give 0, as PyTorch's threshold_backward.
   reluBackward: (grad, output) => simd(v128.and, grad, simd(f32x4.gt, output, f32Splat(0))),
+  // PyTorch's float32 steps (and the JS loop's): grad * (1 - y) * y
+  sigmoidBackward: (grad, output) =>
+    simd(f32x4.mul, simd(f32x4.mul, grad, simd(f32x4.sub, f32Splat(1), output)), output),
+  // grad * fl(1 - y^2), 1 - y^2 rounded once as PyTorch's fused multiply-add does (float32 steps would
+  // lose the cancellation near |y| = 1): y^2 is exact in float64 lanes, 1 - y^2 then rounds twice only
+  // where y^2 < 2^-5 and its float64 rounding lands on a float32 tie, the JS loop's rounding too.
+  tanhBackward: (grad, output) => {
+    const oneMinusSquare = (lanes: Code) => {
+      const y = simd(f64x2.promoteLowF32x4, lanes);
+      return simd(f32x4.demoteF64x2, simd(f64x2.sub, f64Splat(1), simd(f64x2.mul, y, y)));
+    };
+    const low = oneMinusSquare(output);
+    const high = oneMinusSquare(highLanes(output));
+    return simd(f32x4.mul, grad, shuffle(low, high, [...range(0, 8), ...range(16, 8)]));
+  },
   // NaN if either is NaN, -0 below +0: the JS loop's `x0 !== x0 || x1 !== x1 ? NaN : Math.max(x0, x1)`.
   maximum: (a, b) => simd(f32x4.max, a, b),
   minimum: (a, b) => simd(f32x4.min, a, b),

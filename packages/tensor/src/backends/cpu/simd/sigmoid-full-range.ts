@@ -4,6 +4,7 @@ import {
   FIRST_LOCAL,
   f32Splat,
   f32x4,
+  f64Splat,
   f64x2,
   highLanes,
   i32Splat,
@@ -28,8 +29,6 @@ const I64 = { shl: 0xcb, add: 0xce };
 /** i64x2 from the low / high two i32x4 lanes, sign-extended. */
 const I64_EXTEND = { low: 0xc7, high: 0xc8 };
 
-const f64Splat = (value: number): Code =>
-  simd(0x14, [0x44, ...new Uint8Array(new Float64Array([value]).buffer)]);
 const f64 = (opcode: number, ...operands: Code[]) => simd(opcode, ...operands);
 
 /** sigmoid's lowest argument: |x| e^x is below half float32's smallest subnormal there (silu rounds to -0). */
