@@ -180,6 +180,26 @@ describe('float32 fast paths', () => {
     }
   });
 
+  it("pow's special exponents and rsqrt round as torch's float32 kernels do, on both paths", () => {
+    const f = Math.fround;
+    const cases: [string, (x: Tensor) => Tensor, (v: number) => number][] = [
+      ['pow 3', (x) => x.pow(3), (v) => f(f(v * v) * v)],
+      ['pow -2', (x) => x.pow(-2), (v) => f(1 / f(v * v))],
+      ['pow -0.5', (x) => x.pow(-0.5), (v) => f(1 / f(Math.sqrt(v)))],
+      ['rsqrt', (x) => x.rsqrt(), (v) => f(1 / f(Math.sqrt(v)))],
+      ['pow 0.5', (x) => x.pow(0.5), (v) => f(Math.sqrt(v))],
+      ['pow -1', (x) => x.pow(-1), (v) => f(1 / v)],
+      ['pow 2.5', (x) => x.pow(2.5), (v) => f(v ** 2.5)],
+    ];
+    const [large] = inputs(); // SIMD where a kernel exists
+    const strided = stack([large, large], 1).select(1, 0); // the JS loop, over as many values
+    for (const [name, op, step] of cases) {
+      for (const x of [large, large.abs(), strided, strided.abs()]) {
+        expect(sameBits(op(x), tensor(Float32Array.from(x.dataSync(), step))), name).toBe(true);
+      }
+    }
+  });
+
   it('keeps alpha on the exact path', () => {
     const [a, b] = inputs();
     assertClose(

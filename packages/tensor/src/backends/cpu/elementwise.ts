@@ -40,7 +40,7 @@ const expressions: Record<string, string | ((compute: DType, out: DType) => stri
   log1p: 'Math.log1p(x0)',
   expm1: 'Math.expm1(x0)',
   sqrt: 'Math.sqrt(x0)',
-  rsqrt: '1 / Math.sqrt(x0)',
+  rsqrt: float32Fast('1 / Math.fround(Math.sqrt(x0))', '1 / Math.sqrt(x0)'), // torch's 1 / sqrt(x), two roundings
   square: (dtype) => (dtype === 'int32' ? 'Math.imul(x0, x0)' : 'x0 * x0'),
   reciprocal: '1 / x0',
   sin: 'Math.sin(x0)',
@@ -79,7 +79,9 @@ const expressions: Record<string, string | ((compute: DType, out: DType) => stri
   div: 'x0 / x1',
   floorDivide: (dtype) => (dtype === 'int32' ? 'Math.floor(x0 / x1)' : 'floorDivide(x0, x1)'),
   truncDivide: 'Math.trunc(x0 / x1)',
-  pow: 'Math.pow(x0, x1)',
+  // torch's special-cased exponents in float (see scalarMath.powF32); integers through Math.pow, exact
+  pow: (_compute, out) =>
+    out === 'float32' ? 'powF32(x0, x1)' : out === 'float64' ? 'powF64(x0, x1)' : 'Math.pow(x0, x1)',
   remainder: 'remainder(x0, x1)',
   fmod: 'x0 % x1',
   atan2: 'Math.atan2(x0, x1)',

@@ -176,3 +176,34 @@ export function copysign(magnitude: number, sign: number): number {
   signView.setFloat64(0, sign); // NaN: read its sign bit
   return signView.getUint8(0) >= 0x80 ? -m : m;
 }
+
+/**
+ * torch's pow with a floating exponent: the exponents its CPU kernel special-cases (2, 3, 0.5, -0.5, -1,
+ * -2) as products, square roots and quotients rounded step by step to the result's precision (`round`),
+ * so `x ** 3` is `x * x * x`, not a correctly rounded cube; every other exponent through the library pow.
+ */
+function torchPow(round: (x: number) => number) {
+  return (x: number, exponent: number): number => {
+    switch (exponent) {
+      case 2:
+        return x * x;
+      case 3:
+        return round(x * x) * x;
+      case 0.5:
+        return Math.sqrt(x);
+      case -0.5:
+        return 1 / round(Math.sqrt(x));
+      case -1:
+        return 1 / x;
+      case -2:
+        return 1 / round(x * x);
+      default:
+        return x ** exponent;
+    }
+  };
+}
+
+/** {@link torchPow} for float32 results (the caller stores into float32, the last rounding). */
+export const powF32 = torchPow(Math.fround);
+/** {@link torchPow} for float64 results. */
+export const powF64 = torchPow((x) => x);

@@ -46,6 +46,16 @@ export interface SimdPlan {
   readonly mask?: number;
 }
 
+/** The exponents torch's pow special-cases (see scalarMath.powF32), by their one-input kernel. */
+const POW_KERNELS = new Map([
+  [2, 'square'],
+  [3, 'cube'],
+  [0.5, 'sqrt'],
+  [-0.5, 'rsqrt'],
+  [-1, 'reciprocal'],
+  [-2, 'reciprocalSquare'],
+]);
+
 /** Whether `value` is a float32 (so arithmetic with it in float32 equals the JS loop's in float64). */
 const isFloat32 = (value: number) => Math.fround(value) === value || Number.isNaN(value);
 
@@ -54,6 +64,8 @@ const isFloat32 = (value: number) => Math.fround(value) === value || Number.isNa
  * from `valueAt`), with add/sub's `alpha` and the op's parameters, or undefined where the JS loop must
  * run. Results equal the JS loop's: float32 + - * / with float32 operands are correctly rounded either way,
  * as are neg, abs, sqrt, square, reciprocal, pow(x, 2) and leakyRelu (its slope a float32 parameter);
+ * rsqrt and pow with exponent 3, 0.5, -0.5, -1 or -2 round each step as torch's float32 kernels and the JS
+ * loop's powF32 do;
  * relu, its gradient, maximum, minimum, clamp, hardtanh and the comparisons are exact (clamp's and
  * hardtanh's bounds may be rounded to float32 first: comparing a float32 with a bound or with its rounding
  * picks the same value); exp and log are within 1 ulp, log1p, sigmoid, silu, tanh and erf within 2 ulp
@@ -102,8 +114,8 @@ export function planSimdFloat32(
     return { kernel: `${name}Scalar${singles[0] === 1 ? 'B' : 'A'}`, dense, splats: [value] };
   }
   if (layouts[0] !== 'dense') return undefined;
-  if (name === 'pow' && singles.length === 1 && valueAt(1) === 2)
-    return { kernel: 'square', dense, splats: [] };
+  const powKernel = name === 'pow' && singles.length === 1 ? POW_KERNELS.get(valueAt(1)) : undefined;
+  if (powKernel !== undefined) return { kernel: powKernel, dense, splats: [] };
   if (withSplats?.from === 'inputs' && singles.length === withSplats.count) {
     return { kernel: name, dense, splats: singles.map((i) => Math.fround(valueAt(i))) };
   }

@@ -142,6 +142,10 @@ export const UNARY: Record<string, (x: Code) => Code> = {
   sqrt: (x) => simd(f32x4.sqrt, x),
   square: (x) => simd(f32x4.mul, x, x),
   reciprocal: (x) => simd(f32x4.div, f32Splat(1), x),
+  // torch's float32 1 / sqrt(x), and the exponents its pow special-cases: x^3 = x * x * x, x^-2 = 1 / (x * x)
+  rsqrt: (x) => simd(f32x4.div, f32Splat(1), simd(f32x4.sqrt, x)),
+  cube: (x) => simd(f32x4.mul, simd(f32x4.mul, x, x), x),
+  reciprocalSquare: (x) => simd(f32x4.div, f32Splat(1), simd(f32x4.mul, x, x)),
   // torch's sign: 1 above 0, -1 below, +0 at +-0 and at NaN (the lanes of both masks' bits).
   sign: (x) =>
     simd(
