@@ -200,6 +200,33 @@ describe('float32 fast paths', () => {
     }
   });
 
+  it("the clamp-like activations round as torch's float32 kernels do, on both paths", () => {
+    const f = Math.fround;
+    const clampSix = (v: number) => Math.min(Math.max(v, 0), 6);
+    const [l, t, value] = [f(0.3), f(0.4), f(-2.2)];
+    const cases: [string, (x: Tensor) => Tensor, (v: number) => number][] = [
+      ['hardswish', (x) => x.hardswish(), (v) => f(f(v * clampSix(f(v + 3))) / 6)],
+      ['hardsigmoid', (x) => x.hardsigmoid(), (v) => f(clampSix(f(v + 3)) / 6)],
+      ['softsign', (x) => x.softsign(), (v) => f(v / f(1 + Math.abs(v)))],
+      ['softshrink', (x) => x.softshrink(0.3), (v) => (v > l ? f(v - l) : v < -l ? f(v + l) : 0)],
+      ['hardshrink', (x) => x.hardshrink(0.3), (v) => (v >= -l && v <= l ? 0 : v)],
+      ['threshold', (x) => x.threshold(0.4, -2.2), (v) => (v <= t ? value : v)],
+    ];
+    const [large] = inputs(); // SIMD
+    const scaled = large.mul(0.02); // most values near the kinks
+    for (const [name, op, step] of cases) {
+      for (const x of [large, scaled, stack([scaled, scaled], 1).select(1, 0)]) {
+        // Object.is per value: -inf * 0 makes a NaN whose sign bit differs between wasm and JS
+        const got = op(x).dataSync();
+        const want = Float32Array.from(x.dataSync(), step);
+        expect(
+          want.every((w, i) => Object.is(w, got[i])),
+          name,
+        ).toBe(true);
+      }
+    }
+  });
+
   it('keeps alpha on the exact path', () => {
     const [a, b] = inputs();
     assertClose(

@@ -107,9 +107,16 @@ const expressions: Record<string, string | ((compute: DType, out: DType) => stri
   cast: 'x0',
   hardtanh: '(x0 < p0 ? p0 : x0 > p1 ? p1 : x0)',
   threshold: '(x0 <= p0 ? p1 : x0)',
-  hardswish: '(x0 * Math.min(Math.max(x0 + 3, 0), 6)) / 6',
-  hardsigmoid: 'Math.min(Math.max(x0 + 3, 0), 6) / 6',
-  softsign: 'x0 / (1 + Math.abs(x0))',
+  // torch's float32 kernels round each step (the SIMD kernels' steps too)
+  hardswish: float32Fast(
+    'Math.fround(x0 * Math.min(Math.max(Math.fround(x0 + 3), 0), 6)) / 6',
+    '(x0 * Math.min(Math.max(x0 + 3, 0), 6)) / 6',
+  ),
+  hardsigmoid: float32Fast(
+    'Math.min(Math.max(Math.fround(x0 + 3), 0), 6) / 6',
+    'Math.min(Math.max(x0 + 3, 0), 6) / 6',
+  ),
+  softsign: float32Fast('x0 / Math.fround(1 + Math.abs(x0))', 'x0 / (1 + Math.abs(x0))'),
   tanhshrink: 'x0 - Math.tanh(x0)',
   // exp - 1 rather than expm1, as PyTorch 1.13 (celu(-0) is +0)
   celu: '(x0 > 0 ? x0 : p0 * (Math.exp(x0 * (1 / p0)) - 1))',
@@ -128,7 +135,11 @@ const expressions: Record<string, string | ((compute: DType, out: DType) => stri
   ),
   hardshrink: '(x0 >= -p0 && x0 <= p0 ? 0 : x0)',
   // NaN gives 0, as PyTorch 1.13
-  softshrink: '(x0 > p0 ? x0 - p0 : x0 < -p0 ? x0 + p0 : 0)',
+  // lambd as torch casts it to the result's type (comparing with it or its rounding picks the same side)
+  softshrink: float32Fast(
+    '(x0 > p0 ? x0 - Math.fround(p0) : x0 < -p0 ? x0 + Math.fround(p0) : 0)',
+    '(x0 > p0 ? x0 - p0 : x0 < -p0 ? x0 + p0 : 0)',
+  ),
   // min(x, 0) - log1p(exp(-|x|)): finite for any x (logsigmoid(-100) is -100)
   logsigmoid: 'Math.min(x0, 0) - Math.log1p(Math.exp(-Math.abs(x0)))',
   silu: 'x0 / (1 + Math.exp(-x0))',

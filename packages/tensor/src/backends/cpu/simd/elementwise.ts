@@ -64,8 +64,9 @@ const isFloat32 = (value: number) => Math.fround(value) === value || Number.isNa
  * from `valueAt`), with add/sub's `alpha` and the op's parameters, or undefined where the JS loop must
  * run. Results equal the JS loop's: float32 + - * / with float32 operands are correctly rounded either way,
  * as are neg, abs, sqrt, square, reciprocal, pow(x, 2) and leakyRelu (its slope a float32 parameter);
- * rsqrt and pow with exponent 3, 0.5, -0.5, -1 or -2 round each step as torch's float32 kernels and the JS
- * loop's powF32 do;
+ * rsqrt, pow with exponent 3, 0.5, -0.5, -1 or -2, hardswish, hardsigmoid, softsign, softshrink,
+ * sigmoidBackward and tanhBackward round each step as torch's float32 kernels and the JS loop do (tanh's
+ * 1 - y^2 once, as torch's fused multiply-add); threshold and hardshrink are exact;
  * relu, its gradient, maximum, minimum, clamp, hardtanh and the comparisons are exact (clamp's and
  * hardtanh's bounds may be rounded to float32 first: comparing a float32 with a bound or with its rounding
  * picks the same value); exp and log are within 1 ulp, log1p, sigmoid, silu, tanh and erf within 2 ulp

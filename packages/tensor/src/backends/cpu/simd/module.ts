@@ -122,6 +122,35 @@ export const WITH_SPLATS: Record<
     count: 2,
     body: (x, lo, hi) => simd(f32x4.pmin, simd(f32x4.pmax, x, lo!), hi!),
   },
+  // torch's `x <= threshold ? value : x` (NaN passes), both stored as float32.
+  threshold: {
+    from: 'params',
+    count: 2,
+    body: (x, threshold, value) => simd(v128.bitselect, value!, x, simd(f32x4.le, x, threshold!)),
+  },
+  // `-lambd <= x <= lambd ? 0 : x` (NaN passes; +0 inside).
+  hardshrink: {
+    from: 'params',
+    count: 1,
+    body: (x, lambd) =>
+      simd(
+        v128.andNot,
+        x,
+        simd(v128.and, simd(f32x4.ge, x, simd(f32x4.neg, lambd!)), simd(f32x4.le, x, lambd!)),
+      ),
+  },
+  // `x > lambd ? x - lambd : x < -lambd ? x + lambd : 0` (NaN gives 0, as torch's).
+  softshrink: {
+    from: 'params',
+    count: 1,
+    body: (x, lambd) =>
+      simd(
+        v128.bitselect,
+        simd(f32x4.sub, x, lambd!),
+        simd(v128.and, simd(f32x4.add, x, lambd!), simd(f32x4.lt, x, simd(f32x4.neg, lambd!))),
+        simd(f32x4.gt, x, lambd!),
+      ),
+  },
   // `x > 0 ? x : x * slope` (NaN and -0 take the product).
   leakyRelu: {
     from: 'params',
@@ -131,6 +160,9 @@ export const WITH_SPLATS: Record<
   // `x > 0 ? x : (fl(e^x) - 1) * alpha`, with exp's steps (see elu.ts).
   elu: { from: 'params', count: 1, kernel: eluFunction },
 };
+
+/** min(max(v, 0), 6), propagating NaN (hardswish's and hardsigmoid's clamp). */
+const reluSix = (v: Code) => simd(f32x4.min, simd(f32x4.max, v, f32Splat(0)), f32Splat(6));
 
 /** Unary float32 kernels besides exp, by name. */
 export const UNARY: Record<string, (x: Code) => Code> = {
@@ -142,6 +174,12 @@ export const UNARY: Record<string, (x: Code) => Code> = {
   sqrt: (x) => simd(f32x4.sqrt, x),
   square: (x) => simd(f32x4.mul, x, x),
   reciprocal: (x) => simd(f32x4.div, f32Splat(1), x),
+  // torch's float32 steps: x * min(max(x + 3, 0), 6) / 6 and min(max(x + 3, 0), 6) / 6 (NaN-propagating
+  // min and max, so NaN stays NaN and -inf gives NaN), x / (1 + |x|)
+  hardswish: (x) =>
+    simd(f32x4.div, simd(f32x4.mul, x, reluSix(simd(f32x4.add, x, f32Splat(3)))), f32Splat(6)),
+  hardsigmoid: (x) => simd(f32x4.div, reluSix(simd(f32x4.add, x, f32Splat(3))), f32Splat(6)),
+  softsign: (x) => simd(f32x4.div, x, simd(f32x4.add, f32Splat(1), simd(f32x4.abs, x))),
   // torch's float32 1 / sqrt(x), and the exponents its pow special-cases: x^3 = x * x * x, x^-2 = 1 / (x * x)
   rsqrt: (x) => simd(f32x4.div, f32Splat(1), simd(f32x4.sqrt, x)),
   cube: (x) => simd(f32x4.mul, simd(f32x4.mul, x, x), x),
