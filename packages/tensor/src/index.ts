@@ -98,6 +98,8 @@ export {
   type ElementwiseOpName,
   type ElementwiseSpec,
   elementwiseSpecs,
+  SELU_ALPHA,
+  SELU_SCALE,
 } from './kernel/ops/elementwise-specs';
 export { type PadMode, padSourceIndices } from './kernel/pad-modes';
 export {

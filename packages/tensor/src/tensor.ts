@@ -900,6 +900,11 @@ export class Tensor implements TensorView {
     return activations.elu(this, alpha);
   }
 
+  /** `scale * elu(x, alpha)` with SELU's constants (F.selu). */
+  selu(): Tensor {
+    return activations.selu(this);
+  }
+
   /** `x * Phi(x)`, exact or with PyTorch's tanh approximation (F.gelu). */
   gelu(approximate: activations.GeluApproximate = 'none'): Tensor {
     return activations.gelu(this, approximate);
@@ -1357,6 +1362,12 @@ export class Tensor implements TensorView {
   /** In-place {@link Tensor.elu}; returns this tensor. */
   elu_(alpha = 1): this {
     activations.elu_(this, alpha);
+    return this;
+  }
+
+  /** In-place {@link Tensor.selu}; returns this tensor. */
+  selu_(): this {
+    activations.selu_(this);
     return this;
   }
 

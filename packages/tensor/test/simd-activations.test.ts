@@ -155,30 +155,44 @@ describe('float32 gelu', () => {
   });
 });
 
-describe('float32 elu', () => {
+describe("float32 elu, celu and selu (torch's elu kernel)", () => {
   const inputs = wideInputs();
-  // PyTorch 1.13's formula, (e^x - 1) alpha, not expm1: near 0 the result carries e^x's last rounding, so
-  // the bound is 2 ulp of the result plus 2^-23 alpha (an ulp of e^x near 1).
-  const check = (xs: Float32Array, got: ArrayLike<number>, alpha: number) => {
+  const f = Math.fround;
+  // PyTorch 1.13's formula, x scale above 0 and (e^(x inputScale) - 1) alpha scale below, not expm1: near 0
+  // the result carries e^x's last rounding, so the bound is 2 ulp of the result plus 2^-23 alpha scale (an
+  // ulp of e^x near 1). Coefficients as torch's float32 kernel takes them.
+  const check = (
+    xs: Float32Array,
+    got: ArrayLike<number>,
+    [negative, positive, inputScale]: [number, number, number],
+  ) => {
     let worst = 0;
     for (let i = 0; i < xs.length; i++) {
       const x = xs[i]!;
-      const want = x > 0 ? x : (Math.exp(x) - 1) * alpha;
+      // (x scale rounds to float32 first: it overflows to Infinity near the top of the range)
+      const want = x > 0 ? f(x * positive) : (Math.exp(f(x * inputScale)) - 1) * negative;
       if (!Number.isFinite(want)) {
-        expect(got[i], `elu(${x})`).toBe(want);
+        expect(got[i], `${x}`).toBe(want);
         continue;
       }
-      worst = Math.max(worst, Math.abs(got[i]! - want) / (2 * ulp(want) + 2 ** -23 * alpha));
+      worst = Math.max(worst, Math.abs(got[i]! - want) / (2 * ulp(want) + 2 ** -23 * negative));
     }
     return worst;
   };
+  const forms: [string, (x: Tensor) => Tensor, [number, number, number]][] = [
+    ['elu 1', (x) => x.elu(1), [1, 1, 1]],
+    ['elu 0.5', (x) => x.elu(0.5), [0.5, 1, 1]],
+    ['elu 2', (x) => x.elu(2), [2, 1, 1]],
+    ['celu 0.3', (x) => x.celu(0.3), [f(0.3), 1, f(1 / 0.3)]],
+    ['selu', (x) => x.selu(), [f(f(1.6732632423543772) * f(1.0507009873554805)), f(1.0507009873554805), 1]],
+  ];
 
-  it.each([1, 0.5, 2])('alpha %d: SIMD and JS paths within 2 ulp + 2^-23 alpha', (alpha) => {
+  it.each(forms)('%s: SIMD and JS paths within 2 ulp + 2^-23 alpha scale', (_name, op, coefficients) => {
     const x = tensor(inputs);
-    expect(check(inputs, x.elu(alpha).dataSync(), Math.fround(alpha))).toBeLessThanOrEqual(1);
+    expect(check(inputs, op(x).dataSync(), coefficients)).toBeLessThanOrEqual(1);
     const strided = x.slice(0, undefined, undefined, 2);
     const xs = strided.dataSync() as Float32Array;
-    expect(check(xs, strided.elu(alpha).dataSync(), Math.fround(alpha))).toBeLessThanOrEqual(1);
+    expect(check(xs, op(strided).dataSync(), coefficients)).toBeLessThanOrEqual(1);
   });
 
   it('keeps PyTorch 1.13 special values: elu(-0) = +0, -inf gives -alpha, NaN stays', () => {

@@ -2,6 +2,8 @@ import {
   div,
   type ElementwiseAttrs,
   reluBackward,
+  SELU_ALPHA,
+  SELU_SCALE,
   sigmoidBackward,
   sub,
   type Tensor,
@@ -158,6 +160,8 @@ const activationFormulas: FormulaTable = {
   leakyRelu: withScalars((g, x, slope) => where(x.gt(0), g, g.mul(slope))),
   // elu_backward: g where x > 0, g * alpha * exp(x) elsewhere (so NaN at NaN)
   elu: withScalars((g, x, alpha) => where(x.gt(0), g, g.mul(alpha).mul(x.exp()))),
+  // elu_backward with SELU's scale: g * scale where x > 0, g * alpha * scale * exp(x) elsewhere
+  selu: fromInput((g, x) => where(x.gt(0), g.mul(SELU_SCALE), g.mul(SELU_ALPHA * SELU_SCALE).mul(x.exp()))),
   gelu: withScalars(geluGrad),
   hardshrink: shrinkGrad,
   softshrink: shrinkGrad,

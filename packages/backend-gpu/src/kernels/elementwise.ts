@@ -1,4 +1,4 @@
-import { type DType, elementwiseSpecs, shapeSize, type Tensor } from '@nn/tensor';
+import { type DType, elementwiseSpecs, SELU_ALPHA, SELU_SCALE, shapeSize, type Tensor } from '@nn/tensor';
 import type { GpuDevice } from '../backend/gpu-device';
 import { dataOf, gpuTensor } from '../backend/gpu-tensor';
 import type { KernelSpec } from '../runtime/cached-kernel';
@@ -88,6 +88,7 @@ const EXPRESSIONS: Readonly<Record<string, string>> = {
   celu: '(v0 > 0.0 ? v0 : p0 * (Math.exp(v0 / p0) - 1.0))',
   leakyRelu: '(v0 > 0.0 ? v0 : v0 * p0)',
   elu: '(v0 > 0.0 ? v0 : (Math.exp(v0) - 1.0) * p0)',
+  selu: `(v0 > 0.0 ? v0 * ${SELU_SCALE} : (Math.exp(v0) - 1.0) * ${SELU_ALPHA * SELU_SCALE})`,
   // x Phi(x): Phi = erfc(|z|) / 2 below 0, 1 - erfc(|z|) / 2 above; p0 1: PyTorch's tanh approximation
   gelu: `(p0 > 0.5 ? 0.5 * v0 * (1.0 + Math.tanh(0.7978845608028654 * (v0 + 0.044715 * v0 * v0 * v0))) : (v0 < 0.0 ? 0.5 * v0 * ${GELU_ERFC} : v0 * (1.0 - 0.5 * ${GELU_ERFC})))`,
   hardshrink: '(v0 >= -p0 && v0 <= p0 ? 0.0 : v0)',

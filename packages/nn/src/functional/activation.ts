@@ -13,10 +13,6 @@ import {
 import { GELU_KEYS, INPLACE_KEYS, RRELU_KEYS, SOFTPLUS_KEYS } from '../utils/option-keys';
 import { softmax } from './softmax';
 
-// Constants of SELU (Klambauer et al. 2017), as PyTorch.
-const SELU_ALPHA = 1.6732632423543772;
-const SELU_SCALE = 1.0507009873554805;
-
 /** max(0, x). */
 export function relu(x: Tensor): Tensor {
   return x.relu();
@@ -32,9 +28,14 @@ export function elu(x: Tensor, alpha = 1, options: InplaceOptions = {}): Tensor 
   );
 }
 
-/** `scale * elu(x, alpha)` with the self-normalising constants of SELU. */
-export function selu(x: Tensor): Tensor {
-  return elu(x, SELU_ALPHA).mul(SELU_SCALE);
+/** `scale * elu(x, alpha)` with the self-normalising constants of SELU, one kernel computing as PyTorch does. */
+export function selu(x: Tensor, options: InplaceOptions = {}): Tensor {
+  return maybeInplace(
+    'selu',
+    options,
+    () => x.selu(),
+    () => x.selu_(),
+  );
 }
 
 /** How GELU is computed: exactly with erf (`'none'`, the default) or with PyTorch's tanh approximation. */

@@ -11,6 +11,8 @@ import {
   type PadAttrs,
   type PoolAttrs,
   type ReduceAttrs,
+  SELU_ALPHA,
+  SELU_SCALE,
 } from '@nn/tensor';
 import { onnxDataType } from '../proto/tensor-proto';
 import { scaledDotProductAttention } from './attention-exporter';
@@ -207,6 +209,7 @@ export const opExporters: Partial<Record<OpName, OpExporter>> = {
   celu: withFloats('Celu', (alpha) => ({ alpha })),
   leakyRelu: withFloats('LeakyRelu', (alpha) => ({ alpha })),
   elu: withFloats('Elu', (alpha) => ({ alpha })),
+  selu: withFloats('Selu', () => ({ alpha: SELU_ALPHA, gamma: SELU_SCALE })),
   hardshrink: withFloats('Shrink', (lambd) => ({ lambd, bias: 0 })),
   softshrink: withFloats('Shrink', (lambd) => ({ lambd, bias: lambd })),
   hardtanh: composed((g, [x], dtype, lo = -1, hi = 1) =>

@@ -93,6 +93,19 @@ export function elu_(x: Tensor, alpha = 1): Tensor {
   return elementwiseInplace('elu', x, [], asDtype(x, alpha));
 }
 
+/**
+ * `scale * elu(x, alpha)` with SELU's self-normalising constants (Klambauer et al. 2017; F.selu), one
+ * kernel computing as PyTorch's does.
+ */
+export function selu(x: Tensor): Tensor {
+  return elementwise('selu', [x]);
+}
+
+/** In-place {@link selu}. */
+export function selu_(x: Tensor): Tensor {
+  return elementwiseInplace('selu', x, []);
+}
+
 /** How GELU is computed: exactly with erf (`'none'`, the default) or with PyTorch's tanh approximation. */
 export type GeluApproximate = 'none' | 'tanh';
 

@@ -1,7 +1,7 @@
 import type { ElementwiseAttrs } from '../../kernel/attrs/elementwise';
 import { allocateUninitialized, type DType, isIntegral, type TypedArray } from '../../kernel/dtype';
 import { ValueError } from '../../kernel/errors';
-import { elementwiseSpecs } from '../../kernel/ops/elementwise-specs';
+import { elementwiseSpecs, SELU_ALPHA, SELU_SCALE } from '../../kernel/ops/elementwise-specs';
 import { registerKernel } from '../../kernel/registry';
 import { broadcastShapes, broadcastStrides, shapeSize } from '../../kernel/shape';
 import { gatherStrided } from '../../kernel/transfer';
@@ -118,14 +118,23 @@ const expressions: Record<string, string | ((compute: DType, out: DType) => stri
   ),
   softsign: float32Fast('x0 / Math.fround(1 + Math.abs(x0))', 'x0 / (1 + Math.abs(x0))'),
   tanhshrink: 'x0 - Math.tanh(x0)',
-  // exp - 1 rather than expm1, as PyTorch 1.13 (celu(-0) is +0)
-  celu: '(x0 > 0 ? x0 : p0 * (Math.exp(x0 * (1 / p0)) - 1))',
+  // torch's elu kernel with input scale 1 / alpha (alpha and 1 / alpha in the result's precision); exp - 1
+  // rather than expm1, as PyTorch 1.13 (celu(-0) is +0)
+  celu: float32Fast(
+    '(x0 > 0 ? x0 : Math.fround(Math.fround(expF32(Math.fround(x0 * Math.fround(1 / p0)))) - 1) * Math.fround(p0))',
+    '(x0 > 0 ? x0 : p0 * (Math.exp(x0 * (1 / p0)) - 1))',
+  ),
   leakyRelu: '(x0 > 0 ? x0 : x0 * p0)',
   // (exp(x) - 1) * alpha in the result's precision, as PyTorch 1.13 (not expm1: elu(-1e-7) is -1.19e-7 in
   // float32, and elu(-0) is +0)
   elu: float32Fast(
     '(x0 > 0 ? x0 : Math.fround(Math.fround(expF32(x0)) - 1) * p0)',
     '(x0 > 0 ? x0 : (Math.exp(x0) - 1) * p0)',
+  ),
+  // torch's elu kernel with SELU's scale and alpha * scale (from the float32 constants for float32)
+  selu: float32Fast(
+    `(x0 > 0 ? x0 * ${Math.fround(SELU_SCALE)} : Math.fround(Math.fround(expF32(x0)) - 1) * ${Math.fround(Math.fround(SELU_ALPHA) * Math.fround(SELU_SCALE))})`,
+    `(x0 > 0 ? x0 * ${SELU_SCALE} : (Math.exp(x0) - 1) * ${SELU_ALPHA * SELU_SCALE})`,
   ),
   // PyTorch's x / 2 (1 + erf(x / sqrt 2)), or its tanh approximation (p0 1); float32 as h + h erf with h =
   // x / 2, the multiply-add PyTorch's vectorized loop does (so gelu(-0) is +0 in float32, -0 in float64)

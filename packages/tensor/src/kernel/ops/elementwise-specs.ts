@@ -62,6 +62,10 @@ const floatOnly = (op: string) => ({
   why: `${op} is only implemented for floating-point tensors (as PyTorch's ${op}_cpu); convert with .to('float32') first`,
 });
 
+/** SELU's alpha and scale (Klambauer et al. 2017), torch's constants: selu is elu with both. */
+export const SELU_ALPHA = 1.6732632423543772;
+export const SELU_SCALE = 1.0507009873554805;
+
 /** Every elementwise kernel, by name. The public ops in elementwise.ts are thin wrappers over these. */
 export const elementwiseSpecs = [
   unary('neg', 'same', noBool('neg (the - operator)')),
@@ -150,6 +154,7 @@ export const elementwiseSpecs = [
   unary('celu', 'same', floatOnly('celu')),
   unary('leakyRelu', 'same', floatOnly('leakyRelu')),
   unary('elu', 'same', floatOnly('elu')),
+  unary('selu', 'same', floatOnly('selu')),
   unary('gelu', 'same', floatOnly('gelu')),
   unary('hardshrink', 'same', floatOnly('hardshrink')),
   unary('softshrink', 'same', floatOnly('softshrink')),

@@ -1,4 +1,5 @@
 import { ACTIVATIONS, FULL_RANGE } from './activations';
+import { ELU_FORMS } from './elu';
 import { needsFullRange } from './exp';
 import {
   BINARY,
@@ -70,7 +71,8 @@ const isFloat32 = (value: number) => Math.fround(value) === value || Number.isNa
  * relu, its gradient, maximum, minimum, clamp, hardtanh and the comparisons are exact (clamp's and
  * hardtanh's bounds may be rounded to float32 first: comparing a float32 with a bound or with its rounding
  * picks the same value); exp and log are within 1 ulp, log1p, sigmoid, silu, tanh and erf within 2 ulp
- * of the float64 result, gelu as PyTorch's float32 kernel (see erf.ts).
+ * of the float64 result, gelu as PyTorch's float32 kernel (see erf.ts), elu, celu and selu as its elu
+ * kernel (see elu.ts).
  */
 export function planSimdFloat32(
   name: string,
@@ -98,6 +100,11 @@ export function planSimdFloat32(
   const dense = layouts.flatMap((layout, i) => (layout === 'dense' ? [i] : []));
   const singles = layouts.flatMap((layout, i) => (layout === 'single' ? [i] : []));
   if (COMPARE[name] !== undefined) return planComparison(name, layouts, dense, singles, valueAt);
+  const eluForm = ELU_FORMS[name];
+  if (eluForm !== undefined) {
+    if (singles.length > 0) return undefined;
+    return { kernel: 'elu', dense, splats: eluForm(params[0]).map(Math.fround) };
+  }
   const withSplats = WITH_SPLATS[name];
   if (name === 'gelu') {
     if (layouts.length !== 1 || singles.length > 0) return undefined;

@@ -104,15 +104,17 @@ export const SCALAR_OPERAND = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum']
 
 /**
  * One-input kernels with values held in every lane, read from B: clamp's bounds (its second and third
- * inputs: `from: 'inputs'`) and the scalar parameters of hardtanh, leakyRelu and elu (`from: 'params'`).
- * name -> where the values come from, how many, and the lanewise body or (elu) a kernel of its own.
+ * inputs: `from: 'inputs'`) and the scalar parameters of hardtanh, leakyRelu, threshold and the shrinks
+ * (`from: 'params'`). name -> where the values come from, how many, and the lanewise body. (The elu family
+ * has a kernel of its own, see elu.ts.)
  */
 export const WITH_SPLATS: Record<
   string,
-  { readonly from: 'inputs' | 'params'; readonly count: 1 | 2 } & (
-    | { readonly body: (x: Code, ...s: Code[]) => Code }
-    | { readonly kernel: () => FunctionSpec }
-  )
+  {
+    readonly from: 'inputs' | 'params';
+    readonly count: 1 | 2;
+    readonly body: (x: Code, ...s: Code[]) => Code;
+  }
 > = {
   // min(max(x, lo), hi) with NaN-propagating max and min: the JS loop's Math.min(Math.max(x0, x1), x2).
   clamp: { from: 'inputs', count: 2, body: (x, lo, hi) => simd(f32x4.min, simd(f32x4.max, x, lo!), hi!) },
@@ -157,8 +159,6 @@ export const WITH_SPLATS: Record<
     count: 1,
     body: (x, slope) => simd(v128.bitselect, x, simd(f32x4.mul, x, slope!), simd(f32x4.gt, x, f32Splat(0))),
   },
-  // `x > 0 ? x : (fl(e^x) - 1) * alpha`, with exp's steps (see elu.ts).
-  elu: { from: 'params', count: 1, kernel: eluFunction },
 };
 
 /** min(max(v, 0), 6), propagating NaN (hardswish's and hardsigmoid's clamp). */
@@ -224,8 +224,9 @@ function instantiate(): SimdKernels | undefined {
       compareToBytes(`${name}ScalarA`, compare, 'a'),
     ]),
     ...Object.entries(WITH_SPLATS).map(([name, splats]) =>
-      'kernel' in splats ? splats.kernel() : lanewiseWithSplats(name, splats.count, splats.body),
+      lanewiseWithSplats(name, splats.count, splats.body),
     ),
+    eluFunction(),
     ...expFunctions(),
     logFunction(),
     whereFunction(MASK_AT, OUT_AT),
