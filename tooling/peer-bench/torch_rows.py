@@ -1,12 +1,15 @@
 """PyTorch's figures for `pnpm bench:peers` (issue #21's rows), as JSON {row id: value in the row's unit}.
 
-Not run by CI: it needs Debian's PyTorch 1.13 (/usr/bin/python3, `apt-get install -y python3-torch`).
+Not run by CI: it needs Debian's PyTorch 1.13 (/usr/bin/python3) on OpenBLAS, the issue's anchor:
+`apt-get install -y --no-install-recommends python3-torch libopenblas0-pthread` (without OpenBLAS, Debian's
+torch multiplies with the reference BLAS: ~4 GFLOP/s at 1024, against ~160; the script refuses to run then).
 Usage: /usr/bin/python3 torch_rows.py [--threads 1] [--json torch.json]
 Same workloads, shapes and timing as src/nn-peer.ts / src/main.ts: 300 ms of warm-up calls, then 5 samples
 of calls lasting >= 60 ms together, the median per call; rounds and their median as --rounds says.
 """
 import argparse
 import json
+import os
 import statistics
 import time
 
@@ -18,6 +21,13 @@ ap.add_argument("--threads", type=int, default=1)
 ap.add_argument("--rounds", type=int, default=3)
 ap.add_argument("--json")
 args = ap.parse_args()
+
+# Debian's torch calls whatever libblas.so.3 the alternatives system picks; the reference BLAS would make
+# every matmul row an anchor 40x too slow.
+BLAS = "/etc/alternatives/libblas.so.3-x86_64-linux-gnu"
+if os.path.exists(BLAS) and "openblas" not in os.path.realpath(BLAS):
+    raise SystemExit(f"torch_rows.py: {BLAS} is {os.path.realpath(BLAS)}, not OpenBLAS; "
+                     "apt-get install -y --no-install-recommends libopenblas0-pthread")
 torch.set_num_threads(args.threads)
 torch.manual_seed(1)
 
