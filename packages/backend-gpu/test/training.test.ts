@@ -12,7 +12,7 @@ import {
   ReLU,
   Sequential,
 } from '@nn/nn';
-import { Adadelta, Adam, ASGD, RAdam, Rprop, SGD } from '@nn/optim';
+import { Adadelta, Adam, ASGD, type Optimizer, RAdam, Rprop, SGD } from '@nn/optim';
 import { manualSeed, randn, type Tensor, tensor } from '@nn/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gpuBackendInfo, registerGpuBackend, synchronizeGpu, unregisterGpuBackend } from '../src';
@@ -121,14 +121,13 @@ describe.each(TEST_MODES)("training on 'gpu' (%s)", (mode) => {
     await expectSameGradients(cnn, randn([4, 2, 8, 8]), tensor([0, 2, 1, 2]));
   });
 
-  it('takes SGD and Adam steps on the device like the CPU', async () => {
+  /** Trains the MLP on 'cpu' and on 'gpu' with the optimizer each step names, and compares the parameters. */
+  async function expectSameSteps(stepsWith: (params: Tensor[]) => Optimizer[]): Promise<void> {
     const { x, y } = batch(2);
     const results: number[][] = [];
     for (const device of ['cpu', 'gpu']) {
       const model = mlp().to(device);
-      const sgd = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-3 });
-      const adam = new Adam(model.parameters(), { lr: 1e-2, amsgrad: true });
-      for (const optimizer of [sgd, adam, sgd, adam]) {
+      for (const optimizer of stepsWith(model.parameters())) {
         optimizer.zeroGrad();
         F.crossEntropy(model.forward(x.to(device)), y.to(device)).backward();
         optimizer.step();
@@ -139,6 +138,14 @@ describe.each(TEST_MODES)("training on 'gpu' (%s)", (mode) => {
       expect(Math.abs(results[1]![i]! - want), `element ${i}`).toBeLessThanOrEqual(
         1e-4 + 1e-4 * Math.abs(want),
       );
+    });
+  }
+
+  it('takes SGD and Adam steps on the device like the CPU', async () => {
+    await expectSameSteps((params) => {
+      const sgd = new SGD(params, { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-3 });
+      const adam = new Adam(params, { lr: 1e-2, amsgrad: true });
+      return [sgd, adam, sgd, adam];
     });
   });
 
@@ -149,23 +156,7 @@ describe.each(TEST_MODES)("training on 'gpu' (%s)", (mode) => {
     ['Rprop', (ps: Tensor[]) => new Rprop(ps, { lr: 1e-2, etas: [0.4, 1.3], stepSizes: [1e-3, 0.02] })],
     ['ASGD', (ps: Tensor[]) => new ASGD(ps, { lr: 0.05, t0: 3, weightDecay: 1e-2 })],
   ] as const)('takes %s steps on the device like the CPU', async (_name, make) => {
-    const { x, y } = batch(2);
-    const results: number[][] = [];
-    for (const device of ['cpu', 'gpu']) {
-      const model = mlp().to(device);
-      const optimizer = make(model.parameters());
-      for (let step = 0; step < 8; step++) {
-        optimizer.zeroGrad();
-        F.crossEntropy(model.forward(x.to(device)), y.to(device)).backward();
-        optimizer.step();
-      }
-      results.push((await Promise.all(model.parameters().map((p) => values(p)))).flat());
-    }
-    results[0]!.forEach((want, i) => {
-      expect(Math.abs(results[1]![i]! - want), `element ${i}`).toBeLessThanOrEqual(
-        1e-4 + 1e-4 * Math.abs(want),
-      );
-    });
+    await expectSameSteps((params) => Array(8).fill(make(params)));
   });
 
   it('trains 1000 steps with a flat live device-buffer count, reusing pooled memory, and disposes on demand', async () => {
