@@ -1,5 +1,6 @@
 import {
   allocate,
+  copyArray,
   type DType,
   dtypeOfArray,
   encodeArray,
@@ -88,7 +89,7 @@ export function tensor(data: NestedInput | StorageArray, options: TensorOptions 
     // Same element type: one native copy (bool bytes still need 0/1).
     const out =
       sourceType === dtype && dtype !== 'bool'
-        ? (source.slice() as TypedArray)
+        ? (copyArray(source) as TypedArray)
         : encodeArray(source as ArrayLike<number | bigint>, dtype);
     return finish(out, [source.length], dtype, options);
   }

@@ -1,5 +1,6 @@
 import { bfloat16BitsToNumber, halfBitsToNumber, numberToBfloat16Bits, numberToHalfBits } from './half';
 import { POOLED_MIN_BYTES, takeIdleBuffer, trackNewBuffer } from './host-pool';
+import { takeResidentFloats } from './resident-arena';
 
 /**
  * Element types, as PyTorch's. PyTorch's default integer is int64; here integers made from JS numbers
@@ -92,6 +93,8 @@ export function elementSize(dtype: DType): number {
  * kernels that never see int64 (the dispatcher widens it for them); for int64 it is a `BigInt64Array`.
  */
 export function allocate(dtype: DType, size: number): TypedArray {
+  const resident = takeResident(dtype, size);
+  if (resident !== undefined) return resident.fill(0);
   const ArrayType = ARRAY_TYPE[dtype];
   const reused = takeIdleBuffer(size * ArrayType.BYTES_PER_ELEMENT);
   if (reused !== undefined) {
@@ -101,6 +104,28 @@ export function allocate(dtype: DType, size: number): TypedArray {
   const array = new ArrayType(size) as TypedArray;
   if (array.byteLength >= POOLED_MIN_BYTES) trackNewBuffer(array.buffer as ArrayBuffer);
   return array;
+}
+
+/**
+ * A pooled-size float32 array in the SIMD kernels' memory (see resident-arena), where they compute on it
+ * without copies; undefined for other dtypes and sizes, or when that memory is missing or full.
+ */
+function takeResident(dtype: DType, size: number): Float32Array | undefined {
+  if (dtype !== 'float32' || size * 4 < POOLED_MIN_BYTES) return undefined;
+  const array = takeResidentFloats(size);
+  if (array !== undefined) trackNewBuffer(array);
+  return array;
+}
+
+/**
+ * A copy of `values`, made by the allocator above: float32 lands in the SIMD kernels' memory where it
+ * can, so the kernels read a tensor made from user data without copying it again.
+ */
+export function copyArray<T extends TypedArray | BigInt64Array>(values: T): T {
+  if (!(values instanceof Float32Array)) return values.slice() as T;
+  const copy = allocateUninitialized('float32', values.length);
+  copy.set(values);
+  return copy as T;
 }
 
 /** Node's allocator of uninitialised memory; browsers have none, and {@link allocateUninitialized} zero-fills there. */
@@ -117,6 +142,8 @@ const UNINITIALIZED_MIN_BYTES = 1 << 16;
  * as much as adding two of them.
  */
 export function allocateUninitialized(dtype: DType, size: number): TypedArray {
+  const resident = takeResident(dtype, size);
+  if (resident !== undefined) return resident;
   const ArrayType = ARRAY_TYPE[dtype];
   const bytes = size * ArrayType.BYTES_PER_ELEMENT;
   const reused = takeIdleBuffer(bytes);

@@ -12,7 +12,11 @@
  * {@link allocate}-style calls here, exactly one storage ever wrapped it whole, and it was never handed to
  * user code (`dataSync()`, `data()` and friends mark it {@link markEscaped}). Anything else is left to the
  * garbage collector as before.
+ *
+ * Float32 arrays in the SIMD kernels' memory (resident-arena.ts) follow the same rules, with their block's
+ * canonical array standing for the buffer (they all share one); that module keeps their idle memory.
  */
+import { isResident, releaseResident, residentBytes, residentOwner, residentReuses } from './resident-arena';
 
 /** Smaller arrays come from V8's and malloc's own free lists cheaply; pooling them would cost more. */
 export const POOLED_MIN_BYTES = 1 << 16;
@@ -21,10 +25,17 @@ export const POOLED_MIN_BYTES = 1 << 16;
 const IDLE_LIMIT_BYTES = 256 * 2 ** 20;
 
 /**
- * Buffers this module made and that may come back: `null` until a storage wraps the buffer, then that
- * storage. A second storage over the same buffer (a view kernel's `subarray`) makes it ineligible.
+ * Buffers this module made and that may come back (for resident arrays, their block's canonical array):
+ * `null` until a storage wraps the buffer, then that storage. A second storage over the same buffer (a
+ * view kernel's `subarray`) makes it ineligible.
  */
-const eligible = new WeakMap<ArrayBuffer, object | null>();
+const eligible = new WeakMap<object, object | null>();
+
+/**
+ * Views of resident blocks kept past a kernel call (wrapped by a storage, handed to user code) -> their
+ * block's canonical array: the block must not be collected, hence reused, while such a view can be read.
+ */
+const keepsAlive = new WeakMap<object, Float32Array>();
 
 /** Idle buffers by byte length. */
 const idle = new Map<number, ArrayBuffer[]>();
@@ -42,9 +53,27 @@ export function takeIdleBuffer(bytes: number): ArrayBuffer | undefined {
   return buffer;
 }
 
-/** Marks a buffer just allocated for a kernel's output as one that may return to the pool. */
-export function trackNewBuffer(buffer: ArrayBuffer): void {
+/**
+ * Marks a buffer just allocated for a kernel's output (or a resident array from takeResidentFloats) as one
+ * that may return to the pool.
+ */
+export function trackNewBuffer(buffer: ArrayBuffer | Float32Array): void {
   if (buffer.byteLength >= POOLED_MIN_BYTES) eligible.set(buffer, null);
+}
+
+/**
+ * What stands for `data`'s memory in `eligible`, and whether `data` covers it whole; undefined for arrays
+ * too small to pool. A resident view that is not its block's canonical array is linked to it first.
+ */
+function memoryOf(data: unknown): { key: object; whole: boolean } | undefined {
+  const owner = residentOwner(data);
+  if (owner !== undefined) {
+    if (data !== owner) keepsAlive.set(data as object, owner);
+    return { key: owner, whole: data === owner };
+  }
+  if (!isLargeArray(data) || isResident(data)) return undefined;
+  const buffer = data.buffer as ArrayBuffer;
+  return { key: buffer, whole: data.byteOffset === 0 && data.byteLength === buffer.byteLength };
 }
 
 /** Whether `data` is a typed array big enough for the pool to care about. */
@@ -66,14 +95,11 @@ export function markTransientView(view: object): void {
 
 /** Records that `storage` wraps `data`; a second storage over the same buffer makes it ineligible. */
 export function claimBuffer(data: unknown, storage: object): void {
-  if (!isLargeArray(data) || transient.has(data)) return;
-  const buffer = data.buffer as ArrayBuffer;
-  const owner = eligible.get(buffer);
-  if (owner === null && data.byteOffset === 0 && data.byteLength === buffer.byteLength) {
-    eligible.set(buffer, storage);
-  } else if (owner !== undefined) {
-    eligible.delete(buffer);
-  }
+  const memory = memoryOf(data);
+  if (memory === undefined || transient.has(data as object)) return;
+  const owner = eligible.get(memory.key);
+  if (owner === null && memory.whole) eligible.set(memory.key, storage);
+  else if (owner !== undefined) eligible.delete(memory.key);
 }
 
 /**
@@ -82,16 +108,26 @@ export function claimBuffer(data: unknown, storage: object): void {
  * stays valid while the version does.
  */
 export function isPrivateArray(data: unknown, storage: object): boolean {
-  return isLargeArray(data) && eligible.get(data.buffer as ArrayBuffer) === storage;
+  const memory = memoryOf(data);
+  return memory?.whole === true && eligible.get(memory.key) === storage;
 }
 
 /** `data` was handed to user code (a read): it may be kept, so it never returns to the pool. */
 export function markEscaped(data: unknown): void {
-  if (isLargeArray(data)) eligible.delete(data.buffer as ArrayBuffer);
+  const memory = memoryOf(data);
+  if (memory !== undefined) eligible.delete(memory.key);
 }
 
 /** `storage` is dead: its buffer becomes idle if it is eligible and the pool has room. */
 export function releaseBuffer(data: unknown, storage: object): void {
+  const owner = residentOwner(data);
+  if (owner !== undefined) {
+    if (data === owner && eligible.get(owner) === storage) {
+      eligible.delete(owner);
+      releaseResident(owner);
+    }
+    return;
+  }
   if (!isLargeArray(data)) return;
   const buffer = data.buffer as ArrayBuffer;
   if (eligible.get(buffer) !== storage) return;
@@ -107,13 +143,18 @@ export function releaseBuffer(data: unknown, storage: object): void {
 export interface CpuPoolInfo {
   /** Bytes of idle buffers kept for reuse. */
   idleBytes: number;
-  /** Outputs that reused an idle buffer instead of fresh memory, since the process started. */
+  /**
+   * Outputs that reused an idle buffer instead of fresh memory, and resident blocks given back by
+   * `dispose()` for the next output, since the process started.
+   */
   reuses: number;
+  /** Bytes of the SIMD kernels' memory holding tensors (see resident-arena). */
+  residentBytes: number;
 }
 
 /** The CPU memory pool's state, like `torch.cuda.memory_stats` for the CPU's reusable memory. */
 export function cpuPoolInfo(): CpuPoolInfo {
-  return { idleBytes, reuses };
+  return { idleBytes, reuses: reuses + residentReuses(), residentBytes: residentBytes() };
 }
 
 /** Drops every idle buffer (the garbage collector frees them), as `torch.cuda.empty_cache()`. */

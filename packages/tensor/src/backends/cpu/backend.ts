@@ -1,5 +1,5 @@
 import type { Backend } from '../../kernel/backend';
-import { allocate, type TypedArray } from '../../kernel/dtype';
+import { allocate, copyArray, type TypedArray } from '../../kernel/dtype';
 import { markEscaped, markTransientView, releaseBuffer } from '../../kernel/host-pool';
 import { registerBackend, registerKernel } from '../../kernel/registry';
 import { liveData, type Storage } from '../../kernel/storage';
@@ -36,7 +36,7 @@ function readOut(storage: Storage): TypedArray {
  */
 export const cpuBackend: Backend = {
   name: 'cpu',
-  fromHost: (values: TypedArray) => values.slice(),
+  fromHost: (values: TypedArray) => copyArray(values),
   allocate,
   read: async (storage: Storage) => readOut(storage),
   readSync: readOut,

@@ -1,3 +1,4 @@
+import { endsItsBlock, isResident } from '../../../kernel/resident-arena';
 import { ACTIVATIONS, FULL_RANGE } from './activations';
 import { ELU_FORMS } from './elu';
 import { needsFullRange } from './exp';
@@ -157,7 +158,10 @@ export function runSimdFloat32(
   inputs: readonly ArrayLike<number>[],
   offsets: readonly number[],
 ): void {
-  const run = (from: number, to: number) => runChunks(plan, out, inputs, offsets, from, to);
+  const resident = residentOperands(plan, out, inputs, offsets);
+  const run = resident
+    ? (from: number, to: number) => runResident(plan, resident, from, to)
+    : (from: number, to: number) => runChunks(plan, out, inputs, offsets, from, to);
   const [a] = plan.dense;
   if (
     out instanceof Float32Array &&
@@ -167,6 +171,67 @@ export function runSimdFloat32(
     runUnaryThreaded(plan.kernel, out, inputs[a!] as Float32Array, offsets[a!]!, run);
   } else {
     run(0, out.length);
+  }
+}
+
+/** Byte addresses of a plan's dense inputs (A, then B if dense) and output in the kernels' memory. */
+interface ResidentOperands {
+  readonly inputs: readonly number[];
+  readonly out: number;
+}
+
+/**
+ * Where `out` and the plan's dense inputs are resident (see resident-arena), their addresses, so the
+ * kernels run on them in place; undefined elsewhere (the chunked path copies). `out` must end its block,
+ * whose slack takes the last iteration's padding lanes and exp's flags. An input overlapping `out` other
+ * than exactly (x.add_(x)) would read values already written, and so would exp's full-range redo of an
+ * in-place result: the chunked path copies those.
+ */
+function residentOperands(
+  plan: SimdPlan,
+  out: Float32Array | Uint8Array,
+  inputs: readonly ArrayLike<number>[],
+  offsets: readonly number[],
+): ResidentOperands | undefined {
+  if (!(out instanceof Float32Array) || plan.mask !== undefined || !endsItsBlock(out)) return undefined;
+  const outAt = out.byteOffset;
+  const outEnd = outAt + out.byteLength;
+  const addresses: number[] = [];
+  for (const i of plan.dense) {
+    const input = inputs[i];
+    if (!isResident(input)) return undefined;
+    const at = (input as Float32Array).byteOffset + 4 * offsets[i]!;
+    const overlaps = at < outEnd && outAt < at + out.byteLength;
+    if (overlaps && (at !== outAt || FULL_RANGE[plan.kernel] !== undefined)) return undefined;
+    addresses.push(at);
+  }
+  return { inputs: addresses, out: outAt };
+}
+
+/**
+ * {@link runSimdFloat32} for elements `[from, to)` of resident operands. Writes up to the padding lanes
+ * and 16 bytes of flags past `to`: into the slack where `to` is the end, else into elements the caller
+ * writes afterwards.
+ */
+function runResident(plan: SimdPlan, operands: ResidentOperands, from: number, to: number): void {
+  const { memory, lanes: flags, run } = simdKernels()!;
+  memory.set(plan.splats, SLOT_BYTES / 4);
+  const fn = run[plan.kernel]!;
+  const fullRange = FULL_RANGE[plan.kernel];
+  const [a, b] = operands.inputs.map((at) => at + 4 * from);
+  const outAt = operands.out + 4 * from;
+  const end = outAt + Math.ceil((to - from) / PAD) * PAD * 4;
+  if (fullRange === undefined) {
+    fn(a!, b ?? SLOT_BYTES, outAt, end);
+    return;
+  }
+  // By chunks, so one flagged lane redoes one chunk: the flags land past the chunk, on the next chunk's
+  // output before it is written (or past `to`), never on an input. (Flagged kernels are unary.)
+  for (let at = outAt; at < end; at += SLOT_BYTES) {
+    const stop = Math.min(end, at + SLOT_BYTES);
+    const input = a! + (at - outAt);
+    fn(input, SLOT_BYTES, at, stop);
+    if (needsFullRange(flags, stop / 4)) run[fullRange]!(input, SLOT_BYTES, at, stop);
   }
 }
 

@@ -1,5 +1,6 @@
+import { provideResidentMemory, type ResidentMemory } from '../../../kernel/resident-arena';
 import { wasmApi } from '../gemm/wasm-api';
-import type { Code, FunctionSpec } from '../gemm/wasm-emitter';
+import type { Code } from '../gemm/wasm-emitter';
 import { emitModule } from '../gemm/wasm-emitter';
 import { activationFunctions } from './activations';
 import {
@@ -50,10 +51,20 @@ export const MEMORY_BYTES = PAGES * 65536;
 const CACHE_PAGES = 256;
 /** Bytes the weight cache may use, from MEMORY_BYTES. */
 export const CACHE_BYTES = CACHE_PAGES * 65536;
+/**
+ * Pages past the weight cache for float32 tensors the kernels compute on in place (resident-arena): 256 MiB
+ * of address space, physical memory only where tensors have been.
+ */
+const RESIDENT_PAGES = 4096;
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 /** Floats a kernel call covers a multiple of: every kernel's iteration (CHUNK is a multiple). */
 const lcm = (a: number, b: number) => (a * b) / gcd(a, b);
 export const PAD = 4 * [EXP_VECTORS, LANEWISE_VECTORS, ERF_VECTORS, LOG_VECTORS].reduce(lcm);
+/**
+ * Bytes past a resident array's end a kernel may touch: its last iteration's padding lanes and exp's
+ * range flags just past them (64 bytes).
+ */
+const SLACK = PAD * 4 + 64;
 
 /** Binary float32 kernels besides exp, by name. */
 export const BINARY: Record<string, (a: Code, b: Code) => Code> = {
@@ -206,6 +217,8 @@ export interface SimdKernels {
   /** The same memory as bytes, for bool results. */
   readonly bytes: Uint8Array;
   readonly run: Record<string, (...addresses: number[]) => void>;
+  /** The pages holding resident tensors (see resident-arena), where the address space was granted. */
+  readonly resident: ResidentMemory | undefined;
 }
 
 function instantiate(): SimdKernels | undefined {
@@ -240,30 +253,36 @@ function instantiate(): SimdKernels | undefined {
     maxPool2x2Function(),
     ...activationFunctions(),
   ];
-  try {
-    const module = new wasm.Module(emitModule(functions, false, PAGES + CACHE_PAGES));
-    // Full size from the start (untouched pages cost no physical memory) and never grown: growing an
-    // unshared memory detaches its old buffer, and the first detached ArrayBuffer of a process makes V8
-    // check for detachment on every typed-array access from then on, in all code (measured: a JS gather
-    // loop 1.7x slower for the rest of the process).
-    const memory = new wasm.Memory({
-      initial: PAGES + CACHE_PAGES,
-      maximum: PAGES + CACHE_PAGES,
-      shared: false,
-    });
-    const { exports } = new wasm.Instance(module, { env: { memory } });
-    return {
-      memory: new Float32Array(memory.buffer),
-      lanes: new Uint32Array(memory.buffer),
-      bytes: new Uint8Array(memory.buffer),
-      run: exports as SimdKernels['run'],
-    };
-  } catch {
-    return undefined; // no WebAssembly SIMD: the JS loops serve every case
+  // Full size from the start (untouched pages cost no physical memory) and never grown: growing an
+  // unshared memory detaches its old buffer, and the first detached ArrayBuffer of a process makes V8
+  // check for detachment on every typed-array access from then on, in all code (measured: a JS gather
+  // loop 1.7x slower for the rest of the process). Where the resident pages' address space is refused
+  // (a 32-bit browser), the kernels run without them and copy every operand.
+  for (const resident of [RESIDENT_PAGES, 0]) {
+    try {
+      const pages = PAGES + CACHE_PAGES + resident;
+      const module = new wasm.Module(emitModule(functions, false, pages));
+      const memory = new wasm.Memory({ initial: pages, maximum: pages, shared: false });
+      const { exports } = new wasm.Instance(module, { env: { memory } });
+      const start = MEMORY_BYTES + CACHE_BYTES;
+      return {
+        memory: new Float32Array(memory.buffer),
+        lanes: new Uint32Array(memory.buffer),
+        bytes: new Uint8Array(memory.buffer),
+        run: exports as SimdKernels['run'],
+        resident:
+          resident > 0 ? { buffer: memory.buffer, start, bytes: resident * 65536, slack: SLACK } : undefined,
+      };
+    } catch {
+      // too much address space, or no WebAssembly SIMD at all: try without resident pages, then give up
+    }
   }
+  return undefined; // no WebAssembly SIMD: the JS loops serve every case
 }
 
 let kernels: SimdKernels | null | undefined;
+
+provideResidentMemory(() => simdKernels()?.resident);
 
 /** The instantiated kernels, or undefined where WebAssembly SIMD is missing (compiled on first use). */
 export function simdKernels(): SimdKernels | undefined {

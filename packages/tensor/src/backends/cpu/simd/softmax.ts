@@ -1,3 +1,4 @@
+import { endsItsBlock, isResident } from '../../../kernel/resident-arena';
 import { needsFullRange } from './exp';
 import { CHUNK, OUT_AT, PAD, SLOT_BYTES, simdKernels } from './module';
 
@@ -80,26 +81,36 @@ export function softmaxRows(
   const vectors = length - (length % 4);
   const iterations = length - (length % PAD); // the floats of a row softmaxExpSum sums
   const [vectorBytes, rowBytes] = [vectors * 4, length * 4];
-  const perPass = Math.min(ROWS_PER_PASS, Math.floor(SEGMENT / length));
+  // Resident rows (see resident-arena) are read and written where they are: the kernels' padding lanes
+  // fall on the next row's output, which that row then writes, and past the last row into out's slack.
+  const srcAt = src.byteOffset + 4 * start;
+  const resident =
+    isResident(src) &&
+    endsItsBlock(out) &&
+    (srcAt + rows * rowBytes <= out.byteOffset || out.byteOffset + out.byteLength <= srcAt);
+  const perPass = resident ? ROWS_PER_PASS : Math.min(ROWS_PER_PASS, Math.floor(SEGMENT / length));
   const maxes = new Float64Array(perPass);
-  const [shifts, partials, factors, o] = [SHIFTS_AT / 4, PARTIALS_AT / 4, FACTORS_AT / 8, OUT_AT / 4];
+  const [shifts, partials, factors] = [SHIFTS_AT / 4, PARTIALS_AT / 4, FACTORS_AT / 8];
   for (let r = 0; r < rows; r += perPass) {
     const count = Math.min(perPass, rows - r);
-    memory.set(src.subarray(start + r * length, start + (r + count) * length), 0);
-    run.rowMax!(0, count, vectorBytes, rowBytes, PARTIALS_AT);
+    const inAt = resident ? srcAt + r * rowBytes : 0;
+    const outAt = resident ? out.byteOffset + r * rowBytes : OUT_AT;
+    const [x, o] = [inAt / 4, outAt / 4];
+    if (!resident) memory.set(src.subarray(start + r * length, start + (r + count) * length), 0);
+    run.rowMax!(inAt, count, vectorBytes, rowBytes, PARTIALS_AT);
     for (let i = 0; i < count; i++) {
       const lane = partials + 4 * i;
       // A NaN the lanes skipped still makes the row NaN: its exponential turns the sum NaN.
       let max = Math.max(memory[lane]!, memory[lane + 1]!, memory[lane + 2]!, memory[lane + 3]!);
-      for (let j = i * length + vectors; j < (i + 1) * length; j++) max = Math.max(max, memory[j]!);
+      for (let j = x + i * length + vectors; j < x + (i + 1) * length; j++) max = Math.max(max, memory[j]!);
       maxes[i] = max;
       memory[shifts + i] = Number.isFinite(max) ? -max : 0; // rows with a non-finite max are NaN below
     }
-    run.softmaxExpSum!(0, SLOT_BYTES, OUT_AT, count, length, PARTIALS_AT, FLAGS_AT);
+    run.softmaxExpSum!(inAt, SLOT_BYTES, outAt, count, length, PARTIALS_AT, FLAGS_AT);
     let summed = iterations;
     if (needsFullRange(lanes, FLAGS_AT / 4)) {
-      run.softmaxExp!(0, SLOT_BYTES, OUT_AT, count, length);
-      run.rowSum!(OUT_AT, count, vectorBytes, rowBytes, PARTIALS_AT);
+      run.softmaxExp!(inAt, SLOT_BYTES, outAt, count, length);
+      run.rowSum!(outAt, count, vectorBytes, rowBytes, PARTIALS_AT);
       summed = vectors;
     }
     for (let i = 0; i < count; i++) {
@@ -108,7 +119,7 @@ export function softmaxRows(
       for (let j = o + i * length + summed; j < o + (i + 1) * length; j++) sum += memory[j]!;
       wide[factors + i] = 1 / sum;
     }
-    run.rowScale!(OUT_AT, count, vectorBytes, rowBytes, FACTORS_AT);
+    run.rowScale!(outAt, count, vectorBytes, rowBytes, FACTORS_AT);
     for (let i = 0; i < count; i++) {
       const row = o + i * length;
       if (!Number.isFinite(maxes[i]!)) {
@@ -117,6 +128,6 @@ export function softmaxRows(
       }
       for (let j = row + vectors; j < row + length; j++) memory[j] = memory[j]! * wide[factors + i]!;
     }
-    out.set(memory.subarray(o, o + count * length), r * length);
+    if (!resident) out.set(memory.subarray(o, o + count * length), r * length);
   }
 }

@@ -1,4 +1,5 @@
 import { isPrivateArray } from '../../../kernel/host-pool';
+import { isResident } from '../../../kernel/resident-arena';
 import type { Storage } from '../../../kernel/storage';
 import { CACHE_BYTES, MEMORY_BYTES, simdKernels } from './module';
 
@@ -22,8 +23,8 @@ let generation = 0;
 let top = MEMORY_BYTES;
 
 /**
- * The byte address in the SIMD kernels' memory of `floats` values of `data` from `first`, copied there
- * now or on an earlier call, or undefined when `data` may not be cached (unknown or shared storage, too
+ * The byte address in the SIMD kernels' memory of `floats` values of `data` from `first`: where they are
+ * for a resident array (see resident-arena), else copied there now or on an earlier call, or undefined when `data` may not be cached (unknown or shared storage, too
  * large) or WebAssembly SIMD is missing.
  */
 export function residentWeight(
@@ -32,6 +33,7 @@ export function residentWeight(
   first: number,
   floats: number,
 ): number | undefined {
+  if (isResident(data)) return data.byteOffset + 4 * first; // already in the kernels' memory
   const kernels = simdKernels();
   const bytes = floats * 4;
   if (!kernels || !storage || bytes > CACHE_BYTES || !isPrivateArray(data, storage)) return undefined;
