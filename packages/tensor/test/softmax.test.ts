@@ -88,7 +88,9 @@ describe('float32 softmax rows in SIMD', () => {
   );
 
   it('reads rows from a view starting inside its memory, as from a copy', () => {
-    const x = tensor(logits(41, 1000, 20)).reshape([41, 1000]).narrow(0, 1, 40);
+    const x = tensor(logits(41, 1000, 20))
+      .reshape([41, 1000])
+      .narrow(0, 1, 40);
     expect(Array.from(softmax(x, 1).dataSync())).toEqual(Array.from(softmax(x.clone(), 1).dataSync()));
   });
 });

@@ -1,6 +1,6 @@
 import { bfloat16BitsToNumber, halfBitsToNumber, numberToBfloat16Bits, numberToHalfBits } from './half';
 import { POOLED_MIN_BYTES, takeIdleBuffer, trackNewBuffer } from './host-pool';
-import { takeResidentFloats } from './resident-arena';
+import { type ResidentUse, takeResidentFloats } from './resident-arena';
 
 /**
  * Element types, as PyTorch's. PyTorch's default integer is int64; here integers made from JS numbers
@@ -93,7 +93,7 @@ export function elementSize(dtype: DType): number {
  * kernels that never see int64 (the dispatcher widens it for them); for int64 it is a `BigInt64Array`.
  */
 export function allocate(dtype: DType, size: number): TypedArray {
-  const resident = takeResident(dtype, size);
+  const resident = takeResident(dtype, size, 'output');
   if (resident !== undefined) return resident.fill(0);
   const ArrayType = ARRAY_TYPE[dtype];
   const reused = takeIdleBuffer(size * ArrayType.BYTES_PER_ELEMENT);
@@ -110,9 +110,9 @@ export function allocate(dtype: DType, size: number): TypedArray {
  * A pooled-size float32 array in the SIMD kernels' memory (see resident-arena), where they compute on it
  * without copies; undefined for other dtypes and sizes, or when that memory is missing or full.
  */
-function takeResident(dtype: DType, size: number): Float32Array | undefined {
+function takeResident(dtype: DType, size: number, use: ResidentUse): Float32Array | undefined {
   if (dtype !== 'float32' || size * 4 < POOLED_MIN_BYTES) return undefined;
-  const array = takeResidentFloats(size);
+  const array = takeResidentFloats(size, use);
   if (array !== undefined) trackNewBuffer(array);
   return array;
 }
@@ -123,7 +123,7 @@ function takeResident(dtype: DType, size: number): Float32Array | undefined {
  */
 export function copyArray<T extends TypedArray | BigInt64Array>(values: T): T {
   if (!(values instanceof Float32Array)) return values.slice() as T;
-  const copy = allocateUninitialized('float32', values.length);
+  const copy = allocateUninitialized('float32', values.length, 'copy');
   copy.set(values);
   return copy as T;
 }
@@ -139,10 +139,11 @@ const UNINITIALIZED_MIN_BYTES = 1 << 16;
 /**
  * Allocates a CPU array for `size` elements of `dtype` without zero-filling it where the platform allows
  * (Node), like torch.empty: for kernels that write every element. Zeroing a fresh 4 MB array costs about
- * as much as adding two of them.
+ * as much as adding two of them. `use` says whether it is a kernel's output or a copy of user data (which
+ * resident memory takes on different terms, see resident-arena).
  */
-export function allocateUninitialized(dtype: DType, size: number): TypedArray {
-  const resident = takeResident(dtype, size);
+export function allocateUninitialized(dtype: DType, size: number, use: ResidentUse = 'output'): TypedArray {
+  const resident = takeResident(dtype, size, use);
   if (resident !== undefined) return resident;
   const ArrayType = ARRAY_TYPE[dtype];
   const bytes = size * ArrayType.BYTES_PER_ELEMENT;

@@ -13,10 +13,19 @@
  * user code (`dataSync()`, `data()` and friends mark it {@link markEscaped}). Anything else is left to the
  * garbage collector as before.
  *
- * Float32 arrays in the SIMD kernels' memory (resident-arena.ts) follow the same rules, with their block's
- * canonical array standing for the buffer (they all share one); that module keeps their idle memory.
+ * Float32 arrays in the SIMD kernels' memory (resident-arena.ts) follow the same rules, with their block
+ * standing for the buffer (they all share one); that module keeps their idle memory.
  */
-import { isResident, releaseResident, residentBytes, residentOwner, residentReuses } from './resident-arena';
+import {
+  holdResident,
+  isCanonicalResident,
+  isResident,
+  noteDisposedFloats,
+  releaseResident,
+  residentBlock,
+  residentBytes,
+  residentReuses,
+} from './resident-arena';
 
 /** Smaller arrays come from V8's and malloc's own free lists cheaply; pooling them would cost more. */
 export const POOLED_MIN_BYTES = 1 << 16;
@@ -25,17 +34,11 @@ export const POOLED_MIN_BYTES = 1 << 16;
 const IDLE_LIMIT_BYTES = 256 * 2 ** 20;
 
 /**
- * Buffers this module made and that may come back (for resident arrays, their block's canonical array):
- * `null` until a storage wraps the buffer, then that storage. A second storage over the same buffer (a
- * view kernel's `subarray`) makes it ineligible.
+ * Buffers this module made and that may come back (for resident arrays, their block): `null` until a
+ * storage wraps the buffer, then that storage. A second storage over the same buffer (a view kernel's
+ * `subarray`) makes it ineligible.
  */
 const eligible = new WeakMap<object, object | null>();
-
-/**
- * Views of resident blocks kept past a kernel call (wrapped by a storage, handed to user code) -> their
- * block's canonical array: the block must not be collected, hence reused, while such a view can be read.
- */
-const keepsAlive = new WeakMap<object, Float32Array>();
 
 /** Idle buffers by byte length. */
 const idle = new Map<number, ArrayBuffer[]>();
@@ -58,18 +61,20 @@ export function takeIdleBuffer(bytes: number): ArrayBuffer | undefined {
  * that may return to the pool.
  */
 export function trackNewBuffer(buffer: ArrayBuffer | Float32Array): void {
-  if (buffer.byteLength >= POOLED_MIN_BYTES) eligible.set(buffer, null);
+  if (buffer.byteLength >= POOLED_MIN_BYTES) eligible.set(residentBlock(buffer) ?? buffer, null);
 }
 
 /**
  * What stands for `data`'s memory in `eligible`, and whether `data` covers it whole; undefined for arrays
- * too small to pool. A resident view that is not its block's canonical array is linked to it first.
+ * too small to pool. `kept`: `data` may be read after the current kernel call, so a resident block must
+ * not be reused before the garbage collector takes `data` too.
  */
-function memoryOf(data: unknown): { key: object; whole: boolean } | undefined {
-  const owner = residentOwner(data);
-  if (owner !== undefined) {
-    if (data !== owner) keepsAlive.set(data as object, owner);
-    return { key: owner, whole: data === owner };
+function memoryOf(data: unknown, kept: boolean): { key: object; whole: boolean } | undefined {
+  const block = residentBlock(data);
+  if (block !== undefined) {
+    const whole = isCanonicalResident(data);
+    if (kept && !whole) holdResident(data as object, block);
+    return { key: block, whole };
   }
   if (!isLargeArray(data) || isResident(data)) return undefined;
   const buffer = data.buffer as ArrayBuffer;
@@ -95,8 +100,9 @@ export function markTransientView(view: object): void {
 
 /** Records that `storage` wraps `data`; a second storage over the same buffer makes it ineligible. */
 export function claimBuffer(data: unknown, storage: object): void {
-  const memory = memoryOf(data);
-  if (memory === undefined || transient.has(data as object)) return;
+  if (transient.has(data as object)) return;
+  const memory = memoryOf(data, true);
+  if (memory === undefined) return;
   const owner = eligible.get(memory.key);
   if (owner === null && memory.whole) eligible.set(memory.key, storage);
   else if (owner !== undefined) eligible.delete(memory.key);
@@ -108,23 +114,24 @@ export function claimBuffer(data: unknown, storage: object): void {
  * stays valid while the version does.
  */
 export function isPrivateArray(data: unknown, storage: object): boolean {
-  const memory = memoryOf(data);
+  const memory = memoryOf(data, false);
   return memory?.whole === true && eligible.get(memory.key) === storage;
 }
 
 /** `data` was handed to user code (a read): it may be kept, so it never returns to the pool. */
 export function markEscaped(data: unknown): void {
-  const memory = memoryOf(data);
+  const memory = memoryOf(data, true);
   if (memory !== undefined) eligible.delete(memory.key);
 }
 
 /** `storage` is dead: its buffer becomes idle if it is eligible and the pool has room. */
 export function releaseBuffer(data: unknown, storage: object): void {
-  const owner = residentOwner(data);
-  if (owner !== undefined) {
-    if (data === owner && eligible.get(owner) === storage) {
-      eligible.delete(owner);
-      releaseResident(owner);
+  const block = residentBlock(data);
+  if (block !== undefined) {
+    if (eligible.get(block) === storage) {
+      eligible.delete(block);
+      releaseResident(data as Float32Array, block);
+      noteDisposedFloats((data as Float32Array).length);
     }
     return;
   }
@@ -132,6 +139,7 @@ export function releaseBuffer(data: unknown, storage: object): void {
   const buffer = data.buffer as ArrayBuffer;
   if (eligible.get(buffer) !== storage) return;
   eligible.delete(buffer);
+  if (data instanceof Float32Array) noteDisposedFloats(data.length);
   if (idleBytes + buffer.byteLength > IDLE_LIMIT_BYTES) return;
   idleBytes += buffer.byteLength;
   const list = idle.get(buffer.byteLength);

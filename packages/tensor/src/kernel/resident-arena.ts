@@ -7,10 +7,16 @@
  * array, followed by `slack` bytes the kernels may touch past its end (their padding lanes, exp's range
  * flags). A block is reused only when no view of it can be reached:
  * - when `dispose()` releases it under the host pool's rules (one storage, never handed out), or
- * - when its canonical view (the array {@link takeResidentFloats} returned) is garbage collected. Every
- *   other view of the block that outlives a kernel call must keep the canonical one alive: the host pool
- *   links each storage's and each escaped array's view to it ({@link residentOwner}).
- * When the memory is full, allocation falls back to ordinary arrays, which the kernels copy as before.
+ * - when the garbage collector has taken every view of it that outlives a kernel call: its canonical
+ *   array (the one {@link takeResidentFloats} returned) and every other view the host pool saw wrapped by
+ *   a storage or handed to user code ({@link holdResident}).
+ * The collector is no substitute for `dispose()` here: V8 sees only a small array object per block, so
+ * nothing prompts it to collect, and finalizers run between tasks only, never inside a synchronous
+ * training loop. So that dead tensors don't fill the region, a kernel output takes a block only in a size
+ * some array was disposed of before (a loop that disposes, backward's used-up gradients, an in-place
+ * op's carrier), and only while few blocks of that size are out; copies of user data (`tensor(array)`)
+ * may use half the region. Anything else gets an ordinary array, which the kernels copy as before. (No
+ * WeakRef here: V8 keeps a WeakRef's target alive until the current job ends.)
  */
 
 /** Where the resident memory lies: bytes [start, start + bytes) of `buffer`. */
@@ -22,11 +28,15 @@ export interface ResidentMemory {
   readonly slack: number;
 }
 
-interface Block {
+/** One array's memory: `bytes` from `at`, the array's values ending at `dataEnd`, the slack after. */
+export interface ResidentBlock {
   readonly at: number;
   readonly bytes: number;
-  readonly serial: number;
-  readonly view: WeakRef<Float32Array>;
+  readonly dataEnd: number;
+  /** Whether it holds a copy of user data (see {@link ResidentUse}). */
+  readonly copy: boolean;
+  /** Views of it registered for finalization and not yet collected. */
+  views: number;
 }
 
 interface Span {
@@ -36,23 +46,33 @@ interface Span {
 
 /** Block starts fall on 64-byte lines (a cache line, and every SIMD kernel's alignment). */
 const ALIGN = 64;
+/** Blocks of one size a kernel output may hold at once (live, or dead and not yet collected). */
+const OUTPUTS_PER_SIZE = 8;
+
+/** What a block is for: a kernel's output, or a copy of user data. */
+export type ResidentUse = 'output' | 'copy';
 
 let source: (() => ResidentMemory | undefined) | undefined;
 let memory: ResidentMemory | null | undefined;
 /** Blocks in use, by address. */
-const live: Block[] = [];
+const live: ResidentBlock[] = [];
+/** The arrays {@link takeResidentFloats} made, while they live. */
+const canonical = new WeakSet<Float32Array>();
 /** Free spans below `top`, by address, never adjacent (freeing merges neighbours). */
 const free: Span[] = [];
 let top = 0;
-let serials = 0;
 let usedBytes = 0;
+let copyBytes = 0;
+/** Output blocks out, by byte size. */
+const outputsOut = new Map<number, number>();
+/** Array lengths some float32 array was disposed of in. */
+const disposedSizes = new Set<number>();
 /** The highest address handed out so far: blocks below it reuse memory given back. */
 let highWater = 0;
 let reuses = 0;
 
-const collected = new FinalizationRegistry<{ at: number; serial: number }>(({ at, serial }) => {
-  const i = liveIndex(at);
-  if (i >= 0 && live[i]!.serial === serial) releaseBlock(i);
+const collected = new FinalizationRegistry<ResidentBlock>((block) => {
+  if (--block.views === 0) releaseBlock(block);
 });
 
 /** Sets where resident memory comes from (the SIMD kernels' module, made on first use). */
@@ -68,12 +88,6 @@ function residentMemory(): ResidentMemory | undefined {
   return memory ?? undefined;
 }
 
-/** Index in `live` of the block starting at `at`, or -1. */
-function liveIndex(at: number): number {
-  const i = lastStartingAtOrBefore(live, at);
-  return i >= 0 && live[i]!.at === at ? i : -1;
-}
-
 /** Index of the last span starting at or before `at` in `spans` (sorted by address), or -1. */
 function lastStartingAtOrBefore(spans: readonly { at: number }[], at: number): number {
   let lo = 0;
@@ -86,23 +100,39 @@ function lastStartingAtOrBefore(spans: readonly { at: number }[], at: number): n
   return lo - 1;
 }
 
+/** Records that a float32 array of `size` elements was disposed of: outputs of that size may be resident. */
+export function noteDisposedFloats(size: number): void {
+  if (disposedSizes.size >= 256) disposedSizes.clear(); // a bound, should sizes never repeat
+  disposedSizes.add(size);
+}
+
 /**
- * A resident float32 array of `size` elements (not zeroed), or undefined when resident memory is missing
- * (no WebAssembly SIMD) or full.
+ * A resident float32 array of `size` elements (not zeroed) for `use`, or undefined when resident memory is
+ * missing (no WebAssembly SIMD) or full, or `use` may not have more of it (see the module comment).
  */
-export function takeResidentFloats(size: number): Float32Array | undefined {
+export function takeResidentFloats(size: number, use: ResidentUse): Float32Array | undefined {
   const mem = residentMemory();
   if (!mem) return undefined;
   const bytes = Math.ceil((size * 4 + mem.slack) / ALIGN) * ALIGN;
+  const outputs = outputsOut.get(bytes) ?? 0;
+  if (
+    use === 'output'
+      ? !disposedSizes.has(size) || outputs >= OUTPUTS_PER_SIZE
+      : copyBytes + bytes > mem.bytes / 2
+  )
+    return undefined;
   const at = takeSpan(bytes, mem);
   if (at === undefined) return undefined;
   if (at < highWater) reuses++;
   highWater = Math.max(highWater, at + bytes);
   const view = new Float32Array(mem.buffer, at, size);
-  const serial = serials++;
-  live.splice(lastStartingAtOrBefore(live, at) + 1, 0, { at, bytes, serial, view: new WeakRef(view) });
-  collected.register(view, { at, serial }, view);
+  const block: ResidentBlock = { at, bytes, dataEnd: at + 4 * size, copy: use === 'copy', views: 1 };
+  live.splice(lastStartingAtOrBefore(live, at) + 1, 0, block);
+  collected.register(view, block, view);
+  canonical.add(view);
   usedBytes += bytes;
+  if (block.copy) copyBytes += bytes;
+  else outputsOut.set(bytes, outputs + 1);
   return view;
 }
 
@@ -123,9 +153,12 @@ function takeSpan(bytes: number, mem: ResidentMemory): number | undefined {
   return at;
 }
 
-function releaseBlock(i: number): void {
-  const [{ at, bytes }] = live.splice(i, 1) as [Block];
+function releaseBlock(block: ResidentBlock): void {
+  const { at, bytes } = block;
+  live.splice(live.indexOf(block, lastStartingAtOrBefore(live, at)), 1);
   usedBytes -= bytes;
+  if (block.copy) copyBytes -= bytes;
+  else outputsOut.set(bytes, outputsOut.get(bytes)! - 1);
   const j = lastStartingAtOrBefore(free, at) + 1;
   const before = free[j - 1];
   const after = free[j];
@@ -152,16 +185,26 @@ export function isResident(data: unknown): boolean {
   return memory != null && ArrayBuffer.isView(data) && data.buffer === memory.buffer;
 }
 
-/**
- * The canonical view of the block holding `data` (which must keep it alive while it is kept), or
- * undefined when `data` is not resident.
- */
-export function residentOwner(data: unknown): Float32Array | undefined {
+/** The block holding resident `data`, or undefined for other arrays. */
+export function residentBlock(data: unknown): ResidentBlock | undefined {
   if (!isResident(data)) return undefined;
   const at = (data as Float32Array).byteOffset;
   const block = live[lastStartingAtOrBefore(live, at)];
-  if (!block || at >= block.at + block.bytes) return undefined;
-  return block.view.deref();
+  return block && at < block.dataEnd ? block : undefined;
+}
+
+/** Whether `data` is the whole array {@link takeResidentFloats} made for its block. */
+export function isCanonicalResident(data: unknown): boolean {
+  return canonical.has(data as Float32Array);
+}
+
+/**
+ * `view` of `block` may be read after the current kernel call (a storage wraps it, user code has it): the
+ * block stays in use until the garbage collector takes it too.
+ */
+export function holdResident(view: object, block: ResidentBlock): void {
+  block.views++;
+  collected.register(view, block);
 }
 
 /**
@@ -169,16 +212,18 @@ export function residentOwner(data: unknown): Float32Array | undefined {
  * there. True for every whole array this module made and for views ending where it ends.
  */
 export function endsItsBlock(view: Float32Array): boolean {
-  const owner = residentOwner(view);
-  return owner !== undefined && view.byteOffset + view.byteLength === owner.byteOffset + owner.byteLength;
+  return view.byteOffset + view.byteLength === residentBlock(view)?.dataEnd;
 }
 
-/** Gives back the block of `view`, one of this module's canonical arrays, at once (`dispose()`). */
-export function releaseResident(view: Float32Array): void {
-  const i = liveIndex(view.byteOffset);
-  if (i < 0 || live[i]!.view.deref() !== view) return;
+/**
+ * Gives back at once (`dispose()`) the block of `view`, one of this module's arrays that no other view
+ * was held of.
+ */
+export function releaseResident(view: Float32Array, block: ResidentBlock): void {
+  if (!canonical.has(view) || block.views !== 1) return;
+  canonical.delete(view);
   collected.unregister(view);
-  releaseBlock(i);
+  releaseBlock(block);
 }
 
 /** Arrays made in memory an earlier array gave back, since the process started. */

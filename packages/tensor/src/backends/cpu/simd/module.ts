@@ -52,10 +52,10 @@ const CACHE_PAGES = 256;
 /** Bytes the weight cache may use, from MEMORY_BYTES. */
 export const CACHE_BYTES = CACHE_PAGES * 65536;
 /**
- * Pages past the weight cache for float32 tensors the kernels compute on in place (resident-arena): 256 MiB
+ * Pages past the weight cache for float32 tensors the kernels compute on in place (resident-arena): 128 MiB
  * of address space, physical memory only where tensors have been.
  */
-const RESIDENT_PAGES = 4096;
+const RESIDENT_PAGES = 2048;
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 /** Floats a kernel call covers a multiple of: every kernel's iteration (CHUNK is a multiple). */
 const lcm = (a: number, b: number) => (a * b) / gcd(a, b);
