@@ -207,6 +207,11 @@ export function holdResident(view: object, block: ResidentBlock): void {
   collected.register(view, block);
 }
 
+/** Whether byte ranges `[a, a + aBytes)` and `[b, b + bBytes)` share a byte. */
+export function spansOverlap(a: number, aBytes: number, b: number, bBytes: number): boolean {
+  return a < b + bBytes && b < a + aBytes;
+}
+
 /**
  * Whether a kernel may write `slack` bytes past the end of resident `view`: nothing else of its block lies
  * there. True for every whole array this module made and for views ending where it ends.

@@ -1,4 +1,4 @@
-import { endsItsBlock, isResident } from '../../../kernel/resident-arena';
+import { endsItsBlock, isResident, spansOverlap } from '../../../kernel/resident-arena';
 import { ACTIVATIONS, FULL_RANGE } from './activations';
 import { ELU_FORMS } from './elu';
 import { needsFullRange } from './exp';
@@ -195,14 +195,16 @@ function residentOperands(
 ): ResidentOperands | undefined {
   if (!(out instanceof Float32Array) || plan.mask !== undefined || !endsItsBlock(out)) return undefined;
   const outAt = out.byteOffset;
-  const outEnd = outAt + out.byteLength;
   const addresses: number[] = [];
   for (const i of plan.dense) {
     const input = inputs[i];
     if (!isResident(input)) return undefined;
     const at = (input as Float32Array).byteOffset + 4 * offsets[i]!;
-    const overlaps = at < outEnd && outAt < at + out.byteLength;
-    if (overlaps && (at !== outAt || FULL_RANGE[plan.kernel] !== undefined)) return undefined;
+    if (
+      spansOverlap(at, out.byteLength, outAt, out.byteLength) &&
+      (at !== outAt || FULL_RANGE[plan.kernel] !== undefined)
+    )
+      return undefined;
     addresses.push(at);
   }
   return { inputs: addresses, out: outAt };

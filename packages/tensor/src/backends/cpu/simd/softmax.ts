@@ -1,4 +1,4 @@
-import { endsItsBlock, isResident } from '../../../kernel/resident-arena';
+import { endsItsBlock, isResident, spansOverlap } from '../../../kernel/resident-arena';
 import { needsFullRange } from './exp';
 import { CHUNK, OUT_AT, PAD, SLOT_BYTES, simdKernels } from './module';
 
@@ -87,7 +87,7 @@ export function softmaxRows(
   const resident =
     isResident(src) &&
     endsItsBlock(out) &&
-    (srcAt + rows * rowBytes <= out.byteOffset || out.byteOffset + out.byteLength <= srcAt);
+    !spansOverlap(srcAt, rows * rowBytes, out.byteOffset, out.byteLength);
   const perPass = resident ? ROWS_PER_PASS : Math.min(ROWS_PER_PASS, Math.floor(SEGMENT / length));
   const maxes = new Float64Array(perPass);
   const [shifts, partials, factors] = [SHIFTS_AT / 4, PARTIALS_AT / 4, FACTORS_AT / 8];

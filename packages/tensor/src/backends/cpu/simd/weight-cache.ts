@@ -23,9 +23,10 @@ let generation = 0;
 let top = MEMORY_BYTES;
 
 /**
- * The byte address in the SIMD kernels' memory of `floats` values of `data` from `first`: where they are
- * for a resident array (see resident-arena), else copied there now or on an earlier call, or undefined when `data` may not be cached (unknown or shared storage, too
- * large) or WebAssembly SIMD is missing.
+ * The byte address in the SIMD kernels' memory of `floats` values of `data` from `first`: where they
+ * are for a resident array (see resident-arena), else copied there now or on an earlier call, or
+ * undefined when `data` may not be cached (unknown or shared storage, too large) or WebAssembly SIMD is
+ * missing.
  */
 export function residentWeight(
   data: Float32Array,
