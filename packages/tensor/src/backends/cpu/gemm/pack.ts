@@ -19,30 +19,36 @@ export function packPanels(
   width: number,
   panelSize = k * width,
 ): void {
-  for (let first = 0, panel = dstOffset; first < count; first += width, panel += panelSize) {
-    const lines = Math.min(width, count - first);
-    const base = srcOffset + first * lineStride;
-    let r = 0;
-    for (; r + 4 <= lines; r += 4)
-      packFourLines(dst, panel + r, src, base + r * lineStride, k, lineStride, kStride, width);
-    for (; r < lines; r++) {
-      const s = base + r * lineStride;
-      for (let p = 0, d = panel + r; p < k; p++, d += width) dst[d] = src[s + p * kStride] as number;
-    }
-    if (lines < width) {
-      for (let p = 0, d = panel; p < k; p++, d += width) dst.fill(0, d + lines, d + width);
-    }
+  // Where line `line` starts in dst: its panel, then its lane within the panel.
+  const at = (line: number) => dstOffset + Math.floor(line / width) * panelSize + (line % width);
+  let line = 0;
+  // Lines pair up within a panel when widths are even (all the engines' are): lanes d, d+1 and e, e+1.
+  for (; width % 2 === 0 && line + 4 <= count; line += 4) {
+    const s = srcOffset + line * lineStride;
+    packFourLines(dst, at(line), at(line + 2), src, s, k, lineStride, kStride, width);
+  }
+  for (; line < count; line++) {
+    const s = srcOffset + line * lineStride;
+    for (let p = 0, d = at(line); p < k; p++, d += width) dst[d] = src[s + p * kStride] as number;
+  }
+  const lanes = count % width;
+  if (lanes > 0) {
+    const panel = dstOffset + Math.floor(count / width) * panelSize;
+    for (let p = 0, d = panel; p < k; p++, d += width) dst.fill(0, d + lanes, d + width);
   }
 }
 
 /**
- * Four lines of a panel, one k step per iteration: four independent loads and stores per loop test
- * instead of one runs about 1.8x faster in V8 (0.7 against 1.2-1.5 ns per value, whichever stride is
- * the unit one), and packing is ~20% of a small training step's time.
+ * Four consecutive lines, one k step per iteration: the first two into lanes `d, d + 1`, the last two
+ * into lanes `e, e + 1` (the next two lanes of the same panel, or the next panel's first two when panels
+ * are two wide). Four independent loads and stores per loop test instead of one run about 1.8x faster
+ * in V8, and packing is ~15% of a small training step's time; two destination indices instead of four
+ * keep it 20% faster again.
  */
 function packFourLines(
   dst: FloatArray,
   d: number,
+  e: number,
   src: FloatArray,
   s: number,
   k: number,
@@ -53,10 +59,10 @@ function packFourLines(
   const l1 = lineStride;
   const l2 = 2 * lineStride;
   const l3 = 3 * lineStride;
-  for (let p = 0; p < k; p++, d += width, s += kStride) {
+  for (let p = 0; p < k; p++, d += width, e += width, s += kStride) {
     dst[d] = src[s] as number;
     dst[d + 1] = src[s + l1] as number;
-    dst[d + 2] = src[s + l2] as number;
-    dst[d + 3] = src[s + l3] as number;
+    dst[e] = src[s + l2] as number;
+    dst[e + 1] = src[s + l3] as number;
   }
 }

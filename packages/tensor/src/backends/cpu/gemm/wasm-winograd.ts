@@ -53,8 +53,9 @@ export const WINOGRAD_PARAMS = {
 export const WINOGRAD_PARAMS_SIZE = Object.keys(WINOGRAD_PARAMS).length;
 
 /**
- * The GEMM micro-tile of the Winograd units (`mr` output channels by `nr` tiles): 4x8, like the general
- * GEMM's (see F32_TILE: larger tiles spill on V8), and it wastes no rows when channels divide by 4.
+ * The GEMM micro-tile of the Winograd units (`mr` output channels by `nr` tiles): 4x8, the same 8
+ * accumulators as the general GEMM's 2x16 (see F32_TILE: larger tiles spill on V8); the units' layout
+ * is built around it, and it wastes no rows when channels divide by 4.
  */
 export const WINOGRAD_TILE = { bytes: 4, mr: 4, nr: 8 } as const;
 
