@@ -10,7 +10,8 @@ import { involvesEncoded, runEncodedElementwise } from './encoded-elementwise';
 import { expF32, sigmoidF32, tanhF32 } from './float32-math';
 import * as scalarMath from './scalar-math';
 import { type InputLayout, planSimdFloat32, runSimdFloat32, type SimdPlan } from './simd/elementwise';
-import { arraySignature, compileLoop, isContiguousLayout } from './strided-loop';
+import { CHUNK } from './simd/module';
+import { arraySignature, compileLoop, isContiguousLayout, repeatedBlockSize } from './strided-loop';
 
 // Every scalar-math function is callable by name from the expressions.
 const helpers = { ...scalarMath, expF32, sigmoidF32, tanhF32 };
@@ -195,8 +196,10 @@ export function runElementwise(
 }
 
 /**
- * The SIMD plan for a float32 result when every input is a contiguous float32 array or a single number
- * broadcast over the output (all strides 0); `params` are alpha (add/sub) or the op's scalars.
+ * The SIMD plan for a float32 result when every input is a contiguous float32 array, a single number
+ * broadcast over the output (all strides 0), or a float32 block repeated along the leading dims (a bias
+ * row over a batch; streamed as a dense input, its block tiled once); `params` are alpha (add/sub) or the
+ * op's scalars.
  */
 function simdPlan(
   name: string,
@@ -207,14 +210,27 @@ function simdPlan(
   params: [number, number],
 ): SimdPlan | undefined {
   const layouts: InputLayout[] = [];
+  const repeated: number[] = [];
+  let blockSize = 0;
   for (const [i, array] of arrays.entries()) {
+    const block = repeatedBlockSize(strides[i]!, shape);
     if (array instanceof Float32Array && isContiguousLayout(strides[i]!, shape)) layouts.push('dense');
     else if (array instanceof Uint8Array && isContiguousLayout(strides[i]!, shape)) layouts.push('mask');
     else if (strides[i]!.every((s) => s === 0) && typeof array[offsets[i]!] === 'number')
       layouts.push('single');
-    else return undefined;
+    else if (
+      array instanceof Float32Array &&
+      block !== undefined &&
+      block <= CHUNK &&
+      (blockSize === 0 || block === blockSize)
+    ) {
+      layouts.push('dense');
+      repeated.push(i);
+      blockSize = block;
+    } else return undefined;
   }
-  return planSimdFloat32(name, layouts, (i) => arrays[i]![offsets[i]!] as number, params[0], params);
+  const plan = planSimdFloat32(name, layouts, (i) => arrays[i]![offsets[i]!] as number, params[0], params);
+  return plan && repeated.length > 0 ? { ...plan, repeated: { inputs: repeated, blockSize } } : plan;
 }
 
 /**

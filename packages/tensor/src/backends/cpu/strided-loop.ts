@@ -123,6 +123,19 @@ export function compileLoop(
   return loop;
 }
 
+/**
+ * The size of the block a layout repeats, where strides are 0 over the leading dims and row-major over
+ * the trailing ones (a bias row broadcast over a batch: `[256, 128] + [128]` repeats 128 values); the
+ * whole size for a contiguous layout, 1 for a single broadcast value, undefined for any other layout.
+ */
+export function repeatedBlockSize(strides: readonly number[], shape: readonly number[]): number | undefined {
+  let block = 1;
+  let d = shape.length - 1;
+  for (; d >= 0 && (shape[d] === 1 || strides[d] === block); d--) block *= shape[d]!;
+  for (; d >= 0; d--) if (shape[d] !== 1 && strides[d] !== 0) return undefined;
+  return block;
+}
+
 /** True when strides are the row-major strides of shape (size-1 dims may have any stride). */
 export function isContiguousLayout(strides: readonly number[], shape: readonly number[]): boolean {
   let step = 1;

@@ -46,6 +46,11 @@ export interface SimdPlan {
   readonly toBool?: boolean;
   /** The input whose bool bytes go to MASK_AT (where's condition). */
   readonly mask?: number;
+  /**
+   * Dense inputs that repeat one block of `blockSize` values (at most CHUNK) over the output: their
+   * slots hold the block tiled once, and chunks span whole blocks.
+   */
+  readonly repeated?: { readonly inputs: readonly number[]; readonly blockSize: number };
 }
 
 /** The exponents torch's pow special-cases (see scalarMath.powF32), by their one-input kernel. */
@@ -158,6 +163,10 @@ export function runSimdFloat32(
   inputs: readonly ArrayLike<number>[],
   offsets: readonly number[],
 ): void {
+  if (plan.repeated) {
+    runChunks(plan, out, inputs, offsets, 0, out.length);
+    return;
+  }
   const resident = residentOperands(plan, out, inputs, offsets);
   const run = resident
     ? (from: number, to: number) => runResident(plan, resident, from, to)
@@ -237,7 +246,10 @@ function runResident(plan: SimdPlan, operands: ResidentOperands, from: number, t
   }
 }
 
-/** {@link runSimdFloat32} for `out[from .. to)`, on the calling thread. */
+/**
+ * {@link runSimdFloat32} for `out[from .. to)`, on the calling thread; `from` is 0 where inputs repeat a
+ * block, so every chunk starts at a block boundary.
+ */
 function runChunks(
   plan: SimdPlan,
   out: Float32Array | Uint8Array,
@@ -250,13 +262,18 @@ function runChunks(
   const fn = run[plan.kernel]!;
   const [a, b] = plan.dense.map((i) => inputs[i] as Float32Array);
   const [aAt, bAt] = plan.dense.map((i) => offsets[i]!);
+  const [aRepeats, bRepeats] = plan.dense.map((i) => plan.repeated?.inputs.includes(i) ?? false);
   const mask = plan.mask === undefined ? undefined : (inputs[plan.mask] as Uint8Array);
   const maskAt = plan.mask === undefined ? 0 : offsets[plan.mask]!;
+  const block = plan.repeated?.blockSize;
+  const chunk = block === undefined ? CHUNK : Math.floor(CHUNK / block) * block;
   memory.set(plan.splats, SLOT_BYTES / 4);
-  for (let start = from; start < to; start += CHUNK) {
-    const count = Math.min(CHUNK, to - start);
-    memory.set(a!.subarray(aAt! + start, aAt! + start + count), 0);
-    if (b) memory.set(b.subarray(bAt! + start, bAt! + start + count), CHUNK);
+  if (aRepeats) tileBlock(memory, 0, a!, aAt!, block!, chunk);
+  if (bRepeats) tileBlock(memory, CHUNK, b!, bAt!, block!, chunk);
+  for (let start = from; start < to; start += chunk) {
+    const count = Math.min(chunk, to - start);
+    if (!aRepeats) memory.set(a!.subarray(aAt! + start, aAt! + start + count), 0);
+    if (b && !bRepeats) memory.set(b.subarray(bAt! + start, bAt! + start + count), CHUNK);
     if (mask) bytes.set(mask.subarray(maskAt + start, maskAt + start + count), MASK_AT);
     // Whole iterations of the widest loop; the padding lanes compute on stale scratch and aren't copied.
     const end = OUT_AT + Math.ceil(count / PAD) * PAD * (plan.toBool ? 1 : 4);
@@ -270,4 +287,18 @@ function runChunks(
       run[fullRange]!(0, SLOT_BYTES, OUT_AT, end);
     out.set(memory.subarray(OUT_AT / 4, OUT_AT / 4 + count), start);
   }
+}
+
+/** Fills `length` floats of `memory` from `at` with copies of the `block` values of `source` from `offset`. */
+function tileBlock(
+  memory: Float32Array,
+  at: number,
+  source: Float32Array,
+  offset: number,
+  block: number,
+  length: number,
+): void {
+  memory.set(source.subarray(offset, offset + block), at);
+  for (let filled = block; filled < length; filled *= 2)
+    memory.copyWithin(at + filled, at, at + Math.min(filled, length - filled));
 }
