@@ -1,7 +1,7 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { add, cpuPoolInfo, mul, Tensor, tensor } from '../src';
+import { add, cpuPoolInfo, Tensor, tensor } from '../src';
 
 // Float32 tensors of 64 KiB and up live in the SIMD kernels' WebAssembly memory, where the kernels compute
 // on them without copies; a block is reused after dispose() or once its array is garbage collected, and

@@ -29,6 +29,7 @@ export function conv2dBackwardInput<T extends FloatArray>(
   for (let group = 0; group < g.groups; group++) {
     const a = rowsOf(
       { data: weight, offset: group * groupOut * patch, rowStride: 1, colStride: patch },
+      patch,
       groupOut,
     );
     for (let first = 0; first < g.batch; first += run) {
@@ -48,6 +49,7 @@ export function conv2dBackwardInput<T extends FloatArray>(
             batchStride: outImage,
           },
           groupOut,
+          pixels,
         ),
         c: {
           like: gradInput,

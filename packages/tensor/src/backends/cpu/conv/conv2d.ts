@@ -54,6 +54,7 @@ export function directConv2d<T extends FloatArray>(
   for (let group = 0; group < g.groups; group++) {
     const a = rowsOf(
       { data: weight, offset: group * groupOut * patch, rowStride: patch, colStride: 1 },
+      groupOut,
       patch,
     );
     for (let first = 0; first < g.batch; first += run) {
@@ -90,6 +91,7 @@ export function directConv2d<T extends FloatArray>(
             batchStride: inImage,
           },
           patch,
+          pixels,
         );
         multiply({ ...common, n: pixels, b, c });
       } else if (engine.indirect && engine.copyRows && im2colRowsApply(g)) {

@@ -13,7 +13,8 @@ import type { BatchedGemmParams, FloatArray, GemmParams } from './types';
 export function batchedGemm<T extends FloatArray>(params: BatchedGemmParams<T>): void {
   const { m, n, k, batch, a, b, c, alpha = 1, beta = 0, rowBias, colBias } = params;
   if (k > 0 && gemvApplies(params)) gemv(params);
-  else multiply({ m, n, k, batch, a: rowsOf(a, k), b: columnsOf(b, k), c, alpha, beta, rowBias, colBias });
+  else
+    multiply({ m, n, k, batch, a: rowsOf(a, m, k), b: columnsOf(b, k, n), c, alpha, beta, rowBias, colBias });
 }
 
 /** Single product `C = alpha * op(A) @ op(B) + beta * C`; see {@link batchedGemm}. */

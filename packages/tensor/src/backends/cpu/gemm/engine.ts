@@ -78,6 +78,22 @@ export interface GemmEngine {
    * front to back, so in place where every destination lies at or before its source. WebAssembly engines
    * only; without it a caller copies element by element.
    */
+  /**
+   * Packs, within the scratch of the last job, `count` lines starting at `from` (element indices; lines
+   * `lineStride` apart, `kStride` per depth step) into zero-padded panels of `width` lanes at `to`,
+   * `panelSize` apart, as packPanels does from a JS array, natively. A caller copies an operand into the
+   * scratch (one native copy) to use it. WebAssembly engines only.
+   */
+  readonly packLines?: (
+    from: number,
+    to: number,
+    count: number,
+    k: number,
+    lineStride: number,
+    kStride: number,
+    width: number,
+    panelSize: number,
+  ) => void;
   readonly copyRows?: (
     from: number,
     to: number,

@@ -1,6 +1,6 @@
-import { COMMAND_SIZE } from './engine';
+import { COMMAND_SIZE, type GemmEngine } from './engine';
 import { engineFor } from './engine-for';
-import type { IndirectSource, PanelSource } from './panel-source';
+import type { IndirectSource, PanelSource, StridedLines } from './panel-source';
 import type { BiasVector, FloatArray, OutputMatrix } from './types';
 
 /** Depth of one k block: a `KC x nr` B micro-panel stays in L1 (8 KB for f32 x 8, f64 x 4). */
@@ -50,7 +50,8 @@ export interface AccumulatorSink<T extends FloatArray> {
  * Operands are packed block by block into the engine's scratch (or, for an indirect B, copied once per
  * item); each (item, row block, column block) unit accumulates its k blocks with the engine's
  * micro-kernel, the first block storing rather than adding (so accumulators need no zeroing) and adding
- * the biases. Packing steps are ordered so the first units start on helper threads while the calling
+ * the biases. An operand the engine packs natively is first copied into scratch, an item at a time, by
+ * the first step that packs from it. Packing steps are ordered so the first units start on helper threads while the calling
  * thread packs the rest. Finally the accumulators are copied into C with alpha/beta, or handed to a sink.
  */
 export function multiply<T extends FloatArray>(p: Product<T>): void {
@@ -87,8 +88,13 @@ export function multiply<T extends FloatArray>(p: Product<T>): void {
   const kc = kBlockDepth(k);
   const units = k === 0 || alpha === 0 ? 0 : batch * mBlocks * nBlocks;
 
+  const aLines = nativeLines(engine, a, like, m * k);
+  const bLines = packed && nativeLines(engine, packed, like, n * k);
+  const aStaged = aLines ? aCount * aLines.span : 0;
+  const bStaged = bLines ? bCount * bLines.span : 0;
+
   const { view, base, commands } = engine.reserve(
-    mTiles * mr + ldc + tableElements + aCount * aItem + bCount * bItem + batch * cItem,
+    mTiles * mr + ldc + tableElements + aCount * aItem + bCount * bItem + batch * cItem + aStaged + bStaged,
     units * kBlocks,
     units,
     threads,
@@ -101,6 +107,9 @@ export function multiply<T extends FloatArray>(p: Product<T>): void {
   const aBase = tableBase + tableElements;
   const bBase = aBase + aCount * aItem;
   const cBase = bBase + bCount * bItem;
+  const packA = packer(engine, view, a, aLines, cBase + batch * cItem, aCount, k, mr);
+  const packB =
+    packed && packer(engine, view, packed, bLines, cBase + batch * cItem + aStaged, bCount, k, nr);
   view.fill(0, rowBase, aBase);
   if (p.rowBias && biasInKernel) copyBias(view, rowBase, p.rowBias, m);
   if (p.colBias && biasInKernel) copyBias(view, colBase, p.colBias, n);
@@ -131,13 +140,12 @@ export function multiply<T extends FloatArray>(p: Product<T>): void {
     const bBlock = bAt * bBlocks + (indirect ? 0 : jBlock);
     if (bStep[bBlock] === -1) {
       bStep[bBlock] = steps.length;
-      if (packed)
-        steps.push(() => packed.pack(view, bPanels, bAt, jt * nr, Math.min(ncTiles * nr, n - jt * nr), nr));
+      if (packB) steps.push(() => packB(bPanels, bAt, jt * nr, Math.min(ncTiles * nr, n - jt * nr)));
       else if (indirect) steps.push(() => indirect.fill(view, bBase + bAt * bItem, bAt));
     }
     if (aStep[aAt * mBlocks + iBlock] === -1) {
       aStep[aAt * mBlocks + iBlock] = steps.length;
-      steps.push(() => a.pack(view, aPanels, aAt, it * mr, Math.min(mcTiles * mr, m - it * mr), mr));
+      steps.push(() => packA(aPanels, aAt, it * mr, Math.min(mcTiles * mr, m - it * mr)));
     }
     unitNeeds.push(steps.length);
     for (let depth = 0; depth < k; depth += kc) {
@@ -158,6 +166,51 @@ export function multiply<T extends FloatArray>(p: Product<T>): void {
   engine.execute({ kernel: indirect ? 'indirect' : 'packed', steps, unitBounds, unitNeeds }, threads);
   if (sink) sink.consume(view, cBase, ldc, cItem);
   else storeOutput(view, cBase, cItem, ldc, c as OutputMatrix<T>, p, biasInKernel);
+}
+
+/**
+ * The lines of `source` if the engine should pack them natively from a copy in its scratch: a strided
+ * operand of the output's float type whose items span at most twice their `values` (not a narrow slice
+ * of a wide matrix).
+ */
+function nativeLines(
+  engine: GemmEngine,
+  source: PanelSource,
+  like: FloatArray,
+  values: number,
+): StridedLines | undefined {
+  const lines = source.strided;
+  if (!engine.packLines || !lines || lines.data.constructor !== like.constructor) return undefined;
+  return lines.span <= 2 * values ? lines : undefined;
+}
+
+/**
+ * `pack(at, item, first, count)`: lines `[first, first + count)` of batch item `item` into panels of
+ * `width` at `view[at]`, by the source's own packing, or natively from a copy of the item placed at
+ * `stage` (item i at `stage + i * span`, copied on first use).
+ */
+function packer(
+  engine: GemmEngine,
+  view: FloatArray,
+  source: PanelSource,
+  lines: StridedLines | undefined,
+  stage: number,
+  items: number,
+  k: number,
+  width: number,
+): (at: number, item: number, first: number, count: number) => void {
+  if (!lines) return (at, item, first, count) => source.pack(view, at, item, first, count, width);
+  const { data, offset, batchStride, lineStride, depthStride, span } = lines;
+  const copied = new Uint8Array(items);
+  return (at, item, first, count) => {
+    const from = stage + item * span;
+    if (!copied[item]) {
+      const start = offset + item * batchStride;
+      view.set(data.subarray(start, start + span), from);
+      copied[item] = 1;
+    }
+    engine.packLines!(from + first * lineStride, at, count, k, lineStride, depthStride, width, k * width);
+  };
 }
 
 function copyBias(view: FloatArray, at: number, bias: BiasVector, length: number): void {

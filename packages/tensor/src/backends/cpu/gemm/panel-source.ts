@@ -12,13 +12,44 @@ export interface PanelSource {
   readonly shared: boolean;
   /** Packs lines `[first, first + count)` of batch item `item` starting at `dst[offset]`. */
   pack(dst: FloatArray, offset: number, item: number, first: number, count: number, width: number): void;
+  /**
+   * Where the lines sit, for a strided matrix: lets an engine with `packLines` copy an item into its
+   * scratch with one native copy and pack it there.
+   */
+  readonly strided?: StridedLines;
 }
 
-/** Lines of a strided operand `lineStride` apart, each running `k` deep with `depthStride` between values. */
-function stridedLines(m: MatrixOperand, k: number, lineStride: number, depthStride: number): PanelSource {
+/** A strided operand's lines in memory (see {@link PanelSource.strided}). */
+export interface StridedLines {
+  readonly data: FloatArray;
+  /** Index of batch item 0's line 0 at depth 0. */
+  readonly offset: number;
+  readonly batchStride: number;
+  readonly lineStride: number;
+  readonly depthStride: number;
+  /** Elements from an item's first value to just past its last (all strides are >= 0). */
+  readonly span: number;
+}
+
+/**
+ * `lines` lines of a strided operand `lineStride` apart, each running `k` deep with `depthStride` between
+ * values.
+ */
+function stridedLines(
+  m: MatrixOperand,
+  lines: number,
+  k: number,
+  lineStride: number,
+  depthStride: number,
+): PanelSource {
   const batchStride = m.batchStride ?? 0;
+  const span = (lines - 1) * lineStride + (k - 1) * depthStride + 1;
   return {
     shared: batchStride === 0,
+    strided:
+      lines > 0 && k > 0 && lineStride >= 0 && depthStride >= 0
+        ? { data: m.data, offset: m.offset, batchStride, lineStride, depthStride, span }
+        : undefined,
     pack: (dst, offset, item, first, count, width) =>
       packPanels(
         dst,
@@ -35,13 +66,13 @@ function stridedLines(m: MatrixOperand, k: number, lineStride: number, depthStri
 }
 
 /** A strided `m x k` A operand, packed by rows. */
-export function rowsOf(a: MatrixOperand, k: number): PanelSource {
-  return stridedLines(a, k, a.rowStride, a.colStride);
+export function rowsOf(a: MatrixOperand, m: number, k: number): PanelSource {
+  return stridedLines(a, m, k, a.rowStride, a.colStride);
 }
 
 /** A strided `k x n` B operand, packed by columns. */
-export function columnsOf(b: MatrixOperand, k: number): PanelSource {
-  return stridedLines(b, k, b.colStride, b.rowStride);
+export function columnsOf(b: MatrixOperand, k: number, n: number): PanelSource {
+  return stridedLines(b, n, k, b.colStride, b.rowStride);
 }
 
 /**

@@ -58,6 +58,7 @@ export const op = {
   divU: (x: Code, y: Code): Code => [...x, ...y, 0x6e],
   remU: (x: Code, y: Code): Code => [...x, ...y, 0x70],
   shrU: (x: Code, y: Code): Code => [...x, ...y, 0x76],
+  and: (x: Code, y: Code): Code => [...x, ...y, 0x71],
   /** `condition ? x : y` on i32 values (both evaluated). */
   select: (x: Code, y: Code, condition: Code): Code => [...x, ...y, ...condition, 0x1b],
   ifElse: (condition: Code, then: Code, otherwise: Code): Code => [
@@ -75,6 +76,14 @@ export const op = {
     ...value,
     0x36,
     ...memarg(2, offset),
+  ],
+  i64: (value: number): Code => [0x42, ...sleb(value)],
+  loadI64: (address: Code, offset: number): Code => [...address, 0x29, ...memarg(3, offset)],
+  storeI64: (address: Code, offset: number, value: Code): Code => [
+    ...address,
+    ...value,
+    0x37,
+    ...memarg(3, offset),
   ],
   /** Atomically replaces the i32 at `address` by `replacement` if it equals `expected`; yields the old value. */
   atomicCompareExchange: (address: Code, expected: Code, replacement: Code): Code => [

@@ -190,6 +190,20 @@ export function createWasmEngine(bytes: 4 | 8): GemmEngine | undefined {
       }
       pool.run({ steps, table, tableAddress, units, fn }, threads, run);
     },
+    packLines(from, to, count, k, lineStride, kStride, width, panelSize) {
+      if (count <= 0 || k <= 0) return;
+      const b = bytes;
+      active.exports[bytes === 4 ? 'packLines32' : 'packLines64'](
+        from * b,
+        to * b,
+        count,
+        k,
+        lineStride * b,
+        kStride * b,
+        width,
+        panelSize * b,
+      );
+    },
     copyRows(from, to, planes, rows, width, { fromRow, toRow, fromPlane, toPlane }) {
       if (planes <= 0 || rows <= 0 || width <= 0) return;
       const b = bytes;

@@ -2,6 +2,7 @@ import { THREADED_UNARY, threadedUnitFunctions, unitRunnerName } from '../simd/t
 import { COMMAND_SIZE, type JobKernel } from './engine';
 import { copyRowsFunction } from './wasm-copy-rows';
 import { type Code, emitModule, type FunctionSpec, I32, op, V128 } from './wasm-emitter';
+import { packLinesFunction } from './wasm-pack-lines';
 import { WINOGRAD_TILE, winogradFunction } from './wasm-winograd';
 
 /** Micro-tile shape of one SIMD kernel: `mr` rows of A by `nr` columns of B, `bytes` per element. */
@@ -174,9 +175,12 @@ export const RUNNERS: readonly string[] = [...GEMM_RUNNERS, ...THREADED_UNARY.ma
 export const runnerIndex = (bytes: 4 | 8, kernel: JobKernel) =>
   kernel === 'winograd' ? 4 : (bytes === 4 ? 0 : 1) + (kernel === 'indirect' ? 2 : 0);
 
-/** Exports of the kernel module: a command runner per entry of {@link RUNNERS}, and copyRows. */
+/** Exports of the kernel module: a command runner per entry of {@link RUNNERS}, copyRows and packLines. */
 export type KernelExports = Record<string, (...args: number[]) => void> &
-  Record<(typeof GEMM_RUNNERS)[number] | 'copyRows', (...args: number[]) => void>;
+  Record<
+    (typeof GEMM_RUNNERS)[number] | 'copyRows' | 'packLines32' | 'packLines64',
+    (...args: number[]) => void
+  >;
 
 /** The kernel module's bytes, importing `env.memory` (shared when the kernels run on several threads). */
 export function kernelModuleBytes(sharedMemory: boolean, maxPages: number): Uint8Array {
@@ -192,7 +196,7 @@ export function kernelModuleBytes(sharedMemory: boolean, maxPages: number): Uint
     }
     functions.push(runFunction(functions.length - 1, name));
   }
-  functions.push(copyRowsFunction());
+  functions.push(copyRowsFunction(), packLinesFunction(4), packLinesFunction(8));
   functions.push(...threadedUnitFunctions(functions.length));
   return emitModule(functions, sharedMemory, maxPages);
 }
