@@ -5,7 +5,7 @@ import { registerKernel } from '../../kernel/registry';
 import { hostView, type TensorView } from '../../kernel/view';
 import { generatedCache, generateFunction } from './codegen/generate-function';
 import { foldInt64 } from './int64-folds';
-import { planWalk, reducedShape } from './reduce-walker';
+import { planWalk, type ReductionWalk, reducedShape } from './reduce-walker';
 
 /**
  * A reduction as code fragments: `init` declares the accumulator(s) per output, `step` folds element `v`
@@ -99,8 +99,14 @@ function reduce(
 ): TensorView[] {
   const walk = planWalk(x, dims);
   const out = allocate(dtype, walk.outCount);
+  const shape = reducedShape(x.shape, dims, keepdim);
+  const src = x.storage.data as TypedArray;
+  if (name === 'sum' && sumsSideBySide(walk, src, out)) {
+    sumColumns(src as FloatArray, out as FloatArray, walk);
+    return [hostView(out, shape, dtype)];
+  }
   const indices = folds[name]!.index === undefined ? undefined : new Int32Array(walk.outCount);
-  compileFold(name, x.storage.data as TypedArray, out)(
+  compileFold(name, src, out)(
     x.storage.data as TypedArray,
     out,
     indices,
@@ -111,9 +117,48 @@ function reduce(
     walk.stride,
     p0,
   );
-  const shape = reducedShape(x.shape, dims, keepdim);
   const values = hostView(out, shape, dtype);
   return indices ? [values, hostView(indices, shape, 'int32')] : [values];
+}
+
+type FloatArray = Float32Array | Float64Array;
+const isFloatArray = (a: TypedArray): a is FloatArray =>
+  a instanceof Float32Array || a instanceof Float64Array;
+
+/**
+ * Whether a float sum's outputs read adjacent elements at every step (`bases[o] = bases[0] + o`, one
+ * run): the leading dims of a contiguous tensor, as a bias gradient sums a batch. The fold then walks
+ * a column per output, `stride` apart, at ~2.7 ns per element; {@link sumColumns} walks the rows.
+ */
+function sumsSideBySide(walk: ReductionWalk, src: TypedArray, out: TypedArray): boolean {
+  if (walk.runs !== 1 || walk.outCount < 2 || walk.length < 2 || !isFloatArray(src) || !isFloatArray(out))
+    return false;
+  const { bases, outCount } = walk;
+  for (let o = 1; o < outCount; o++) if (bases[o] !== bases[0]! + o) return false;
+  return true;
+}
+
+/**
+ * The sums of {@link sumsSideBySide} row by row into float64 accumulators, four rows per pass over them
+ * (loading and storing an accumulator per element ran at 2.5 ns; per four, 0.9). Each output still adds
+ * its elements one at a time in the fold's order from 0 (JS's + is left-associative), so the bits are
+ * the fold's.
+ */
+function sumColumns(src: FloatArray, out: FloatArray, walk: ReductionWalk): void {
+  const { outCount, length, stride } = walk;
+  const acc = new Float64Array(outCount);
+  let j = 0;
+  let q = walk.bases[0]!;
+  for (; j + 4 <= length; j += 4, q += 4 * stride) {
+    const [q1, q2, q3] = [q + stride, q + 2 * stride, q + 3 * stride];
+    for (let o = 0; o < outCount; o++) {
+      acc[o] = acc[o]! + src[q + o]! + src[q1 + o]! + src[q2 + o]! + src[q3 + o]!;
+    }
+  }
+  for (; j < length; j++, q += stride) {
+    for (let o = 0; o < outCount; o++) acc[o] = acc[o]! + src[q + o]!;
+  }
+  out.set(acc);
 }
 
 /** Registers the fold-based CPU reduction kernels. */
