@@ -13,8 +13,11 @@ const CASES = [
   // columns of a row-major B (whole rows of adjacent lines, vector copies), a partial last panel
   [37, 5, 1, 40, 16],
   [32, 3, 1, 32, 16],
-  // rows as 16-lane panels (lane by lane), columns as 2-lane panels (depth by depth), general strides
+  // rows as 16- and 4-lane panels (4x4 transposes, a partial panel lane by lane), columns as 2-lane
+  // panels (depth by depth), general strides
   [20, 9, 11, 1, 16],
+  [8, 7, 9, 1, 4],
+  [32, 8, 8, 1, 16],
   [7, 6, 1, 7, 2],
   [9, 4, 3, 29, 16],
   [10, 4, 2, 5, 4],

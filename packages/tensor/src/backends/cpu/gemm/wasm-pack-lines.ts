@@ -4,7 +4,10 @@ const [SRC, DST, COUNT, K, LINE_BYTES, K_BYTES, WIDTH, PANEL_BYTES] = [0, 1, 2, 
 const [FIRST, LINES, LANE, FROM, TO, LEFT, ROW_BYTES, PANEL, LINE_START, NEXT] = [
   8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
 ];
-const [X0, X1] = [18, 19];
+/** Row pointers of a four-lane group. */
+const ROW = [18, 19, 20, 21] as const;
+/** v128 locals: four rows' vectors, then their half-transposed pairs. */
+const [X0, X1, X2, X3, T0, T1, T2, T3] = [22, 23, 24, 25, 26, 27, 28, 29];
 
 /**
  * `packLines{32,64}(src, dst, count, k, lineBytes, kBytes, width, panelBytes)`: packPanels (pack.ts) inside
@@ -14,9 +17,9 @@ const [X0, X1] = [18, 19];
  *
  * The loop runs along the smaller stride: depth step by depth step (writing each panel row whole) where
  * lines are closer together than depth steps (the columns of a row-major B: a full row of adjacent lines
- * is copied 16 bytes at a time), lane by lane otherwise (the rows of a row-major A, each read front to
- * back; two-lane float32 panels zip two rows four values at a time). The JS loop pays typed-array checks
- * and float conversions per value.
+ * is copied 16 bytes at a time, or 8), lane by lane otherwise (the rows of a row-major A, each read front to
+ * back; float32 panels zip two rows four values at a time, or transpose 4x4 blocks of four rows). The
+ * JS loop pays typed-array checks and float conversions per value.
  */
 export function packLinesFunction(bytes: 4 | 8): FunctionSpec {
   const { get, set, add, sub, mul, i32 } = op;
@@ -87,6 +90,12 @@ export function packLinesFunction(bytes: 4 | 8): FunctionSpec {
     ...advance(TO, get(ROW_BYTES)),
     ...advance(LINE_START, get(K_BYTES)),
   ]);
+  // The same for rows of 8 bytes (two float32 lanes): one 64-bit copy per depth step.
+  const rowsByWord = repeat(get(K), [
+    ...op.storeI64(get(TO), 0, op.loadI64(get(LINE_START), 0)),
+    ...advance(TO, i32(8)),
+    ...advance(LINE_START, get(K_BYTES)),
+  ]);
   // Two float32 rows read front to back into a two-lane panel: (a0 b0 a1 b1) (a2 b2 a3 b3) per 4 steps.
   const zipPairs = [
     ...set(FROM, get(LINE_START)),
@@ -109,17 +118,49 @@ export function packLinesFunction(bytes: 4 | 8): FunctionSpec {
     ]),
   ];
   const full = op.eq(get(LINES), get(WIDTH));
+  const adjacent = op.and(op.eq(get(LINE_BYTES), i32(bytes)), full);
   const depthMajor = op.ifElse(
-    op.and(op.and(op.eq(get(LINE_BYTES), i32(bytes)), full), op.eqz(op.and(get(ROW_BYTES), i32(15)))),
+    op.and(adjacent, op.eqz(op.and(get(ROW_BYTES), i32(15)))),
     rowsByVector,
-    byDepth,
+    op.ifElse(op.and(adjacent, op.eq(get(ROW_BYTES), i32(8))), rowsByWord, byDepth),
   );
+  // Float32 rows into panels of a multiple of four lanes: four rows at a time, four depth steps of each
+  // loaded as vectors and transposed (two shuffle rounds) into four panel rows' lanes.
+  const shuffle = op.shuffle32;
+  const transposeQuad = [
+    ...[X0, X1, X2, X3].flatMap((x, i) => set(x, op.v128Load(get(ROW[i]!), 0))),
+    ...set(T0, shuffle(get(X0), get(X1), [0, 4, 1, 5])),
+    ...set(T1, shuffle(get(X2), get(X3), [0, 4, 1, 5])),
+    ...set(T2, shuffle(get(X0), get(X1), [2, 6, 3, 7])),
+    ...set(T3, shuffle(get(X2), get(X3), [2, 6, 3, 7])),
+    ...op.v128Store(get(TO), 0, shuffle(get(T0), get(T1), [0, 1, 4, 5])),
+    ...op.v128Store(add(get(TO), get(ROW_BYTES)), 0, shuffle(get(T0), get(T1), [2, 3, 6, 7])),
+    ...op.v128Store(add(get(TO), mul(get(ROW_BYTES), i32(2))), 0, shuffle(get(T2), get(T3), [0, 1, 4, 5])),
+    ...op.v128Store(add(get(TO), mul(get(ROW_BYTES), i32(3))), 0, shuffle(get(T2), get(T3), [2, 3, 6, 7])),
+    ...ROW.flatMap((r) => advance(r, i32(16))),
+    ...advance(TO, mul(get(ROW_BYTES), i32(4))),
+  ];
+  const quadTail = [
+    ...ROW.flatMap((r, i) => [...store(get(TO), 4 * i, load(get(r), 0)), ...advance(r, i32(4))]),
+    ...advance(TO, get(ROW_BYTES)),
+  ];
+  const transposeGroups = op.doWhile(
+    [
+      ...ROW.flatMap((r, i) => set(r, add(get(LINE_START), mul(add(get(LANE), i32(i)), get(LINE_BYTES))))),
+      ...set(TO, add(get(PANEL), mul(get(LANE), i32(4)))),
+      ...repeat(op.shrU(get(K), i32(2)), transposeQuad),
+      ...repeat(op.and(get(K), i32(3)), quadTail),
+      ...advance(LANE, i32(4)),
+    ],
+    op.ne(get(LANE), get(WIDTH)),
+  );
+  const rowsAdjacent = op.and(op.eq(get(K_BYTES), i32(4)), full);
   const laneMajor =
     bytes === 4
       ? op.ifElse(
-          op.and(op.and(op.eq(get(K_BYTES), i32(4)), op.eq(get(WIDTH), i32(2))), full),
+          op.and(rowsAdjacent, op.eq(get(WIDTH), i32(2))),
           zipPairs,
-          byLane,
+          op.ifElse(op.and(rowsAdjacent, op.eqz(op.and(get(WIDTH), i32(3)))), transposeGroups, byLane),
         )
       : byLane;
   const panel = [
@@ -136,8 +177,8 @@ export function packLinesFunction(bytes: 4 | 8): FunctionSpec {
     name: `packLines${bytes * 8}`,
     params: 8,
     locals: [
-      [10, I32],
-      [2, V128],
+      [14, I32],
+      [8, V128],
     ],
     body: [
       ...set(ROW_BYTES, mul(get(WIDTH), i32(bytes))),
