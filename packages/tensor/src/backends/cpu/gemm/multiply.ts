@@ -88,8 +88,8 @@ export function multiply<T extends FloatArray>(p: Product<T>): void {
   const kc = kBlockDepth(k);
   const units = k === 0 || alpha === 0 ? 0 : batch * mBlocks * nBlocks;
 
-  const aLines = nativeLines(engine, a, like, m * k);
-  const bLines = packed && nativeLines(engine, packed, like, n * k);
+  const aLines = nativeLines(engine, a, like, m * k, aCount);
+  const bLines = packed && nativeLines(engine, packed, like, n * k, bCount);
   const aStaged = aLines ? aCount * aLines.span : 0;
   const bStaged = bLines ? bCount * bLines.span : 0;
 
@@ -169,19 +169,28 @@ export function multiply<T extends FloatArray>(p: Product<T>): void {
 }
 
 /**
+ * Most elements of an operand (all its items) copied into the scratch for native packing. The copies
+ * stay in the scratch's touched pages for good: uncapped, evaluating MNIST in batches of 1000 added
+ * ~10 MB to `pnpm start`'s peak; a training step's operands fit (a batch-256 MLP's largest is 200K),
+ * and larger ones are out of cache, where native packing gained little over JS (matmul 1024: none).
+ */
+const STAGED_MAX = 1 << 18;
+
+/**
  * The lines of `source` if the engine should pack them natively from a copy in its scratch: a strided
  * operand of the output's float type whose items span at most twice their `values` (not a narrow slice
- * of a wide matrix).
+ * of a wide matrix), `items` copies of at most {@link STAGED_MAX} elements.
  */
 function nativeLines(
   engine: GemmEngine,
   source: PanelSource,
   like: FloatArray,
   values: number,
+  items: number,
 ): StridedLines | undefined {
   const lines = source.strided;
   if (!engine.packLines || !lines || lines.data.constructor !== like.constructor) return undefined;
-  return lines.span <= 2 * values ? lines : undefined;
+  return lines.span <= 2 * values && items * lines.span <= STAGED_MAX ? lines : undefined;
 }
 
 /**
