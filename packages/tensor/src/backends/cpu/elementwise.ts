@@ -213,21 +213,18 @@ function simdPlan(
   const repeated: number[] = [];
   let blockSize = 0;
   for (const [i, array] of arrays.entries()) {
-    const block = repeatedBlockSize(strides[i]!, shape);
     if (array instanceof Float32Array && isContiguousLayout(strides[i]!, shape)) layouts.push('dense');
     else if (array instanceof Uint8Array && isContiguousLayout(strides[i]!, shape)) layouts.push('mask');
     else if (strides[i]!.every((s) => s === 0) && typeof array[offsets[i]!] === 'number')
       layouts.push('single');
-    else if (
-      array instanceof Float32Array &&
-      block !== undefined &&
-      block <= CHUNK &&
-      (blockSize === 0 || block === blockSize)
-    ) {
+    else {
+      // Repeated inputs share one block size (chunks hold whole blocks of each).
+      const block = array instanceof Float32Array ? repeatedBlockSize(strides[i]!, shape) : undefined;
+      if (block === undefined || block > CHUNK || (blockSize !== 0 && block !== blockSize)) return undefined;
       layouts.push('dense');
       repeated.push(i);
       blockSize = block;
-    } else return undefined;
+    }
   }
   const plan = planSimdFloat32(name, layouts, (i) => arrays[i]![offsets[i]!] as number, params[0], params);
   return plan && repeated.length > 0 ? { ...plan, repeated: { inputs: repeated, blockSize } } : plan;

@@ -3,7 +3,7 @@ import { engineFor } from './engine-for';
 import type { IndirectSource, PanelSource, StridedLines } from './panel-source';
 import type { BiasVector, FloatArray, OutputMatrix } from './types';
 
-/** Depth of one k block: a `KC x nr` B micro-panel stays in L1 (8 KB for f32 x 8, f64 x 4). */
+/** Depth of one k block: a `KC x nr` B micro-panel stays in L1 (16 KB for f32 x 16, 8 KB for f64 x 4). */
 const KC = 256;
 /** Rows of A per block: a `MC x k` packed A block stays in L2 while B panels stream past it. */
 const MC = 128;
@@ -51,8 +51,9 @@ export interface AccumulatorSink<T extends FloatArray> {
  * item); each (item, row block, column block) unit accumulates its k blocks with the engine's
  * micro-kernel, the first block storing rather than adding (so accumulators need no zeroing) and adding
  * the biases. An operand the engine packs natively is first copied into scratch, an item at a time, by
- * the first step that packs from it. Packing steps are ordered so the first units start on helper threads while the calling
- * thread packs the rest. Finally the accumulators are copied into C with alpha/beta, or handed to a sink.
+ * the first step that packs from it. Packing steps are ordered so the first units start on helper
+ * threads while the calling thread packs the rest. Finally the accumulators are copied into C with
+ * alpha/beta, or handed to a sink.
  */
 export function multiply<T extends FloatArray>(p: Product<T>): void {
   const { m, n, k, batch, a, b, c, alpha } = p;

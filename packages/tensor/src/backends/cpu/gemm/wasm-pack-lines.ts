@@ -16,10 +16,10 @@ const [X0, X1, X2, X3, T0, T1, T2, T3] = [22, 23, 24, 25, 26, 27, 28, 29];
  * depth step) start `panelBytes` apart from `dst`, and lanes past `count` are zero. count, k, width >= 1.
  *
  * The loop runs along the smaller stride: depth step by depth step (writing each panel row whole) where
- * lines are closer together than depth steps (the columns of a row-major B: a full row of adjacent lines
- * is copied 16 bytes at a time, or 8), lane by lane otherwise (the rows of a row-major A, each read front to
- * back; float32 panels zip two rows four values at a time, or transpose 4x4 blocks of four rows). The
- * JS loop pays typed-array checks and float conversions per value.
+ * lines are closer together than depth steps (the columns of a row-major B: a full row of adjacent
+ * lines is copied 16 bytes at a time, or 8), lane by lane otherwise (the rows of a row-major A, each
+ * read front to back; float32 panels zip two rows four values at a time, or transpose 4x4 blocks of four
+ * rows). The JS loop pays typed-array checks and float conversions per value.
  */
 export function packLinesFunction(bytes: 4 | 8): FunctionSpec {
   const { get, set, add, sub, mul, i32 } = op;
@@ -154,13 +154,13 @@ export function packLinesFunction(bytes: 4 | 8): FunctionSpec {
     ],
     op.ne(get(LANE), get(WIDTH)),
   );
-  const rowsAdjacent = op.and(op.eq(get(K_BYTES), i32(4)), full);
+  const depthContiguous = op.and(op.eq(get(K_BYTES), i32(4)), full);
   const laneMajor =
     bytes === 4
       ? op.ifElse(
-          op.and(rowsAdjacent, op.eq(get(WIDTH), i32(2))),
+          op.and(depthContiguous, op.eq(get(WIDTH), i32(2))),
           zipPairs,
-          op.ifElse(op.and(rowsAdjacent, op.eqz(op.and(get(WIDTH), i32(3)))), transposeGroups, byLane),
+          op.ifElse(op.and(depthContiguous, op.eqz(op.and(get(WIDTH), i32(3)))), transposeGroups, byLane),
         )
       : byLane;
   const panel = [
