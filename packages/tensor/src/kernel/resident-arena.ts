@@ -58,6 +58,8 @@ let memory: ResidentMemory | null | undefined;
 const live: ResidentBlock[] = [];
 /** The arrays {@link takeResidentFloats} made, while they live. */
 const canonical = new WeakSet<Float32Array>();
+/** Views {@link holdResident} has registered. */
+const held = new WeakSet<object>();
 /** Free spans below `top`, by address, never adjacent (freeing merges neighbours). */
 const free: Span[] = [];
 let top = 0;
@@ -203,6 +205,8 @@ export function isCanonicalResident(data: unknown): boolean {
  * block stays in use until the garbage collector takes it too.
  */
 export function holdResident(view: object, block: ResidentBlock): void {
+  if (held.has(view)) return; // read out again, wrapped again: one hold per view is enough
+  held.add(view);
   block.views++;
   collected.register(view, block);
 }

@@ -38,6 +38,20 @@ function sleb(value: number): number[] {
 const simd = (op: number, ...rest: number[]): Code => [0xfd, ...uleb(op), ...rest];
 const memarg = (align: number, offset: number) => [...uleb(align), ...uleb(offset)];
 
+/** An integer load with `opcode` and natural alignment 2^`align`: `load(address, offset)`. */
+const load =
+  (opcode: number, align: number) =>
+  (address: Code, offset: number): Code => [...address, opcode, ...memarg(align, offset)];
+/** An integer store with `opcode` and natural alignment 2^`align`: `store(address, offset, value)`. */
+const store =
+  (opcode: number, align: number) =>
+  (address: Code, offset: number, value: Code): Code => [
+    ...address,
+    ...value,
+    opcode,
+    ...memarg(align, offset),
+  ];
+
 /** Instruction constructors (operands are pushed by the preceding code, stack-machine style). */
 export const op = {
   get: (local: number): Code => [0x20, ...uleb(local)],
@@ -70,21 +84,11 @@ export const op = {
     ...otherwise,
     0x0b,
   ],
-  loadI32: (address: Code, offset: number): Code => [...address, 0x28, ...memarg(2, offset)],
-  storeI32: (address: Code, offset: number, value: Code): Code => [
-    ...address,
-    ...value,
-    0x36,
-    ...memarg(2, offset),
-  ],
+  loadI32: load(0x28, 2),
+  storeI32: store(0x36, 2),
   i64: (value: number): Code => [0x42, ...sleb(value)],
-  loadI64: (address: Code, offset: number): Code => [...address, 0x29, ...memarg(3, offset)],
-  storeI64: (address: Code, offset: number, value: Code): Code => [
-    ...address,
-    ...value,
-    0x37,
-    ...memarg(3, offset),
-  ],
+  loadI64: load(0x29, 3),
+  storeI64: store(0x37, 3),
   /** Atomically replaces the i32 at `address` by `replacement` if it equals `expected`; yields the old value. */
   atomicCompareExchange: (address: Code, expected: Code, replacement: Code): Code => [
     ...address,

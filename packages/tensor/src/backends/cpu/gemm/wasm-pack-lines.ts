@@ -96,6 +96,9 @@ export function packLinesFunction(bytes: 4 | 8): FunctionSpec {
     ...advance(TO, i32(8)),
     ...advance(LINE_START, get(K_BYTES)),
   ]);
+  // (x0 y0 x1 y1) and (x2 y2 x3 y3): two rows' vectors interleaved, the step both zips and transposes use.
+  const interleaveLow = (x: number, y: number) => op.shuffle32(get(x), get(y), [0, 4, 1, 5]);
+  const interleaveHigh = (x: number, y: number) => op.shuffle32(get(x), get(y), [2, 6, 3, 7]);
   // Two float32 rows read front to back into a two-lane panel: (a0 b0 a1 b1) (a2 b2 a3 b3) per 4 steps.
   const zipPairs = [
     ...set(FROM, get(LINE_START)),
@@ -103,8 +106,8 @@ export function packLinesFunction(bytes: 4 | 8): FunctionSpec {
     ...repeat(op.shrU(get(K), i32(2)), [
       ...set(X0, op.v128Load(get(FROM), 0)),
       ...set(X1, op.v128Load(get(NEXT), 0)),
-      ...op.v128Store(get(TO), 0, op.shuffle32(get(X0), get(X1), [0, 4, 1, 5])),
-      ...op.v128Store(get(TO), 16, op.shuffle32(get(X0), get(X1), [2, 6, 3, 7])),
+      ...op.v128Store(get(TO), 0, interleaveLow(X0, X1)),
+      ...op.v128Store(get(TO), 16, interleaveHigh(X0, X1)),
       ...advance(FROM, i32(16)),
       ...advance(NEXT, i32(16)),
       ...advance(TO, i32(32)),
@@ -129,10 +132,10 @@ export function packLinesFunction(bytes: 4 | 8): FunctionSpec {
   const shuffle = op.shuffle32;
   const transposeQuad = [
     ...[X0, X1, X2, X3].flatMap((x, i) => set(x, op.v128Load(get(ROW[i]!), 0))),
-    ...set(T0, shuffle(get(X0), get(X1), [0, 4, 1, 5])),
-    ...set(T1, shuffle(get(X2), get(X3), [0, 4, 1, 5])),
-    ...set(T2, shuffle(get(X0), get(X1), [2, 6, 3, 7])),
-    ...set(T3, shuffle(get(X2), get(X3), [2, 6, 3, 7])),
+    ...set(T0, interleaveLow(X0, X1)),
+    ...set(T1, interleaveLow(X2, X3)),
+    ...set(T2, interleaveHigh(X0, X1)),
+    ...set(T3, interleaveHigh(X2, X3)),
     ...op.v128Store(get(TO), 0, shuffle(get(T0), get(T1), [0, 1, 4, 5])),
     ...op.v128Store(add(get(TO), get(ROW_BYTES)), 0, shuffle(get(T0), get(T1), [2, 3, 6, 7])),
     ...op.v128Store(add(get(TO), mul(get(ROW_BYTES), i32(2))), 0, shuffle(get(T2), get(T3), [0, 1, 4, 5])),
