@@ -1,4 +1,4 @@
-import { gradcheck, gradgradcheck } from '@nn/autograd';
+import { grad, gradcheck, gradgradcheck } from '@nn/autograd';
 import {
   adaptiveAvgPool2d,
   addmm,
@@ -17,6 +17,7 @@ import {
   gather,
   indexAdd,
   indexSelect,
+  linear,
   logsumexp,
   maskedFill,
   maskedSelect,
@@ -197,6 +198,13 @@ const cases: Case[] = [
     (c, a, b) => addmm(c, a, b, { beta: 0.5, alpha: 2 }),
     () => [leaf([2]), leaf([3, 4]), leaf([4, 2])],
   ],
+  [
+    'linear',
+    (x, w, b) => linear(x, w, b),
+    () => [leaf([3, 4], 'transposed'), leaf([2, 4]), leaf([2], 'sliced')],
+  ],
+  ['linear no bias, 3-d input', (x, w) => linear(x, w), () => [leaf([2, 3, 4]), leaf([2, 4], 'transposed')]],
+  ['linear one row', (x, w, b) => linear(x, w, b), () => [leaf([1, 4]), leaf([3, 4]), leaf([3])]],
   ['einsum', (a, b) => einsum('bij,bkj->bik', a, b), () => [leaf([2, 2, 3]), leaf([2, 3, 3], 'transposed')]],
   // convolutions
   [
@@ -281,6 +289,7 @@ describe('gradgradcheck: second derivatives through non-elementwise formulas', (
     'matmul broadcast batch',
     'matmul vector',
     'matmul column-major operands',
+    'linear',
     'maxPool2d',
     'avgPool2d with padding',
     'conv2d',
@@ -307,6 +316,15 @@ describe('matmul gradient layout', () => {
     });
     matmul(x, weight.t()).square().sum().backward();
     expect(weightGradContiguous).toBe(true);
+  });
+
+  it('gives a linear op the gradients of matmul(x, weight.t()) + bias, bit for bit, and a contiguous weight gradient', () => {
+    const [x, weight, bias] = [leaf([5, 7]), leaf([3, 7]), leaf([3])];
+    const g = leaf([5, 3]).detach();
+    const fused = grad([linear(x, weight, bias)], [x, weight, bias], { gradOutputs: [g] });
+    const composed = grad([matmul(x, weight.t()).add(bias)], [x, weight, bias], { gradOutputs: [g] });
+    fused.forEach((t, i) => expect(Array.from(t!.dataSync())).toEqual(Array.from(composed[i]!.dataSync())));
+    expect(fused[1]!.isContiguous()).toBe(true);
   });
 });
 

@@ -207,7 +207,7 @@ export {
   scatterAdd_,
 } from './ops/indexing';
 export { cat, stack } from './ops/join';
-export { addmm, bmm, dot, einsum, matmul, mm, outer } from './ops/linalg';
+export { addmm, bmm, dot, einsum, linear, matmul, mm, outer } from './ops/linalg';
 export * as linalg from './ops/linear-algebra';
 export {
   type AvgPool2dOptions,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linspace, manualSeed, matmul, randn } from '../src';
+import { linear, linspace, manualSeed, matmul, randn } from '../src';
 import { gemm } from '../src/backends/cpu/gemm/batched-gemm';
 import { gemvApplies } from '../src/backends/cpu/gemm/gemv';
 
@@ -17,7 +17,7 @@ describe('one-row float32 products (gemv)', () => {
     [784, 128],
     [1000, 3],
   ] as const) {
-    it(`[1,${k}] @ [${k},${n}] equals the blocked GEMM's row bit for bit, B plain, transposed and sliced`, () => {
+    it(`[1,${k}] @ [${k},${n}] equals the blocked GEMM's row bit for bit, B plain, transposed and sliced, with and without a bias`, () => {
       manualSeed(k * 31 + n);
       const x = randn([1, k]).mul(3);
       const w = randn([n, k]); // a Linear weight: B = w.t() is strided
@@ -31,6 +31,13 @@ describe('one-row float32 products (gemv)', () => {
           .dataSync();
         expect(bits(one)).toBe(bits(two));
       }
+      // A Linear layer's product with its bias, which the blocked kernel adds as it stores the first k block.
+      const bias = randn([n]);
+      const one = linear(x, w, bias).dataSync();
+      const two = linear(x.expand([2, k]).contiguous(), w, bias)
+        .select(0, 0)
+        .dataSync();
+      expect(bits(one)).toBe(bits(two));
     });
   }
 
@@ -42,7 +49,8 @@ describe('one-row float32 products (gemv)', () => {
     expect(gemvApplies({ ...params, m: 2 })).toBe(false);
     expect(gemvApplies({ ...params, alpha: 2 })).toBe(false);
     expect(gemvApplies({ ...params, beta: 1 })).toBe(false);
-    expect(gemvApplies({ ...params, colBias: { data: new Float32Array(2), offset: 0 } })).toBe(false);
+    expect(gemvApplies({ ...params, colBias: { data: new Float32Array(2), offset: 0 } })).toBe(true);
+    expect(gemvApplies({ ...params, rowBias: { data: new Float32Array(1), offset: 0 } })).toBe(false);
     expect(gemvApplies({ ...params, c: { ...c, data: new Float64Array(2) } })).toBe(false);
   });
 

@@ -1,6 +1,6 @@
 import { assertClose, type FixtureTensor, fixtureArray, loadFixtures } from '@nn/tooling/test-utils';
 import { describe, expect, it } from 'vitest';
-import { addmm, einsum, matmul, outer, randn, type Tensor, tensor, zeros } from '../src';
+import { addmm, einsum, linear, matmul, outer, randn, type Tensor, tensor, zeros } from '../src';
 
 interface Case {
   op: string;
@@ -22,6 +22,8 @@ function run(c: Case): Tensor {
       return addmm(a, b, d, { beta: 0.5, alpha: 2 });
     case 'outer':
       return outer(a, b);
+    case 'linear':
+      return linear(a, b, d);
     case 'einsum':
       return einsum(c.equation!, ...c.inputs.map(fromFixture));
     default:
@@ -53,6 +55,38 @@ describe('matmul family matches PyTorch', () => {
     const batchA = randn([1, 3, 4]).expand(5, 3, 4); // batch stride 0
     const batchB = randn([5, 4, 2]);
     assertClose(matmul(batchA, batchB), matmul(batchA.contiguous(), batchB), { rtol: 1e-6, atol: 1e-6 });
+  });
+});
+
+describe('linear', () => {
+  it('is matmul(x, weight.t()) plus the bias, for any leading dims', () => {
+    const [x, weight, bias] = [randn([2, 3, 300]), randn([5, 300]), randn([5])];
+    const out = linear(x, weight, bias);
+    expect(out.shape).toEqual([2, 3, 5]);
+    assertClose(out, matmul(x, weight.t()).add(bias), { rtol: 1e-5, atol: 1e-5 });
+    expect(linear(randn([300]), weight).shape).toEqual([5]);
+  });
+
+  it('broadcasts a bias of another shape after the product, as addmm does', () => {
+    const [x, weight] = [randn([4, 3]), randn([2, 3])];
+    for (const bias of [randn([1]), randn([4, 2]), randn([4, 1])]) {
+      assertClose(linear(x, weight, bias), matmul(x, weight.t()).add(bias), { rtol: 1e-6, atol: 1e-6 });
+    }
+  });
+
+  it('names the op, the shapes, the dtypes and the fix in its errors', () => {
+    expect(() => linear(zeros([2, 3]), zeros([4, 5]))).toThrow(
+      'linear: input shape [2,3] does not fit weight shape [4,5]: the last dim of the input must equal weight.shape[1] (5)',
+    );
+    expect(() => linear(zeros([2, 3]), zeros([3]))).toThrow(
+      'linear: input shape [2,3] does not fit weight shape [3]',
+    );
+    expect(() => linear(zeros([2, 3]), zeros([4, 3], { dtype: 'float64' }))).toThrow(
+      "linear: expected both operands to have the same dtype, but got float32 and float64; convert one with .to('float32')",
+    );
+    expect(() => linear(zeros([2, 3]), zeros([4, 3]), zeros([4], { dtype: 'float64' }))).toThrow(
+      'linear: expected both operands to have the same dtype, but got float32 and float64',
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import { matmul, type Tensor } from '@nn/tensor';
+import { matmul, sum, type Tensor } from '@nn/tensor';
 import type { FormulaTable } from '../formula';
 import { saveCrosswise } from './helpers';
 
@@ -20,6 +20,16 @@ export const linalgFormulas: FormulaTable = {
     return ([g]) => [
       b && (() => (aColumnMajor ? matmul(b(), g!.mT).mT : matmul(g!, b().mT))),
       a && (() => (bColumnMajor ? matmul(g!.mT, a()).mT : matmul(a().mT, g!))),
+    ];
+  },
+  // y = x Wᵀ + b with x [m, in], W [out, in]: dx = G W, dW = Gᵀ x (both row-major products, the same ones
+  // matmul's formula computes for x @ W.t()), db = G summed over rows.
+  linear: (ctx) => {
+    const [x, weight] = saveCrosswise(ctx);
+    return ([g]) => [
+      weight && (() => matmul(g!, weight())),
+      x && (() => matmul(g!.mT, x())),
+      () => sum(g!, 0),
     ];
   },
 };

@@ -1,19 +1,13 @@
 import { freeTemporaries } from '@nn/autograd';
-import { matmul, ShapeError, type Tensor } from '@nn/tensor';
+import { linear as linearOp, matmul, ShapeError, type Tensor } from '@nn/tensor';
 
-/** `x @ weight^T + bias` for `x` of shape `[..., inFeatures]` and `weight` of shape `[outFeatures, inFeatures]`. */
+/**
+ * `x @ weight^T + bias` for `x` of shape `[..., inFeatures]` and `weight` of shape `[outFeatures, inFeatures]`
+ * (`F.linear`): @nn/tensor's `linear`, which the CPU runs as one product with the bias added as it is stored.
+ * A device without its own kernel multiplies then adds; the product is freed as soon as the sum exists.
+ */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  if (weight.ndim !== 2 || x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[1]) {
-    throw new ShapeError(
-      'linear',
-      `input shape [${x.shape.join(',')}] does not fit weight shape [${weight.shape.join(',')}]: the last ` +
-        `dim of the input must equal weight.shape[1] (${weight.shape[1]})`,
-    );
-  }
-  return freeTemporaries(x.device, () => {
-    const y = matmul(x, weight.t());
-    return bias ? y.add(bias) : y;
-  });
+  return freeTemporaries(x.device, () => linearOp(x, weight, bias));
 }
 
 /**

@@ -1,7 +1,8 @@
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../kernel/errors';
+import { ANY_DEVICE } from '../kernel/registry';
 import { broadcastShapes, shapeSize } from '../kernel/shape';
 import { checkOptions, type OptionKeys } from '../options';
-import { runKernel } from '../run-kernel';
+import { registerKernel, runKernel } from '../run-kernel';
 import type { Tensor } from '../tensor';
 import { mul } from './elementwise';
 
@@ -126,6 +127,48 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 1) out = out.squeeze(-2);
   if (b.ndim === 1) out = out.squeeze(-1);
   return out;
+}
+
+/**
+ * `input @ weight^T + bias` (torch.nn.functional.linear) for `input [..., in]` (1-D included), `weight
+ * [out, in]` and an optional `bias [out]`; the result is `[..., out]`. One `linear` kernel, where the CPU
+ * adds the bias as the product is stored (as PyTorch's addmm does) instead of in a second pass. A bias of
+ * another shape is broadcast and added after the product.
+ *
+ * @example
+ * ```ts
+ * const y = linear(randn([32, 784]), randn([128, 784]), zeros([128])); // [32, 128]
+ * ```
+ */
+export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  if (weight.ndim !== 2 || input.ndim === 0 || input.shape[input.ndim - 1] !== weight.shape[1]) {
+    throw new ShapeError(
+      'linear',
+      `input shape ${fmtShape(input.shape)} does not fit weight shape ${fmtShape(weight.shape)}: the last ` +
+        `dim of the input must equal weight.shape[1] (${weight.shape[1]})`,
+    );
+  }
+  checkSameDtype('linear', input, weight);
+  if (bias) checkSameDtype('linear', input, bias);
+  const [inFeatures, outFeatures] = [weight.shape[1]!, weight.shape[0]!];
+  const rows = input.ndim === 2 ? input : input.reshape(-1, inFeatures);
+  const fused = !bias || (bias.ndim === 1 && bias.shape[0] === outFeatures);
+  const product = runKernel('linear', bias && fused ? [rows, weight, bias] : [rows, weight]);
+  const out = input.ndim === 2 ? product : product.reshape([...input.shape.slice(0, -1), outFeatures]);
+  return bias && !fused ? out.add(bias) : out;
+}
+
+/** The `linear` kernel every device without its own runs: the product, then the bias added. */
+export function registerCompositeLinear(): void {
+  registerKernel(
+    'linear',
+    ANY_DEVICE,
+    ([x, weight, bias]) => {
+      const product = matmulKernel(x!, weight!.t());
+      return bias ? product.add(bias) : product;
+    },
+    { composite: true },
+  );
 }
 
 /** `beta * input + alpha * (mat1 @ mat2)` (torch.addmm). */

@@ -54,6 +54,14 @@ export const nnOps = {
     meta: ([a, b]) => like([...a!.shape.slice(0, -1), b!.shape[b!.shape.length - 1]!], a!),
     differentiable: true,
   }),
+  linear: defineOp({
+    summary: '`input @ weight^T + bias` for 2-d `input [m, in]`, `weight [out, in]` and `bias [out]`',
+    inputs: ['input', 'weight', 'bias?'],
+    outputs: ['out'],
+    dtypeRule: 'the input dtype',
+    meta: ([x, w]) => like([x!.shape[0]!, w!.shape[0]!], x!),
+    differentiable: true,
+  }),
   conv2d: defineOp<ConvAttrs>({
     summary: '2-d convolution (cross-correlation) of `[N, C, H, W]` with `[O, C/groups, kh, kw]`',
     inputs: ['input', 'weight', 'bias?'],

@@ -1,4 +1,4 @@
-import { addmm, type DType, dot, einsum, matmul, outer, type Tensor } from '../..';
+import { addmm, type DType, dot, einsum, linear, matmul, outer, type Tensor } from '../..';
 import { type ConformanceCase, defineCase } from '../conformance-case';
 
 interface Product {
@@ -96,6 +96,60 @@ const PRODUCTS: readonly Product[] = [
     kernels: ['matmul', 'mul', 'add'],
     shapes: [[5], [3, 4], [4, 5]],
     run: ([c, a, b]) => addmm(c!, a!, b!, { beta: 0.5, alpha: 2 }),
+  },
+  // linear: the weight's rows are the product's columns; the bias is added in the kernel's store.
+  {
+    name: 'linear/bias',
+    kernels: ['linear'],
+    shapes: [[6, 5], [4, 5], [4]],
+    run: ([x, w, b]) => linear(x!, w!, b),
+  },
+  {
+    name: 'linear/no-bias',
+    kernels: ['linear'],
+    shapes: [
+      [6, 5],
+      [4, 5],
+    ],
+    run: ([x, w]) => linear(x!, w!),
+  },
+  {
+    name: 'linear/3d-input',
+    kernels: ['linear'],
+    shapes: [[2, 3, 5], [4, 5], [4]],
+    run: ([x, w, b]) => linear(x!, w!, b),
+  },
+  {
+    name: 'linear/1d-input',
+    kernels: ['linear'],
+    shapes: [[5], [4, 5], [4]],
+    run: ([x, w, b]) => linear(x!, w!, b),
+  },
+  {
+    name: 'linear/one-row',
+    kernels: ['linear'],
+    shapes: [[1, 9], [6, 9], [6]],
+    run: ([x, w, b]) => linear(x!, w!, b),
+  },
+  {
+    name: 'linear/empty-inner-dim',
+    kernels: ['linear'],
+    shapes: [[3, 0], [4, 0], [4]],
+    run: ([x, w, b]) => linear(x!, w!, b),
+  },
+  {
+    name: 'linear/float64',
+    kernels: ['linear'],
+    shapes: [[6, 5], [4, 5], [4]],
+    dtype: 'float64',
+    run: ([x, w, b]) => linear(x!, w!, b),
+  },
+  {
+    name: 'linear/int32',
+    kernels: ['linear'],
+    shapes: [[6, 5], [4, 5], [4]],
+    dtype: 'int32',
+    run: ([x, w, b]) => linear(x!, w!, b),
   },
   {
     name: 'einsum/batched',

@@ -2,7 +2,7 @@ import { MEMORY_BYTES, simdKernels } from '../simd/module';
 import { residentWeight } from '../simd/weight-cache';
 import { accumulatesInOutputType } from './engine-for';
 import { kBlockDepth } from './multiply';
-import type { GemmParams } from './types';
+import type { BiasVector, GemmParams } from './types';
 
 // A one-row product `c = a @ B` (batch-1 inference through a Linear layer) without the GEMM's packing:
 // the blocked driver pads the row to a whole register tile and repacks all of B on every call, which
@@ -11,22 +11,28 @@ import type { GemmParams } from './types';
 // and sum rounded; k in the same blocks, each block's sum added to the previous ones), so the results
 // are bit-identical to the blocked path's.
 
-/** Whether {@link gemv} computes `params` with the blocked GEMM's bits: one float32 row, plain alpha/beta, no bias. */
+/**
+ * Whether {@link gemv} computes `params` with the blocked GEMM's bits: one float32 row, plain alpha/beta,
+ * no row bias (a column bias is added to the first k block's sums, as the blocked kernel stores them).
+ */
 export function gemvApplies(params: GemmParams & { batch?: number }): boolean {
-  const { m, c, alpha = 1, beta = 0, rowBias, colBias, batch = 1 } = params;
+  const { m, c, alpha = 1, beta = 0, rowBias, batch = 1 } = params;
   return (
     m === 1 &&
     batch === 1 &&
     alpha === 1 &&
     beta === 0 &&
     !rowBias &&
-    !colBias &&
     c.data instanceof Float32Array &&
     accumulatesInOutputType(c.data)
   );
 }
 
 const f = Math.fround;
+
+/** A first k block's sum for column j as the blocked kernel stores it: plus the column's bias, if any. */
+const withBias = (sum: number, bias: BiasVector | undefined, j: number) =>
+  bias ? f(sum + (bias.data[bias.offset + j] as number)) : sum;
 
 /** Byte addresses in the SIMD kernels' memory: x, a chunk of B's columns (as rows), the groups' sums. */
 const [X_AT, COLUMNS_AT, SUMS_AT] = [0, 1 << 16, 3 << 16];
@@ -41,7 +47,7 @@ const SUMS_GROUPS = (MEMORY_BYTES - SUMS_AT) / 16;
  * apply). Same arithmetic and order as the JS loop below, so the same bits. A weight the framework owns
  * stays in the kernels' memory between calls (weight-cache); any other is copied in chunk by chunk.
  */
-function gemvSimd({ n, k, a, b, c }: GemmParams): number {
+function gemvSimd({ n, k, a, b, c, colBias }: GemmParams): number {
   const { data: x, offset: xAt, colStride: xStep } = a;
   const { data: w, offset: wAt, rowStride: wRow, colStride: wCol } = b;
   const kernels = simdKernels();
@@ -66,8 +72,9 @@ function gemvSimd({ n, k, a, b, c }: GemmParams): number {
         for (let p = p0 + vectors; p < end; p++) {
           s = f(s + f((memory[X_AT / 4 + p] as number) * (memory[columns + i * k + p] as number)));
         }
-        const o = c.offset + 4 * g0 + i;
-        c.data[o] = p0 === 0 ? s : f((c.data[o] as number) + s);
+        const j = 4 * g0 + i;
+        const o = c.offset + j;
+        c.data[o] = p0 === 0 ? withBias(s, colBias, j) : f((c.data[o] as number) + s);
       }
     }
   };
@@ -95,7 +102,7 @@ function gemvSimd({ n, k, a, b, c }: GemmParams): number {
 
 /** `c[0, :] = a[0, :] @ B` for a float32 product {@link gemvApplies} accepts. */
 export function gemv(params: GemmParams): void {
-  const { n, k, a, b, c } = params;
+  const { n, k, a, b, c, colBias } = params;
   const { data: x, offset: xAt, colStride: xStep } = a;
   const { data: w, offset: wAt, rowStride: wRow, colStride: wCol } = b;
   const out = c.data;
@@ -121,8 +128,14 @@ export function gemv(params: GemmParams): void {
         s3 = f(s3 + f(xv * (w[q + 3 * wCol] as number)));
       }
       // The first block is stored, later ones added to it.
-      if (p0 === 0) [c0, c1, c2, c3] = [s0, s1, s2, s3];
-      else [c0, c1, c2, c3] = [f(c0 + s0), f(c1 + s1), f(c2 + s2), f(c3 + s3)];
+      if (p0 === 0) {
+        [c0, c1, c2, c3] = [
+          withBias(s0, colBias, j),
+          withBias(s1, colBias, j + 1),
+          withBias(s2, colBias, j + 2),
+          withBias(s3, colBias, j + 3),
+        ];
+      } else [c0, c1, c2, c3] = [f(c0 + s0), f(c1 + s1), f(c2 + s2), f(c3 + s3)];
     }
     const o = c.offset + j;
     out[o] = c0;
@@ -137,7 +150,7 @@ export function gemv(params: GemmParams): void {
       for (let p = p0, end = Math.min(k, p0 + kc); p < end; p++) {
         s = f(s + f((x[xAt + p * xStep] as number) * (w[wAt + p * wRow + j * wCol] as number)));
       }
-      cj = p0 === 0 ? s : f(cj + s);
+      cj = p0 === 0 ? withBias(s, colBias, j) : f(cj + s);
     }
     out[c.offset + j] = cj;
   }
