@@ -79,7 +79,7 @@ describe('linear', () => {
       'linear: input shape [2,3] does not fit weight shape [4,5]: the last dim of the input must equal weight.shape[1] (5)',
     );
     expect(() => linear(zeros([2, 3]), zeros([3]))).toThrow(
-      'linear: input shape [2,3] does not fit weight shape [3]',
+      'linear: expected a 2-D weight [out, in], got [3]',
     );
     expect(() => linear(zeros([2, 3]), zeros([4, 3], { dtype: 'float64' }))).toThrow(
       "linear: expected both operands to have the same dtype, but got float32 and float64; convert one with .to('float32')",

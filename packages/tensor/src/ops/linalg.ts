@@ -141,7 +141,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  if (weight.ndim !== 2 || input.ndim === 0 || input.shape[input.ndim - 1] !== weight.shape[1]) {
+  if (weight.ndim !== 2) {
+    throw new ShapeError('linear', `expected a 2-D weight [out, in], got ${fmtShape(weight.shape)}`);
+  }
+  if (input.ndim === 0 || input.shape[input.ndim - 1] !== weight.shape[1]) {
     throw new ShapeError(
       'linear',
       `input shape ${fmtShape(input.shape)} does not fit weight shape ${fmtShape(weight.shape)}: the last ` +
