@@ -373,6 +373,16 @@ export const opExporters: Partial<Record<OpName, OpExporter>> = {
             : null;
     return [{ name: c.g.node1('MatMul', [a.name, b.name]), batchAxis: axis }];
   },
+  // The op's input is 2-d (linear() folds leading dims into rows first): one Gemm, as torch exports F.linear.
+  linear: (c) =>
+    same(
+      c,
+      c.g.node1(
+        'Gemm',
+        c.inputs.map((v) => v.name),
+        { transB: 1 },
+      ),
+    ),
   conv2d: (c) =>
     same(
       c,
