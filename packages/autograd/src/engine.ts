@@ -186,8 +186,7 @@ function execute(
   const anomaly = isAnomalyEnabled();
 
   while (ready.length > 0) {
-    ready.sort((a, b) => a.sequence - b.sequence);
-    const node = ready.pop()!;
+    const node = takeLatest(ready);
     const buffer = buffers.get(node) ?? [];
     buffers.delete(node);
     buffer.forEach((g, k) => {
@@ -228,4 +227,17 @@ function execute(
     });
   }
   return captured;
+}
+
+/**
+ * Removes and returns the most recently created node of `ready` (PyTorch's order among ready nodes). A
+ * scan rather than a sort: `sort` copies its array on every call, garbage for every node of every pass.
+ */
+function takeLatest(ready: Node[]): Node {
+  let latest = 0;
+  for (let i = 1; i < ready.length; i++) if (ready[i]!.sequence > ready[latest]!.sequence) latest = i;
+  const node = ready[latest]!;
+  ready[latest] = ready[ready.length - 1]!;
+  ready.pop();
+  return node;
 }
