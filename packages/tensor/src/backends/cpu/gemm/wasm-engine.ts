@@ -2,6 +2,7 @@ import { threadHost } from '../parallel/thread-support';
 import { WorkerPool } from '../parallel/worker-pool';
 import { COMMAND_SIZE, type GemmEngine } from './engine';
 import { gemmSettings } from './settings';
+import type { FloatArray } from './types';
 import { type WasmMemory, type WasmModule, wasmApi } from './wasm-api';
 import {
   F32_TILE,
@@ -155,6 +156,17 @@ export function createWasmEngine(bytes: 4 | 8): GemmEngine | undefined {
   let tableAddress = 0;
   /** The instance the reserved job runs on: the private one for single-thread jobs that fit in it. */
   let active = loaded.shared;
+  /** Float and command views over each memory's buffer, made once per buffer (a grown memory has a new one). */
+  const views = new WeakMap<ArrayBufferLike, { floats: FloatArray; ints: Int32Array }>();
+  const viewsOf = (buffer: ArrayBufferLike) => {
+    let made = views.get(buffer);
+    if (made === undefined) {
+      const floats = bytes === 4 ? new Float32Array(buffer) : new Float64Array(buffer);
+      made = { floats, ints: new Int32Array(buffer) };
+      views.set(buffer, made);
+    }
+    return made;
+  };
   return {
     mr: tile.mr,
     nr: tile.nr,
@@ -168,9 +180,8 @@ export function createWasmEngine(bytes: 4 | 8): GemmEngine | undefined {
         threads <= 1 && loaded.single && needed <= PRIVATE_PAGES * PAGE ? loaded.single() : loaded.shared;
       growTo(active.memory, needed);
       commandCount = calls;
-      const buffer = active.memory.buffer;
-      const view = bytes === 4 ? new Float32Array(buffer) : new Float64Array(buffer);
-      return { view, base: floatsAt / bytes, commands: new Int32Array(buffer, 0, calls * COMMAND_SIZE) };
+      const { floats, ints } = viewsOf(active.memory.buffer);
+      return { view: floats, base: floatsAt / bytes, commands: ints };
     },
     execute({ kernel, steps, unitBounds, unitNeeds }, threads) {
       const fn = runnerIndex(bytes, kernel);
