@@ -58,10 +58,9 @@ export interface GemmEngine {
   /**
    * A view over scratch holding at least `elements` elements from index `base`, and room for `calls`
    * macro-kernel commands in `units` units from index 0 of `commands` (which may be longer), to be filled
-   * before {@link GemmEngine.execute}. Valid until
-   * the next `reserve` (the memory may move when it grows). `threads` is what
-   * {@link GemmEngine.threadsFor} gave the job: scratch only helper threads can see is slower to copy
-   * out of, so single-thread jobs may get other scratch.
+   * before {@link GemmEngine.execute}. Valid until the next `reserve` (the memory may move when it grows).
+   * `threads` is what {@link GemmEngine.threadsFor} gave the job: scratch only helper threads can see is
+   * slower to copy out of, so single-thread jobs may get other scratch.
    */
   reserve(
     elements: number,

@@ -263,7 +263,7 @@ function storeOutput(
       const o = c.offset + item * outBatchStride + i * c.rowStride;
       const s = accBase + item * accItem + i * ldc;
       if (plain) {
-        // A short row copies faster element by element than through a fresh subarray view.
+        // A short row is copied element by element rather than through a view made for it.
         if (n < SHORT_ROW) for (let j = 0; j < n; j++) out[o + j] = acc[s + j] as number;
         else out.set(acc.subarray(s, s + n), o);
         continue;
