@@ -4,6 +4,7 @@ import { allocate, type DType, isFloating, type TypedArray } from '../../kernel/
 import { registerKernel } from '../../kernel/registry';
 import { hostView, type TensorView } from '../../kernel/view';
 import { generatedCache, generateFunction } from './codegen/generate-function';
+import type { FloatArray } from './gemm/types';
 import { foldInt64 } from './int64-folds';
 import { planWalk, type ReductionWalk, reducedShape } from './reduce-walker';
 
@@ -107,7 +108,7 @@ function reduce(
   }
   const indices = folds[name]!.index === undefined ? undefined : new Int32Array(walk.outCount);
   compileFold(name, src, out)(
-    x.storage.data as TypedArray,
+    src,
     out,
     indices,
     walk.bases,
@@ -121,7 +122,6 @@ function reduce(
   return indices ? [values, hostView(indices, shape, 'int32')] : [values];
 }
 
-type FloatArray = Float32Array | Float64Array;
 const isFloatArray = (a: TypedArray): a is FloatArray =>
   a instanceof Float32Array || a instanceof Float64Array;
 
