@@ -1,5 +1,5 @@
 import type { ConvAttrs } from '../../kernel/attrs/nn';
-import { allocate } from '../../kernel/dtype';
+import { allocate, allocateUninitialized } from '../../kernel/dtype';
 import { registerKernel } from '../../kernel/registry';
 import { shapeSize } from '../../kernel/shape';
 import { hostView, numel, type TensorView } from '../../kernel/view';
@@ -50,7 +50,8 @@ export function registerCpuConv(): void {
   registerKernel('conv2d', 'cpu', ([x, w, b], attrs) => {
     const g = geometry(x!.shape, w!.shape, attrs);
     const [oh, ow] = outputSize(g);
-    const out = allocate(x!.dtype, g.batch * g.outChannels * oh * ow) as FloatArray;
+    // Every path (direct GEMM, Winograd) writes every output element, so no zeroing (torch.empty).
+    const out = allocateUninitialized(x!.dtype, g.batch * g.outChannels * oh * ow) as FloatArray;
     conv2d(g, dense(x!), dense(w!), b ? dense(b) : undefined, out);
     return hostView(out, [g.batch, g.outChannels, oh, ow], x!.dtype);
   });

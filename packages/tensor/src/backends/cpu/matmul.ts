@@ -1,4 +1,4 @@
-import { allocate, type TypedArray } from '../../kernel/dtype';
+import { allocate, allocateUninitialized, type TypedArray } from '../../kernel/dtype';
 import { registerKernel } from '../../kernel/registry';
 import { hostView, makeView, type TensorView } from '../../kernel/view';
 import { castCpu, contiguousCpu } from './elementwise';
@@ -21,7 +21,8 @@ function productCpu(a: TensorView, b: TensorView, bias?: TensorView): TensorView
   const batch = batched ? a.shape[0]! : 1;
   const [m, k] = a.shape.slice(-2) as [number, number];
   const n = b.shape[b.shape.length - 1]!;
-  const out = allocate(fa.dtype, batch * m * n) as FloatArray;
+  // The GEMM writes every element of C (beta 0), so only an empty inner dim needs zeroed memory.
+  const out = (k === 0 ? allocate : allocateUninitialized)(fa.dtype, batch * m * n) as FloatArray;
   const colBias = bias && biasVector(bias);
   const shape = batched ? [batch, m, n] : [m, n];
   if (k === 0) {
