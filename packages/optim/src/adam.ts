@@ -1,5 +1,13 @@
-import { type AdamStepAttrs, type Tensor, zerosLike } from '@nn/tensor';
-import { type BaseOptions, type ForeachOption, Optimizer, type ParamGroup, type Params } from './optimizer';
+import { type AdamStepAttrs, Tensor, zerosLike } from '@nn/tensor';
+import { adamMomentMemory } from './kernels/adam-simd';
+import {
+  type BaseOptions,
+  type ForeachOption,
+  Optimizer,
+  type OptimizerStateDict,
+  type ParamGroup,
+  type Params,
+} from './optimizer';
 import { runUpdate } from './run-update';
 import { checkBetas, checkLr, checkNonNegative, withDefaults } from './validate';
 
@@ -29,8 +37,24 @@ export interface AdamState {
   max_exp_avg_sq?: Tensor;
 }
 
-/** Adam and AdamW: the same moments, with the weight decay applied to the gradient or decoupled. */
+/** The state entries holding a moment, each shaped like its parameter. */
+const MOMENTS = ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'] as const;
+type MomentKey = (typeof MOMENTS)[number];
+
+/**
+ * Adam and AdamW: the same moments, with the weight decay applied to the gradient or decoupled. The
+ * moments of float32 CPU parameters live in the update kernel's memory (see adamMomentMemory), so a step
+ * copies only the parameter and its gradient there and back: 3 copies of each parameter's size instead
+ * of 7 (ordinary tensors elsewhere, and where that memory is refused).
+ */
 abstract class AdamFamily extends Optimizer<AdamOptions, AdamState> {
+  /** Each parameter's moments in the kernel's memory, kept across loadStateDict. */
+  private readonly homes = new Map<Tensor, Partial<Record<MomentKey, Tensor>>>();
+  /** Hands out room in the kernel's memory; null once that memory was refused (no WebAssembly SIMD). */
+  private takeMoment: ((n: number) => Float32Array | undefined) | null | undefined;
+  /** Floats the last such memory was made for (the next one is at least twice as big). */
+  private momentFloats = 0;
+
   protected constructor(
     name: string,
     params: Params<AdamOptions>,
@@ -67,10 +91,15 @@ abstract class AdamFamily extends Optimizer<AdamOptions, AdamState> {
   protected updateParam(param: Tensor, grad: Tensor, group: ParamGroup<AdamOptions>): void {
     let state = this.state.get(param);
     if (!state) {
-      state = { step: 0, exp_avg: zerosLike(param), exp_avg_sq: zerosLike(param) };
+      state = {
+        step: 0,
+        exp_avg: this.zeroMoment(param, 'exp_avg'),
+        exp_avg_sq: this.zeroMoment(param, 'exp_avg_sq'),
+      };
       this.state.set(param, state);
     }
-    if (group.amsgrad && !state.max_exp_avg_sq) state.max_exp_avg_sq = zerosLike(param);
+    if (group.amsgrad && !state.max_exp_avg_sq)
+      state.max_exp_avg_sq = this.zeroMoment(param, 'max_exp_avg_sq');
     const step = ++state.step;
     const [beta1, beta2] = group.betas;
     const attrs: AdamStepAttrs = {
@@ -87,6 +116,69 @@ abstract class AdamFamily extends Optimizer<AdamOptions, AdamState> {
     const moments = [state.exp_avg, state.exp_avg_sq];
     if (group.amsgrad) moments.push(state.max_exp_avg_sq!);
     runUpdate('adamStep', param, grad, moments, attrs);
+  }
+
+  /** Loads as every optimizer does, then copies the loaded moments to their homes in the kernel's memory. */
+  override loadStateDict(stateDict: OptimizerStateDict): void {
+    super.loadStateDict(stateDict);
+    for (const [param, state] of this.state) {
+      for (const key of MOMENTS) {
+        const loaded = state[key];
+        const likeParam =
+          loaded?.dtype === param.dtype &&
+          loaded.shape.every((d, i) => d === param.shape[i]) &&
+          loaded.shape.length === param.shape.length;
+        if (!likeParam) continue; // left as loaded: the update reports the mismatch
+        const home = this.momentHome(param, key);
+        if (!home) continue;
+        (home.storage.data as Float32Array).set(loaded.contiguous().dataSync() as Float32Array);
+        state[key] = home;
+      }
+    }
+  }
+
+  /** Zeros for `param`'s moment `key`: its home in the kernel's memory where it can have one. */
+  private zeroMoment(param: Tensor, key: MomentKey): Tensor {
+    const home = this.momentHome(param, key);
+    if (!home) return zerosLike(param);
+    (home.storage.data as Float32Array).fill(0);
+    return home;
+  }
+
+  /**
+   * `param`'s moment `key` in the kernel's memory, made on first use (in a new memory, sized for every
+   * moment still without a home, when the last one is full); undefined for other than float32 CPU
+   * parameters and where that memory is refused.
+   */
+  private momentHome(param: Tensor, key: MomentKey): Tensor | undefined {
+    const homes = this.homes.get(param) ?? {};
+    if (homes[key] || param.device !== 'cpu' || param.dtype !== 'float32' || this.takeMoment === null)
+      return homes[key];
+    const n = param.numel();
+    let view = this.takeMoment?.(n);
+    if (view === undefined) {
+      this.momentFloats = Math.max(2 * this.momentFloats, this.homelessMomentFloats(), 4 * Math.ceil(n / 4));
+      this.takeMoment = adamMomentMemory(this.momentFloats) ?? null;
+      view = this.takeMoment?.(n);
+    }
+    if (view === undefined) return undefined;
+    homes[key] = Tensor.fromArray(view, param.shape);
+    this.homes.set(param, homes);
+    return homes[key];
+  }
+
+  /** Floats (in whole lanes) of the moments float32 CPU parameters will need and have no home for yet. */
+  private homelessMomentFloats(): number {
+    let floats = 0;
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        if (p.device !== 'cpu' || p.dtype !== 'float32') continue;
+        const homes = this.homes.get(p) ?? {};
+        const keys = group.amsgrad ? MOMENTS : MOMENTS.slice(0, 2);
+        floats += keys.filter((key) => !homes[key]).length * 4 * Math.ceil(p.numel() / 4);
+      }
+    }
+    return floats;
   }
 }
 

@@ -4,7 +4,10 @@ import { adamFloat32Cases, runSteps, setup, tolerance } from './optimizer-fixtur
 
 // Hosts without WebAssembly SIMD run float32 Adam through the generated JS loop (computing in float64,
 // rounding the state to float32): it must still follow torch's trajectories within the float32 tolerance.
-vi.mock('../src/kernels/adam-simd', () => ({ simdAdamLoop: () => undefined }));
+vi.mock('../src/kernels/adam-simd', () => ({
+  simdAdamLoop: () => undefined,
+  adamMomentMemory: () => undefined,
+}));
 
 describe.each(adamFloat32Cases)('%s without WebAssembly SIMD', (_name, c) => {
   it("follows PyTorch's 20-step trajectory", () => {

@@ -1,4 +1,4 @@
-import { type AdamStepAttrs, wasm, wasmApi } from '@nn/tensor';
+import { type AdamStepAttrs, type WasmModule, wasm, wasmApi } from '@nn/tensor';
 import type { CompiledLoop } from './cpu-update';
 
 // The float32 Adam update in WebAssembly SIMD (f32x4). V8's generated JS loop pays per-element
@@ -8,6 +8,8 @@ import type { CompiledLoop } from './cpu-update';
 // with torch's operations in torch's order, so most results equal torch's bit for bit; torch's AVX2
 // kernels fuse `add(alpha=)` and `addcmul` into fma, which baseline WebAssembly SIMD lacks (emulating it
 // through float64 lanes made the step ~25% slower), so some differ in the last float32 bit.
+// Moments made by adamMomentMemory live in the memory of their own instance of the module, where the
+// update reads and writes them in place: a step then copies only the parameter and the gradient.
 
 const { op, emitModule, V128 } = wasm;
 type Code = wasm.Code;
@@ -17,9 +19,16 @@ const CHUNK = 8192;
 const SLOT_BYTES = CHUNK * 4;
 /** Bytes before the slots: the step's scalars, splatted to lanes once per call. */
 const SCALAR_BYTES = 64;
+/** The update's operands, in the order of `arrays` and of the kernel's address parameters. */
 const SLOTS = ['p', 'g', 'm', 'v', 'vMax'] as const;
-const PAGES = Math.ceil((SCALAR_BYTES + SLOTS.length * SLOT_BYTES) / 65536);
-const slotAddress = (slot: (typeof SLOTS)[number]) => SCALAR_BYTES + SLOTS.indexOf(slot) * SLOT_BYTES;
+type Slot = (typeof SLOTS)[number];
+/** Bytes of every instance's memory before any moments: the scalars and one slot per operand. */
+const HEADER_BYTES = SCALAR_BYTES + SLOTS.length * SLOT_BYTES;
+const PAGE_BYTES = 65536;
+const PAGES = Math.ceil(HEADER_BYTES / PAGE_BYTES);
+const slotAddress = (slot: Slot) => SCALAR_BYTES + SLOTS.indexOf(slot) * SLOT_BYTES;
+/** The most bytes of moments one instance's memory holds (wasm32 allows 4 GiB). */
+const MAX_MOMENT_BYTES = 2 ** 30;
 
 /** The scalars at the start of memory, in this order, each rounded to float32 as torch casts them. */
 const SCALAR_VALUES: Record<string, (a: AdamStepAttrs) => number> = {
@@ -56,22 +65,24 @@ function variantOf(a: AdamStepAttrs): Variant {
 }
 
 /**
- * `adam(endBytes)`: one Adam update of lanes [0, endBytes / 4) of the slots, in torch 1.13's order:
- * `g = -g?; g += wd * p?; p *= scale?; m = m * beta1 + c1 * g; v = v * beta2 + c2 * g * g;
- * vMax = max(vMax, v)?; p += (-stepSize * m) / (sqrt(v) / bc2 + eps)`.
+ * `adam(endBytes, p, g, m, v, vMax)`: one Adam update of the lanes in bytes [0, endBytes) from each
+ * operand's byte address, in torch 1.13's order: `g = -g?; g += wd * p?; p *= scale?;
+ * m = m * beta1 + c1 * g; v = v * beta2 + c2 * g * g; vMax = max(vMax, v)?;
+ * p += (-stepSize * m) / (sqrt(v) / bc2 + eps)`.
  */
 function adamFunction(name: string, variant: Variant): wasm.FunctionSpec {
   const END = 0;
-  const I = 1;
+  const address = (slot: Slot) => 1 + SLOTS.indexOf(slot);
+  const I = 1 + SLOTS.length;
   // v128 locals: the scalars splatted, then the lanes' values.
   const v128Locals = [...SCALARS, 'g', 'p', 'm', 'v'];
-  const local = (key: string) => 2 + v128Locals.indexOf(key);
+  const local = (key: string) => I + 1 + v128Locals.indexOf(key);
   const { get, set } = op;
   const $ = (key: string) => get(local(key));
   const let_ = (key: string, value: Code) => set(local(key), value);
-  const load = (slot: (typeof SLOTS)[number]) => op.v128Load(get(I), slotAddress(slot));
-  const store = (slot: (typeof SLOTS)[number], key: string) =>
-    op.v128Store(get(I), slotAddress(slot), $(key));
+  const at = (slot: Slot) => op.add(get(address(slot)), get(I));
+  const load = (slot: Slot) => op.v128Load(at(slot), 0);
+  const store = (slot: Slot, key: string) => op.v128Store(at(slot), 0, $(key));
   const mulAdd = (a: Code, b: Code, c: Code) => f32('add', f32('mul', a, b), c);
   const loop: Code[] = [
     let_('g', variant.maximize ? f32('neg', load('g')) : load('g')),
@@ -108,7 +119,7 @@ function adamFunction(name: string, variant: Variant): wasm.FunctionSpec {
   ];
   return {
     name,
-    params: 1,
+    params: 1 + SLOTS.length,
     locals: [
       [1, wasm.I32],
       [v128Locals.length, V128],
@@ -117,16 +128,22 @@ function adamFunction(name: string, variant: Variant): wasm.FunctionSpec {
   };
 }
 
-interface AdamModule {
+/** An instance of the kernels' module on one memory: the shared scratch, or one holding moments. */
+interface AdamInstance {
   readonly memory: Float32Array;
-  readonly run: Record<string, (endBytes: number) => void>;
+  readonly run: Record<string, AdamKernel>;
 }
+
+type AdamKernel = (endBytes: number, p: number, g: number, m: number, v: number, vMax: number) => void;
 
 const variantName = (v: Variant) => `adam${+v.maximize}${+v.weightDecay}${+v.paramScale}${+v.amsgrad}`;
 
-function instantiate(): AdamModule | undefined {
+let compiled: WasmModule | null | undefined;
+
+/** The module, compiled on first use; null where the host has no WebAssembly SIMD. */
+function adamModule(): WasmModule | null {
+  if (compiled !== undefined) return compiled;
   const api = wasmApi();
-  if (!api) return undefined;
   const variants = Array.from(
     { length: 16 },
     (_, bits): Variant => ({
@@ -137,42 +154,92 @@ function instantiate(): AdamModule | undefined {
     }),
   );
   try {
-    const module = new api.Module(
-      emitModule(
-        variants.map((v) => adamFunction(variantName(v), v)),
-        false,
-        PAGES,
-      ),
+    // Any page count up to wasm32's limit, so one module serves memories of every size.
+    const bytes = emitModule(
+      variants.map((v) => adamFunction(variantName(v), v)),
+      false,
+      65536,
     );
-    const memory = new api.Memory({ initial: PAGES, maximum: PAGES, shared: false });
-    const { exports } = new api.Instance(module, { env: { memory } });
-    return { memory: new Float32Array(memory.buffer), run: exports as AdamModule['run'] };
+    compiled = api ? new api.Module(bytes) : null;
   } catch {
-    return undefined; // no WebAssembly SIMD: the generated JS loop serves float32 too
+    compiled = null; // no WebAssembly SIMD: the generated JS loop serves float32 too
+  }
+  return compiled;
+}
+
+/** An instance over a new fixed memory of `pages` (never grown, so its buffer is never detached). */
+function instantiate(pages: number): AdamInstance | undefined {
+  const module = adamModule();
+  const api = wasmApi();
+  if (!module || !api) return undefined;
+  try {
+    const memory = new api.Memory({ initial: pages, maximum: pages, shared: false });
+    const { exports } = new api.Instance(module, { env: { memory } });
+    return { memory: new Float32Array(memory.buffer), run: exports as AdamInstance['run'] };
+  } catch {
+    return undefined; // the address space was refused
   }
 }
 
-let adamModule: AdamModule | null | undefined;
+/** The instance whose scratch serves moments that live anywhere else. */
+let scratch: AdamInstance | null | undefined;
+/** Instances holding moments, by their memory's buffer. */
+const momentHomes = new WeakMap<ArrayBufferLike, AdamInstance>();
+
+/**
+ * Float32 moments for the update to work on in place: a function handing out zeroed views of `n`
+ * floats from one new memory of room for `floats` (each view padded to whole lanes, which the update
+ * writes), or undefined when that memory is full. Undefined where the host has no WebAssembly SIMD or
+ * refuses the memory; the moments are then ordinary arrays, copied through the scratch each step.
+ */
+export function adamMomentMemory(floats: number): ((n: number) => Float32Array | undefined) | undefined {
+  const bytes = Math.min(MAX_MOMENT_BYTES, 16 * Math.ceil(floats / 4));
+  const home = instantiate(Math.ceil((HEADER_BYTES + bytes) / PAGE_BYTES));
+  if (!home) return undefined;
+  momentHomes.set(home.memory.buffer, home);
+  let next = HEADER_BYTES;
+  return (n) => {
+    const padded = 16 * Math.ceil(n / 4);
+    if (next + padded > home.memory.byteLength) return undefined;
+    const view = new Float32Array(home.memory.buffer, next, n);
+    next += padded;
+    return view;
+  };
+}
+
+/** Where the moments `arrays[2...]` all live in one instance's memory, that instance. */
+function homeOf(arrays: readonly Float32Array[]): AdamInstance | undefined {
+  const home = momentHomes.get(arrays[2]!.buffer);
+  for (let i = 3; i < arrays.length; i++) if (arrays[i]!.buffer !== home?.memory.buffer) return undefined;
+  return home;
+}
 
 /**
  * The float32 Adam loop in WebAssembly SIMD for the attributes' variant, or undefined where the host has
  * no WebAssembly SIMD. Arrays are `[p, g, m, v, vMax?]`, dense float32 of length `n`.
  */
 export function simdAdamLoop(attrs: AdamStepAttrs): CompiledLoop | undefined {
-  if (adamModule === undefined) adamModule = instantiate() ?? null;
-  if (adamModule === null) return undefined;
-  const { memory, run } = adamModule;
-  const update = run[variantName(variantOf(attrs))]!;
-  const slots = SLOTS.map((slot) => slotAddress(slot) / 4);
-  return (arrays, n, a) => {
-    for (const [i, key] of SCALARS.entries()) memory[i] = SCALAR_VALUES[key]!(a as AdamStepAttrs);
+  if (scratch === undefined) scratch = instantiate(PAGES) ?? null;
+  if (scratch === null) return undefined;
+  const name = variantName(variantOf(attrs));
+  const slots = SLOTS.map((slot) => slotAddress(slot));
+  return (loopArrays, n, a) => {
+    const arrays = loopArrays as readonly Float32Array[];
+    const home = homeOf(arrays);
+    const { memory, run } = home ?? scratch!;
+    const update = run[name]!;
+    for (let i = 0; i < SCALARS.length; i++) memory[i] = SCALAR_VALUES[SCALARS[i]!]!(a as AdamStepAttrs);
+    // The operands copied through the slots: all of them, or only p and g where the moments are home.
+    const copied = home ? 2 : arrays.length;
+    const at = (i: number, start: number) => (i < copied ? slots[i]! : arrays[i]!.byteOffset + 4 * start);
     for (let start = 0; start < n; start += CHUNK) {
       const end = Math.min(n, start + CHUNK);
-      for (let i = 0; i < arrays.length; i++) memory.set(arrays[i]!.subarray(start, end), slots[i]!);
-      update(Math.ceil((end - start) / 4) * 16);
-      // The gradient (slot 1) is read-only; everything else goes back.
-      for (let i = 0; i < arrays.length; i++) {
-        if (i !== 1) arrays[i]!.set(memory.subarray(slots[i]!, slots[i]! + end - start), start);
+      for (let i = 0; i < copied; i++) memory.set(arrays[i]!.subarray(start, end), slots[i]! / 4);
+      const vMax = arrays.length > 4 ? at(4, start) : slots[4]!;
+      update(16 * Math.ceil((end - start) / 4), at(0, start), at(1, start), at(2, start), at(3, start), vMax);
+      // The gradient (slot 1) is read-only; everything else copied in goes back.
+      for (let i = 0; i < copied; i++) {
+        if (i !== 1) arrays[i]!.set(memory.subarray(slots[i]! / 4, slots[i]! / 4 + end - start), start);
       }
     }
   };
