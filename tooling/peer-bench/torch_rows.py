@@ -3,9 +3,11 @@
 Not run by CI: it needs Debian's PyTorch 1.13 (/usr/bin/python3) on OpenBLAS, the issue's anchor:
 `apt-get install -y --no-install-recommends python3-torch libopenblas0-pthread` (without OpenBLAS, Debian's
 torch multiplies with the reference BLAS: ~4 GFLOP/s at 1024, against ~160; the script refuses to run then).
-Usage: /usr/bin/python3 torch_rows.py [--threads 1] [--json torch.json]
-Same workloads, shapes and timing as src/nn-peer.ts / src/main.ts: 300 ms of warm-up calls, then 5 samples
-of calls lasting >= 60 ms together, the median per call; rounds and their median as --rounds says.
+Usage: /usr/bin/python3 torch_rows.py [--threads 1] [--rounds 3] [--warm-up-ms 300] [--rows mlp256,...]
+                                     [--json torch.json]
+Same workloads, shapes and timing as src/nn-peer.ts / src/main.ts: warm-up calls for --warm-up-ms (300 by
+default), then 5 samples of calls lasting >= 60 ms together, the median per call; rounds and their median as
+--rounds says.
 """
 import argparse
 import json
@@ -19,6 +21,8 @@ from torch import nn
 ap = argparse.ArgumentParser()
 ap.add_argument("--threads", type=int, default=1)
 ap.add_argument("--rounds", type=int, default=3)
+ap.add_argument("--warm-up-ms", type=float, default=300.0)
+ap.add_argument("--rows", help="comma-separated row ids (default: all)")
 ap.add_argument("--json")
 args = ap.parse_args()
 
@@ -32,7 +36,9 @@ torch.set_num_threads(args.threads)
 torch.manual_seed(1)
 
 
-WARM_UP_MS = 300
+if args.rounds < 1 or args.warm_up_ms < 0:
+    ap.error("--rounds takes a whole number from 1, --warm-up-ms milliseconds (0 or more)")
+WARM_UP_MS = args.warm_up_ms
 
 
 def per_call_ms(fn, min_ms=60):
@@ -114,8 +120,13 @@ workloads = {
     "matmul1024": lambda: lambda: torch.matmul(ma, mb),
 }
 units = {"infer1": lambda ms: ms * 1000, "matmul1024": lambda ms: 2 * 1024 ** 3 / (ms * 1e6)}
+chosen = args.rows.split(",") if args.rows else list(workloads)
+unknown = [row for row in chosen if row not in workloads]
+if unknown:
+    ap.error(f"--rows: unknown {','.join(unknown)}; the rows are {','.join(workloads)}")
 out = {}
-for row, make in workloads.items():
+for row in chosen:
+    make = workloads[row]
     ms = statistics.median(per_call_ms(make()) for _ in range(args.rounds))
     out[row] = units.get(row, lambda v: v)(ms)
 print(json.dumps(out))

@@ -2,7 +2,8 @@
 // runs its peers in turn (A B C A B C ...) for a few rounds and reports medians, so the ratios compare
 // the same stretch of machine time. With --torch=<json> (written by torch_rows.py, see `pnpm
 // bench:peers:torch`) PyTorch's figures from the same session join the table.
-//   tsx src/main.ts [--rows=mlp64,add,...] [--rounds=3] [--torch=torch.json] [--json=out.json]
+//   tsx src/main.ts [--rows=mlp64,add,...] [--rounds=3] [--warm-up-ms=300] [--torch=torch.json]
+//                   [--json=out.json]
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -14,27 +15,52 @@ const { values: args } = parseArgs({
   options: {
     rows: { type: 'string' },
     rounds: { type: 'string', default: '3' },
+    'warm-up-ms': { type: 'string', default: '300' },
     torch: { type: 'string' },
     json: { type: 'string' },
   },
 });
-const rows = args.rows ? ROWS.filter((row) => args.rows!.split(',').includes(row.id)) : ROWS;
-const rounds = Number(args.rounds);
+/** The value of option `name`, or exits naming the option, what it got and what it takes. */
+function checked<T>(name: string, value: T | undefined, takes: string, got: string | undefined): T {
+  if (value !== undefined) return value;
+  console.error(`bench:peers: --${name} takes ${takes}, got '${got}'`);
+  process.exit(2);
+}
+const unknownRows = (args.rows?.split(',') ?? []).filter((id) => !ROWS.some((row) => row.id === id));
+const rows = checked(
+  'rows',
+  unknownRows.length === 0
+    ? ROWS.filter((row) => !args.rows || args.rows.split(',').includes(row.id))
+    : undefined,
+  `row ids among ${ROWS.map((row) => row.id).join(',')}`,
+  unknownRows.join(','),
+);
+const rounds = checked(
+  'rounds',
+  Number.isInteger(Number(args.rounds)) && Number(args.rounds) > 0 ? Number(args.rounds) : undefined,
+  'a whole number of rounds from 1',
+  args.rounds,
+);
+const warmUpMs = checked(
+  'warm-up-ms',
+  Number(args['warm-up-ms']) >= 0 ? Number(args['warm-up-ms']) : undefined,
+  'milliseconds of warm-up calls (0 or more)',
+  args['warm-up-ms'],
+);
 const peers: Peer[] = [nnPeer, tfjsPeer('wasm'), tfjsPeer('cpu')];
 const torch: Record<string, number> = args.torch ? JSON.parse(readFileSync(args.torch, 'utf8')) : {};
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /**
- * Calls run before sampling, for at least this long: V8 tiers a call path up over its first ~1000 calls
- * (@nn's batch-1 inference measured 4x slower over its first 500 than from its 2000th on), and a training
- * loop runs at steady state, so every peer is timed there.
- */
-const WARM_UP_MS = 300;
-
-/**
- * Milliseconds per call: warm-up for WARM_UP_MS, then calls for at least `minMs`, the median of 5 samples;
- * a call slower than a second (tfjs-cpu's CNN step) is timed once more after its warm-up call.
+ * Milliseconds per call: warm-up calls for `warmUpMs` (--warm-up-ms, 300 by default), then calls for at
+ * least `minMs`, the median of 5 samples; a call slower than a second (tfjs-cpu's CNN step) is timed once
+ * more after its warm-up call. V8 tiers a call path up over its first ~1000 calls (@nn's batch-1
+ * inference measured 4x slower over its first 500 than from its 2000th on). The default warm-up covers
+ * that for the single ops, not for @nn's batch-256 training step (~50 steps in 300 ms), which in one
+ * process ran ~25% faster after 2000 steps than over its first few hundred, while V8's compiler threads
+ * took 2 ms of CPU per step beside it at step 100 and 0.7 ms at step 2000; --warm-up-ms=15000 times the
+ * steps there (PyTorch's, which need no warm-up, with torch_rows.py's option of the same name).
  */
 function time(run: () => void, minMs = 60): number {
   let started = performance.now();
@@ -49,7 +75,7 @@ function time(run: () => void, minMs = 60): number {
   do {
     run();
     warmUpCalls++;
-  } while (performance.now() - started < WARM_UP_MS);
+  } while (performance.now() - started < warmUpMs);
   const once = Math.max((performance.now() - started) / warmUpCalls, 1e-3);
   const calls = Math.max(1, Math.ceil(minMs / 5 / once));
   const samples: number[] = [];
@@ -132,7 +158,8 @@ const lines = rows.map((row) => {
 console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
 for (const line of lines) console.log(`| ${line.join(' | ')} |`);
 console.log(
-  `\nmedians of ${rounds} interleaved rounds; ratios: how many times slower @nn is (time rows @nn/peer, ` +
+  `\nmedians of ${rounds} interleaved rounds, each after ${warmUpMs} ms of warm-up calls; ratios: how many ` +
+    `times slower @nn is (time rows @nn/peer, ` +
     `GFLOP/s rows peer/@nn). ${os.cpus()[0]?.model ?? 'CPU'} x${os.availableParallelism()}, Node ${process.version}`,
 );
 if (args.json) writeFileSync(args.json, JSON.stringify(results, null, 1));
