@@ -11,15 +11,10 @@ import { Adam, type AdamOptions, AdamW } from '../src';
 const SHAPES = [[5, 3], [7], [], [3, 3001], [2, 9]];
 const values = (n: number, seed: number) =>
   Array.from({ length: n }, (_, i) => (((i * 7919 + seed * 104729) % 211) - 105) / 53);
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 const makeParams = (dtype: 'float32' | 'float64' = 'float32') =>
   SHAPES.map((shape, j) =>
-    tensor(
-      values(
-        shape.reduce((a, b) => a * b, 1),
-        j,
-      ),
-      { dtype },
-    )
+    tensor(values(size(shape), j), { dtype })
       .reshape(shape)
       .requiresGrad_(true),
   );
@@ -104,8 +99,8 @@ describe.each(VARIANTS)('%s moments in the update kernel memory', (_name, Optimi
   });
 });
 
-describe('Adam moments outside the update kernel memory', () => {
-  it('parameters added later, and AMSGrad turned on later, get homes of their own', () => {
+describe('Adam moments of later groups and other dtypes', () => {
+  it('a group added later (with AMSGrad) gets a memory of its own once the first is full', () => {
     // The first memory has room to spare (whole pages); the later group's first parameter won't fit it.
     const big = tensor(values(40000, 9)).reshape([200, 200]).requiresGrad_(true);
     const [first, later] = [makeParams(), [big, ...makeParams()]];

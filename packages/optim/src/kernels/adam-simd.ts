@@ -128,7 +128,7 @@ function adamFunction(name: string, variant: Variant): wasm.FunctionSpec {
   };
 }
 
-/** An instance of the kernels' module on one memory: the shared scratch, or one holding moments. */
+/** An instance of the kernels' module on one memory: the scratch instance, or one holding moments. */
 interface AdamInstance {
   readonly memory: Float32Array;
   readonly run: Record<string, AdamKernel>;
@@ -144,6 +144,7 @@ let compiled: WasmModule | null | undefined;
 function adamModule(): WasmModule | null {
   if (compiled !== undefined) return compiled;
   const api = wasmApi();
+  if (!api) return (compiled = null);
   const variants = Array.from(
     { length: 16 },
     (_, bits): Variant => ({
@@ -160,7 +161,7 @@ function adamModule(): WasmModule | null {
       false,
       65536,
     );
-    compiled = api ? new api.Module(bytes) : null;
+    compiled = new api.Module(bytes);
   } catch {
     compiled = null; // no WebAssembly SIMD: the generated JS loop serves float32 too
   }
