@@ -126,8 +126,8 @@ abstract class AdamFamily extends Optimizer<AdamOptions, AdamState> {
         const loaded = state[key];
         const likeParam =
           loaded?.dtype === param.dtype &&
-          loaded.shape.every((d, i) => d === param.shape[i]) &&
-          loaded.shape.length === param.shape.length;
+          loaded.shape.length === param.shape.length &&
+          loaded.shape.every((d, i) => d === param.shape[i]);
         if (!likeParam) continue; // left as loaded: the update reports the mismatch
         const home = this.momentHome(param, key);
         if (!home) continue;

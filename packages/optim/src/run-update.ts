@@ -1,4 +1,12 @@
-import { type KernelAttrs, opaque, runKernelMulti, type Tensor, writeInto } from '@nn/tensor';
+import {
+  DTypeError,
+  type KernelAttrs,
+  opaque,
+  runKernelMulti,
+  ShapeError,
+  type Tensor,
+  writeInto,
+} from '@nn/tensor';
 
 /**
  * Runs the fused update kernel `name` on `[param, grad, ...state]` without autograd recording. The
@@ -13,6 +21,7 @@ export function runUpdate(
   state: readonly Tensor[],
   attrs: object,
 ): void {
+  state.forEach((t, i) => checkStateTensor(name, param, t, i, state.length));
   const targets = [param, ...state];
   const outputs = opaque(() => runKernelMulti(name, [param, grad, ...state], attrs as KernelAttrs));
   targets.forEach((target, i) => {
@@ -20,4 +29,26 @@ export function runUpdate(
     if (out === target) target.storage.version++;
     else writeInto(target, out);
   });
+}
+
+/**
+ * Throws unless state tensor `i` (of `count`) is shaped and typed like its parameter: the kernels read
+ * them element for element, so another shape would be misread (or read out of bounds), never broadcast.
+ */
+function checkStateTensor(name: string, param: Tensor, t: Tensor, i: number, count: number): void {
+  const fix =
+    'load a state dict saved for these parameters, or delete the entry from optimizer.state to start afresh';
+  if (t.shape.length !== param.shape.length || t.shape.some((d, j) => d !== param.shape[j])) {
+    throw new ShapeError(
+      name,
+      `state tensor ${i + 1} of ${count} has shape [${t.shape.join(',')}] but its parameter has shape ` +
+        `[${param.shape.join(',')}]; an optimizer's state is shaped like its parameters: ${fix}`,
+    );
+  }
+  if (t.dtype !== param.dtype) {
+    throw new DTypeError(
+      name,
+      `state tensor ${i + 1} of ${count} is ${t.dtype} but its parameter is ${param.dtype}; ${fix}`,
+    );
+  }
 }

@@ -204,6 +204,30 @@ describe('state dicts', () => {
     expect(target.state.get(y)?.momentum_buffer?.dtype).toBe('float32');
   });
 
+  it('refuses at step a state tensor shaped or typed unlike its parameter, naming the op and both', () => {
+    const x = p();
+    const opt = new Adam([x]);
+    x.grad = f32([1, 1, 1]);
+    opt.step();
+    const saved = opt.stateDict();
+    // Another model's moments: the same element count in another shape, then another count.
+    for (const wrong of [zeros([3, 1]), zeros([4])]) {
+      saved.state[0]!.exp_avg = wrong;
+      const y = p();
+      const target = new Adam([y]);
+      target.loadStateDict(saved);
+      y.grad = f32([1, 1, 1]);
+      expect(() => target.step()).toThrow(
+        `adamStep: state tensor 1 of 2 has shape [${wrong.shape.join(',')}] but its parameter has shape [3]`,
+      );
+      expect(y.tolist()).toEqual([1, 2, 3]);
+    }
+    const sgd = new SGD([x], { lr: 0.1, momentum: 0.9 });
+    sgd.step();
+    sgd.state.get(x)!.momentum_buffer = zeros([3], { dtype: 'float64' });
+    expect(() => sgd.step()).toThrow('sgdStep: state tensor 1 of 1 is float64 but its parameter is float32');
+  });
+
   it('Adagrad creates its accumulators up front, as torch', () => {
     const opt = new Adagrad([p()], { initialAccumulatorValue: 0.5 });
     expect((opt.stateDict().state[0]!.sum as Tensor).tolist()).toEqual([0.5, 0.5, 0.5]);
