@@ -21,7 +21,7 @@ export function runUpdate(
   state: readonly Tensor[],
   attrs: object,
 ): void {
-  state.forEach((t, i) => checkStateTensor(name, param, t, i, state.length));
+  for (const [i, t] of state.entries()) checkStateTensor(name, param, t, i, state.length);
   const targets = [param, ...state];
   const outputs = opaque(() => runKernelMulti(name, [param, grad, ...state], attrs as KernelAttrs));
   targets.forEach((target, i) => {
