@@ -1,4 +1,5 @@
 import { type AdamStepAttrs, Tensor, zerosLike } from '@nn/tensor';
+import { sameShape } from '@nn/tensor/kernel';
 import { adamMomentMemory } from './kernels/adam-simd';
 import {
   type BaseOptions,
@@ -124,11 +125,8 @@ abstract class AdamFamily extends Optimizer<AdamOptions, AdamState> {
     for (const [param, state] of this.state) {
       for (const key of MOMENTS) {
         const loaded = state[key];
-        const likeParam =
-          loaded?.dtype === param.dtype &&
-          loaded.shape.length === param.shape.length &&
-          loaded.shape.every((d, i) => d === param.shape[i]);
-        if (!likeParam) continue; // left as loaded: the update reports the mismatch
+        // Anything unlike its parameter is left as loaded: the update refuses it (runUpdate).
+        if (loaded?.dtype !== param.dtype || !sameShape(loaded.shape, param.shape)) continue;
         const home = this.momentHome(param, key);
         if (!home) continue;
         (home.storage.data as Float32Array).set(loaded.contiguous().dataSync() as Float32Array);

@@ -9,6 +9,7 @@ import {
   Tensor,
   ValueError,
 } from '@nn/tensor';
+import { sameShape } from '@nn/tensor/kernel';
 import { registerOptimizerKernels } from './kernels/register';
 import { optionKeys } from './validate';
 
@@ -236,7 +237,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends o
 
   private checkGrad(p: Tensor, grad: Tensor): void {
     const op = `${this.opName}.step`;
-    if (grad.shape.length !== p.shape.length || grad.shape.some((d, i) => d !== p.shape[i])) {
+    if (!sameShape(grad.shape, p.shape)) {
       throw new ShapeError(
         op,
         `a gradient has shape [${grad.shape.join(',')}] but its parameter has shape [${p.shape.join(',')}]; ` +

@@ -7,6 +7,7 @@ import {
   type Tensor,
   writeInto,
 } from '@nn/tensor';
+import { sameShape } from '@nn/tensor/kernel';
 
 /**
  * Runs the fused update kernel `name` on `[param, grad, ...state]` without autograd recording. The
@@ -38,7 +39,7 @@ export function runUpdate(
 function checkStateTensor(name: string, param: Tensor, t: Tensor, i: number, count: number): void {
   const fix =
     'load a state dict saved for these parameters, or delete the entry from optimizer.state to start afresh';
-  if (t.shape.length !== param.shape.length || t.shape.some((d, j) => d !== param.shape[j])) {
+  if (!sameShape(t.shape, param.shape)) {
     throw new ShapeError(
       name,
       `state tensor ${i + 1} of ${count} has shape [${t.shape.join(',')}] but its parameter has shape ` +

@@ -69,6 +69,7 @@ export {
   contiguousStrides,
   normalizeDim,
   normalizeDims,
+  sameShape,
   shapeSize,
 } from './shape';
 export { disposalPays, nextStorageSerial, Storage } from './storage';
