@@ -5,14 +5,18 @@ Not run by CI: it needs Debian's PyTorch 1.13 (/usr/bin/python3) on OpenBLAS, th
 torch multiplies with the reference BLAS: ~4 GFLOP/s at 1024, against ~160; the script refuses to run then).
 Usage: /usr/bin/python3 torch_rows.py [--threads 1] [--rounds 3] [--warm-up-ms 300] [--rows mlp256,...]
                                      [--json torch.json]
+       /usr/bin/python3 torch_rows.py --serve [--threads 1] [--warm-up-ms 300]
 Same workloads, shapes and timing as src/nn-peer.ts / src/main.ts: warm-up calls for --warm-up-ms (300 by
 default), then 5 samples of calls lasting >= 60 ms together, the median per call; rounds and their median as
---rounds says.
+--rounds says. With --serve (how `pnpm bench:peers --torch` runs it, as one more peer in each row's rounds) it
+prints {"ready": torch version} once, then reads one row id per line from stdin and answers each with one
+line, {"ms": milliseconds per call} (one round, a fresh model) or {"error": why}, until stdin closes.
 """
 import argparse
 import json
 import os
 import statistics
+import sys
 import time
 
 import torch
@@ -24,6 +28,7 @@ ap.add_argument("--rounds", type=int, default=3)
 ap.add_argument("--warm-up-ms", type=float, default=300.0)
 ap.add_argument("--rows", help="comma-separated row ids (default: all)")
 ap.add_argument("--json")
+ap.add_argument("--serve", action="store_true", help="answer row ids read from stdin (see above)")
 args = ap.parse_args()
 
 # Debian's torch calls whatever libblas.so.3 the alternatives system picks; the reference BLAS would make
@@ -119,6 +124,18 @@ workloads = {
     "softmax": lambda: lambda: torch.softmax(s, 1),
     "matmul1024": lambda: lambda: torch.matmul(ma, mb),
 }
+
+if args.serve:
+    print(json.dumps({"ready": torch.__version__}), flush=True)
+    for line in sys.stdin:
+        row = line.strip()
+        try:
+            answer = {"ms": per_call_ms(workloads[row]())} if row in workloads else {"error": f"unknown row {row!r}"}
+        except Exception as error:  # one failing row is reported in its cell, like the JS peers' failures
+            answer = {"error": f"{type(error).__name__}: {error}"}
+        print(json.dumps(answer), flush=True)
+    sys.exit(0)
+
 units = {"infer1": lambda ms: ms * 1000, "matmul1024": lambda ms: 2 * 1024 ** 3 / (ms * 1e6)}
 chosen = args.rows.split(",") if args.rows else list(workloads)
 unknown = [row for row in chosen if row not in workloads]

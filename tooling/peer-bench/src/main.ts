@@ -1,14 +1,15 @@
 // `pnpm bench:peers`: @nn against tfjs-wasm and tfjs-cpu on issue #21's rows, in one process. Each row
 // runs its peers in turn (A B C A B C ...) for a few rounds and reports medians, so the ratios compare
-// the same stretch of machine time. With --torch=<json> (written by torch_rows.py, see `pnpm
-// bench:peers:torch`) PyTorch's figures from the same session join the table.
-//   tsx src/main.ts [--rows=mlp64,add,...] [--rounds=3] [--warm-up-ms=300] [--torch=torch.json]
-//                   [--json=out.json]
-import { readFileSync, writeFileSync } from 'node:fs';
+// the same stretch of machine time. With --torch (`pnpm bench:peers:torch`) PyTorch joins every round as
+// one more peer, run by torch_rows.py --serve under --python (Debian's /usr/bin/python3 by default).
+//   tsx src/main.ts [--rows=mlp64,add,...] [--rounds=3] [--warm-up-ms=300] [--torch]
+//                   [--python=/usr/bin/python3] [--json=out.json]
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { nnPeer } from './nn-peer';
 import { tfjsPeer } from './tfjs-peer';
+import { torchPeer } from './torch-peer';
 import { type Peer, ROWS, type Row } from './workloads';
 
 const { values: args } = parseArgs({
@@ -16,7 +17,8 @@ const { values: args } = parseArgs({
     rows: { type: 'string' },
     rounds: { type: 'string', default: '3' },
     'warm-up-ms': { type: 'string', default: '300' },
-    torch: { type: 'string' },
+    torch: { type: 'boolean', default: false },
+    python: { type: 'string', default: '/usr/bin/python3' },
     json: { type: 'string' },
   },
 });
@@ -47,8 +49,19 @@ const warmUpMs = checked(
   'milliseconds of warm-up calls (0 or more)',
   args['warm-up-ms'],
 );
-const peers: Peer[] = [nnPeer, tfjsPeer('wasm'), tfjsPeer('cpu')];
-const torch: Record<string, number> = args.torch ? JSON.parse(readFileSync(args.torch, 'utf8')) : {};
+const torch = args.torch ? torchPeer(args.python!, warmUpMs) : undefined;
+let torchVersion = '';
+try {
+  torchVersion = (await torch?.start()) ?? '';
+} catch (error) {
+  console.error(
+    `bench:peers --torch: ${(error as Error).message}\n(PyTorch's rows need Debian's PyTorch with OpenBLAS: ` +
+      'apt-get install -y --no-install-recommends python3-torch libopenblas0-pthread; or name a python ' +
+      'that has torch with --python)',
+  );
+  process.exit(2);
+}
+const peers: Peer[] = [nnPeer, tfjsPeer('wasm'), tfjsPeer('cpu'), ...(torch ? [torch] : [])];
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
@@ -60,7 +73,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  * that for the single ops, not for @nn's batch-256 training step (~50 steps in 300 ms), which in one
  * process ran ~25% faster after 2000 steps than over its first few hundred, while V8's compiler threads
  * took 2 ms of CPU per step beside it at step 100 and 0.7 ms at step 2000; --warm-up-ms=15000 times the
- * steps there (PyTorch's, which need no warm-up, with torch_rows.py's option of the same name).
+ * steps there (PyTorch's too, which need no warm-up: torch_rows.py gets the same option).
  */
 function time(run: () => void, minMs = 60): number {
   let started = performance.now();
@@ -95,7 +108,8 @@ async function measure(peer: Peer, row: Row): Promise<number | string> {
     active = peer;
   }
   try {
-    const prepared = peer.prepare(row.id);
+    if (peer.measure) return await peer.measure(row.id);
+    const prepared = peer.prepare?.(row.id);
     if (!prepared) return 'n/a';
     try {
       return time(prepared.run);
@@ -123,7 +137,6 @@ for (const row of rows) {
     const numbers = values.filter((value): value is number => typeof value === 'number');
     results[row.id]![peer.name] = numbers.length === values.length ? row.fromMs(median(numbers)) : values[0]!;
   }
-  if (torch[row.id] !== undefined) results[row.id]!.PyTorch = torch[row.id]!;
   process.stderr.write('\n');
 }
 
@@ -135,24 +148,16 @@ function ratio(row: Row, nn: number | string | undefined, other: number | string
 const format = (value: number | string | undefined) =>
   typeof value === 'number' ? value.toPrecision(3) : (value ?? '—');
 
-const columns = ['@nn', 'tfjs-wasm', 'tfjs-cpu', ...(args.torch ? ['PyTorch'] : [])];
-const header = [
-  'workload',
-  'unit',
-  ...columns,
-  '@nn/tfjs-wasm',
-  '@nn/tfjs-cpu',
-  ...(args.torch ? ['@nn/PyTorch'] : []),
-];
+const columns = peers.map((peer) => peer.name);
+const others = columns.filter((column) => column !== nnPeer.name);
+const header = ['workload', 'unit', ...columns, ...others.map((other) => `${nnPeer.name}/${other}`)];
 const lines = rows.map((row) => {
   const r = results[row.id]!;
   return [
     row.label,
     row.unit,
     ...columns.map((column) => format(r[column])),
-    ratio(row, r['@nn'], r['tfjs-wasm']),
-    ratio(row, r['@nn'], r['tfjs-cpu']),
-    ...(args.torch ? [ratio(row, r['@nn'], r.PyTorch)] : []),
+    ...others.map((other) => ratio(row, r[nnPeer.name], r[other])),
   ];
 });
 console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
@@ -160,6 +165,8 @@ for (const line of lines) console.log(`| ${line.join(' | ')} |`);
 console.log(
   `\nmedians of ${rounds} interleaved rounds, each after ${warmUpMs} ms of warm-up calls; ratios: how many ` +
     `times slower @nn is (time rows @nn/peer, ` +
-    `GFLOP/s rows peer/@nn). ${os.cpus()[0]?.model ?? 'CPU'} x${os.availableParallelism()}, Node ${process.version}`,
+    `GFLOP/s rows peer/@nn). ${os.cpus()[0]?.model ?? 'CPU'} x${os.availableParallelism()}, Node ${process.version}` +
+    (torch ? `, PyTorch ${torchVersion} on one thread` : ''),
 );
 if (args.json) writeFileSync(args.json, JSON.stringify(results, null, 1));
+for (const peer of peers) peer.close?.();

@@ -38,12 +38,19 @@ export const ROWS: readonly Row[] = [
   },
 ];
 
-/** A peer: prepares each row's workload (undefined where it cannot run it). */
+/**
+ * A peer: prepares each row's workload in this process (undefined where it cannot run it), or, with
+ * `measure`, times a row itself elsewhere (PyTorch, in Python) with the same warm-up and samples.
+ */
 export interface Peer {
   readonly name: string;
   /** Switches to this peer (a tfjs backend) before its workloads are prepared. */
   activate?(): Promise<void>;
-  prepare(row: string): Prepared | undefined;
+  prepare?(row: string): Prepared | undefined;
+  /** Milliseconds per call of one round of `row`, or why it failed: for a peer without `prepare`. */
+  measure?(row: string): Promise<number | string>;
+  /** Releases what the peer holds (a child process) once every row has run. */
+  close?(): void;
 }
 
 /** Uniform random floats in [0, 1) and standard normals (Box-Muller), seeded for repeatability. */
