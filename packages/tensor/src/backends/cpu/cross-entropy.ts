@@ -4,25 +4,32 @@ import { registerKernel } from '../../kernel/registry';
 import { hostView, numel, type TensorView } from '../../kernel/view';
 import { laneMax, shiftedExpSum } from './softmax';
 
+/** Per row of logits `[N, C]`: its shifted log-sum `log(sum(exp(x - max)))`, its max, its target class. */
+interface RowStats {
+  readonly logSums: Float64Array;
+  readonly maxes: Float64Array;
+  /** The row's target class, or -1 where the target is `ignoreIndex`. */
+  readonly classes: Int32Array;
+}
+
 /**
- * Calls `visit` for every row of logits `[N, C]` (read through their strides) with the row's first
- * element, its class stride, its shifted log-sum `log(sum(exp(x - max)))` and max, and its target class,
- * or -1 when the target is `ignoreIndex`. Sums and exponentials are computed in float64 as in
- * logSoftmax (float32 logits use the same fast exponential), so fused and composite losses agree.
+ * The {@link RowStats} of logits `[N, C]` (read through their strides), checking every target. Sums and
+ * exponentials are computed in float64 as in logSoftmax (float32 logits use the same fast exponential),
+ * so fused and composite losses agree. The kernels then loop over rows themselves: a callback made per
+ * call ran mostly unoptimised (V8 compiled each call's closure afresh, if at all), at twice the cost.
  */
-function forEachRow(
-  op: string,
-  logits: TensorView,
-  target: TensorView,
-  ignoreIndex: number,
-  visit: (row: number, base: number, classStride: number, logSum: number, max: number, cls: number) => void,
-): void {
+function rowStats(op: string, logits: TensorView, target: TensorView, ignoreIndex: number): RowStats {
   const src = logits.storage.data as TypedArray;
-  const classes = logits.shape[1]!;
+  const [rows, classes] = logits.shape as [number, number];
   const [rowStride, classStride] = logits.strides as [number, number];
   const targets = target.storage.data as TypedArray;
   const float32 = logits.dtype === 'float32';
-  for (let i = 0; i < logits.shape[0]!; i++) {
+  const stats = {
+    logSums: new Float64Array(rows),
+    maxes: new Float64Array(rows),
+    classes: new Int32Array(rows),
+  };
+  for (let i = 0; i < rows; i++) {
     const cls = targets[target.offset + i * target.strides[0]!]!;
     if (cls !== ignoreIndex && (cls < 0 || cls >= classes)) {
       throw new IndexError(
@@ -33,19 +40,26 @@ function forEachRow(
     }
     const base = logits.offset + i * rowStride;
     const max = laneMax(src, base, classStride, classes);
-    const sum = shiftedExpSum(src, base, classStride, classes, max, float32);
-    visit(i, base, classStride, Math.log(sum), max, cls === ignoreIndex ? -1 : cls);
+    stats.logSums[i] = Math.log(shiftedExpSum(src, base, classStride, classes, max, float32));
+    stats.maxes[i] = max;
+    stats.classes[i] = cls === ignoreIndex ? -1 : cls;
   }
+  return stats;
 }
 
 /** Per-row `logsumexp(row) - row[target]`, 0 for ignored rows. */
 function crossEntropyLoss(logits: TensorView, target: TensorView, ignoreIndex: number): TensorView {
   const src = logits.storage.data as TypedArray;
+  const [rowStride, classStride] = logits.strides as [number, number];
   const out = allocate(logits.dtype, logits.shape[0]!);
-  forEachRow('crossEntropyLoss', logits, target, ignoreIndex, (i, base, stride, logSum, max, cls) => {
+  const { logSums, maxes, classes } = rowStats('crossEntropyLoss', logits, target, ignoreIndex);
+  for (let i = 0; i < out.length; i++) {
+    const cls = classes[i]!;
+    if (cls < 0) continue;
     // minus logSoftmax's value at the target, rounding for rounding
-    if (cls >= 0) out[i] = logSum - (src[base + cls * stride]! - max);
-  });
+    const logit = src[logits.offset + i * rowStride + cls * classStride]!;
+    out[i] = logSums[i]! - (logit - maxes[i]!);
+  }
   return hostView(out, [logits.shape[0]!], logits.dtype);
 }
 
@@ -58,17 +72,19 @@ function crossEntropyLossBackward(
 ): TensorView {
   const src = logits.storage.data as TypedArray;
   const g = grad.storage.data as TypedArray;
-  const classes = logits.shape[1]!;
+  const [rows, classCount] = logits.shape as [number, number];
+  const [rowStride, classStride] = logits.strides as [number, number];
   const out = allocate(logits.dtype, numel(logits));
-  const op = 'crossEntropyLossBackward';
-  forEachRow(op, logits, target, ignoreIndex, (i, base, stride, logSum, max, cls) => {
-    if (cls < 0) return;
-    const scale = g[grad.offset + i * grad.strides[0]!]!;
-    for (let j = 0, q = base; j < classes; j++, q += stride) {
+  const { logSums, maxes, classes } = rowStats('crossEntropyLossBackward', logits, target, ignoreIndex);
+  for (let i = 0; i < rows; i++) {
+    const cls = classes[i]!;
+    if (cls < 0) continue;
+    const [scale, max, logSum] = [g[grad.offset + i * grad.strides[0]!]!, maxes[i]!, logSums[i]!];
+    for (let j = 0, q = logits.offset + i * rowStride; j < classCount; j++, q += classStride) {
       const p = Math.exp(src[q]! - max - logSum);
-      out[i * classes + j] = scale * (j === cls ? p - 1 : p);
+      out[i * classCount + j] = scale * (j === cls ? p - 1 : p);
     }
-  });
+  }
   return hostView(out, logits.shape, logits.dtype);
 }
 
