@@ -24,7 +24,7 @@ from torch import nn
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--threads", type=int, default=1)
-ap.add_argument("--rounds", type=int, default=3)
+ap.add_argument("--rounds", type=int, help="rounds per row, 3 by default (not with --serve)")
 ap.add_argument("--warm-up-ms", type=float, default=300.0)
 ap.add_argument("--rows", help="comma-separated row ids (default: all)")
 ap.add_argument("--json")
@@ -41,6 +41,10 @@ torch.set_num_threads(args.threads)
 torch.manual_seed(1)
 
 
+if args.serve and (args.rounds is not None or args.rows or args.json):
+    ap.error("--serve answers one round of the row each request names: --rounds, --rows and --json do not apply")
+if args.rounds is None:
+    args.rounds = 3
 if args.rounds < 1 or args.warm_up_ms < 0:
     ap.error("--rounds takes a whole number from 1, --warm-up-ms milliseconds (0 or more)")
 WARM_UP_MS = args.warm_up_ms
