@@ -26,7 +26,8 @@ type Slot = (typeof SLOTS)[number];
 const HEADER_BYTES = SCALAR_BYTES + SLOTS.length * SLOT_BYTES;
 const PAGE_BYTES = 65536;
 const PAGES = Math.ceil(HEADER_BYTES / PAGE_BYTES);
-const slotAddress = (slot: Slot) => SCALAR_BYTES + SLOTS.indexOf(slot) * SLOT_BYTES;
+/** Byte address of operand `i`'s slot (`i` indexes SLOTS). */
+const slotAt = (i: number) => SCALAR_BYTES + i * SLOT_BYTES;
 /** The most bytes of moments one instance's memory holds (wasm32 allows 4 GiB). */
 const MAX_MOMENT_BYTES = 2 ** 30;
 
@@ -216,6 +217,14 @@ function homeOf(arrays: readonly Float32Array[]): AdamInstance | undefined {
 }
 
 /**
+ * Byte address of operand `i`'s lanes from element `start` for the kernel: its slot where it is copied
+ * there (the first `copied` operands) or absent (vMax without AMSGrad), else its own place in memory.
+ */
+function operandAt(arrays: readonly Float32Array[], i: number, start: number, copied: number): number {
+  return i < copied || i >= arrays.length ? slotAt(i) : arrays[i]!.byteOffset + 4 * start;
+}
+
+/**
  * The float32 Adam loop in WebAssembly SIMD for the attributes' variant, or undefined where the host has
  * no WebAssembly SIMD. Arrays are `[p, g, m, v, vMax?]`, dense float32 of length `n`.
  */
@@ -223,7 +232,6 @@ export function simdAdamLoop(attrs: AdamStepAttrs): CompiledLoop | undefined {
   if (scratch === undefined) scratch = instantiate(PAGES) ?? null;
   if (scratch === null) return undefined;
   const name = variantName(variantOf(attrs));
-  const slots = SLOTS.map((slot) => slotAddress(slot));
   return (loopArrays, n, a) => {
     const arrays = loopArrays as readonly Float32Array[];
     const home = homeOf(arrays);
@@ -232,15 +240,20 @@ export function simdAdamLoop(attrs: AdamStepAttrs): CompiledLoop | undefined {
     for (let i = 0; i < SCALARS.length; i++) memory[i] = SCALAR_VALUES[SCALARS[i]!]!(a as AdamStepAttrs);
     // The operands copied through the slots: all of them, or only p and g where the moments are home.
     const copied = home ? 2 : arrays.length;
-    const at = (i: number, start: number) => (i < copied ? slots[i]! : arrays[i]!.byteOffset + 4 * start);
     for (let start = 0; start < n; start += CHUNK) {
       const end = Math.min(n, start + CHUNK);
-      for (let i = 0; i < copied; i++) memory.set(arrays[i]!.subarray(start, end), slots[i]! / 4);
-      const vMax = arrays.length > 4 ? at(4, start) : slots[4]!;
-      update(16 * Math.ceil((end - start) / 4), at(0, start), at(1, start), at(2, start), at(3, start), vMax);
+      for (let i = 0; i < copied; i++) memory.set(arrays[i]!.subarray(start, end), slotAt(i) / 4);
+      update(
+        16 * Math.ceil((end - start) / 4),
+        operandAt(arrays, 0, start, copied),
+        operandAt(arrays, 1, start, copied),
+        operandAt(arrays, 2, start, copied),
+        operandAt(arrays, 3, start, copied),
+        operandAt(arrays, 4, start, copied),
+      );
       // The gradient (slot 1) is read-only; everything else copied in goes back.
       for (let i = 0; i < copied; i++) {
-        if (i !== 1) arrays[i]!.set(memory.subarray(slots[i]! / 4, slots[i]! / 4 + end - start), start);
+        if (i !== 1) arrays[i]!.set(memory.subarray(slotAt(i) / 4, slotAt(i) / 4 + end - start), start);
       }
     }
   };

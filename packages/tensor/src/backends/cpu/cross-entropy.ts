@@ -79,7 +79,9 @@ function crossEntropyLossBackward(
   for (let i = 0; i < rows; i++) {
     const cls = classes[i]!;
     if (cls < 0) continue;
-    const [scale, max, logSum] = [g[grad.offset + i * grad.strides[0]!]!, maxes[i]!, logSums[i]!];
+    const scale = g[grad.offset + i * grad.strides[0]!]!;
+    const max = maxes[i]!;
+    const logSum = logSums[i]!;
     for (let j = 0, q = logits.offset + i * rowStride; j < classCount; j++, q += classStride) {
       const p = Math.exp(src[q]! - max - logSum);
       out[i * classCount + j] = scale * (j === cls ? p - 1 : p);
