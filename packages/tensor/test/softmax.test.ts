@@ -1,6 +1,6 @@
 import { loadFixtures } from '@nn/tooling/test-utils';
 import { describe, expect, it } from 'vitest';
-import { arange, DTypeError, logSoftmax, softmax, tensor } from '../src';
+import { arange, DTypeError, logSoftmax, softmax, type Tensor, tensor } from '../src';
 import { checkCase, type ReductionCase } from './reduction-fixtures';
 
 const { cases } = loadFixtures<ReductionCase>(new URL('./fixtures/softmax.jsonl', import.meta.url));
@@ -86,6 +86,20 @@ describe('float32 softmax rows in SIMD', () => {
       }
     },
   );
+
+  it('computes resident rows in cache-sized passes to the bits of rows copied through the scratch', () => {
+    // 300 rows of 1000 floats: ~10 passes in place; spread 120 makes some rows redo in full range.
+    const x = tensor(logits(300, 1000, 120)).reshape([300, 1000]);
+    const inWasmMemory = (t: Tensor) => (t.storage.data as Float32Array).buffer.byteLength > 2 ** 24;
+    const copied = softmax(x, 1);
+    expect(inWasmMemory(copied)).toBe(false); // no array of this size was disposed before
+    const expected = Array.from(copied.dataSync());
+    softmax(x, 1).dispose(); // now the next output of this size lives in the kernels' memory, beside x
+    const resident = softmax(x, 1);
+    expect([inWasmMemory(x), inWasmMemory(resident)]).toEqual([true, true]);
+    const got = resident.dataSync();
+    expect(expected.findIndex((value, i) => !Object.is(value, got[i]))).toBe(-1); // the first differing element
+  });
 
   it('reads rows from a view starting inside its memory, as from a copy', () => {
     const x = tensor(logits(41, 1000, 20))

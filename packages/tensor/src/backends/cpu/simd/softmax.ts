@@ -50,6 +50,13 @@ export function expShiftedRows(
 /** Rows per pass of {@link softmaxRows}: their scratch fits beside the shifts in the second slot. */
 const ROWS_PER_PASS = 1024;
 /**
+ * Input bytes per pass over resident rows: a pass reads its rows three times (max, exp and sum, scale), so
+ * rows and outputs that stay in a 512 KiB L2 between those reads spare two trips to memory. softmax of
+ * 1000x1000 float32, passes of 1024 rows against 128 KiB, same process, 21 rounds: 0.83-0.89 of the time
+ * (same bits); 16-256 KiB measured alike.
+ */
+const RESIDENT_PASS_BYTES = 1 << 17;
+/**
  * Byte addresses in the second slot: each row's shift, its four lane maxima or float64 partial sums, its
  * 1 / sum, and softmaxExpSum's range flags.
  */
@@ -88,7 +95,9 @@ export function softmaxRows(
     isResident(src) &&
     endsItsBlock(out) &&
     !spansOverlap(srcAt, rows * rowBytes, out.byteOffset, out.byteLength);
-  const perPass = resident ? ROWS_PER_PASS : Math.min(ROWS_PER_PASS, Math.floor(SEGMENT / length));
+  const perPass = resident
+    ? Math.min(ROWS_PER_PASS, Math.max(1, Math.floor(RESIDENT_PASS_BYTES / rowBytes)))
+    : Math.min(ROWS_PER_PASS, Math.floor(SEGMENT / length));
   const maxes = new Float64Array(perPass);
   const [shifts, partials, factors] = [SHIFTS_AT / 4, PARTIALS_AT / 4, FACTORS_AT / 8];
   for (let r = 0; r < rows; r += perPass) {
