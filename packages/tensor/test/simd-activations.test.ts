@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { type Tensor, tensor } from '../src';
 import { erf, roundHalfEven } from '../src/backends/cpu/scalar-math';
+import { planSimdFloat32 } from '../src/backends/cpu/simd/elementwise';
 
-// The float32 SIMD kernels of sigmoid, tanh, silu, erf, log and log1p (large contiguous tensors) and the JS loop (small or
+// The float32 SIMD kernels of sigmoid, tanh, silu, erf, log, log1p, expm1, logsigmoid and mish (large contiguous tensors) and the JS loop (small or
 // strided ones) against float64 references, in float32 ulps of the reference, over the whole float32
 // range: zeros, subnormals, the tails where results underflow or saturate, huge and non-finite inputs.
 
 const F32_MAX = 3.4028234663852886e38;
 const SUBNORMAL_MIN = 1.401298464324817e-45;
+
+/** v, or the infinity float32 rounds it to past its largest finite value. */
+const overflowing = (v: number) => (Number.isFinite(Math.fround(v)) ? v : Math.fround(v));
 
 /** float64 references (NaN where PyTorch's float64 result is NaN). */
 const sigmoid = (x: number) => {
@@ -21,6 +25,10 @@ const references: Record<string, [(x: Tensor) => Tensor, (x: number) => number]>
   erf: [(x) => x.erf(), erf], // W. J. Cody's float64 erf (the JS loop's)
   log: [(x) => x.log(), Math.log],
   log1p: [(x) => x.log1p(), Math.log1p],
+  expm1: [(x) => x.expm1(), (x) => overflowing(Math.expm1(x))],
+  // PyTorch's forms in float64 (logsigmoid(Infinity) is +0, mish(-Infinity) NaN)
+  logsigmoid: [(x) => x.logsigmoid(), (x) => Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x)))],
+  mish: [(x) => x.mish(), (x) => x * Math.tanh(Math.log1p(Math.exp(x)))],
 };
 
 /** The float32 ulp at float64 value v (subnormal spacing near 0). */
@@ -70,12 +78,13 @@ function wideInputs(): Float32Array {
   return Float32Array.from(values);
 }
 
-describe('float32 sigmoid, tanh, silu, erf, log and log1p', () => {
+describe('float32 sigmoid, tanh, silu, erf, log, log1p, expm1, logsigmoid and mish', () => {
   const inputs = wideInputs();
   const x = tensor(inputs);
   for (const [name, [f, reference]] of Object.entries(references)) {
     it(`${name}: SIMD path within 2 ulp of the float64 result over the float32 range`, () => {
       const { worst, worstAt } = maxUlpError(inputs, f(x).dataSync(), reference);
+      if (process.env.SHOW_ULP) console.log(name, worst, worstAt);
       expect(worst, `worst at x = ${worstAt}`).toBeLessThanOrEqual(2);
     });
 
@@ -89,6 +98,12 @@ describe('float32 sigmoid, tanh, silu, erf, log and log1p', () => {
       expect(worst, `worst at x = ${worstAt}`).toBeLessThanOrEqual(2);
     });
   }
+
+  it('runs each on its SIMD kernel (the JS loop would pass the bounds too)', () => {
+    for (const name of Object.keys(references)) {
+      expect(planSimdFloat32(name, ['dense'], () => 0, 1, [0, 0])?.kernel).toBe(name);
+    }
+  });
 
   it('keeps the signs of zero and exact saturation', () => {
     const big = new Float32Array(8192).fill(0);
@@ -106,6 +121,16 @@ describe('float32 sigmoid, tanh, silu, erf, log and log1p', () => {
     const silu = t.silu().dataSync();
     expect(Object.is(silu[0], -0)).toBe(true);
     expect([silu[4], silu[5]]).toEqual([200, -0]);
+    const expm1 = t.expm1().dataSync();
+    expect(Object.is(expm1[0], -0)).toBe(true);
+    expect([...expm1.subarray(1, 8)]).toEqual(
+      [0, Math.fround(Math.expm1(30)), -1, Infinity, -1, 1e-30, -1e-30].map(Math.fround),
+    );
+    const mish = t.mish().dataSync();
+    expect(Object.is(mish[0], -0)).toBe(true);
+    expect([mish[2], mish[4], Object.is(mish[5], -0)]).toEqual([30, 200, true]);
+    const logsigmoid = t.logsigmoid().dataSync();
+    expect([logsigmoid[3], logsigmoid[5], Object.is(logsigmoid[4], -0)]).toEqual([-30, -200, false]);
   });
 });
 

@@ -3,14 +3,16 @@ import { A, END, FIRST_LOCAL, f32Splat, f32x4, OUT, type Step, simd, v128, vecto
 import { erfFunction, geluFunction } from './erf';
 import {
   EXP_VECTORS,
+  expPairSteps,
   expPolynomialSteps,
   LANE_LOCALS,
   type Lanes,
   lanes,
-  pow2OfK,
   rangeFlagStatement,
 } from './exp';
+import { expm1Function } from './expm1';
 import { sigmoidFullRangeFunctions } from './sigmoid-full-range';
+import { softplusFormFunctions } from './softplus-forms';
 
 // sigmoid, silu and tanh entirely on float32 lanes, four at a time. e = e^a comes from exp.ts's reduction
 // and polynomial as a pair E + el: e^r = 1 + p, p = r + r^2 P(r), is split exactly into s = fl(1 + p) and
@@ -37,30 +39,6 @@ const div = (a: Code, b: Code) => simd(f32x4.div, a, b);
 const one = f32Splat(1);
 
 /**
- * From the polynomial's r, r^2 and P(r): e^a as the exact-sum pair E (in `q`) + el (in `p`), leaving `r`
- * free. 2^k scales both exactly while |k| <= 126. `keepRoundingOfP` also keeps what rounding p = r + h
- * dropped: tanh near 0, where n = 1 - e is -p itself, needs it (1.97 ulp without).
- */
-const expPairSteps = (keepRoundingOfP: boolean): Step[] => [
-  ...(keepRoundingOfP
-    ? [
-        on((_, v) => set(v.q, mul(get(v.q), get(v.p)))), // h = r^2 P(r)
-        on((_, v) => set(v.p, add(get(v.r), get(v.q)))), // p = e^r - 1 = r + h
-        on((_, v) => set(v.r, sub(get(v.q), sub(get(v.p), get(v.r))))), // what p dropped (|r| >= |h|)
-        on((_, v) => set(v.q, add(get(v.p), one))), // s
-        on((_, v) => set(v.p, add(sub(get(v.p), sub(get(v.q), one)), get(v.r)))), // c: all that s dropped
-      ]
-    : [
-        on((_, v) => set(v.p, add(get(v.r), mul(get(v.q), get(v.p))))), // p = e^r - 1
-        on((_, v) => set(v.q, add(get(v.p), one))), // s
-        on((_, v) => set(v.p, sub(get(v.p), sub(get(v.q), one)))), // c: what s dropped
-      ]),
-  on((_, v) => set(v.r, pow2OfK(get(v.t)))),
-  on((_, v) => set(v.q, mul(get(v.q), get(v.r)))),
-  on((_, v) => set(v.p, mul(get(v.p), get(v.r)))),
-];
-
-/**
  * sigmoid(x) = 1 / (1 + e), e = e^-x (or silu, x / (1 + e)), `EXP_VECTORS` vectors per iteration. The
  * denominator d = dh + dl by TwoSum (either term may be the larger), then n / d = y (1 - dl / dh) with y =
  * fl(n / dh). Lanes with |k| > 125 (|x| past ~86, where results reach the subnormals, and NaN or
@@ -81,7 +59,7 @@ function sigmoidFunction(name: 'sigmoid' | 'silu'): FunctionSpec {
       on((x, v) => set(v.x, simd(f32x4.neg, get(x)))),
       ...expPolynomialSteps(lanesOf),
       on((_, v) => rangeFlagStatement(flags, v)),
-      ...expPairSteps(false),
+      ...expPairSteps(lanesOf, false),
       on((_, v) => set(v.r, add(one, get(v.q)))), // dh
       on((_, v) => set(v.t, sub(get(v.r), one))), // TwoSum's b' = dh - 1
       // dl = (1 - (dh - b')) + (E - b') + el
@@ -125,7 +103,7 @@ function tanhKernel(
         : on((x, _, offset) => set(x, op.v128Load(get(A), offset))),
       on((x, v) => set(v.x, clamped(get(x)))),
       ...expPolynomialSteps(lanesOf),
-      ...expPairSteps(true),
+      ...expPairSteps(lanesOf, true),
       on((_, v) => set(v.t, sub(one, get(v.q)))), // nh
       on((_, v) => set(v.r, add(one, get(v.q)))), // dh
       on((_, v) => set(v.x, sub(sub(sub(one, get(v.t)), get(v.q)), get(v.p)))), // nl
@@ -159,8 +137,18 @@ const geluTanhFunction = () =>
     result: (x, tanh) => mul(mul(x, f32Splat(0.5)), add(one, tanh)),
   });
 
-/** The exp-based one-input kernels (activations, erf and both forms of gelu), by kernel name. */
-export const ACTIVATIONS = ['sigmoid', 'silu', 'tanh', 'erf', 'gelu', 'geluTanh'] as const;
+/** The exp-based one-input kernels (activations, erf and both forms of gelu, expm1), by kernel name. */
+export const ACTIVATIONS = [
+  'sigmoid',
+  'silu',
+  'tanh',
+  'erf',
+  'gelu',
+  'geluTanh',
+  'expm1',
+  'logsigmoid',
+  'mish',
+] as const;
 
 /** The kernel that redoes a chunk whose range flags ask for it, by fast kernel. */
 export const FULL_RANGE: Readonly<Record<string, string>> = {
@@ -178,4 +166,6 @@ export const activationFunctions = (): FunctionSpec[] => [
   erfFunction(),
   geluFunction(),
   ...sigmoidFullRangeFunctions(),
+  expm1Function(),
+  ...softplusFormFunctions(),
 ];

@@ -50,6 +50,7 @@ export const f32x4 = {
 /** f64x2 opcodes. */
 export const f64x2 = {
   lt: 0x49,
+  gt: 0x4a,
   add: 0xf0,
   sub: 0xf1,
   mul: 0xf2,
@@ -77,6 +78,27 @@ export const shuffle = (x: Code, y: Code, bytes: readonly number[]): Code => [
 export const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
 /** The high two f32 lanes of v moved to the low two (for promote_low). */
 export const highLanes = (v: Code): Code => shuffle(v, v, [...range(8, 8), ...range(8, 8)]);
+
+/** Which two of a vector's four float32 lanes a float64 computation works on. */
+export type LanePair = 'low' | 'high';
+
+/** The low or high two float32 lanes of `v` widened to float64 (exactly). */
+export const widen = (v: Code, pair: LanePair): Code =>
+  simd(f64x2.promoteLowF32x4, pair === 'low' ? v : highLanes(v));
+
+/** Float64 results for the low and the high lane pair, each rounded to float32, as one vector. */
+export const narrowPairs = (low: Code, high: Code): Code =>
+  shuffle(simd(f32x4.demoteF64x2, low), simd(f32x4.demoteF64x2, high), [...range(0, 8), ...range(16, 8)]);
+
+/** 1023 in both i64 lanes: the float64 exponent bias. */
+const I64_SPLAT_1023: Code = simd(0x12, [0x42, 0xff, 0x07]);
+
+/**
+ * 2^k as float64 lanes, for the low or high two i32 lanes of `k` (|k| <= 1022): the biased exponent
+ * sign-extended to i64 (i64x2.extend_low/high_i32x4_s) and shifted into place (i64x2.add, i64x2.shl).
+ */
+export const pow2F64 = (k: Code, pair: LanePair): Code =>
+  simd(0xcb, simd(0xce, simd(pair === 'low' ? 0xc7 : 0xc8, k), I64_SPLAT_1023), op.i32(52));
 
 /** i32x4 opcodes. */
 export const i32x4 = { shl: 0xab, shrS: 0xac, shrU: 0xad, add: 0xae, sub: 0xb1, maxU: 0xb9 } as const;

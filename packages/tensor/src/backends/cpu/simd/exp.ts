@@ -99,6 +99,52 @@ export function expPolynomialSteps(lanesOf: (vector: number) => Lanes): Step[] {
 }
 
 /**
+ * After {@link expPolynomialSteps}: e^x as the exact-sum pair E (in `q`) + el (in `p`), leaving `r` free.
+ * e^r = 1 + p, p = r + r^2 P(r), is split exactly into s = fl(1 + p) and c = p - (s - 1), then both are
+ * scaled by 2^k: in one multiply (`normal`: exact while |k| <= 126), or in two halves (`fullRange`: E
+ * rounds into the subnormals and to 0 as a correctly rounded exp would). `keepRoundingOfP` also keeps
+ * what rounding p = r + h dropped: tanh near 0, where n = 1 - e is -p itself, needs it (1.97 ulp without).
+ */
+export function expPairSteps(
+  lanesOf: (vector: number) => Lanes,
+  keepRoundingOfP: boolean,
+  scale: 'normal' | 'fullRange' = 'normal',
+): Step[] {
+  const { get, set } = op;
+  const add = (a: Code, b: Code) => simd(f32x4.add, a, b);
+  const sub = (a: Code, b: Code) => simd(f32x4.sub, a, b);
+  const mul = (a: Code, b: Code) => simd(f32x4.mul, a, b);
+  const one = f32Splat(1);
+  const on =
+    (statement: (v: Lanes) => Code): Step =>
+    (vector) =>
+      statement(lanesOf(vector));
+  const scaleBoth = (factor: (v: Lanes) => Code): Step[] => [
+    on((v) => set(v.r, factor(v))),
+    on((v) => set(v.q, mul(get(v.q), get(v.r)))),
+    on((v) => set(v.p, mul(get(v.p), get(v.r)))),
+  ];
+  return [
+    ...(keepRoundingOfP
+      ? [
+          on((v) => set(v.q, mul(get(v.q), get(v.p)))), // h = r^2 P(r)
+          on((v) => set(v.p, add(get(v.r), get(v.q)))), // p = e^r - 1 = r + h
+          on((v) => set(v.r, sub(get(v.q), sub(get(v.p), get(v.r))))), // what p dropped (|r| >= |h|)
+          on((v) => set(v.q, add(get(v.p), one))), // s
+          on((v) => set(v.p, add(sub(get(v.p), sub(get(v.q), one)), get(v.r)))), // c: all that s dropped
+        ]
+      : [
+          on((v) => set(v.p, add(get(v.r), mul(get(v.q), get(v.p))))), // p = e^r - 1
+          on((v) => set(v.q, add(get(v.p), one))), // s
+          on((v) => set(v.p, sub(get(v.p), sub(get(v.q), one)))), // c: what s dropped
+        ]),
+    ...(scale === 'normal'
+      ? scaleBoth((v) => pow2OfK(get(v.t)))
+      : [...scaleBoth((v) => pow2Halves(get(v.t))[0]), ...scaleBoth((v) => pow2Halves(get(v.t))[1])]),
+  ];
+}
+
+/**
  * Max-accumulates the lanes' k + 125 (one subtraction), read unsigned, into local `flags`: in range while
  * <= 250, see {@link needsFullRange}. NaN and infinities land far outside the range.
  */
@@ -142,15 +188,24 @@ function expFunction(): FunctionSpec {
 }
 
 /**
+ * 2^k as two float32 factors 2^(k >> 1) and 2^(k - (k >> 1)), k from `t`: each normal for |k| <= 252, so
+ * multiplying by one and then the other reaches the subnormal range and overflows exactly as one
+ * correctly rounded scaling would.
+ */
+function pow2Halves(t: Code): [Code, Code] {
+  const pow2 = (exponent: Code) => simd(i32x4.shl, simd(i32x4.add, exponent, i32Splat(127)), op.i32(23));
+  const k = simd(i32x4.sub, t, i32Splat(ROUNDER_BITS));
+  const half = simd(i32x4.shrS, k, op.i32(1));
+  return [pow2(half), pow2(simd(i32x4.sub, k, half))];
+}
+
+/**
  * p * 2^k (k from `t`) for every k a clamped x in [-104, 89] gives: applied as two halves, so results reach
  * the subnormal range and overflow exactly as a correctly rounded exp would.
  */
 export function scaledFullRange(v: Lanes): Code {
-  const { get } = op;
-  const pow2 = (exponent: Code) => simd(i32x4.shl, simd(i32x4.add, exponent, i32Splat(127)), op.i32(23));
-  const k = simd(i32x4.sub, get(v.t), i32Splat(ROUNDER_BITS));
-  const half = simd(i32x4.shrS, k, op.i32(1));
-  return simd(f32x4.mul, simd(f32x4.mul, get(v.p), pow2(half)), pow2(simd(i32x4.sub, k, half)));
+  const [low, high] = pow2Halves(op.get(v.t));
+  return simd(f32x4.mul, simd(f32x4.mul, op.get(v.p), low), high);
 }
 
 /** e^x is 0 in float32 below this (and +Infinity above 89). */

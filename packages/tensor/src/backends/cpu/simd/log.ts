@@ -21,7 +21,7 @@ import {
 // the JS loop), log1p 1.22 ulp there and 1.44 over every 3rd float32 in (-1, 0) (2.5 ms, 16.9 in JS).
 
 /** P's coefficients, highest degree first: log(1 + f) = f - f^2/2 + f^3 P(f) on [sqrt(1/2) - 1, sqrt(2) - 1]. */
-const P = [
+export const LOG_POLYNOMIAL = [
   7.0376836292e-2, -1.151461031e-1, 1.167699874e-1, -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1,
   2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1,
 ];
@@ -95,7 +95,7 @@ function logKernel(name: string, argument: (input: Code) => Code, result: (l: Lo
       ...hornerSteps(
         (vector) => localsOf(vector).p,
         (vector) => localsOf(vector).f,
-        P,
+        LOG_POLYNOMIAL,
       ),
       on((l, offset) => {
         const { x, k, f, z, p } = l;

@@ -9,14 +9,14 @@ import {
   f32x4,
   f64Splat,
   f64x2,
-  highLanes,
   LANEWISE_VECTORS,
+  type LanePair,
   lanewise,
   lanewiseWithSplats,
-  range,
-  shuffle,
+  narrowPairs,
   simd,
   v128,
+  widen,
 } from './code';
 import { eluFunction } from './elu';
 import { ERF_VECTORS } from './erf';
@@ -81,13 +81,11 @@ export const BINARY: Record<string, (a: Code, b: Code) => Code> = {
   // lose the cancellation near |y| = 1): y^2 is exact in float64 lanes, 1 - y^2 then rounds twice only
   // where y^2 < 2^-5 and its float64 rounding lands on a float32 tie, the JS loop's rounding too.
   tanhBackward: (grad, output) => {
-    const oneMinusSquare = (lanes: Code) => {
-      const y = simd(f64x2.promoteLowF32x4, lanes);
-      return simd(f32x4.demoteF64x2, simd(f64x2.sub, f64Splat(1), simd(f64x2.mul, y, y)));
+    const oneMinusSquare = (pair: LanePair) => {
+      const y = widen(output, pair);
+      return simd(f64x2.sub, f64Splat(1), simd(f64x2.mul, y, y));
     };
-    const low = oneMinusSquare(output);
-    const high = oneMinusSquare(highLanes(output));
-    return simd(f32x4.mul, grad, shuffle(low, high, [...range(0, 8), ...range(16, 8)]));
+    return simd(f32x4.mul, grad, narrowPairs(oneMinusSquare('low'), oneMinusSquare('high')));
   },
   // NaN if either is NaN, -0 below +0: the JS loop's `x0 !== x0 || x1 !== x1 ? NaN : Math.max(x0, x1)`.
   maximum: (a, b) => simd(f32x4.max, a, b),

@@ -1,5 +1,5 @@
 import { type Code, type FunctionSpec, I32, op, V128 } from '../gemm/wasm-emitter';
-import { f32Splat, f32x4, f64x2, highLanes, range, shuffle, simd } from './code';
+import { f32Splat, f32x4, f64x2, narrowPairs, simd, widen } from './code';
 
 // Per-row passes over `rows` float32 rows packed back to back in the kernels' memory, for softmax: the
 // rows' maxima, their float64 sums, and the scaling of each element by its row's float64 factor. Each pass
@@ -13,10 +13,6 @@ const [CURSOR, END, ACC, ACC2, ACC3, ACC4] = [5, 6, 7, 8, 9, 10];
 
 // pmax (one instruction; f32x4.max's NaN rules take V8 several) may skip a NaN: softmax does not need
 // it in the max, since a NaN's exponential makes its row's sum, and so the whole row, NaN anyway.
-
-/** The low and high halves of an f32x4 as f64x2. */
-const lowHalf = (v: Code) => simd(f64x2.promoteLowF32x4, v);
-const highHalf = (v: Code) => simd(f64x2.promoteLowF32x4, highLanes(v));
 
 /**
  * A pass: for each row, `start` sets the accumulators (and may consume vectors, advancing CURSOR),
@@ -99,8 +95,8 @@ function rowSum(): FunctionSpec {
     'rowSum',
     [...set(ACC, op.v128Zero()), ...set(ACC2, op.v128Zero())],
     [
-      ...set(ACC, simd(f64x2.add, get(ACC), lowHalf(x))),
-      ...set(ACC2, simd(f64x2.add, get(ACC2), highHalf(x))),
+      ...set(ACC, simd(f64x2.add, get(ACC), widen(x, 'low'))),
+      ...set(ACC2, simd(f64x2.add, get(ACC2), widen(x, 'high'))),
     ],
     [...op.v128Store(get(RESULTS), 0, get(ACC)), ...op.v128Store(get(RESULTS), 16, get(ACC2))],
     32,
@@ -114,15 +110,11 @@ function rowSum(): FunctionSpec {
 function rowScale(): FunctionSpec {
   const { get, set } = op;
   const x = op.v128Load(get(CURSOR), 0);
-  const product = (half: Code) => simd(f32x4.demoteF64x2, simd(f64x2.mul, half, get(ACC)));
+  const product = (half: Code) => simd(f64x2.mul, half, get(ACC));
   return rowPass(
     'rowScale',
     set(ACC, op.splat(8, get(RESULTS), 0)),
-    op.v128Store(
-      get(CURSOR),
-      0,
-      shuffle(product(lowHalf(x)), product(highHalf(x)), [...range(0, 8), ...range(16, 8)]),
-    ),
+    op.v128Store(get(CURSOR), 0, narrowPairs(product(widen(x, 'low')), product(widen(x, 'high')))),
     [],
     8,
   );

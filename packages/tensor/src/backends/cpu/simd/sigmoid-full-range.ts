@@ -6,16 +6,17 @@ import {
   f32x4,
   f64Splat,
   f64x2,
-  highLanes,
   i32Splat,
   i32x4,
+  type LanePair,
+  narrowPairs,
   OUT,
-  range,
+  pow2F64,
   type Step,
-  shuffle,
   simd,
   v128,
   vectorLoop,
+  widen,
 } from './code';
 import { EXP_VECTORS, expPolynomialSteps, LANE_LOCALS, type Lanes, lanes, ROUNDER_BITS } from './exp';
 
@@ -23,11 +24,6 @@ import { EXP_VECTORS, expPolynomialSteps, LANE_LOCALS, type Lanes, lanes, ROUNDE
 // |x| past ~86, where results reach float32's subnormals, and NaN or infinities. e = e^-|x| comes from
 // exp.ts's float32 reduction and polynomial; the tail runs in float64, two lanes at a time, so nothing
 // overflows or flushes.
-
-/** i64x2 opcodes these kernels use. */
-const I64 = { shl: 0xcb, add: 0xce };
-/** i64x2 from the low / high two i32x4 lanes, sign-extended. */
-const I64_EXTEND = { low: 0xc7, high: 0xc8 };
 
 const f64 = (opcode: number, ...operands: Code[]) => simd(opcode, ...operands);
 
@@ -52,21 +48,19 @@ function fullRangeFunction(name: 'sigmoid' | 'silu'): FunctionSpec {
     (vector) =>
       statement(first(vector), lanesOf(vector), 16 * vector);
   /** The float64 result for the low or high two lanes. */
-  const half = (x: number, v: Lanes, part: 'low' | 'high'): Code => {
-    const lanesOfPart = (u: Code) => simd(f64x2.promoteLowF32x4, part === 'low' ? u : highLanes(u));
-    const k = simd(I64_EXTEND[part], simd(i32x4.sub, get(v.t), i32Splat(ROUNDER_BITS)));
+  const half = (x: number, v: Lanes, part: LanePair): Code => {
+    const k = simd(i32x4.sub, get(v.t), i32Splat(ROUNDER_BITS));
     // e^r = (1 + r) + r^2 P(r), the small last term (in p) rounded in float32.
-    const expR = f64(f64x2.add, f64(f64x2.add, lanesOfPart(get(v.r)), f64Splat(1)), lanesOfPart(get(v.p)));
-    const scaled = f64(f64x2.mul, expR, simd(I64.shl, simd(I64.add, k, i64Splat1023), op.i32(52)));
-    const xs = lanesOfPart(get(x));
+    const expR = f64(f64x2.add, f64(f64x2.add, widen(get(v.r), part), f64Splat(1)), widen(get(v.p), part));
+    const scaled = f64(f64x2.mul, expR, pow2F64(k, part));
+    const xs = widen(get(x), part);
     // Below the floor e is 0: the clamped exponential would make silu's x e nonzero. NaN keeps its NaN.
     const e = f64(v128.andNot, scaled, f64(f64x2.lt, xs, f64Splat(SIGMOID_FLOOR)));
     const numerator = f64(v128.bitselect, e, f64Splat(1), f64(f64x2.lt, xs, f64Splat(0)));
     const sigmoid = f64(f64x2.div, numerator, f64(f64x2.add, e, f64Splat(1)));
-    return simd(f32x4.demoteF64x2, name === 'sigmoid' ? sigmoid : f64(f64x2.mul, xs, sigmoid));
+    return name === 'sigmoid' ? sigmoid : f64(f64x2.mul, xs, sigmoid);
   };
-  const result = (x: number, v: Lanes) =>
-    shuffle(half(x, v, 'low'), half(x, v, 'high'), [...range(0, 8), ...range(16, 8)]);
+  const result = (x: number, v: Lanes) => narrowPairs(half(x, v, 'low'), half(x, v, 'high'));
   return vectorLoop({
     name: `${name}FullRange`,
     vectors: EXP_VECTORS,
@@ -82,9 +76,6 @@ function fullRangeFunction(name: 'sigmoid' | 'silu'): FunctionSpec {
     ],
   });
 }
-
-/** 1023 in both i64 lanes: the float64 exponent bias. */
-const i64Splat1023: Code = simd(0x12, [0x42, 0xff, 0x07]);
 
 /** The full-range kernels, exported as `sigmoidFullRange` and `siluFullRange`. */
 export const sigmoidFullRangeFunctions = (): FunctionSpec[] => [
