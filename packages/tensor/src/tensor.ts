@@ -930,6 +930,11 @@ export class Tensor implements TensorView {
     return activations.silu(this);
   }
 
+  /** `log(1 + exp(beta x)) / beta`, `x` where `beta x > threshold` (F.softplus, beta 1, threshold 20). */
+  softplus(beta = 1, threshold = 20): Tensor {
+    return activations.softplus(this, beta, threshold);
+  }
+
   /** `x * tanh(softplus(x))` (F.mish). */
   mish(): Tensor {
     return activations.mish(this);

@@ -10,6 +10,12 @@ import { planSimdFloat32 } from '../src/backends/cpu/simd/elementwise';
 const F32_MAX = 3.4028234663852886e38;
 const SUBNORMAL_MIN = 1.401298464324817e-45;
 
+/** PyTorch's softplus with float32 beta and threshold, beta x rounded to float32, then in float64. */
+const softplus = (beta: number, threshold: number) => (x: number) => {
+  const scaled = Math.fround(x * Math.fround(beta));
+  return scaled > Math.fround(threshold) ? x : Math.log1p(Math.exp(scaled)) / Math.fround(beta);
+};
+
 /** v, or the infinity float32 rounds it to past its largest finite value. */
 const overflowing = (v: number) => (Number.isFinite(Math.fround(v)) ? v : Math.fround(v));
 
@@ -29,6 +35,7 @@ const references: Record<string, [(x: Tensor) => Tensor, (x: number) => number]>
   // PyTorch's forms in float64 (logsigmoid(Infinity) is +0, mish(-Infinity) NaN)
   logsigmoid: [(x) => x.logsigmoid(), (x) => Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x)))],
   mish: [(x) => x.mish(), (x) => x * Math.tanh(Math.log1p(Math.exp(x)))],
+  softplus: [(x) => x.softplus(), softplus(1, 20)],
 };
 
 /** The float32 ulp at float64 value v (subnormal spacing near 0). */
@@ -98,6 +105,23 @@ describe('float32 sigmoid, tanh, silu, erf, log, log1p, expm1, logsigmoid and mi
       expect(worst, `worst at x = ${worstAt}`).toBeLessThanOrEqual(2);
     });
   }
+
+  it('softplus with other betas and thresholds: SIMD path within 2 ulp', () => {
+    for (const [beta, threshold] of [
+      [2, 5],
+      [0.5, 3],
+      [3, 20],
+      [-1.5, 4],
+    ] as const) {
+      const { worst, worstAt } = maxUlpError(
+        inputs,
+        x.softplus(beta, threshold).dataSync(),
+        softplus(beta, threshold),
+      );
+      if (process.env.SHOW_ULP) console.log('softplus', beta, threshold, worst, worstAt);
+      expect(worst, `beta ${beta}, threshold ${threshold}: worst at x = ${worstAt}`).toBeLessThanOrEqual(2);
+    }
+  });
 
   it('runs each on its SIMD kernel (the JS loop would pass the bounds too)', () => {
     for (const name of Object.keys(references)) {

@@ -172,6 +172,11 @@ const activationFormulas: FormulaTable = {
     const s = x.sigmoid();
     return g.mul(s).mul(x.mul(sub(1, s)).add(1));
   }),
+  // softplus_backward: g where beta x > threshold, else g e / (e + 1) with e = exp(beta x), i.e. g sigmoid(beta x)
+  softplus: withScalars((g, x, beta, threshold) => {
+    const scaled = x.mul(beta);
+    return where(scaled.gt(threshold), g, g.mul(scaled.sigmoid()));
+  }),
   // mish_backward: g (t + x s (1 - t^2)), t = tanh(softplus(x)), s = sigmoid(x)
   mish: fromInput((g, x) => {
     const t = x.exp().log1p().tanh();

@@ -78,7 +78,7 @@ const EXPRESSIONS: Readonly<Record<string, string>> = {
   addcdiv: 'v0 + p0 * v1 / v2',
   clamp: 'Math.min(Math.max(v0, v1), v2)',
   cast: 'v0',
-  // activations (p0, p1: hardtanh's bounds, threshold's threshold and value, celu's and elu's alpha, leakyRelu's slope, the shrinks' lambd, gelu's form)
+  // activations (p0, p1: hardtanh's bounds, threshold's threshold and value, celu's and elu's alpha, leakyRelu's slope, the shrinks' lambd, gelu's form, softplus's beta and threshold)
   hardtanh: '(v0 < p0 ? p0 : (v0 > p1 ? p1 : v0))',
   threshold: '(v0 <= p0 ? p1 : v0)',
   hardswish: '(v0 * Math.min(Math.max(v0 + 3.0, 0.0), 6.0)) / 6.0',
@@ -97,6 +97,8 @@ const EXPRESSIONS: Readonly<Record<string, string>> = {
   silu: 'v0 / (1.0 + Math.exp(-v0))',
   // above 20, tanh(softplus(x)) is 1 in float32 (and exp would overflow past 88)
   mish: '(v0 > 20.0 ? v0 : v0 * Math.tanh(Math.log1p(Math.exp(v0))))',
+  // p0 beta, p1 threshold: max(b, 0) + log1p(exp(-|b|)), b = beta x, never overflows
+  softplus: '(v0 * p0 > p1 ? v0 : (Math.max(v0 * p0, 0.0) + Math.log1p(Math.exp(-Math.abs(v0 * p0)))) / p0)',
   // softmax's last step, from the input and its lane's logsumexp
   softmaxOut: 'Math.exp(v0 - v1)',
   logSoftmaxOut: 'v0 - v1',

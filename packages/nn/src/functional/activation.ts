@@ -86,15 +86,13 @@ export interface SoftplusOptions {
   threshold?: number;
 }
 
-/** `log(1 + exp(beta * x)) / beta`, linear (x) where `beta * x > threshold` for numerical stability. */
+/**
+ * `log(1 + exp(beta * x)) / beta`, linear (x) where `beta * x > threshold` for numerical stability; one
+ * kernel, its gradient PyTorch's softplus_backward.
+ */
 export function softplus(x: Tensor, options: SoftplusOptions = {}): Tensor {
   checkOptions('softplus', options, SOFTPLUS_KEYS);
-  const beta = options.beta ?? 1;
-  const threshold = options.threshold ?? 20;
-  const scaled = x.mul(beta);
-  // Clamped so the branch `where` discards never overflows (its gradient would be 0 * inf = NaN).
-  const smooth = scaled.clamp(undefined, threshold).exp().log1p().div(beta);
-  return where(scaled.gt(threshold), x, smooth);
+  return x.softplus(options.beta ?? 1, options.threshold ?? 20);
 }
 
 /** x for x > 0, `negativeSlope * x` otherwise (default slope 0.01), one kernel; its gradient at 0 is the slope. */

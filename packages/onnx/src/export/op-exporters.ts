@@ -236,6 +236,13 @@ export const opExporters: Partial<Record<OpName, OpExporter>> = {
   logsigmoid: composed((g, [x]) => g.node1('Neg', [g.node1('Softplus', [g.node1('Neg', [x!])])])),
   silu: composed((g, [x]) => g.node1('Mul', [x!, g.node1('Sigmoid', [x!])])),
   mish: composed((g, [x]) => g.node1('Mul', [x!, g.node1('Tanh', [g.node1('Softplus', [x!])])])),
+  // ONNX's Softplus has no beta or threshold: log(1 + exp(beta x)) / beta, with x where beta x > threshold
+  softplus: composed((g, [x], dtype, beta = 1, threshold = 20) => {
+    const scaled = beta === 1 ? x! : g.node1('Mul', [x!, g.scalar(beta, dtype)]);
+    const smooth = g.node1('Softplus', [scaled]);
+    const divided = beta === 1 ? smooth : g.node1('Div', [smooth, g.scalar(beta, dtype)]);
+    return g.node1('Where', [g.node1('Greater', [scaled, g.scalar(threshold, dtype)]), x!, divided]);
+  }),
   rsqrt: composed((g, [x]) => g.node1('Reciprocal', [g.node1('Sqrt', [x!])])),
   square: composed((g, [x]) => g.node1('Mul', [x!, x!])),
   expm1: composed((g, [x], dtype) => g.node1('Sub', [g.node1('Exp', [x!]), g.scalar(1, dtype)])),

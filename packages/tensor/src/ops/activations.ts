@@ -148,6 +148,14 @@ export function silu_(x: Tensor): Tensor {
   return elementwiseInplace('silu', x, []);
 }
 
+/**
+ * `log(1 + exp(beta * x)) / beta`, and `x` itself where `beta * x > threshold` (F.softplus, beta 1,
+ * threshold 20), one kernel computing as PyTorch's: `beta * x` is rounded to the input's dtype first.
+ */
+export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
+  return elementwise('softplus', [x], asDtype(x, beta), asDtype(x, threshold));
+}
+
 /** `x * tanh(softplus(x))` (Misra 2019). */
 export function mish(x: Tensor): Tensor {
   return elementwise('mish', [x]);

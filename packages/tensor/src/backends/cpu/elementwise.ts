@@ -154,6 +154,11 @@ const expressions: Record<string, string | ((compute: DType, out: DType) => stri
   logsigmoid: 'Math.min(x0, 0) - Math.log1p(Math.exp(-Math.abs(x0)))',
   silu: 'x0 / (1 + Math.exp(-x0))',
   mish: 'x0 * Math.tanh(Math.log1p(Math.exp(x0)))',
+  // torch's (x * beta) > threshold ? x : log1p(exp(x * beta)) / beta, x * beta in the result's precision
+  softplus: float32Fast(
+    '(Math.fround(x0 * p0) > p1 ? x0 : Math.log1p(Math.exp(Math.fround(x0 * p0))) / p0)',
+    '(x0 * p0 > p1 ? x0 : Math.log1p(Math.exp(x0 * p0)) / p0)',
+  ),
 };
 
 /** Below this many elements the WebAssembly call and chunk copies cost more than the JS loop. */

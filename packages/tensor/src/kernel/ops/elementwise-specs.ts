@@ -144,7 +144,7 @@ export const elementwiseSpecs = [
   ternary('clamp', 'same'),
   // Activations (torch.nn.functional), with PyTorch's gradients at the kinks. `scalar`/`scalar2` carry
   // hardtanh's min/max, threshold's threshold/value, celu's and elu's alpha, leakyRelu's slope, the
-  // shrinks' lambd and gelu's form (0 exact, 1 tanh approximation).
+  // shrinks' lambd, gelu's form (0 exact, 1 tanh approximation) and softplus's beta/threshold.
   unary('hardtanh', 'same', noBool('hardtanh')),
   unary('threshold', 'same', noBool('threshold')),
   unary('hardswish', 'same', floatOnly('hardswish')),
@@ -161,6 +161,7 @@ export const elementwiseSpecs = [
   unary('logsigmoid', 'same', floatOnly('logsigmoid')),
   unary('silu', 'same', floatOnly('silu')),
   unary('mish', 'same', floatOnly('mish')),
+  unary('softplus', 'same', floatOnly('softplus')),
 ] as const satisfies readonly ElementwiseSpec[];
 
 /** The name of an elementwise op. */

@@ -137,7 +137,11 @@ const geluTanhFunction = () =>
     result: (x, tanh) => mul(mul(x, f32Splat(0.5)), add(one, tanh)),
   });
 
-/** The exp-based one-input kernels (activations, erf and both forms of gelu, expm1), by kernel name. */
+/**
+ * The exp-based one-input kernels without parameters (activations, erf and both forms of gelu, expm1), by
+ * kernel name: these also run split across the helper threads. (softplus, built with them, reads its beta
+ * and threshold from B, which the threads' units don't pass.)
+ */
 export const ACTIVATIONS = [
   'sigmoid',
   'silu',

@@ -55,6 +55,9 @@ export const f64x2 = {
   sub: 0xf1,
   mul: 0xf2,
   div: 0xf3,
+  /** IEEE 754-2019 minimum / maximum, as f32x4's. */
+  min: 0xf4,
+  max: 0xf5,
   /** f64x2.promote_low_f32x4: the low two float32 lanes widened. */
   promoteLowF32x4: 0x5f,
 } as const;

@@ -116,6 +116,11 @@ export function planSimdFloat32(
     if (layouts.length !== 1 || singles.length > 0) return undefined;
     return { kernel: params[0] === 0 ? 'gelu' : 'geluTanh', dense, splats: [] };
   }
+  if (name === 'softplus') {
+    // beta and threshold as float32, as torch's float32 kernel takes them
+    if (layouts.length !== 1 || singles.length > 0) return undefined;
+    return { kernel: 'softplus', dense, splats: params.map(Math.fround) };
+  }
   if (singles.length === 0) {
     // (hardtanh with lo > hi would differ from the JS loop's order of tests.)
     if (withSplats?.from === 'params' && !(name === 'hardtanh' && params[0] > params[1]))

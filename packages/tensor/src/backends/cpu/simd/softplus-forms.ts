@@ -1,6 +1,7 @@
 import { type Code, type FunctionSpec, op } from '../gemm/wasm-emitter';
 import {
   A,
+  B,
   FIRST_LOCAL,
   f32Splat,
   f32x4,
@@ -30,18 +31,19 @@ import {
 } from './exp';
 import { LOG_POLYNOMIAL } from './log';
 
-// Two activations built on softplus(x) = log(1 + e^x), on f32x4 lanes from exp.ts's reduction and
+// Activations built on softplus(x) = log(1 + e^x), on f32x4 lanes from exp.ts's reduction and
 // polynomial:
-// - logsigmoid(x) = min(x, 0) - log1p(e^-|x|), PyTorch's form: e = e^-|x| as an exact pair E + el
-//   (scaled in two halves, so subnormal results come out right), then log1p(E + el) = log(w) + (what
-//   w = fl(1 + E) dropped) / w with log.ts's polynomial on w in [1, 2].
+// - softplus itself, max(u, 0) + log1p(e^-|u|) with u = beta x, and logsigmoid(x) = min(x, 0) -
+//   log1p(e^-|x|), PyTorch's form: e = e^-|u| as an exact pair E + el (scaled in two halves, so subnormal
+//   results come out right), then log1p(E + el) = log(w) + (what w = fl(1 + E) dropped) / w with
+//   log.ts's polynomial on w in [1, 2].
 // - mish(x) = x tanh(softplus(x)) = x a / (a + 2), a = e (e + 2), e = e^x (tanh(log n) = (n^2 - 1) /
 //   (n^2 + 1) with n = 1 + e): one exponential instead of exp, log1p and tanh, the tail in float64.
-// Worst against the float64 result over the float32 range: see the kernels. The JS loops they replace
-// took ~37 ms (logsigmoid) and ~85 ms (mish) per 1e6 values.
+// Worst against the float64 result over the float32 range: see the kernels. What they replace took ~37
+// ms (logsigmoid's JS loop), ~17 ms (softplus as seven ops) and ~85 ms (mish's JS loop) per 1e6 values.
 
-/** Per vector: the input x, the exp's lanes, then two more. */
-const LOCALS = 1 + LANE_LOCALS + 2;
+/** Per vector: the input x, the exp's lanes, then three more. */
+const LOCALS = 1 + LANE_LOCALS + 3;
 
 const { get, set } = op;
 const add = (a: Code, b: Code) => simd(f32x4.add, a, b);
@@ -49,43 +51,69 @@ const sub = (a: Code, b: Code) => simd(f32x4.sub, a, b);
 const mul = (a: Code, b: Code) => simd(f32x4.mul, a, b);
 const one = f32Splat(1);
 
-/** One vector's locals: the input, the exp's lanes, and `w`, `d` (logsigmoid's 1 + E and its remainder). */
+/**
+ * One vector's locals: the input x, the argument u, the exp's lanes, and `w`, `d` (1 + E and what that
+ * sum dropped).
+ */
 interface SoftplusLocals {
   readonly x: number;
+  readonly u: number;
   readonly v: Lanes;
   readonly w: number;
   readonly d: number;
 }
-const localsOf = (vector: number): SoftplusLocals => {
-  const first = FIRST_LOCAL + vector * LOCALS;
-  return { x: first, v: lanes(first + 1), w: first + 1 + LANE_LOCALS, d: first + 2 + LANE_LOCALS };
-};
-const on =
-  (statement: (l: SoftplusLocals, offset: number) => Code): Step =>
-  (vector) =>
-    statement(localsOf(vector), 16 * vector);
-const lanesOf = (vector: number) => localsOf(vector).v;
 
-/** e^-x is 0 in float32 from here (below half the smallest subnormal), so logsigmoid's tail is 0. */
-const LOGSIGMOID_FLOOR = -104;
+/** Splat locals come first (read once from B), then each vector's. */
+const localsAfter =
+  (splats: number) =>
+  (vector: number): SoftplusLocals => {
+    const first = FIRST_LOCAL + splats + vector * LOCALS;
+    const extra = first + 1 + LANE_LOCALS;
+    return { x: first, v: lanes(first + 1), u: extra, w: extra + 1, d: extra + 2 };
+  };
+
+/** e^-|u| is 0 in float32 from here (below half the smallest subnormal), so log1p of it is 0. */
+const EXP_FLOOR = -104;
+
+/** What a kernel built on L = log1p(e^-|u|) computes around it; `s` are its splat locals. */
+interface Log1pOfExpForm {
+  readonly name: string;
+  /** Values read once from B into splat locals (softplus's beta and threshold). */
+  readonly splats: number;
+  /** u from the input (a local). */
+  readonly argument: (x: Code, s: readonly number[]) => Code;
+  /** The result in float64 from the input, u, L and the splats, all float64 (one lane pair). */
+  readonly combine: (x: Code, u: Code, log1p: Code, s: readonly Code[]) => Code;
+  /** Then, in float32 over the whole vector, a choice between the input and that result. */
+  readonly select?: (x: Code, u: Code, result: Code, s: readonly number[]) => Code;
+}
 
 /**
- * logsigmoid(x), `EXP_VECTORS` vectors per iteration: <= 1.2 ulp measured, subnormal results included.
- * NaN stays NaN, -Infinity gives -Infinity, Infinity +0 (as PyTorch's float32 kernel: 0 - log1p(0)).
+ * A kernel computing L = log1p(e^-|u|), `EXP_VECTORS` vectors per iteration: e = e^-|u| as the exact
+ * pair E + el (scaled in two halves: subnormal E is rounded right), w = fl(1 + E), and L = log(w) + (what
+ * w dropped + el) / w, log(w) by log.ts's polynomial with w in [1, 2]. A NaN u stays NaN through pmax,
+ * for `combine` to pass on.
  */
-function logsigmoidFunction(): FunctionSpec {
-  return vectorLoop({
-    name: 'logsigmoid',
+function log1pOfExpKernel({ name, splats, argument, combine, select }: Log1pOfExpForm): FunctionSpec {
+  const localsOf = localsAfter(splats);
+  const s = Array.from({ length: splats }, (_, i) => FIRST_LOCAL + i);
+  const on =
+    (statement: (l: SoftplusLocals, offset: number) => Code): Step =>
+    (vector) =>
+      statement(localsOf(vector), 16 * vector);
+  const lanesOf = (vector: number) => localsOf(vector).v;
+  const loop = vectorLoop({
+    name,
     vectors: EXP_VECTORS,
-    locals: EXP_VECTORS * LOCALS,
+    locals: splats + EXP_VECTORS * LOCALS,
     steps: [
       on(({ x }, offset) => set(x, op.v128Load(get(A), offset))),
-      // -|x|; pmax keeps a NaN (its first operand), which min(x, 0) returns at the end.
-      on(({ x, v }) =>
-        set(v.x, simd(f32x4.pmax, simd(f32x4.neg, simd(f32x4.abs, get(x))), f32Splat(LOGSIGMOID_FLOOR))),
+      on(({ x, u }) => set(u, argument(get(x), s))),
+      on(({ u, v }) =>
+        set(v.x, simd(f32x4.pmax, simd(f32x4.neg, simd(f32x4.abs, get(u))), f32Splat(EXP_FLOOR))),
       ),
       ...expPolynomialSteps(lanesOf),
-      ...expPairSteps(lanesOf, true, 'fullRange'), // E in q, el in p: E in (0, 1]
+      ...expPairSteps(lanesOf, true, 'fullRange'), // E in q, el in p: E in [0, 1]
       on(({ v, w }) => set(w, add(one, get(v.q)))),
       // What w dropped, exactly (Fast2Sum: 1 >= E), plus el.
       on(({ v, w, d }) => set(d, add(sub(get(v.q), sub(get(w), one)), get(v.p)))),
@@ -101,19 +129,63 @@ function logsigmoidFunction(): FunctionSpec {
         (vector) => lanesOf(vector).x,
         LOG_POLYNOMIAL,
       ),
-      on(({ x, v, w, d }, offset) => {
-        // log.ts's sum: y = f z P + k * -2.12194440e-4 - z / 2; log = (f + y) + k * 0.693359375
-        const f = get(v.x);
-        const k = get(v.t);
+      // log.ts's sum: y = f z P + k * -2.12194440e-4 - z / 2 (in p), log = (f + y) + k * 0.693359375
+      on(({ v }) => {
         const z = get(v.q);
-        const y = sub(add(mul(mul(f, z), get(v.p)), mul(k, f32Splat(-2.1219444e-4))), mul(z, f32Splat(0.5)));
-        const log = add(add(f, y), mul(k, f32Splat(0.693359375)));
-        const log1p = add(log, simd(f32x4.div, get(d), get(w)));
-        return op.v128Store(get(OUT), offset, sub(simd(f32x4.min, get(x), f32Splat(0)), log1p));
+        const kLow = mul(get(v.t), f32Splat(-2.1219444e-4));
+        return set(v.p, sub(add(mul(mul(get(v.x), z), get(v.p)), kLow), mul(z, f32Splat(0.5))));
+      }),
+      on(({ v }) => set(v.t, mul(get(v.t), f32Splat(0.693359375)))), // k ln2's high part, exact
+      on(({ w, d }) => set(d, simd(f32x4.div, get(d), get(w)))), // what 1 + E dropped, over w
+      // L = f + y + k ln2 + d / w and the result in float64 (L to ~0.1 ulp), rounded once.
+      on(({ x, u, v, d }, offset) => {
+        const half = (pair: LanePair) => {
+          const wide = (local: number) => widen(get(local), pair);
+          const sum = (...terms: Code[]) => terms.reduce((a, b) => simd(f64x2.add, a, b));
+          const log1p = sum(wide(v.x), wide(v.p), wide(v.t), wide(d));
+          return combine(
+            wide(x),
+            wide(u),
+            log1p,
+            s.map((local) => wide(local)),
+          );
+        };
+        const result = narrowPairs(half('low'), half('high'));
+        return op.v128Store(get(OUT), offset, select ? select(get(x), get(u), result, s) : result);
       }),
     ],
   });
+  const splatValues = s.flatMap((local, i) => set(local, op.splat(4, get(B), 4 * i)));
+  return { ...loop, body: [...splatValues, ...loop.body] };
 }
+
+/**
+ * logsigmoid(x) = min(x, 0) - log1p(e^-|x|) (PyTorch's form): <= 1.3 ulp measured, subnormal results
+ * included. NaN stays NaN, -Infinity gives -Infinity, Infinity +0 (as PyTorch's float32 0 - log1p(0)).
+ */
+const logsigmoidFunction = () =>
+  log1pOfExpKernel({
+    name: 'logsigmoid',
+    splats: 0,
+    argument: (x) => x,
+    combine: (x, _, log1p) => simd(f64x2.sub, simd(f64x2.min, x, f64Splat(0)), log1p),
+  });
+
+/**
+ * softplus(x) with beta and threshold from B (as float32, PyTorch's parameters): with u = fl(beta x),
+ * x where u > threshold, else log1p(e^u) / beta = (max(u, 0) + log1p(e^-|u|)) / beta, which never
+ * overflows. NaN stays NaN (max keeps it), -Infinity gives 0.
+ */
+const softplusFunction = () =>
+  log1pOfExpKernel({
+    name: 'softplus',
+    splats: 2,
+    argument: (x, [beta]) => mul(x, get(beta!)),
+    combine: (_, u, log1p, [beta]) =>
+      simd(f64x2.div, simd(f64x2.add, simd(f64x2.max, u, f64Splat(0)), log1p), beta!),
+    select: (x, u, smooth, [, threshold]) =>
+      simd(v128.bitselect, x, smooth, simd(f32x4.gt, u, get(threshold!))),
+  });
 
 /** Below this x e^x is under half the smallest subnormal: mish rounds to -0 (NaN at -Infinity). */
 const MISH_FLOOR = -120;
@@ -126,6 +198,12 @@ const MISH_CEILING = 20;
  * (-inf * 0) and Infinity itself, as PyTorch's x * tanh(log1p(exp(x))).
  */
 function mishFunction(): FunctionSpec {
+  const localsOf = localsAfter(0);
+  const lanesOf = (vector: number) => localsOf(vector).v;
+  const on =
+    (statement: (l: SoftplusLocals, offset: number) => Code): Step =>
+    (vector) =>
+      statement(localsOf(vector), 16 * vector);
   const f64 = (opcode: number, ...operands: Code[]) => simd(opcode, ...operands);
   const half = ({ x, v }: SoftplusLocals, pair: LanePair): Code => {
     const scale = pow2F64(simd(i32x4.sub, get(v.t), i32Splat(ROUNDER_BITS)), pair);
@@ -152,5 +230,9 @@ function mishFunction(): FunctionSpec {
   });
 }
 
-/** The softplus-based kernels, exported as `logsigmoid` and `mish`. */
-export const softplusFormFunctions = (): FunctionSpec[] => [logsigmoidFunction(), mishFunction()];
+/** The softplus-based kernels, exported as `logsigmoid`, `softplus` and `mish`. */
+export const softplusFormFunctions = (): FunctionSpec[] => [
+  logsigmoidFunction(),
+  softplusFunction(),
+  mishFunction(),
+];
