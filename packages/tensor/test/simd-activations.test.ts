@@ -36,6 +36,9 @@ const references: Record<string, [(x: Tensor) => Tensor, (x: number) => number]>
   logsigmoid: [(x) => x.logsigmoid(), (x) => Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x)))],
   mish: [(x) => x.mish(), (x) => x * Math.tanh(Math.log1p(Math.exp(x)))],
   softplus: [(x) => x.softplus(), softplus(1, 20)],
+  // huge arguments are flagged and redone with Math.sin / Math.cos
+  sin: [(x) => x.sin(), Math.sin],
+  cos: [(x) => x.cos(), Math.cos],
 };
 
 /** The float32 ulp at float64 value v (subnormal spacing near 0). */
@@ -121,6 +124,43 @@ describe('float32 sigmoid, tanh, silu, erf, log, log1p, expm1, logsigmoid and mi
       if (process.env.SHOW_ULP) console.log('softplus', beta, threshold, worst, worstAt);
       expect(worst, `beta ${beta}, threshold ${threshold}: worst at x = ${worstAt}`).toBeLessThanOrEqual(2);
     }
+  });
+
+  // A chunk with any |x| >= 2^20 is redone in JS whole, so each test keeps to one side of that limit.
+  it('sin and cos below 2^20, next to multiples of pi/2 too: correctly rounded but for 0.01 ulp (SIMD throughout)', () => {
+    // The float32 values closest to a multiple of pi/2 in their binades (|x - n pi/2| 4e-9 to 5e-8),
+    // found by an exhaustive float64 search, then neighbours of n pi/2 and a sweep.
+    const values = [
+      252.89820861816406, 505.7964172363281, 4.71238899230957, 52516.43359375, 1011.5928344726562,
+      105032.8671875, 267058.9375, 1.5707963705062866,
+    ];
+    for (let n = 1; n < 667_000; n = Math.ceil(n * 1.001)) {
+      const near = Math.fround((n * Math.PI) / 2);
+      const ulpOf = 2 ** (Math.floor(Math.log2(near)) - 23);
+      for (let d = -2; d <= 2; d++) values.push(near + d * ulpOf, -(near + d * ulpOf));
+    }
+    for (let x = -1e6; x < 1e6; x += 97.31) values.push(x);
+    const below = Float32Array.from(values);
+    expect(below.every((v) => Math.abs(v) < 2 ** 20)).toBe(true);
+    const t = tensor(below);
+    for (const [f, reference] of [
+      [(u: Tensor) => u.sin(), Math.sin],
+      [(u: Tensor) => u.cos(), Math.cos],
+    ] as const) {
+      const { worst, worstAt } = maxUlpError(below, f(t).dataSync(), reference);
+      // (sin's series a term short fails this; a limit past 2^20 fails the next test)
+      expect(worst, `worst at x = ${worstAt}`).toBeLessThanOrEqual(0.51);
+    }
+  });
+
+  it('sin and cos from 2^20 up: exactly Math.sin / Math.cos rounded (the redo)', () => {
+    const values: number[] = [];
+    for (let x = 2 ** 20; x < 2 ** 21; x += 61.7) values.push(x, -x); // chunks of these alone
+    for (let x = 2 ** 21; x < 3e38; x *= 1.0007) values.push(x, -x);
+    const past = Float32Array.from(values);
+    const t = tensor(past);
+    expect(Array.from(t.sin().dataSync())).toEqual(Array.from(past, (x) => Math.fround(Math.sin(x))));
+    expect(Array.from(t.cos().dataSync())).toEqual(Array.from(past, (x) => Math.fround(Math.cos(x))));
   });
 
   it('runs each on its SIMD kernel (the JS loop would pass the bounds too)', () => {

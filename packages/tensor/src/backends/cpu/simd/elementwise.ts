@@ -16,6 +16,7 @@ import {
   WITH_SPLATS,
 } from './module';
 import { runUnaryThreaded, splitsAcrossThreads } from './threaded-unary';
+import { TRIG_REDO } from './trig';
 
 // WebAssembly SIMD (f32x4) for float32 elementwise kernels over contiguous inputs and single values (a
 // number operand, clamp's bounds): the JS loops pay V8's per-element typed-array checks, 128-bit lanes
@@ -29,7 +30,27 @@ const ARITY: Record<string, 1 | 2> = {
   log: 1,
   log1p: 1,
   ...Object.fromEntries(ACTIVATIONS.map((n) => [n, 1])),
+  ...Object.fromEntries(Object.keys(TRIG_REDO).map((n) => [n, 1])),
 };
+
+/** Whether `kernel` flags chunks that must be redone (see {@link redoFlagged}). */
+const flagsChunks = (kernel: string) => FULL_RANGE[kernel] !== undefined || TRIG_REDO[kernel] !== undefined;
+
+/**
+ * Redoes the output bytes [at, stop) of a chunk `kernel` flagged, from its input at byte `input`: by the
+ * kernel's full-range kernel (exp and the sigmoids), or element by element with the float64 function
+ * (sin and cos past their reduction's range; the float32 store rounds).
+ */
+function redoFlagged(kernel: string, input: number, at: number, stop: number): void {
+  const { memory, run } = simdKernels()!;
+  const fullRange = FULL_RANGE[kernel];
+  if (fullRange !== undefined) {
+    run[fullRange]!(input, SLOT_BYTES, at, stop);
+    return;
+  }
+  const f = TRIG_REDO[kernel]!;
+  for (let i = at / 4, j = input / 4; i < stop / 4; i++, j++) memory[i] = f(memory[j]!);
+}
 
 /**
  * How an input covers the output: every element in order (`dense`, a float32 array; `mask`, bool bytes),
@@ -214,10 +235,7 @@ function residentOperands(
     const input = inputs[i];
     if (!isResident(input)) return undefined;
     const at = (input as Float32Array).byteOffset + 4 * offsets[i]!;
-    if (
-      spansOverlap(at, out.byteLength, outAt, out.byteLength) &&
-      (at !== outAt || FULL_RANGE[plan.kernel] !== undefined)
-    )
+    if (spansOverlap(at, out.byteLength, outAt, out.byteLength) && (at !== outAt || flagsChunks(plan.kernel)))
       return undefined;
     addresses.push(at);
   }
@@ -233,11 +251,10 @@ function runResident(plan: SimdPlan, operands: ResidentOperands, from: number, t
   const { memory, lanes: flags, run } = simdKernels()!;
   memory.set(plan.splats, SLOT_BYTES / 4);
   const fn = run[plan.kernel]!;
-  const fullRange = FULL_RANGE[plan.kernel];
   const [a, b] = operands.inputs.map((at) => at + 4 * from);
   const outAt = operands.out + 4 * from;
   const end = outAt + Math.ceil((to - from) / PAD) * PAD * 4;
-  if (fullRange === undefined) {
+  if (!flagsChunks(plan.kernel)) {
     fn(a!, b ?? SLOT_BYTES, outAt, end);
     return;
   }
@@ -247,7 +264,7 @@ function runResident(plan: SimdPlan, operands: ResidentOperands, from: number, t
     const stop = Math.min(end, at + SLOT_BYTES);
     const input = a! + (at - outAt);
     fn(input, SLOT_BYTES, at, stop);
-    if (needsFullRange(flags, stop / 4)) run[fullRange]!(input, SLOT_BYTES, at, stop);
+    if (needsFullRange(flags, stop / 4)) redoFlagged(plan.kernel, input, at, stop);
   }
 }
 
@@ -287,9 +304,7 @@ function runChunks(
       out.set(bytes.subarray(OUT_AT, OUT_AT + count), start);
       continue;
     }
-    const fullRange = FULL_RANGE[plan.kernel];
-    if (fullRange !== undefined && needsFullRange(flags, end / 4))
-      run[fullRange]!(0, SLOT_BYTES, OUT_AT, end);
+    if (flagsChunks(plan.kernel) && needsFullRange(flags, end / 4)) redoFlagged(plan.kernel, 0, OUT_AT, end);
     out.set(memory.subarray(OUT_AT / 4, OUT_AT / 4 + count), start);
   }
 }

@@ -26,6 +26,7 @@ import { LOG_VECTORS, log1pFunction, logFunction } from './log';
 import { maxPool2x2Function } from './max-pool-kernel';
 import { rowReductionFunctions } from './row-reductions';
 import { softmaxExpFunction, softmaxExpSumFunction } from './softmax-exp';
+import { trigFunctions } from './trig';
 import { whereFunction } from './where';
 
 // The WebAssembly module behind the float32 SIMD kernels and the layout of its small, fixed memory:
@@ -250,6 +251,7 @@ function instantiate(): SimdKernels | undefined {
     gemvBlockFunction(),
     maxPool2x2Function(),
     ...activationFunctions(),
+    ...trigFunctions(),
   ];
   // Full size from the start (untouched pages cost no physical memory) and never grown: growing an
   // unshared memory detaches its old buffer, and the first detached ArrayBuffer of a process makes V8
