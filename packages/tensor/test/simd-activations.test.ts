@@ -36,6 +36,8 @@ const references: Record<string, [(x: Tensor) => Tensor, (x: number) => number]>
   logsigmoid: [(x) => x.logsigmoid(), (x) => Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x)))],
   mish: [(x) => x.mish(), (x) => x * Math.tanh(Math.log1p(Math.exp(x)))],
   softplus: [(x) => x.softplus(), softplus(1, 20)],
+  exp2: [(x) => x.exp2(), (x) => overflowing(2 ** x)],
+  log2: [(x) => x.log2(), Math.log2],
   // huge arguments are flagged and redone with Math.sin / Math.cos
   sin: [(x) => x.sin(), Math.sin],
   cos: [(x) => x.cos(), Math.cos],

@@ -21,8 +21,9 @@ import {
 import { eluFunction } from './elu';
 import { ERF_VECTORS } from './erf';
 import { EXP_VECTORS, expFunctions } from './exp';
+import { exp2Functions } from './exp2';
 import { gemvBlockFunction } from './gemv-block';
-import { LOG_VECTORS, log1pFunction, logFunction } from './log';
+import { LOG_VECTORS, log1pFunction, log2Function, logFunction } from './log';
 import { maxPool2x2Function } from './max-pool-kernel';
 import { rowReductionFunctions } from './row-reductions';
 import { softmaxExpFunction, softmaxExpSumFunction } from './softmax-exp';
@@ -241,6 +242,8 @@ function instantiate(): SimdKernels | undefined {
     eluFunction(),
     ...expFunctions(),
     logFunction(),
+    log2Function(),
+    ...exp2Functions(),
     whereFunction(MASK_AT, OUT_AT),
     whereFunction(MASK_AT, OUT_AT, 'a'),
     whereFunction(MASK_AT, OUT_AT, 'b'),
