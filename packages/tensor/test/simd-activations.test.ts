@@ -38,9 +38,10 @@ const references: Record<string, [(x: Tensor) => Tensor, (x: number) => number]>
   softplus: [(x) => x.softplus(), softplus(1, 20)],
   exp2: [(x) => x.exp2(), (x) => overflowing(2 ** x)],
   log2: [(x) => x.log2(), Math.log2],
-  // huge arguments are flagged and redone with Math.sin / Math.cos
+  // huge arguments are flagged and redone with Math.sin / Math.cos / Math.tan
   sin: [(x) => x.sin(), Math.sin],
   cos: [(x) => x.cos(), Math.cos],
+  tan: [(x) => x.tan(), (x) => overflowing(Math.tan(x))],
 };
 
 /** The float32 ulp at float64 value v (subnormal spacing near 0). */
@@ -129,7 +130,7 @@ describe('float32 sigmoid, tanh, silu, erf, log, log1p, expm1, logsigmoid and mi
   });
 
   // A chunk with any |x| >= 2^20 is redone in JS whole, so each test keeps to one side of that limit.
-  it('sin and cos below 2^20, next to multiples of pi/2 too: correctly rounded but for 0.01 ulp (SIMD throughout)', () => {
+  it('sin, cos and tan below 2^20, next to multiples of pi/2 too: correctly rounded but for 0.01 ulp (SIMD throughout)', () => {
     // The float32 values closest to a multiple of pi/2 in their binades (|x - n pi/2| 4e-9 to 5e-8),
     // found by an exhaustive float64 search, then neighbours of n pi/2 and a sweep.
     const values = [
@@ -148,6 +149,7 @@ describe('float32 sigmoid, tanh, silu, erf, log, log1p, expm1, logsigmoid and mi
     for (const [f, reference] of [
       [(u: Tensor) => u.sin(), Math.sin],
       [(u: Tensor) => u.cos(), Math.cos],
+      [(u: Tensor) => u.tan(), Math.tan],
     ] as const) {
       const { worst, worstAt } = maxUlpError(below, f(t).dataSync(), reference);
       // (sin's series a term short fails this; a limit past 2^20 fails the next test)
@@ -155,7 +157,7 @@ describe('float32 sigmoid, tanh, silu, erf, log, log1p, expm1, logsigmoid and mi
     }
   });
 
-  it('sin and cos from 2^20 up: exactly Math.sin / Math.cos rounded (the redo)', () => {
+  it('sin, cos and tan from 2^20 up: exactly Math.sin / Math.cos / Math.tan rounded (the redo)', () => {
     const values: number[] = [];
     for (let x = 2 ** 20; x < 2 ** 21; x += 61.7) values.push(x, -x); // chunks of these alone
     for (let x = 2 ** 21; x < 3e38; x *= 1.0007) values.push(x, -x);
@@ -163,6 +165,7 @@ describe('float32 sigmoid, tanh, silu, erf, log, log1p, expm1, logsigmoid and mi
     const t = tensor(past);
     expect(Array.from(t.sin().dataSync())).toEqual(Array.from(past, (x) => Math.fround(Math.sin(x))));
     expect(Array.from(t.cos().dataSync())).toEqual(Array.from(past, (x) => Math.fround(Math.cos(x))));
+    expect(Array.from(t.tan().dataSync())).toEqual(Array.from(past, (x) => Math.fround(Math.tan(x))));
   });
 
   it('runs each on its SIMD kernel (the JS loop would pass the bounds too)', () => {

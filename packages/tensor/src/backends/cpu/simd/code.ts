@@ -53,6 +53,7 @@ export const f64x2 = {
   gt: 0x4a,
   add: 0xf0,
   sub: 0xf1,
+  neg: 0xed,
   mul: 0xf2,
   div: 0xf3,
   /** IEEE 754-2019 minimum / maximum, as f32x4's. */

@@ -18,13 +18,13 @@ import {
 } from './code';
 import { EXP_VECTORS } from './exp';
 
-// float32 sin and cos on f32x4 lanes, the arithmetic in float64 two lanes at a time. x = n pi/2 + r with
+// float32 sin, cos and tan on f32x4 lanes, the arithmetic in float64 two lanes at a time. x = n pi/2 + r with
 // n = round(x 2/pi) and r by Cody-Waite in three 33-bit parts of pi/2 (fdlibm's pio2_1, pio2_2, pio2_3):
 // every product n * part is exact while n < 2^20, and the first difference is exact (Sterbenz), so r is
 // good to ~1e-20 even where x is close to a multiple of pi/2. sin r and cos r then by their Taylor series
-// to r^11 and r^12 (|r| <= 0.9: 3e-11 relative), picked and signed by n mod 4, and rounded once to
-// float32. Lanes with |x| >= 2^20 (finite) are flagged at END like exp's, and the caller redoes their
-// chunk with Math.sin / Math.cos, whose reduction is exact at any size.
+// to r^11 and r^12 (|r| <= 0.9: 3e-11 relative), picked and signed by n mod 4 (tan: sin r / cos r, or
+// -cos r / sin r for odd n), and rounded once to float32. Lanes with |x| >= 2^20 (finite) are flagged at END like exp's, and the caller redoes their
+// chunk with Math.sin / Math.cos / Math.tan, whose reduction is exact at any size.
 
 /** |x| from here on is redone by the JS functions (n would pass 2^20). */
 const REDUCTION_LIMIT = 2 ** 20;
@@ -62,10 +62,10 @@ const horner = (z: number, coefficients: readonly number[]): Code =>
     );
 
 /**
- * `name` (sin or cos), `EXP_VECTORS` vectors per iteration: <= 0.6 ulp measured below 2^20. sin(+-0)
- * keeps its sign; NaN and infinities give NaN.
+ * `name` (sin, cos or tan), `EXP_VECTORS` vectors per iteration: correctly rounded but for 0.01 ulp below
+ * 2^20. sin(+-0) and tan(+-0) keep their sign; NaN and infinities give NaN.
  */
-function trigFunction(name: 'sin' | 'cos'): FunctionSpec {
+function trigFunction(name: 'sin' | 'cos' | 'tan'): FunctionSpec {
   const flags = FIRST_LOCAL;
   const localsOf = (vector: number): TrigLocals => {
     const first = FIRST_LOCAL + 1 + vector * LOCALS;
@@ -86,7 +86,7 @@ function trigFunction(name: 'sin' | 'cos'): FunctionSpec {
     (vector) =>
       (['low', 'high'] as const).flatMap((pair) => statement(localsOf(vector), pair));
   // cos x = sin(x + pi/2): the quadrant one further on.
-  const quadrant = (n: Code) => (name === 'sin' ? n : simd(OP.i32Add, n, simd(0x11, op.i32(1))));
+  const quadrant = (n: Code) => (name === 'cos' ? simd(OP.i32Add, n, simd(0x11, op.i32(1))) : n);
   /** -1 in the i64 lanes of `pair` where `bit` of the quadrant is set. */
   const bitMask = (l: TrigLocals, bit: 1 | 2, pair: LanePair) =>
     simd(
@@ -97,6 +97,12 @@ function trigFunction(name: 'sin' | 'cos'): FunctionSpec {
     const r = get(l.r[pair]);
     const sin = f64(f64x2.add, r, f64(f64x2.mul, f64(f64x2.mul, r, get(l.z[pair])), horner(l.z[pair], SIN)));
     const cos = f64(f64x2.add, f64Splat(1), f64(f64x2.mul, get(l.z[pair]), horner(l.z[pair], COS)));
+    if (name === 'tan') {
+      // tan has period pi: odd quadrants give -cos r / sin r.
+      const odd = bitMask(l, 1, pair);
+      const numerator = simd(v128.bitselect, f64(f64x2.neg, cos), sin, odd);
+      return f64(f64x2.div, numerator, simd(v128.bitselect, sin, cos, odd));
+    }
     // Odd quadrants take the other function; quadrants 2 and 3 are negated.
     const value = simd(v128.bitselect, cos, sin, bitMask(l, 1, pair));
     return simd(OP.xor, value, simd(v128.and, SIGN_BITS, bitMask(l, 2, pair)));
@@ -132,8 +138,16 @@ function trigFunction(name: 'sin' | 'cos'): FunctionSpec {
   });
 }
 
-/** sin and cos, exported by name. */
-export const trigFunctions = (): FunctionSpec[] => [trigFunction('sin'), trigFunction('cos')];
+/** sin, cos and tan, exported by name. */
+export const trigFunctions = (): FunctionSpec[] => [
+  trigFunction('sin'),
+  trigFunction('cos'),
+  trigFunction('tan'),
+];
 
-/** What redoes a chunk the trig kernels flagged, per element: float64 Math.sin / Math.cos. */
-export const TRIG_REDO: Readonly<Record<string, (x: number) => number>> = { sin: Math.sin, cos: Math.cos };
+/** What redoes a chunk the trig kernels flagged, per element: float64 Math.sin / cos / tan. */
+export const TRIG_REDO: Readonly<Record<string, (x: number) => number>> = {
+  sin: Math.sin,
+  cos: Math.cos,
+  tan: Math.tan,
+};
