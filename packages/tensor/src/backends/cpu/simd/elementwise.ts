@@ -41,7 +41,7 @@ const flagsChunks = (kernel: string) => FULL_RANGE[kernel] !== undefined || TRIG
 /**
  * Redoes the output bytes [at, stop) of a chunk `kernel` flagged, from its input at byte `input`: by the
  * kernel's full-range kernel (exp and the sigmoids), or element by element with the float64 function
- * (sin and cos past their reduction's range; the float32 store rounds).
+ * (sin, cos and tan past their reduction's range; the float32 store rounds).
  */
 function redoFlagged(kernel: string, input: number, at: number, stop: number): void {
   const { memory, run } = simdKernels()!;
@@ -99,9 +99,9 @@ const isFloat32 = (value: number) => Math.fround(value) === value || Number.isNa
  * 1 - y^2 once, as torch's fused multiply-add); threshold and hardshrink are exact;
  * relu, its gradient, maximum, minimum, clamp, hardtanh and the comparisons are exact (clamp's and
  * hardtanh's bounds may be rounded to float32 first: comparing a float32 with a bound or with its rounding
- * picks the same value); exp and log are within 1 ulp, log1p, sigmoid, silu, tanh and erf within 2 ulp
- * of the float64 result, gelu as PyTorch's float32 kernel (see erf.ts), elu, celu and selu as its elu
- * kernel (see elu.ts).
+ * picks the same value); exp, log, exp2, log2, expm1, mish, sin, cos and tan are within 1 ulp, log1p,
+ * sigmoid, silu, tanh, erf, logsigmoid and softplus within 2 ulp of the float64 result, gelu as PyTorch's
+ * float32 kernel (see erf.ts), elu, celu and selu as its elu kernel (see elu.ts).
  */
 export function planSimdFloat32(
   name: string,
