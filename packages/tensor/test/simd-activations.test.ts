@@ -38,6 +38,7 @@ const references: Record<string, [(x: Tensor) => Tensor, (x: number) => number]>
   softplus: [(x) => x.softplus(), softplus(1, 20)],
   exp2: [(x) => x.exp2(), (x) => overflowing(2 ** x)],
   log2: [(x) => x.log2(), Math.log2],
+  atan: [(x) => x.atan(), Math.atan],
   // huge arguments are flagged and redone with Math.sin / Math.cos / Math.tan
   sin: [(x) => x.sin(), Math.sin],
   cos: [(x) => x.cos(), Math.cos],
@@ -198,8 +199,71 @@ describe('float32 sigmoid, tanh, silu, erf, log, log1p, expm1, logsigmoid and mi
     const mish = t.mish().dataSync();
     expect(Object.is(mish[0], -0)).toBe(true);
     expect([mish[2], mish[4], Object.is(mish[5], -0)]).toEqual([30, 200, true]);
+    const atan = tensor(
+      Float32Array.from({ length: 8192 }, (_, i) => [-0, Infinity, -Infinity, Number.NaN][i] ?? 1),
+    )
+      .atan()
+      .dataSync();
+    expect([Object.is(atan[0], -0), atan[1], atan[2], atan[3]]).toEqual([
+      true,
+      Math.fround(Math.PI / 2),
+      -Math.fround(Math.PI / 2),
+      Number.NaN,
+    ]);
     const logsigmoid = t.logsigmoid().dataSync();
     expect([logsigmoid[3], logsigmoid[5], Object.is(logsigmoid[4], -0)]).toEqual([-30, -200, false]);
+  });
+});
+
+describe('float32 pow with a number exponent', () => {
+  const inputs = wideInputs();
+  const x = tensor(inputs);
+  // torch's special-cased exponents (2, 3, 0.5, -0.5, -1, -2) have kernels of their own; these take the
+  // general one. The exponent is the float32 the JS loop uses too.
+  const exponents = [1.5, 2.5, -1.5, 5, -3, 0.25, 1 / 3, 7, -0.7, 100, 1e-3, -40];
+
+  it('runs on the SIMD kernel', () => {
+    for (const c of exponents)
+      expect(planSimdFloat32('pow', ['dense', 'single'], () => c, 1, [0, 0])?.kernel).toBe('powScalar');
+    expect(planSimdFloat32('pow', ['dense', 'single'], () => 0, 1, [0, 0])).toBeUndefined();
+  });
+
+  it('is within 1 ulp of x ** c over the float32 range, specials and signs as C pow', () => {
+    for (const c of exponents) {
+      const exponent = Math.fround(c);
+      const { worst, worstAt } = maxUlpError(inputs, x.pow(c).dataSync(), (v) => overflowing(v ** exponent));
+      if (process.env.SHOW_ULP) console.log('pow', c, worst, worstAt);
+      expect(worst, `x ** ${c}: worst at x = ${worstAt}`).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('keeps the signs of odd integer powers, and gives NaN for negative bases of fractional ones', () => {
+    const big = new Float32Array(8192).fill(1);
+    big.set([-0, 0, -2, -Infinity, Number.NaN, 1]);
+    const t = tensor(big);
+    const odd = t.pow(5).dataSync();
+    expect([Object.is(odd[0], -0), odd[1], odd[2], odd[3], odd[4], odd[5]]).toEqual([
+      true,
+      0,
+      -32,
+      -Infinity,
+      Number.NaN,
+      1,
+    ]);
+    const inverse = t.pow(-5).dataSync();
+    expect([inverse[0], inverse[1], inverse[2], Object.is(inverse[3], -0)]).toEqual([
+      -Infinity,
+      Infinity,
+      -1 / 32,
+      true,
+    ]);
+    const fractional = t.pow(2.5).dataSync();
+    expect([Object.is(fractional[0], 0), fractional[2], fractional[3], fractional[5]]).toEqual([
+      true,
+      Number.NaN,
+      Infinity,
+      1,
+    ]);
   });
 });
 

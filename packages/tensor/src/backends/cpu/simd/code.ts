@@ -53,6 +53,7 @@ export const f64x2 = {
   gt: 0x4a,
   add: 0xf0,
   sub: 0xf1,
+  abs: 0xec,
   neg: 0xed,
   mul: 0xf2,
   div: 0xf3,
@@ -98,11 +99,13 @@ export const narrowPairs = (low: Code, high: Code): Code =>
 const I64_SPLAT_1023: Code = simd(0x12, [0x42, 0xff, 0x07]);
 
 /**
- * 2^k as float64 lanes, for the low or high two i32 lanes of `k` (|k| <= 1022): the biased exponent
- * sign-extended to i64 (i64x2.extend_low/high_i32x4_s) and shifted into place (i64x2.add, i64x2.shl).
+ * 2^k as float64 lanes, for the low or high two i32 lanes of `k` (|k| <= 1022), sign-extended to i64
+ * (i64x2.extend_low/high_i32x4_s).
  */
-export const pow2F64 = (k: Code, pair: LanePair): Code =>
-  simd(0xcb, simd(0xce, simd(pair === 'low' ? 0xc7 : 0xc8, k), I64_SPLAT_1023), op.i32(52));
+export const pow2F64 = (k: Code, pair: LanePair): Code => pow2F64OfI64(simd(pair === 'low' ? 0xc7 : 0xc8, k));
+
+/** 2^n as float64 lanes for the i64 lanes of `n` (|n| <= 1022): the biased exponent shifted into place. */
+export const pow2F64OfI64 = (n: Code): Code => simd(0xcb, simd(0xce, n, I64_SPLAT_1023), op.i32(52));
 
 /** i32x4 opcodes. */
 export const i32x4 = { shl: 0xab, shrS: 0xac, shrU: 0xad, add: 0xae, sub: 0xb1, maxU: 0xb9 } as const;

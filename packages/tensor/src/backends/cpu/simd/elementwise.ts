@@ -26,6 +26,7 @@ import { TRIG_REDO } from './trig';
 const ARITY: Record<string, 1 | 2> = {
   ...Object.fromEntries(Object.keys(BINARY).map((n) => [n, 2])),
   ...Object.fromEntries(Object.keys(UNARY).map((n) => [n, 1])),
+  atan: 1,
   exp: 1,
   exp2: 1,
   log: 1,
@@ -158,6 +159,12 @@ export function planSimdFloat32(
   if (layouts[0] !== 'dense') return undefined;
   const powKernel = name === 'pow' && singles.length === 1 ? POW_KERNELS.get(valueAt(1)) : undefined;
   if (powKernel !== undefined) return { kernel: powKernel, dense, splats: [] };
+  if (name === 'pow' && singles[0] === 1) {
+    // any other finite, nonzero number exponent, as the JS loop takes it: rounded to float32
+    const exponent = Math.fround(valueAt(1));
+    if (Number.isFinite(exponent) && exponent !== 0)
+      return { kernel: 'powScalar', dense, splats: [exponent] };
+  }
   if (withSplats?.from === 'inputs' && singles.length === withSplats.count) {
     return { kernel: name, dense, splats: singles.map((i) => Math.fround(valueAt(i))) };
   }

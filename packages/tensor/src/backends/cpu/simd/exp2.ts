@@ -30,15 +30,15 @@ const TAYLOR = [1 / 40320, 1 / 5040, 1 / 720, 1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 
 /** i32x4.trunc_sat_f32x4_s. */
 const TRUNC_TO_I32 = 0xf8;
 
-/** Per vector: x (clamped), k as a float, k as an integer, f. */
-const LOCALS = 4;
+/** Per vector: x (clamped), k as a float, k as an integer, f, then f ln2 per lane pair (float64). */
+const LOCALS = 6;
 
 /** 2^x, `EXP_VECTORS` vectors per iteration: <= 0.51 ulp. NaN stays NaN; -Infinity gives 0. */
 function exp2Function(): FunctionSpec {
   const { get, set } = op;
   const localsOf = (vector: number) => {
     const first = FIRST_LOCAL + vector * LOCALS;
-    return { x: first, k: first + 1, n: first + 2, f: first + 3 };
+    return { x: first, k: first + 1, n: first + 2, f: first + 3, r: { low: first + 4, high: first + 5 } };
   };
   type Locals = ReturnType<typeof localsOf>;
   const on =
@@ -46,10 +46,9 @@ function exp2Function(): FunctionSpec {
     (vector) =>
       statement(localsOf(vector), 16 * vector);
   const f64 = (opcode: number, ...operands: Code[]) => simd(opcode, ...operands);
-  const half = ({ n, f }: Locals, pair: LanePair): Code => {
-    const r = f64(f64x2.mul, widen(get(f), pair), f64Splat(Math.LN2));
+  const half = ({ n, r }: Locals, pair: LanePair): Code => {
     const series = TAYLOR.slice(1).reduce<Code>(
-      (sum, c) => f64(f64x2.add, f64(f64x2.mul, sum, r), f64Splat(c)),
+      (sum, c) => f64(f64x2.add, f64(f64x2.mul, sum, get(r[pair])), f64Splat(c)),
       f64Splat(TAYLOR[0]!),
     );
     return f64(f64x2.mul, series, pow2F64(get(n), pair));
@@ -73,6 +72,12 @@ function exp2Function(): FunctionSpec {
       on(({ x, k }) => set(k, simd(f32x4.nearest, get(x)))),
       on(({ k, n }) => set(n, simd(TRUNC_TO_I32, get(k)))),
       on(({ x, k, f }) => set(f, simd(f32x4.sub, get(x), get(k)))),
+      (vector) => {
+        const { f, r } = localsOf(vector);
+        return (['low', 'high'] as const).flatMap((pair) =>
+          set(r[pair], f64(f64x2.mul, widen(get(f), pair), f64Splat(Math.LN2))),
+        );
+      },
       on((l, offset) => op.v128Store(get(OUT), offset, narrowPairs(half(l, 'low'), half(l, 'high')))),
     ],
   });

@@ -3,6 +3,7 @@ import { wasmApi } from '../gemm/wasm-api';
 import type { Code } from '../gemm/wasm-emitter';
 import { emitModule } from '../gemm/wasm-emitter';
 import { activationFunctions } from './activations';
+import { atanFunctions } from './atan';
 import {
   compareToBytes,
   f32Splat,
@@ -25,6 +26,7 @@ import { exp2Functions } from './exp2';
 import { gemvBlockFunction } from './gemv-block';
 import { LOG_VECTORS, log1pFunction, log2Function, logFunction } from './log';
 import { maxPool2x2Function } from './max-pool-kernel';
+import { powFunctions } from './pow';
 import { rowReductionFunctions } from './row-reductions';
 import { softmaxExpFunction, softmaxExpSumFunction } from './softmax-exp';
 import { trigFunctions } from './trig';
@@ -255,6 +257,8 @@ function instantiate(): SimdKernels | undefined {
     maxPool2x2Function(),
     ...activationFunctions(),
     ...trigFunctions(),
+    ...atanFunctions(),
+    ...powFunctions(),
   ];
   // Full size from the start (untouched pages cost no physical memory) and never grown: growing an
   // unshared memory detaches its old buffer, and the first detached ArrayBuffer of a process makes V8

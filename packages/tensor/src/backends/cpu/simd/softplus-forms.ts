@@ -206,14 +206,20 @@ function mishFunction(): FunctionSpec {
     (vector) =>
       statement(localsOf(vector), 16 * vector);
   const f64 = (opcode: number, ...operands: Code[]) => simd(opcode, ...operands);
-  const half = ({ x, v }: SoftplusLocals, pair: LanePair): Code => {
+  /** e = e^x in float64 for one lane pair (0 below the floor). */
+  const exponential = ({ x, v }: SoftplusLocals, pair: LanePair): Code => {
     const scale = pow2F64(simd(i32x4.sub, get(v.t), i32Splat(ROUNDER_BITS)), pair);
     // e^r = (1 + r) + h, h = r^2 P(r) (in p) rounded in float32.
     const expR = f64(f64x2.add, f64(f64x2.add, widen(get(v.r), pair), f64Splat(1)), widen(get(v.p), pair));
-    const xs = widen(get(x), pair);
-    const e = f64(v128.andNot, f64(f64x2.mul, expR, scale), f64(f64x2.lt, xs, f64Splat(MISH_FLOOR)));
+    const below = f64(f64x2.lt, widen(get(x), pair), f64Splat(MISH_FLOOR));
+    return f64(v128.andNot, f64(f64x2.mul, expR, scale), below);
+  };
+  /** The lane pairs' e, kept in the exp's lanes x and q (free by then). */
+  const eOf = ({ v }: SoftplusLocals, pair: LanePair) => (pair === 'low' ? v.x : v.q);
+  const half = (l: SoftplusLocals, pair: LanePair): Code => {
+    const e = get(eOf(l, pair));
     const a = f64(f64x2.mul, e, f64(f64x2.add, e, f64Splat(2)));
-    return f64(f64x2.mul, xs, f64(f64x2.div, a, f64(f64x2.add, a, f64Splat(2))));
+    return f64(f64x2.mul, widen(get(l.x), pair), f64(f64x2.div, a, f64(f64x2.add, a, f64Splat(2))));
   };
   return vectorLoop({
     name: 'mish',
@@ -226,6 +232,10 @@ function mishFunction(): FunctionSpec {
       ),
       ...expPolynomialSteps(lanesOf),
       on(({ v }) => set(v.p, mul(get(v.q), get(v.p)))), // h
+      on((l) => [
+        ...set(eOf(l, 'low'), exponential(l, 'low')),
+        ...set(eOf(l, 'high'), exponential(l, 'high')),
+      ]),
       on((l, offset) => op.v128Store(get(OUT), offset, narrowPairs(half(l, 'low'), half(l, 'high')))),
     ],
   });
