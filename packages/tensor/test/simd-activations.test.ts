@@ -267,6 +267,29 @@ describe('float32 pow with a number exponent', () => {
   });
 });
 
+describe('float32 atan2', () => {
+  it('runs on the SIMD kernel, within 1 ulp of Math.atan2 and equal to it at zeros, infinities and NaN', () => {
+    expect(planSimdFloat32('atan2', ['dense', 'dense'], () => 0, 1, [0, 0])?.kernel).toBe('atan2');
+    const specials = [0, -0, 1, -1, Infinity, -Infinity, Number.NaN, 1e-40, -1e-40, 3e38, -3e38, 0.5, -2.5];
+    const [ys, xs]: [number[], number[]] = [[], []];
+    for (const a of specials) for (const b of specials) ys.push(a), xs.push(b);
+    const wide = wideInputs();
+    for (let i = 0; i + 1 < wide.length; i += 2) ys.push(wide[i]!), xs.push(wide[i + 1]!);
+    const [y, x] = [Float32Array.from(ys), Float32Array.from(xs)];
+    const got = tensor(y).atan2(tensor(x)).dataSync();
+    let worst = 0;
+    for (let i = 0; i < got.length; i++) {
+      const want = Math.atan2(y[i]!, x[i]!);
+      if (want === 0 || !Number.isFinite(want)) {
+        expect(got[i], `atan2(${y[i]}, ${x[i]})`).toBe(Math.fround(want)); // toBe: Object.is, so -0 too
+        continue;
+      }
+      worst = Math.max(worst, Math.abs(got[i]! - want) / ulp(want));
+    }
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+});
+
 describe('float32 gelu', () => {
   const inputs = wideInputs();
   // PyTorch's formula in float64; float32 gelu is x / 2 (1 + erf(x / sqrt 2)) there too, so below 0 it

@@ -27,6 +27,7 @@ const ARITY: Record<string, 1 | 2> = {
   ...Object.fromEntries(Object.keys(BINARY).map((n) => [n, 2])),
   ...Object.fromEntries(Object.keys(UNARY).map((n) => [n, 1])),
   atan: 1,
+  atan2: 2,
   exp: 1,
   exp2: 1,
   log: 1,
