@@ -25,9 +25,6 @@ const CALLS: Record<string, (x: Tensor) => Tensor> = {
   erf: (x) => x.erf(),
   gelu: (x) => x.gelu(),
   geluTanh: (x) => x.gelu('tanh'),
-  expm1: (x) => x.expm1(),
-  logsigmoid: (x) => x.logsigmoid(),
-  mish: (x) => x.mish(),
 };
 
 /** The float32 bits of `values`. */

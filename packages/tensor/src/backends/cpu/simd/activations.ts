@@ -10,9 +10,7 @@ import {
   lanes,
   rangeFlagStatement,
 } from './exp';
-import { expm1Function } from './expm1';
 import { sigmoidFullRangeFunctions } from './sigmoid-full-range';
-import { softplusFormFunctions } from './softplus-forms';
 
 // sigmoid, silu and tanh entirely on float32 lanes, four at a time. e = e^a comes from exp.ts's reduction
 // and polynomial as a pair E + el: e^r = 1 + p, p = r + r^2 P(r), is split exactly into s = fl(1 + p) and
@@ -137,22 +135,8 @@ const geluTanhFunction = () =>
     result: (x, tanh) => mul(mul(x, f32Splat(0.5)), add(one, tanh)),
   });
 
-/**
- * The exp-based one-input kernels without parameters (activations, erf and both forms of gelu, expm1), by
- * kernel name: these also run split across the helper threads. (softplus, built with them, reads its beta
- * and threshold from B, which the threads' units don't pass.)
- */
-export const ACTIVATIONS = [
-  'sigmoid',
-  'silu',
-  'tanh',
-  'erf',
-  'gelu',
-  'geluTanh',
-  'expm1',
-  'logsigmoid',
-  'mish',
-] as const;
+/** The exp-based one-input kernels (activations, erf and both forms of gelu), by kernel name. */
+export const ACTIVATIONS = ['sigmoid', 'silu', 'tanh', 'erf', 'gelu', 'geluTanh'] as const;
 
 /** The kernel that redoes a chunk whose range flags ask for it, by fast kernel. */
 export const FULL_RANGE: Readonly<Record<string, string>> = {
@@ -170,6 +154,4 @@ export const activationFunctions = (): FunctionSpec[] => [
   erfFunction(),
   geluFunction(),
   ...sigmoidFullRangeFunctions(),
-  expm1Function(),
-  ...softplusFormFunctions(),
 ];

@@ -30,9 +30,12 @@ const ARITY: Record<string, 1 | 2> = {
   atan2: 2,
   exp: 1,
   exp2: 1,
+  expm1: 1,
   log: 1,
   log2: 1,
   log1p: 1,
+  logsigmoid: 1,
+  mish: 1,
   ...Object.fromEntries(ACTIVATIONS.map((n) => [n, 1])),
   ...Object.fromEntries(Object.keys(TRIG_REDO).map((n) => [n, 1])),
 };

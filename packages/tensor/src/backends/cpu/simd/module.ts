@@ -1,9 +1,8 @@
 import { provideResidentMemory, type ResidentMemory } from '../../../kernel/resident-arena';
 import { wasmApi } from '../gemm/wasm-api';
-import type { Code } from '../gemm/wasm-emitter';
+import type { Code, FunctionSpec } from '../gemm/wasm-emitter';
 import { emitModule } from '../gemm/wasm-emitter';
 import { activationFunctions } from './activations';
-import { atanFunctions } from './atan';
 import {
   compareToBytes,
   f32Splat,
@@ -22,14 +21,12 @@ import {
 import { eluFunction } from './elu';
 import { ERF_VECTORS } from './erf';
 import { EXP_VECTORS, expFunctions } from './exp';
-import { exp2Functions } from './exp2';
 import { gemvBlockFunction } from './gemv-block';
-import { LOG_VECTORS, log1pFunction, log2Function, logFunction } from './log';
+import { lazyKernelFunctions } from './lazy-kernels';
+import { LOG_VECTORS, log1pFunction, logFunction } from './log';
 import { maxPool2x2Function } from './max-pool-kernel';
-import { powFunctions } from './pow';
 import { rowReductionFunctions } from './row-reductions';
 import { softmaxExpFunction, softmaxExpSumFunction } from './softmax-exp';
-import { trigFunctions } from './trig';
 import { whereFunction } from './where';
 
 // The WebAssembly module behind the float32 SIMD kernels and the layout of its small, fixed memory:
@@ -244,8 +241,6 @@ function instantiate(): SimdKernels | undefined {
     eluFunction(),
     ...expFunctions(),
     logFunction(),
-    log2Function(),
-    ...exp2Functions(),
     whereFunction(MASK_AT, OUT_AT),
     whereFunction(MASK_AT, OUT_AT, 'a'),
     whereFunction(MASK_AT, OUT_AT, 'b'),
@@ -256,9 +251,6 @@ function instantiate(): SimdKernels | undefined {
     gemvBlockFunction(),
     maxPool2x2Function(),
     ...activationFunctions(),
-    ...trigFunctions(),
-    ...atanFunctions(),
-    ...powFunctions(),
   ];
   // Full size from the start (untouched pages cost no physical memory) and never grown: growing an
   // unshared memory detaches its old buffer, and the first detached ArrayBuffer of a process makes V8
@@ -268,15 +260,16 @@ function instantiate(): SimdKernels | undefined {
   for (const resident of [RESIDENT_PAGES, 0]) {
     try {
       const pages = PAGES + CACHE_PAGES + resident;
-      const module = new wasm.Module(emitModule(functions, false, pages));
       const memory = new wasm.Memory({ initial: pages, maximum: pages, shared: false });
-      const { exports } = new wasm.Instance(module, { env: { memory } });
+      const compile = (specs: FunctionSpec[]) =>
+        new wasm.Instance(new wasm.Module(emitModule(specs, false, pages)), { env: { memory } })
+          .exports as SimdKernels['run'];
       const start = MEMORY_BYTES + CACHE_BYTES;
       return {
         memory: new Float32Array(memory.buffer),
         lanes: new Uint32Array(memory.buffer),
         bytes: new Uint8Array(memory.buffer),
-        run: exports as SimdKernels['run'],
+        run: withLazyKernels(compile(functions), () => compile(lazyKernelFunctions())),
         resident:
           resident > 0 ? { buffer: memory.buffer, start, bytes: resident * 65536, slack: SLACK } : undefined,
       };
@@ -285,6 +278,21 @@ function instantiate(): SimdKernels | undefined {
     }
   }
   return undefined; // no WebAssembly SIMD: the JS loops serve every case
+}
+
+/**
+ * `core`'s kernels, and the lazy ones (lazy-kernels.ts) from the module `compileLazy` makes the first time
+ * a kernel outside `core` is asked for.
+ */
+function withLazyKernels(
+  core: SimdKernels['run'],
+  compileLazy: () => SimdKernels['run'],
+): SimdKernels['run'] {
+  let lazy: SimdKernels['run'] | undefined;
+  return new Proxy(core, {
+    get: (target, name) =>
+      typeof name !== 'string' || name in target ? Reflect.get(target, name) : (lazy ??= compileLazy())[name],
+  });
 }
 
 let kernels: SimdKernels | null | undefined;
