@@ -10,6 +10,7 @@ import {
   OUT,
   type Step,
   simd,
+  stepsOver,
   v128,
   vectorLoop,
   widen,
@@ -64,10 +65,7 @@ function atanFunction(name: 'atan' | 'atan2'): FunctionSpec {
       other: first + 11,
     };
   };
-  const forPairs =
-    (statement: (l: AtanLocals, pair: LanePair) => Code): Step =>
-    (vector) =>
-      (['low', 'high'] as const).flatMap((pair) => statement(localsOf(vector), pair));
+  const { forPairs } = stepsOver(localsOf);
   const signBit = (local: number, pair: LanePair) => simd(v128.and, widen(get(local), pair), f64Splat(-0));
   const half = ({ x, other, inverted, moved, c, z }: AtanLocals, pair: LanePair): Code => {
     const series = SERIES.slice(1).reduce<Code>(

@@ -120,6 +120,23 @@ export const FIRST_LOCAL = 4;
 export type Step = (vector: number) => Code;
 
 /**
+ * Step builders over each vector's locals (`localsOf`): `on` makes a step of a statement given the
+ * vector's locals and byte offset, `forPairs` one statement per float64 lane pair.
+ */
+export function stepsOver<L>(localsOf: (vector: number) => L) {
+  return {
+    on:
+      (statement: (l: L, offset: number) => Code): Step =>
+      (vector) =>
+        statement(localsOf(vector), 16 * vector),
+    forPairs:
+      (statement: (l: L, pair: LanePair) => Code): Step =>
+      (vector) =>
+        (['low', 'high'] as const).flatMap((pair) => statement(localsOf(vector), pair)),
+  };
+}
+
+/**
  * Steps evaluating a polynomial by Horner's rule at local `at(vector)` into local `into(vector)`, with
  * `coefficients` highest degree first: into = c0, then into = into * at + c for each next c, every
  * operation rounded to float32.

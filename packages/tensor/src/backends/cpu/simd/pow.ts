@@ -15,6 +15,7 @@ import {
   pow2F64OfI64,
   type Step,
   simd,
+  stepsOver,
   v128,
   vectorLoop,
   widen,
@@ -90,14 +91,7 @@ function powScalarFunction(): FunctionSpec {
       r: { low: first + 9, high: first + 10 },
     };
   };
-  const on =
-    (statement: (l: PowLocals, offset: number) => Code): Step =>
-    (vector) =>
-      statement(localsOf(vector), 16 * vector);
-  const forPairs =
-    (statement: (l: PowLocals, pair: LanePair) => Code): Step =>
-    (vector) =>
-      (['low', 'high'] as const).flatMap((pair) => statement(localsOf(vector), pair));
+  const { on, forPairs } = stepsOver(localsOf);
   const half = ({ x, t, r }: PowLocals, pair: LanePair): Code => {
     const magnitude = f64(
       f64x2.mul,

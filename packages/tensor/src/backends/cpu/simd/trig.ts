@@ -12,6 +12,7 @@ import {
   OUT,
   type Step,
   simd,
+  stepsOver,
   v128,
   vectorLoop,
   widen,
@@ -77,14 +78,7 @@ function trigFunction(name: 'sin' | 'cos' | 'tan'): FunctionSpec {
       z: { low: first + 5, high: first + 6 },
     };
   };
-  const on =
-    (statement: (l: TrigLocals, offset: number) => Code): Step =>
-    (vector) =>
-      statement(localsOf(vector), 16 * vector);
-  const bothPairs =
-    (statement: (l: TrigLocals, pair: LanePair) => Code): Step =>
-    (vector) =>
-      (['low', 'high'] as const).flatMap((pair) => statement(localsOf(vector), pair));
+  const { on, forPairs } = stepsOver(localsOf);
   // cos x = sin(x + pi/2): the quadrant one further on.
   const quadrant = (n: Code) => (name === 'cos' ? simd(OP.i32Add, n, simd(0x11, op.i32(1))) : n);
   /** -1 in the i64 lanes of `pair` where `bit` of the quadrant is set. */
@@ -126,12 +120,12 @@ function trigFunction(name: 'sin' | 'cos' | 'tan'): FunctionSpec {
         return set(flags, simd(v128.or, get(flags), huge));
       }),
       // r = ((x - n P1) - n P2) - n P3
-      bothPairs(({ x, nf, r }, pair) => {
+      forPairs(({ x, nf, r }, pair) => {
         const n = widen(get(nf), pair);
         const minus = (value: Code, part: number) => f64(f64x2.sub, value, f64(f64x2.mul, n, f64Splat(part)));
         return set(r[pair], PIO2.reduce(minus, widen(get(x), pair)));
       }),
-      bothPairs(({ r, z }, pair) => set(z[pair], f64(f64x2.mul, get(r[pair]), get(r[pair])))),
+      forPairs(({ r, z }, pair) => set(z[pair], f64(f64x2.mul, get(r[pair]), get(r[pair])))),
       on((l, offset) => op.v128Store(get(OUT), offset, narrowPairs(half(l, 'low'), half(l, 'high')))),
     ],
     epilogue: op.v128Store(get(END), 0, get(flags)),
