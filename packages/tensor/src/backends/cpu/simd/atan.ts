@@ -5,6 +5,7 @@ import {
   FIRST_LOCAL,
   f64Splat,
   f64x2,
+  hornerF64,
   type LanePair,
   narrowPairs,
   OUT,
@@ -68,10 +69,7 @@ function atanFunction(name: 'atan' | 'atan2'): FunctionSpec {
   const { forPairs } = stepsOver(localsOf);
   const signBit = (local: number, pair: LanePair) => simd(v128.and, widen(get(local), pair), f64Splat(-0));
   const half = ({ x, other, inverted, moved, c, z }: AtanLocals, pair: LanePair): Code => {
-    const series = SERIES.slice(1).reduce<Code>(
-      (sum, k) => f64(f64x2.add, f64(f64x2.mul, sum, get(z[pair])), f64Splat(k)),
-      f64Splat(SERIES[0]!),
-    );
+    const series = hornerF64(get(z[pair]), SERIES);
     const cz = f64(f64x2.mul, get(c[pair]), get(z[pair]));
     const atanB = f64(
       f64x2.add,

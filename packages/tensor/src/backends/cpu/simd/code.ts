@@ -160,6 +160,18 @@ export function hornerSteps(
   ];
 }
 
+/**
+ * A polynomial in float64 lanes by Horner's rule at `at` (a local's value: it is read once per
+ * coefficient), coefficients highest degree first.
+ */
+export const hornerF64 = (at: Code, coefficients: readonly number[]): Code =>
+  coefficients
+    .slice(1)
+    .reduce<Code>(
+      (sum, c) => simd(f64x2.add, simd(f64x2.mul, sum, at), f64Splat(c)),
+      f64Splat(coefficients[0]!),
+    );
+
 export interface VectorLoop {
   readonly name: string;
   /** f32x4 vectors per iteration: END - OUT must be a multiple of 16 bytes times this. */

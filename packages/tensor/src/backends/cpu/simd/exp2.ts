@@ -6,6 +6,7 @@ import {
   f32x4,
   f64Splat,
   f64x2,
+  hornerF64,
   type LanePair,
   narrowPairs,
   OUT,
@@ -47,11 +48,7 @@ function exp2Function(): FunctionSpec {
       statement(localsOf(vector), 16 * vector);
   const f64 = (opcode: number, ...operands: Code[]) => simd(opcode, ...operands);
   const half = ({ n, r }: Locals, pair: LanePair): Code => {
-    const series = TAYLOR.slice(1).reduce<Code>(
-      (sum, c) => f64(f64x2.add, f64(f64x2.mul, sum, get(r[pair])), f64Splat(c)),
-      f64Splat(TAYLOR[0]!),
-    );
-    return f64(f64x2.mul, series, pow2F64(get(n), pair));
+    return f64(f64x2.mul, hornerF64(get(r[pair]), TAYLOR), pow2F64(get(n), pair));
   };
   return vectorLoop({
     name: 'exp2',

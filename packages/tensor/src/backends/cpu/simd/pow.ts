@@ -7,6 +7,7 @@ import {
   f32x4,
   f64Splat,
   f64x2,
+  hornerF64,
   i32Splat,
   i32x4,
   type LanePair,
@@ -66,13 +67,6 @@ interface PowLocals {
 const { get, set } = op;
 const f32 = (opcode: number, ...operands: Code[]) => simd(opcode, ...operands);
 const f64 = (opcode: number, ...operands: Code[]) => simd(opcode, ...operands);
-const horner = (at: Code, coefficients: readonly number[]): Code =>
-  coefficients
-    .slice(1)
-    .reduce<Code>(
-      (sum, c) => f64(f64x2.add, f64(f64x2.mul, sum, at), f64Splat(c)),
-      f64Splat(coefficients[0]!),
-    );
 
 /**
  * `powScalar`: x^c with c the float32 at B, `EXP_VECTORS` vectors per iteration: <= 0.51 ulp (the
@@ -95,7 +89,7 @@ function powScalarFunction(): FunctionSpec {
   const half = ({ x, t, r }: PowLocals, pair: LanePair): Code => {
     const magnitude = f64(
       f64x2.mul,
-      horner(get(r[pair]), EXP_SERIES),
+      hornerF64(get(r[pair]), EXP_SERIES),
       pow2F64OfI64(simd(0xd1, get(t[pair]), f64Splat(ROUNDER))), // i64x2.sub: n as an integer
     );
     const xs = widen(get(x), pair);
@@ -154,7 +148,7 @@ function powScalarFunction(): FunctionSpec {
         const lnM = f64(
           f64x2.add,
           twoS,
-          f64(f64x2.mul, f64(f64x2.mul, twoS, get(log[pair])), horner(get(log[pair]), ATANH_SERIES)),
+          f64(f64x2.mul, f64(f64x2.mul, twoS, get(log[pair])), hornerF64(get(log[pair]), ATANH_SERIES)),
         );
         return set(log[pair], f64(f64x2.add, f64(f64x2.mul, widen(get(k), pair), f64Splat(Math.LN2)), lnM));
       }),

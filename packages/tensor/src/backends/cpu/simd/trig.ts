@@ -7,6 +7,7 @@ import {
   f32x4,
   f64Splat,
   f64x2,
+  hornerF64,
   type LanePair,
   narrowPairs,
   OUT,
@@ -54,13 +55,6 @@ interface TrigLocals {
 const { get, set } = op;
 const f64 = (opcode: number, ...operands: Code[]) => simd(opcode, ...operands);
 /** Horner's rule in float64 over local `z`, coefficients highest degree first. */
-const horner = (z: number, coefficients: readonly number[]): Code =>
-  coefficients
-    .slice(1)
-    .reduce<Code>(
-      (sum, c) => f64(f64x2.add, f64(f64x2.mul, sum, get(z)), f64Splat(c)),
-      f64Splat(coefficients[0]!),
-    );
 
 /**
  * `name` (sin, cos or tan), `EXP_VECTORS` vectors per iteration: correctly rounded but for 0.01 ulp below
@@ -89,8 +83,12 @@ function trigFunction(name: 'sin' | 'cos' | 'tan'): FunctionSpec {
     );
   const half = (l: TrigLocals, pair: LanePair): Code => {
     const r = get(l.r[pair]);
-    const sin = f64(f64x2.add, r, f64(f64x2.mul, f64(f64x2.mul, r, get(l.z[pair])), horner(l.z[pair], SIN)));
-    const cos = f64(f64x2.add, f64Splat(1), f64(f64x2.mul, get(l.z[pair]), horner(l.z[pair], COS)));
+    const sin = f64(
+      f64x2.add,
+      r,
+      f64(f64x2.mul, f64(f64x2.mul, r, get(l.z[pair])), hornerF64(get(l.z[pair]), SIN)),
+    );
+    const cos = f64(f64x2.add, f64Splat(1), f64(f64x2.mul, get(l.z[pair]), hornerF64(get(l.z[pair]), COS)));
     if (name === 'tan') {
       // tan has period pi: odd quadrants give -cos r / sin r.
       const odd = bitMask(l, 1, pair);
