@@ -2,22 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { type Tensor, tensor } from '../src';
 import { erf, roundHalfEven } from '../src/backends/cpu/scalar-math';
 import { planSimdFloat32 } from '../src/backends/cpu/simd/elementwise';
+import { maxUlpError, overflowing, ulp, wideInputs } from './float32-ulps';
 
 // The float32 SIMD kernels of sigmoid, tanh, silu, erf, log, log1p, expm1, logsigmoid and mish (large contiguous tensors) and the JS loop (small or
 // strided ones) against float64 references, in float32 ulps of the reference, over the whole float32
 // range: zeros, subnormals, the tails where results underflow or saturate, huge and non-finite inputs.
-
-const F32_MAX = 3.4028234663852886e38;
-const SUBNORMAL_MIN = 1.401298464324817e-45;
 
 /** PyTorch's softplus with float32 beta and threshold, beta x rounded to float32, then in float64. */
 const softplus = (beta: number, threshold: number) => (x: number) => {
   const scaled = Math.fround(x * Math.fround(beta));
   return scaled > Math.fround(threshold) ? x : Math.log1p(Math.exp(scaled)) / Math.fround(beta);
 };
-
-/** v, or the infinity float32 rounds it to past its largest finite value. */
-const overflowing = (v: number) => (Number.isFinite(Math.fround(v)) ? v : Math.fround(v));
 
 /** float64 references (NaN where PyTorch's float64 result is NaN). */
 const sigmoid = (x: number) => {
@@ -44,53 +39,6 @@ const references: Record<string, [(x: Tensor) => Tensor, (x: number) => number]>
   cos: [(x) => x.cos(), Math.cos],
   tan: [(x) => x.tan(), (x) => overflowing(Math.tan(x))],
 };
-
-/** The float32 ulp at float64 value v (subnormal spacing near 0). */
-function ulp(v: number): number {
-  const a = Math.abs(v);
-  if (a < 2 ** -126) return 2 ** -149;
-  return 2 ** (Math.floor(Math.log2(a)) - 23);
-}
-
-/** Largest error of `got` against `reference`, in ulps; non-finite values must match exactly. */
-function maxUlpError(inputs: Float32Array, got: ArrayLike<number>, reference: (x: number) => number) {
-  let worst = 0;
-  let worstAt = Number.NaN;
-  for (let i = 0; i < inputs.length; i++) {
-    const want = reference(inputs[i]!);
-    const have = got[i]!;
-    if (!Number.isFinite(want) || !Number.isFinite(have)) {
-      if (!Object.is(want, have) && !(Number.isNaN(want) && Number.isNaN(have))) {
-        throw new Error(`f(${inputs[i]}) = ${have}, expected ${want}`);
-      }
-      continue;
-    }
-    // The float32 neighbourhood of the exact value: |have - want| measured in ulps of want.
-    const error = Math.abs(have - want) / ulp(want);
-    if (error > worst) [worst, worstAt] = [error, inputs[i]!];
-  }
-  return { worst, worstAt };
-}
-
-/** Specials, subnormals, huge values, dense sweeps and log-uniform samples of both signs. */
-function wideInputs(): Float32Array {
-  const values: number[] = [0, -0, Number.NaN, Infinity, -Infinity, F32_MAX, -F32_MAX, SUBNORMAL_MIN];
-  values.push(-SUBNORMAL_MIN, 1e-40, -1e-40, 1.1754942e-38, -1.1754942e-38, 1e30, -1e30);
-  for (let x = -120; x <= 120; x += 1 / 64) values.push(x); // both tails and everything between
-  for (let x = -0.2; x <= 0.2; x += 1 / 4096) values.push(x); // tanh's series/exp switch at 0.05
-  for (let x = -4.5; x <= 4.5; x += 1 / 8192) values.push(x); // erf's branches meet at +-1, saturate at 3.92
-  for (let x = -8.5; x <= 8.5; x += 0.25) values.push(x); // halves: round's ties to even
-  let seed = 12345;
-  const random = () => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed / 2 ** 31;
-  };
-  for (let i = 0; i < 40_000; i++) {
-    const magnitude = 2 ** (random() * 280 - 149); // 2^-149 .. 2^131 (Infinity above the max)
-    values.push(random() < 0.5 ? -magnitude : magnitude);
-  }
-  return Float32Array.from(values);
-}
 
 describe('float32 sigmoid, tanh, silu, erf, log, log1p, expm1, logsigmoid and mish', () => {
   const inputs = wideInputs();
