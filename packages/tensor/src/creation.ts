@@ -98,11 +98,20 @@ export function tensor(data: NestedInput | StorageArray, options: TensorOptions 
   return finish(encodeArray(flat, dtype), shape, dtype, options);
 }
 
-/** PyTorch's inference from Python values, with int32 as the default integer and bigints as int64. */
+/**
+ * Whether JS number `v` reads as an integer for dtype inference: integral and within int32 (a JS number
+ * can't say whether it was written `3e38` or `3 * 10 ** 38`; past int32 it would wrap, so it is a float).
+ */
+const isInt32Valued = (v: number) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31;
+
+/**
+ * PyTorch's inference from Python values, with int32 as the default integer and bigints as int64; integral
+ * numbers outside int32 count as floats.
+ */
 function inferDType(flat: readonly (number | boolean | bigint)[]): DType {
   if (flat.length === 0) return 'float32';
   if (flat.every((v) => typeof v === 'boolean')) return 'bool';
-  if (flat.some((v) => typeof v === 'number' && !Number.isInteger(v))) return 'float32';
+  if (flat.some((v) => typeof v === 'number' && !isInt32Valued(v))) return 'float32';
   return flat.some((v) => typeof v === 'bigint') ? 'int64' : 'int32';
 }
 
@@ -144,7 +153,7 @@ function filled(
   const dtype =
     options.dtype ??
     defaultDtype ??
-    (typeof value === 'boolean' ? 'bool' : Number.isInteger(value) ? 'int32' : 'float32');
+    (typeof value === 'boolean' ? 'bool' : isInt32Valued(value) ? 'int32' : 'float32');
   const out = allocateFor(op, dtype, dims);
   (out as { fill(v: number | bigint): unknown }).fill(encodeElement(value, dtype));
   return finish(out, dims, dtype, options);

@@ -1,6 +1,6 @@
 import { assertClose, type FixtureTensor, loadFixtures } from '@nn/tooling/test-utils';
 import { describe, expect, it } from 'vitest';
-import { arange, chunk, eye, linspace, split, type Tensor, tensor } from '../src';
+import { arange, chunk, eye, full, linspace, split, type Tensor, tensor } from '../src';
 
 interface Case {
   output?: FixtureTensor;
@@ -89,6 +89,12 @@ describe('creation matches PyTorch', () => {
     expect(tensor([true]).dtype).toBe('bool');
     expect(tensor(new Float64Array([1])).dtype).toBe('float64');
     expect(tensor(3).shape).toEqual([]);
+    // integral numbers past int32 would wrap: they read as floats (3e38 stays 3e38)
+    expect(tensor([1, 3e38]).dtype).toBe('float32');
+    expect(tensor([2 ** 31, -(2 ** 31)]).dtype).toBe('float32');
+    expect(tensor([2 ** 31 - 1, -(2 ** 31)]).dtype).toBe('int32');
+    expect(tensor(3e38).item()).toBe(Math.fround(3e38));
+    expect(full([2], 1e10).dtype).toBe('float32');
     expect(() => tensor([[1, 2], [3]])).toThrow('tensor: expected sequence of length 2 at dim 1 (got 1)');
   });
 
