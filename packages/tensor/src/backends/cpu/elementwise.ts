@@ -79,7 +79,8 @@ const expressions: Record<string, string | ((compute: DType, out: DType) => stri
   mul: (dtype) => (dtype === 'int32' ? 'Math.imul(x0, x1)' : 'x0 * x1'),
   div: 'x0 / x1',
   floorDivide: (dtype) => (dtype === 'int32' ? 'Math.floor(x0 / x1)' : 'floorDivide(x0, x1)'),
-  truncDivide: 'Math.trunc(x0 / x1)',
+  // torch truncates its float32 quotient: 0.7f / 0.1f is 7 in float32 (6.99999978 in float64)
+  truncDivide: float32Fast('Math.trunc(Math.fround(x0 / x1))', 'Math.trunc(x0 / x1)'),
   // torch's special-cased exponents in float (see scalarMath.powF32); integers through Math.pow, exact
   pow: (_compute, out) =>
     out === 'float32' ? 'powF32(x0, x1)' : out === 'float64' ? 'powF64(x0, x1)' : 'Math.pow(x0, x1)',
@@ -118,7 +119,7 @@ const expressions: Record<string, string | ((compute: DType, out: DType) => stri
     'Math.min(Math.max(x0 + 3, 0), 6) / 6',
   ),
   softsign: float32Fast('x0 / Math.fround(1 + Math.abs(x0))', 'x0 / (1 + Math.abs(x0))'),
-  tanhshrink: 'x0 - Math.tanh(x0)',
+  tanhshrink: 'tanhshrink(x0)', // x - tanh x, by its series near 0 (no cancellation)
   // torch's elu kernel with input scale 1 / alpha (alpha and 1 / alpha in the result's precision); exp - 1
   // rather than expm1, as PyTorch 1.13 (celu(-0) is +0)
   celu: float32Fast(

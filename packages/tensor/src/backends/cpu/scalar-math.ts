@@ -1,4 +1,7 @@
-// Scalar functions JavaScript's Math lacks, matching PyTorch's definitions.
+import { TANHSHRINK_SERIES, TANHSHRINK_SERIES_BELOW } from './tanhshrink-series';
+
+// Scalar functions JavaScript's Math lacks, matching PyTorch's definitions (every export is callable from
+// the elementwise expressions, so only functions here).
 
 /** Error function (W. J. Cody's rational approximations, |error| < 1e-15 — float64 accurate). */
 export function erf(x: number): number {
@@ -166,6 +169,22 @@ export function xlogy(x: number, y: number): number {
   return x === 0 ? 0 : x * Math.log(y);
 }
 
+const SERIES_BELOW_SQUARED = TANHSHRINK_SERIES_BELOW ** 2;
+/** Indexed from a typed array (for-of over the array and the bound squared per call: JS loop 2x slower). */
+const SERIES = Float64Array.from(TANHSHRINK_SERIES);
+
+/**
+ * torch.tanhshrink, x - tanh x, without the cancellation near 0: below |x| = 0.25 by its series
+ * ({@link TANHSHRINK_SERIES}), plus 0 so that -0 gives +0 as x - tanh x does.
+ */
+export function tanhshrink(x: number): number {
+  const z = x * x;
+  if (!(z < SERIES_BELOW_SQUARED)) return x - Math.tanh(x); // NaN too
+  let sum = 0;
+  for (let i = 0; i < SERIES.length; i++) sum = sum * z + SERIES[i]!;
+  return x * z * sum + 0;
+}
+
 const signView = new DataView(new ArrayBuffer(8));
 
 /** C's copysign, as torch.copysign: |magnitude| with the sign bit of `sign` (-0 and a negative NaN count). */
@@ -180,7 +199,8 @@ export function copysign(magnitude: number, sign: number): number {
 /**
  * torch's pow with a floating exponent: the exponents its CPU kernel special-cases (2, 3, 0.5, -0.5, -1,
  * -2) as products, square roots and quotients rounded step by step to the result's precision (`round`),
- * so `x ** 3` is `x * x * x`, not a correctly rounded cube; every other exponent through the library pow.
+ * so `x ** 3` is `x * x * x`, not a correctly rounded cube; every other exponent through the library pow,
+ * with C's special cases where JS's ** differs.
  */
 function torchPow(round: (x: number) => number) {
   return (x: number, exponent: number): number => {
@@ -198,7 +218,8 @@ function torchPow(round: (x: number) => number) {
       case -2:
         return 1 / round(x * x);
       default:
-        return x ** exponent;
+        // C's pow (and torch) give 1 where JS's ** gives NaN: 1 ** NaN, 1 ** +-Infinity, (-1) ** +-Infinity
+        return x === 1 || (x === -1 && Math.abs(exponent) === Infinity) ? 1 : x ** exponent;
     }
   };
 }

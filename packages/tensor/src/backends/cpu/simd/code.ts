@@ -49,14 +49,21 @@ export const f32x4 = {
 
 /** f64x2 opcodes. */
 export const f64x2 = {
+  eq: 0x47,
+  ne: 0x48,
   lt: 0x49,
   gt: 0x4a,
+  le: 0x4b,
+  ge: 0x4c,
   add: 0xf0,
   sub: 0xf1,
   abs: 0xec,
   neg: 0xed,
+  sqrt: 0xef,
   mul: 0xf2,
   div: 0xf3,
+  /** Rounding toward zero to an integral value (-0 and NaN kept). */
+  trunc: 0x7a,
   /** IEEE 754-2019 minimum / maximum, as f32x4's. */
   min: 0xf4,
   max: 0xf5,
@@ -69,7 +76,7 @@ export const f64Splat = (value: number): Code =>
   simd(0x14, [0x44, ...new Uint8Array(new Float64Array([value]).buffer)]);
 
 /** Whole-vector bitwise opcodes; bitselect(a, b, mask) takes a's bits where mask's are set, else b's. */
-export const v128 = { and: 0x4e, andNot: 0x4f, or: 0x50, bitselect: 0x52 } as const;
+export const v128 = { and: 0x4e, andNot: 0x4f, or: 0x50, xor: 0x51, bitselect: 0x52 } as const;
 
 /** i8x16.shuffle of x (bytes 0-15) and y (16-31): its byte picks follow the opcode. */
 export const shuffle = (x: Code, y: Code, bytes: readonly number[]): Code => [
@@ -91,6 +98,9 @@ export type LanePair = 'low' | 'high';
 export const widen = (v: Code, pair: LanePair): Code =>
   simd(f64x2.promoteLowF32x4, pair === 'low' ? v : highLanes(v));
 
+/** A float32 lane mask's low or high two lanes as a float64 lane mask (i64x2.extend_low/high_i32x4_s). */
+export const widenMask = (mask: Code, pair: LanePair): Code => simd(pair === 'low' ? 0xc7 : 0xc8, mask);
+
 /** Float64 results for the low and the high lane pair, each rounded to float32, as one vector. */
 export const narrowPairs = (low: Code, high: Code): Code =>
   shuffle(simd(f32x4.demoteF64x2, low), simd(f32x4.demoteF64x2, high), [...range(0, 8), ...range(16, 8)]);
@@ -106,6 +116,9 @@ export const pow2F64 = (k: Code, pair: LanePair): Code => pow2F64OfI64(simd(pair
 
 /** 2^n as float64 lanes for the i64 lanes of `n` (|n| <= 1022): the biased exponent shifted into place. */
 export const pow2F64OfI64 = (n: Code): Code => simd(0xcb, simd(0xce, n, I64_SPLAT_1023), op.i32(52));
+
+/** i64x2 opcodes. */
+export const i64x2 = { shl: 0xcb, shrU: 0xcd, add: 0xce, sub: 0xd1 } as const;
 
 /** i32x4 opcodes. */
 export const i32x4 = { shl: 0xab, shrS: 0xac, shrU: 0xad, add: 0xae, sub: 0xb1, maxU: 0xb9 } as const;
@@ -244,9 +257,45 @@ export function lanewiseWithSplats(
 const NARROW = { i32ToI16: 0x85, i16ToI8: 0x65 } as const;
 
 /**
- * `out[i] = compare(a[i], b[i]) ? 1 : 0` as bytes (a bool tensor), 16 floats per iteration: the four lane
- * masks are narrowed to one vector of 16 bytes and masked to 0 / 1. A and B advance 64 bytes, OUT 16.
- * With `splat`, b is one value read from B (`ScalarB`), or a is (`ScalarA`, a value compared with x[i]).
+ * Bool bytes (a bool tensor) from lane masks, 16 floats per iteration: `mask(x, vector)` of each of the
+ * iteration's four vectors (x, A's vector at byte 16 * vector), narrowed to one vector of 16 bytes and
+ * masked to 0 / 1. A advances 64 bytes, B too where `streamsB`, OUT 16; `prologue` runs before the loop
+ * (it may set the one v128 local, FIRST_LOCAL).
+ */
+function masksToBytes(
+  name: string,
+  mask: (x: Code, vector: number) => Code,
+  streamsB: boolean,
+  prologue: Code = [],
+): FunctionSpec {
+  const { get, set } = op;
+  const maskOf = (vector: number) => mask(op.v128Load(get(A), 16 * vector), vector);
+  const halves = [0, 2].map((v) => simd(NARROW.i32ToI16, maskOf(v), maskOf(v + 1)));
+  const bytes = simd(v128.and, simd(NARROW.i16ToI8, halves[0]!, halves[1]!), simd(0x0f, op.i32(1)));
+  const advance = (local: number, by: number) => set(local, op.add(get(local), op.i32(by)));
+  return {
+    name,
+    params: 4,
+    locals: [[1, V128]],
+    body: [
+      ...prologue,
+      ...op.doWhile(
+        [
+          ...op.v128Store(get(OUT), 0, bytes),
+          ...advance(A, 64),
+          ...(streamsB ? advance(B, 64) : []),
+          ...advance(OUT, 16),
+        ],
+        op.ltU(get(OUT), get(END)),
+      ),
+    ],
+  };
+}
+
+/**
+ * `out[i] = compare(a[i], b[i]) ? 1 : 0` as bytes (a bool tensor), 16 floats per iteration (see
+ * masksToBytes). With `splat`, b is one value read from B (`ScalarB`), or a is (`ScalarA`, a value
+ * compared with x[i]).
  */
 export function compareToBytes(
   name: string,
@@ -255,31 +304,14 @@ export function compareToBytes(
 ): FunctionSpec {
   const { get, set } = op;
   const value = FIRST_LOCAL;
-  const x = (vector: number) => op.v128Load(get(A), 16 * vector);
   const y = (vector: number) => (splat ? get(value) : op.v128Load(get(B), 16 * vector));
-  const mask = (vector: number) =>
-    splat === 'a' ? compare(get(value), x(vector)) : compare(x(vector), y(vector));
-  const halves = [0, 2].map((v) => simd(NARROW.i32ToI16, mask(v), mask(v + 1)));
-  const bytes = simd(v128.and, simd(NARROW.i16ToI8, halves[0]!, halves[1]!), simd(0x0f, op.i32(1)));
-  const advance = (local: number, by: number) => set(local, op.add(get(local), op.i32(by)));
-  return {
-    name,
-    params: 4,
-    locals: [[1, V128]],
-    body: [
-      ...(splat ? set(value, op.splat(4, get(B), 0)) : []),
-      ...op.doWhile(
-        [
-          ...op.v128Store(get(OUT), 0, bytes),
-          ...advance(A, 64),
-          ...(splat ? [] : advance(B, 64)),
-          ...advance(OUT, 16),
-        ],
-        op.ltU(get(OUT), get(END)),
-      ),
-    ],
-  };
+  const mask = (x: Code, vector: number) => (splat === 'a' ? compare(get(value), x) : compare(x, y(vector)));
+  return masksToBytes(name, mask, !splat, splat ? set(value, op.splat(4, get(B), 0)) : []);
 }
+
+/** `out[i] = predicate(a[i]) ? 1 : 0` as bytes, as {@link compareToBytes} of one input (B unread). */
+export const predicateToBytes = (name: string, predicate: (x: Code) => Code): FunctionSpec =>
+  masksToBytes(name, predicate, false);
 
 /** `out[i] = body(a[i], b[i])`, {@link LANEWISE_VECTORS} vectors per iteration. */
 export function lanewise(name: string, body: (a: Code, b: Code) => Code): FunctionSpec {

@@ -1,20 +1,24 @@
 import { endsItsBlock, isResident, spansOverlap } from '../../../kernel/resident-arena';
 import { ACTIVATIONS, FULL_RANGE } from './activations';
+import { BINARY_MATH, BINARY_MATH_REDO, BINARY_MATH_SCALAR_OPERAND } from './binary-math';
 import { ELU_FORMS } from './elu';
 import { needsFullRange } from './exp';
 import {
   BINARY,
   CHUNK,
   COMPARE,
+  LOGICAL,
   MASK_AT,
   OUT_AT,
   PAD,
+  PREDICATES,
   SCALAR_OPERAND,
   SLOT_BYTES,
   simdKernels,
   UNARY,
   WITH_SPLATS,
 } from './module';
+import { POW_MARK, POW_REDO } from './pow';
 import { runUnaryThreaded, splitsAcrossThreads } from './threaded-unary';
 import { TRIG_REDO } from './trig';
 
@@ -26,8 +30,13 @@ import { TRIG_REDO } from './trig';
 const ARITY: Record<string, 1 | 2> = {
   ...Object.fromEntries(Object.keys(BINARY).map((n) => [n, 2])),
   ...Object.fromEntries(Object.keys(UNARY).map((n) => [n, 1])),
+  acos: 1,
+  asin: 1,
+  acosh: 1,
+  asinh: 1,
   atan: 1,
   atan2: 2,
+  atanh: 1,
   exp: 1,
   exp2: 1,
   expm1: 1,
@@ -36,27 +45,48 @@ const ARITY: Record<string, 1 | 2> = {
   log1p: 1,
   logsigmoid: 1,
   mish: 1,
+  pow: 2,
+  tanhshrink: 1,
+  xlogy: 2,
   ...Object.fromEntries(ACTIVATIONS.map((n) => [n, 1])),
   ...Object.fromEntries(Object.keys(TRIG_REDO).map((n) => [n, 1])),
+  ...Object.fromEntries(BINARY_MATH.map((n) => [n, 2])),
+};
+
+/** Binary kernels that also run with a single value on either side (`${name}ScalarB`, `${name}ScalarA`). */
+const WITH_SCALAR_OPERAND: ReadonlySet<string> = new Set([...SCALAR_OPERAND, ...BINARY_MATH_SCALAR_OPERAND]);
+
+/** Per kernel, what redoes a lane it flagged from the values at A and B (unary ones ignore B's). */
+const REDO: Readonly<Record<string, (a: number, b: number) => number>> = {
+  ...TRIG_REDO,
+  ...BINARY_MATH_REDO,
+  ...POW_REDO,
 };
 
 /** Whether `kernel` flags chunks that must be redone (see {@link redoFlagged}). */
-const flagsChunks = (kernel: string) => FULL_RANGE[kernel] !== undefined || TRIG_REDO[kernel] !== undefined;
+const flagsChunks = (kernel: string) => FULL_RANGE[kernel] !== undefined || REDO[kernel] !== undefined;
 
 /**
- * Redoes the output bytes [at, stop) of a chunk `kernel` flagged, from its input at byte `input`: by the
- * kernel's full-range kernel (exp and the sigmoids), or element by element with the float64 function
- * (sin, cos and tan past their reduction's range; the float32 store rounds).
+ * Redoes the output bytes [at, stop) of a chunk `plan`'s kernel flagged, from its inputs at bytes `a` and
+ * `b` (b advancing with a where the plan streams two dense inputs; else it holds single values): by the
+ * kernel's full-range kernel (exp and the sigmoids), or element by element with the JS loop's float64
+ * function (sin, cos and tan past their reduction's range, fmod and remainder past |x / y| = 2^29, the
+ * lanes pow marked; the float32 store rounds).
  */
-function redoFlagged(kernel: string, input: number, at: number, stop: number): void {
-  const { memory, run } = simdKernels()!;
-  const fullRange = FULL_RANGE[kernel];
+function redoFlagged(plan: SimdPlan, a: number, b: number, at: number, stop: number): void {
+  const { memory, lanes, run } = simdKernels()!;
+  const fullRange = FULL_RANGE[plan.kernel];
   if (fullRange !== undefined) {
-    run[fullRange]!(input, SLOT_BYTES, at, stop);
+    run[fullRange]!(a, b, at, stop);
     return;
   }
-  const f = TRIG_REDO[kernel]!;
-  for (let i = at / 4, j = input / 4; i < stop / 4; i++, j++) memory[i] = f(memory[j]!);
+  const f = REDO[plan.kernel]!;
+  const step = plan.dense.length === 2 ? 1 : 0;
+  // the pow kernels mark the lanes to redo; the others' whole chunk is (the mark read once: an import
+  // may be a getter)
+  const mark = plan.kernel in POW_REDO ? POW_MARK : undefined;
+  for (let i = at / 4, j = a / 4, k = b / 4; i < stop / 4; i++, j++, k += step)
+    if (mark === undefined || lanes[i] === mark) memory[i] = f(memory[j]!, memory[k]!);
 }
 
 /**
@@ -70,7 +100,7 @@ export interface SimdPlan {
   readonly kernel: string;
   readonly dense: readonly number[];
   readonly splats: readonly number[];
-  /** Whether the kernel writes bool bytes (a comparison) rather than float32 values. */
+  /** Whether the kernel writes bool bytes (a comparison, logical op or predicate), not float32 values. */
   readonly toBool?: boolean;
   /** The input whose bool bytes go to MASK_AT (where's condition). */
   readonly mask?: number;
@@ -96,17 +126,24 @@ const isFloat32 = (value: number) => Math.fround(value) === value || Number.isNa
 
 /**
  * The SIMD kernel for elementwise kernel `name` over inputs laid out as `layouts` (a single input's value
- * from `valueAt`), with add/sub's `alpha` and the op's parameters, or undefined where the JS loop must
- * run. Results equal the JS loop's: float32 + - * / with float32 operands are correctly rounded either way,
- * as are neg, abs, sqrt, square, reciprocal, pow(x, 2) and leakyRelu (its slope a float32 parameter);
- * rsqrt, pow with exponent 3, 0.5, -0.5, -1 or -2, hardswish, hardsigmoid, softsign, softshrink,
- * sigmoidBackward and tanhBackward round each step as torch's float32 kernels and the JS loop do (tanh's
- * 1 - y^2 once, as torch's fused multiply-add); threshold and hardshrink are exact;
- * relu, its gradient, maximum, minimum, clamp, hardtanh and the comparisons are exact (clamp's and
- * hardtanh's bounds may be rounded to float32 first: comparing a float32 with a bound or with its rounding
- * picks the same value); exp, log, exp2, log2, expm1, mish, sin, cos and tan are within 1 ulp, log1p,
- * sigmoid, silu, tanh, erf, logsigmoid and softplus within 2 ulp of the float64 result, gelu as PyTorch's
- * float32 kernel (see erf.ts), elu, celu and selu as its elu kernel (see elu.ts).
+ * from `valueAt`), with add/sub's `alpha` and the op's parameters, or undefined where the JS loop must run.
+ * Results equal the JS loop's: float32 + - * / with float32 operands are correctly rounded either way, as are
+ * neg, abs, sqrt, square, reciprocal, pow(x, 2) and leakyRelu (its slope a float32 parameter); rsqrt, pow
+ * with exponent 3, 0.5, -0.5, -1 or -2, hardswish, hardsigmoid, softsign, softshrink, sigmoidBackward and
+ * tanhBackward round each step as torch's float32 kernels and the JS loop do (tanh's 1 - y^2 once, as torch's
+ * fused multiply-add); threshold and hardshrink are exact; truncDivide truncates torch's float32 quotient, as
+ * the JS loop; copysign and fmod are exact, remainder too but for its final r + y, correctly rounded (the JS
+ * loop's, see binary-math.ts); hypot is float64 sqrt(x^2 + y^2) rounded once to float32, within 0.5 ulp +
+ * 2^-28 ulp (the JS loop's Math.hypot differs only where the two float64 values straddle a float32 tie); pow
+ * with any other number exponent, or with a float32 tensor of them (torch's special-cased exponents per lane
+ * as above, C's pow for specials), gives the JS loop's values exactly: x ** c rounded once, the lanes the
+ * kernel cannot settle redone by the JS loop (see pow.ts); relu, its gradient, maximum, minimum, clamp,
+ * hardtanh, the comparisons, the logical ops, isnan, isinf and isfinite are exact (clamp's and hardtanh's
+ * bounds may be rounded to float32 first: comparing a float32 with a bound or with its rounding picks the
+ * same value); exp, log, exp2, log2, expm1, mish, sin, cos, tan, atan, atan2, asin, acos and tanhshrink are
+ * within 1 ulp, asinh, acosh, atanh, logit and xlogy correctly rounded but for 0.01 ulp (float64 logarithms,
+ * see log-f64.ts), log1p, sigmoid, silu, tanh, erf, logsigmoid and softplus within 2 ulp of the float64
+ * result, gelu as PyTorch's float32 kernel (see erf.ts), elu, celu and selu as its elu kernel (see elu.ts).
  */
 export function planSimdFloat32(
   name: string,
@@ -133,7 +170,8 @@ export function planSimdFloat32(
   }
   const dense = layouts.flatMap((layout, i) => (layout === 'dense' ? [i] : []));
   const singles = layouts.flatMap((layout, i) => (layout === 'single' ? [i] : []));
-  if (COMPARE[name] !== undefined) return planComparison(name, layouts, dense, singles, valueAt);
+  if (COMPARE[name] ?? LOGICAL[name] ?? PREDICATES[name])
+    return planToBool(name, layouts, dense, singles, valueAt);
   const eluForm = ELU_FORMS[name];
   if (eluForm !== undefined) {
     if (singles.length > 0) return undefined;
@@ -143,6 +181,12 @@ export function planSimdFloat32(
   if (name === 'gelu') {
     if (layouts.length !== 1 || singles.length > 0) return undefined;
     return { kernel: params[0] === 0 ? 'gelu' : 'geluTanh', dense, splats: [] };
+  }
+  if (name === 'logit') {
+    // torch's float32 kernel clamps to eps and 1 - eps as float32 values; eps < 0 (None) clamps nothing
+    if (layouts.length !== 1 || singles.length > 0) return undefined;
+    const eps = Math.fround(params[0]);
+    return { kernel: 'logit', dense, splats: eps < 0 ? [-Infinity, Infinity] : [eps, Math.fround(1 - eps)] };
   }
   if (name === 'softplus') {
     // beta and threshold as float32, as torch's float32 kernel takes them
@@ -155,7 +199,7 @@ export function planSimdFloat32(
       return { kernel: name, dense, splats: params.slice(0, withSplats.count).map(Math.fround) };
     return ARITY[name] === layouts.length ? { kernel: name, dense, splats: [] } : undefined;
   }
-  if (SCALAR_OPERAND.includes(name as (typeof SCALAR_OPERAND)[number]) && layouts.length === 2) {
+  if (WITH_SCALAR_OPERAND.has(name) && layouts.length === 2) {
     const value = valueAt(singles[0]!);
     if (dense.length !== 1 || !isFloat32(value)) return undefined;
     return { kernel: `${name}Scalar${singles[0] === 1 ? 'B' : 'A'}`, dense, splats: [value] };
@@ -175,26 +219,34 @@ export function planSimdFloat32(
   return undefined;
 }
 
-/** {@link planSimdFloat32} for a comparison (bool bytes out): two dense inputs, or one and a float32. */
-function planComparison(
+/**
+ * {@link planSimdFloat32} for a kernel writing bool bytes: a predicate of a dense input; a comparison or
+ * logical op of two, or of one and a single value (a float32 for a comparison; for a logical op, 1 or 0 as
+ * it is nonzero or not, on either side).
+ */
+function planToBool(
   name: string,
   layouts: readonly InputLayout[],
   dense: number[],
   singles: number[],
   valueAt: (input: number) => number,
 ): SimdPlan | undefined {
-  if (layouts.length !== 2 || dense.length === 0) return undefined;
+  if (layouts.length !== (PREDICATES[name] ? 1 : 2) || dense.length === 0) return undefined;
   if (singles.length === 0) return { kernel: name, dense, splats: [], toBool: true };
   const value = valueAt(singles[0]!);
+  if (LOGICAL[name]) {
+    // (NaN is nonzero; so is a float64 value too small for float32.)
+    return { kernel: `${name}ScalarB`, dense, splats: [value !== 0 ? 1 : 0], toBool: true };
+  }
   if (!isFloat32(value)) return undefined; // x < 0.1 differs from x < fround(0.1)
   return { kernel: `${name}Scalar${singles[0] === 1 ? 'B' : 'A'}`, dense, splats: [value], toBool: true };
 }
 
 /**
  * Runs `plan` (from {@link planSimdFloat32}) on `inputs` starting at `offsets`, writing all of `out`
- * (float32 values, or bool bytes for a comparison): the dense inputs (float32 arrays) stream through the
- * kernels' memory in chunks, the single values sit in B. The exp-based activations over large tensors
- * are split across the helper threads too (see threaded-unary.ts).
+ * (float32 values, or bool bytes where the plan is `toBool`): the dense inputs (float32 arrays) stream
+ * through the kernels' memory in chunks, the single values sit in B. The exp-based activations over large
+ * tensors are split across the helper threads too (see threaded-unary.ts).
  */
 export function runSimdFloat32(
   plan: SimdPlan,
@@ -272,12 +324,12 @@ function runResident(plan: SimdPlan, operands: ResidentOperands, from: number, t
     return;
   }
   // By chunks, so one flagged lane redoes one chunk: the flags land past the chunk, on the next chunk's
-  // output before it is written (or past `to`), never on an input. (Flagged kernels are unary.)
+  // output before it is written (or past `to`), never on an input. A second dense input advances with A.
   for (let at = outAt; at < end; at += SLOT_BYTES) {
     const stop = Math.min(end, at + SLOT_BYTES);
-    const input = a! + (at - outAt);
-    fn(input, SLOT_BYTES, at, stop);
-    if (needsFullRange(flags, stop / 4)) redoFlagged(plan.kernel, input, at, stop);
+    const [inputA, inputB] = [a! + (at - outAt), b === undefined ? SLOT_BYTES : b + (at - outAt)];
+    fn(inputA, inputB, at, stop);
+    if (needsFullRange(flags, stop / 4)) redoFlagged(plan, inputA, inputB, at, stop);
   }
 }
 
@@ -317,7 +369,8 @@ function runChunks(
       out.set(bytes.subarray(OUT_AT, OUT_AT + count), start);
       continue;
     }
-    if (flagsChunks(plan.kernel) && needsFullRange(flags, end / 4)) redoFlagged(plan.kernel, 0, OUT_AT, end);
+    if (flagsChunks(plan.kernel) && needsFullRange(flags, end / 4))
+      redoFlagged(plan, 0, SLOT_BYTES, OUT_AT, end);
     out.set(memory.subarray(OUT_AT / 4, OUT_AT / 4 + count), start);
   }
 }

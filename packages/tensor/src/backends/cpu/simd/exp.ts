@@ -23,7 +23,8 @@ import {
 // when some lane is outside; `expFullRange` then redoes that chunk over the whole float32 range. Both run
 // the same arithmetic on in-range lanes, so their bits agree.
 
-const ROUNDER = 12582912; // 1.5 * 2^23
+/** 1.5 * 2^23: adding it to |v| < 2^22 rounds v to an integer held in the sum's low mantissa bits. */
+export const ROUNDER = 12582912;
 /** The bits of 1.5 * 2^23: t's bits minus these are k. */
 export const ROUNDER_BITS = 0x4b400000;
 /** c6 .. c2 of e^r ~ 1 + r + r^2 (c2 + c3 r + ... + c6 r^4), fitted (Lawson's minimax) on [-ln2/2, ln2/2]. */

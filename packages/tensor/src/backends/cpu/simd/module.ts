@@ -14,6 +14,7 @@ import {
   lanewise,
   lanewiseWithSplats,
   narrowPairs,
+  predicateToBytes,
   simd,
   v128,
   widen,
@@ -91,6 +92,10 @@ export const BINARY: Record<string, (a: Code, b: Code) => Code> = {
   // NaN if either is NaN, -0 below +0: the JS loop's `x0 !== x0 || x1 !== x1 ? NaN : Math.max(x0, x1)`.
   maximum: (a, b) => simd(f32x4.max, a, b),
   minimum: (a, b) => simd(f32x4.min, a, b),
+  // a's bits but the sign bit, b's (-0 and a NaN's sign bit count, as scalarMath.copysign)
+  copysign: (a, b) => simd(v128.bitselect, b, a, f32Splat(-0)),
+  // torch's float32 quotient truncated (a float64 quotient can round up to an integer it isn't)
+  truncDivide: (a, b) => simd(f32x4.trunc, simd(f32x4.div, a, b)),
 };
 
 /**
@@ -106,11 +111,44 @@ export const COMPARE: Record<string, (a: Code, b: Code) => Code> = {
   ge: (a, b) => simd(f32x4.ge, a, b),
 };
 
+/** `x !== 0` as a lane mask: NaN is nonzero, -0 is zero. */
+const nonzero = (x: Code) => simd(f32x4.ne, x, f32Splat(0));
+
+/**
+ * The logical ops of float32 tensors into bool bytes, on `x !== 0` masks as the JS loop, also with a single
+ * value on either side as `${name}ScalarB` (they are symmetric): only whether it is nonzero counts, so the
+ * planner holds it as 1 or 0.
+ */
+export const LOGICAL: Record<string, (a: Code, b: Code) => Code> = {
+  logicalAnd: (a, b) => simd(v128.and, nonzero(a), nonzero(b)),
+  logicalOr: (a, b) => simd(v128.or, nonzero(a), nonzero(b)),
+  logicalXor: (a, b) => simd(v128.xor, nonzero(a), nonzero(b)),
+};
+
+/** One-input predicates of float32 tensors into bool bytes, as lane masks: the JS loop's exactly. */
+export const PREDICATES: Record<string, (x: Code) => Code> = {
+  isnan: (x) => simd(f32x4.ne, x, x),
+  isinf: (x) => simd(f32x4.eq, simd(f32x4.abs, x), f32Splat(Infinity)),
+  // false at +-Infinity and NaN, as the JS loop's x - x === 0
+  isfinite: (x) => simd(f32x4.lt, simd(f32x4.abs, x), f32Splat(Infinity)),
+  // true at -0, false at NaN
+  logicalNot: (x) => simd(f32x4.eq, x, f32Splat(0)),
+};
+
 /**
  * Binary kernels that also run with one operand a single value held in every lane (`x.mul(2)`, `1 - x`):
  * `${name}ScalarB` takes it as the second operand, `${name}ScalarA` as the first.
  */
-export const SCALAR_OPERAND = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'] as const;
+export const SCALAR_OPERAND = [
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'maximum',
+  'minimum',
+  'copysign',
+  'truncDivide',
+] as const;
 
 /**
  * One-input kernels with values held in every lane, read from B: clamp's bounds (its second and third
@@ -235,6 +273,11 @@ function instantiate(): SimdKernels | undefined {
       compareToBytes(`${name}ScalarB`, compare, 'b'),
       compareToBytes(`${name}ScalarA`, compare, 'a'),
     ]),
+    ...Object.entries(LOGICAL).flatMap(([name, combine]) => [
+      compareToBytes(name, combine),
+      compareToBytes(`${name}ScalarB`, combine, 'b'),
+    ]),
+    ...Object.entries(PREDICATES).map(([name, predicate]) => predicateToBytes(name, predicate)),
     ...Object.entries(WITH_SPLATS).map(([name, splats]) =>
       lanewiseWithSplats(name, splats.count, splats.body),
     ),

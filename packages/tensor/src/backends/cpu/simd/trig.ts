@@ -11,7 +11,6 @@ import {
   type LanePair,
   narrowPairs,
   OUT,
-  type Step,
   simd,
   stepsOver,
   v128,
@@ -54,7 +53,6 @@ interface TrigLocals {
 
 const { get, set } = op;
 const f64 = (opcode: number, ...operands: Code[]) => simd(opcode, ...operands);
-/** Horner's rule in float64 over local `z`, coefficients highest degree first. */
 
 /**
  * `name` (sin, cos or tan), `EXP_VECTORS` vectors per iteration: correctly rounded but for 0.01 ulp below
