@@ -3,10 +3,10 @@ import { copysign, div, fmod, hypot, type Operand, remainder, Tensor, tensor } f
 import * as scalarMath from '../src/backends/cpu/scalar-math';
 import { planSimdFloat32 } from '../src/backends/cpu/simd/elementwise';
 
-// The float32 SIMD kernels of copysign, hypot, fmod, remainder and truncDivide (large contiguous inputs,
+// The float32 SIMD kernels of copysign, hypot, fmod, remainder, truncDivide and floorDivide (large contiguous inputs,
 // two dense or one dense and a number on either side) and the JS loop (strided inputs) against float64
 // references, bit for bit: specials crossed with specials, random float32s over the whole range, exact
-// multiples and their neighbours, and quotients on both sides of 2^29, where fmod's and remainder's
+// multiples and their neighbours, and quotients on both sides of 2^29, where fmod's, remainder's and floorDivide's
 // chunks are redone in JS.
 
 /** The float64 references, rounded to float32 by the comparison. */
@@ -23,9 +23,10 @@ const OPS: Record<
     run: (a, b) => div(a, b, { roundingMode: 'trunc' }),
     reference: (x, y) => Math.trunc(Math.fround(x / y)),
   },
+  floorDivide: { run: (a, b) => div(a, b, { roundingMode: 'floor' }), reference: scalarMath.floorDivide },
 };
 /** The ops with ScalarA / ScalarB kernels. */
-const WITH_NUMBER = ['copysign', 'fmod', 'remainder', 'truncDivide'];
+const WITH_NUMBER = ['copysign', 'fmod', 'remainder', 'truncDivide', 'floorDivide'];
 
 /** xorshift32: a seeded stream of 32-bit patterns. */
 function random32(seed: number): () => number {
@@ -180,7 +181,7 @@ function read(t: Tensor): Float32Array {
 /** Whether t's values live in the kernels' memory (resident-arena), so they ran in place. */
 const isResident = (t: Tensor) => (t.storage.data as Float32Array).buffer.byteLength > 2 ** 24;
 
-describe('float32 copysign, hypot, fmod, remainder and truncDivide', () => {
+describe('float32 copysign, hypot, fmod, remainder, truncDivide and floorDivide', () => {
   const sets = inputSets();
 
   it('takes over 100k pairs, those past |x / y| = 2^29 apart', () => {

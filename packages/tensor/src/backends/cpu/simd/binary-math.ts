@@ -1,5 +1,5 @@
 import { type Code, type FunctionSpec, op } from '../gemm/wasm-emitter';
-import { remainder } from '../scalar-math';
+import { floorDivide, remainder } from '../scalar-math';
 import {
   A,
   B,
@@ -18,10 +18,12 @@ import {
   v128,
   vectorLoop,
   widen,
+  widenMask,
 } from './code';
 import { EXP_VECTORS } from './exp';
 
-// float32 hypot, fmod and remainder on f32x4 lanes, the arithmetic in float64 two lanes at a time.
+// float32 hypot, fmod, remainder and floorDivide on f32x4 lanes, the arithmetic in float64 two lanes at a
+// time.
 //
 // hypot: x^2 and y^2 are exact in float64 (24-bit significands, exponents far inside float64's range), so
 // sqrt(x^2 + y^2) has two float64 roundings before the float32 one: <= 0.5 ulp + 2^-28 ulp.
@@ -44,16 +46,20 @@ import { EXP_VECTORS } from './exp';
 // float32 lanes. Its float64 r + y rounds once more than the float32 add, yet to the same float32: the
 // sum is exact in float64 unless |r| < 2^-29 |y|, and then it lies within 2^-28 ulp of y, far from a
 // float32 midpoint.
+//
+// floorDivide: the JS loop's (and torch's) `(x - r) / y`, less 1 where r and y differ in sign, with r =
+// fmod(x, y): x - r is n y exactly, so the float64 quotient is the integer n (below 2^29) and the JS loop's
+// floor and its `> 0.5` step change nothing; a zero quotient takes the sign of x / y, y = 0 gives x / y.
 
 /** |x / y| from here on is flagged: q y may need more than float64's 53 bits. */
 const EXACT_QUOTIENT_LIMIT = 2 ** 29;
 
 /** Kernels over two dense float32 inputs. */
-export const BINARY_MATH = ['hypot', 'fmod', 'remainder'] as const;
+export const BINARY_MATH = ['hypot', 'fmod', 'remainder', 'floorDivide'] as const;
 type BinaryMath = (typeof BINARY_MATH)[number];
 
 /** Those that also run with one operand a single value: `${name}ScalarB` holds y, `${name}ScalarA` x. */
-export const BINARY_MATH_SCALAR_OPERAND = ['fmod', 'remainder'] as const;
+export const BINARY_MATH_SCALAR_OPERAND = ['fmod', 'remainder', 'floorDivide'] as const;
 
 /** The operand a `${name}ScalarA` / `${name}ScalarB` kernel reads once from B and holds in every lane. */
 type Held = 'a' | 'b';
@@ -75,7 +81,8 @@ const [FLAGS, HELD] = [FIRST_LOCAL, FIRST_LOCAL + 1];
  * Kernel `name` over x at A and y at B, or, with `held`, over one of them read once from B and the other
  * at A, `EXP_VECTORS` vectors per iteration (see above): hypot within 0.5 ulp + 2^-28 ulp of
  * sqrt(x^2 + y^2), +Infinity where either is infinite (NaN or not the other, as Math.hypot); fmod exact;
- * remainder exact but for its r + y, rounded as the JS loop's. Special values as the JS loop's.
+ * remainder exact but for its r + y, rounded as the JS loop's; floorDivide the JS loop's. Special values
+ * as the JS loop's.
  */
 function binaryMathFunction(name: BinaryMath, held?: Held): FunctionSpec {
   const localsOf = (vector: number): BinaryLocals => {
@@ -143,16 +150,40 @@ function binaryMathFunction(name: BinaryMath, held?: Held): FunctionSpec {
             const fmod = simd(v128.bitselect, get(x), narrowPairs(get(r.low), get(r.high)), smaller);
             return set(r.low, simd(v128.or, fmod, simd(v128.and, get(x), f32Splat(-0))));
           }),
-          on(({ y, r }, offset) => {
-            if (name === 'fmod') return op.v128Store(get(OUT), offset, get(r.low));
+          // remainder and floorDivide: the lanes where r and y differ in sign (r nonzero), into r.high
+          on(({ y, r }) => {
             const zero = f32Splat(0);
-            const adds = simd(
-              v128.and,
-              simd(f32x4.ne, get(r.low), zero),
-              simd(v128.xor, simd(f32x4.lt, get(r.low), zero), simd(f32x4.lt, get(y), zero)),
+            return set(
+              r.high,
+              simd(
+                v128.and,
+                simd(f32x4.ne, get(r.low), zero),
+                simd(v128.xor, simd(f32x4.lt, get(r.low), zero), simd(f32x4.lt, get(y), zero)),
+              ),
             );
-            const sum = simd(f32x4.add, get(r.low), get(y));
-            return op.v128Store(get(OUT), offset, simd(v128.bitselect, sum, get(r.low), adds));
+          }),
+          on(({ x, y, r }, offset) => {
+            if (name === 'fmod') return op.v128Store(get(OUT), offset, get(r.low));
+            if (name === 'remainder') {
+              const sum = simd(f32x4.add, get(r.low), get(y));
+              return op.v128Store(get(OUT), offset, simd(v128.bitselect, sum, get(r.low), get(r.high)));
+            }
+            // floorDivide: (x - r) / y exactly (an integer below 2^29), less 1 where r and y differ in
+            // sign; a zero takes the sign of x / y, and y = 0 gives x / y itself
+            const quotient = (pair: LanePair) => {
+              const [xs, ys] = [widen(get(x), pair), widen(get(y), pair)];
+              const exact = simd(f64x2.div, simd(f64x2.sub, xs, widen(get(r.low), pair)), ys);
+              return simd(f64x2.add, exact, simd(v128.and, widenMask(get(r.high), pair), f64Splat(-1)));
+            };
+            const floored = narrowPairs(quotient('low'), quotient('high'));
+            const signedZero = simd(v128.and, simd(v128.xor, get(x), get(y)), f32Splat(-0));
+            const zeroed = simd(v128.bitselect, signedZero, floored, simd(f32x4.eq, floored, f32Splat(0)));
+            const byZero = simd(f32x4.eq, get(y), f32Splat(0));
+            return op.v128Store(
+              get(OUT),
+              offset,
+              simd(v128.bitselect, simd(f32x4.div, get(x), get(y)), zeroed, byZero),
+            );
           }),
         ];
   const loop = vectorLoop({
@@ -166,7 +197,7 @@ function binaryMathFunction(name: BinaryMath, held?: Held): FunctionSpec {
   return { ...loop, body: [...prologue, ...loop.body] };
 }
 
-/** hypot, fmod and remainder, and the ScalarA / ScalarB forms of fmod and remainder, exported by name. */
+/** hypot, fmod, remainder and floorDivide, and the ScalarA / ScalarB forms of the last three, by name. */
 export const binaryMathFunctions = (): FunctionSpec[] => [
   ...BINARY_MATH.map((name) => binaryMathFunction(name)),
   ...BINARY_MATH_SCALAR_OPERAND.flatMap((name) => [
@@ -175,15 +206,16 @@ export const binaryMathFunctions = (): FunctionSpec[] => [
   ]),
 ];
 
-/** The JS loop's fmod and remainder of x and y. */
+/** The JS loop's fmod, remainder and floorDivide of x and y. */
 const REDO: Readonly<Record<(typeof BINARY_MATH_SCALAR_OPERAND)[number], (x: number, y: number) => number>> =
   {
     fmod: (x, y) => x % y,
     remainder,
+    floorDivide,
   };
 
 /**
- * What redoes a lane the fmod and remainder kernels flagged, by kernel, from the value at A and the one at
+ * What redoes a lane the fmod, remainder and floorDivide kernels flagged, by kernel, from the value at A and the one at
  * B (a ScalarA kernel's x is at B).
  */
 export const BINARY_MATH_REDO: Readonly<Record<string, (a: number, b: number) => number>> =
