@@ -133,7 +133,7 @@ const isFloat32 = (value: number) => Math.fround(value) === value || Number.isNa
  * tanhBackward round each step as torch's float32 kernels and the JS loop do (tanh's 1 - y^2 once, as torch's
  * fused multiply-add); threshold and hardshrink are exact; truncDivide truncates torch's float32 quotient, as
  * the JS loop; copysign and fmod are exact, remainder too but for its final r + y, correctly rounded (the JS
- * loop's, see binary-math.ts); hypot is float64 sqrt(x^2 + y^2) rounded once to float32, within 0.5 ulp +
+ * loop's, see binary-math.ts), floorDivide the JS loop's; hypot is float64 sqrt(x^2 + y^2) rounded once to float32, within 0.5 ulp +
  * 2^-28 ulp (the JS loop's Math.hypot differs only where the two float64 values straddle a float32 tie); pow
  * with any other number exponent, or with a float32 tensor of them (torch's special-cased exponents per lane
  * as above, C's pow for specials), gives the JS loop's values exactly: x ** c rounded once, the lanes the
