@@ -215,8 +215,8 @@ const REDO: Readonly<Record<(typeof BINARY_MATH_SCALAR_OPERAND)[number], (x: num
   };
 
 /**
- * What redoes a lane the fmod, remainder and floorDivide kernels flagged, by kernel, from the value at A and the one at
- * B (a ScalarA kernel's x is at B).
+ * What redoes a lane the fmod, remainder and floorDivide kernels flagged, by kernel, from the value at A
+ * and the one at B (a ScalarA kernel's x is at B).
  */
 export const BINARY_MATH_REDO: Readonly<Record<string, (a: number, b: number) => number>> =
   Object.fromEntries(

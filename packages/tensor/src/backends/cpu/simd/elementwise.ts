@@ -133,17 +133,18 @@ const isFloat32 = (value: number) => Math.fround(value) === value || Number.isNa
  * tanhBackward round each step as torch's float32 kernels and the JS loop do (tanh's 1 - y^2 once, as torch's
  * fused multiply-add); threshold and hardshrink are exact; truncDivide truncates torch's float32 quotient, as
  * the JS loop; copysign and fmod are exact, remainder too but for its final r + y, correctly rounded (the JS
- * loop's, see binary-math.ts), floorDivide the JS loop's; hypot is float64 sqrt(x^2 + y^2) rounded once to float32, within 0.5 ulp +
- * 2^-28 ulp (the JS loop's Math.hypot differs only where the two float64 values straddle a float32 tie); pow
- * with any other number exponent, or with a float32 tensor of them (torch's special-cased exponents per lane
- * as above, C's pow for specials), gives the JS loop's values exactly: x ** c rounded once, the lanes the
- * kernel cannot settle redone by the JS loop (see pow.ts); relu, its gradient, maximum, minimum, clamp,
- * hardtanh, the comparisons, the logical ops, isnan, isinf and isfinite are exact (clamp's and hardtanh's
- * bounds may be rounded to float32 first: comparing a float32 with a bound or with its rounding picks the
- * same value); exp, log, exp2, log2, expm1, mish, sin, cos, tan, atan, atan2, asin, acos and tanhshrink are
- * within 1 ulp, asinh, acosh, atanh, logit and xlogy correctly rounded but for 0.01 ulp (float64 logarithms,
- * see log-f64.ts), log1p, sigmoid, silu, tanh, erf, logsigmoid and softplus within 2 ulp of the float64
- * result, gelu as PyTorch's float32 kernel (see erf.ts), elu, celu and selu as its elu kernel (see elu.ts).
+ * loop's, see binary-math.ts), floorDivide the JS loop's; hypot is float64 sqrt(x^2 + y^2) rounded once to
+ * float32, within 0.5 ulp + 2^-28 ulp (the JS loop's Math.hypot differs only where the two float64 values
+ * straddle a float32 tie); pow with any other number exponent, or with a float32 tensor of them (torch's
+ * special-cased exponents per lane as above, C's pow for specials), gives the JS loop's values exactly: x **
+ * c rounded once, the lanes the kernel cannot settle redone by the JS loop (see pow.ts); relu, its gradient,
+ * maximum, minimum, clamp, hardtanh, the comparisons, the logical ops, isnan, isinf and isfinite are exact
+ * (clamp's and hardtanh's bounds may be rounded to float32 first: comparing a float32 with a bound or with
+ * its rounding picks the same value); exp, log, exp2, log2, expm1, mish, sin, cos, tan, atan, atan2, asin,
+ * acos and tanhshrink are within 1 ulp, asinh, acosh, atanh, logit and xlogy correctly rounded but for 0.01
+ * ulp (float64 logarithms, see log-f64.ts), log1p, sigmoid, silu, tanh, erf, logsigmoid and softplus within 2
+ * ulp of the float64 result, gelu as PyTorch's float32 kernel (see erf.ts), elu, celu and selu as its elu
+ * kernel (see elu.ts).
  */
 export function planSimdFloat32(
   name: string,

@@ -43,7 +43,7 @@ const MANTISSA = bitsSplat(0x000f_ffff_ffff_ffffn);
 /** 2^52: OR-ing an integer below 2^52 into its mantissa gives 2^52 + the integer. */
 const TWO_52 = 2 ** 52;
 
-/** Per vector: the float32 inputs a and b, then per lane pair u (the argument), w, m (then s), k (then ln), z. */
+/** Per vector: the float32 inputs a and b, then per lane pair u (the argument), w, m (s), k (ln), z. */
 const LOCALS = 12;
 interface LogLocals {
   readonly a: number;
@@ -55,7 +55,7 @@ interface LogLocals {
   readonly z: Readonly<Record<LanePair, number>>;
 }
 
-/** The float32 inputs of one vector, widened to a lane pair (b: the second input; unset for one-input kernels). */
+/** The float32 inputs of one vector widened to a lane pair (b: NaN for one-input kernels). */
 export interface LanePairInputs {
   readonly a: Code;
   readonly b: Code;
@@ -143,7 +143,8 @@ export function logF64Function({ name, inputs, splats, form, argument, result }:
         set(m[pair], simd(v128.or, simd(v128.and, get(w[pair]), MANTISSA), f64Splat(1))),
       ),
       forPairs(({ m, z }, pair) => set(z[pair], f64(f64x2.ge, get(m[pair]), f64Splat(Math.SQRT2)))),
-      // k = w's biased exponent - 1023, + 1 where m is halved (z's lanes are -1 there): as 2^52 + e - (2^52 + 1023)
+      // k = w's biased exponent - 1023, + 1 where m is halved (z's lanes are -1 there), as a float64:
+      // (2^52 + e) - (2^52 + 1023)
       forPairs(({ w, k, z }, pair) => {
         const exponent = simd(i64x2.sub, simd(i64x2.shrU, get(w[pair]), op.i32(52)), get(z[pair]));
         return set(
