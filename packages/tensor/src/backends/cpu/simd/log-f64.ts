@@ -43,6 +43,11 @@ const MANTISSA = bitsSplat(0x000f_ffff_ffff_ffffn);
 /** 2^52: OR-ing an integer below 2^52 into its mantissa gives 2^52 + the integer. */
 const TWO_52 = 2 ** 52;
 
+const { get, set } = op;
+const f64 = (opcode: number, ...operands: Code[]) => simd(opcode, ...operands);
+const select = (whenTrue: Code, whenFalse: Code, mask: Code) =>
+  simd(v128.bitselect, whenTrue, whenFalse, mask);
+
 /** Per vector: the float32 inputs a and b, then per lane pair u (the argument), w, m (s), k (ln), z. */
 const LOCALS = 12;
 interface LogLocals {
@@ -85,10 +90,6 @@ export interface LogF64Kernel {
  * exact value, -Infinity at w = 0, Infinity at w = Infinity, NaN for w < 0 and NaN.
  */
 export function logF64Function({ name, inputs, splats, form, argument, result }: LogF64Kernel): FunctionSpec {
-  const { get, set } = op;
-  const f64 = (opcode: number, ...operands: Code[]) => simd(opcode, ...operands);
-  const select = (whenTrue: Code, whenFalse: Code, mask: Code) =>
-    simd(v128.bitselect, whenTrue, whenFalse, mask);
   const splatCount = splats?.count ?? 0;
   const localsOf = (vector: number): LogLocals => {
     const first = FIRST_LOCAL + splatCount + vector * LOCALS;
@@ -213,7 +214,6 @@ export function logF64Function({ name, inputs, splats, form, argument, result }:
   return { ...loop, body: [...prologue, ...loop.body] };
 }
 
-const f64 = (opcode: number, ...operands: Code[]) => simd(opcode, ...operands);
 const signBit = (x: Code) => simd(v128.and, x, f64Splat(-0));
 const one = f64Splat(1);
 
